@@ -1,0 +1,127 @@
+//! The pipeline: files in, output files and diagnostics out.
+//!
+//! load ([`SourceTree`]) → resolve ([`crate::resolve`]) → plan ([`crate::plan`]) →
+//! render ([`crate::render`]) → write ([`crate::output`], done by the caller). This
+//! function does no IO: `build`, `check`, `serve` and the tests all call it.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::output::OutputFile;
+use crate::plan::{self, Plan};
+use crate::render::{self, RenderInput, Templates};
+use crate::resolve;
+use crate::source::SourceTree;
+use crate::text::TextEngine;
+
+/// What a build needs besides the files.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The day overdue tasks and progress are computed for.
+    pub today: Date,
+}
+
+/// Figures about a build, for the summary line.
+#[derive(Clone, Debug, Default)]
+pub struct BuildStats {
+    /// Public pages and files.
+    pub public_files: usize,
+    /// Customer portals built.
+    pub customers: usize,
+    /// Languages the site is published in.
+    pub languages: usize,
+    /// Time spent, without writing.
+    pub elapsed: Duration,
+}
+
+/// The result of compiling a site.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The output files, sorted by path; empty when there are errors.
+    pub files: Vec<OutputFile>,
+    /// Every problem found, in a stable order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Figures about the build.
+    pub stats: BuildStats,
+}
+
+impl Compiled {
+    /// True when any diagnostic is an error: nothing may be written.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    }
+}
+
+/// Compiles a site held in memory.
+pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
+    let started = Instant::now();
+    let mut diagnostics = Diagnostics::new();
+    let site = resolve::resolve(tree, &mut diagnostics);
+    let Some(site) = site else {
+        return Compiled {
+            files: Vec::new(),
+            diagnostics: diagnostics.sorted(),
+            stats: BuildStats::default(),
+        };
+    };
+
+    let engine = TextEngine::new();
+    let mut previews = BTreeMap::new();
+    for (id, playbook) in &site.playbooks {
+        if let Some(plan) =
+            plan::plan_preview(playbook, &site.config.calendar, &engine, &mut diagnostics)
+        {
+            plan::check_preview(playbook, &plan, &mut diagnostics);
+            previews.insert(id.clone(), plan);
+        }
+    }
+    let planned: Vec<(Option<Plan>, Diagnostics)> = site
+        .customers
+        .par_iter()
+        .map(|customer| {
+            let mut d = Diagnostics::new();
+            let plan = site
+                .playbooks
+                .get(&customer.playbook)
+                .and_then(|p| plan::plan_customer(p, customer, options.today, &engine, &mut d));
+            (plan, d)
+        })
+        .collect();
+    let mut plans = Vec::with_capacity(planned.len());
+    for (p, d) in planned {
+        diagnostics.extend(d);
+        plans.push(p);
+    }
+
+    let templates = Templates::new(&site.theme.templates, &mut diagnostics);
+    let input = RenderInput {
+        site: &site,
+        templates: &templates,
+        previews: &previews,
+        plans: &plans,
+        today: options.today,
+    };
+    let files = render::render_site(&input, &mut diagnostics);
+    let failed = diagnostics.has_errors();
+    let portal_prefix = "portal/";
+    let stats = BuildStats {
+        public_files: files
+            .iter()
+            .filter(|f| !f.path.starts_with(portal_prefix))
+            .count(),
+        customers: plans.iter().filter(|p| p.is_some()).count(),
+        languages: site.config.languages.len(),
+        elapsed: started.elapsed(),
+    };
+    Compiled {
+        files: if failed { Vec::new() } else { files },
+        diagnostics: diagnostics.sorted(),
+        stats,
+    }
+}

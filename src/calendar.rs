@@ -1,0 +1,290 @@
+//! The business-day calendar: which days are work days, and date arithmetic over them.
+//!
+//! Pure date logic, no clock: "today" always comes from the caller.
+
+use std::collections::BTreeSet;
+
+use jiff::ToSpan;
+use jiff::civil::{Date, Weekday};
+
+use crate::offset::Offset;
+
+/// Work days of the week and holidays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkCalendar {
+    /// Indexed by `Weekday::to_monday_zero_offset`.
+    workdays: [bool; 7],
+    holidays: BTreeSet<Date>,
+}
+
+impl Default for WorkCalendar {
+    /// Monday to Friday, no holidays.
+    fn default() -> WorkCalendar {
+        WorkCalendar {
+            workdays: [true, true, true, true, true, false, false],
+            holidays: BTreeSet::new(),
+        }
+    }
+}
+
+/// Parses `mon`, `tue`, ... (also full English names).
+pub fn parse_weekday(name: &str) -> Option<Weekday> {
+    let name = name.trim().to_ascii_lowercase();
+    let short = name.get(..3)?;
+    let day = match short {
+        "mon" => Weekday::Monday,
+        "tue" => Weekday::Tuesday,
+        "wed" => Weekday::Wednesday,
+        "thu" => Weekday::Thursday,
+        "fri" => Weekday::Friday,
+        "sat" => Weekday::Saturday,
+        "sun" => Weekday::Sunday,
+        _ => return None,
+    };
+    let full = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    (name.len() == 3 || full.contains(&name.as_str())).then_some(day)
+}
+
+/// Parses a `YYYY-MM-DD` date.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let text = text.trim();
+    let ok_shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !ok_shape {
+        return Err(format!("`{text}` is not a date in the form YYYY-MM-DD"));
+    }
+    text.parse::<Date>()
+        .map_err(|_| format!("`{text}` is not a real date"))
+}
+
+impl WorkCalendar {
+    /// A calendar with the given work days and holidays. With no work days at all,
+    /// falls back to every day being a work day so date arithmetic always ends.
+    pub fn new(workdays: &[Weekday], holidays: impl IntoIterator<Item = Date>) -> WorkCalendar {
+        let mut days = [false; 7];
+        for day in workdays {
+            days[day.to_monday_zero_offset() as usize] = true;
+        }
+        if !days.iter().any(|&d| d) {
+            days = [true; 7];
+        }
+        WorkCalendar {
+            workdays: days,
+            holidays: holidays.into_iter().collect(),
+        }
+    }
+
+    /// The same work days with other holidays.
+    pub fn with_holidays(&self, holidays: impl IntoIterator<Item = Date>) -> WorkCalendar {
+        WorkCalendar {
+            workdays: self.workdays,
+            holidays: holidays.into_iter().collect(),
+        }
+    }
+
+    /// The same holidays with other work days.
+    pub fn with_workdays(&self, workdays: &[Weekday]) -> WorkCalendar {
+        WorkCalendar::new(workdays, self.holidays.iter().copied())
+    }
+
+    /// True when people work on `date`.
+    pub fn is_business_day(&self, date: Date) -> bool {
+        self.workdays[date.weekday().to_monday_zero_offset() as usize]
+            && !self.holidays.contains(&date)
+    }
+
+    /// `date` itself when it is a business day, else the next one.
+    pub fn roll_forward(&self, mut date: Date) -> Date {
+        // Bounded: a year of holidays on every work day is not a calendar.
+        for _ in 0..800 {
+            if self.is_business_day(date) {
+                return date;
+            }
+            date = next_day(date);
+        }
+        date
+    }
+
+    /// The first business day after `date`.
+    pub fn next_business_day(&self, date: Date) -> Date {
+        self.roll_forward(next_day(date))
+    }
+
+    /// The business day `n` business days after `date` (which is rolled forward first).
+    pub fn add_business_days(&self, date: Date, n: u32) -> Date {
+        let mut date = self.roll_forward(date);
+        for _ in 0..n {
+            date = self.next_business_day(date);
+        }
+        date
+    }
+
+    /// `date` moved by an offset; the result is rolled forward to a business day.
+    pub fn add(&self, date: Date, offset: Offset) -> Date {
+        match offset {
+            Offset::BusinessDays(n) => self.add_business_days(date, n),
+            Offset::Days(n) => self.roll_forward(add_days(date, i64::from(n))),
+        }
+    }
+
+    /// The last day of a task that starts on `start` and lasts `duration`
+    /// (a one-day task ends the day it starts).
+    pub fn finish(&self, start: Date, duration: Offset) -> Date {
+        match duration {
+            Offset::BusinessDays(0) | Offset::Days(0) => start,
+            Offset::BusinessDays(n) => self.add_business_days(start, n - 1),
+            Offset::Days(n) => self.roll_forward(add_days(start, i64::from(n) - 1)),
+        }
+    }
+
+    /// The first day of a task that must end on `end` and lasts `duration`.
+    pub fn start_for(&self, end: Date, duration: Offset) -> Date {
+        match duration {
+            Offset::BusinessDays(0) | Offset::Days(0) => end,
+            Offset::BusinessDays(n) => {
+                let mut date = end;
+                let mut left = n - 1;
+                let mut guard = 0;
+                while left > 0 && guard < 4000 {
+                    date = add_days(date, -1);
+                    if self.is_business_day(date) {
+                        left -= 1;
+                    }
+                    guard += 1;
+                }
+                date
+            }
+            Offset::Days(n) => add_days(end, -(i64::from(n) - 1)),
+        }
+    }
+}
+
+/// The day after `date`, saturating at the end of the supported range.
+pub fn next_day(date: Date) -> Date {
+    add_days(date, 1)
+}
+
+/// `date` plus `n` calendar days, saturating at the ends of the supported range.
+pub fn add_days(date: Date, n: i64) -> Date {
+    date.checked_add(n.days()).unwrap_or(date)
+}
+
+/// Whole calendar days from `a` to `b` (negative when `b` is earlier).
+pub fn days_between(a: Date, b: Date) -> i64 {
+    b.since(a)
+        .ok()
+        .and_then(|span| span.total(jiff::Unit::Day).ok())
+        .map(|days| days.round() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn cal() -> WorkCalendar {
+        WorkCalendar::new(
+            &[
+                Weekday::Monday,
+                Weekday::Tuesday,
+                Weekday::Wednesday,
+                Weekday::Thursday,
+                Weekday::Friday,
+            ],
+            [date(2026, 12, 25)],
+        )
+    }
+
+    #[test]
+    fn business_days_skip_weekends_and_holidays() {
+        // Wednesday 2026-12-23 + 2bd: Thu 24, (Fri 25 holiday, weekend) Mon 28.
+        assert_eq!(
+            cal().add(date(2026, 12, 23), Offset::BusinessDays(2)),
+            date(2026, 12, 28)
+        );
+        assert_eq!(
+            cal().add(date(2026, 12, 23), Offset::BusinessDays(0)),
+            date(2026, 12, 23)
+        );
+    }
+
+    #[test]
+    fn calendar_days_land_on_a_business_day() {
+        // Friday + 1d is Saturday, rolled to Monday.
+        assert_eq!(
+            cal().add(date(2026, 12, 4), Offset::Days(1)),
+            date(2026, 12, 7)
+        );
+        assert_eq!(
+            cal().add(date(2026, 12, 1), Offset::Days(7)),
+            date(2026, 12, 8)
+        );
+    }
+
+    #[test]
+    fn durations_count_the_first_day() {
+        assert_eq!(
+            cal().finish(date(2026, 12, 1), Offset::BusinessDays(1)),
+            date(2026, 12, 1)
+        );
+        assert_eq!(
+            cal().finish(date(2026, 12, 3), Offset::BusinessDays(3)),
+            date(2026, 12, 7)
+        );
+        assert_eq!(
+            cal().start_for(date(2026, 12, 7), Offset::BusinessDays(3)),
+            date(2026, 12, 3)
+        );
+    }
+
+    #[test]
+    fn other_work_weeks() {
+        let sun_thu = WorkCalendar::new(
+            &[
+                Weekday::Sunday,
+                Weekday::Monday,
+                Weekday::Tuesday,
+                Weekday::Wednesday,
+                Weekday::Thursday,
+            ],
+            [],
+        );
+        // Thursday 2026-12-03 + 1bd is Sunday 2026-12-06.
+        assert_eq!(
+            sun_thu.add(date(2026, 12, 3), Offset::BusinessDays(1)),
+            date(2026, 12, 6)
+        );
+    }
+
+    #[test]
+    fn parses_dates_and_weekdays() {
+        assert_eq!(parse_date("2026-02-28"), Ok(date(2026, 2, 28)));
+        assert!(parse_date("2026-02-30").is_err());
+        assert!(parse_date("2026-2-3").is_err());
+        assert!(parse_date("tomorrow").is_err());
+        assert_eq!(parse_weekday("Sun"), Some(Weekday::Sunday));
+        assert_eq!(parse_weekday("thursday"), Some(Weekday::Thursday));
+        assert_eq!(parse_weekday("thurs"), None);
+    }
+
+    #[test]
+    fn days_between_counts_calendar_days() {
+        assert_eq!(days_between(date(2026, 12, 30), date(2027, 1, 2)), 3);
+        assert_eq!(days_between(date(2027, 1, 2), date(2026, 12, 30)), -3);
+    }
+}

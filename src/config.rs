@@ -1,0 +1,276 @@
+//! `gangway.toml`: site settings, parsed and validated into [`Config`].
+
+use std::sync::Arc;
+
+use jiff::civil::Weekday;
+use serde::Deserialize;
+
+use crate::calendar::{WorkCalendar, parse_date, parse_weekday};
+use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::lang::Lang;
+
+/// Validated site settings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The site's title.
+    pub title: String,
+    /// The public address the site is published at, without a trailing `/`.
+    pub base_url: String,
+    /// A sentence about the site.
+    pub description: String,
+    /// The language of pages that do not say otherwise.
+    pub default_language: Lang,
+    /// Every language the site is published in; the default comes first.
+    pub languages: Vec<Lang>,
+    /// The theme folder under `themes/`, if any.
+    pub theme: Option<String>,
+    /// The vendor running the onboarding.
+    pub vendor: Vendor,
+    /// The business-day calendar customers use unless they override it.
+    pub calendar: WorkCalendar,
+    /// Where the feedback link of portals goes, if not to the contact.
+    pub feedback_url: Option<String>,
+}
+
+/// The vendor, as shown in footers and portals.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Vendor {
+    /// The vendor's name.
+    pub name: String,
+    /// An address for support questions, or empty.
+    pub support_email: String,
+    /// A support web site, or empty.
+    pub support_url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: toml::Spanned<String>,
+    description: Option<String>,
+    default_language: Option<toml::Spanned<String>>,
+    languages: Option<Vec<toml::Spanned<String>>>,
+    theme: Option<toml::Spanned<String>>,
+    vendor: Option<RawVendor>,
+    calendar: Option<RawSiteCalendar>,
+    feedback: Option<RawFeedback>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVendor {
+    name: Option<String>,
+    support_email: Option<String>,
+    support_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSiteCalendar {
+    workdays: Option<Vec<toml::Spanned<String>>>,
+    holidays: Option<Vec<toml::Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeedback {
+    url: Option<String>,
+}
+
+/// The path of the settings file in a site.
+pub const CONFIG_PATH: &str = "gangway.toml";
+
+/// Parses and validates `gangway.toml`.
+pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Option<Config> {
+    let raw: RawConfig = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
+        Err(err) => {
+            let span = err.span().unwrap_or(0..0);
+            let message = err.message().trim().to_string();
+            let (code, message, help) = crate::yaml::classify_message(&message);
+            let mut d = Diagnostic::error(code, message).at(Label::new(file, span.start, span.end));
+            if let Some(help) = help {
+                d = d.help(help);
+            }
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let label = |s: &std::ops::Range<usize>| Label::new(file, s.start, s.end);
+    let mut ok = true;
+
+    let base_url = raw.base_url.get_ref().trim_end_matches('/').to_string();
+    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+        diagnostics.push(
+            Diagnostic::error(
+                "invalid-value",
+                "base_url must be an absolute http(s) address",
+            )
+            .at(label(&raw.base_url.span()))
+            .help("for example base_url = \"https://onboarding.example.com\""),
+        );
+        ok = false;
+    }
+
+    let mut check_lang = |s: &toml::Spanned<String>| match Lang::parse(s.get_ref()) {
+        Ok(lang) => Some(lang),
+        Err(why) => {
+            diagnostics.push(
+                Diagnostic::error("invalid-language", why)
+                    .at(label(&s.span()))
+                    .help("use a BCP 47 language code such as `en`, `ms`, `ne`, `kk`, `lo`, `ny`"),
+            );
+            None
+        }
+    };
+    let default_language = match &raw.default_language {
+        Some(s) => check_lang(s),
+        None => Some(Lang::english()),
+    };
+    let mut languages = Vec::new();
+    for s in raw.languages.iter().flatten() {
+        if let Some(lang) = check_lang(s) {
+            if !languages.contains(&lang) {
+                languages.push(lang);
+            }
+        }
+    }
+    let Some(default_language) = default_language else {
+        return None;
+    };
+    if languages.is_empty() {
+        languages.push(default_language.clone());
+    }
+    if !languages.contains(&default_language) {
+        let span = raw
+            .default_language
+            .as_ref()
+            .map(|s| s.span())
+            .unwrap_or(0..0);
+        diagnostics.push(
+            Diagnostic::error(
+                "invalid-language",
+                format!("the default language `{default_language}` is not in `languages`"),
+            )
+            .at(label(&span))
+            .help(format!("add \"{default_language}\" to `languages`")),
+        );
+        ok = false;
+    }
+    languages.retain(|l| l != &default_language);
+    languages.insert(0, default_language.clone());
+
+    let theme = match raw.theme {
+        Some(theme) => {
+            let name = theme.get_ref();
+            if crate::ids::is_valid_id(name) {
+                Some(name.clone())
+            } else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-value",
+                        format!("`{name}` is not a theme folder name"),
+                    )
+                    .at(label(&theme.span()))
+                    .help("use lower-case letters, digits and `-`, naming a folder under themes/"),
+                );
+                ok = false;
+                None
+            }
+        }
+        None => None,
+    };
+
+    let mut calendar = WorkCalendar::default();
+    if let Some(cal) = raw.calendar {
+        if let Some(days) = cal.workdays {
+            let mut weekdays: Vec<Weekday> = Vec::new();
+            for day in &days {
+                match parse_weekday(day.get_ref()) {
+                    Some(d) => weekdays.push(d),
+                    None => {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                "invalid-value",
+                                format!("`{}` is not a day of the week", day.get_ref()),
+                            )
+                            .at(label(&day.span()))
+                            .help("use mon, tue, wed, thu, fri, sat or sun"),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            calendar = calendar.with_workdays(&weekdays);
+        }
+        if let Some(holidays) = cal.holidays {
+            let mut dates = Vec::new();
+            for day in &holidays {
+                match parse_date(day.get_ref()) {
+                    Ok(d) => dates.push(d),
+                    Err(why) => {
+                        diagnostics
+                            .push(Diagnostic::error("invalid-date", why).at(label(&day.span())));
+                        ok = false;
+                    }
+                }
+            }
+            calendar = calendar.with_holidays(dates);
+        }
+    }
+
+    let vendor = raw.vendor.map_or_else(Vendor::default, |v| Vendor {
+        name: v.name.unwrap_or_default(),
+        support_email: v.support_email.unwrap_or_default(),
+        support_url: v.support_url.unwrap_or_default(),
+    });
+
+    ok.then(|| Config {
+        title: raw.title,
+        base_url,
+        description: raw.description.unwrap_or_default(),
+        default_language,
+        languages,
+        theme,
+        vendor,
+        calendar,
+        feedback_url: raw.feedback.and_then(|f| f.url),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
+        let file = SourceFile::new(CONFIG_PATH, text);
+        let mut diagnostics = Diagnostics::new();
+        let config = parse_config(&file, &mut diagnostics);
+        (config, diagnostics.sorted())
+    }
+
+    #[test]
+    fn minimal_config_has_defaults() {
+        let (config, diags) = parse("title = \"T\"\nbase_url = \"https://x.example/\"\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let config = config.unwrap();
+        assert_eq!(config.base_url, "https://x.example");
+        assert_eq!(config.languages, vec![Lang::english()]);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_reported_with_places() {
+        let (_, diags) = parse("title = \"T\"\nbase_url = \"x\"\ntheem = \"a\"\n");
+        assert_eq!(diags[0].code, "unknown-key");
+        assert_eq!(diags[0].help.as_deref(), Some("did you mean `theme`?"));
+        assert_eq!(diags[0].location().unwrap().1, 3);
+
+        let (config, diags) = parse(
+            "title = \"T\"\nbase_url = \"x\"\n[calendar]\nworkdays = [\"mon\", \"funday\"]\nholidays = [\"2026-13-01\"]\n",
+        );
+        assert!(config.is_none());
+        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["invalid-value", "invalid-value", "invalid-date"]);
+    }
+}

@@ -1,0 +1,47 @@
+//! gangway compiles onboarding playbooks (YAML) and a knowledge base (Markdown)
+//! into a static client portal: a public help site plus one private portal per
+//! customer.
+//!
+//! The pipeline, one module per stage, each a plain-data pass:
+//!
+//! | stage | module | in → out |
+//! |---|---|---|
+//! | load | [`source`] | a directory → [`SourceTree`] (the only reads) |
+//! | parse + resolve | `resolve` (with `raw`, `yaml`, `config`) | files → validated `model::Site` |
+//! | plan | `plan` (with `calendar`, `offset`, `text`) | playbook × customer → dated plan |
+//! | render | `render` (with `markdown`, `locale`, [`ics`]) | site + plans → [`OutputFile`]s |
+//! | write | [`output`] | files → the output directory, atomically (the only writes) |
+//!
+//! [`build::compile`] runs load-free stages end to end; the command line
+//! (`src/main.rs`) adds reading, writing and reporting. Problems are
+//! [`diagnostic::Diagnostic`] values, collected across all stages and rendered by
+//! [`report`].
+
+#![warn(missing_docs)]
+
+pub mod build;
+mod calendar;
+mod config;
+pub mod diagnostic;
+pub mod ics;
+mod ids;
+pub mod init;
+mod lang;
+mod locale;
+mod markdown;
+mod model;
+mod offset;
+pub mod output;
+mod plan;
+mod raw;
+mod render;
+pub mod report;
+mod resolve;
+pub mod source;
+mod suggest;
+mod text;
+mod yaml;
+
+pub use build::{BuildOptions, BuildStats, Compiled, compile};
+pub use output::OutputFile;
+pub use source::SourceTree;

@@ -1,0 +1,223 @@
+//! The `gangway` command line: reads the site, runs the pipeline, writes the
+//! output, reports diagnostics, and maps the outcome to an exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use gangway::report::{self, Format};
+use gangway::{BuildOptions, Compiled, SourceTree};
+use jiff::civil::Date;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (warnings allowed)
+  1  the site has errors (nothing was written)
+  2  usage or I/O problems";
+
+/// Compiles onboarding playbooks and a knowledge base into a static client portal.
+#[derive(Parser)]
+#[command(name = "gangway", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output directory (atomically: a failed build keeps the old output)
+    #[command(after_help = EXIT_CODES)]
+    Build {
+        /// The site's root directory
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/public]
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// The day to compute overdue tasks and progress for (YYYY-MM-DD)
+        /// [default: SOURCE_DATE_EPOCH if set, else the system date]
+        #[arg(long)]
+        today: Option<String>,
+        /// How to print problems
+        #[arg(long, default_value = "human")]
+        format: Format,
+    },
+    /// Check the site as a build would (rendering every page), writing nothing
+    #[command(after_help = EXIT_CODES)]
+    Check {
+        /// The site's root directory
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The day to compute overdue tasks and progress for (YYYY-MM-DD)
+        #[arg(long)]
+        today: Option<String>,
+        /// How to print problems
+        #[arg(long, default_value = "human")]
+        format: Format,
+    },
+    /// Create a small starter site that builds as it is
+    #[command(after_help = EXIT_CODES)]
+    Init {
+        /// Where to create it (must not exist or be empty)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            today,
+            format,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            let compiled = compile(&root, today.as_deref())?;
+            let failed = report_diagnostics(&compiled, format)?;
+            if failed {
+                eprintln!("build failed; the previous output (if any) is untouched");
+                return Ok(ExitCode::from(1));
+            }
+            let stats = gangway::output::write_site(&output, &compiled.files)
+                .with_context(|| format!("cannot write the site to {}", output.display()))?;
+            eprintln!(
+                "built {} public files and {} customer portals in {} language{} in {} ms: {} files, {} KB in {}",
+                compiled.stats.public_files,
+                compiled.stats.customers,
+                compiled.stats.languages,
+                if compiled.stats.languages == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                compiled.stats.elapsed.as_millis(),
+                stats.files,
+                stats.bytes / 1024,
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            root,
+            today,
+            format,
+        } => {
+            let compiled = compile(&root, today.as_deref())?;
+            let failed = report_diagnostics(&compiled, format)?;
+            if failed {
+                return Ok(ExitCode::from(1));
+            }
+            if format == Format::Human {
+                eprintln!(
+                    "checked {} public files and {} customer portals: {}",
+                    compiled.stats.public_files,
+                    compiled.stats.customers,
+                    report::summary(0, compiled.diagnostics.len())
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir } => {
+            let written = gangway::init::init(&dir)?;
+            eprintln!(
+                "created a starter site in {} ({} files)",
+                dir.display(),
+                written.len()
+            );
+            eprintln!("next: cd {} && gangway build", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn compile(root: &Path, today: Option<&str>) -> Result<Compiled> {
+    if !root.is_dir() {
+        bail!("{} is not a directory", root.display());
+    }
+    if !root.join("gangway.toml").is_file() {
+        bail!(
+            "{} has no gangway.toml: pass the site's folder with --root, or create one with `gangway init DIR`",
+            root.display()
+        );
+    }
+    let today = resolve_today(today)?;
+    let (tree, read_problems) = SourceTree::read(root);
+    let mut compiled = gangway::compile(&tree, &BuildOptions { today });
+    if !read_problems.is_empty() {
+        let mut all: Vec<_> = read_problems.iter().cloned().collect();
+        all.append(&mut compiled.diagnostics);
+        compiled.diagnostics = all;
+        compiled.files.clear();
+    }
+    Ok(compiled)
+}
+
+/// `--today`, else `SOURCE_DATE_EPOCH`, else the system date.
+fn resolve_today(flag: Option<&str>) -> Result<Date> {
+    if let Some(text) = flag {
+        return text
+            .parse::<Date>()
+            .with_context(|| format!("--today {text}: expected a date as YYYY-MM-DD"));
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let seconds: i64 = epoch
+            .trim()
+            .parse()
+            .with_context(|| format!("SOURCE_DATE_EPOCH={epoch}: expected seconds since 1970"))?;
+        let ts =
+            jiff::Timestamp::from_second(seconds).context("SOURCE_DATE_EPOCH is out of range")?;
+        return Ok(ts.to_zoned(jiff::tz::TimeZone::UTC).date());
+    }
+    Ok(jiff::Zoned::now().date())
+}
+
+/// Prints diagnostics; returns true when there were errors.
+fn report_diagnostics(compiled: &Compiled, format: Format) -> Result<bool> {
+    let errors = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == gangway::diagnostic::Severity::Error)
+        .count();
+    let warnings = compiled.diagnostics.len() - errors;
+    match format {
+        Format::Human => {
+            if !compiled.diagnostics.is_empty() {
+                let color =
+                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                let text = report::render(&compiled.diagnostics, format, color);
+                let mut err = std::io::stderr().lock();
+                write!(err, "{text}")?;
+                writeln!(err, "{}", report::summary(errors, warnings))?;
+            }
+        }
+        Format::Json | Format::Github => {
+            let text = report::render(&compiled.diagnostics, format, false);
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+        }
+    }
+    Ok(errors > 0)
+}

@@ -1,0 +1,248 @@
+//! Markdown to HTML: CommonMark with tables, task lists, footnotes, strikethrough and
+//! heading anchors; relative links resolved against the source file.
+//!
+//! Pure: it reports the links it saw (with byte ranges) and the headings it gave ids
+//! to, and leaves deciding whether a link is broken to the caller, who knows the site.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use crate::model::Heading;
+
+/// A link or image written in Markdown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct MdLink {
+    /// The destination as written.
+    pub dest: String,
+    /// Byte range of the link in the Markdown text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Rendered Markdown.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<MdLink>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders `markdown`. `rewrite` maps a link destination to the URL to write
+/// (or `None` to keep it as written).
+pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
+    let mut links = Vec::new();
+    let mut headings = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    // Events of the heading being read, which gets its id when it ends.
+    let mut heading: Option<(
+        HeadingLevel,
+        Option<CowStr<'_>>,
+        Vec<CowStr<'_>>,
+        Vec<(CowStr<'_>, Option<CowStr<'_>>)>,
+        Vec<Event<'_>>,
+        String,
+    )> = None;
+
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                links.push(MdLink {
+                    dest: dest_url.to_string(),
+                    start: range.start,
+                    end: range.end,
+                });
+                let dest_url = rewrite(&dest_url).map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                links.push(MdLink {
+                    dest: dest_url.to_string(),
+                    start: range.start,
+                    end: range.end,
+                });
+                let dest_url = rewrite(&dest_url).map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        };
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                heading = Some((level, id, classes, attrs, Vec::new(), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, id, classes, attrs, inner, text)) = heading.take() {
+                    let base = match id {
+                        Some(id) => id.to_string(),
+                        None => slugify(&text),
+                    };
+                    let base = if base.is_empty() {
+                        "section".to_string()
+                    } else {
+                        base
+                    };
+                    let mut unique = base.clone();
+                    let mut n = 1;
+                    while used_ids.contains(&unique) {
+                        unique = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    used_ids.insert(unique.clone());
+                    headings.push(Heading {
+                        level: level as u8,
+                        id: unique.clone(),
+                        title: text.trim().to_string(),
+                    });
+                    events.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(unique)),
+                        classes,
+                        attrs,
+                    }));
+                    events.extend(inner);
+                    events.push(Event::End(TagEnd::Heading(level)));
+                }
+            }
+            other => match &mut heading {
+                Some((_, _, _, _, inner, text)) => {
+                    if let Event::Text(t) | Event::Code(t) = &other {
+                        text.push_str(t);
+                    }
+                    inner.push(other);
+                }
+                None => events.push(other),
+            },
+        }
+    }
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    Rendered {
+        html: out,
+        headings,
+        links,
+    }
+}
+
+/// Renders short Markdown (a task description) with no link rewriting.
+pub(crate) fn render_plain(markdown: &str) -> String {
+    render(markdown, &|_| None).html
+}
+
+/// The anchor id of a heading: lower-case, words joined by `-`, punctuation dropped,
+/// letters of every script kept as they are.
+pub(crate) fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.trim().chars() {
+        if c.is_alphanumeric()
+            || c == '_'
+            || (!c.is_ascii() && !c.is_whitespace() && !is_punctuation(c))
+        {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' {
+            dash = true;
+        }
+    }
+    out
+}
+
+fn is_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{00A0}'..='\u{00BF}' | '\u{00D7}' | '\u{00F7}' | '\u{FF01}'..='\u{FF0F}' | '\u{0964}' | '\u{0965}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let r = render("# Set up\n## Set up\n## Custom {#mine}\n## Why?\n", &|_| {
+            None
+        });
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["set-up", "set-up-1", "mine", "why"]);
+        assert!(r.html.contains("<h2 id=\"mine\">Custom</h2>"), "{}", r.html);
+    }
+
+    #[test]
+    fn slugs_keep_other_scripts() {
+        assert_eq!(slugify("खाता सेटअप"), "खाता-सेटअप");
+        assert_eq!(slugify("ການຕັ້ງຄ່າ"), "ການຕັ້ງຄ່າ");
+        assert_eq!(slugify("Қазақ тілі!"), "қазақ-тілі");
+        assert_eq!(slugify("API keys & tokens"), "api-keys-tokens");
+    }
+
+    #[test]
+    fn links_are_reported_and_rewritten() {
+        let md = "See [perms](permissions.md#roles) and ![x](a.png).";
+        let r = render(md, &|d| {
+            d.strip_suffix(".md#roles")
+                .map(|s| format!("../{s}/#roles"))
+        });
+        assert_eq!(r.links.len(), 2);
+        assert_eq!(r.links[0].dest, "permissions.md#roles");
+        assert_eq!(
+            &md[r.links[0].start..r.links[0].end],
+            "[perms](permissions.md#roles)"
+        );
+        assert!(
+            r.html.contains("href=\"../permissions/#roles\""),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = render(
+            "| a |\n|---|\n| b |\n\n- [x] done\n\n~~no~~ x[^1]\n\n[^1]: note\n",
+            &|_| None,
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("<del>no</del>"));
+        assert!(r.html.contains("footnote"));
+    }
+}

@@ -1,0 +1,237 @@
+//! The validated site: what [`crate::resolve`] makes of the raw input.
+//!
+//! Invariant: everything here has been checked. Ids are valid and unique, every
+//! reference (role, task, article, FAQ entry, playbook) points at something that
+//! exists, `extends` chains are flattened, dates are real dates. Later stages never
+//! re-validate and never see a file path except through [`Origin`] (for diagnostics).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use jiff::civil::Date;
+
+use crate::calendar::WorkCalendar;
+use crate::config::Config;
+use crate::diagnostic::{Label, SourceFile};
+use crate::lang::Lang;
+use crate::offset::Offset;
+use crate::raw::{Side, Status};
+
+/// Where something was written, for diagnostics.
+#[derive(Clone, Debug)]
+pub(crate) struct Origin {
+    pub file: Arc<SourceFile>,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Origin {
+    pub fn label(&self) -> Label {
+        Label::new(&self.file, self.start, self.end)
+    }
+}
+
+/// Author-written text in one language; may hold `{{ ... }}` template expressions.
+#[derive(Clone, Debug)]
+pub(crate) struct Text {
+    pub source: String,
+    pub lang: Lang,
+    pub origin: Origin,
+}
+
+/// A reference to a task or milestone by id, with where it was written.
+#[derive(Clone, Debug)]
+pub(crate) struct Ref {
+    pub id: String,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Role {
+    pub title: Text,
+    pub side: Side,
+    pub contact: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Task {
+    pub id: String,
+    pub origin: Origin,
+    pub title: Text,
+    pub description: Option<Text>,
+    pub owner: String,
+    pub side: Side,
+    pub due: Option<Offset>,
+    pub duration: Offset,
+    pub after: Vec<Ref>,
+    /// Article ids (paths under `content/` without `.md`).
+    pub guides: Vec<String>,
+    /// FAQ entry ids.
+    pub faq: Vec<String>,
+    pub links: Vec<Link>,
+    pub when: Option<Text>,
+    pub internal: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Phase {
+    pub id: String,
+    pub title: Text,
+    pub description: Option<Text>,
+    pub tasks: Vec<Task>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Milestone {
+    pub id: String,
+    pub origin: Origin,
+    pub title: Text,
+    pub description: Option<Text>,
+    pub after: Vec<Ref>,
+    pub due: Option<Offset>,
+    pub when: Option<Text>,
+}
+
+/// A playbook with its `extends` chain already applied.
+#[derive(Clone, Debug)]
+pub(crate) struct Playbook {
+    pub id: String,
+    pub title: Text,
+    pub summary: Option<Text>,
+    pub draft: bool,
+    pub roles: IndexMap<String, Role>,
+    pub phases: Vec<Phase>,
+    pub milestones: Vec<Milestone>,
+}
+
+impl Playbook {
+    /// The role whose person is the customer's single point of contact.
+    pub fn contact_role(&self) -> Option<(&str, &Role)> {
+        self.roles
+            .iter()
+            .find(|(_, r)| r.contact)
+            .map(|(id, r)| (id.as_str(), r))
+    }
+
+    pub fn tasks(&self) -> impl Iterator<Item = &Task> {
+        self.phases.iter().flat_map(|p| p.tasks.iter())
+    }
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub(crate) struct Person {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Progress {
+    pub status: Status,
+    pub on: Option<Date>,
+    /// The blocked note or the skipped reason, shown to the customer.
+    pub note: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ExtraTask {
+    pub phase: String,
+    pub task: Task,
+}
+
+/// A customer. Internal notes are not part of the model at all, so no later
+/// stage can leak them.
+#[derive(Clone, Debug)]
+pub(crate) struct Customer {
+    pub id: String,
+    pub file: Arc<SourceFile>,
+    pub name: String,
+    pub playbook: String,
+    pub kickoff: Date,
+    pub language: Lang,
+    pub timezone: Option<String>,
+    pub vars: BTreeMap<String, serde_json::Value>,
+    pub team: IndexMap<String, Person>,
+    pub progress: BTreeMap<String, Progress>,
+    pub extra_tasks: Vec<ExtraTask>,
+    pub remove_tasks: Vec<Ref>,
+    pub calendar: WorkCalendar,
+}
+
+/// A heading of an article, for the table of contents and anchor checks.
+#[derive(Clone, Debug, serde::Serialize)]
+pub(crate) struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A knowledge-base article, with its Markdown already rendered.
+#[derive(Clone, Debug)]
+pub(crate) struct Article {
+    /// The path under `content/` without `.md`: `kb/account-setup`.
+    pub id: String,
+    /// The first folder under `content/`: `kb`.
+    pub section: String,
+    pub lang: Lang,
+    pub title: String,
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub weight: i64,
+    pub draft: bool,
+    pub html: String,
+    pub headings: Vec<Heading>,
+}
+
+/// A section (folder) of the knowledge base.
+#[derive(Clone, Debug)]
+pub(crate) struct Section {
+    pub id: String,
+    pub title: String,
+    pub intro_html: String,
+}
+
+/// An FAQ entry.
+#[derive(Clone, Debug)]
+pub(crate) struct Faq {
+    pub id: String,
+    pub lang: Lang,
+    pub question: String,
+    pub answer_html: String,
+    pub tags: Vec<String>,
+    pub weight: i64,
+    pub draft: bool,
+}
+
+/// Templates and static files of the theme in use: built-in ones overridden by the site's.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Theme {
+    /// Template name -> source file.
+    pub templates: BTreeMap<String, Arc<SourceFile>>,
+    /// Path under `assets/` -> bytes.
+    pub assets: BTreeMap<String, Vec<u8>>,
+    /// UI strings for the default language.
+    pub strings: BTreeMap<String, String>,
+}
+
+/// The whole validated site.
+#[derive(Clone, Debug)]
+pub(crate) struct Site {
+    pub config: Config,
+    pub playbooks: BTreeMap<String, Playbook>,
+    pub customers: Vec<Customer>,
+    pub articles: Vec<Article>,
+    pub sections: Vec<Section>,
+    pub faqs: Vec<Faq>,
+    pub home_html: String,
+    pub theme: Theme,
+    /// Files from `static/`, copied as they are: path -> bytes.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}

@@ -1,0 +1,475 @@
+//! The plan: a playbook applied to one customer (or to no one, for the public
+//! preview), with conditions evaluated, text rendered, and every task dated.
+//!
+//! Pure: "today" and the kickoff come in as values. Internal tasks take part in
+//! scheduling (they take time) but are marked, and [`crate::render`] drops them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::Date;
+use minijinja::Value;
+
+use crate::calendar::{WorkCalendar, days_between};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown;
+use crate::model::{Customer, Link, Playbook, Ref, Task};
+use crate::offset::Offset;
+use crate::raw::{Side, Status};
+use crate::resolve::cycles::{cycle_diagnostic, find_cycles};
+use crate::text::{TextEngine, placeholder_context};
+
+/// A task or a milestone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Task,
+    Milestone,
+}
+
+/// One dated entry of a plan.
+#[derive(Clone, Debug)]
+pub(crate) struct Item {
+    pub id: String,
+    pub kind: Kind,
+    /// Index into the playbook's phases; `None` for milestones.
+    pub phase: Option<usize>,
+    pub title: String,
+    pub description_html: String,
+    pub owner: Option<String>,
+    pub side: Option<Side>,
+    pub internal: bool,
+    pub conditional: bool,
+    pub after: Vec<String>,
+    pub guides: Vec<String>,
+    pub faq: Vec<String>,
+    pub links: Vec<Link>,
+    pub start: Date,
+    pub due: Date,
+    pub status: Status,
+    pub done_on: Option<Date>,
+    pub note: String,
+    pub overdue: bool,
+    pub days_overdue: i64,
+    pub critical: bool,
+}
+
+/// A dated plan.
+#[derive(Clone, Debug)]
+pub(crate) struct Plan {
+    pub kickoff: Date,
+    pub end: Date,
+    pub items: Vec<Item>,
+}
+
+impl Plan {
+    /// Items a customer may see.
+    pub fn visible(&self) -> impl Iterator<Item = &Item> {
+        self.items.iter().filter(|i| !i.internal)
+    }
+
+    /// (done or skipped, total) over the visible tasks.
+    pub fn progress(&self) -> (usize, usize) {
+        let tasks = self.visible().filter(|i| i.kind == Kind::Task);
+        let (mut done, mut total) = (0, 0);
+        for t in tasks {
+            total += 1;
+            if t.status.is_closed() {
+                done += 1;
+            }
+        }
+        (done, total)
+    }
+}
+
+/// A task before dating, with its condition already decided.
+struct Draft<'a> {
+    id: &'a str,
+    kind: Kind,
+    phase: Option<usize>,
+    task: Option<&'a Task>,
+    after: &'a [Ref],
+    due: Option<Offset>,
+    duration: Offset,
+    title: &'a crate::model::Text,
+    description: Option<&'a crate::model::Text>,
+    conditional: bool,
+    included: bool,
+}
+
+/// The template context customer text and conditions see.
+pub(crate) fn customer_context(customer: &Customer) -> Value {
+    let team: BTreeMap<&str, &crate::model::Person> =
+        customer.team.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    minijinja::context! {
+        customer => minijinja::context! {
+            id => &customer.id,
+            name => &customer.name,
+            kickoff => customer.kickoff.to_string(),
+            language => customer.language.as_str(),
+            vars => Value::from(minijinja::value::Serde(&customer.vars)),
+            team => Value::from(minijinja::value::Serde(&team)),
+        }
+    }
+}
+
+/// The plan of `customer` on `playbook`.
+pub(crate) fn plan_customer(
+    playbook: &Playbook,
+    customer: &Customer,
+    today: Date,
+    engine: &TextEngine,
+    diagnostics: &mut Diagnostics,
+) -> Option<Plan> {
+    let ctx = customer_context(customer);
+    let who = format!("for customer `{}`", customer.id);
+    let removed: Vec<&str> = customer
+        .remove_tasks
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    let mut drafts = drafts(playbook, &customer.extra_tasks);
+    let before = diagnostics.error_count();
+    for d in &mut drafts {
+        let when = d.task.and_then(|t| t.when.as_ref()).or_else(|| {
+            playbook
+                .milestones
+                .iter()
+                .find(|m| m.id == d.id)
+                .and_then(|m| m.when.as_ref())
+        });
+        d.included = !removed.contains(&d.id)
+            && match when {
+                None => true,
+                Some(cond) => match engine.condition(cond, &ctx) {
+                    Ok(yes) => yes,
+                    Err(e) => {
+                        diagnostics.push(with_context(e, &who));
+                        false
+                    }
+                },
+            };
+    }
+    let mut plan = schedule(
+        &drafts,
+        customer.kickoff,
+        &customer.calendar,
+        &who,
+        diagnostics,
+    )?;
+    for item in &mut plan.items {
+        let d = drafts.iter().find(|d| d.id == item.id);
+        let Some(d) = d else { continue };
+        match engine.render(d.title, &ctx) {
+            Ok(t) => item.title = t,
+            Err(e) => diagnostics.push(with_context(e, &who)),
+        }
+        if let Some(desc) = d.description {
+            match engine.render(desc, &ctx) {
+                Ok(t) => item.description_html = markdown::render_plain(&t),
+                Err(e) => diagnostics.push(with_context(e, &who)),
+            }
+        }
+        let progress = customer.progress.get(&item.id);
+        let derived = if item.kind == Kind::Milestone && progress.is_none() {
+            milestone_status(&item.after, &customer.progress)
+        } else {
+            None
+        };
+        if let Some(p) = progress {
+            item.status = p.status;
+            item.done_on = p.on;
+            item.note = p.note.clone();
+        } else if let Some(status) = derived {
+            item.status = status;
+        }
+        item.overdue = !item.status.is_closed() && item.due < today;
+        item.days_overdue = if item.overdue {
+            days_between(item.due, today)
+        } else {
+            0
+        };
+    }
+    (diagnostics.error_count() == before).then_some(plan)
+}
+
+/// A milestone without its own progress entry is reached when all it waits for is closed.
+fn milestone_status(
+    after: &[String],
+    progress: &BTreeMap<String, crate::model::Progress>,
+) -> Option<Status> {
+    let all_closed = !after.is_empty()
+        && after
+            .iter()
+            .all(|id| progress.get(id).is_some_and(|p| p.status.is_closed()));
+    all_closed.then_some(Status::Done)
+}
+
+/// The plan of a playbook with no customer, for its public preview: every task
+/// included (conditional ones marked), text with placeholders, dated from a
+/// reference Monday on the site's work week without holidays.
+pub(crate) fn plan_preview(
+    playbook: &Playbook,
+    calendar: &WorkCalendar,
+    engine: &TextEngine,
+    diagnostics: &mut Diagnostics,
+) -> Option<Plan> {
+    let ctx = placeholder_context();
+    let who = format!("in the public preview of `{}`", playbook.id);
+    let mut drafts = drafts(playbook, &[]);
+    for d in &mut drafts {
+        d.included = true;
+    }
+    let kickoff = jiff::civil::date(2024, 1, 1);
+    let calendar = calendar.with_holidays([]);
+    let mut plan = schedule(&drafts, kickoff, &calendar, &who, diagnostics)?;
+    for item in &mut plan.items {
+        let Some(d) = drafts.iter().find(|d| d.id == item.id) else {
+            continue;
+        };
+        if let Ok(t) = engine.render(d.title, &ctx) {
+            item.title = t;
+        }
+        if let Some(desc) = d.description
+            && let Ok(t) = engine.render(desc, &ctx)
+        {
+            item.description_html = markdown::render_plain(&t);
+        }
+    }
+    Some(plan)
+}
+
+fn with_context(mut d: Diagnostic, who: &str) -> Diagnostic {
+    d.message = format!("{who}: {}", d.message);
+    d
+}
+
+fn drafts<'a>(playbook: &'a Playbook, extra: &'a [crate::model::ExtraTask]) -> Vec<Draft<'a>> {
+    let mut out = Vec::new();
+    for (i, phase) in playbook.phases.iter().enumerate() {
+        let extras = extra
+            .iter()
+            .filter(|e| e.phase == phase.id)
+            .map(|e| &e.task);
+        for task in phase.tasks.iter().chain(extras) {
+            out.push(Draft {
+                id: &task.id,
+                kind: Kind::Task,
+                phase: Some(i),
+                task: Some(task),
+                after: &task.after,
+                due: task.due,
+                duration: task.duration,
+                title: &task.title,
+                description: task.description.as_ref(),
+                conditional: task.when.is_some(),
+                included: true,
+            });
+        }
+    }
+    for m in &playbook.milestones {
+        out.push(Draft {
+            id: &m.id,
+            kind: Kind::Milestone,
+            phase: None,
+            task: None,
+            after: &m.after,
+            due: m.due,
+            duration: Offset::BusinessDays(0),
+            title: &m.title,
+            description: m.description.as_ref(),
+            conditional: m.when.is_some(),
+            included: true,
+        });
+    }
+    out
+}
+
+/// Dates the included drafts. Excluded ones pass their own dependencies on to
+/// whatever waited for them.
+fn schedule(
+    drafts: &[Draft<'_>],
+    kickoff: Date,
+    calendar: &WorkCalendar,
+    who: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Plan> {
+    let index: HashMap<&str, usize> = drafts.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
+    let nodes: Vec<(&str, &[Ref])> = drafts.iter().map(|d| (d.id, d.after)).collect();
+    let cycles = find_cycles(&nodes);
+    if !cycles.is_empty() {
+        for c in cycles {
+            diagnostics.push(cycle_diagnostic(&c, who));
+        }
+        return None;
+    }
+
+    // Effective dependencies: through excluded drafts to what they waited for.
+    let mut effective: Vec<Option<Vec<usize>>> = vec![None; drafts.len()];
+    fn resolve(
+        i: usize,
+        drafts: &[Draft<'_>],
+        index: &HashMap<&str, usize>,
+        memo: &mut Vec<Option<Vec<usize>>>,
+    ) -> Vec<usize> {
+        if let Some(done) = &memo[i] {
+            return done.clone();
+        }
+        let mut out = Vec::new();
+        for r in drafts[i].after {
+            let Some(&j) = index.get(r.id.as_str()) else {
+                continue;
+            };
+            if drafts[j].included {
+                out.push(j);
+            } else {
+                out.extend(resolve(j, drafts, index, memo));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        memo[i] = Some(out.clone());
+        out
+    }
+    for i in 0..drafts.len() {
+        resolve(i, drafts, &index, &mut effective);
+    }
+    let deps: Vec<Vec<usize>> = effective
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect();
+
+    // Depth-first topological order (no cycles remain).
+    let mut order = Vec::with_capacity(drafts.len());
+    let mut seen = vec![false; drafts.len()];
+    fn visit(i: usize, deps: &[Vec<usize>], seen: &mut [bool], order: &mut Vec<usize>) {
+        if seen[i] {
+            return;
+        }
+        seen[i] = true;
+        for &d in &deps[i] {
+            visit(d, deps, seen, order);
+        }
+        order.push(i);
+    }
+    for i in 0..drafts.len() {
+        if drafts[i].included {
+            visit(i, &deps, &mut seen, &mut order);
+        }
+    }
+
+    let day0 = calendar.roll_forward(kickoff);
+    let mut start = vec![day0; drafts.len()];
+    let mut due = vec![day0; drafts.len()];
+    let mut fixed = vec![false; drafts.len()];
+    for &i in &order {
+        let d = &drafts[i];
+        let latest = deps[i].iter().map(|&j| due[j]).max();
+        match d.kind {
+            Kind::Milestone => {
+                let mut day = latest.unwrap_or(day0);
+                if let Some(offset) = d.due {
+                    day = day.max(calendar.add(day0, offset));
+                    fixed[i] = true;
+                }
+                start[i] = day;
+                due[i] = day;
+            }
+            Kind::Task => {
+                let earliest = latest.map_or(day0, |l| calendar.next_business_day(l));
+                match d.due {
+                    Some(offset) => {
+                        let target = calendar.add(day0, offset);
+                        fixed[i] = true;
+                        start[i] = earliest.max(calendar.start_for(target, d.duration));
+                        due[i] = target.max(start[i]);
+                    }
+                    None => {
+                        start[i] = earliest;
+                        due[i] = calendar.finish(earliest, d.duration);
+                    }
+                }
+            }
+        }
+    }
+
+    // Critical path: from what ends last, back through the dependencies that set each start.
+    let end = order.iter().map(|&i| due[i]).max().unwrap_or(day0);
+    let mut critical = vec![false; drafts.len()];
+    for &i in order.iter().rev() {
+        if due[i] == end {
+            critical[i] = true;
+        }
+        if !critical[i] || fixed[i] {
+            continue;
+        }
+        for &j in &deps[i] {
+            let drives = match drafts[i].kind {
+                Kind::Milestone => due[j] == due[i],
+                Kind::Task => calendar.next_business_day(due[j]) == start[i],
+            };
+            if drives {
+                critical[j] = true;
+            }
+        }
+    }
+
+    let mut items = Vec::new();
+    for (i, d) in drafts.iter().enumerate() {
+        if !d.included {
+            continue;
+        }
+        let task = d.task;
+        items.push(Item {
+            id: d.id.to_string(),
+            kind: d.kind,
+            phase: d.phase,
+            title: d.title.source.clone(),
+            description_html: String::new(),
+            owner: task.map(|t| t.owner.clone()),
+            side: task.map(|t| t.side),
+            internal: task.is_some_and(|t| t.internal),
+            conditional: d.conditional,
+            after: deps[i].iter().map(|&j| drafts[j].id.to_string()).collect(),
+            guides: task.map(|t| t.guides.clone()).unwrap_or_default(),
+            faq: task.map(|t| t.faq.clone()).unwrap_or_default(),
+            links: task.map(|t| t.links.clone()).unwrap_or_default(),
+            start: start[i],
+            due: due[i],
+            status: Status::Todo,
+            done_on: None,
+            note: String::new(),
+            overdue: false,
+            days_overdue: 0,
+            critical: critical[i],
+        });
+    }
+    Some(Plan {
+        kickoff: day0,
+        end,
+        items,
+    })
+}
+
+/// Warnings about a playbook's schedule itself, found on its preview plan: tasks
+/// due before the work they wait for can be done.
+pub(crate) fn check_preview(playbook: &Playbook, plan: &Plan, diagnostics: &mut Diagnostics) {
+    let due: HashMap<&str, Date> = plan.items.iter().map(|i| (i.id.as_str(), i.due)).collect();
+    for task in playbook.tasks() {
+        let (Some(_), Some(&my_due)) = (task.due, due.get(task.id.as_str())) else {
+            continue;
+        };
+        for r in &task.after {
+            if let Some(&dep_due) = due.get(r.id.as_str())
+                && dep_due >= my_due
+            {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "due-before-dependency",
+                        format!("`{}` is due before `{}`, which it waits for, can be finished", task.id, r.id),
+                    )
+                    .at(r.origin.label())
+                    .help("move its `due` later, or drop `due` so it is scheduled after its dependencies"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Raw input: serde structs that mirror the YAML files as written.
+//!
+//! Every field is as loose as the file allows and keeps its place in the file
+//! ([`Spanned`]), so [`crate::resolve`] can explain any problem it finds. Nothing
+//! here is validated beyond its shape; nothing outside `resolve` should read these.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// Vendor or customer: who does a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// The vendor's team.
+    Vendor,
+    /// The customer's team.
+    Customer,
+}
+
+impl Side {
+    /// `vendor` or `customer`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Vendor => "vendor",
+            Side::Customer => "customer",
+        }
+    }
+}
+
+/// `playbooks/<id>.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlaybook {
+    pub id: Option<Spanned<String>>,
+    pub title: Spanned<String>,
+    pub summary: Option<Spanned<String>>,
+    pub extends: Option<Spanned<String>>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub roles: IndexMap<Spanned<String>, RawRole>,
+    #[serde(default)]
+    pub phases: Vec<RawPhase>,
+    #[serde(default)]
+    pub milestones: Vec<RawMilestone>,
+    #[serde(default)]
+    pub remove: Vec<Spanned<String>>,
+}
+
+/// A role in a playbook.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRole {
+    pub title: Spanned<String>,
+    pub side: Side,
+    #[serde(default)]
+    pub contact: bool,
+}
+
+/// A phase: a titled group of tasks.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhase {
+    pub id: Spanned<String>,
+    pub title: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
+    #[serde(default)]
+    pub tasks: Vec<RawTask>,
+}
+
+/// A task, in a playbook phase or a customer's `extra_tasks`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTask {
+    pub id: Spanned<String>,
+    /// Only in a customer's `extra_tasks`: the phase the task joins.
+    pub phase: Option<Spanned<String>>,
+    pub title: Spanned<String>,
+    pub description: Option<Spanned<String>>,
+    pub owner: Spanned<String>,
+    pub side: Option<Side>,
+    pub due: Option<Spanned<String>>,
+    pub duration: Option<Spanned<String>>,
+    #[serde(default)]
+    pub after: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub guides: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub faq: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub links: Vec<RawLink>,
+    pub when: Option<Spanned<String>>,
+    #[serde(default)]
+    pub internal: bool,
+}
+
+/// A milestone: a named point in the plan.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMilestone {
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    pub description: Option<Spanned<String>>,
+    #[serde(default)]
+    pub after: Vec<Spanned<String>>,
+    pub due: Option<Spanned<String>>,
+    pub when: Option<Spanned<String>>,
+}
+
+/// A link to anything outside the site.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLink {
+    pub title: String,
+    pub url: Spanned<String>,
+}
+
+/// `customers/<id>.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCustomer {
+    pub name: Spanned<String>,
+    pub playbook: Spanned<String>,
+    pub kickoff: Spanned<String>,
+    pub language: Option<Spanned<String>>,
+    pub timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    pub vars: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub team: IndexMap<Spanned<String>, RawPerson>,
+    #[serde(default)]
+    pub progress: IndexMap<Spanned<String>, RawProgress>,
+    #[serde(default)]
+    pub extra_tasks: Vec<RawTask>,
+    #[serde(default)]
+    pub remove_tasks: Vec<Spanned<String>>,
+    pub calendar: Option<RawCalendar>,
+    /// Internal notes: read so the key is allowed, never copied anywhere.
+    #[serde(default, rename = "notes")]
+    pub _notes: Option<serde_json::Value>,
+}
+
+/// A person filling a role.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPerson {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Where a customer is with one task.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProgress {
+    pub status: Spanned<Status>,
+    pub on: Option<Spanned<String>>,
+    pub note: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The status of a task for a customer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Not started.
+    Todo,
+    /// Under way.
+    InProgress,
+    /// Finished, on a date.
+    Done,
+    /// Cannot go on, for a reason given in a note.
+    Blocked,
+    /// Will not be done, for a reason given.
+    Skipped,
+}
+
+impl Status {
+    /// The status as written in YAML and used by templates.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Todo => "todo",
+            Status::InProgress => "in-progress",
+            Status::Done => "done",
+            Status::Blocked => "blocked",
+            Status::Skipped => "skipped",
+        }
+    }
+
+    /// Done or skipped: nothing more will happen.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Status::Done | Status::Skipped)
+    }
+}
+
+/// A calendar override in a customer file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    pub workdays: Option<Vec<Spanned<String>>>,
+    pub holidays: Option<Vec<Spanned<String>>>,
+}
+
+/// The front matter of a knowledge-base article.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArticleMeta {
+    pub title: Spanned<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// The front matter of an FAQ entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFaqMeta {
+    pub question: Spanned<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub draft: bool,
+}

@@ -1,0 +1,177 @@
+//! Render: the validated site and its plans in, output files out.
+//!
+//! Invariant: never touches the file system; every byte written comes back as an
+//! [`OutputFile`]. Invariant: everything about one customer is written under that
+//! customer's portal directory and nowhere else; public pages are built from
+//! playbooks and content only, never from customers.
+
+mod pages;
+mod portal;
+pub(crate) mod timeline;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use minijinja::{Environment, UndefinedBehavior, Value};
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::model::{Customer, Site};
+use crate::output::OutputFile;
+use crate::plan::Plan;
+
+pub(crate) use pages::render_public;
+pub(crate) use portal::render_portal;
+
+/// The path of a customer's portal directory, relative to the site root, with a
+/// trailing `/`.
+pub(crate) fn portal_dir(customer: &Customer) -> String {
+    format!("portal/{}/", customer.id)
+}
+
+/// The theme's templates, compiled once.
+pub(crate) struct Templates {
+    env: Environment<'static>,
+    files: BTreeMap<String, Arc<SourceFile>>,
+}
+
+impl Templates {
+    /// Compiles every template, reporting syntax errors.
+    pub fn new(
+        templates: &BTreeMap<String, Arc<SourceFile>>,
+        diagnostics: &mut Diagnostics,
+    ) -> Templates {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_debug(false);
+        env.set_fuel(Some(20_000_000));
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") || name.ends_with(".xml") {
+                minijinja::AutoEscape::Html
+            } else {
+                minijinja::AutoEscape::None
+            }
+        });
+        for (name, file) in templates {
+            if let Err(err) = env.add_template_owned(name.clone(), file.text.clone()) {
+                diagnostics.push(template_error(&err, templates, name));
+            }
+        }
+        Templates {
+            env,
+            files: templates.clone(),
+        }
+    }
+
+    /// Renders template `name` with `ctx`.
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String, Diagnostic> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|err| template_error(&err, &self.files, name))?;
+        template
+            .render(ctx)
+            .map_err(|err| template_error(&err, &self.files, name))
+    }
+}
+
+/// A diagnostic for a theme template error, at the template's file and line.
+fn template_error(
+    err: &minijinja::Error,
+    files: &BTreeMap<String, Arc<SourceFile>>,
+    name: &str,
+) -> Diagnostic {
+    // The innermost error names the template and line where it happened.
+    let mut inner: &dyn std::error::Error = err;
+    let mut located = err;
+    while let Some(source) = inner.source() {
+        if let Some(e) = source.downcast_ref::<minijinja::Error>()
+            && e.line().is_some()
+        {
+            located = e;
+        }
+        inner = source;
+    }
+    let template = located.name().unwrap_or(name);
+    let message = match located.detail() {
+        Some(detail) => format!("{}: {detail}", located.kind()),
+        None => located.kind().to_string(),
+    };
+    let mut d = Diagnostic::error(
+        "template-error",
+        format!("in template `{template}`: {message}"),
+    );
+    if let Some(file) = files.get(template) {
+        let line = located.line().unwrap_or(1);
+        let (start, end) = match located.range() {
+            Some(r) if r.end <= file.text.len() => (r.start, r.end),
+            _ => {
+                let s = file.offset_of(line, 1);
+                (
+                    s,
+                    file.text[s..].find('\n').map_or(file.text.len(), |i| s + i),
+                )
+            }
+        };
+        d = d.at(Label::new(file, start, end));
+    }
+    if located.kind() == minijinja::ErrorKind::UndefinedError {
+        d = d.help("see docs/theming.md for the values each template receives");
+    }
+    d
+}
+
+/// Everything the renderer needs besides the site.
+pub(crate) struct RenderInput<'a> {
+    pub site: &'a Site,
+    pub templates: &'a Templates,
+    /// Public previews by playbook id.
+    pub previews: &'a BTreeMap<String, Plan>,
+    /// Customer plans, by index into `site.customers`.
+    pub plans: &'a [Option<Plan>],
+    pub today: Date,
+}
+
+/// Renders the whole site. Pages are rendered in parallel; the result is sorted by path.
+pub(crate) fn render_site(
+    input: &RenderInput<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let (public, public_diags) = render_public(input);
+    files.extend(public);
+    diagnostics.extend(public_diags);
+    let portals: Vec<(Vec<OutputFile>, Diagnostics)> = input
+        .site
+        .customers
+        .par_iter()
+        .zip(input.plans.par_iter())
+        .filter_map(|(customer, plan)| {
+            plan.as_ref()
+                .map(|plan| render_portal(input, customer, plan))
+        })
+        .collect();
+    for (f, d) in portals {
+        files.extend(f);
+        diagnostics.extend(d);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// The relative path from a page at `path` (`kb/setup/index.html`) to the site root.
+pub(crate) fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_of_counts_folders() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("kb/setup/index.html"), "../../");
+    }
+}

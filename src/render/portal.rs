@@ -1,0 +1,405 @@
+//! A customer's portal: overview, checklist, timeline, FAQ, calendar and plan.json.
+//!
+//! Invariant: every file made here lies under [`portal_dir`] of its customer, and
+//! nothing internal (internal tasks, their ids, notes) is among its inputs' output.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value as Json, json};
+
+use crate::diagnostic::Diagnostics;
+use crate::ics;
+use crate::locale::{format_date, format_short_date};
+use crate::model::{Customer, Faq, Playbook};
+use crate::output::OutputFile;
+use crate::plan::{Item, Kind, Plan};
+use crate::raw::Side;
+use crate::render::pages::{Page, faq_values, references, render_pages};
+use crate::render::timeline;
+use crate::render::{RenderInput, portal_dir, root_of};
+
+/// Renders one customer's portal.
+pub(crate) fn render_portal(
+    input: &RenderInput<'_>,
+    customer: &Customer,
+    plan: &Plan,
+) -> (Vec<OutputFile>, Diagnostics) {
+    let site = input.site;
+    let Some(playbook) = site.playbooks.get(&customer.playbook) else {
+        return (Vec::new(), Diagnostics::new());
+    };
+    let lang = &customer.language;
+    let dir = portal_dir(customer);
+    let strings = &site.theme.strings;
+    let t = |key: &str, fallback: &str| {
+        strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
+    };
+    let date = |d| format_date(d, lang);
+    let person = |role: &str| customer.team.get(role);
+    let task_value = |item: &Item, root: &str, faq_page: &str| -> Json {
+        let (guides, faq, links) = references(site, item, root, faq_page);
+        let role = item.owner.as_ref().and_then(|o| playbook.roles.get(o));
+        let owner = json!({
+            "role": role.map(|r| r.title.source.clone()).unwrap_or_default(),
+            "name": item.owner.as_deref().and_then(person).map(|p| p.name.clone()).unwrap_or_default(),
+            "side": item.side.map(Side::as_str).unwrap_or(""),
+        });
+        let status = item.status.as_str();
+        json!({
+            "id": item.id,
+            "title": item.title,
+            "description_html": item.description_html,
+            "phase": item.phase.and_then(|i| playbook.phases.get(i)).map(|p| p.id.clone()).unwrap_or_default(),
+            "owner": owner,
+            "start": date(item.start), "due": date(item.due),
+            "start_iso": item.start.to_string(), "due_iso": item.due.to_string(),
+            "status": status,
+            "status_label": t(&format!("status_{}", status.replace('-', "_")), status),
+            "done_on": item.done_on.map(date).unwrap_or_default(),
+            "note": item.note,
+            "overdue": item.overdue,
+            "days_overdue": item.days_overdue,
+            "critical": item.critical,
+            "guides": guides, "faq": faq, "links": links,
+        })
+    };
+
+    let (done, total) = plan.progress();
+    let percent = if total == 0 { 100 } else { done * 100 / total };
+    let contact = playbook.contact_role().and_then(|(id, role)| {
+        person(id).map(|p| json!({ "role": role.title.source, "name": p.name, "email": p.email, "phone": p.phone }))
+    });
+    let team: Vec<Json> = customer
+        .team
+        .iter()
+        .map(|(role_id, p)| {
+            let role = playbook.roles.get(role_id);
+            json!({
+                "role": role.map(|r| r.title.source.clone()).unwrap_or_default(),
+                "side": role.map(|r| r.side.as_str()).unwrap_or(""),
+                "name": p.name, "email": p.email, "phone": p.phone,
+            })
+        })
+        .collect();
+    let feedback_url = match &site.config.feedback_url {
+        Some(url) => url.clone(),
+        None => playbook
+            .contact_role()
+            .and_then(|(id, _)| person(id))
+            .filter(|p| !p.email.is_empty())
+            .map(|p| {
+                format!(
+                    "mailto:{}?subject={}",
+                    p.email,
+                    url_escape(&format!(
+                        "{} — {}",
+                        t("feedback", "Feedback"),
+                        customer.name
+                    ))
+                )
+            })
+            .unwrap_or_default(),
+    };
+    let customer_value = json!({
+        "name": customer.name,
+        "playbook_title": playbook.title.source,
+        "language": customer.language.as_str(),
+        "timezone": customer.timezone.clone().unwrap_or_default(),
+        "kickoff": date(plan.kickoff),
+        "end": date(plan.end),
+        "contact": contact.unwrap_or(json!({ "role": "", "name": "", "email": "", "phone": "" })),
+        "team": team,
+        "progress": { "done": done, "total": total, "percent": percent },
+        "feedback_url": feedback_url,
+    });
+
+    let portal_links = |root: &str| {
+        let base = format!("{root}{dir}");
+        json!({
+            "overview": base.clone(),
+            "checklist": format!("{base}checklist/"),
+            "timeline": format!("{base}timeline/"),
+            "faq": format!("{base}faq/"),
+            "calendar": format!("{base}calendar.ics"),
+            "plan": format!("{base}plan.json"),
+        })
+    };
+    let page = |sub: &str,
+                template: &'static str,
+                kind: &'static str,
+                title: String,
+                extra: &dyn Fn(&str) -> Json| {
+        let path = format!("{dir}{sub}index.html");
+        let root = root_of(&path);
+        let mut values = json!({ "portal": portal_links(&root), "customer": customer_value });
+        if let (Json::Object(v), Json::Object(e)) = (&mut values, extra(&root)) {
+            v.extend(e);
+        }
+        Page {
+            path,
+            template,
+            title,
+            kind,
+            values,
+        }
+    };
+
+    let tasks = || plan.visible().filter(|i| i.kind == Kind::Task);
+    let faq_page = |root: &str| format!("{root}{dir}faq/");
+    let pages = vec![
+        page(
+            "",
+            "portal_overview.html",
+            "portal_overview",
+            customer.name.clone(),
+            &|root| {
+                let fp = faq_page(root);
+                let mut next: Vec<&Item> = tasks()
+                    .filter(|i| !i.status.is_closed() && i.status != crate::raw::Status::Blocked)
+                    .filter(|i| {
+                        i.after.iter().all(|a| {
+                            plan.items
+                                .iter()
+                                .any(|x| &x.id == a && x.status.is_closed())
+                        })
+                    })
+                    .collect();
+                next.sort_by_key(|i| (i.due, i.start));
+                next.truncate(5);
+                json!({
+                    "next_steps": next.iter().map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
+                    "overdue": tasks().filter(|i| i.overdue).map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
+                    "blocked": tasks().filter(|i| i.status == crate::raw::Status::Blocked).map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
+                    "milestones": plan.visible().filter(|i| i.kind == Kind::Milestone).map(|m| json!({
+                        "id": m.id, "title": m.title, "date": date(m.due), "date_iso": m.due.to_string(),
+                        "reached": m.status.is_closed(),
+                    })).collect::<Vec<_>>(),
+                })
+            },
+        ),
+        page(
+            "checklist/",
+            "portal_checklist.html",
+            "portal_checklist",
+            t("checklist", "Checklist"),
+            &|root| {
+                let fp = faq_page(root);
+                let phases: Vec<Json> = playbook
+                .phases
+                .iter()
+                .enumerate()
+                .filter_map(|(n, phase)| {
+                    let items: Vec<&Item> = tasks().filter(|i| i.phase == Some(n)).collect();
+                    if items.is_empty() {
+                        return None;
+                    }
+                    let done = items.iter().filter(|i| i.status.is_closed()).count();
+                    let engine = crate::text::TextEngine::new();
+                    let ctx = crate::plan::customer_context(customer);
+                    Some(json!({
+                        "id": phase.id,
+                        "title": engine.render(&phase.title, &ctx).unwrap_or_else(|_| phase.title.source.clone()),
+                        "description_html": phase.description.as_ref().and_then(|d| engine.render(d, &ctx).ok()).map(|d| crate::markdown::render_plain(&d)).unwrap_or_default(),
+                        "tasks": items.iter().map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
+                        "done": done,
+                        "total": items.len(),
+                    }))
+                })
+                .collect();
+                json!({ "phases": phases })
+            },
+        ),
+        page(
+            "timeline/",
+            "portal_timeline.html",
+            "portal_timeline",
+            t("timeline", "Timeline"),
+            &|_| {
+                let tl = timeline::layout(
+                    plan.visible(),
+                    plan.kickoff,
+                    plan.end,
+                    Some(input.today),
+                    &|d, _| format_short_date(d, lang),
+                    &|d| format_date(d, lang),
+                );
+                json!({ "timeline": tl })
+            },
+        ),
+        page(
+            "faq/",
+            "portal_faq.html",
+            "portal_faq",
+            t("faq", "Frequently asked questions"),
+            &|_| json!({ "faqs": faq_values(&portal_faqs(site.faqs.as_slice(), plan, playbook)) }),
+        ),
+    ];
+    let (mut files, diagnostics) = render_pages(input, pages, lang, true);
+    files.push(OutputFile {
+        path: format!("{dir}calendar.ics"),
+        bytes: calendar(input, customer, playbook, plan, &dir).into_bytes(),
+    });
+    files.push(OutputFile {
+        path: format!("{dir}plan.json"),
+        bytes: plan_json(customer, playbook, plan, input.today).into_bytes(),
+    });
+    (files, diagnostics)
+}
+
+/// The FAQ entries a customer's plan links to, in the order they are first linked.
+fn portal_faqs<'a>(faqs: &'a [Faq], plan: &Plan, _playbook: &Playbook) -> Vec<&'a Faq> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for item in plan.visible() {
+        for id in &item.faq {
+            if seen.insert(id.clone())
+                && let Some(f) = faqs.iter().find(|f| &f.id == id)
+            {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+fn calendar(
+    input: &RenderInput<'_>,
+    customer: &Customer,
+    playbook: &Playbook,
+    plan: &Plan,
+    dir: &str,
+) -> String {
+    let site = input.site;
+    let host = site
+        .config
+        .base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("gangway")
+        .split('/')
+        .next()
+        .unwrap_or("gangway")
+        .to_string();
+    let events: Vec<ics::Event> = plan
+        .visible()
+        .map(|item| {
+            let owner = item
+                .owner
+                .as_ref()
+                .map(|o| {
+                    let role = playbook
+                        .roles
+                        .get(o)
+                        .map(|r| r.title.source.clone())
+                        .unwrap_or_default();
+                    match customer.team.get(o) {
+                        Some(p) => format!("{} ({role})", p.name),
+                        None => role,
+                    }
+                })
+                .unwrap_or_default();
+            let mut description = String::new();
+            if !owner.is_empty() {
+                description.push_str(&owner);
+            }
+            if !item.note.is_empty() {
+                if !description.is_empty() {
+                    description.push('\n');
+                }
+                description.push_str(&item.note);
+            }
+            ics::Event {
+                uid: format!("{}-{}@{host}", customer.id, item.id),
+                date: item.due,
+                summary: item.title.clone(),
+                description,
+                url: Some(format!(
+                    "{}/{dir}checklist/#{}",
+                    site.config.base_url, item.id
+                )),
+                categories: vec![match item.kind {
+                    Kind::Task => "task".to_string(),
+                    Kind::Milestone => "milestone".to_string(),
+                }],
+            }
+        })
+        .collect();
+    let name = format!("{} — {}", customer.name, playbook.title.source);
+    ics::write(&ics::Calendar {
+        name: &name,
+        stamp: plan.kickoff,
+        events: &events,
+    })
+}
+
+fn plan_json(
+    customer: &Customer,
+    playbook: &Playbook,
+    plan: &Plan,
+    today: jiff::civil::Date,
+) -> String {
+    let visible: BTreeSet<&str> = plan.visible().map(|i| i.id.as_str()).collect();
+    let item = |i: &Item| {
+        json!({
+            "id": i.id,
+            "kind": match i.kind { Kind::Task => "task", Kind::Milestone => "milestone" },
+            "title": i.title,
+            "owner_role": i.owner,
+            "owner_name": i.owner.as_ref().and_then(|o| customer.team.get(o)).map(|p| p.name.clone()),
+            "side": i.side.map(Side::as_str),
+            "start": i.start.to_string(),
+            "due": i.due.to_string(),
+            "status": i.status.as_str(),
+            "done_on": i.done_on.map(|d| d.to_string()),
+            "note": if i.note.is_empty() { None } else { Some(&i.note) },
+            "overdue": i.overdue,
+            "critical": i.critical,
+            "after": i.after.iter().filter(|a| visible.contains(a.as_str())).collect::<Vec<_>>(),
+            "guides": i.guides,
+            "faq": i.faq,
+        })
+    };
+    let phases: Vec<Json> = playbook
+        .phases
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            json!({
+                "id": p.id,
+                "tasks": plan.visible().filter(|i| i.phase == Some(n)).map(item).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let (done, total) = plan.progress();
+    let value = json!({
+        "format": "gangway-plan/1",
+        "customer": customer.name,
+        "playbook": playbook.id,
+        "language": customer.language.as_str(),
+        "timezone": customer.timezone,
+        "kickoff": plan.kickoff.to_string(),
+        "end": plan.end.to_string(),
+        "today": today.to_string(),
+        "progress": { "done": done, "total": total },
+        "phases": phases,
+        "milestones": plan.visible().filter(|i| i.kind == Kind::Milestone).map(item).collect::<Vec<_>>(),
+    });
+    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn url_escape(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,193 @@
+//! Resolve: the site's files in, the validated [`Site`] out.
+//!
+//! Parses every input (config, playbooks, customers, content, theme), converts the
+//! raw data into the model once, and checks every reference. All problems are
+//! collected; the site is returned only when there are no errors, so invalid states
+//! never reach planning or rendering.
+
+pub(crate) mod content;
+pub(crate) mod customers;
+pub(crate) mod cycles;
+pub(crate) mod playbooks;
+pub(crate) mod refs;
+pub(crate) mod theme;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::{CONFIG_PATH, parse_config};
+use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::model::Site;
+use crate::source::SourceTree;
+use crate::text::TextEngine;
+use playbooks::InFile;
+
+/// Decodes a file as UTF-8 text, or reports it.
+fn text_file(path: &str, bytes: &[u8], diagnostics: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some(SourceFile::new(path, text)),
+        Err(err) => {
+            let file = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
+            diagnostics.push(
+                Diagnostic::error("not-utf8", "this file is not valid UTF-8 text")
+                    .at(Label::new(&file, err.valid_up_to(), err.valid_up_to()))
+                    .help("save the file as UTF-8"),
+            );
+            None
+        }
+    }
+}
+
+fn is_yaml(path: &str) -> bool {
+    path.ends_with(".yaml") || path.ends_with(".yml")
+}
+
+/// Resolves a whole site.
+pub(crate) fn resolve(tree: &SourceTree, diagnostics: &mut Diagnostics) -> Option<Site> {
+    let Some(config_bytes) = tree.get(CONFIG_PATH) else {
+        diagnostics.push(
+            Diagnostic::error("not-a-site", "there is no gangway.toml here")
+                .help("run `gangway build` in a site's folder, pass `--root DIR`, or create a site with `gangway init DIR`"),
+        );
+        return None;
+    };
+    let config_file = text_file(CONFIG_PATH, config_bytes, diagnostics)?;
+    let config = parse_config(&config_file, diagnostics);
+    let lang = config
+        .as_ref()
+        .map(|c| c.default_language.clone())
+        .unwrap_or_else(crate::lang::Lang::english);
+
+    // Content.
+    let mut md_files = Vec::new();
+    let mut other_content = BTreeSet::new();
+    let mut assets = BTreeMap::new();
+    for (path, bytes) in tree.under("content/") {
+        let rel = &path["content/".len()..];
+        if path.ends_with(".md") {
+            if let Some(file) = text_file(path, bytes, diagnostics) {
+                md_files.push(file);
+            }
+        } else {
+            other_content.insert(rel.to_string());
+            assets.insert(rel.to_string(), bytes.to_vec());
+        }
+    }
+    let content = content::resolve_content(&md_files, &other_content, &lang, diagnostics);
+    let index = refs::ContentIndex::new(
+        content.articles.iter().map(|a| a.id.clone()),
+        content.faqs.iter().map(|f| f.id.clone()),
+    );
+
+    // Playbooks.
+    let texts = TextEngine::new();
+    let mut raws = BTreeMap::new();
+    let mut broken = BTreeSet::new();
+    for (path, bytes) in tree.under("playbooks/") {
+        if !is_yaml(path) || path["playbooks/".len()..].contains('/') {
+            diagnostics.push(ignored(
+                path,
+                "playbooks are `.yaml` files directly in playbooks/",
+            ));
+            continue;
+        }
+        let Some(file) = text_file(path, bytes, diagnostics) else {
+            continue;
+        };
+        let stem = playbooks::file_stem(path, "playbooks/").unwrap_or_default();
+        match playbooks::parse_playbook(&file, diagnostics) {
+            Some((id, raw)) => {
+                raws.insert(id, InFile { file, value: raw });
+            }
+            None => {
+                broken.insert(stem);
+            }
+        }
+    }
+    let playbooks = playbooks::resolve_playbooks(raws, &index, &lang, &texts, diagnostics);
+
+    // Customers, in parallel: each file is independent.
+    let customer_files: Vec<Arc<SourceFile>> = tree
+        .under("customers/")
+        .filter_map(|(path, bytes)| {
+            if !is_yaml(path) || path["customers/".len()..].contains('/') {
+                diagnostics.push(ignored(
+                    path,
+                    "customers are `.yaml` files directly in customers/",
+                ));
+                return None;
+            }
+            text_file(path, bytes, diagnostics)
+        })
+        .collect();
+    let mut customers = Vec::new();
+    if let Some(config) = &config {
+        // Playbooks that failed to resolve are known by name, so customers on them
+        // are not also reported as naming an unknown playbook.
+        let mut known_broken = broken;
+        for (path, _) in tree.under("playbooks/") {
+            if let Some(stem) = playbooks::file_stem(path, "playbooks/")
+                && !playbooks.contains_key(&stem)
+            {
+                known_broken.insert(stem);
+            }
+        }
+        let results: Vec<(Option<crate::model::Customer>, Diagnostics)> = customer_files
+            .par_iter()
+            .map(|file| {
+                let mut d = Diagnostics::new();
+                let c = customers::resolve_customer(
+                    file,
+                    config,
+                    &playbooks,
+                    &known_broken,
+                    &index,
+                    &texts,
+                    &mut d,
+                );
+                (c, d)
+            })
+            .collect();
+        for (c, d) in results {
+            diagnostics.extend(d);
+            customers.extend(c);
+        }
+    }
+
+    let theme = theme::resolve_theme(
+        tree,
+        config.as_ref().and_then(|c| c.theme.as_deref()),
+        Some(&config_file),
+        diagnostics,
+    );
+
+    let mut static_files = BTreeMap::new();
+    for (path, bytes) in tree.under("static/") {
+        static_files.insert(path["static/".len()..].to_string(), bytes.to_vec());
+    }
+    for (path, bytes) in assets {
+        static_files.entry(path).or_insert(bytes);
+    }
+
+    if diagnostics.has_errors() {
+        return None;
+    }
+    Some(Site {
+        config: config?,
+        playbooks,
+        customers,
+        articles: content.articles,
+        sections: content.sections,
+        faqs: content.faqs,
+        home_html: content.home_html,
+        theme,
+        static_files,
+    })
+}
+
+fn ignored(path: &str, help: &str) -> Diagnostic {
+    Diagnostic::warning("ignored-file", format!("{path} is not used")).help(help.to_string())
+}

@@ -1,0 +1,720 @@
+//! Playbooks: parse every `playbooks/*.yaml`, apply `extends`, validate references.
+//!
+//! Inheritance is applied on the raw data (each piece keeping the file it came
+//! from), then each flattened playbook is validated and converted once. Problems in
+//! a parent are therefore also found through its children; the diagnostics list
+//! drops the duplicates.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::ids::{ID_HELP, is_valid_id};
+use crate::lang::Lang;
+use crate::model::{Link, Milestone, Origin, Phase, Playbook, Ref, Role, Task, Text};
+use crate::offset::{OFFSET_HELP, Offset};
+use crate::raw::{RawMilestone, RawPhase, RawPlaybook, RawRole, RawTask};
+use crate::resolve::refs::ContentIndex;
+use crate::suggest::did_you_mean;
+use crate::text::TextEngine;
+use crate::yaml;
+
+/// A raw value together with the file it was read from.
+#[derive(Clone, Debug)]
+pub(crate) struct InFile<T> {
+    pub file: Arc<SourceFile>,
+    pub value: T,
+}
+
+pub(crate) fn origin<T>(file: &Arc<SourceFile>, spanned: &Spanned<T>) -> Origin {
+    let (start, end) = yaml::span_in(file, 0, &spanned.referenced);
+    Origin {
+        file: Arc::clone(file),
+        start,
+        end,
+    }
+}
+
+fn label<T>(file: &Arc<SourceFile>, spanned: &Spanned<T>) -> Label {
+    yaml::label(file, 0, spanned)
+}
+
+/// Parses one playbook file. Returns the id (the file name) and the raw playbook.
+pub(crate) fn parse_playbook(
+    file: &Arc<SourceFile>,
+    diagnostics: &mut Diagnostics,
+) -> Option<(String, RawPlaybook)> {
+    let stem = file_stem(&file.path, "playbooks/")?;
+    if !is_valid_id(&stem) {
+        diagnostics.push(
+            Diagnostic::error("invalid-id", format!("`{stem}` is not a valid playbook id"))
+                .at(Label::new(file, 0, 0))
+                .help(format!("rename the file: {ID_HELP}")),
+        );
+        return None;
+    }
+    let raw: RawPlaybook = match yaml::parse(file, 0, file.text.len()) {
+        Ok(raw) => raw,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    if let Some(id) = &raw.id
+        && id.value != stem
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                "id-mismatch",
+                format!(
+                    "the playbook id `{}` differs from its file name `{stem}`",
+                    id.value
+                ),
+            )
+            .at(label(file, id))
+            .help(format!("write `id: {stem}` or remove `id:`")),
+        );
+    }
+    Some((stem, raw))
+}
+
+/// The file name without folder and extension, for files directly in `folder`.
+pub(crate) fn file_stem(path: &str, folder: &str) -> Option<String> {
+    let name = path.strip_prefix(folder)?;
+    let stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))?;
+    Some(stem.to_string())
+}
+
+#[derive(Clone, Debug)]
+struct MergedPhase {
+    id: InFile<Spanned<String>>,
+    title: Option<InFile<Spanned<String>>>,
+    description: Option<InFile<Spanned<String>>>,
+    tasks: Vec<InFile<RawTask>>,
+}
+
+#[derive(Clone, Debug)]
+struct Merged {
+    roles: IndexMap<String, InFile<(Spanned<String>, RawRole)>>,
+    phases: Vec<MergedPhase>,
+    milestones: Vec<InFile<RawMilestone>>,
+}
+
+/// Resolves every playbook: applies `extends`, validates, converts.
+pub(crate) fn resolve_playbooks(
+    raws: BTreeMap<String, InFile<RawPlaybook>>,
+    content: &ContentIndex,
+    lang: &Lang,
+    texts: &TextEngine,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, Playbook> {
+    let mut merged: HashMap<String, Option<Merged>> = HashMap::new();
+    let mut out = BTreeMap::new();
+    for id in raws.keys() {
+        let mut visiting = Vec::new();
+        let Some(m) = merge(id, &raws, &mut merged, &mut visiting, diagnostics) else {
+            continue;
+        };
+        let raw = &raws[id];
+        if let Some(playbook) = convert(id, raw, &m, content, lang, texts, diagnostics) {
+            out.insert(id.clone(), playbook);
+        }
+    }
+    out
+}
+
+/// Flattens the `extends` chain of `id`, memoised. `None` when the chain is broken.
+fn merge(
+    id: &str,
+    raws: &BTreeMap<String, InFile<RawPlaybook>>,
+    memo: &mut HashMap<String, Option<Merged>>,
+    visiting: &mut Vec<String>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Merged> {
+    if let Some(done) = memo.get(id) {
+        return done.clone();
+    }
+    let raw = raws.get(id)?;
+    let file = &raw.file;
+    visiting.push(id.to_string());
+    let base = match &raw.value.extends {
+        None => Some(Merged {
+            roles: IndexMap::new(),
+            phases: Vec::new(),
+            milestones: Vec::new(),
+        }),
+        Some(parent) if visiting.contains(&parent.value) => {
+            let chain = visiting.join(" → ");
+            diagnostics.push(
+                Diagnostic::error(
+                    "extends-cycle",
+                    format!(
+                        "playbooks extend each other in a circle: {chain} → {}",
+                        parent.value
+                    ),
+                )
+                .at(label(file, parent))
+                .help("a playbook cannot extend itself, directly or through others"),
+            );
+            None
+        }
+        Some(parent) if !raws.contains_key(&parent.value) => {
+            let mut d = Diagnostic::error(
+                "unknown-playbook",
+                format!("`{}` extends an unknown playbook `{}`", id, parent.value),
+            )
+            .at(label(file, parent));
+            if let Some(best) = did_you_mean(&parent.value, raws.keys().map(String::as_str)) {
+                d = d.help(format!("did you mean `{best}`?"));
+            }
+            diagnostics.push(d);
+            None
+        }
+        Some(parent) => merge(&parent.value, raws, memo, visiting, diagnostics),
+    };
+    visiting.pop();
+    let result = base.map(|mut m| {
+        apply(&mut m, raw, diagnostics);
+        m
+    });
+    memo.insert(id.to_string(), result.clone());
+    result
+}
+
+/// Applies one playbook file on top of what it extends.
+fn apply(m: &mut Merged, raw: &InFile<RawPlaybook>, diagnostics: &mut Diagnostics) {
+    let file = &raw.file;
+    let p = &raw.value;
+    let extends = p.extends.is_some();
+    for (id, role) in &p.roles {
+        m.roles.insert(
+            id.value.clone(),
+            InFile {
+                file: Arc::clone(file),
+                value: (id.clone(), role.clone()),
+            },
+        );
+    }
+    for phase in &p.phases {
+        let RawPhase {
+            id,
+            title,
+            description,
+            tasks,
+        } = phase;
+        let in_file = |s: &Spanned<String>| InFile {
+            file: Arc::clone(file),
+            value: s.clone(),
+        };
+        let position = m.phases.iter().position(|x| x.id.value.value == id.value);
+        let target = match position {
+            Some(i) => {
+                let existing = &mut m.phases[i];
+                if let Some(t) = title {
+                    existing.title = Some(in_file(t));
+                }
+                if let Some(d) = description {
+                    existing.description = Some(in_file(d));
+                }
+                existing
+            }
+            None => {
+                m.phases.push(MergedPhase {
+                    id: in_file(id),
+                    title: title.as_ref().map(in_file),
+                    description: description.as_ref().map(in_file),
+                    tasks: Vec::new(),
+                });
+                let last = m.phases.len() - 1;
+                &mut m.phases[last]
+            }
+        };
+        for task in tasks {
+            let entry = InFile {
+                file: Arc::clone(file),
+                value: task.clone(),
+            };
+            match target
+                .tasks
+                .iter()
+                .position(|t| t.value.id.value == task.id.value)
+            {
+                Some(i) => target.tasks[i] = entry,
+                None => target.tasks.push(entry),
+            }
+        }
+    }
+    for milestone in &p.milestones {
+        let entry = InFile {
+            file: Arc::clone(file),
+            value: milestone.clone(),
+        };
+        match m
+            .milestones
+            .iter()
+            .position(|x| x.value.id.value == milestone.id.value)
+        {
+            Some(i) => m.milestones[i] = entry,
+            None => m.milestones.push(entry),
+        }
+    }
+    if !p.remove.is_empty() && !extends {
+        diagnostics.push(
+            Diagnostic::error(
+                "remove-without-extends",
+                "`remove` only applies to a playbook that extends another",
+            )
+            .at(label(file, &p.remove[0]))
+            .help("delete the tasks themselves, or add `extends:`"),
+        );
+    }
+    for gone in &p.remove {
+        let mut found = false;
+        for phase in &mut m.phases {
+            let before = phase.tasks.len();
+            phase.tasks.retain(|t| t.value.id.value != gone.value);
+            found |= phase.tasks.len() != before;
+        }
+        let before = m.milestones.len();
+        m.milestones.retain(|x| x.value.id.value != gone.value);
+        found |= m.milestones.len() != before;
+        if !found && extends {
+            diagnostics.push(
+                Diagnostic::error(
+                    "unknown-task",
+                    format!(
+                        "`remove` names `{}`, which the parent playbook does not have",
+                        gone.value
+                    ),
+                )
+                .at(label(file, gone)),
+            );
+        }
+    }
+}
+
+fn text(file: &Arc<SourceFile>, s: &Spanned<String>, lang: &Lang) -> Text {
+    Text {
+        source: s.value.clone(),
+        lang: lang.clone(),
+        origin: origin(file, s),
+    }
+}
+
+/// Validates a flattened playbook and converts it to the model.
+fn convert(
+    id: &str,
+    raw: &InFile<RawPlaybook>,
+    m: &Merged,
+    content: &ContentIndex,
+    lang: &Lang,
+    texts: &TextEngine,
+    diagnostics: &mut Diagnostics,
+) -> Option<Playbook> {
+    let file = &raw.file;
+    let before = diagnostics.error_count();
+
+    let mut roles = IndexMap::new();
+    for (role_id, entry) in &m.roles {
+        let (id_span, role) = &entry.value;
+        if !is_valid_id(role_id) {
+            diagnostics.push(
+                Diagnostic::error("invalid-id", format!("`{role_id}` is not a valid role id"))
+                    .at(label(&entry.file, id_span))
+                    .help(ID_HELP),
+            );
+        }
+        roles.insert(
+            role_id.clone(),
+            Role {
+                title: text(&entry.file, &role.title, lang),
+                side: role.side,
+                contact: role.contact,
+            },
+        );
+    }
+    let contacts: Vec<&String> = roles
+        .iter()
+        .filter(|(_, r)| r.contact)
+        .map(|(id, _)| id)
+        .collect();
+    if contacts.len() != 1 {
+        let (message, help) = if contacts.is_empty() {
+            (
+                format!("playbook `{id}` has no contact role"),
+                "mark the vendor's single point of contact with `contact: true` on one role"
+                    .to_string(),
+            )
+        } else {
+            (
+                format!(
+                    "playbook `{id}` has {} contact roles: {}",
+                    contacts.len(),
+                    join_ids(&contacts)
+                ),
+                "every customer has one single point of contact: keep `contact: true` on one role"
+                    .to_string(),
+            )
+        };
+        diagnostics.push(
+            Diagnostic::error("contact-role", message)
+                .at(label(file, &raw.value.title))
+                .help(help),
+        );
+    } else if let Some(role) = roles.get(contacts[0])
+        && role.side != crate::raw::Side::Vendor
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                "contact-role",
+                format!(
+                    "the contact role `{}` must be on the vendor side",
+                    contacts[0]
+                ),
+            )
+            .at(role.title.origin.label()),
+        );
+    }
+
+    // Every id that `after` may name, with where it was defined.
+    let mut ids: BTreeMap<String, Label> = BTreeMap::new();
+    let mut define = |id_span: &Spanned<String>,
+                      file: &Arc<SourceFile>,
+                      what: &str,
+                      diagnostics: &mut Diagnostics| {
+        let here = label(file, id_span);
+        if !is_valid_id(&id_span.value) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-id",
+                    format!("`{}` is not a valid {what} id", id_span.value),
+                )
+                .at(here.clone())
+                .help(ID_HELP),
+            );
+        }
+        if let Some(first) = ids.get(&id_span.value) {
+            diagnostics.push(
+                Diagnostic::error("duplicate-id", format!("the id `{}` is used twice in playbook `{id}`", id_span.value))
+                    .at(here)
+                    .also(first.clone().with_message("first used here"))
+                    .help("task and milestone ids must be unique within a playbook, including inherited ones"),
+            );
+        } else {
+            ids.insert(id_span.value.clone(), here);
+        }
+    };
+    for phase in &m.phases {
+        for task in &phase.tasks {
+            define(&task.value.id, &task.file, "task", diagnostics);
+        }
+    }
+    for ms in &m.milestones {
+        define(&ms.value.id, &ms.file, "milestone", diagnostics);
+    }
+    let mut phase_ids = BTreeSet::new();
+    for phase in &m.phases {
+        if !is_valid_id(&phase.id.value.value) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-id",
+                    format!("`{}` is not a valid phase id", phase.id.value.value),
+                )
+                .at(label(&phase.id.file, &phase.id.value))
+                .help(ID_HELP),
+            );
+        }
+        phase_ids.insert(phase.id.value.value.clone());
+    }
+    let known: Vec<&str> = ids.keys().map(String::as_str).collect();
+
+    let mut phases = Vec::new();
+    for phase in &m.phases {
+        let Some(title) = &phase.title else {
+            diagnostics.push(
+                Diagnostic::error("missing-key", format!("phase `{}` has no title", phase.id.value.value))
+                    .at(label(&phase.id.file, &phase.id.value))
+                    .help("add `title:` to the phase (only phases merged into a parent's phase may leave it out)"),
+            );
+            continue;
+        };
+        let title = text(&title.file, &title.value, lang);
+        texts.check_text(&title, diagnostics);
+        let description = phase
+            .description
+            .as_ref()
+            .map(|d| text(&d.file, &d.value, lang));
+        if let Some(d) = &description {
+            texts.check_text(d, diagnostics);
+        }
+        let tasks = phase
+            .tasks
+            .iter()
+            .filter_map(|t| {
+                convert_task(
+                    &t.file,
+                    &t.value,
+                    &roles,
+                    &known,
+                    content,
+                    lang,
+                    texts,
+                    false,
+                    diagnostics,
+                )
+            })
+            .collect();
+        phases.push(Phase {
+            id: phase.id.value.value.clone(),
+            title,
+            description,
+            tasks,
+        });
+    }
+    let mut milestones = Vec::new();
+    for ms in &m.milestones {
+        let (file, raw) = (&ms.file, &ms.value);
+        let after = check_refs(file, &raw.after, &known, &raw.id.value, diagnostics);
+        let due = raw
+            .due
+            .as_ref()
+            .and_then(|d| parse_offset(file, d, diagnostics));
+        let title = text(file, &raw.title, lang);
+        texts.check_text(&title, diagnostics);
+        let description = raw.description.as_ref().map(|d| text(file, d, lang));
+        if let Some(d) = &description {
+            texts.check_text(d, diagnostics);
+        }
+        let when = raw.when.as_ref().map(|w| text(file, w, lang));
+        if let Some(w) = &when {
+            texts.check_condition(w, diagnostics);
+        }
+        if raw.after.is_empty() && raw.due.is_none() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "milestone-unplaced",
+                    format!("milestone `{}` has neither `after` nor `due`", raw.id.value),
+                )
+                .at(label(file, &raw.id))
+                .help("it falls on the kickoff day; add `after:` or `due:` to place it"),
+            );
+        }
+        milestones.push(Milestone {
+            id: raw.id.value.clone(),
+            origin: origin(file, &raw.id),
+            title,
+            description,
+            after,
+            due,
+            when,
+        });
+    }
+
+    let summary = raw.value.summary.as_ref().map(|s| text(file, s, lang));
+    let playbook = Playbook {
+        id: id.to_string(),
+        title: text(file, &raw.value.title, lang),
+        summary,
+        draft: raw.value.draft,
+        roles,
+        phases,
+        milestones,
+    };
+    crate::resolve::cycles::check_playbook_cycles(&playbook, diagnostics);
+    (diagnostics.error_count() == before).then_some(playbook)
+}
+
+fn join_ids(ids: &[&String]) -> String {
+    ids.iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Validates one task; used for playbook tasks and customers' extra tasks.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn convert_task(
+    file: &Arc<SourceFile>,
+    raw: &RawTask,
+    roles: &IndexMap<String, Role>,
+    known_ids: &[&str],
+    content: &ContentIndex,
+    lang: &Lang,
+    texts: &TextEngine,
+    extra: bool,
+    diagnostics: &mut Diagnostics,
+) -> Option<Task> {
+    let before = diagnostics.error_count();
+    if let (Some(phase), false) = (&raw.phase, extra) {
+        diagnostics.push(
+            Diagnostic::error(
+                "unknown-key",
+                "`phase` is only used in a customer's `extra_tasks`",
+            )
+            .at(label(file, phase))
+            .help("in a playbook, a task belongs to the phase it is listed under"),
+        );
+    }
+    let role = match roles.get(&raw.owner.value) {
+        Some(role) => Some(role),
+        None => {
+            let mut d = Diagnostic::error(
+                "unknown-role",
+                format!(
+                    "task `{}` is owned by an unknown role `{}`",
+                    raw.id.value, raw.owner.value
+                ),
+            )
+            .at(label(file, &raw.owner));
+            d = match did_you_mean(&raw.owner.value, roles.keys().map(String::as_str)) {
+                Some(best) => d.help(format!("did you mean `{best}`?")),
+                None => d.help(format!(
+                    "roles of this playbook: {}",
+                    roles.keys().cloned().collect::<Vec<_>>().join(", ")
+                )),
+            };
+            diagnostics.push(d);
+            None
+        }
+    };
+    let due = raw
+        .due
+        .as_ref()
+        .and_then(|d| parse_offset(file, d, diagnostics));
+    let duration = match &raw.duration {
+        Some(d) => parse_offset(file, d, diagnostics).unwrap_or(Offset::BusinessDays(1)),
+        None => Offset::BusinessDays(1),
+    };
+    let after = check_refs(file, &raw.after, known_ids, &raw.id.value, diagnostics);
+    let mut guides = Vec::new();
+    for g in &raw.guides {
+        match content.article(&g.value) {
+            Ok(id) => guides.push(id),
+            Err(help) => diagnostics.push(
+                Diagnostic::error(
+                    "unknown-article",
+                    format!("no knowledge-base article `{}`", g.value),
+                )
+                .at(label(file, g))
+                .help(help),
+            ),
+        }
+    }
+    let mut faq = Vec::new();
+    for f in &raw.faq {
+        match content.faq(&f.value) {
+            Ok(id) => faq.push(id),
+            Err(help) => diagnostics.push(
+                Diagnostic::error("unknown-faq", format!("no FAQ entry `{}`", f.value))
+                    .at(label(file, f))
+                    .help(help),
+            ),
+        }
+    }
+    let mut links = Vec::new();
+    for l in &raw.links {
+        let url = l.url.value.trim();
+        if !(url.starts_with("https://")
+            || url.starts_with("http://")
+            || url.starts_with("mailto:"))
+        {
+            diagnostics.push(
+                Diagnostic::error("invalid-url", format!("`{url}` is not an absolute link"))
+                    .at(label(file, &l.url))
+                    .help("links start with https://, http:// or mailto:; link articles with `guides:`"),
+            );
+        }
+        links.push(Link {
+            title: l.title.clone(),
+            url: url.to_string(),
+        });
+    }
+    let title = text(file, &raw.title, lang);
+    texts.check_text(&title, diagnostics);
+    let description = raw.description.as_ref().map(|d| text(file, d, lang));
+    if let Some(d) = &description {
+        texts.check_text(d, diagnostics);
+    }
+    let when = raw.when.as_ref().map(|w| text(file, w, lang));
+    if let Some(w) = &when {
+        texts.check_condition(w, diagnostics);
+    }
+    let side = raw.side.or(role.map(|r| r.side))?;
+    (diagnostics.error_count() == before).then(|| Task {
+        id: raw.id.value.clone(),
+        origin: origin(file, &raw.id),
+        title,
+        description,
+        owner: raw.owner.value.clone(),
+        side,
+        due,
+        duration,
+        after,
+        guides,
+        faq,
+        links,
+        when,
+        internal: raw.internal,
+    })
+}
+
+fn parse_offset(
+    file: &Arc<SourceFile>,
+    s: &Spanned<String>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Offset> {
+    match Offset::parse(&s.value) {
+        Ok(o) => Some(o),
+        Err(why) => {
+            diagnostics.push(
+                Diagnostic::error("invalid-offset", why)
+                    .at(label(file, s))
+                    .help(OFFSET_HELP),
+            );
+            None
+        }
+    }
+}
+
+fn check_refs(
+    file: &Arc<SourceFile>,
+    refs: &[Spanned<String>],
+    known: &[&str],
+    own_id: &str,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Ref> {
+    let mut out = Vec::new();
+    for r in refs {
+        if r.value == own_id {
+            diagnostics.push(
+                Diagnostic::error("dependency-cycle", format!("`{own_id}` waits for itself"))
+                    .at(label(file, r))
+                    .help("remove it from its own `after` list"),
+            );
+        } else if !known.contains(&r.value.as_str()) {
+            let mut d = Diagnostic::error(
+                "unknown-task",
+                format!(
+                    "`{own_id}` waits for `{}`, which is not a task or milestone here",
+                    r.value
+                ),
+            )
+            .at(label(file, r));
+            if let Some(best) = did_you_mean(&r.value, known.iter().copied()) {
+                d = d.help(format!("did you mean `{best}`?"));
+            }
+            diagnostics.push(d);
+        } else {
+            out.push(Ref {
+                id: r.value.clone(),
+                origin: origin(file, r),
+            });
+        }
+    }
+    out
+}

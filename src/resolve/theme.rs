@@ -1,0 +1,125 @@
+//! The theme: the built-in default, with a site theme's files laid over it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::model::Theme;
+use crate::source::SourceTree;
+
+macro_rules! builtin {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../theme/templates/", $name)))),*]
+    };
+}
+
+/// The built-in templates, compiled into the binary.
+pub(crate) const TEMPLATES: &[(&str, &str)] = builtin!(
+    "base.html",
+    "macros.html",
+    "home.html",
+    "kb_index.html",
+    "article.html",
+    "faq.html",
+    "playbook.html",
+    "404.html",
+    "portal_overview.html",
+    "portal_checklist.html",
+    "portal_timeline.html",
+    "portal_faq.html",
+);
+
+/// The built-in static files, written under `assets/`.
+pub(crate) const ASSETS: &[(&str, &[u8])] =
+    &[("style.css", include_bytes!("../theme/static/style.css"))];
+
+/// The built-in UI strings (English).
+pub(crate) const STRINGS_EN: &str = include_str!("../theme/strings/en.toml");
+
+/// Loads the theme named in the config (if any) over the built-in one.
+pub(crate) fn resolve_theme(
+    tree: &SourceTree,
+    name: Option<&str>,
+    config_file: Option<&Arc<SourceFile>>,
+    diagnostics: &mut Diagnostics,
+) -> Theme {
+    let mut theme = Theme::default();
+    for (name, text) in TEMPLATES {
+        theme.templates.insert(
+            name.to_string(),
+            SourceFile::new(format!("(built-in theme)/templates/{name}"), *text),
+        );
+    }
+    for (name, bytes) in ASSETS {
+        theme.assets.insert(name.to_string(), bytes.to_vec());
+    }
+    theme.strings = parse_strings(
+        &SourceFile::new("(built-in theme)/strings/en.toml", STRINGS_EN),
+        diagnostics,
+    );
+
+    let Some(name) = name else {
+        return theme;
+    };
+    let prefix = format!("themes/{name}/");
+    if tree.under(&prefix).next().is_none() {
+        let mut d = Diagnostic::error(
+            "unknown-theme",
+            format!("gangway.toml names the theme `{name}`, but there is no folder themes/{name}/"),
+        );
+        if let Some(file) = config_file {
+            let start = file.text.find("theme").unwrap_or(0);
+            d = d.at(Label::new(file, start, start + 5));
+        }
+        diagnostics.push(d.help("create the folder, or remove `theme` to use the built-in theme"));
+        return theme;
+    }
+    for (path, bytes) in tree.under(&prefix) {
+        let rest = &path[prefix.len()..];
+        if let Some(template) = rest.strip_prefix("templates/") {
+            match std::str::from_utf8(bytes) {
+                Ok(text) => {
+                    theme
+                        .templates
+                        .insert(template.to_string(), SourceFile::new(path, text));
+                }
+                Err(_) => diagnostics.push(Diagnostic::error(
+                    "not-utf8",
+                    format!("{path} is not UTF-8 text"),
+                )),
+            }
+        } else if let Some(asset) = rest.strip_prefix("static/") {
+            theme.assets.insert(asset.to_string(), bytes.to_vec());
+        } else if let Some(strings) = rest.strip_prefix("strings/") {
+            if strings == "en.toml" {
+                if let Ok(text) = std::str::from_utf8(bytes) {
+                    let overrides = parse_strings(&SourceFile::new(path, text), diagnostics);
+                    theme.strings.extend(overrides);
+                }
+            }
+        } else {
+            diagnostics.push(
+                Diagnostic::warning("ignored-file", format!("{path} is not used"))
+                    .help("a theme holds templates/, static/ and strings/"),
+            );
+        }
+    }
+    theme
+}
+
+fn parse_strings(
+    file: &Arc<SourceFile>,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, String> {
+    match toml::from_str::<BTreeMap<String, String>>(&file.text) {
+        Ok(map) => map,
+        Err(err) => {
+            let span = err.span().unwrap_or(0..0);
+            diagnostics.push(
+                Diagnostic::error("strings-syntax", err.message().to_string())
+                    .at(Label::new(file, span.start, span.end)),
+            );
+            BTreeMap::new()
+        }
+    }
+}

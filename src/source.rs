@@ -1,0 +1,164 @@
+//! The site's files, read once into memory.
+//!
+//! The only module (with [`crate::output`]) that touches the file system. Everything
+//! after it works on a [`SourceTree`], which tests and `serve` can also build in
+//! memory. A file that cannot be read becomes a diagnostic; the walk goes on.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// The top-level names of a site that gangway reads. Everything else in the root
+/// (the output, `target/`, a README) is not part of the site.
+pub const SITE_ENTRIES: [&str; 6] = [
+    "gangway.toml",
+    "playbooks",
+    "customers",
+    "content",
+    "themes",
+    "static",
+];
+
+/// Every file of a site, by path relative to the root with `/` separators.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceTree {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl SourceTree {
+    /// An empty tree.
+    pub fn new() -> SourceTree {
+        SourceTree::default()
+    }
+
+    /// Adds or replaces a file.
+    pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), bytes.into());
+    }
+
+    /// Removes a file, returning whether it was there.
+    pub fn remove(&mut self, path: &str) -> bool {
+        self.files.remove(path).is_some()
+    }
+
+    /// The bytes of a file.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// All files in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
+    }
+
+    /// Files whose path starts with `prefix` (`"playbooks/"`), in path order.
+    pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a [u8])> {
+        self.files
+            .range(prefix.to_string()..)
+            .take_while(move |(p, _)| p.starts_with(prefix))
+            .map(|(p, b)| (p.as_str(), b.as_slice()))
+    }
+
+    /// Reads the site at `root`. Unreadable entries become diagnostics.
+    pub fn read(root: &Path) -> (SourceTree, Diagnostics) {
+        let mut tree = SourceTree::new();
+        let mut diagnostics = Diagnostics::new();
+        for entry in SITE_ENTRIES {
+            let path = root.join(entry);
+            if !path.exists() {
+                continue;
+            }
+            let walk = WalkDir::new(&path)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+            for item in walk {
+                let item = match item {
+                    Ok(item) => item,
+                    Err(err) => {
+                        diagnostics.push(Diagnostic::error(
+                            "unreadable-file",
+                            format!("cannot read {}: {err}", display(root, err.path())),
+                        ));
+                        continue;
+                    }
+                };
+                if !item.file_type().is_file() {
+                    continue;
+                }
+                let Some(relative) = relative_path(root, item.path()) else {
+                    diagnostics.push(Diagnostic::error(
+                        "unreadable-file",
+                        format!(
+                            "{} has a name that is not valid Unicode",
+                            item.path().display()
+                        ),
+                    ));
+                    continue;
+                };
+                match std::fs::read(item.path()) {
+                    Ok(bytes) => tree.insert(relative, bytes),
+                    Err(err) => diagnostics.push(Diagnostic::error(
+                        "unreadable-file",
+                        format!("cannot read {relative}: {err}"),
+                    )),
+                }
+            }
+        }
+        (tree, diagnostics)
+    }
+}
+
+/// True for names the walk skips: hidden files, editor swap and backup files.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.starts_with("#")
+}
+
+fn relative_path(root: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?;
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
+    Some(parts?.join("/"))
+}
+
+fn display(root: &Path, path: Option<&Path>) -> String {
+    match path {
+        Some(path) => relative_path(root, path).unwrap_or_else(|| path.display().to_string()),
+        None => root.display().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn under_lists_one_folder_in_order() {
+        let mut tree = SourceTree::new();
+        tree.insert("playbooks/b.yaml", "b");
+        tree.insert("playbooks/a.yaml", "a");
+        tree.insert("playbooksx/c.yaml", "c");
+        tree.insert("customers/a.yaml", "a");
+        let names: Vec<&str> = tree.under("playbooks/").map(|(p, _)| p).collect();
+        assert_eq!(names, ["playbooks/a.yaml", "playbooks/b.yaml"]);
+    }
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [".x.yaml.swp", "a.yaml~", "#a.yaml#", ".git", "a.bak"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("a.yaml"));
+    }
+}

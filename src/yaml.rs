@@ -1,0 +1,180 @@
+//! YAML in, typed raw structs out, with problems as diagnostics.
+//!
+//! Owns the one place where YAML text becomes data, so every YAML error in the
+//! site reads the same: file, line, column, a snippet, and a hint when the key was
+//! misspelt. It knows nothing about what the data means.
+
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::{Location, Spanned};
+
+use crate::diagnostic::{Diagnostic, Label, SourceFile};
+use crate::suggest::did_you_mean;
+
+/// Parses `file.text[base..base + len]` as YAML into `T`.
+///
+/// `base` is the byte offset of the YAML inside the file (non-zero for front matter),
+/// so diagnostics point at the right line of the whole file.
+pub fn parse<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    base: usize,
+    len: usize,
+) -> Result<T, Diagnostic> {
+    let text = &file.text[base..base + len];
+    serde_saphyr::from_str::<T>(text).map_err(|err| {
+        let location = err.location();
+        let raw = err.without_snippet().to_string();
+        let message = strip_location_suffix(&raw);
+        let (start, end) = match location {
+            Some(loc) => span_in(file, base, &loc),
+            None => (base, base),
+        };
+        let (code, message, help) = classify_message(&message);
+        let mut diagnostic = Diagnostic::error(code, message).at(Label::new(file, start, end));
+        if let Some(help) = help {
+            diagnostic = diagnostic.help(help);
+        }
+        diagnostic
+    })
+}
+
+/// The byte range of a location inside the file, shifted by `base`.
+pub fn span_in(file: &Arc<SourceFile>, base: usize, location: &Location) -> (usize, usize) {
+    let start = match location.span().byte_offset() {
+        Some(offset) => base + offset as usize,
+        None => file.offset_of(location.line() as usize, location.column() as usize),
+    };
+    // The span length is counted in characters; walk that many characters.
+    let chars = location.span().len() as usize;
+    let tail = file.text.get(start..).unwrap_or("");
+    let bytes: usize = tail.chars().take(chars).map(char::len_utf8).sum();
+    (start, start + bytes)
+}
+
+/// A label over a spanned value.
+pub fn label<T>(file: &Arc<SourceFile>, base: usize, spanned: &Spanned<T>) -> Label {
+    let (start, end) = span_in(file, base, &spanned.referenced);
+    Label::new(file, start, end)
+}
+
+fn strip_location_suffix(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => message[..i].to_string(),
+        _ => message.to_string(),
+    }
+}
+
+/// Turns the parser's message into our code, wording and help.
+pub(crate) fn classify_message(message: &str) -> (&'static str, String, Option<String>) {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known: Vec<&str> = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .split(", ")
+            .map(|s| s.trim_matches('`'))
+            .filter(|s| !s.is_empty() && !s.starts_with("there are no fields"))
+            .collect();
+        let help = match did_you_mean(key, known.iter().copied()) {
+            Some(best) => Some(format!("did you mean `{best}`?")),
+            None if !known.is_empty() => Some(format!("known keys here: {}", known.join(", "))),
+            None => None,
+        };
+        return ("unknown-key", format!("unknown key `{key}`"), help);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known: Vec<&str> = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .split(", ")
+            .map(|s| s.trim_matches('`'))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let help = match did_you_mean(value, known.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("expected one of: {}", known.join(", ")),
+        };
+        return (
+            "invalid-value",
+            format!("unknown value `{value}`"),
+            Some(help),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return (
+            "missing-key",
+            format!("missing required key `{key}`"),
+            Some(format!("add `{key}:` here")),
+        );
+    }
+    if message.starts_with("duplicate mapping key") {
+        let key = message
+            .trim_start_matches("duplicate mapping key: ")
+            .split(',')
+            .next()
+            .unwrap_or("");
+        return (
+            "duplicate-key",
+            format!("key `{key}` appears twice"),
+            Some("keep one of them".to_string()),
+        );
+    }
+    if message.starts_with("invalid type") || message.starts_with("invalid ") {
+        return ("wrong-type", message.to_string(), None);
+    }
+    if message.starts_with("expected ") {
+        return ("wrong-type", message.to_string(), None);
+    }
+    ("yaml-syntax", message.to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Person {
+        name: String,
+        email: Option<String>,
+    }
+
+    fn err(text: &str) -> Diagnostic {
+        let file = SourceFile::new("t.yaml", text);
+        parse::<Person>(&file, 0, text.len()).unwrap_err()
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_near_one() {
+        let d = err("name: A\nemial: a@b\n");
+        assert_eq!(d.code, "unknown-key");
+        assert_eq!(d.message, "unknown key `emial`");
+        assert_eq!(d.help.as_deref(), Some("did you mean `email`?"));
+        assert_eq!(d.location(), Some(("t.yaml".into(), 2, 1)));
+    }
+
+    #[test]
+    fn missing_key_and_syntax_errors_have_places() {
+        let d = err("email: a@b\n");
+        assert_eq!(d.code, "missing-key");
+        let d = err("name: [A\n");
+        assert_eq!(d.location().map(|l| l.1), Some(1));
+        let d = err("name: A\nname: B\n");
+        assert_eq!(d.code, "duplicate-key");
+        assert_eq!(d.location(), Some(("t.yaml".into(), 2, 1)));
+    }
+
+    #[test]
+    fn front_matter_offsets_shift_lines() {
+        let text = "---\nname: A\nnmae: B\n---\nbody";
+        let file = SourceFile::new("a.md", text);
+        let d = parse::<Person>(&file, 4, 16).unwrap_err();
+        assert_eq!(d.location(), Some(("a.md".into(), 3, 1)));
+        assert_eq!(d.help.as_deref(), Some("did you mean `name`?"));
+    }
+}
