@@ -185,10 +185,9 @@ pub fn add_days(date: Date, n: i64) -> Date {
 
 /// Whole calendar days from `a` to `b` (negative when `b` is earlier).
 pub fn days_between(a: Date, b: Date) -> i64 {
+    // Between civil dates the span's largest unit is days, so this is exact.
     b.since(a)
-        .ok()
-        .and_then(|span| span.total(jiff::Unit::Day).ok())
-        .map(|days| days.round() as i64)
+        .map(|span| i64::from(span.get_days()))
         .unwrap_or(0)
 }
 

@@ -130,15 +130,13 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
     };
     let mut languages = Vec::new();
     for s in raw.languages.iter().flatten() {
-        if let Some(lang) = check_lang(s) {
-            if !languages.contains(&lang) {
-                languages.push(lang);
-            }
+        if let Some(lang) = check_lang(s)
+            && !languages.contains(&lang)
+        {
+            languages.push(lang);
         }
     }
-    let Some(default_language) = default_language else {
-        return None;
-    };
+    let default_language = default_language?;
     if languages.is_empty() {
         languages.push(default_language.clone());
     }

@@ -18,6 +18,8 @@
 //! [`report`].
 
 #![warn(missing_docs)]
+// Diagnostics are large values on a cold path; boxing them everywhere buys nothing.
+#![allow(clippy::result_large_err)]
 
 pub mod build;
 mod calendar;

@@ -37,6 +37,16 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// A heading whose events are held back until its id is known.
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    inner: Vec<Event<'a>>,
+    text: String,
+}
+
 /// Renders `markdown`. `rewrite` maps a link destination to the URL to write
 /// (or `None` to keep it as written).
 pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
@@ -45,14 +55,7 @@ pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut events: Vec<Event<'_>> = Vec::new();
     // Events of the heading being read, which gets its id when it ends.
-    let mut heading: Option<(
-        HeadingLevel,
-        Option<CowStr<'_>>,
-        Vec<CowStr<'_>>,
-        Vec<(CowStr<'_>, Option<CowStr<'_>>)>,
-        Vec<Event<'_>>,
-        String,
-    )> = None;
+    let mut heading: Option<OpenHeading<'_>> = None;
 
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         let event = match event {
@@ -103,10 +106,25 @@ pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -
                 classes,
                 attrs,
             }) => {
-                heading = Some((level, id, classes, attrs, Vec::new(), String::new()));
+                heading = Some(OpenHeading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                    inner: Vec::new(),
+                    text: String::new(),
+                });
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, id, classes, attrs, inner, text)) = heading.take() {
+                if let Some(OpenHeading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                    inner,
+                    text,
+                }) = heading.take()
+                {
                     let base = match id {
                         Some(id) => id.to_string(),
                         None => slugify(&text),
@@ -139,7 +157,7 @@ pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -
                 }
             }
             other => match &mut heading {
-                Some((_, _, _, _, inner, text)) => {
+                Some(OpenHeading { inner, text, .. }) => {
                     if let Event::Text(t) | Event::Code(t) = &other {
                         text.push_str(t);
                     }

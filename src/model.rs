@@ -36,6 +36,9 @@ impl Origin {
 #[derive(Clone, Debug)]
 pub(crate) struct Text {
     pub source: String,
+    /// The language the text is written in. Read once translations are looked up
+    /// per string; kept from the start so no text is ever language-less.
+    #[allow(dead_code)]
     pub lang: Lang,
     pub origin: Origin,
 }
@@ -63,7 +66,6 @@ pub(crate) struct Role {
 #[derive(Clone, Debug)]
 pub(crate) struct Task {
     pub id: String,
-    pub origin: Origin,
     pub title: Text,
     pub description: Option<Text>,
     pub owner: String,
@@ -91,7 +93,6 @@ pub(crate) struct Phase {
 #[derive(Clone, Debug)]
 pub(crate) struct Milestone {
     pub id: String,
-    pub origin: Origin,
     pub title: Text,
     pub description: Option<Text>,
     pub after: Vec<Ref>,
@@ -151,7 +152,6 @@ pub(crate) struct ExtraTask {
 #[derive(Clone, Debug)]
 pub(crate) struct Customer {
     pub id: String,
-    pub file: Arc<SourceFile>,
     pub name: String,
     pub playbook: String,
     pub kickoff: Date,
@@ -185,7 +185,6 @@ pub(crate) struct Article {
     pub summary: String,
     pub tags: Vec<String>,
     pub weight: i64,
-    pub draft: bool,
     pub html: String,
     pub headings: Vec<Heading>,
 }
@@ -207,7 +206,6 @@ pub(crate) struct Faq {
     pub answer_html: String,
     pub tags: Vec<String>,
     pub weight: i64,
-    pub draft: bool,
 }
 
 /// Templates and static files of the theme in use: built-in ones overridden by the site's.

@@ -36,11 +36,6 @@ impl Offset {
             other => Err(format!("unknown unit `{other}`")),
         }
     }
-
-    /// True for a zero-length offset.
-    pub fn is_zero(self) -> bool {
-        matches!(self, Offset::Days(0) | Offset::BusinessDays(0))
-    }
 }
 
 impl fmt::Display for Offset {

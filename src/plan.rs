@@ -350,8 +350,8 @@ fn schedule(
         }
         order.push(i);
     }
-    for i in 0..drafts.len() {
-        if drafts[i].included {
+    for (i, draft) in drafts.iter().enumerate() {
+        if draft.included {
             visit(i, &deps, &mut seen, &mut order);
         }
     }

@@ -33,7 +33,9 @@ pub(crate) fn context(
     today: &str,
 ) -> minijinja::Value {
     let mut ctx = json!({
-        "root": root_of(&page.path),
+        // The host serves 404.html at whatever address was missed, so a relative
+        // root would be wrong there: use the absolute path of the site instead.
+        "root": if page.kind == "404" { base_path(&site.config.base_url) } else { root_of(&page.path) },
         "lang": lang.as_str(),
         "t": &site.theme.strings,
         "site": {
@@ -85,12 +87,23 @@ pub(crate) fn render_pages(
     (files, diagnostics)
 }
 
+/// The path part of the base URL, with a trailing `/`: `https://x.example/help` → `/help/`.
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(i) => format!("{}/", after_scheme[i..].trim_end_matches('/')),
+        None => "/".to_string(),
+    }
+}
+
 fn article_url(id: &str, root: &str) -> String {
     format!("{root}{id}/")
 }
 
 fn article_summary(a: &Article, root: &str) -> Json {
-    json!({ "title": a.title, "summary": a.summary, "url": article_url(&a.id, root), "tags": a.tags })
+    json!({ "title": a.title, "summary": a.summary, "url": article_url(&a.id, root), "tags": a.tags, "lang": a.lang })
 }
 
 fn sections(site: &Site, root: &str) -> Json {
@@ -104,7 +117,7 @@ fn sections(site: &Site, root: &str) -> Json {
                     .filter(|a| a.section == s.id)
                     .map(|a| article_summary(a, root))
                     .collect();
-                json!({ "id": s.id, "title": s.title, "articles": articles })
+                json!({ "id": s.id, "title": s.title, "intro_html": s.intro_html, "articles": articles })
             })
             .collect(),
     )
@@ -113,7 +126,7 @@ fn sections(site: &Site, root: &str) -> Json {
 pub(crate) fn faq_values(faqs: &[&Faq]) -> Json {
     Json::Array(
         faqs.iter()
-            .map(|f| json!({ "id": f.id, "question": f.question, "answer_html": f.answer_html, "tags": f.tags }))
+            .map(|f| json!({ "id": f.id, "question": f.question, "answer_html": f.answer_html, "tags": f.tags, "lang": f.lang }))
             .collect(),
     )
 }
@@ -293,7 +306,7 @@ pub(crate) fn render_public(input: &RenderInput<'_>) -> (Vec<OutputFile>, Diagno
     for a in &site.articles {
         let path = format!("{}/index.html", a.id);
         let root = root_of(&path);
-        let section = site
+        let section_title = site
             .sections
             .iter()
             .find(|s| s.id == a.section)
@@ -307,7 +320,7 @@ pub(crate) fn render_public(input: &RenderInput<'_>) -> (Vec<OutputFile>, Diagno
             values: json!({
                 "article": {
                     "title": a.title, "summary": a.summary, "tags": a.tags, "html": a.html,
-                    "toc": toc(&a.headings), "url": article_url(&a.id, &root), "section": section,
+                    "toc": toc(&a.headings), "url": article_url(&a.id, &root), "section": a.section, "section_title": section_title,
                 }
             }),
         });

@@ -68,7 +68,7 @@ pub(crate) fn render_portal(
     };
 
     let (done, total) = plan.progress();
-    let percent = if total == 0 { 100 } else { done * 100 / total };
+    let percent = (done * 100).checked_div(total).unwrap_or(100);
     let contact = playbook.contact_role().and_then(|(id, role)| {
         person(id).map(|p| json!({ "role": role.title.source, "name": p.name, "email": p.email, "phone": p.phone }))
     });

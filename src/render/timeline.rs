@@ -22,6 +22,8 @@ pub(crate) struct Row {
     pub overdue: bool,
     pub start: String,
     pub due: String,
+    pub start_iso: String,
+    pub due_iso: String,
 }
 
 /// A vertical grid line.
@@ -84,6 +86,8 @@ pub(crate) fn layout<'a>(
             overdue: item.overdue,
             start: date_label(item.start),
             due: date_label(item.due),
+            start_iso: item.start.to_string(),
+            due_iso: item.due.to_string(),
         });
     }
     // A tick every week, or every four weeks on long plans.

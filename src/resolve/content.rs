@@ -20,8 +20,6 @@ pub(crate) struct Content {
     pub sections: Vec<Section>,
     pub faqs: Vec<Faq>,
     pub home_html: String,
-    /// Non-Markdown files under `content/` (images beside articles): output path -> bytes.
-    pub assets: BTreeMap<String, Vec<u8>>,
 }
 
 /// The Markdown body and front matter of a file.
@@ -75,7 +73,7 @@ enum Kind {
     Article(RawArticleMeta),
     Faq(RawFaqMeta),
     SectionIndex(RawArticleMeta),
-    Home(RawArticleMeta),
+    Home,
 }
 
 /// Parses and checks everything under `content/`. `files` are the Markdown files,
@@ -134,7 +132,6 @@ pub(crate) fn resolve_content(
                     summary: meta.summary.unwrap_or_default(),
                     tags: meta.tags,
                     weight: meta.weight.unwrap_or(0),
-                    draft: meta.draft,
                     html: p.rendered.html,
                     headings: p.rendered.headings,
                 });
@@ -150,7 +147,6 @@ pub(crate) fn resolve_content(
                     answer_html: p.rendered.html,
                     tags: meta.tags,
                     weight: meta.weight.unwrap_or(0),
-                    draft: meta.draft,
                 });
             }
             Kind::SectionIndex(meta) => {
@@ -167,7 +163,7 @@ pub(crate) fn resolve_content(
                     ),
                 );
             }
-            Kind::Home(_) => content.home_html = p.rendered.html,
+            Kind::Home => content.home_html = p.rendered.html,
         }
     }
     content.articles.sort_by(|a, b| {
@@ -234,11 +230,10 @@ fn parse_file(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Option<P
         return None;
     };
     let kind = if id == "_index" {
-        Kind::Home(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
-                .ok()?,
-        )
+        yaml::parse::<RawArticleMeta>(file, start, len)
+            .map_err(|d| diagnostics.push(d))
+            .ok()?;
+        Kind::Home
     } else if let Some(rest) = id.strip_prefix("faq/") {
         if rest == "_index" {
             return None;
@@ -275,7 +270,7 @@ fn parse_file(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Option<P
     // Pages are written as `<id>/index.html`; `root` leads from there to the site root.
     let page_dir = match &kind {
         Kind::Faq(_) => "faq/".to_string(),
-        Kind::Home(_) => String::new(),
+        Kind::Home => String::new(),
         Kind::SectionIndex(_) => format!("{}/", id.trim_end_matches("/_index")),
         Kind::Article(_) => format!("{id}/"),
     };

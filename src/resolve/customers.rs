@@ -399,7 +399,6 @@ pub(crate) fn resolve_customer(
     }
     Some(Customer {
         id,
-        file: Arc::clone(file),
         name: raw.name.value.clone(),
         playbook: raw.playbook.value.clone(),
         kickoff: kickoff?,
@@ -412,12 +411,4 @@ pub(crate) fn resolve_customer(
         remove_tasks,
         calendar,
     })
-}
-
-/// Where a customer's `name` is written: for diagnostics about the whole customer.
-pub(crate) fn customer_label(customer: &Customer) -> Label {
-    let text = &customer.file.text;
-    let start = text.find("name:").unwrap_or(0);
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    Label::new(&customer.file, start, end)
 }

@@ -506,7 +506,6 @@ fn convert(
         }
         milestones.push(Milestone {
             id: raw.id.value.clone(),
-            origin: origin(file, &raw.id),
             title,
             description,
             after,
@@ -647,7 +646,6 @@ pub(crate) fn convert_task(
     let side = raw.side.or(role.map(|r| r.side))?;
     (diagnostics.error_count() == before).then(|| Task {
         id: raw.id.value.clone(),
-        origin: origin(file, &raw.id),
         title,
         description,
         owner: raw.owner.value.clone(),

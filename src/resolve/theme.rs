@@ -91,11 +91,11 @@ pub(crate) fn resolve_theme(
         } else if let Some(asset) = rest.strip_prefix("static/") {
             theme.assets.insert(asset.to_string(), bytes.to_vec());
         } else if let Some(strings) = rest.strip_prefix("strings/") {
-            if strings == "en.toml" {
-                if let Ok(text) = std::str::from_utf8(bytes) {
-                    let overrides = parse_strings(&SourceFile::new(path, text), diagnostics);
-                    theme.strings.extend(overrides);
-                }
+            if strings == "en.toml"
+                && let Ok(text) = std::str::from_utf8(bytes)
+            {
+                let overrides = parse_strings(&SourceFile::new(path, text), diagnostics);
+                theme.strings.extend(overrides);
             }
         } else {
             diagnostics.push(
