@@ -151,6 +151,19 @@ impl WorkCalendar {
         }
     }
 
+    /// Business days after `a` up to and including `b` (0 when `b` is not after `a`).
+    pub fn business_days_between(&self, a: Date, b: Date) -> i64 {
+        let mut count = 0;
+        let mut day = a;
+        while day < b {
+            day = next_day(day);
+            if self.is_business_day(day) {
+                count += 1;
+            }
+        }
+        count
+    }
+
     /// The first day of a task that must end on `end` and lasts `duration`.
     pub fn start_for(&self, end: Date, duration: Offset) -> Date {
         match duration {
@@ -248,6 +261,19 @@ mod tests {
         assert_eq!(
             cal().start_for(date(2026, 12, 7), Offset::BusinessDays(3)),
             date(2026, 12, 3)
+        );
+    }
+
+    #[test]
+    fn counts_business_days_between() {
+        // Wed 23 Dec to Mon 28 Dec: Thu 24, (Fri 25 holiday), Mon 28.
+        assert_eq!(
+            cal().business_days_between(date(2026, 12, 23), date(2026, 12, 28)),
+            2
+        );
+        assert_eq!(
+            cal().business_days_between(date(2026, 12, 28), date(2026, 12, 23)),
+            0
         );
     }
 

@@ -158,11 +158,17 @@ pub(crate) fn references(
     (Json::Array(guides), Json::Array(faq), Json::Array(links))
 }
 
-fn playbook_summary(p: &Playbook, plan: Option<&Plan>, root: &str) -> Json {
+/// The preview's calendar: the site's work week without holidays, as in `plan::plan_preview`.
+fn preview_calendar(site: &Site) -> crate::calendar::WorkCalendar {
+    site.config.calendar.with_holidays([])
+}
+
+fn playbook_summary(site: &Site, p: &Playbook, plan: Option<&Plan>, root: &str) -> Json {
     let tasks = plan.map_or(0, |pl| {
         pl.visible().filter(|i| i.kind == Kind::Task).count()
     });
-    let days = plan.map_or(0, |pl| crate::calendar::days_between(pl.kickoff, pl.end));
+    let calendar = preview_calendar(site);
+    let days = plan.map_or(0, |pl| calendar.business_days_between(pl.kickoff, pl.end));
     json!({
         "id": p.id,
         "title": p.title.source,
@@ -175,29 +181,27 @@ fn playbook_summary(p: &Playbook, plan: Option<&Plan>, root: &str) -> Json {
 }
 
 fn preview_timeline(plan: &Plan, site: &Site) -> Timeline {
-    let day_word = site
-        .theme
-        .strings
-        .get("day")
-        .cloned()
-        .unwrap_or_else(|| "Day".to_string());
+    let calendar = preview_calendar(site);
+    let label = |d| {
+        let n = calendar.business_days_between(plan.kickoff, d).to_string();
+        match site.theme.strings.get("day_single") {
+            Some(pattern) => pattern.replace("{n}", &n),
+            None => format!("Day {n}"),
+        }
+    };
     timeline::layout(
         plan.visible(),
         plan.kickoff,
         plan.end,
         None,
-        &|_, offset| format!("{day_word} {offset}"),
-        &|d| {
-            format!(
-                "{day_word} {}",
-                crate::calendar::days_between(plan.kickoff, d)
-            )
-        },
+        &|d, _| label(d),
+        &label,
     )
 }
 
 fn preview_values(site: &Site, p: &Playbook, plan: &Plan, root: &str) -> Json {
-    let day = |d| crate::calendar::days_between(plan.kickoff, d);
+    let calendar = preview_calendar(site);
+    let day = |d| calendar.business_days_between(plan.kickoff, d);
     let phases: Vec<Json> = p
         .phases
         .iter()
@@ -276,7 +280,7 @@ pub(crate) fn render_public(input: &RenderInput<'_>) -> (Vec<OutputFile>, Diagno
             kind: "home",
             values: json!({
                 "intro_html": site.home_html,
-                "playbooks": public_playbooks.iter().map(|p| playbook_summary(p, input.previews.get(&p.id), "")).collect::<Vec<_>>(),
+                "playbooks": public_playbooks.iter().map(|p| playbook_summary(site, p, input.previews.get(&p.id), "")).collect::<Vec<_>>(),
                 "sections": sections(site, ""),
                 "faqs": faq_values(&all_faqs),
             }),

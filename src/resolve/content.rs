@@ -20,6 +20,9 @@ pub(crate) struct Content {
     pub sections: Vec<Section>,
     pub faqs: Vec<Faq>,
     pub home_html: String,
+    /// Pages that exist but could not be read (their problem is already reported):
+    /// links and references to them are not reported again.
+    pub unreadable: BTreeSet<String>,
 }
 
 /// The Markdown body and front matter of a file.
@@ -93,9 +96,19 @@ pub(crate) fn resolve_content(
         })
         .collect();
     let mut parsed = Vec::new();
-    for (p, d) in results {
+    let mut unreadable = BTreeSet::new();
+    for (file, (p, d)) in files.iter().zip(results) {
         diagnostics.extend(d);
-        parsed.extend(p);
+        match p {
+            Some(p) => parsed.push(p),
+            None => {
+                let id = file
+                    .path
+                    .trim_start_matches("content/")
+                    .trim_end_matches(".md");
+                unreadable.insert(id.to_string());
+            }
+        }
     }
 
     // Link targets: every Markdown file (by id) with its anchors, and every other file.
@@ -106,11 +119,14 @@ pub(crate) fn resolve_content(
     }
     for p in &parsed {
         for link in &p.rendered.links {
-            check_link(p, link, &anchors, others, diagnostics);
+            check_link(p, link, &anchors, others, &unreadable, diagnostics);
         }
     }
 
-    let mut content = Content::default();
+    let mut content = Content {
+        unreadable,
+        ..Content::default()
+    };
     let mut section_meta: BTreeMap<String, (i64, Section)> = BTreeMap::new();
     for p in parsed {
         match p.kind {
@@ -345,6 +361,7 @@ fn check_link(
     link: &MdLink,
     anchors: &BTreeMap<String, BTreeSet<String>>,
     others: &BTreeSet<String>,
+    unreadable: &BTreeSet<String>,
     diagnostics: &mut Diagnostics,
 ) {
     let here = || Label::new(&page.file, page.body + link.start, page.body + link.end);
@@ -391,6 +408,7 @@ fn check_link(
         return;
     };
     match target.strip_suffix(".md") {
+        Some(id) if unreadable.contains(id) => {}
         Some(id) => match anchors.get(id) {
             None => {
                 let mut d = Diagnostic::error(
@@ -401,7 +419,7 @@ fn check_link(
                     ),
                 )
                 .at(here());
-                let ids = anchors.keys().map(String::as_str);
+                let ids = anchors.keys().chain(unreadable).map(String::as_str);
                 if let Some(best) = crate::suggest::did_you_mean(id, ids) {
                     d = d.help(format!("did you mean content/{best}.md?"));
                 }

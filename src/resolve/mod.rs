@@ -78,8 +78,19 @@ pub(crate) fn resolve(tree: &SourceTree, diagnostics: &mut Diagnostics) -> Optio
     }
     let content = content::resolve_content(&md_files, &other_content, &lang, diagnostics);
     let index = refs::ContentIndex::new(
-        content.articles.iter().map(|a| a.id.clone()),
-        content.faqs.iter().map(|f| f.id.clone()),
+        content.articles.iter().map(|a| a.id.clone()).chain(
+            content
+                .unreadable
+                .iter()
+                .filter(|id| !id.starts_with("faq/"))
+                .cloned(),
+        ),
+        content.faqs.iter().map(|f| f.id.clone()).chain(
+            content
+                .unreadable
+                .iter()
+                .filter_map(|id| id.strip_prefix("faq/").map(str::to_string)),
+        ),
     );
 
     // Playbooks.
