@@ -47,6 +47,8 @@ pub struct Compiled {
     pub diagnostics: Vec<Diagnostic>,
     /// Figures about the build.
     pub stats: BuildStats,
+    /// Which translations are missing or outdated (empty when the site did not resolve).
+    pub translations: crate::translation::TranslationReport,
 }
 
 impl Compiled {
@@ -68,15 +70,20 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
             files: Vec::new(),
             diagnostics: diagnostics.sorted(),
             stats: BuildStats::default(),
+            translations: Default::default(),
         };
     };
 
     let engine = TextEngine::new();
     let mut previews = BTreeMap::new();
     for (id, playbook) in &site.playbooks {
-        if let Some(plan) =
-            plan::plan_preview(playbook, &site.config.calendar, &engine, &mut diagnostics)
-        {
+        if let Some(plan) = plan::plan_preview(
+            playbook,
+            &site.config.languages,
+            &site.config.calendar,
+            &engine,
+            &mut diagnostics,
+        ) {
             plan::check_preview(playbook, &plan, &mut diagnostics);
             previews.insert(id.clone(), plan);
         }
@@ -86,10 +93,16 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
         .par_iter()
         .map(|customer| {
             let mut d = Diagnostics::new();
-            let plan = site
-                .playbooks
-                .get(&customer.playbook)
-                .and_then(|p| plan::plan_customer(p, customer, options.today, &engine, &mut d));
+            let plan = site.playbooks.get(&customer.playbook).and_then(|p| {
+                plan::plan_customer(
+                    p,
+                    customer,
+                    &site.config.languages,
+                    options.today,
+                    &engine,
+                    &mut d,
+                )
+            });
             (plan, d)
         })
         .collect();
@@ -100,8 +113,15 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
     }
 
     let templates = Templates::new(&site.theme.templates, &mut diagnostics);
+    let locales = site
+        .config
+        .languages
+        .iter()
+        .map(|l| (l.clone(), crate::locale::Locale::new(l)))
+        .collect();
     let input = RenderInput {
         site: &site,
+        locales: &locales,
         templates: &templates,
         previews: &previews,
         plans: &plans,
@@ -123,5 +143,6 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
         files: if failed { Vec::new() } else { files },
         diagnostics: diagnostics.sorted(),
         stats,
+        translations: site.translations.clone(),
     }
 }

@@ -45,6 +45,33 @@ impl Lang {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The language's name in itself, for language switchers (the tag when unknown).
+    pub fn native_name(&self) -> &str {
+        let primary = self.0.split('-').next().unwrap_or(&self.0);
+        match primary {
+            "en" => "English",
+            "ms" => "Bahasa Melayu",
+            "ne" => "नेपाली",
+            "kk" => "Қазақ тілі",
+            "lo" => "ລາວ",
+            "ny" => "Chichewa",
+            "id" => "Bahasa Indonesia",
+            "th" => "ไทย",
+            "km" => "ខ្មែរ",
+            "my" => "မြန်မာ",
+            "hi" => "हिन्दी",
+            "ru" => "Русский",
+            "fr" => "Français",
+            "es" => "Español",
+            "pt" => "Português",
+            "de" => "Deutsch",
+            "sw" => "Kiswahili",
+            "zh" => "中文",
+            "vi" => "Tiếng Việt",
+            _ => &self.0,
+        }
+    }
 }
 
 impl fmt::Display for Lang {

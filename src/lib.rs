@@ -42,6 +42,7 @@ mod resolve;
 pub mod source;
 mod suggest;
 mod text;
+pub mod translation;
 mod yaml;
 
 pub use build::{BuildOptions, BuildStats, Compiled, compile};

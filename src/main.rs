@@ -128,6 +128,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let compiled = compile(&root, today.as_deref())?;
             let failed = report_diagnostics(&compiled, format)?;
+            if format == Format::Human && !compiled.translations.languages.is_empty() {
+                eprint!("{}", compiled.translations.summary());
+            }
             if failed {
                 return Ok(ExitCode::from(1));
             }
@@ -214,7 +217,23 @@ fn report_diagnostics(compiled: &Compiled, format: Format) -> Result<bool> {
                 writeln!(err, "{}", report::summary(errors, warnings))?;
             }
         }
-        Format::Json | Format::Github => {
+        Format::Json => {
+            // The diagnostics document, with the translation status beside them.
+            let text = report::render(&compiled.diagnostics, format, false);
+            let mut doc: serde_json::Value = serde_json::from_str(&text)?;
+            if let serde_json::Value::Object(map) = &mut doc
+                && !compiled.translations.languages.is_empty()
+            {
+                map.insert(
+                    "translations".into(),
+                    serde_json::to_value(&compiled.translations)?,
+                );
+            }
+            let mut out = serde_json::to_string_pretty(&doc)?;
+            out.push('\n');
+            std::io::stdout().lock().write_all(out.as_bytes())?;
+        }
+        Format::Github => {
             let text = report::render(&compiled.diagnostics, format, false);
             std::io::stdout().lock().write_all(text.as_bytes())?;
         }

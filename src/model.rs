@@ -32,15 +32,26 @@ impl Origin {
     }
 }
 
-/// Author-written text in one language; may hold `{{ ... }}` template expressions.
+/// Author-written text in one language, with its translations; may hold
+/// `{{ ... }}` template expressions.
 #[derive(Clone, Debug)]
 pub(crate) struct Text {
     pub source: String,
-    /// The language the text is written in. Read once translations are looked up
-    /// per string; kept from the start so no text is ever language-less.
-    #[allow(dead_code)]
+    /// The language `source` is written in.
     pub lang: Lang,
     pub origin: Origin,
+    /// Translations by language: the text and where it was written.
+    pub translations: BTreeMap<Lang, (String, Origin)>,
+}
+
+impl Text {
+    /// The text in `lang`, falling back to the original: (text, where written, its language).
+    pub fn get(&self, lang: &Lang) -> (&str, &Origin, &Lang) {
+        match self.translations.get_key_value(lang) {
+            Some((lang, (text, origin))) => (text, origin, lang),
+            None => (&self.source, &self.origin, &self.lang),
+        }
+    }
 }
 
 /// A reference to a task or milestone by id, with where it was written.
@@ -104,6 +115,8 @@ pub(crate) struct Milestone {
 #[derive(Clone, Debug)]
 pub(crate) struct Playbook {
     pub id: String,
+    /// This playbook's id, then the one it extends, and so on.
+    pub lineage: Vec<String>,
     pub title: Text,
     pub summary: Option<Text>,
     pub draft: bool,
@@ -173,39 +186,83 @@ pub(crate) struct Heading {
     pub title: String,
 }
 
-/// A knowledge-base article, with its Markdown already rendered.
+/// Something written in one original language and translated into others.
 #[derive(Clone, Debug)]
-pub(crate) struct Article {
-    /// The path under `content/` without `.md`: `kb/account-setup`.
-    pub id: String,
-    /// The first folder under `content/`: `kb`.
-    pub section: String,
-    pub lang: Lang,
+pub(crate) struct Localized<T> {
+    /// The language of the original: the site's default language, unless the
+    /// original exists only as a translation.
+    pub original: Lang,
+    pub versions: BTreeMap<Lang, T>,
+}
+
+impl<T> Localized<T> {
+    /// The version in `lang`, else the original: (version, its language).
+    pub fn get(&self, lang: &Lang) -> (&T, &Lang) {
+        match self.versions.get_key_value(lang) {
+            Some((l, v)) => (v, l),
+            None => {
+                let (l, v) = self
+                    .versions
+                    .get_key_value(&self.original)
+                    .or_else(|| self.versions.iter().next())
+                    .expect("a localized value has at least one version");
+                (v, l)
+            }
+        }
+    }
+}
+
+/// One language version of an article, with its Markdown already rendered.
+#[derive(Clone, Debug)]
+pub(crate) struct ArticleVersion {
     pub title: String,
     pub summary: String,
     pub tags: Vec<String>,
-    pub weight: i64,
+    /// HTML with link placeholders (see `resolve::content::LANG_ROOT`).
     pub html: String,
     pub headings: Vec<Heading>,
+    pub reading_minutes: usize,
+}
+
+/// A knowledge-base article in every language it is written in.
+#[derive(Clone, Debug)]
+pub(crate) struct Article {
+    /// The path under `content/` without language or `.md`: `kb/account-setup`.
+    pub id: String,
+    /// The first folder under `content/`: `kb`.
+    pub section: String,
+    pub weight: i64,
+    pub text: Localized<ArticleVersion>,
+}
+
+/// One language version of a section's title and introduction.
+#[derive(Clone, Debug)]
+pub(crate) struct SectionVersion {
+    pub title: String,
+    pub intro_html: String,
 }
 
 /// A section (folder) of the knowledge base.
 #[derive(Clone, Debug)]
 pub(crate) struct Section {
     pub id: String,
-    pub title: String,
-    pub intro_html: String,
+    pub text: Localized<SectionVersion>,
 }
 
-/// An FAQ entry.
+/// One language version of an FAQ entry.
 #[derive(Clone, Debug)]
-pub(crate) struct Faq {
-    pub id: String,
-    pub lang: Lang,
+pub(crate) struct FaqVersion {
     pub question: String,
     pub answer_html: String,
     pub tags: Vec<String>,
+}
+
+/// An FAQ entry in every language it is written in.
+#[derive(Clone, Debug)]
+pub(crate) struct Faq {
+    pub id: String,
     pub weight: i64,
+    pub text: Localized<FaqVersion>,
 }
 
 /// Templates and static files of the theme in use: built-in ones overridden by the site's.
@@ -215,8 +272,8 @@ pub(crate) struct Theme {
     pub templates: BTreeMap<String, Arc<SourceFile>>,
     /// Path under `assets/` -> bytes.
     pub assets: BTreeMap<String, Vec<u8>>,
-    /// UI strings for the default language.
-    pub strings: BTreeMap<String, String>,
+    /// UI strings by language; every language has every key (English fills gaps).
+    pub strings: BTreeMap<Lang, BTreeMap<String, String>>,
 }
 
 /// The whole validated site.
@@ -228,7 +285,10 @@ pub(crate) struct Site {
     pub articles: Vec<Article>,
     pub sections: Vec<Section>,
     pub faqs: Vec<Faq>,
-    pub home_html: String,
+    /// The home page text by language.
+    pub home: Option<Localized<String>>,
+    /// Which translations are missing or outdated.
+    pub translations: crate::translation::TranslationReport,
     pub theme: Theme,
     /// Files from `static/`, copied as they are: path -> bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,

@@ -11,8 +11,9 @@ use minijinja::Value;
 
 use crate::calendar::{WorkCalendar, days_between};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::lang::Lang;
 use crate::markdown;
-use crate::model::{Customer, Link, Playbook, Ref, Task};
+use crate::model::{Customer, Link, Playbook, Ref, Task, Text};
 use crate::offset::Offset;
 use crate::raw::{Side, Status};
 use crate::resolve::cycles::{cycle_diagnostic, find_cycles};
@@ -32,8 +33,8 @@ pub(crate) struct Item {
     pub kind: Kind,
     /// Index into the playbook's phases; `None` for milestones.
     pub phase: Option<usize>,
-    pub title: String,
-    pub description_html: String,
+    /// Title and description by language; the default language is always there.
+    pub texts: BTreeMap<Lang, ItemText>,
     pub owner: Option<String>,
     pub side: Option<Side>,
     pub internal: bool,
@@ -52,12 +53,48 @@ pub(crate) struct Item {
     pub critical: bool,
 }
 
+/// The title and description of a plan item or phase in one language.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ItemText {
+    pub title: String,
+    pub description_html: String,
+}
+
+/// Picks the text in `lang`, else in the default language: (text, its language).
+pub(crate) fn pick<'a>(
+    texts: &'a BTreeMap<Lang, ItemText>,
+    lang: &'a Lang,
+    default: &'a Lang,
+) -> (&'a ItemText, &'a Lang) {
+    match texts.get_key_value(lang) {
+        Some((l, t)) => (t, l),
+        None => match texts.get_key_value(default) {
+            Some((l, t)) => (t, l),
+            None => (&EMPTY, default),
+        },
+    }
+}
+
+static EMPTY: ItemText = ItemText {
+    title: String::new(),
+    description_html: String::new(),
+};
+
+impl Item {
+    /// The title and description in `lang` (or the default language).
+    pub fn text<'a>(&'a self, lang: &'a Lang, default: &'a Lang) -> (&'a ItemText, &'a Lang) {
+        pick(&self.texts, lang, default)
+    }
+}
+
 /// A dated plan.
 #[derive(Clone, Debug)]
 pub(crate) struct Plan {
     pub kickoff: Date,
     pub end: Date,
     pub items: Vec<Item>,
+    /// Phase titles and descriptions by language, in the playbook's phase order.
+    pub phases: Vec<BTreeMap<Lang, ItemText>>,
 }
 
 impl Plan {
@@ -115,6 +152,7 @@ pub(crate) fn customer_context(customer: &Customer) -> Value {
 pub(crate) fn plan_customer(
     playbook: &Playbook,
     customer: &Customer,
+    languages: &[Lang],
     today: Date,
     engine: &TextEngine,
     diagnostics: &mut Diagnostics,
@@ -155,19 +193,35 @@ pub(crate) fn plan_customer(
         &who,
         diagnostics,
     )?;
+    let by_id: HashMap<&str, &Draft<'_>> = drafts.iter().map(|d| (d.id, d)).collect();
+    plan.phases = playbook
+        .phases
+        .iter()
+        .map(|p| {
+            localize(
+                &p.title,
+                p.description.as_ref(),
+                languages,
+                engine,
+                &ctx,
+                &who,
+                diagnostics,
+            )
+        })
+        .collect();
     for item in &mut plan.items {
-        let d = drafts.iter().find(|d| d.id == item.id);
-        let Some(d) = d else { continue };
-        match engine.render(d.title, &ctx) {
-            Ok(t) => item.title = t,
-            Err(e) => diagnostics.push(with_context(e, &who)),
-        }
-        if let Some(desc) = d.description {
-            match engine.render(desc, &ctx) {
-                Ok(t) => item.description_html = markdown::render_plain(&t),
-                Err(e) => diagnostics.push(with_context(e, &who)),
-            }
-        }
+        let Some(d) = by_id.get(item.id.as_str()) else {
+            continue;
+        };
+        item.texts = localize(
+            d.title,
+            d.description,
+            languages,
+            engine,
+            &ctx,
+            &who,
+            diagnostics,
+        );
         let progress = customer.progress.get(&item.id);
         let derived = if item.kind == Kind::Milestone && progress.is_none() {
             milestone_status(&item.after, &customer.progress)
@@ -208,6 +262,7 @@ fn milestone_status(
 /// reference Monday on the site's work week without holidays.
 pub(crate) fn plan_preview(
     playbook: &Playbook,
+    languages: &[Lang],
     calendar: &WorkCalendar,
     engine: &TextEngine,
     diagnostics: &mut Diagnostics,
@@ -221,20 +276,73 @@ pub(crate) fn plan_preview(
     let kickoff = jiff::civil::date(2024, 1, 1);
     let calendar = calendar.with_holidays([]);
     let mut plan = schedule(&drafts, kickoff, &calendar, &who, diagnostics)?;
+    let by_id: HashMap<&str, &Draft<'_>> = drafts.iter().map(|d| (d.id, d)).collect();
+    plan.phases = playbook
+        .phases
+        .iter()
+        .map(|p| {
+            localize(
+                &p.title,
+                p.description.as_ref(),
+                languages,
+                engine,
+                &ctx,
+                &who,
+                diagnostics,
+            )
+        })
+        .collect();
     for item in &mut plan.items {
-        let Some(d) = drafts.iter().find(|d| d.id == item.id) else {
-            continue;
-        };
-        if let Ok(t) = engine.render(d.title, &ctx) {
-            item.title = t;
-        }
-        if let Some(desc) = d.description
-            && let Ok(t) = engine.render(desc, &ctx)
-        {
-            item.description_html = markdown::render_plain(&t);
+        if let Some(d) = by_id.get(item.id.as_str()) {
+            item.texts = localize(
+                d.title,
+                d.description,
+                languages,
+                engine,
+                &ctx,
+                &who,
+                diagnostics,
+            );
         }
     }
     Some(plan)
+}
+
+/// Renders a title and description in every language that has a translation of
+/// either (and always in the original's language).
+fn localize(
+    title: &Text,
+    description: Option<&Text>,
+    languages: &[Lang],
+    engine: &TextEngine,
+    ctx: &Value,
+    who: &str,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<Lang, ItemText> {
+    let mut out = BTreeMap::new();
+    for lang in languages {
+        let translated = title.translations.contains_key(lang)
+            || description.is_some_and(|d| d.translations.contains_key(lang));
+        if *lang != title.lang && !translated {
+            continue;
+        }
+        let mut text = ItemText::default();
+        match engine.render_in(title, lang, ctx) {
+            Ok(t) => text.title = t,
+            Err(e) => {
+                diagnostics.push(with_context(e, who));
+                text.title = title.get(lang).0.to_string();
+            }
+        }
+        if let Some(desc) = description {
+            match engine.render_in(desc, lang, ctx) {
+                Ok(t) => text.description_html = markdown::render_plain(&t),
+                Err(e) => diagnostics.push(with_context(e, who)),
+            }
+        }
+        out.insert(lang.clone(), text);
+    }
+    out
 }
 
 fn with_context(mut d: Diagnostic, who: &str) -> Diagnostic {
@@ -422,8 +530,7 @@ fn schedule(
             id: d.id.to_string(),
             kind: d.kind,
             phase: d.phase,
-            title: d.title.source.clone(),
-            description_html: String::new(),
+            texts: BTreeMap::new(),
             owner: task.map(|t| t.owner.clone()),
             side: task.map(|t| t.side),
             internal: task.is_some_and(|t| t.internal),
@@ -446,6 +553,7 @@ fn schedule(
         kickoff: day0,
         end,
         items,
+        phases: Vec::new(),
     })
 }
 

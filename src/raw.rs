@@ -209,6 +209,8 @@ pub struct RawCalendar {
 #[serde(deny_unknown_fields)]
 pub struct RawArticleMeta {
     pub title: Spanned<String>,
+    /// In a translation: the source hash of the original it was made from.
+    pub translation_of: Option<Spanned<String>>,
     pub summary: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -222,9 +224,37 @@ pub struct RawArticleMeta {
 #[serde(deny_unknown_fields)]
 pub struct RawFaqMeta {
     pub question: Spanned<String>,
+    /// In a translation: the source hash of the original it was made from.
+    pub translation_of: Option<Spanned<String>>,
     #[serde(default)]
     pub tags: Vec<String>,
     pub weight: Option<i64>,
     #[serde(default)]
     pub draft: bool,
+}
+
+/// `playbooks/<id>.<lang>.yaml`: the translatable text of a playbook, keyed by ids.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlaybookTranslation {
+    /// The source hash of the original this translation was made from.
+    pub translation_of: Option<Spanned<String>>,
+    pub title: Option<Spanned<String>>,
+    pub summary: Option<Spanned<String>>,
+    #[serde(default)]
+    pub roles: IndexMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    pub phases: IndexMap<Spanned<String>, RawTranslatedText>,
+    #[serde(default)]
+    pub tasks: IndexMap<Spanned<String>, RawTranslatedText>,
+    #[serde(default)]
+    pub milestones: IndexMap<Spanned<String>, RawTranslatedText>,
+}
+
+/// The title and description of one translated phase, task or milestone.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTranslatedText {
+    pub title: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
 }

@@ -13,6 +13,7 @@ use minijinja::value::{Enumerator, Object, Value};
 use minijinja::{Environment, UndefinedBehavior};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Label};
+use crate::lang::Lang;
 use crate::model::{Origin, Text};
 
 /// Renders and checks author text.
@@ -53,14 +54,24 @@ impl TextEngine {
         }
     }
 
-    /// Renders templated text with `ctx` (which holds `customer`).
-    pub fn render(&self, text: &Text, ctx: &Value) -> Result<String, Diagnostic> {
-        if !text.source.contains("{{") && !text.source.contains("{%") {
-            return Ok(text.source.clone());
+    /// Renders templated text in `lang` (its translation, or the original when there is none).
+    pub fn render_in(&self, text: &Text, lang: &Lang, ctx: &Value) -> Result<String, Diagnostic> {
+        let (source, origin, _) = text.get(lang);
+        if !source.contains("{{") && !source.contains("{%") {
+            return Ok(source.to_string());
         }
         self.env
-            .render_str(&text.source, ctx.clone())
-            .map_err(|err| template_diagnostic("template-error", &text.origin, &err))
+            .render_str(source, ctx.clone())
+            .map_err(|err| template_diagnostic("template-error", origin, &err))
+    }
+
+    /// Reports syntax errors in a translation of templated text.
+    pub fn check_source(&self, source: &str, origin: &Origin, diagnostics: &mut Diagnostics) {
+        if (source.contains("{{") || source.contains("{%"))
+            && let Err(err) = self.env.template_from_str(source)
+        {
+            diagnostics.push(template_diagnostic("template-syntax", origin, &err));
+        }
     }
 
     /// Evaluates a `when:` condition.
@@ -152,7 +163,6 @@ pub(crate) fn placeholder_context() -> Value {
 mod tests {
     use super::*;
     use crate::diagnostic::SourceFile;
-    use crate::lang::Lang;
 
     fn text(file_text: &str, start: usize, source: &str) -> Text {
         let file = SourceFile::new("p.yaml", file_text);
@@ -164,6 +174,7 @@ mod tests {
                 file,
                 start,
             },
+            translations: Default::default(),
         }
     }
 
@@ -172,9 +183,14 @@ mod tests {
         let engine = TextEngine::new();
         let t = text("title: Hi {{ customer.name }}", 7, "Hi {{ customer.name }}");
         let ctx = minijinja::context! { customer => minijinja::context! { name => "Acme" } };
-        assert_eq!(engine.render(&t, &ctx).unwrap(), "Hi Acme");
         assert_eq!(
-            engine.render(&t, &placeholder_context()).unwrap(),
+            engine.render_in(&t, &Lang::english(), &ctx).unwrap(),
+            "Hi Acme"
+        );
+        assert_eq!(
+            engine
+                .render_in(&t, &Lang::english(), &placeholder_context())
+                .unwrap(),
             "Hi [customer.name]"
         );
     }
@@ -186,7 +202,7 @@ mod tests {
         let start = file.find('|').unwrap();
         let t = text(file, start, "Hello\n{{ customer.nmae }}\n");
         let ctx = minijinja::context! { customer => minijinja::context! { name => "Acme" } };
-        let d = engine.render(&t, &ctx).unwrap_err();
+        let d = engine.render_in(&t, &Lang::english(), &ctx).unwrap_err();
         assert_eq!(d.code, "template-error");
         assert_eq!(d.location(), Some(("p.yaml".into(), 4, 3)));
     }

@@ -125,12 +125,24 @@ fn template_error(
 /// Everything the renderer needs besides the site.
 pub(crate) struct RenderInput<'a> {
     pub site: &'a Site,
+    /// One formatter per site language, made once.
+    pub locales: &'a BTreeMap<crate::lang::Lang, crate::locale::Locale>,
     pub templates: &'a Templates,
     /// Public previews by playbook id.
     pub previews: &'a BTreeMap<String, Plan>,
     /// Customer plans, by index into `site.customers`.
     pub plans: &'a [Option<Plan>],
     pub today: Date,
+}
+
+impl RenderInput<'_> {
+    /// The formatter of a site language.
+    pub fn locale(&self, lang: &crate::lang::Lang) -> &crate::locale::Locale {
+        match self.locales.get(lang) {
+            Some(l) => l,
+            None => &self.locales[&self.site.config.default_language],
+        }
+    }
 }
 
 /// Renders the whole site. Pages are rendered in parallel; the result is sorted by path.

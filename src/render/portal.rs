@@ -1,5 +1,9 @@
 //! A customer's portal: overview, checklist, timeline, FAQ, calendar and plan.json.
 //!
+//! The portal is written in the customer's language at the root of its directory,
+//! and in every other site language in a sub-folder of that name, with a switcher
+//! between them.
+//!
 //! Invariant: every file made here lies under [`portal_dir`] of its customer, and
 //! nothing internal (internal tasks, their ids, notes) is among its inputs' output.
 
@@ -9,16 +13,26 @@ use serde_json::{Value as Json, json};
 
 use crate::diagnostic::Diagnostics;
 use crate::ics;
-use crate::locale::{format_date, format_short_date};
+use crate::lang::Lang;
 use crate::model::{Customer, Faq, Playbook};
 use crate::output::OutputFile;
-use crate::plan::{Item, Kind, Plan};
-use crate::raw::Side;
-use crate::render::pages::{Page, faq_values, references, render_pages};
+use crate::plan::{Item, Kind, Plan, pick};
+use crate::raw::{Side, Status};
+use crate::render::pages::{Lx, Page, lang_prefix, render_pages};
 use crate::render::timeline;
 use crate::render::{RenderInput, portal_dir, root_of};
 
-/// Renders one customer's portal.
+/// The folder of the portal in `lang`, relative to the site root.
+fn portal_lang_dir(customer: &Customer, lang: &Lang) -> String {
+    let base = portal_dir(customer);
+    if *lang == customer.language {
+        base
+    } else {
+        format!("{base}{lang}/")
+    }
+}
+
+/// Renders one customer's portal in every language.
 pub(crate) fn render_portal(
     input: &RenderInput<'_>,
     customer: &Customer,
@@ -28,30 +42,66 @@ pub(crate) fn render_portal(
     let Some(playbook) = site.playbooks.get(&customer.playbook) else {
         return (Vec::new(), Diagnostics::new());
     };
-    let lang = &customer.language;
+    let mut pages = Vec::new();
+    for lang in &site.config.languages {
+        pages.extend(language_pages(input, customer, playbook, plan, lang));
+    }
+    let (mut files, diagnostics) = render_pages(input, pages, true);
     let dir = portal_dir(customer);
-    let strings = &site.theme.strings;
+    files.push(OutputFile {
+        path: format!("{dir}calendar.ics"),
+        bytes: calendar(input, customer, playbook, plan, &dir).into_bytes(),
+    });
+    files.push(OutputFile {
+        path: format!("{dir}plan.json"),
+        bytes: plan_json(input, customer, playbook, plan).into_bytes(),
+    });
+    (files, diagnostics)
+}
+
+fn language_pages(
+    input: &RenderInput<'_>,
+    customer: &Customer,
+    playbook: &Playbook,
+    plan: &Plan,
+    lang: &Lang,
+) -> Vec<Page> {
+    let site = input.site;
+    let default = &site.config.default_language;
+    let locale = input.locale(lang);
+    let lx = Lx { site, lang, locale };
+    let dir = portal_lang_dir(customer, lang);
+    let strings = site.theme.strings.get(lang);
     let t = |key: &str, fallback: &str| {
         strings
-            .get(key)
+            .and_then(|s| s.get(key))
             .cloned()
             .unwrap_or_else(|| fallback.to_string())
     };
-    let date = |d| format_date(d, lang);
+    let date = |d| locale.date(d);
     let person = |role: &str| customer.team.get(role);
+    let role_title = |id: &str| {
+        playbook
+            .roles
+            .get(id)
+            .map(|r| r.title.get(lang).0.to_string())
+            .unwrap_or_default()
+    };
+
     let task_value = |item: &Item, root: &str, faq_page: &str| -> Json {
-        let (guides, faq, links) = references(site, item, root, faq_page);
-        let role = item.owner.as_ref().and_then(|o| playbook.roles.get(o));
+        let (guides, faq, links) = lx.references(item, root, faq_page);
         let owner = json!({
-            "role": role.map(|r| r.title.source.clone()).unwrap_or_default(),
+            "role": item.owner.as_deref().map(role_title).unwrap_or_default(),
             "name": item.owner.as_deref().and_then(person).map(|p| p.name.clone()).unwrap_or_default(),
             "side": item.side.map(Side::as_str).unwrap_or(""),
         });
         let status = item.status.as_str();
+        let (text, text_lang) = item.text(lang, default);
         json!({
             "id": item.id,
-            "title": item.title,
-            "description_html": item.description_html,
+            "title": text.title,
+            "description_html": text.description_html,
+            "lang": text_lang.as_str(),
             "phase": item.phase.and_then(|i| playbook.phases.get(i)).map(|p| p.id.clone()).unwrap_or_default(),
             "owner": owner,
             "start": date(item.start), "due": date(item.due),
@@ -62,6 +112,7 @@ pub(crate) fn render_portal(
             "note": item.note,
             "overdue": item.overdue,
             "days_overdue": item.days_overdue,
+            "plural": locale.plural(item.days_overdue),
             "critical": item.critical,
             "guides": guides, "faq": faq, "links": links,
         })
@@ -70,16 +121,15 @@ pub(crate) fn render_portal(
     let (done, total) = plan.progress();
     let percent = (done * 100).checked_div(total).unwrap_or(100);
     let contact = playbook.contact_role().and_then(|(id, role)| {
-        person(id).map(|p| json!({ "role": role.title.source, "name": p.name, "email": p.email, "phone": p.phone }))
+        person(id).map(|p| json!({ "role": role.title.get(lang).0, "name": p.name, "email": p.email, "phone": p.phone }))
     });
     let team: Vec<Json> = customer
         .team
         .iter()
         .map(|(role_id, p)| {
-            let role = playbook.roles.get(role_id);
             json!({
-                "role": role.map(|r| r.title.source.clone()).unwrap_or_default(),
-                "side": role.map(|r| r.side.as_str()).unwrap_or(""),
+                "role": role_title(role_id),
+                "side": playbook.roles.get(role_id).map(|r| r.side.as_str()).unwrap_or(""),
                 "name": p.name, "email": p.email, "phone": p.phone,
             })
         })
@@ -96,46 +146,52 @@ pub(crate) fn render_portal(
                     p.email,
                     url_escape(&format!(
                         "{} — {}",
-                        t("feedback", "Feedback"),
+                        t("feedback_heading", "Feedback"),
                         customer.name
                     ))
                 )
             })
             .unwrap_or_default(),
     };
+    let playbook_title = playbook.title.get(lang).0.to_string();
     let customer_value = json!({
         "name": customer.name,
-        "playbook_title": playbook.title.source,
+        "playbook_title": playbook_title,
         "language": customer.language.as_str(),
         "timezone": customer.timezone.clone().unwrap_or_default(),
         "kickoff": date(plan.kickoff),
         "end": date(plan.end),
         "contact": contact.unwrap_or(json!({ "role": "", "name": "", "email": "", "phone": "" })),
         "team": team,
-        "progress": { "done": done, "total": total, "percent": percent },
+        "progress": {
+            "done": done, "total": total, "percent": percent,
+            "done_text": locale.number(done as i64),
+            "total_text": locale.number(total as i64),
+            "percent_text": locale.percent(percent as i64),
+        },
         "feedback_url": feedback_url,
     });
 
-    let portal_links = |root: &str| {
-        let base = format!("{root}{dir}");
-        json!({
-            "overview": base.clone(),
-            "checklist": format!("{base}checklist/"),
-            "timeline": format!("{base}timeline/"),
-            "faq": format!("{base}faq/"),
-            "calendar": format!("{base}calendar.ics"),
-            "plan": format!("{base}plan.json"),
-        })
-    };
+    let base = portal_dir(customer);
     let page = |sub: &str,
                 template: &'static str,
                 kind: &'static str,
                 title: String,
-                extra: &dyn Fn(&str) -> Json| {
+                extra: &dyn Fn(&str, &str) -> Json| {
         let path = format!("{dir}{sub}index.html");
-        let root = root_of(&path);
-        let mut values = json!({ "portal": portal_links(&root), "customer": customer_value });
-        if let (Json::Object(v), Json::Object(e)) = (&mut values, extra(&root)) {
+        let site_root = root_of(&path);
+        let root = format!("{site_root}{}", lang_prefix(lang, default));
+        let here = format!("{site_root}{dir}");
+        let portal_links = json!({
+            "overview": here.clone(),
+            "checklist": format!("{here}checklist/"),
+            "timeline": format!("{here}timeline/"),
+            "faq": format!("{here}faq/"),
+            "calendar": format!("{site_root}{base}calendar.ics"),
+            "plan": format!("{site_root}{base}plan.json"),
+        });
+        let mut values = json!({ "portal": portal_links, "customer": customer_value });
+        if let (Json::Object(v), Json::Object(e)) = (&mut values, extra(&root, &site_root)) {
             v.extend(e);
         }
         Page {
@@ -143,38 +199,50 @@ pub(crate) fn render_portal(
             template,
             title,
             kind,
+            lang: lang.clone(),
+            content_lang: lang.clone(),
+            alternates: site
+                .config
+                .languages
+                .iter()
+                .map(|l| {
+                    (
+                        l.clone(),
+                        format!("{}{sub}index.html", portal_lang_dir(customer, l)),
+                    )
+                })
+                .collect(),
             values,
         }
     };
 
     let tasks = || plan.visible().filter(|i| i.kind == Kind::Task);
-    let faq_page = |root: &str| format!("{root}{dir}faq/");
-    let pages = vec![
+    let faq_page = |site_root: &str| format!("{site_root}{dir}faq/");
+    vec![
         page(
             "",
             "portal_overview.html",
             "portal_overview",
             customer.name.clone(),
-            &|root| {
-                let fp = faq_page(root);
+            &|root, site_root| {
+                let fp = faq_page(site_root);
+                let closed = |id: &String| {
+                    plan.items
+                        .iter()
+                        .any(|x| &x.id == id && x.status.is_closed())
+                };
                 let mut next: Vec<&Item> = tasks()
-                    .filter(|i| !i.status.is_closed() && i.status != crate::raw::Status::Blocked)
-                    .filter(|i| {
-                        i.after.iter().all(|a| {
-                            plan.items
-                                .iter()
-                                .any(|x| &x.id == a && x.status.is_closed())
-                        })
-                    })
+                    .filter(|i| !i.status.is_closed() && i.status != Status::Blocked)
+                    .filter(|i| i.after.iter().all(closed))
                     .collect();
                 next.sort_by_key(|i| (i.due, i.start));
                 next.truncate(5);
                 json!({
                     "next_steps": next.iter().map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
                     "overdue": tasks().filter(|i| i.overdue).map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
-                    "blocked": tasks().filter(|i| i.status == crate::raw::Status::Blocked).map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
+                    "blocked": tasks().filter(|i| i.status == Status::Blocked).map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
                     "milestones": plan.visible().filter(|i| i.kind == Kind::Milestone).map(|m| json!({
-                        "id": m.id, "title": m.title, "date": date(m.due), "date_iso": m.due.to_string(),
+                        "id": m.id, "title": m.text(lang, default).0.title, "date": date(m.due), "date_iso": m.due.to_string(),
                         "reached": m.status.is_closed(),
                     })).collect::<Vec<_>>(),
                 })
@@ -185,8 +253,8 @@ pub(crate) fn render_portal(
             "portal_checklist.html",
             "portal_checklist",
             t("checklist", "Checklist"),
-            &|root| {
-                let fp = faq_page(root);
+            &|root, site_root| {
+                let fp = faq_page(site_root);
                 let phases: Vec<Json> = playbook
                 .phases
                 .iter()
@@ -197,12 +265,11 @@ pub(crate) fn render_portal(
                         return None;
                     }
                     let done = items.iter().filter(|i| i.status.is_closed()).count();
-                    let engine = crate::text::TextEngine::new();
-                    let ctx = crate::plan::customer_context(customer);
+                    let text = plan.phases.get(n).map(|t| pick(t, lang, default).0);
                     Some(json!({
                         "id": phase.id,
-                        "title": engine.render(&phase.title, &ctx).unwrap_or_else(|_| phase.title.source.clone()),
-                        "description_html": phase.description.as_ref().and_then(|d| engine.render(d, &ctx).ok()).map(|d| crate::markdown::render_plain(&d)).unwrap_or_default(),
+                        "title": text.map(|t| t.title.clone()).unwrap_or_default(),
+                        "description_html": text.map(|t| t.description_html.clone()).unwrap_or_default(),
                         "tasks": items.iter().map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
                         "done": done,
                         "total": items.len(),
@@ -217,14 +284,15 @@ pub(crate) fn render_portal(
             "portal_timeline.html",
             "portal_timeline",
             t("timeline", "Timeline"),
-            &|_| {
+            &|_, _| {
                 let tl = timeline::layout(
                     plan.visible(),
                     plan.kickoff,
                     plan.end,
                     Some(input.today),
-                    &|d, _| format_short_date(d, lang),
-                    &|d| format_date(d, lang),
+                    &|i: &Item| i.text(lang, default).0.title.clone(),
+                    &|d, _| locale.short_date(d),
+                    &|d| locale.date(d),
                 );
                 json!({ "timeline": tl })
             },
@@ -234,23 +302,13 @@ pub(crate) fn render_portal(
             "portal_faq.html",
             "portal_faq",
             t("faq", "Frequently asked questions"),
-            &|_| json!({ "faqs": faq_values(&portal_faqs(site.faqs.as_slice(), plan, playbook)) }),
+            &|root, site_root| json!({ "faqs": lx.faq_values(&portal_faqs(site.faqs.as_slice(), plan), root, site_root) }),
         ),
-    ];
-    let (mut files, diagnostics) = render_pages(input, pages, lang, true);
-    files.push(OutputFile {
-        path: format!("{dir}calendar.ics"),
-        bytes: calendar(input, customer, playbook, plan, &dir).into_bytes(),
-    });
-    files.push(OutputFile {
-        path: format!("{dir}plan.json"),
-        bytes: plan_json(customer, playbook, plan, input.today).into_bytes(),
-    });
-    (files, diagnostics)
+    ]
 }
 
 /// The FAQ entries a customer's plan links to, in the order they are first linked.
-fn portal_faqs<'a>(faqs: &'a [Faq], plan: &Plan, _playbook: &Playbook) -> Vec<&'a Faq> {
+fn portal_faqs<'a>(faqs: &'a [Faq], plan: &Plan) -> Vec<&'a Faq> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for item in plan.visible() {
@@ -265,6 +323,7 @@ fn portal_faqs<'a>(faqs: &'a [Faq], plan: &Plan, _playbook: &Playbook) -> Vec<&'
     out
 }
 
+/// The calendar, in the customer's language.
 fn calendar(
     input: &RenderInput<'_>,
     customer: &Customer,
@@ -273,6 +332,8 @@ fn calendar(
     dir: &str,
 ) -> String {
     let site = input.site;
+    let lang = &customer.language;
+    let default = &site.config.default_language;
     let host = site
         .config
         .base_url
@@ -293,7 +354,7 @@ fn calendar(
                     let role = playbook
                         .roles
                         .get(o)
-                        .map(|r| r.title.source.clone())
+                        .map(|r| r.title.get(lang).0.to_string())
                         .unwrap_or_default();
                     match customer.team.get(o) {
                         Some(p) => format!("{} ({role})", p.name),
@@ -314,7 +375,7 @@ fn calendar(
             ics::Event {
                 uid: format!("{}-{}@{host}", customer.id, item.id),
                 date: item.due,
-                summary: item.title.clone(),
+                summary: item.text(lang, default).0.title.clone(),
                 description,
                 url: Some(format!(
                     "{}/{dir}checklist/#{}",
@@ -327,7 +388,7 @@ fn calendar(
             }
         })
         .collect();
-    let name = format!("{} — {}", customer.name, playbook.title.source);
+    let name = format!("{} — {}", customer.name, playbook.title.get(lang).0);
     ics::write(&ics::Calendar {
         name: &name,
         stamp: plan.kickoff,
@@ -335,18 +396,21 @@ fn calendar(
     })
 }
 
+/// The machine-readable plan, in the customer's language.
 fn plan_json(
+    input: &RenderInput<'_>,
     customer: &Customer,
     playbook: &Playbook,
     plan: &Plan,
-    today: jiff::civil::Date,
 ) -> String {
+    let lang = &customer.language;
+    let default = &input.site.config.default_language;
     let visible: BTreeSet<&str> = plan.visible().map(|i| i.id.as_str()).collect();
     let item = |i: &Item| {
         json!({
             "id": i.id,
             "kind": match i.kind { Kind::Task => "task", Kind::Milestone => "milestone" },
-            "title": i.title,
+            "title": i.text(lang, default).0.title,
             "owner_role": i.owner,
             "owner_name": i.owner.as_ref().and_then(|o| customer.team.get(o)).map(|p| p.name.clone()),
             "side": i.side.map(Side::as_str),
@@ -369,6 +433,7 @@ fn plan_json(
         .map(|(n, p)| {
             json!({
                 "id": p.id,
+                "title": plan.phases.get(n).map(|t| pick(t, lang, default).0.title.clone()),
                 "tasks": plan.visible().filter(|i| i.phase == Some(n)).map(item).collect::<Vec<_>>(),
             })
         })
@@ -382,7 +447,7 @@ fn plan_json(
         "timezone": customer.timezone,
         "kickoff": plan.kickoff.to_string(),
         "end": plan.end.to_string(),
-        "today": today.to_string(),
+        "today": input.today.to_string(),
         "progress": { "done": done, "total": total },
         "phases": phases,
         "milestones": plan.visible().filter(|i| i.kind == Kind::Milestone).map(item).collect::<Vec<_>>(),

@@ -57,6 +57,7 @@ pub(crate) fn layout<'a>(
     kickoff: Date,
     end: Date,
     today: Option<Date>,
+    row_label: &dyn Fn(&Item) -> String,
     tick_label: &dyn Fn(Date, i64) -> String,
     date_label: &dyn Fn(Date) -> String,
 ) -> Timeline {
@@ -72,7 +73,7 @@ pub(crate) fn layout<'a>(
             Kind::Task => (x_of(item.due) + day_w - x).max(day_w),
         };
         rows.push(Row {
-            label: item.title.clone(),
+            label: row_label(item),
             x,
             y,
             w,

@@ -1,5 +1,10 @@
 //! The knowledge base: articles, sections, FAQ entries and the home page text
-//! under `content/`, with every relative link checked.
+//! under `content/`, in every language, with every relative link checked.
+//!
+//! Translations sit beside the original (`setup.md`, `setup.ms.md`) or in a folder
+//! per language (`content/ms/kb/setup.md`). Links are written into the HTML as
+//! placeholders ([`LANG_ROOT`], [`SITE_ROOT`]) that the renderer replaces per page, so
+//! one rendering of a page serves every language it is shown in.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -9,9 +14,17 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
 use crate::lang::Lang;
 use crate::markdown::{self, MdLink};
-use crate::model::{Article, Faq, Heading, Section};
+use crate::model::{
+    Article, ArticleVersion, Faq, FaqVersion, Heading, Localized, Section, SectionVersion,
+};
 use crate::raw::{RawArticleMeta, RawFaqMeta};
+use crate::translation::{Tracker, source_hash};
 use crate::yaml;
+
+/// Written in place of "the site root plus the page's language prefix" in links to pages.
+pub(crate) const LANG_ROOT: &str = "@@gangway-lang-root@@";
+/// Written in place of "the site root" in links to files (images beside articles).
+pub(crate) const SITE_ROOT: &str = "@@gangway-site-root@@";
 
 /// What the knowledge base resolves to.
 #[derive(Debug, Default)]
@@ -19,7 +32,7 @@ pub(crate) struct Content {
     pub articles: Vec<Article>,
     pub sections: Vec<Section>,
     pub faqs: Vec<Faq>,
-    pub home_html: String,
+    pub home: Option<Localized<String>>,
     /// Pages that exist but could not be read (their problem is already reported):
     /// links and references to them are not reported again.
     pub unreadable: BTreeSet<String>,
@@ -66,9 +79,11 @@ pub(crate) fn split_front_matter(text: &str) -> Split {
 
 struct Parsed {
     id: String,
+    lang: Lang,
     file: Arc<SourceFile>,
     body: usize,
     kind: Kind,
+    hash: String,
     rendered: markdown::Rendered,
 }
 
@@ -76,7 +91,38 @@ enum Kind {
     Article(RawArticleMeta),
     Faq(RawFaqMeta),
     SectionIndex(RawArticleMeta),
-    Home,
+    Home(RawArticleMeta),
+}
+
+impl Kind {
+    fn translation_of(&self) -> Option<&serde_saphyr::Spanned<String>> {
+        match self {
+            Kind::Article(m) | Kind::SectionIndex(m) | Kind::Home(m) => m.translation_of.as_ref(),
+            Kind::Faq(m) => m.translation_of.as_ref(),
+        }
+    }
+}
+
+/// Where a content file belongs: its id (path under `content/` without language
+/// suffix, language folder or `.md`) and its language.
+pub(crate) fn content_id(path: &str, default: &Lang, languages: &[Lang]) -> Option<(String, Lang)> {
+    let rel = path.strip_prefix("content/")?.strip_suffix(".md")?;
+    // A folder per language: content/ms/kb/setup.md.
+    if let Some((first, rest)) = rel.split_once('/')
+        && let Some(lang) = languages
+            .iter()
+            .find(|l| l.as_str() == first && *l != default)
+    {
+        return Some((rest.to_string(), lang.clone()));
+    }
+    // A suffix: content/kb/setup.ms.md.
+    if let Some((stem, suffix)) = rel.rsplit_once('.')
+        && !suffix.contains('/')
+        && let Some(lang) = languages.iter().find(|l| l.as_str() == suffix)
+    {
+        return Some((stem.to_string(), lang.clone()));
+    }
+    Some((rel.to_string(), default.clone()))
 }
 
 /// Parses and checks everything under `content/`. `files` are the Markdown files,
@@ -84,110 +130,265 @@ enum Kind {
 pub(crate) fn resolve_content(
     files: &[Arc<SourceFile>],
     others: &BTreeSet<String>,
-    lang: &Lang,
+    default: &Lang,
+    languages: &[Lang],
+    tracker: &mut Tracker,
     diagnostics: &mut Diagnostics,
 ) -> Content {
     let results: Vec<(Option<Parsed>, Diagnostics)> = files
         .par_iter()
         .map(|file| {
             let mut d = Diagnostics::new();
-            let parsed = parse_file(file, &mut d);
+            let parsed = parse_file(file, default, languages, &mut d);
             (parsed, d)
         })
         .collect();
-    let mut parsed = Vec::new();
+    let mut by_id: BTreeMap<String, BTreeMap<Lang, Parsed>> = BTreeMap::new();
     let mut unreadable = BTreeSet::new();
     for (file, (p, d)) in files.iter().zip(results) {
         diagnostics.extend(d);
         match p {
-            Some(p) => parsed.push(p),
+            Some(p) => {
+                let versions = by_id.entry(p.id.clone()).or_default();
+                if let Some(first) = versions.get(&p.lang) {
+                    diagnostics.push(
+                        Diagnostic::error("duplicate-page", format!("two files give the {} version of `{}`", p.lang, p.id))
+                            .at(Label::new(&p.file, 0, 0))
+                            .also(Label::new(&first.file, 0, 0).with_message("the other one"))
+                            .help("keep one: either `name.LANG.md` beside the original or `content/LANG/...`, not both"),
+                    );
+                    continue;
+                }
+                versions.insert(p.lang.clone(), p);
+            }
             None => {
-                let id = file
-                    .path
-                    .trim_start_matches("content/")
-                    .trim_end_matches(".md");
-                unreadable.insert(id.to_string());
+                if let Some((id, _)) = content_id(&file.path, default, languages) {
+                    unreadable.insert(id);
+                }
             }
         }
     }
 
-    // Link targets: every Markdown file (by id) with its anchors, and every other file.
-    let mut anchors: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for p in &parsed {
-        let set = p.rendered.headings.iter().map(|h| h.id.clone()).collect();
-        anchors.insert(p.id.clone(), set);
-    }
-    for p in &parsed {
-        for link in &p.rendered.links {
-            check_link(p, link, &anchors, others, &unreadable, diagnostics);
+    // Slugs must not collide once case and normalisation are ignored (hosts may do either).
+    let mut slugs: BTreeMap<String, &str> = BTreeMap::new();
+    for (id, versions) in &by_id {
+        let slug = crate::locale::nfc(id).to_lowercase();
+        if let Some(other) = slugs.insert(slug, id)
+            && let Some(p) = versions.values().next()
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    "slug-collision",
+                    format!("`{id}` and `{other}` would be published at the same address"),
+                )
+                .at(Label::new(&p.file, 0, 0))
+                .help("addresses ignore upper and lower case; rename one of the files"),
+            );
         }
+    }
+
+    // Link targets: every page's anchors per language, and every other file.
+    let anchors: BTreeMap<(String, Lang), BTreeSet<String>> = by_id
+        .iter()
+        .flat_map(|(id, versions)| {
+            versions.iter().map(move |(lang, p)| {
+                let set = p.rendered.headings.iter().map(|h| h.id.clone()).collect();
+                ((id.clone(), lang.clone()), set)
+            })
+        })
+        .collect();
+    let targets = Targets {
+        by_id: &by_id,
+        anchors: &anchors,
+        others,
+        unreadable: &unreadable,
+        default,
+    };
+    for versions in by_id.values() {
+        for p in versions.values() {
+            for link in &p.rendered.links {
+                check_link(p, link, &targets, diagnostics);
+            }
+        }
+    }
+
+    // Translation status and outdated translations.
+    for (id, versions) in &by_id {
+        let Some(original) = versions.get(default) else {
+            if let Some(p) = versions.values().next() {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "translation-without-original",
+                        format!(
+                            "`{}` has a {} version but no original in {default}",
+                            id, p.lang
+                        ),
+                    )
+                    .at(Label::new(&p.file, 0, 0))
+                    .help(format!(
+                        "add content/{id}.md; until then this version is shown in every language"
+                    )),
+                );
+            }
+            continue;
+        };
+        let mut list = Vec::new();
+        for (lang, p) in versions {
+            if lang == default {
+                continue;
+            }
+            let recorded = p.kind.translation_of();
+            if let Some(r) = recorded
+                && r.value.trim() != original.hash
+            {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "outdated-translation",
+                        format!(
+                            "this {lang} translation was made from an older version of {}",
+                            original.file.path
+                        ),
+                    )
+                    .at(yaml::label(&p.file, 0, r))
+                    .help(format!(
+                        "update the translation, then set `translation_of: {}`",
+                        original.hash
+                    )),
+                );
+            }
+            list.push((
+                lang.to_string(),
+                p.file.path.clone(),
+                recorded.map(|r| r.value.trim().to_string()),
+            ));
+        }
+        tracker.item(&original.file.path, &original.hash, &list);
     }
 
     let mut content = Content {
         unreadable,
         ..Content::default()
     };
-    let mut section_meta: BTreeMap<String, (i64, Section)> = BTreeMap::new();
-    for p in parsed {
-        match p.kind {
+    let mut section_meta: BTreeMap<String, (i64, Localized<SectionVersion>)> = BTreeMap::new();
+    for (id, versions) in by_id {
+        let original = if versions.contains_key(default) {
+            default.clone()
+        } else {
+            versions
+                .keys()
+                .next()
+                .cloned()
+                .unwrap_or_else(|| default.clone())
+        };
+        let Some(first) = versions.get(&original) else {
+            continue;
+        };
+        match &first.kind {
             Kind::Article(meta) => {
                 if meta.draft {
                     continue;
                 }
-                let section = p.id.split('/').next().unwrap_or("").to_string();
-                let section = if p.id.contains('/') {
-                    section
-                } else {
-                    String::new()
+                let weight = meta.weight.unwrap_or(0);
+                let section = match id.split_once('/') {
+                    Some((s, _)) => s.to_string(),
+                    None => String::new(),
                 };
+                let mut out = BTreeMap::new();
+                for (lang, p) in versions {
+                    if let Kind::Article(meta) = p.kind {
+                        let words =
+                            crate::locale::word_count(&crate::locale::strip_html(&p.rendered.html));
+                        out.insert(
+                            lang,
+                            ArticleVersion {
+                                title: meta.title.value,
+                                summary: meta.summary.unwrap_or_default(),
+                                tags: meta.tags,
+                                html: p.rendered.html,
+                                headings: p.rendered.headings,
+                                reading_minutes: words.div_ceil(200).max(1),
+                            },
+                        );
+                    }
+                }
                 content.articles.push(Article {
-                    id: p.id,
+                    id,
                     section,
-                    lang: lang.clone(),
-                    title: meta.title.value,
-                    summary: meta.summary.unwrap_or_default(),
-                    tags: meta.tags,
-                    weight: meta.weight.unwrap_or(0),
-                    html: p.rendered.html,
-                    headings: p.rendered.headings,
+                    weight,
+                    text: Localized {
+                        original,
+                        versions: out,
+                    },
                 });
             }
             Kind::Faq(meta) => {
                 if meta.draft {
                     continue;
                 }
+                let weight = meta.weight.unwrap_or(0);
+                let mut out = BTreeMap::new();
+                for (lang, p) in versions {
+                    if let Kind::Faq(meta) = p.kind {
+                        out.insert(
+                            lang,
+                            FaqVersion {
+                                question: meta.question.value,
+                                answer_html: p.rendered.html,
+                                tags: meta.tags,
+                            },
+                        );
+                    }
+                }
                 content.faqs.push(Faq {
-                    id: p.id.trim_start_matches("faq/").to_string(),
-                    lang: lang.clone(),
-                    question: meta.question.value,
-                    answer_html: p.rendered.html,
-                    tags: meta.tags,
-                    weight: meta.weight.unwrap_or(0),
+                    id: id.trim_start_matches("faq/").to_string(),
+                    weight,
+                    text: Localized {
+                        original,
+                        versions: out,
+                    },
                 });
             }
             Kind::SectionIndex(meta) => {
-                let id = p.id.trim_end_matches("/_index").to_string();
+                let weight = meta.weight.unwrap_or(0);
+                let sid = id.trim_end_matches("/_index").to_string();
+                let mut out = BTreeMap::new();
+                for (lang, p) in versions {
+                    if let Kind::SectionIndex(meta) = p.kind {
+                        out.insert(
+                            lang,
+                            SectionVersion {
+                                title: meta.title.value,
+                                intro_html: p.rendered.html,
+                            },
+                        );
+                    }
+                }
                 section_meta.insert(
-                    id.clone(),
+                    sid,
                     (
-                        meta.weight.unwrap_or(0),
-                        Section {
-                            id,
-                            title: meta.title.value,
-                            intro_html: p.rendered.html,
+                        weight,
+                        Localized {
+                            original,
+                            versions: out,
                         },
                     ),
                 );
             }
-            Kind::Home => content.home_html = p.rendered.html,
+            Kind::Home(_) => {
+                let out = versions
+                    .into_iter()
+                    .map(|(l, p)| (l, p.rendered.html))
+                    .collect();
+                content.home = Some(Localized {
+                    original,
+                    versions: out,
+                });
+            }
         }
     }
-    content.articles.sort_by(|a, b| {
-        (&a.section, a.weight, &a.title, &a.id).cmp(&(&b.section, b.weight, &b.title, &b.id))
-    });
     content
         .faqs
-        .sort_by(|a, b| (a.weight, &a.question, &a.id).cmp(&(b.weight, &b.question, &b.id)));
+        .sort_by(|a, b| (a.weight, &a.id).cmp(&(b.weight, &b.id)));
     let used: BTreeSet<&str> = content
         .articles
         .iter()
@@ -196,19 +397,31 @@ pub(crate) fn resolve_content(
     let mut sections: Vec<(i64, Section)> = used
         .into_iter()
         .map(|id| {
-            section_meta.remove(id).unwrap_or_else(|| {
+            let (weight, text) = section_meta.remove(id).unwrap_or_else(|| {
                 (
                     0,
-                    Section {
-                        id: id.to_string(),
-                        title: default_section_title(id),
-                        intro_html: String::new(),
+                    Localized {
+                        original: default.clone(),
+                        versions: BTreeMap::from([(
+                            default.clone(),
+                            SectionVersion {
+                                title: default_section_title(id),
+                                intro_html: String::new(),
+                            },
+                        )]),
                     },
                 )
-            })
+            });
+            (
+                weight,
+                Section {
+                    id: id.to_string(),
+                    text,
+                },
+            )
         })
         .collect();
-    sections.sort_by(|a, b| (a.0, &a.1.title).cmp(&(b.0, &b.1.title)));
+    sections.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
     content.sections = sections.into_iter().map(|(_, s)| s).collect();
     content
 }
@@ -229,9 +442,13 @@ fn default_section_title(id: &str) -> String {
     }
 }
 
-fn parse_file(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Option<Parsed> {
-    let path = file.path.strip_prefix("content/")?;
-    let id = path.strip_suffix(".md")?.to_string();
+fn parse_file(
+    file: &Arc<SourceFile>,
+    default: &Lang,
+    languages: &[Lang],
+    diagnostics: &mut Diagnostics,
+) -> Option<Parsed> {
+    let (id, lang) = content_id(&file.path, default, languages)?;
     let split = split_front_matter(&file.text);
     let Some((start, len)) = split.yaml else {
         diagnostics.push(
@@ -246,10 +463,11 @@ fn parse_file(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Option<P
         return None;
     };
     let kind = if id == "_index" {
-        yaml::parse::<RawArticleMeta>(file, start, len)
-            .map_err(|d| diagnostics.push(d))
-            .ok()?;
-        Kind::Home
+        Kind::Home(
+            yaml::parse(file, start, len)
+                .map_err(|d| diagnostics.push(d))
+                .ok()?,
+        )
     } else if let Some(rest) = id.strip_prefix("faq/") {
         if rest == "_index" {
             return None;
@@ -279,25 +497,27 @@ fn parse_file(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Option<P
                 .ok()?,
         )
     };
+    // Links are resolved against the folder of the page's id (a translation in a
+    // language folder links like its original does).
     let dir = match id.rfind('/') {
         Some(i) => id[..i + 1].to_string(),
         None => String::new(),
     };
-    // Pages are written as `<id>/index.html`; `root` leads from there to the site root.
-    let page_dir = match &kind {
-        Kind::Faq(_) => "faq/".to_string(),
-        Kind::Home => String::new(),
-        Kind::SectionIndex(_) => format!("{}/", id.trim_end_matches("/_index")),
-        Kind::Article(_) => format!("{id}/"),
-    };
-    let root = "../".repeat(page_dir.matches('/').count());
     let body = &file.text[split.body..];
-    let rendered = markdown::render(body, &|dest| rewrite_link(dest, &dir, &root));
+    let hash = match &kind {
+        Kind::Article(m) | Kind::SectionIndex(m) | Kind::Home(m) => {
+            source_hash(&[&m.title.value, m.summary.as_deref().unwrap_or(""), body])
+        }
+        Kind::Faq(m) => source_hash(&[&m.question.value, body]),
+    };
+    let rendered = markdown::render(body, &|dest| rewrite_link(dest, &dir));
     Some(Parsed {
         id,
+        lang,
         file: Arc::clone(file),
         body: split.body,
         kind,
+        hash,
         rendered,
     })
 }
@@ -335,20 +555,28 @@ fn split_anchor(dest: &str) -> (&str, Option<&str>) {
     }
 }
 
-fn rewrite_link(dest: &str, dir: &str, root: &str) -> Option<String> {
+/// The placeholder URL for a relative link, or `None` to keep it as written.
+fn rewrite_link(dest: &str, dir: &str) -> Option<String> {
     if !is_relative(dest) {
         return None;
     }
     let (path, anchor) = split_anchor(dest);
     let target = resolve_path(path, dir)?;
     let url = match target.strip_suffix(".md") {
-        Some("_index") => root.to_string(),
-        Some(id) if id.ends_with("/_index") => format!("{root}{}/", id.trim_end_matches("/_index")),
-        Some(id) if id.starts_with("faq/") => {
-            format!("{root}faq/#{}", id.trim_start_matches("faq/"))
+        Some(md) => {
+            let id = page_id(md);
+            match id.as_str() {
+                "_index" => LANG_ROOT.to_string(),
+                _ if id.ends_with("/_index") => {
+                    format!("{LANG_ROOT}{}/", id.trim_end_matches("/_index"))
+                }
+                _ if id.starts_with("faq/") => {
+                    format!("{LANG_ROOT}faq/#{}", id.trim_start_matches("faq/"))
+                }
+                _ => format!("{LANG_ROOT}{id}/"),
+            }
         }
-        Some(id) => format!("{root}{id}/"),
-        None => format!("{root}{target}"),
+        None => format!("{SITE_ROOT}{target}"),
     };
     Some(match anchor {
         Some(a) if !url.contains('#') => format!("{url}#{a}"),
@@ -356,14 +584,43 @@ fn rewrite_link(dest: &str, dir: &str, root: &str) -> Option<String> {
     })
 }
 
-fn check_link(
-    page: &Parsed,
-    link: &MdLink,
-    anchors: &BTreeMap<String, BTreeSet<String>>,
-    others: &BTreeSet<String>,
-    unreadable: &BTreeSet<String>,
-    diagnostics: &mut Diagnostics,
-) {
+/// A link may name a translation (`setup.ms.md`); it leads to the page, in the reader's language.
+fn page_id(md: &str) -> String {
+    match md.rsplit_once('.') {
+        Some((stem, suffix))
+            if !suffix.contains('/')
+                && crate::lang::Lang::parse(suffix).is_ok()
+                && suffix.len() <= 3 =>
+        {
+            stem.to_string()
+        }
+        _ => md.to_string(),
+    }
+}
+
+struct Targets<'a> {
+    by_id: &'a BTreeMap<String, BTreeMap<Lang, Parsed>>,
+    anchors: &'a BTreeMap<(String, Lang), BTreeSet<String>>,
+    others: &'a BTreeSet<String>,
+    unreadable: &'a BTreeSet<String>,
+    default: &'a Lang,
+}
+
+impl Targets<'_> {
+    /// The anchors of page `id` as a reader of `lang` sees it (its translation, else the original).
+    fn anchors_of(&self, id: &str, lang: &Lang) -> Option<&BTreeSet<String>> {
+        let key = |l: &Lang| (id.to_string(), l.clone());
+        self.anchors
+            .get(&key(lang))
+            .or_else(|| self.anchors.get(&key(self.default)))
+            .or_else(|| {
+                let first = self.by_id.get(id).and_then(|v| v.keys().next())?;
+                self.anchors.get(&key(first))
+            })
+    }
+}
+
+fn check_link(page: &Parsed, link: &MdLink, targets: &Targets<'_>, diagnostics: &mut Diagnostics) {
     let here = || Label::new(&page.file, page.body + link.start, page.body + link.end);
     if link.dest.starts_with('/') && !link.dest.starts_with("//") {
         diagnostics.push(
@@ -374,7 +631,7 @@ fn check_link(
         return;
     }
     if let Some(anchor) = link.dest.strip_prefix('#') {
-        if let Some(set) = anchors.get(&page.id)
+        if let Some(set) = targets.anchors.get(&(page.id.clone(), page.lang.clone()))
             && !set.contains(anchor)
         {
             diagnostics.push(
@@ -408,40 +665,46 @@ fn check_link(
         return;
     };
     match target.strip_suffix(".md") {
-        Some(id) if unreadable.contains(id) => {}
-        Some(id) => match anchors.get(id) {
-            None => {
-                let mut d = Diagnostic::error(
-                    "broken-link",
-                    format!(
-                        "`{}` links to content/{target}, which does not exist",
-                        link.dest
-                    ),
-                )
-                .at(here());
-                let ids = anchors.keys().chain(unreadable).map(String::as_str);
-                if let Some(best) = crate::suggest::did_you_mean(id, ids) {
-                    d = d.help(format!("did you mean content/{best}.md?"));
-                }
-                diagnostics.push(d);
+        Some(md) => {
+            let id = page_id(md);
+            if targets.unreadable.contains(&id) {
+                return;
             }
-            Some(set) => {
-                if let Some(anchor) = anchor
-                    && !set.contains(anchor)
-                {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "broken-anchor",
-                            format!("content/{target} has no heading with the anchor `#{anchor}`"),
-                        )
-                        .at(here())
-                        .help(nearest(anchor, set)),
-                    );
+            match targets.anchors_of(&id, &page.lang) {
+                None => {
+                    let mut d = Diagnostic::error(
+                        "broken-link",
+                        format!(
+                            "`{}` links to content/{target}, which does not exist",
+                            link.dest
+                        ),
+                    )
+                    .at(here());
+                    let ids = targets
+                        .by_id
+                        .keys()
+                        .chain(targets.unreadable)
+                        .map(String::as_str);
+                    if let Some(best) = crate::suggest::did_you_mean(&id, ids) {
+                        d = d.help(format!("did you mean content/{best}.md?"));
+                    }
+                    diagnostics.push(d);
+                }
+                Some(set) => {
+                    if let Some(anchor) = anchor
+                        && !set.contains(anchor)
+                    {
+                        diagnostics.push(
+                            Diagnostic::error("broken-anchor", format!("content/{target} has no heading with the anchor `#{anchor}` in {}", page.lang))
+                                .at(here())
+                                .help(format!("{}; in translations, give headings a fixed anchor with `{{#id}}`", nearest(anchor, set))),
+                        );
+                    }
                 }
             }
-        },
-        None if !others.contains(&target)
-            && !anchors.contains_key(target.trim_end_matches('/')) =>
+        }
+        None if !targets.others.contains(&target)
+            && !targets.by_id.contains_key(target.trim_end_matches('/')) =>
         {
             diagnostics.push(
                 Diagnostic::error(
@@ -498,21 +761,49 @@ mod tests {
     }
 
     #[test]
-    fn links_resolve_relative_to_the_file() {
+    fn links_become_placeholders_resolved_against_the_file() {
         assert_eq!(
-            rewrite_link("permissions.md", "kb/", "../../").as_deref(),
-            Some("../../kb/permissions/")
+            rewrite_link("permissions.md", "kb/").unwrap(),
+            format!("{LANG_ROOT}kb/permissions/")
         );
         assert_eq!(
-            rewrite_link("../security/sso.md#metadata", "kb/", "../../").as_deref(),
-            Some("../../security/sso/#metadata")
+            rewrite_link("../security/sso.md#metadata", "kb/").unwrap(),
+            format!("{LANG_ROOT}security/sso/#metadata")
         );
         assert_eq!(
-            rewrite_link("img/a.png", "kb/", "../../").as_deref(),
-            Some("../../kb/img/a.png")
+            rewrite_link("setup.ms.md", "kb/").unwrap(),
+            format!("{LANG_ROOT}kb/setup/")
         );
-        assert_eq!(rewrite_link("https://x.example", "kb/", "../../"), None);
-        assert_eq!(rewrite_link("mailto:a@b", "kb/", "../../"), None);
-        assert_eq!(rewrite_link("#top", "kb/", "../../"), None);
+        assert_eq!(
+            rewrite_link("img/a.png", "kb/").unwrap(),
+            format!("{SITE_ROOT}kb/img/a.png")
+        );
+        assert_eq!(rewrite_link("https://x.example", "kb/"), None);
+        assert_eq!(rewrite_link("mailto:a@b", "kb/"), None);
+        assert_eq!(rewrite_link("#top", "kb/"), None);
+    }
+
+    #[test]
+    fn translations_are_found_by_suffix_or_folder() {
+        let en = Lang::english();
+        let ms = Lang::parse("ms").unwrap();
+        let langs = [en.clone(), ms.clone()];
+        assert_eq!(
+            content_id("content/kb/a.md", &en, &langs),
+            Some(("kb/a".into(), en.clone()))
+        );
+        assert_eq!(
+            content_id("content/kb/a.ms.md", &en, &langs),
+            Some(("kb/a".into(), ms.clone()))
+        );
+        assert_eq!(
+            content_id("content/ms/kb/a.md", &en, &langs),
+            Some(("kb/a".into(), ms.clone()))
+        );
+        // Not a site language: part of the name.
+        assert_eq!(
+            content_id("content/kb/a.fr.md", &en, &langs),
+            Some(("kb/a.fr".into(), en.clone()))
+        );
     }
 }

@@ -8,6 +8,7 @@
 pub(crate) mod content;
 pub(crate) mod customers;
 pub(crate) mod cycles;
+pub(crate) mod playbook_translations;
 pub(crate) mod playbooks;
 pub(crate) mod refs;
 pub(crate) mod theme;
@@ -60,6 +61,11 @@ pub(crate) fn resolve(tree: &SourceTree, diagnostics: &mut Diagnostics) -> Optio
         .as_ref()
         .map(|c| c.default_language.clone())
         .unwrap_or_else(crate::lang::Lang::english);
+    let languages = config
+        .as_ref()
+        .map(|c| c.languages.clone())
+        .unwrap_or_else(|| vec![lang.clone()]);
+    let mut tracker = crate::translation::Tracker::new(&languages[1..]);
 
     // Content.
     let mut md_files = Vec::new();
@@ -76,7 +82,14 @@ pub(crate) fn resolve(tree: &SourceTree, diagnostics: &mut Diagnostics) -> Optio
             assets.insert(rel.to_string(), bytes.to_vec());
         }
     }
-    let content = content::resolve_content(&md_files, &other_content, &lang, diagnostics);
+    let content = content::resolve_content(
+        &md_files,
+        &other_content,
+        &lang,
+        &languages,
+        &mut tracker,
+        diagnostics,
+    );
     let index = refs::ContentIndex::new(
         content.articles.iter().map(|a| a.id.clone()).chain(
             content
@@ -97,6 +110,7 @@ pub(crate) fn resolve(tree: &SourceTree, diagnostics: &mut Diagnostics) -> Optio
     let texts = TextEngine::new();
     let mut raws = BTreeMap::new();
     let mut broken = BTreeSet::new();
+    let mut translations = BTreeMap::new();
     for (path, bytes) in tree.under("playbooks/") {
         if !is_yaml(path) || path["playbooks/".len()..].contains('/') {
             diagnostics.push(ignored(
@@ -109,6 +123,22 @@ pub(crate) fn resolve(tree: &SourceTree, diagnostics: &mut Diagnostics) -> Optio
             continue;
         };
         let stem = playbooks::file_stem(path, "playbooks/").unwrap_or_default();
+        // `saas.ms.yaml` translates `saas.yaml` into Malay.
+        if let Some((owner, suffix)) = stem.split_once('.') {
+            match languages.iter().find(|l| l.as_str() == suffix && **l != lang) {
+                Some(tl) => {
+                    if let Some(raw) = playbook_translations::parse_translation(&file, diagnostics) {
+                        translations.insert((owner.to_string(), tl.clone()), InFile { file, value: raw });
+                    }
+                }
+                None => diagnostics.push(
+                    Diagnostic::warning("ignored-file", format!("{path} is not used: `{suffix}` is not one of the site's other languages"))
+                        .at(Label::new(&file, 0, 0))
+                        .help("translations are named `<playbook>.<language>.yaml` for a language listed in gangway.toml"),
+                ),
+            }
+            continue;
+        }
         match playbooks::parse_playbook(&file, diagnostics) {
             Some((id, raw)) => {
                 raws.insert(id, InFile { file, value: raw });
@@ -118,7 +148,67 @@ pub(crate) fn resolve(tree: &SourceTree, diagnostics: &mut Diagnostics) -> Optio
             }
         }
     }
-    let playbooks = playbooks::resolve_playbooks(raws, &index, &lang, &texts, diagnostics);
+    let hashes: BTreeMap<String, String> = raws
+        .iter()
+        .map(|(id, raw)| (id.clone(), playbook_translations::playbook_hash(&raw.value)))
+        .collect();
+    for (id, raw) in &raws {
+        let list: Vec<(String, String, Option<String>)> = translations
+            .iter()
+            .filter(|((owner, _), _)| owner == id)
+            .map(|((_, l), tr)| {
+                let recorded = tr
+                    .value
+                    .translation_of
+                    .as_ref()
+                    .map(|r| r.value.trim().to_string());
+                if let Some(r) = &tr.value.translation_of
+                    && r.value.trim() != hashes[id]
+                {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            "outdated-translation",
+                            format!(
+                                "this {l} translation was made from an older version of {}",
+                                raw.file.path
+                            ),
+                        )
+                        .at(crate::yaml::label(&tr.file, 0, r))
+                        .help(format!(
+                            "update the translation, then set `translation_of: {}`",
+                            hashes[id]
+                        )),
+                    );
+                }
+                (l.to_string(), tr.file.path.clone(), recorded)
+            })
+            .collect();
+        tracker.item(&raw.file.path, &hashes[id], &list);
+    }
+    for (owner, _) in translations.keys() {
+        if !raws.contains_key(owner)
+            && !broken.contains(owner)
+            && let Some(tr) = translations
+                .iter()
+                .find(|((o, _), _)| o == owner)
+                .map(|(_, t)| t)
+        {
+            {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "translation-without-original",
+                        format!(
+                            "{} translates a playbook `{owner}` that does not exist",
+                            tr.file.path
+                        ),
+                    )
+                    .at(Label::new(&tr.file, 0, 0)),
+                );
+            }
+        }
+    }
+    let mut playbooks = playbooks::resolve_playbooks(raws, &index, &lang, &texts, diagnostics);
+    playbook_translations::apply_translations(&mut playbooks, &translations, &texts, diagnostics);
 
     // Customers, in parallel: each file is independent.
     let customer_files: Vec<Arc<SourceFile>> = tree
@@ -171,6 +261,7 @@ pub(crate) fn resolve(tree: &SourceTree, diagnostics: &mut Diagnostics) -> Optio
     let theme = theme::resolve_theme(
         tree,
         config.as_ref().and_then(|c| c.theme.as_deref()),
+        &languages,
         Some(&config_file),
         diagnostics,
     );
@@ -193,7 +284,8 @@ pub(crate) fn resolve(tree: &SourceTree, diagnostics: &mut Diagnostics) -> Optio
         articles: content.articles,
         sections: content.sections,
         faqs: content.faqs,
-        home_html: content.home_html,
+        home: content.home,
+        translations: tracker.finish(),
         theme,
         static_files,
     })

@@ -121,7 +121,7 @@ pub(crate) fn resolve_playbooks(
             continue;
         };
         let raw = &raws[id];
-        if let Some(playbook) = convert(id, raw, &m, content, lang, texts, diagnostics) {
+        if let Some(playbook) = convert(id, raw, &raws, &m, content, lang, texts, diagnostics) {
             out.insert(id.clone(), playbook);
         }
     }
@@ -303,13 +303,16 @@ fn text(file: &Arc<SourceFile>, s: &Spanned<String>, lang: &Lang) -> Text {
         source: s.value.clone(),
         lang: lang.clone(),
         origin: origin(file, s),
+        translations: BTreeMap::new(),
     }
 }
 
 /// Validates a flattened playbook and converts it to the model.
+#[allow(clippy::too_many_arguments)]
 fn convert(
     id: &str,
     raw: &InFile<RawPlaybook>,
+    raws: &BTreeMap<String, InFile<RawPlaybook>>,
     m: &Merged,
     content: &ContentIndex,
     lang: &Lang,
@@ -515,8 +518,18 @@ fn convert(
     }
 
     let summary = raw.value.summary.as_ref().map(|s| text(file, s, lang));
+    let mut lineage = vec![id.to_string()];
+    let mut parent = raw.value.extends.as_ref().map(|e| e.value.clone());
+    while let Some(p) = parent.filter(|p| !lineage.contains(p)) {
+        parent = raws
+            .get(&p)
+            .and_then(|r| r.value.extends.as_ref())
+            .map(|e| e.value.clone());
+        lineage.push(p);
+    }
     let playbook = Playbook {
         id: id.to_string(),
+        lineage,
         title: text(file, &raw.value.title, lang),
         summary,
         draft: raw.value.draft,

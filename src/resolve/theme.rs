@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::lang::Lang;
 use crate::model::Theme;
 use crate::source::SourceTree;
 
@@ -33,13 +34,22 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = builtin!(
 pub(crate) const ASSETS: &[(&str, &[u8])] =
     &[("style.css", include_bytes!("../theme/static/style.css"))];
 
-/// The built-in UI strings (English).
-pub(crate) const STRINGS_EN: &str = include_str!("../theme/strings/en.toml");
+/// The built-in UI strings by language. English is complete; the others fall back
+/// to it key by key.
+pub(crate) const STRINGS: &[(&str, &str)] = &[
+    ("en", include_str!("../theme/strings/en.toml")),
+    ("ms", include_str!("../theme/strings/ms.toml")),
+    ("ne", include_str!("../theme/strings/ne.toml")),
+    ("kk", include_str!("../theme/strings/kk.toml")),
+    ("lo", include_str!("../theme/strings/lo.toml")),
+    ("ny", include_str!("../theme/strings/ny.toml")),
+];
 
 /// Loads the theme named in the config (if any) over the built-in one.
 pub(crate) fn resolve_theme(
     tree: &SourceTree,
     name: Option<&str>,
+    languages: &[Lang],
     config_file: Option<&Arc<SourceFile>>,
     diagnostics: &mut Diagnostics,
 ) -> Theme {
@@ -53,10 +63,48 @@ pub(crate) fn resolve_theme(
     for (name, bytes) in ASSETS {
         theme.assets.insert(name.to_string(), bytes.to_vec());
     }
-    theme.strings = parse_strings(
-        &SourceFile::new("(built-in theme)/strings/en.toml", STRINGS_EN),
-        diagnostics,
-    );
+    let builtin: BTreeMap<&str, BTreeMap<String, String>> = STRINGS
+        .iter()
+        .map(|(lang, text)| {
+            let file = SourceFile::new(format!("(built-in theme)/strings/{lang}.toml"), *text);
+            (*lang, parse_strings(&file, diagnostics))
+        })
+        .collect();
+    let english = builtin.get("en").cloned().unwrap_or_default();
+    // Site overrides, per language, from the theme's strings/ folder.
+    let mut site_strings: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    if let Some(name) = name {
+        for (path, bytes) in tree.under(&format!("themes/{name}/strings/")) {
+            let Some(lang) = path
+                .rsplit('/')
+                .next()
+                .and_then(|f| f.strip_suffix(".toml"))
+            else {
+                continue;
+            };
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                site_strings.insert(
+                    lang.to_string(),
+                    parse_strings(&SourceFile::new(path, text), diagnostics),
+                );
+            }
+        }
+    }
+    for lang in languages {
+        let mut strings = english.clone();
+        let own = builtin.get(lang.as_str());
+        let site = site_strings.get(lang.as_str());
+        if own.is_none() && site.is_none() && lang.as_str() != "en" {
+            diagnostics.push(
+                Diagnostic::warning("missing-ui-strings", format!("the theme has no interface text in `{lang}`: its pages show English buttons and headings"))
+                    .help(format!("add themes/<theme>/strings/{lang}.toml with the keys of the built-in en.toml")),
+            );
+        }
+        for extra in [own, site].into_iter().flatten() {
+            strings.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        theme.strings.insert(lang.clone(), strings);
+    }
 
     let Some(name) = name else {
         return theme;
@@ -90,13 +138,8 @@ pub(crate) fn resolve_theme(
             }
         } else if let Some(asset) = rest.strip_prefix("static/") {
             theme.assets.insert(asset.to_string(), bytes.to_vec());
-        } else if let Some(strings) = rest.strip_prefix("strings/") {
-            if strings == "en.toml"
-                && let Ok(text) = std::str::from_utf8(bytes)
-            {
-                let overrides = parse_strings(&SourceFile::new(path, text), diagnostics);
-                theme.strings.extend(overrides);
-            }
+        } else if rest.starts_with("strings/") {
+            // Read above, per language.
         } else {
             diagnostics.push(
                 Diagnostic::warning("ignored-file", format!("{path} is not used"))

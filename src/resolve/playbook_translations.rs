@@ -1,0 +1,214 @@
+//! Translations of playbook text: `playbooks/<id>.<lang>.yaml`, keyed by ids, so
+//! translators never touch the structure.
+//!
+//! A playbook takes the translations of every playbook it extends, the nearest
+//! one winning; a string with no translation falls back to the original, string
+//! by string.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::lang::Lang;
+use crate::model::{Playbook, Text};
+use crate::raw::{RawPlaybook, RawPlaybookTranslation, RawTranslatedText};
+use crate::resolve::playbooks::{InFile, origin};
+use crate::text::TextEngine;
+use crate::translation::source_hash;
+use crate::yaml;
+
+/// The source hash of a playbook file's translatable text.
+pub(crate) fn playbook_hash(raw: &RawPlaybook) -> String {
+    let mut parts: Vec<&str> = vec![&raw.title.value];
+    if let Some(s) = &raw.summary {
+        parts.push(&s.value);
+    }
+    for (_, role) in &raw.roles {
+        parts.push(&role.title.value);
+    }
+    for phase in &raw.phases {
+        parts.extend(phase.title.as_ref().map(|t| t.value.as_str()));
+        parts.extend(phase.description.as_ref().map(|t| t.value.as_str()));
+        for task in &phase.tasks {
+            parts.push(&task.title.value);
+            parts.extend(task.description.as_ref().map(|t| t.value.as_str()));
+        }
+    }
+    for m in &raw.milestones {
+        parts.push(&m.title.value);
+        parts.extend(m.description.as_ref().map(|t| t.value.as_str()));
+    }
+    source_hash(&parts)
+}
+
+/// Parses a translation file.
+pub(crate) fn parse_translation(
+    file: &Arc<SourceFile>,
+    diagnostics: &mut Diagnostics,
+) -> Option<RawPlaybookTranslation> {
+    yaml::parse(file, 0, file.text.len())
+        .map_err(|d| diagnostics.push(d))
+        .ok()
+}
+
+fn set(
+    text: &mut Text,
+    file: &Arc<SourceFile>,
+    value: &Spanned<String>,
+    lang: &Lang,
+    engine: &TextEngine,
+    diagnostics: &mut Diagnostics,
+) {
+    let o = origin(file, value);
+    engine.check_source(&value.value, &o, diagnostics);
+    text.translations
+        .insert(lang.clone(), (value.value.clone(), o));
+}
+
+fn set_pair(
+    title: &mut Text,
+    description: Option<&mut Text>,
+    file: &Arc<SourceFile>,
+    t: &RawTranslatedText,
+    lang: &Lang,
+    engine: &TextEngine,
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some(v) = &t.title {
+        set(title, file, v, lang, engine, diagnostics);
+    }
+    if let (Some(v), Some(d)) = (&t.description, description) {
+        set(d, file, v, lang, engine, diagnostics);
+    }
+}
+
+/// Applies translations to every playbook. `translations` is keyed by (playbook id, language).
+pub(crate) fn apply_translations(
+    playbooks: &mut BTreeMap<String, Playbook>,
+    translations: &BTreeMap<(String, Lang), InFile<RawPlaybookTranslation>>,
+    engine: &TextEngine,
+    diagnostics: &mut Diagnostics,
+) {
+    for playbook in playbooks.values_mut() {
+        // The farthest ancestor first, so a nearer playbook's translation overrides it.
+        let lineage: Vec<String> = playbook.lineage.iter().rev().cloned().collect();
+        for id in &lineage {
+            for ((owner, lang), tr) in translations {
+                if owner == id {
+                    // Unknown ids are reported once, for the playbook the file belongs to.
+                    let own = *owner == playbook.id;
+                    apply_one(
+                        playbook,
+                        &tr.file,
+                        &tr.value,
+                        lang,
+                        engine,
+                        own,
+                        diagnostics,
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn apply_one(
+    playbook: &mut Playbook,
+    file: &Arc<SourceFile>,
+    tr: &RawPlaybookTranslation,
+    lang: &Lang,
+    engine: &TextEngine,
+    warn: bool,
+    diagnostics: &mut Diagnostics,
+) {
+    let unknown = |what: &str, id: &Spanned<String>, diagnostics: &mut Diagnostics| {
+        if warn {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "unknown-translation-key",
+                    format!("playbook `{}` has no {what} `{}` to translate", playbook.id, id.value),
+                )
+                .at(yaml::label(file, 0, id))
+                .help("translation files name phases, tasks, milestones and roles by the ids of the original"),
+            );
+        }
+    };
+    if warn && tr.title.is_none() {
+        diagnostics.push(
+            Diagnostic::warning("missing-key", "this translation has no `title`")
+                .at(Label::new(file, 0, 0))
+                .help("translate the playbook's title too; until then the original title is shown"),
+        );
+    }
+    if let Some(t) = &tr.title
+        && playbook.id == file_owner(file)
+    {
+        set(&mut playbook.title, file, t, lang, engine, diagnostics);
+    }
+    if let (Some(t), Some(summary)) = (&tr.summary, playbook.summary.as_mut())
+        && playbook.id == file_owner(file)
+    {
+        set(summary, file, t, lang, engine, diagnostics);
+    }
+    for (id, title) in &tr.roles {
+        match playbook.roles.get_mut(&id.value) {
+            Some(role) => set(&mut role.title, file, title, lang, engine, diagnostics),
+            None => unknown("role", id, diagnostics),
+        }
+    }
+    for (id, t) in &tr.phases {
+        match playbook.phases.iter_mut().find(|p| p.id == id.value) {
+            Some(p) => set_pair(
+                &mut p.title,
+                p.description.as_mut(),
+                file,
+                t,
+                lang,
+                engine,
+                diagnostics,
+            ),
+            None => unknown("phase", id, diagnostics),
+        }
+    }
+    for (id, t) in &tr.tasks {
+        match playbook
+            .phases
+            .iter_mut()
+            .flat_map(|p| p.tasks.iter_mut())
+            .find(|x| x.id == id.value)
+        {
+            Some(task) => set_pair(
+                &mut task.title,
+                task.description.as_mut(),
+                file,
+                t,
+                lang,
+                engine,
+                diagnostics,
+            ),
+            None => unknown("task", id, diagnostics),
+        }
+    }
+    for (id, t) in &tr.milestones {
+        match playbook.milestones.iter_mut().find(|m| m.id == id.value) {
+            Some(m) => set_pair(
+                &mut m.title,
+                m.description.as_mut(),
+                file,
+                t,
+                lang,
+                engine,
+                diagnostics,
+            ),
+            None => unknown("milestone", id, diagnostics),
+        }
+    }
+}
+
+/// The playbook id a translation file belongs to: `playbooks/saas.ms.yaml` → `saas`.
+fn file_owner(file: &SourceFile) -> &str {
+    let name = file.path.trim_start_matches("playbooks/");
+    name.split('.').next().unwrap_or(name)
+}
