@@ -112,16 +112,22 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
         plans.push(p);
     }
 
-    let templates = Templates::new(&site.theme.templates, &mut diagnostics);
-    let locales = site
-        .config
-        .languages
-        .iter()
-        .map(|l| (l.clone(), crate::locale::Locale::new(l)))
-        .collect();
+    let locales: std::sync::Arc<BTreeMap<_, _>> = std::sync::Arc::new(
+        site.config
+            .languages
+            .iter()
+            .map(|l| (l.clone(), crate::locale::Locale::new(l)))
+            .collect(),
+    );
+    let templates = Templates::new(
+        &site.theme.templates,
+        std::sync::Arc::clone(&locales),
+        &mut diagnostics,
+    );
+
     let input = RenderInput {
         site: &site,
-        locales: &locales,
+        locales: locales.as_ref(),
         templates: &templates,
         previews: &previews,
         plans: &plans,

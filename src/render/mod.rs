@@ -17,6 +17,8 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::lang::Lang;
+use crate::locale::Locale;
 use crate::model::{Customer, Site};
 use crate::output::OutputFile;
 use crate::plan::Plan;
@@ -40,9 +42,31 @@ impl Templates {
     /// Compiles every template, reporting syntax errors.
     pub fn new(
         templates: &BTreeMap<String, Arc<SourceFile>>,
+        locales: Arc<BTreeMap<Lang, Locale>>,
         diagnostics: &mut Diagnostics,
     ) -> Templates {
         let mut env = Environment::new();
+        // Numbers and plural categories in the page's language (the `lang` value).
+        let for_num = Arc::clone(&locales);
+        env.add_filter(
+            "num",
+            move |state: &minijinja::State<'_, '_>, n: i64| -> String {
+                match page_locale(&for_num, state) {
+                    Some(l) => l.number(n),
+                    None => n.to_string(),
+                }
+            },
+        );
+        let for_plural = Arc::clone(&locales);
+        env.add_filter(
+            "plural",
+            move |state: &minijinja::State<'_, '_>, n: i64| -> String {
+                match page_locale(&for_plural, state) {
+                    Some(l) => l.plural(n).to_string(),
+                    None => if n == 1 { "one" } else { "other" }.to_string(),
+                }
+            },
+        );
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(false);
         env.set_fuel(Some(20_000_000));
@@ -74,6 +98,19 @@ impl Templates {
             .render(ctx)
             .map_err(|err| template_error(&err, &self.files, name))
     }
+}
+
+/// The formatter of the page being rendered, found by its `lang` value.
+fn page_locale<'a>(
+    locales: &'a BTreeMap<Lang, Locale>,
+    state: &minijinja::State<'_, '_>,
+) -> Option<&'a Locale> {
+    let lang = state.lookup("lang")?;
+    let lang = lang.as_str()?;
+    locales
+        .iter()
+        .find(|(l, _)| l.as_str() == lang)
+        .map(|(_, l)| l)
 }
 
 /// A diagnostic for a theme template error, at the template's file and line.
@@ -126,7 +163,7 @@ fn template_error(
 pub(crate) struct RenderInput<'a> {
     pub site: &'a Site,
     /// One formatter per site language, made once.
-    pub locales: &'a BTreeMap<crate::lang::Lang, crate::locale::Locale>,
+    pub locales: &'a BTreeMap<Lang, Locale>,
     pub templates: &'a Templates,
     /// Public previews by playbook id.
     pub previews: &'a BTreeMap<String, Plan>,

@@ -308,6 +308,7 @@ impl Lx<'_> {
                         "answer_html": place_links(&v.answer_html, root, site_root),
                         "tags": self.sorted_tags(&v.tags),
                         "lang": content_lang.as_str(),
+                        "lang_attr": if content_lang == self.lang { "" } else { content_lang.as_str() },
                     })
                 })
                 .collect(),
@@ -420,6 +421,7 @@ impl Lx<'_> {
                         json!({
                             "id": item.id, "title": text.title, "description_html": text.description_html,
                             "lang": lang.as_str(),
+                            "lang_attr": if lang == self.lang { "" } else { lang.as_str() },
                             "owner": owner, "side": item.side.map(|s| s.as_str()).unwrap_or(""),
                             "start_day": day(item.start), "due_day": day(item.due),
                             "conditional": item.conditional, "guides": guides, "faq": faq, "links": links,

@@ -102,6 +102,7 @@ fn language_pages(
             "title": text.title,
             "description_html": text.description_html,
             "lang": text_lang.as_str(),
+            "lang_attr": if text_lang == lang { "" } else { text_lang.as_str() },
             "phase": item.phase.and_then(|i| playbook.phases.get(i)).map(|p| p.id.clone()).unwrap_or_default(),
             "owner": owner,
             "start": date(item.start), "due": date(item.due),
@@ -378,7 +379,7 @@ fn calendar(
                 summary: item.text(lang, default).0.title.clone(),
                 description,
                 url: Some(format!(
-                    "{}/{dir}checklist/#{}",
+                    "{}/{dir}checklist/#task-{}",
                     site.config.base_url, item.id
                 )),
                 categories: vec![match item.kind {

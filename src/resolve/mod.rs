@@ -29,7 +29,8 @@ use playbooks::InFile;
 fn text_file(path: &str, bytes: &[u8], diagnostics: &mut Diagnostics) -> Option<Arc<SourceFile>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Some(SourceFile::new(path, text)),
+        // Normalised once here, so ids, slugs, anchors and comparisons all see NFC.
+        Ok(text) => Some(SourceFile::new(path, crate::locale::nfc(text))),
         Err(err) => {
             let file = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
             diagnostics.push(
