@@ -23,6 +23,22 @@ use crate::text::TextEngine;
 pub struct BuildOptions {
     /// The day overdue tasks and progress are computed for.
     pub today: Date,
+    /// The key portal addresses are derived from.
+    pub secret: crate::privacy::PortalSecret,
+    /// Environment variables the site may name (encryption passphrases).
+    pub env: BTreeMap<String, String>,
+}
+
+impl BuildOptions {
+    /// Options for `today` with the public test secret and no environment: for tests
+    /// and previews, never for publishing.
+    pub fn for_tests(today: Date) -> BuildOptions {
+        BuildOptions {
+            today,
+            secret: crate::privacy::PortalSecret::insecure_for_tests(),
+            env: BTreeMap::new(),
+        }
+    }
 }
 
 /// Figures about a build, for the summary line.
@@ -49,6 +65,21 @@ pub struct Compiled {
     pub stats: BuildStats,
     /// Which translations are missing or outdated (empty when the site did not resolve).
     pub translations: crate::translation::TranslationReport,
+    /// Every customer's portal address (empty when the site did not resolve).
+    pub portals: Vec<PortalLink>,
+}
+
+/// Where a customer's portal is published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortalLink {
+    /// The customer's id (its file name).
+    pub customer: String,
+    /// The customer's name.
+    pub name: String,
+    /// The portal's folder under the site root: `p/<token>/`.
+    pub path: String,
+    /// Whether the portal is encrypted.
+    pub encrypted: bool,
 }
 
 impl Compiled {
@@ -64,13 +95,14 @@ impl Compiled {
 pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
     let started = Instant::now();
     let mut diagnostics = Diagnostics::new();
-    let site = resolve::resolve(tree, &mut diagnostics);
+    let site = resolve::resolve(tree, options, &mut diagnostics);
     let Some(site) = site else {
         return Compiled {
             files: Vec::new(),
             diagnostics: diagnostics.sorted(),
             stats: BuildStats::default(),
             translations: Default::default(),
+            portals: Vec::new(),
         };
     };
 
@@ -135,7 +167,7 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
     };
     let files = render::render_site(&input, &mut diagnostics);
     let failed = diagnostics.has_errors();
-    let portal_prefix = "portal/";
+    let portal_prefix = crate::privacy::PORTAL_ROOT;
     let stats = BuildStats {
         public_files: files
             .iter()
@@ -150,5 +182,15 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
         diagnostics: diagnostics.sorted(),
         stats,
         translations: site.translations.clone(),
+        portals: site
+            .customers
+            .iter()
+            .map(|c| PortalLink {
+                customer: c.id.clone(),
+                name: c.name.clone(),
+                path: c.portal.clone(),
+                encrypted: c.passphrase.is_some(),
+            })
+            .collect(),
     }
 }

@@ -35,6 +35,7 @@ mod model;
 mod offset;
 pub mod output;
 mod plan;
+pub mod privacy;
 mod raw;
 mod render;
 pub mod report;
@@ -45,6 +46,6 @@ mod text;
 pub mod translation;
 mod yaml;
 
-pub use build::{BuildOptions, BuildStats, Compiled, compile};
+pub use build::{BuildOptions, BuildStats, Compiled, PortalLink, compile};
 pub use output::OutputFile;
 pub use source::SourceTree;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use gangway::privacy::PortalSecret;
 use gangway::report::{self, Format};
 use gangway::{BuildOptions, Compiled, SourceTree};
 use jiff::civil::Date;
@@ -57,6 +58,22 @@ enum Command {
         #[arg(long, default_value = "human")]
         format: Format,
     },
+    /// Print every customer's portal address (keep them private: send each to its customer)
+    #[command(after_help = EXIT_CODES)]
+    Links {
+        /// The site's root directory
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Give a customer a new portal address; the old one stops working at the next publish
+    #[command(after_help = EXIT_CODES)]
+    Rotate {
+        /// The customer's id (its file name in customers/, without .yaml)
+        customer: String,
+        /// The site's root directory
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Create a small starter site that builds as it is
     #[command(after_help = EXIT_CODES)]
     Init {
@@ -96,7 +113,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
         } => {
             let output = output.unwrap_or_else(|| root.join("public"));
-            let compiled = compile(&root, today.as_deref())?;
+            let compiled = compile(&root, today.as_deref(), SecretUse::CreateIfMissing)?;
             let failed = report_diagnostics(&compiled, format)?;
             if failed {
                 eprintln!("build failed; the previous output (if any) is untouched");
@@ -126,7 +143,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             today,
             format,
         } => {
-            let compiled = compile(&root, today.as_deref())?;
+            let compiled = compile(&root, today.as_deref(), SecretUse::Ephemeral)?;
             let failed = report_diagnostics(&compiled, format)?;
             if format == Format::Human && !compiled.translations.languages.is_empty() {
                 eprint!("{}", compiled.translations.summary());
@@ -144,6 +161,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Links { root } => {
+            let compiled = compile(&root, None, SecretUse::Require)?;
+            if report_diagnostics(&compiled, Format::Human)? {
+                return Ok(ExitCode::from(1));
+            }
+            let base = site_base_url(&root)?;
+            let mut out = std::io::stdout().lock();
+            for p in &compiled.portals {
+                let lock = if p.encrypted { "  (encrypted)" } else { "" };
+                writeln!(out, "{}\t{}/{}\t{}{lock}", p.customer, base, p.path, p.name)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rotate { customer, root } => {
+            let path = root.join("customers").join(format!("{customer}.yaml"));
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let (updated, rotation) = bump_rotation(&text);
+            std::fs::write(&path, updated)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "{}: portal_rotation is now {rotation}; the old address stops working when the site is next published",
+                path.display()
+            );
+            let compiled = compile(&root, None, SecretUse::Require)?;
+            if let Some(p) = compiled.portals.iter().find(|p| p.customer == customer) {
+                println!("{}/{}", site_base_url(&root)?, p.path);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Init { dir } => {
             let written = gangway::init::init(&dir)?;
             eprintln!(
@@ -157,7 +204,96 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn compile(root: &Path, today: Option<&str>) -> Result<Compiled> {
+/// How a command uses the portal secret when none is configured.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SecretUse {
+    /// Create and store one (build): addresses must stay the same from build to build.
+    CreateIfMissing,
+    /// Use a throw-away one (check): addresses do not matter when nothing is written.
+    Ephemeral,
+    /// Refuse to go on (links, rotate): printing addresses from a throw-away secret would mislead.
+    Require,
+}
+
+const SECRET_ENV: &str = "GANGWAY_PORTAL_SECRET";
+const SECRET_FILE: &str = ".portal-secret";
+
+/// The portal secret: `GANGWAY_PORTAL_SECRET`, else ROOT/.portal-secret.
+fn portal_secret(root: &Path, usage: SecretUse) -> Result<PortalSecret> {
+    if let Ok(text) = std::env::var(SECRET_ENV) {
+        return PortalSecret::from_text(&text)
+            .with_context(|| format!("{SECRET_ENV} is not a usable secret"));
+    }
+    let file = root.join(SECRET_FILE);
+    if file.is_file() {
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        return PortalSecret::from_text(&text)
+            .with_context(|| format!("{} is not a usable secret", file.display()));
+    }
+    let text = PortalSecret::generate_text()
+        .map_err(|e| anyhow::anyhow!("cannot get random bytes for a portal secret: {e}"))?;
+    match usage {
+        SecretUse::Ephemeral => {}
+        SecretUse::Require => bail!(
+            "no portal secret: set {SECRET_ENV} or create {} (gangway build creates one)",
+            file.display()
+        ),
+        SecretUse::CreateIfMissing => {
+            std::fs::write(&file, format!("{text}\n"))
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            eprintln!(
+                "created {}: it decides every portal's address. Keep it out of git, back it up, and give CI the same value in {SECRET_ENV}.",
+                file.display()
+            );
+        }
+    }
+    Ok(PortalSecret::from_text(&text)?)
+}
+
+/// `base_url` from gangway.toml, for printing full addresses.
+fn site_base_url(root: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(root.join("gangway.toml"))?;
+    let value: toml::Table = toml::from_str(&text)?;
+    Ok(value
+        .get("base_url")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .to_string())
+}
+
+/// Sets or increments `portal_rotation:` in a customer file, keeping everything else.
+fn bump_rotation(text: &str) -> (String, u32) {
+    let mut rotation = 1;
+    let mut found = false;
+    let mut out: Vec<String> = text
+        .lines()
+        .map(|line| match line.strip_prefix("portal_rotation:") {
+            Some(value) if !found => {
+                found = true;
+                rotation = value
+                    .split('#')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .parse::<u32>()
+                    .unwrap_or(0)
+                    + 1;
+                format!("portal_rotation: {rotation}")
+            }
+            _ => line.to_string(),
+        })
+        .collect();
+    if !found {
+        out.push(format!("portal_rotation: {rotation}"));
+    }
+    let mut updated = out.join("\n");
+    updated.push('\n');
+    (updated, rotation)
+}
+
+fn compile(root: &Path, today: Option<&str>, secret: SecretUse) -> Result<Compiled> {
     if !root.is_dir() {
         bail!("{} is not a directory", root.display());
     }
@@ -169,7 +305,9 @@ fn compile(root: &Path, today: Option<&str>) -> Result<Compiled> {
     }
     let today = resolve_today(today)?;
     let (tree, read_problems) = SourceTree::read(root);
-    let mut compiled = gangway::compile(&tree, &BuildOptions { today });
+    let secret = portal_secret(root, secret)?;
+    let env = std::env::vars().collect();
+    let mut compiled = gangway::compile(&tree, &BuildOptions { today, secret, env });
     if !read_problems.is_empty() {
         let mut all: Vec<_> = read_problems.iter().cloned().collect();
         all.append(&mut compiled.diagnostics);

@@ -165,6 +165,11 @@ pub(crate) struct ExtraTask {
 #[derive(Clone, Debug)]
 pub(crate) struct Customer {
     pub id: String,
+    /// The portal's folder under the site root: `p/<token>/`.
+    pub portal: String,
+    /// The passphrase the portal is encrypted with, when it is (read from the
+    /// environment; never written anywhere).
+    pub passphrase: Option<String>,
     pub name: String,
     pub playbook: String,
     pub kickoff: Date,

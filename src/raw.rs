@@ -138,9 +138,22 @@ pub struct RawCustomer {
     #[serde(default)]
     pub remove_tasks: Vec<Spanned<String>>,
     pub calendar: Option<RawCalendar>,
+    /// Bumped by `gangway rotate` to issue a new portal address.
+    #[serde(default)]
+    pub portal_rotation: u32,
+    /// Encrypt this customer's portal with a passphrase from the environment.
+    pub encrypt: Option<RawEncrypt>,
     /// Internal notes: read so the key is allowed, never copied anywhere.
     #[serde(default, rename = "notes")]
     pub _notes: Option<serde_json::Value>,
+}
+
+/// `encrypt:` in a customer file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEncrypt {
+    /// The environment variable holding the passphrase.
+    pub passphrase_env: Spanned<String>,
 }
 
 /// A person filling a role.

@@ -29,7 +29,7 @@ pub(crate) use portal::render_portal;
 /// The path of a customer's portal directory, relative to the site root, with a
 /// trailing `/`.
 pub(crate) fn portal_dir(customer: &Customer) -> String {
-    format!("portal/{}/", customer.id)
+    customer.portal.clone()
 }
 
 /// The theme's templates, compiled once.

@@ -606,6 +606,10 @@ pub(crate) fn render_public(input: &RenderInput<'_>) -> (Vec<OutputFile>, Diagno
         bytes: sitemap(&site.config.base_url, &sitemap_paths).into_bytes(),
     });
     files.push(OutputFile {
+        path: "_headers".into(),
+        bytes: crate::privacy::headers_file().into_bytes(),
+    });
+    files.push(OutputFile {
         path: "robots.txt".into(),
         bytes: format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",

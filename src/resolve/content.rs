@@ -81,6 +81,8 @@ struct Parsed {
     id: String,
     lang: Lang,
     file: Arc<SourceFile>,
+    /// Byte offset of the front matter's YAML in the file.
+    yaml_base: usize,
     body: usize,
     kind: Kind,
     hash: String,
@@ -249,7 +251,7 @@ pub(crate) fn resolve_content(
                             original.file.path
                         ),
                     )
-                    .at(yaml::label(&p.file, 0, r))
+                    .at(yaml::label(&p.file, p.yaml_base, r))
                     .help(format!(
                         "update the translation, then set `translation_of: {}`",
                         original.hash
@@ -515,6 +517,7 @@ fn parse_file(
         id,
         lang,
         file: Arc::clone(file),
+        yaml_base: start,
         body: split.body,
         kind,
         hash,

@@ -22,6 +22,7 @@ use crate::text::TextEngine;
 use crate::yaml;
 
 /// Parses and validates one customer file.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn resolve_customer(
     file: &Arc<SourceFile>,
     config: &Config,
@@ -29,6 +30,7 @@ pub(crate) fn resolve_customer(
     broken_playbooks: &BTreeSet<String>,
     content: &ContentIndex,
     texts: &TextEngine,
+    options: &crate::build::BuildOptions,
     diagnostics: &mut Diagnostics,
 ) -> Option<Customer> {
     let id = file_stem(&file.path, "customers/")?;
@@ -397,8 +399,37 @@ pub(crate) fn resolve_customer(
     if diagnostics.error_count() != before {
         return None;
     }
+    let passphrase = match &raw.encrypt {
+        None => None,
+        Some(e) => match options.env.get(&e.passphrase_env.value) {
+            Some(p) if p.chars().count() >= 8 => Some(p.clone()),
+            Some(_) => {
+                diagnostics.push(
+                    Diagnostic::error("weak-passphrase", format!("the passphrase in `{}` is shorter than 8 characters", e.passphrase_env.value))
+                        .at(label(&e.passphrase_env))
+                        .help("use a long passphrase: several unrelated words are easy to share and hard to guess"),
+                );
+                return None;
+            }
+            None => {
+                diagnostics.push(
+                    Diagnostic::error("missing-passphrase", format!("the environment variable `{}` is not set, so this portal cannot be encrypted", e.passphrase_env.value))
+                        .at(label(&e.passphrase_env))
+                        .help(format!("set {} where gangway runs (a CI secret); gangway never publishes an encrypted portal unencrypted", e.passphrase_env.value)),
+                );
+                return None;
+            }
+        },
+    };
+    let portal = format!(
+        "{}{}/",
+        crate::privacy::PORTAL_ROOT,
+        crate::privacy::portal_token(&options.secret, &id, raw.portal_rotation)
+    );
     Some(Customer {
         id,
+        portal,
+        passphrase,
         name: raw.name.value.clone(),
         playbook: raw.playbook.value.clone(),
         kickoff: kickoff?,

@@ -48,7 +48,11 @@ fn is_yaml(path: &str) -> bool {
 }
 
 /// Resolves a whole site.
-pub(crate) fn resolve(tree: &SourceTree, diagnostics: &mut Diagnostics) -> Option<Site> {
+pub(crate) fn resolve(
+    tree: &SourceTree,
+    options: &crate::build::BuildOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<Site> {
     let Some(config_bytes) = tree.get(CONFIG_PATH) else {
         diagnostics.push(
             Diagnostic::error("not-a-site", "there is no gangway.toml here")
@@ -248,6 +252,7 @@ pub(crate) fn resolve(tree: &SourceTree, diagnostics: &mut Diagnostics) -> Optio
                     &known_broken,
                     &index,
                     &texts,
+                    options,
                     &mut d,
                 );
                 (c, d)

@@ -1,0 +1,152 @@
+//! Private portals on public hosting: unguessable, stable portal addresses, and the
+//! host configuration that keeps them out of search engines and referrer headers.
+//!
+//! A portal lives at `p/<token>/`, where the token is 128 bits of HMAC-SHA256 over
+//! the customer's id and rotation number, keyed with the site's portal secret. The
+//! secret never enters the output and is not in the repository (an environment
+//! variable in CI, a git-ignored file on an author's machine), so nobody can derive
+//! a token from a customer's name or id; the same secret and rotation always give the
+//! same address, and bumping the rotation issues a new one.
+
+use std::fmt;
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+/// The folder all portals live under.
+pub const PORTAL_ROOT: &str = "p/";
+
+/// The key portal addresses are derived from.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PortalSecret([u8; 32]);
+
+impl fmt::Debug for PortalSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print the secret itself, even in debug output.
+        f.write_str("PortalSecret(..)")
+    }
+}
+
+/// Why a secret was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SecretError {
+    /// Fewer than 32 characters: too easy to guess.
+    #[error("the portal secret must be at least 32 characters long (it has {0})")]
+    TooShort(usize),
+}
+
+impl PortalSecret {
+    /// A secret from text (an environment variable or the secret file). Any text of
+    /// at least 32 characters is accepted; it is hashed into the key.
+    pub fn from_text(text: &str) -> Result<PortalSecret, SecretError> {
+        let text = text.trim();
+        let chars = text.chars().count();
+        if chars < 32 {
+            return Err(SecretError::TooShort(chars));
+        }
+        Ok(PortalSecret(Sha256::digest(text.as_bytes()).into()))
+    }
+
+    /// A new random secret, as text to store: 64 hex digits.
+    pub fn generate_text() -> Result<String, getrandom::Error> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes)?;
+        Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    /// A fixed, public secret for tests and examples. Never use it to publish.
+    pub fn insecure_for_tests() -> PortalSecret {
+        PortalSecret(Sha256::digest(b"gangway insecure test secret: never publish with it").into())
+    }
+
+    /// HMAC-SHA256 of `message` under this secret.
+    pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC accepts any key length");
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+}
+
+/// The token of a customer's portal: 128 bits, as 26 lower-case base32 letters and digits.
+pub(crate) fn portal_token(secret: &PortalSecret, customer_id: &str, rotation: u32) -> String {
+    let digest = secret.mac(format!("gangway portal\0{customer_id}\0{rotation}").as_bytes());
+    base32(&digest[..16])
+}
+
+/// RFC 4648 base32 in lower case, without padding.
+fn base32(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for &b in bytes {
+        buffer = (buffer << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            out.push(ALPHABET[((buffer >> (bits - 5)) & 31) as usize] as char);
+            bits -= 5;
+        }
+    }
+    if bits > 0 {
+        out.push(ALPHABET[((buffer << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
+
+/// `_headers` for Netlify and Cloudflare Pages: portals are not indexed and send no referrer.
+pub(crate) fn headers_file() -> String {
+    format!(
+        "# Written by gangway. Customer portals are unlisted: not indexed, no referrer, not cached by shared caches.\n\
+         /{PORTAL_ROOT}*\n  X-Robots-Tag: noindex, nofollow, noarchive\n  Referrer-Policy: no-referrer\n  Cache-Control: private, max-age=0, must-revalidate\n  X-Content-Type-Options: nosniff\n\n\
+         /*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_stable_long_and_secret_dependent() {
+        let a = PortalSecret::from_text("a secret that is long enough to be accepted ok").unwrap();
+        let b =
+            PortalSecret::from_text("another secret that is long enough to be accepted").unwrap();
+        let t = portal_token(&a, "acme", 0);
+        assert_eq!(t.len(), 26);
+        assert!(
+            t.bytes()
+                .all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(&c))
+        );
+        assert_eq!(t, portal_token(&a, "acme", 0));
+        assert_ne!(
+            t,
+            portal_token(&a, "acme", 1),
+            "rotation issues a new token"
+        );
+        assert_ne!(t, portal_token(&a, "acmf", 0));
+        assert_ne!(
+            t,
+            portal_token(&b, "acme", 0),
+            "the token depends on the secret"
+        );
+        assert!(!t.contains("acme"));
+    }
+
+    #[test]
+    fn short_secrets_are_refused_and_never_printed() {
+        assert_eq!(
+            PortalSecret::from_text("short"),
+            Err(SecretError::TooShort(5))
+        );
+        let s = PortalSecret::from_text("x".repeat(40).as_str()).unwrap();
+        assert_eq!(format!("{s:?}"), "PortalSecret(..)");
+        assert_eq!(PortalSecret::generate_text().unwrap().len(), 64);
+    }
+
+    #[test]
+    fn base32_matches_rfc_4648() {
+        assert_eq!(base32(b"foobar"), "mzxw6ytboi");
+        assert_eq!(base32(b"f"), "my");
+    }
+}
