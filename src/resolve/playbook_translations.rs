@@ -61,6 +61,12 @@ fn set(
     engine: &TextEngine,
     diagnostics: &mut Diagnostics,
 ) {
+    // Only text written in the playbook this translation belongs to: a child that
+    // redefines a task owns its text, and its parent's translation of the old text
+    // must not replace it.
+    if file_owner(&text.origin.file) != file_owner(file) {
+        return;
+    }
     let o = origin(file, value);
     engine.check_source(&value.value, &o, diagnostics);
     text.translations
