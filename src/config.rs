@@ -30,6 +30,26 @@ pub struct Config {
     pub calendar: WorkCalendar,
     /// Where the feedback link of portals goes, if not to the contact.
     pub feedback_url: Option<String>,
+    /// The title and description in other languages: `[translations.ms]`.
+    pub translations: std::collections::BTreeMap<Lang, (Option<String>, Option<String>)>,
+}
+
+impl Config {
+    /// The site's title in `lang`.
+    pub fn title_in(&self, lang: &Lang) -> &str {
+        match self.translations.get(lang) {
+            Some((Some(title), _)) => title,
+            _ => &self.title,
+        }
+    }
+
+    /// The site's description in `lang`.
+    pub fn description_in(&self, lang: &Lang) -> &str {
+        match self.translations.get(lang) {
+            Some((_, Some(d))) => d,
+            _ => &self.description,
+        }
+    }
 }
 
 /// The vendor, as shown in footers and portals.
@@ -55,6 +75,14 @@ struct RawConfig {
     vendor: Option<RawVendor>,
     calendar: Option<RawSiteCalendar>,
     feedback: Option<RawFeedback>,
+    translations: Option<std::collections::BTreeMap<String, RawSiteText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSiteText {
+    title: Option<String>,
+    description: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -224,6 +252,32 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         support_url: v.support_url.unwrap_or_default(),
     });
 
+    let mut translations = std::collections::BTreeMap::new();
+    for (code, text) in raw.translations.into_iter().flatten() {
+        match Lang::parse(&code) {
+            Ok(lang) if languages.contains(&lang) => {
+                translations.insert(lang, (text.title, text.description));
+            }
+            _ => {
+                let start = file
+                    .text
+                    .find(&format!("[translations.{code}]"))
+                    .unwrap_or(0);
+                diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-language",
+                        format!(
+                            "`[translations.{code}]` names a language the site does not publish"
+                        ),
+                    )
+                    .at(Label::new(file, start, start + 15 + code.len()))
+                    .help("list the language in `languages` first"),
+                );
+                ok = false;
+            }
+        }
+    }
+
     ok.then(|| Config {
         title: raw.title,
         base_url,
@@ -234,6 +288,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         vendor,
         calendar,
         feedback_url: raw.feedback.and_then(|f| f.url),
+        translations,
     })
 }
 

@@ -57,7 +57,23 @@ pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -
     // Events of the heading being read, which gets its id when it ends.
     let mut heading: Option<OpenHeading<'_>> = None;
 
+    // HTML comments are notes for authors and translators (`<!-- review: ... -->`):
+    // they are dropped, not published.
+    let mut in_comment = false;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if let Event::Html(html) | Event::InlineHtml(html) = &event {
+            let text = html.trim();
+            if in_comment {
+                in_comment = !text.contains("-->");
+                continue;
+            }
+            if text.starts_with("<!--") {
+                in_comment = !text.contains("-->");
+                if text.ends_with("-->") || in_comment {
+                    continue;
+                }
+            }
+        }
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -250,6 +266,17 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn comments_for_translators_are_not_published() {
+        let r = render(
+            "Text <!-- review: term? --> here.\n\n<!--\nreview: long\nnote\n-->\n\nAfter\n",
+            &|_| None,
+        );
+        assert!(!r.html.contains("review"), "{}", r.html);
+        assert!(r.html.contains("Text"));
+        assert!(r.html.contains("After"));
     }
 
     #[test]

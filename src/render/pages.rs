@@ -116,8 +116,8 @@ pub(crate) fn context(site: &Site, page: &Page, noindex: bool, today: &str) -> m
         "lang": page.lang.as_str(),
         "t": strings,
         "site": {
-            "title": &site.config.title,
-            "description": &site.config.description,
+            "title": site.config.title_in(&page.lang),
+            "description": site.config.description_in(&page.lang),
             "base_url": &site.config.base_url,
             "vendor": &site.config.vendor,
         },
@@ -503,7 +503,7 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
     pages.push(lx.page(
         "index.html",
         "home.html",
-        site.config.title.clone(),
+        site.config.title_in(lang).to_string(),
         "home",
         &home_lang,
         json!({
