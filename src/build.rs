@@ -106,6 +106,7 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
         };
     };
 
+    let t_resolve = started.elapsed();
     let engine = TextEngine::new();
     let mut previews = BTreeMap::new();
     for (id, playbook) in &site.playbooks {
@@ -151,6 +152,7 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
             .map(|l| (l.clone(), crate::locale::Locale::new(l)))
             .collect(),
     );
+    let t_plan = started.elapsed();
     let templates = Templates::new(
         &site.theme.templates,
         std::sync::Arc::clone(&locales),
@@ -160,12 +162,25 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
     let input = RenderInput {
         site: &site,
         locales: locales.as_ref(),
+        shared: site
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.clone(), render::pages::shared_values(&site, l)))
+            .collect(),
         templates: &templates,
         previews: &previews,
         plans: &plans,
         today: options.today,
     };
     let files = render::render_site(&input, &mut diagnostics);
+    if std::env::var_os("GANGWAY_TIMINGS").is_some() {
+        eprintln!(
+            "timings: resolve {t_resolve:?}, plan {:?}, render {:?}",
+            t_plan - t_resolve,
+            started.elapsed() - t_plan
+        );
+    }
     let failed = diagnostics.has_errors();
     let portal_prefix = crate::privacy::PORTAL_ROOT;
     let stats = BuildStats {

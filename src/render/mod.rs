@@ -5,7 +5,7 @@
 //! customer's portal directory and nowhere else; public pages are built from
 //! playbooks and content only, never from customers.
 
-mod pages;
+pub(crate) mod pages;
 mod portal;
 pub(crate) mod timeline;
 
@@ -164,6 +164,8 @@ pub(crate) struct RenderInput<'a> {
     pub site: &'a Site,
     /// One formatter per site language, made once.
     pub locales: &'a BTreeMap<Lang, Locale>,
+    /// The template values every page of a language shares, made once per language.
+    pub shared: BTreeMap<Lang, minijinja::Value>,
     pub templates: &'a Templates,
     /// Public previews by playbook id.
     pub previews: &'a BTreeMap<String, Plan>,
@@ -173,6 +175,14 @@ pub(crate) struct RenderInput<'a> {
 }
 
 impl RenderInput<'_> {
+    /// The values every page in `lang` shares.
+    pub fn shared(&self, lang: &Lang) -> &minijinja::Value {
+        match self.shared.get(lang) {
+            Some(v) => v,
+            None => &self.shared[&self.site.config.default_language],
+        }
+    }
+
     /// The formatter of a site language.
     pub fn locale(&self, lang: &crate::lang::Lang) -> &crate::locale::Locale {
         match self.locales.get(lang) {

@@ -72,7 +72,13 @@ fn base_path(base_url: &str) -> String {
 }
 
 /// The values every template gets, merged with the page's own.
-pub(crate) fn context(site: &Site, page: &Page, noindex: bool, today: &str) -> minijinja::Value {
+pub(crate) fn context(
+    site: &Site,
+    shared: &minijinja::Value,
+    page: &mut Page,
+    noindex: bool,
+    today: &str,
+) -> minijinja::Value {
     let default = &site.config.default_language;
     // The host serves 404.html at whatever address was missed, so a relative
     // root would be wrong there: use the absolute path of the site instead.
@@ -105,22 +111,9 @@ pub(crate) fn context(site: &Site, page: &Page, noindex: bool, today: &str) -> m
         .find(|(l, _)| l == default)
         .map(|(_, p)| format!("{}/{}", site.config.base_url, dir_url(p)))
         .unwrap_or_default();
-    let strings = site
-        .theme
-        .strings
-        .get(&page.lang)
-        .or_else(|| site.theme.strings.get(default));
     let mut ctx = json!({
         "root": root,
         "site_root": site_root,
-        "lang": page.lang.as_str(),
-        "t": strings,
-        "site": {
-            "title": site.config.title_in(&page.lang),
-            "description": site.config.description_in(&page.lang),
-            "base_url": &site.config.base_url,
-            "vendor": &site.config.vendor,
-        },
         "page": {
             "title": &page.title,
             "kind": page.kind,
@@ -134,12 +127,35 @@ pub(crate) fn context(site: &Site, page: &Page, noindex: bool, today: &str) -> m
         "x_default": x_default,
         "today": today,
     });
-    if let (Json::Object(base), Json::Object(own)) = (&mut ctx, &page.values) {
-        for (k, v) in own {
-            base.insert(k.clone(), v.clone());
-        }
+    if let (Json::Object(base), Json::Object(own)) = (&mut ctx, std::mem::take(&mut page.values)) {
+        base.extend(own);
     }
-    minijinja::Value::from(minijinja::value::Serde(&ctx))
+    // The values shared by every page of a language are converted once and merged in.
+    minijinja::value::merge_maps([
+        minijinja::Value::from(minijinja::value::Serde(&ctx)),
+        shared.clone(),
+    ])
+}
+
+/// The values every page of `lang` shares: `lang`, `t` and `site`.
+pub(crate) fn shared_values(site: &Site, lang: &Lang) -> minijinja::Value {
+    let default = &site.config.default_language;
+    let strings = site
+        .theme
+        .strings
+        .get(lang)
+        .or_else(|| site.theme.strings.get(default));
+    let value = json!({
+        "lang": lang.as_str(),
+        "t": strings,
+        "site": {
+            "title": site.config.title_in(lang),
+            "description": site.config.description_in(lang),
+            "base_url": &site.config.base_url,
+            "vendor": &site.config.vendor,
+        },
+    });
+    minijinja::Value::from(minijinja::value::Serde(&value))
 }
 
 /// Renders pages in parallel; diagnostics come back in page order.
@@ -150,9 +166,15 @@ pub(crate) fn render_pages(
 ) -> (Vec<OutputFile>, Diagnostics) {
     let results: Vec<Result<OutputFile, Diagnostic>> = pages
         .into_par_iter()
-        .map(|page| {
+        .map(|mut page| {
             let today = input.locale(&page.lang).date(input.today);
-            let ctx = context(input.site, &page, noindex, &today);
+            let ctx = context(
+                input.site,
+                input.shared(&page.lang),
+                &mut page,
+                noindex,
+                &today,
+            );
             input
                 .templates
                 .render(page.template, ctx)

@@ -228,13 +228,17 @@ fn language_pages(
             &|root, site_root| {
                 let fp = faq_page(site_root);
                 // Open tasks whose dependencies are done come first; when everything open
-            // waits on something (a blocked task, say), the earliest open ones still show.
-            let closed = |id: &String| plan.items.iter().any(|x| &x.id == id && x.status.is_closed());
-            let mut next: Vec<&Item> = tasks()
-                .filter(|i| !i.status.is_closed() && i.status != Status::Blocked)
-                .collect();
-            next.sort_by_key(|i| (!i.after.iter().all(closed), i.due, i.start));
-            next.truncate(5);
+                // waits on something (a blocked task, say), the earliest open ones still show.
+                let closed = |id: &String| {
+                    plan.items
+                        .iter()
+                        .any(|x| &x.id == id && x.status.is_closed())
+                };
+                let mut next: Vec<&Item> = tasks()
+                    .filter(|i| !i.status.is_closed() && i.status != Status::Blocked)
+                    .collect();
+                next.sort_by_key(|i| (!i.after.iter().all(closed), i.due, i.start));
+                next.truncate(5);
                 json!({
                     "next_steps": next.iter().map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
                     "overdue": tasks().filter(|i| i.overdue).map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
