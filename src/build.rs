@@ -27,6 +27,8 @@ pub struct BuildOptions {
     pub secret: crate::privacy::PortalSecret,
     /// Environment variables the site may name (encryption passphrases).
     pub env: BTreeMap<String, String>,
+    /// PBKDF2 rounds for encrypted portals: 600,000 when publishing; tests use fewer.
+    pub seal_iterations: u32,
 }
 
 impl BuildOptions {
@@ -37,6 +39,21 @@ impl BuildOptions {
             today,
             secret: crate::privacy::PortalSecret::insecure_for_tests(),
             env: BTreeMap::new(),
+            seal_iterations: 1_000,
+        }
+    }
+
+    /// Options for publishing: the given day, secret and environment, full-strength encryption.
+    pub fn new(
+        today: Date,
+        secret: crate::privacy::PortalSecret,
+        env: BTreeMap<String, String>,
+    ) -> BuildOptions {
+        BuildOptions {
+            today,
+            secret,
+            env,
+            seal_iterations: crate::seal::ITERATIONS,
         }
     }
 }
@@ -172,6 +189,8 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
         previews: &previews,
         plans: &plans,
         today: options.today,
+        secret: &options.secret,
+        seal_iterations: options.seal_iterations,
     };
     let files = render::render_site(&input, &mut diagnostics);
     if std::env::var_os("GANGWAY_TIMINGS").is_some() {

@@ -40,6 +40,7 @@ mod raw;
 mod render;
 pub mod report;
 mod resolve;
+mod seal;
 pub mod source;
 mod suggest;
 mod text;

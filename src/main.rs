@@ -307,7 +307,7 @@ fn compile(root: &Path, today: Option<&str>, secret: SecretUse) -> Result<Compil
     let (tree, read_problems) = SourceTree::read(root);
     let secret = portal_secret(root, secret)?;
     let env = std::env::vars().collect();
-    let mut compiled = gangway::compile(&tree, &BuildOptions { today, secret, env });
+    let mut compiled = gangway::compile(&tree, &BuildOptions::new(today, secret, env));
     if !read_problems.is_empty() {
         let mut all: Vec<_> = read_problems.iter().cloned().collect();
         all.append(&mut compiled.diagnostics);

@@ -172,6 +172,10 @@ pub(crate) struct RenderInput<'a> {
     /// Customer plans, by index into `site.customers`.
     pub plans: &'a [Option<Plan>],
     pub today: Date,
+    /// Keys the salts and nonces of encrypted portals, so rebuilds are byte-identical.
+    pub secret: &'a crate::privacy::PortalSecret,
+    /// PBKDF2 rounds for encrypted portals.
+    pub seal_iterations: u32,
 }
 
 impl RenderInput<'_> {

@@ -56,7 +56,115 @@ pub(crate) fn render_portal(
         path: format!("{dir}plan.json"),
         bytes: plan_json(input, customer, playbook, plan).into_bytes(),
     });
+    if let Some(passphrase) = &customer.passphrase {
+        files = seal_portal(input, customer, passphrase, files);
+    }
     (files, diagnostics)
+}
+
+/// Encrypts every file of a portal: pages become unlock pages in their language,
+/// the calendar and plan become `.enc` envelopes the decrypted pages download.
+///
+/// Salts and nonces come from a stream keyed by the portal secret, the file's path
+/// and its content: unique for every page and every change, and the same for the
+/// same content, so builds stay byte-identical.
+fn seal_portal(
+    input: &RenderInput<'_>,
+    customer: &Customer,
+    passphrase: &str,
+    files: Vec<OutputFile>,
+) -> Vec<OutputFile> {
+    use sha2::{Digest, Sha256};
+    let site = input.site;
+    let dir = portal_dir(customer);
+    files
+        .into_iter()
+        .map(|file| {
+            let rel = file
+                .path
+                .strip_prefix(&dir)
+                .unwrap_or(&file.path)
+                .to_string();
+            let seed = input.secret.mac(
+                &[
+                    b"gangway seal\0".as_slice(),
+                    file.path.as_bytes(),
+                    b"\0",
+                    &Sha256::digest(&file.bytes),
+                ]
+                .concat(),
+            );
+            let mut counter: u64 = 0;
+            let mut rng = |buf: &mut [u8]| {
+                for chunk in buf.chunks_mut(32) {
+                    let block = input
+                        .secret
+                        .mac(&[seed.as_slice(), &counter.to_le_bytes()].concat());
+                    chunk.copy_from_slice(&block[..chunk.len()]);
+                    counter += 1;
+                }
+            };
+            if rel.ends_with(".html") {
+                // The page's language: a language folder inside the portal, else the customer's.
+                let lang = site
+                    .config
+                    .languages
+                    .iter()
+                    .find(|l| rel.starts_with(&format!("{l}/")))
+                    .unwrap_or(&customer.language);
+                let strings = site.theme.strings.get(lang);
+                let s = |key: &str| {
+                    strings
+                        .and_then(|m| m.get(key))
+                        .map(String::as_str)
+                        .unwrap_or("")
+                };
+                let text = crate::seal::UnlockText {
+                    lang: lang.as_str(),
+                    title: s("seal_title"),
+                    prompt: s("seal_prompt"),
+                    button: s("seal_button"),
+                    working: s("seal_working"),
+                    wrong: s("seal_wrong"),
+                    remember: s("seal_remember"),
+                    no_js: s("seal_no_js"),
+                    unsupported: s("seal_unsupported"),
+                    download_failed: s("seal_download_failed"),
+                };
+                let root = "../".repeat(rel.matches('/').count());
+                let bytes = crate::seal::seal_html(
+                    &file.bytes,
+                    passphrase,
+                    input.seal_iterations,
+                    &mut rng,
+                    &text,
+                    &root,
+                );
+                OutputFile {
+                    path: file.path,
+                    bytes,
+                }
+            } else {
+                let (media, name) = match rel.as_str() {
+                    "calendar.ics" => ("text/calendar", "calendar.ics"),
+                    "plan.json" => ("application/json", "plan.json"),
+                    _ => ("application/octet-stream", "download"),
+                };
+                let bytes = crate::seal::seal_blob(
+                    &file.bytes,
+                    passphrase,
+                    input.seal_iterations,
+                    &mut rng,
+                    media,
+                    name,
+                );
+                OutputFile {
+                    path: format!("{}{}", file.path, crate::seal::BLOB_SUFFIX),
+                    bytes,
+                }
+            }
+        })
+        .collect()
 }
 
 fn language_pages(
@@ -174,6 +282,11 @@ fn language_pages(
     });
 
     let base = portal_dir(customer);
+    let sealed_suffix = if customer.passphrase.is_some() {
+        crate::seal::BLOB_SUFFIX
+    } else {
+        ""
+    };
     let page = |sub: &str,
                 template: &'static str,
                 kind: &'static str,
@@ -188,8 +301,9 @@ fn language_pages(
             "checklist": format!("{here}checklist/"),
             "timeline": format!("{here}timeline/"),
             "faq": format!("{here}faq/"),
-            "calendar": format!("{site_root}{base}calendar.ics"),
-            "plan": format!("{site_root}{base}plan.json"),
+            "calendar": format!("{site_root}{base}calendar.ics{sealed_suffix}"),
+            "plan": format!("{site_root}{base}plan.json{sealed_suffix}"),
+            "sealed": customer.passphrase.is_some(),
         });
         let mut values = json!({ "portal": portal_links, "customer": customer_value });
         if let (Json::Object(v), Json::Object(e)) = (&mut values, extra(&root, &site_root)) {

@@ -402,15 +402,17 @@ pub(crate) fn resolve_customer(
     let passphrase = match &raw.encrypt {
         None => None,
         Some(e) => match options.env.get(&e.passphrase_env.value) {
-            Some(p) if p.chars().count() >= 8 => Some(p.clone()),
-            Some(_) => {
-                diagnostics.push(
-                    Diagnostic::error("weak-passphrase", format!("the passphrase in `{}` is shorter than 8 characters", e.passphrase_env.value))
-                        .at(label(&e.passphrase_env))
-                        .help("use a long passphrase: several unrelated words are easy to share and hard to guess"),
-                );
-                return None;
-            }
+            Some(p) => match crate::seal::check_passphrase(p) {
+                Ok(()) => Some(p.clone()),
+                Err(why) => {
+                    diagnostics.push(
+                        Diagnostic::error("weak-passphrase", format!("the passphrase in `{}` cannot be used: {why}", e.passphrase_env.value))
+                            .at(label(&e.passphrase_env))
+                            .help("use a long passphrase: several unrelated words are easy to share and hard to guess"),
+                    );
+                    return None;
+                }
+            },
             None => {
                 diagnostics.push(
                     Diagnostic::error("missing-passphrase", format!("the environment variable `{}` is not set, so this portal cannot be encrypted", e.passphrase_env.value))

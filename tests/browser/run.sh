@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Browser test of an encrypted portal: builds a site with one encrypted customer
+# using the gangway binary, serves it on loopback, and drives headless Chromium
+# through tests/browser/seal.mjs (wrong passphrase, right passphrase, remembered
+# passphrase, encrypted download). Installs Chromium (Debian package) and
+# playwright-core (npm) when they are missing.
+#
+#   bash tests/browser/run.sh [path/to/gangway]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+gangway=${1:-$repo/target/debug/gangway}
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
+fi
+deps="$repo/target/browser-deps"
+if [ ! -d "$deps/node_modules/playwright-core" ]; then
+  echo "installing playwright-core"
+  mkdir -p "$deps"
+  npm install --silent --no-audit --no-fund --prefix "$deps" playwright-core@1 >/dev/null
+fi
+[ -x "$gangway" ] || (cd "$repo" && cargo build --locked --quiet)
+
+site=$(mktemp -d)
+trap 'rm -rf "$site"; [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true' EXIT
+"$gangway" init "$site/site" >/dev/null 2>&1
+printf 'encrypt:\n  passphrase_env: GANGWAY_TEST_PASSPHRASE\n' >> "$site/site/customers/example-customer.yaml"
+export GANGWAY_TEST_PASSPHRASE="correct horse battery staple"
+export GANGWAY_PORTAL_SECRET="browser test secret, long enough to be accepted"
+"$gangway" build --root "$site/site" --today 2026-12-14
+# Nothing of the customer may be readable in the published files.
+if grep -rlE "Example Customer|Alex Kim|alex@customer|Sam Lee" "$site/site/public"; then
+  echo "FAIL: customer text in plain text in the output" >&2; exit 1
+fi
+portal=$("$gangway" links --root "$site/site" | awk -F'\t' '$1=="example-customer"{print $2}' | sed -E 's#^https?://[^/]+/##')
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$site/site/public" >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
+
+NODE_PATH="$deps/node_modules" node "$here/seal.mjs" "http://127.0.0.1:$port/$portal" \
+  --passphrase "$GANGWAY_TEST_PASSPHRASE" --marker "Example Customer Ltd" \
+  --next "http://127.0.0.1:$port/${portal}checklist/" --next-marker "Create the administrator account"
