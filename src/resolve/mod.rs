@@ -30,7 +30,10 @@ fn text_file(path: &str, bytes: &[u8], diagnostics: &mut Diagnostics) -> Option<
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         // Normalised once here, so ids, slugs, anchors and comparisons all see NFC.
-        Ok(text) => Some(SourceFile::new(path, crate::locale::nfc(text))),
+        Ok(text) => Some(SourceFile::new(
+            crate::locale::nfc(path),
+            crate::locale::nfc(text),
+        )),
         Err(err) => {
             let file = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
             diagnostics.push(

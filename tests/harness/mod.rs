@@ -5,25 +5,28 @@
 //! [`Site::build`] runs the pure pipeline ([`gangway::compile`]) and returns a
 //! [`Build`] to ask questions of. [`gangway`] runs the real binary in a
 //! directory for what only the command line does (writing, exit codes,
-//! report formats). Tests read like a spec:
+//! report formats). Output paths may name a customer's portal as
+//! `portal/<customer id>/...` (see [`Files`]). Tests read like a spec:
 //!
 //! ```ignore
-//! Site::new()
-//!     .file("playbooks/onboarding.yaml", "title: x\nownr: csm\n")
-//!     .build()
-//!     .assert_error("unknown-key", "playbooks/onboarding.yaml", 2);
+//! let site = Site::new().edit("playbooks/onboarding.yaml", "owner: admin", "ownr: admin");
+//! site.build().assert_error("unknown-key", "playbooks/onboarding.yaml", 22);
+//! let site = site.edit("playbooks/onboarding.yaml", "ownr: admin", "owner: admin");
+//! assert!(site.build().file("portal/acme/index.html").contains("Acme Corp"));
 //! ```
 //!
-//! Text given to [`Site::file`] is de-indented (see [`dedent`]), so YAML can be
-//! written indented inside a test and line 1 is the first line after `r#"`.
+//! Text given to [`Site::file`] or [`Site::append`] that starts with a line
+//! break is de-indented (see [`dedent`]), so YAML can be written indented inside
+//! a test, and line 1 is the first line after `r#"`.
 
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gangway::diagnostic::{Diagnostic, Severity};
+use gangway::privacy::PortalSecret;
 use gangway::report::{self, Format};
 use gangway::{BuildOptions, Compiled, SourceTree};
 
@@ -107,10 +110,14 @@ question: How do I reset my password?
 Use **Forgot password** on the sign-in page.
 "#;
 
-/// Removes a leading line break and the indentation common to all non-blank
-/// lines, so a file can be written indented in a raw string.
+/// Text that starts with a line break (the raw-string form, `r#"` then a new
+/// line) loses that line break and the indentation common to all non-blank
+/// lines, so a file can be written indented inside a test. Other text is
+/// returned as it is.
 pub fn dedent(text: &str) -> String {
-    let text = text.strip_prefix('\n').unwrap_or(text);
+    let Some(text) = text.strip_prefix('\n') else {
+        return text.to_string();
+    };
     let indent = text
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -129,6 +136,10 @@ pub fn dedent(text: &str) -> String {
 pub struct Site {
     tree: SourceTree,
     today: String,
+    /// The portal secret's text; `None` for [`BuildOptions::for_tests`]'s.
+    secret: Option<String>,
+    /// Environment variables the build may read (encryption passphrases).
+    env: BTreeMap<String, String>,
 }
 
 impl Site {
@@ -145,10 +156,7 @@ impl Site {
 
     /// The site `gangway init` writes.
     pub fn starter() -> Site {
-        Site {
-            tree: gangway::init::starter_tree(),
-            today: TODAY.to_string(),
-        }
+        Site::with_tree(gangway::init::starter_tree())
     }
 
     /// The example site at the root of the repository (Northwind).
@@ -159,18 +167,25 @@ impl Site {
     /// The site in a directory, read as `gangway build` reads it.
     pub fn read(dir: &Path) -> Site {
         let (tree, problems) = SourceTree::read(dir);
-        assert!(problems.is_empty(), "cannot read {}: {problems:?}", dir.display());
-        Site {
-            tree,
-            today: TODAY.to_string(),
-        }
+        assert!(
+            problems.is_empty(),
+            "cannot read {}: {problems:?}",
+            dir.display()
+        );
+        Site::with_tree(tree)
     }
 
     /// No files at all.
     pub fn empty() -> Site {
+        Site::with_tree(SourceTree::new())
+    }
+
+    fn with_tree(tree: SourceTree) -> Site {
         Site {
-            tree: SourceTree::new(),
+            tree,
             today: TODAY.to_string(),
+            secret: None,
+            env: BTreeMap::new(),
         }
     }
 
@@ -189,7 +204,10 @@ impl Site {
     /// Replaces the first occurrence of `from` in a file, which must contain it.
     pub fn edit(mut self, path: &str, from: &str, to: &str) -> Site {
         let text = self.text(path);
-        assert!(text.contains(from), "{path} does not contain {from:?}:\n{text}");
+        assert!(
+            text.contains(from),
+            "{path} does not contain {from:?}:\n{text}"
+        );
         self.tree.insert(path, text.replacen(from, to, 1));
         self
     }
@@ -214,6 +232,19 @@ impl Site {
         self
     }
 
+    /// Builds with this portal secret (at least 32 characters) instead of the
+    /// public test secret.
+    pub fn secret(mut self, text: &str) -> Site {
+        self.secret = Some(text.to_string());
+        self
+    }
+
+    /// Lets the build see an environment variable.
+    pub fn env(mut self, key: &str, value: &str) -> Site {
+        self.env.insert(key.to_string(), value.to_string());
+        self
+    }
+
     /// The text of a source file.
     pub fn text(&self, path: &str) -> String {
         let bytes = self
@@ -231,8 +262,13 @@ impl Site {
     /// Compiles the site in memory.
     pub fn build(&self) -> Build {
         let today = self.today.parse().expect("today is YYYY-MM-DD");
+        let mut options = BuildOptions::for_tests(today);
+        if let Some(text) = &self.secret {
+            options.secret = PortalSecret::from_text(text).expect("a usable portal secret");
+        }
+        options.env = self.env.clone();
         Build {
-            compiled: gangway::compile(&self.tree, &BuildOptions { today }),
+            compiled: gangway::compile(&self.tree, &options),
         }
     }
 
@@ -276,7 +312,7 @@ impl Build {
             "expected a successful build, got:\n{}",
             self.report()
         );
-        Files::from_outputs(&self.compiled.files)
+        Files::from_compiled(&self.compiled)
     }
 
     /// The text of an output file of a successful build.
@@ -285,13 +321,19 @@ impl Build {
         self.ok().file(path)
     }
 
+    /// An HTML page of a successful build, as [`Files::page`] decodes it.
+    #[track_caller]
+    pub fn page(&self, path: &str) -> String {
+        self.ok().page(path)
+    }
+
     /// Whether a successful build wrote `path`.
     #[track_caller]
     pub fn has(&self, path: &str) -> bool {
         self.ok().has(path)
     }
 
-    /// `portal/<customer>/plan.json` of a successful build, parsed.
+    /// The customer's `plan.json` of a successful build, parsed.
     #[track_caller]
     pub fn plan(&self, customer: &str) -> Plan {
         self.ok().plan(customer)
@@ -336,7 +378,10 @@ impl Build {
             .collect();
         match found.as_slice() {
             [one] => one,
-            [] => panic!("no `{code}` diagnostic; the build reported:\n{}", self.report()),
+            [] => panic!(
+                "no `{code}` diagnostic; the build reported:\n{}",
+                self.report()
+            ),
             _ => panic!("several `{code}` diagnostics:\n{}", self.report()),
         }
     }
@@ -364,8 +409,7 @@ impl Build {
         let found = self.compiled.diagnostics.iter().find(|d| {
             d.severity == severity
                 && d.code == code
-                && d.location()
-                    .is_some_and(|(p, l, _)| p == path && l == line)
+                && d.location().is_some_and(|(p, l, _)| p == path && l == line)
         });
         match found {
             Some(d) => {
@@ -403,21 +447,36 @@ impl Build {
     }
 }
 
-/// The output files of a successful build, by path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Files(pub BTreeMap<String, Vec<u8>>);
+/// The output files of a build, by path, and where each customer's portal is.
+///
+/// Paths given to the accessors may start with `portal/<customer id>/`: that
+/// names the customer's portal folder wherever gangway puts it (`p/<token>/`
+/// since portal addresses are unguessable), so tests say which customer they
+/// mean and do not depend on how addresses are made. Paths returned
+/// ([`Files::paths`], [`Files::containing`]) are the real ones; use
+/// [`Files::portal`] to compare them with a customer's folder.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Files {
+    /// Every file's bytes, by real path.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Each customer's portal folder (`p/<token>/`), by customer id.
+    pub portals: BTreeMap<String, String>,
+}
 
 impl Files {
-    fn from_outputs(files: &[gangway::OutputFile]) -> Files {
-        Files(
-            files
+    fn from_compiled(compiled: &Compiled) -> Files {
+        Files {
+            files: compiled
+                .files
                 .iter()
                 .map(|f| (f.path.clone(), f.bytes.clone()))
                 .collect(),
-        )
+            portals: portals_of(compiled),
+        }
     }
 
-    /// Every file in a directory tree, by `/`-separated relative path.
+    /// Every file in a directory tree, by `/`-separated relative path. It knows
+    /// no portals until given them with [`Files::with_portals`].
     pub fn read(dir: &Path) -> Files {
         let mut files = BTreeMap::new();
         for entry in walkdir(dir) {
@@ -430,46 +489,167 @@ impl Files {
                 .join("/");
             files.insert(rel, std::fs::read(&entry).expect("read output file"));
         }
-        Files(files)
+        Files {
+            files,
+            portals: BTreeMap::new(),
+        }
+    }
+
+    /// The same files, with the portal folders of `build` (which must have
+    /// used the same portal secret: see [`TEST_SECRET`]).
+    pub fn with_portals(mut self, build: &Build) -> Files {
+        self.portals = portals_of(&build.compiled);
+        self
+    }
+
+    /// A customer's portal folder, `p/<token>/`.
+    #[track_caller]
+    pub fn portal(&self, customer: &str) -> &str {
+        self.portals.get(customer).unwrap_or_else(|| {
+            panic!(
+                "no portal for customer `{customer}`; portals: {:?}",
+                self.portals
+            )
+        })
+    }
+
+    /// The real path of `path`, with a leading `portal/<customer>/` replaced.
+    #[track_caller]
+    pub fn real_path(&self, path: &str) -> String {
+        if let Some(rest) = path.strip_prefix("portal/")
+            && let Some((customer, within)) = rest.split_once('/')
+            && let Some(dir) = self.portals.get(customer)
+        {
+            return format!("{dir}{within}");
+        }
+        path.to_string()
+    }
+
+    /// The bytes of a file, which must exist.
+    #[track_caller]
+    pub fn bytes(&self, path: &str) -> &[u8] {
+        let real = self.real_path(path);
+        self.files.get(&real).unwrap_or_else(|| {
+            panic!(
+                "no output file {path} ({real}); there are:\n{}",
+                self.paths().join("\n")
+            )
+        })
     }
 
     /// The text of a file, which must exist.
     #[track_caller]
     pub fn file(&self, path: &str) -> String {
-        let bytes = self.0.get(path).unwrap_or_else(|| {
-            panic!(
-                "no output file {path}; the build wrote:\n{}",
-                self.paths().join("\n")
-            )
-        });
-        String::from_utf8(bytes.clone()).expect("output text is UTF-8")
+        String::from_utf8(self.bytes(path).to_vec()).expect("output text is UTF-8")
     }
 
-    /// Whether the build wrote `path`.
+    /// The text of an HTML page with the entities the templates write in
+    /// attribute values (`&#x2f;` for `/`, `&quot;`, `&#x27;`, `&amp;`) decoded,
+    /// so assertions can look for `href="../kb/setup/"` as a browser reads it.
+    /// `&lt;` and `&gt;` are kept, so text cannot turn into markup.
+    #[track_caller]
+    pub fn page(&self, path: &str) -> String {
+        decode_attributes(&self.file(path))
+    }
+
+    /// Whether there is a file at `path`.
     pub fn has(&self, path: &str) -> bool {
-        self.0.contains_key(path)
+        self.files.contains_key(&self.real_path(path))
     }
 
-    /// Every path, sorted.
+    /// Every real path, sorted.
     pub fn paths(&self) -> Vec<&str> {
-        self.0.keys().map(String::as_str).collect()
+        self.files.keys().map(String::as_str).collect()
     }
 
-    /// The paths of files whose bytes contain `needle`.
+    /// The real paths of the files whose bytes contain `needle`.
     pub fn containing(&self, needle: &str) -> Vec<&str> {
-        self.0
+        self.files
             .iter()
-            .filter(|(_, bytes)| contains(bytes, needle.as_bytes()))
+            .filter(|(_, bytes)| match std::str::from_utf8(bytes) {
+                // `str::contains` is many times faster than a byte-window scan in
+                // an unoptimised test build, and the example site is megabytes.
+                Ok(text) => text.contains(needle),
+                Err(_) => contains(bytes, needle.as_bytes()),
+            })
             .map(|(p, _)| p.as_str())
             .collect()
     }
 
-    /// `portal/<customer>/plan.json`, parsed.
+    /// For each needle, the real paths of the files that contain it: one pass
+    /// over every file for all needles (indexed by their first two bytes), for
+    /// checking hundreds of strings against a multi-megabyte site quickly even
+    /// in an unoptimised test build.
+    pub fn containing_each<'a>(&self, needles: &[&'a str]) -> BTreeMap<&'a str, Vec<&str>> {
+        let mut found: BTreeMap<&str, Vec<&str>> =
+            needles.iter().map(|n| (*n, Vec::new())).collect();
+        let mut by_prefix: Vec<Vec<&str>> = vec![Vec::new(); 1 << 16];
+        let mut short = Vec::new();
+        for needle in needles {
+            match needle.as_bytes() {
+                [a, b, ..] => by_prefix[usize::from(*a) << 8 | usize::from(*b)].push(needle),
+                _ => short.push(*needle),
+            }
+        }
+        for (path, bytes) in &self.files {
+            let mut here: BTreeSet<&str> = BTreeSet::new();
+            for (i, pair) in bytes.windows(2).enumerate() {
+                let candidates = &by_prefix[usize::from(pair[0]) << 8 | usize::from(pair[1])];
+                for needle in candidates {
+                    if bytes[i..].starts_with(needle.as_bytes()) {
+                        here.insert(needle);
+                    }
+                }
+            }
+            for needle in &short {
+                if contains(bytes, needle.as_bytes()) {
+                    here.insert(needle);
+                }
+            }
+            for needle in here {
+                found.entry(needle).or_default().push(path.as_str());
+            }
+        }
+        found
+    }
+
+    /// Whether a real path lies in the portal of `customer`.
+    pub fn in_portal(&self, path: &str, customer: &str) -> bool {
+        self.portals
+            .get(customer)
+            .is_some_and(|dir| path.starts_with(dir.as_str()))
+    }
+
+    /// Whether a real path lies in any customer's portal.
+    pub fn in_any_portal(&self, path: &str) -> bool {
+        self.portals
+            .values()
+            .any(|dir| path.starts_with(dir.as_str()))
+    }
+
+    /// The customer's `plan.json`, parsed.
     #[track_caller]
     pub fn plan(&self, customer: &str) -> Plan {
         let text = self.file(&format!("portal/{customer}/plan.json"));
         Plan(serde_json::from_str(&text).expect("plan.json is JSON"))
     }
+}
+
+fn portals_of(compiled: &Compiled) -> BTreeMap<String, String> {
+    compiled
+        .portals
+        .iter()
+        .map(|p| (p.customer.clone(), p.path.clone()))
+        .collect()
+}
+
+/// Decodes the character references minijinja's HTML escaping writes, except
+/// `&lt;` and `&gt;`.
+pub fn decode_attributes(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -571,6 +751,11 @@ impl Plan {
     }
 }
 
+/// The portal secret the binary is given (`GANGWAY_PORTAL_SECRET`) unless a
+/// test says otherwise: the text that [`BuildOptions::for_tests`] hashes, so the
+/// binary puts portals where [`Site::build`] does.
+pub const TEST_SECRET: &str = "gangway insecure test secret: never publish with it";
+
 /// What a run of the `gangway` binary did.
 #[derive(Debug)]
 pub struct Run {
@@ -587,16 +772,22 @@ pub fn gangway(dir: &Path, args: &[&str]) -> Run {
     gangway_with(dir, args, &[])
 }
 
-/// Runs the `gangway` binary with `args` in `dir`, with extra environment variables.
+/// Runs the `gangway` binary with `args` in `dir`, with extra environment
+/// variables (an empty value removes the variable).
 pub fn gangway_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gangway"));
     command
         .args(args)
         .current_dir(dir)
         .env_remove("SOURCE_DATE_EPOCH")
+        .env("GANGWAY_PORTAL_SECRET", TEST_SECRET)
         .env("NO_COLOR", "1");
     for (k, v) in env {
-        command.env(k, v);
+        if v.is_empty() {
+            command.env_remove(k);
+        } else {
+            command.env(k, v);
+        }
     }
     let output = command.output().expect("run the gangway binary");
     Run {

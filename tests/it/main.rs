@@ -3,4 +3,10 @@
 #[path = "../harness/mod.rs"]
 mod harness;
 
-mod scratch;
+mod golden;
+mod i18n;
+mod ics;
+mod output;
+mod privacy;
+mod schedule;
+mod schema;

@@ -1,0 +1,275 @@
+//! Every language first class: translations beside the original, fallbacks with a
+//! notice, the translation report, per-string playbook fallback, locale formatting,
+//! NFC, slug collisions, and `lang`/`hreflang` on every page.
+
+use crate::harness::Site;
+
+/// The test site published in English and Malay.
+fn bilingual() -> Site {
+    Site::new().edit(
+        "gangway.toml",
+        "description = ",
+        "default_language = \"en\"\nlanguages = [\"en\", \"ms\"]\ndescription = ",
+    )
+}
+
+/// The source hash the site reports for `original` (taken from an outdated translation's help).
+fn current_hash(site: &Site, original: &str) -> String {
+    let build = site.build();
+    let status = &build.compiled.translations.languages[0];
+    status
+        .outdated
+        .iter()
+        .find(|o| o.original == original)
+        .map(|o| o.current.clone())
+        .unwrap_or_else(|| panic!("no outdated translation of {original}: {status:?}"))
+}
+
+#[test]
+fn a_missing_translation_falls_back_to_the_original_with_a_notice_in_the_readers_language() {
+    let files = bilingual().build().ok();
+    let page = files.file("ms/kb/setup/index.html");
+    assert!(page.contains("<html lang=\"ms\">"), "{page}");
+    assert!(
+        page.contains("belum diterjemahkan"),
+        "the notice is in Malay"
+    );
+    assert!(
+        page.contains("<article class=\"article\" lang=\"en\">"),
+        "the fallback text keeps its own lang"
+    );
+    assert!(page.contains("Setting up your account"));
+    let english = files.file("kb/setup/index.html");
+    assert!(!english.contains("notice-untranslated"));
+}
+
+#[test]
+fn a_translation_beside_the_original_replaces_it_and_links_stay_in_the_language() {
+    let site = bilingual()
+        .file(
+            "content/kb/setup.ms.md",
+            "---\ntitle: Menyediakan akaun anda\ntranslation_of: x\n---\n## Log masuk {#sign-in}\nIkut pautan dalam e-mel [ini](setup.md#sign-in).\n",
+        )
+        .file("content/kb/other.md", "---\ntitle: Other\n---\nSee [setup](setup.md#sign-in).\n");
+    let files = site.build().ok();
+    let page = files.file("ms/kb/setup/index.html");
+    assert!(page.contains("Menyediakan akaun anda"));
+    assert!(!page.contains("notice-untranslated"));
+    assert!(page.contains("<article class=\"article\" lang=\"ms\">"));
+    // The Malay page of the untranslated article links to the Malay page of the translated one.
+    let other = files.file("ms/kb/other/index.html");
+    assert!(
+        other.contains("href=\"../../../ms/kb/setup/#sign-in\""),
+        "{other}"
+    );
+}
+
+#[test]
+fn a_folder_per_language_is_the_same_as_a_suffix() {
+    let site = bilingual().file(
+        "content/ms/kb/setup.md",
+        "---\ntitle: Menyediakan akaun\n---\nTeks.\n",
+    );
+    let page = site.build().file("ms/kb/setup/index.html");
+    assert!(page.contains("Menyediakan akaun"));
+}
+
+#[test]
+fn the_report_lists_missing_and_outdated_translations_per_language() {
+    let site = bilingual().file(
+        "content/kb/setup.ms.md",
+        "---\ntitle: Menyediakan akaun\ntranslation_of: 000000000000\n---\nTeks.\n",
+    );
+    let build = site.build();
+    let ms = &build.compiled.translations.languages[0];
+    assert_eq!(ms.lang, "ms");
+    assert!(
+        ms.missing
+            .contains(&"content/faq/reset-password.md".to_string()),
+        "{ms:?}"
+    );
+    assert!(
+        ms.missing
+            .contains(&"playbooks/onboarding.yaml".to_string()),
+        "{ms:?}"
+    );
+    assert_eq!(ms.outdated.len(), 1);
+    assert_eq!(ms.outdated[0].path, "content/kb/setup.ms.md");
+    assert_eq!(ms.outdated[0].recorded, "000000000000");
+    build.assert_warning("outdated-translation", "content/kb/setup.ms.md", 3);
+
+    // Recording the current hash makes it up to date; changing the original makes it outdated again.
+    let hash = current_hash(&site, "content/kb/setup.md");
+    let fresh = site.edit("content/kb/setup.ms.md", "000000000000", &hash);
+    assert!(
+        fresh.build().compiled.translations.languages[0]
+            .outdated
+            .is_empty()
+    );
+    let changed = fresh.edit("content/kb/setup.md", "Follow the link", "Open the link");
+    assert_eq!(
+        changed.build().compiled.translations.languages[0]
+            .outdated
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn playbook_text_falls_back_string_by_string() {
+    let site = bilingual()
+        .edit(
+            "customers/acme.yaml",
+            "playbook: onboarding",
+            "playbook: onboarding\nlanguage: ms",
+        )
+        .file(
+            "playbooks/onboarding.ms.yaml",
+            "title: Orientasi\ntasks:\n  welcome:\n    title: Selamat datang {{ customer.name }}\n",
+        );
+    let files = site.build().ok();
+    // The customer reads Malay at the portal's root.
+    let checklist = files.page("portal/acme/checklist/index.html");
+    assert!(
+        checklist.contains("Selamat datang Acme Corp"),
+        "the translated, templated title"
+    );
+    assert!(
+        checklist.contains("lang=\"en\">Set up the account"),
+        "the untranslated title, marked English"
+    );
+    assert!(
+        files
+            .page("portal/acme/index.html")
+            .contains("<html lang=\"ms\">")
+    );
+    // And English one folder down, through the switcher.
+    let english = files.page("portal/acme/en/checklist/index.html");
+    assert!(english.contains("Welcome Acme Corp"));
+    assert!(english.contains("<html lang=\"en\">"));
+}
+
+#[test]
+fn a_translation_of_an_unknown_task_is_a_warning_with_its_place() {
+    let site = bilingual().file(
+        "playbooks/onboarding.ms.yaml",
+        "title: Orientasi\ntasks:\n  welcom:\n    title: Selamat\n",
+    );
+    site.build()
+        .assert_warning("unknown-translation-key", "playbooks/onboarding.ms.yaml", 3);
+}
+
+#[test]
+fn dates_and_numbers_follow_the_customers_language() {
+    let nepali = Site::new()
+        .edit(
+            "gangway.toml",
+            "description = ",
+            "languages = [\"en\", \"ne\"]\ndescription = ",
+        )
+        .edit(
+            "customers/acme.yaml",
+            "playbook: onboarding",
+            "playbook: onboarding\nlanguage: ne",
+        );
+    let overview = nepali.build().ok().page("portal/acme/index.html");
+    assert!(overview.contains("डिसेम्बर"), "Nepali month names");
+    assert!(overview.contains("२०२६"), "Devanagari digits in dates");
+    assert!(!overview.contains("Dec 2026"));
+
+    let chichewa = Site::new()
+        .edit(
+            "gangway.toml",
+            "description = ",
+            "languages = [\"en\", \"ny\"]\ndescription = ",
+        )
+        .edit(
+            "customers/acme.yaml",
+            "playbook: onboarding",
+            "playbook: onboarding\nlanguage: ny",
+        );
+    let overview = chichewa.build().ok().page("portal/acme/index.html");
+    assert!(
+        overview.contains("Disembala"),
+        "our own Chichewa month names, not a generic form"
+    );
+    assert!(!overview.contains("M12"));
+}
+
+#[test]
+fn text_is_normalised_to_nfc_before_links_and_ids_are_compared() {
+    // The file name is written decomposed (e + combining acute), the link composed.
+    let site = Site::new()
+        .file(
+            "content/kb/cafe\u{301}.md",
+            "---\ntitle: Caf\u{e9}\n---\nText.\n",
+        )
+        .file(
+            "content/kb/menu.md",
+            "---\ntitle: Menu\n---\nSee [the café](caf\u{e9}.md).\n",
+        );
+    let files = site.build().ok();
+    assert!(files.has("kb/caf\u{e9}/index.html"), "{:?}", files.paths());
+}
+
+#[test]
+fn pages_whose_addresses_differ_only_in_case_are_an_error() {
+    let site = Site::new().file(
+        "content/kb/Setup.md",
+        "---\ntitle: Setup again\n---\nText.\n",
+    );
+    assert!(
+        site.build().codes().contains(&"slug-collision"),
+        "{}",
+        site.build().report()
+    );
+}
+
+#[test]
+fn every_page_has_its_language_and_public_pages_their_alternates() {
+    let site = bilingual();
+    let files = site.build().ok();
+    let mut checked = 0;
+    for path in files.paths() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let page = files.file(path);
+        let in_portal = files.in_any_portal(path);
+        let lang = if path.starts_with("ms/") || (in_portal && path.contains("/ms/")) {
+            "ms"
+        } else {
+            "en"
+        };
+        assert!(
+            page.contains(&format!("<html lang=\"{lang}\">")),
+            "{path} should be in {lang}"
+        );
+        if in_portal {
+            assert!(
+                !page.contains("hreflang=\"x-default\""),
+                "{path}: portals are not announced"
+            );
+            assert!(page.contains("noindex"), "{path}");
+        } else if path != "404.html" && path != "ms/404.html" {
+            for alt in [
+                "hreflang=\"en\"",
+                "hreflang=\"ms\"",
+                "hreflang=\"x-default\"",
+            ] {
+                assert!(page.contains(alt), "{path} lacks {alt}");
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked > 10, "checked {checked} pages");
+}
+
+#[test]
+fn the_language_switcher_leads_to_the_same_page() {
+    let page = bilingual().build().file("kb/setup/index.html");
+    assert!(
+        page.contains("href=\"../../ms/kb/setup/\" hreflang=\"ms\" lang=\"ms\""),
+        "{page}"
+    );
+}
