@@ -134,7 +134,7 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
             &engine,
             &mut diagnostics,
         ) {
-            plan::check_preview(playbook, &plan, &mut diagnostics);
+            plan::check_preview(playbook, &plan, &site.config.calendar, &mut diagnostics);
             previews.insert(id.clone(), plan);
         }
     }

@@ -163,27 +163,6 @@ impl WorkCalendar {
         }
         count
     }
-
-    /// The first day of a task that must end on `end` and lasts `duration`.
-    pub fn start_for(&self, end: Date, duration: Offset) -> Date {
-        match duration {
-            Offset::BusinessDays(0) | Offset::Days(0) => end,
-            Offset::BusinessDays(n) => {
-                let mut date = end;
-                let mut left = n - 1;
-                let mut guard = 0;
-                while left > 0 && guard < 4000 {
-                    date = add_days(date, -1);
-                    if self.is_business_day(date) {
-                        left -= 1;
-                    }
-                    guard += 1;
-                }
-                date
-            }
-            Offset::Days(n) => add_days(end, -(i64::from(n) - 1)),
-        }
-    }
 }
 
 /// The day after `date`, saturating at the end of the supported range.
@@ -257,10 +236,6 @@ mod tests {
         assert_eq!(
             cal().finish(date(2026, 12, 3), Offset::BusinessDays(3)),
             date(2026, 12, 7)
-        );
-        assert_eq!(
-            cal().start_for(date(2026, 12, 7), Offset::BusinessDays(3)),
-            date(2026, 12, 3)
         );
     }
 

@@ -35,6 +35,24 @@ pub struct Config {
 }
 
 impl Config {
+    /// Settings to check the rest of a site against when gangway.toml has errors, so
+    /// one run still reports the problems in every other file.
+    pub(crate) fn fallback(languages: Vec<Lang>) -> Config {
+        let default_language = languages.first().cloned().unwrap_or_else(Lang::english);
+        Config {
+            title: String::new(),
+            base_url: String::new(),
+            description: String::new(),
+            default_language,
+            languages,
+            theme: None,
+            vendor: Vendor::default(),
+            calendar: WorkCalendar::default(),
+            feedback_url: None,
+            translations: std::collections::BTreeMap::new(),
+        }
+    }
+
     /// The site's title in `lang`.
     pub fn title_in(&self, lang: &Lang) -> &str {
         match self.translations.get(lang) {

@@ -41,6 +41,7 @@ mod render;
 pub mod report;
 mod resolve;
 mod seal;
+pub mod serve;
 pub mod source;
 mod suggest;
 mod text;

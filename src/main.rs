@@ -81,6 +81,31 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Build the site in memory, serve it with live reload, and rebuild on every change
+    #[command(after_help = EXIT_CODES)]
+    Serve {
+        /// The site's root directory
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on: loopback unless --allow-remote
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// The port to listen on (0 picks a free one)
+        #[arg(long, default_value_t = gangway::serve::DEFAULT_PORT)]
+        port: u16,
+        /// The day to compute overdue tasks and progress for (YYYY-MM-DD)
+        #[arg(long)]
+        today: Option<String>,
+        /// Open the public site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Listen on a non-loopback address: anyone who can reach it can read every portal
+        #[arg(long)]
+        allow_remote: bool,
+        /// Poll for changes instead of using file events (network file systems)
+        #[arg(long)]
+        poll: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -122,15 +147,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let stats = gangway::output::write_site(&output, &compiled.files)
                 .with_context(|| format!("cannot write the site to {}", output.display()))?;
             eprintln!(
-                "built {} public files and {} customer portals in {} language{} in {} ms: {} files, {} KB in {}",
-                compiled.stats.public_files,
-                compiled.stats.customers,
-                compiled.stats.languages,
-                if compiled.stats.languages == 1 {
-                    ""
-                } else {
-                    "s"
-                },
+                "built {} in {} ms: {} files, {} KB in {}",
+                counts(&compiled.stats),
                 compiled.stats.elapsed.as_millis(),
                 stats.files,
                 stats.bytes / 1024,
@@ -153,9 +171,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             if format == Format::Human {
                 eprintln!(
-                    "checked {} public files and {} customer portals: {}",
-                    compiled.stats.public_files,
-                    compiled.stats.customers,
+                    "checked {}: {}",
+                    counts(&compiled.stats),
                     report::summary(0, compiled.diagnostics.len())
                 );
             }
@@ -175,6 +192,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Rotate { customer, root } => {
+            // Refuse before changing anything when the new address could not be printed.
+            portal_secret(&root, SecretUse::Require)?;
             let path = root.join("customers").join(format!("{customer}.yaml"));
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
@@ -201,7 +220,91 @@ fn run(cli: Cli) -> Result<ExitCode> {
             eprintln!("next: cd {} && gangway build", dir.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            today,
+            open,
+            allow_remote,
+            poll,
+        } => serve(
+            &root,
+            &bind,
+            port,
+            today.as_deref(),
+            open,
+            allow_remote,
+            poll,
+        ),
     }
+}
+
+/// "12 public files and 1 customer portal in 6 languages".
+fn counts(stats: &gangway::BuildStats) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "{} and {} in {}",
+        plural(stats.public_files, "public file", "public files"),
+        plural(stats.customers, "customer portal", "customer portals"),
+        plural(stats.languages, "language", "languages"),
+    )
+}
+
+/// `gangway serve`: serves until Ctrl-C, then exits 0.
+fn serve(
+    root: &Path,
+    bind: &str,
+    port: u16,
+    today: Option<&str>,
+    open: bool,
+    allow_remote: bool,
+    poll: bool,
+) -> Result<ExitCode> {
+    use gangway::serve::{self, Log, WatchMode};
+    let ip: std::net::IpAddr = match bind {
+        "localhost" => std::net::Ipv4Addr::LOCALHOST.into(),
+        other => other
+            .parse()
+            .with_context(|| format!("--bind {other}: expected an IP address"))?,
+    };
+    if !root.join("gangway.toml").is_file() {
+        bail!(
+            "{} has no gangway.toml: pass the site's folder with --root, or create one with `gangway init DIR`",
+            root.display()
+        );
+    }
+    let today = resolve_today(today)?;
+    let secret = portal_secret(root, SecretUse::CreateIfMissing)?;
+    let mut config = serve::Config::new(
+        root,
+        BuildOptions::new(today, secret, std::env::vars().collect()),
+    );
+    config.addr = std::net::SocketAddr::new(ip, port);
+    config.allow_remote = allow_remote;
+    config.log = Log::terminal();
+    if poll {
+        config.watch = WatchMode::Poll(std::time::Duration::from_millis(500));
+    }
+    let handle = serve::start(config)?;
+    eprintln!(
+        "serving {} (from memory; nothing is written)",
+        root.display()
+    );
+    eprintln!("  public site: {}", handle.url());
+    for (portal, url) in handle.portals() {
+        let lock = if portal.encrypted { " (encrypted)" } else { "" };
+        eprintln!("  {} ({}): {url}{lock}", portal.customer, portal.name);
+    }
+    eprintln!("watching for changes; press Ctrl-C to stop");
+    if open && !serve::open_browser(&handle.url()) {
+        eprintln!("cannot open a browser here: open {} yourself", handle.url());
+    }
+    handle.wait_for_ctrl_c()?;
+    eprintln!("stopping");
+    handle.shutdown();
+    Ok(ExitCode::SUCCESS)
 }
 
 /// How a command uses the portal secret when none is configured.

@@ -485,10 +485,16 @@ fn schedule(
                 let earliest = latest.map_or(day0, |l| calendar.next_business_day(l));
                 match d.due {
                     Some(offset) => {
+                        // Available from its start, due on its date. When what it waits for
+                        // ends too late, its dependencies decide (and pass on criticality).
                         let target = calendar.add(day0, offset);
-                        fixed[i] = true;
-                        start[i] = earliest.max(calendar.start_for(target, d.duration));
-                        due[i] = target.max(start[i]);
+                        start[i] = earliest;
+                        if target >= earliest {
+                            fixed[i] = true;
+                            due[i] = target;
+                        } else {
+                            due[i] = calendar.finish(earliest, d.duration);
+                        }
                     }
                     None => {
                         start[i] = earliest;
@@ -559,15 +565,22 @@ fn schedule(
 
 /// Warnings about a playbook's schedule itself, found on its preview plan: tasks
 /// due before the work they wait for can be done.
-pub(crate) fn check_preview(playbook: &Playbook, plan: &Plan, diagnostics: &mut Diagnostics) {
+pub(crate) fn check_preview(
+    playbook: &Playbook,
+    plan: &Plan,
+    calendar: &WorkCalendar,
+    diagnostics: &mut Diagnostics,
+) {
     let due: HashMap<&str, Date> = plan.items.iter().map(|i| (i.id.as_str(), i.due)).collect();
+    let calendar = calendar.with_holidays([]);
     for task in playbook.tasks() {
-        let (Some(_), Some(&my_due)) = (task.due, due.get(task.id.as_str())) else {
+        let Some(offset) = task.due else {
             continue;
         };
+        let target = calendar.add(plan.kickoff, offset);
         for r in &task.after {
             if let Some(&dep_due) = due.get(r.id.as_str())
-                && dep_due >= my_due
+                && dep_due >= target
             {
                 diagnostics.push(
                     Diagnostic::warning(

@@ -43,7 +43,14 @@ pub fn parse<T: DeserializeOwned>(
 pub fn span_in(file: &Arc<SourceFile>, base: usize, location: &Location) -> (usize, usize) {
     let start = match location.span().byte_offset() {
         Some(offset) => base + offset as usize,
-        None => file.offset_of(location.line() as usize, location.column() as usize),
+        None => {
+            // Lines count from the start of the YAML, which may be inside the file.
+            let (base_line, _) = file.line_col(base);
+            file.offset_of(
+                base_line + location.line() as usize - 1,
+                location.column() as usize,
+            )
+        }
     };
     // The span length is counted in characters; walk that many characters.
     let chars = location.span().len() as usize;

@@ -35,6 +35,8 @@ pub(crate) fn portal_dir(customer: &Customer) -> String {
 /// The theme's templates, compiled once.
 pub(crate) struct Templates {
     env: Environment<'static>,
+    /// Templates whose syntax error is already reported: pages using them are skipped quietly.
+    broken: std::collections::BTreeSet<String>,
     files: BTreeMap<String, Arc<SourceFile>>,
 }
 
@@ -90,19 +92,25 @@ impl Templates {
                 minijinja::AutoEscape::None
             }
         });
+        let mut broken = std::collections::BTreeSet::new();
         for (name, file) in templates {
             if let Err(err) = env.add_template_owned(name.clone(), file.text.clone()) {
                 diagnostics.push(template_error(&err, templates, name));
+                broken.insert(name.clone());
             }
         }
         Templates {
             env,
+            broken,
             files: templates.clone(),
         }
     }
 
     /// Renders template `name` with `ctx`.
     pub fn render(&self, name: &str, ctx: Value) -> Result<String, Diagnostic> {
+        if self.broken.contains(name) {
+            return Ok(String::new());
+        }
         let template = self
             .env
             .get_template(name)

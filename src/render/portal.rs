@@ -338,7 +338,7 @@ fn language_pages(
             "",
             "portal_overview.html",
             "portal_overview",
-            customer.name.clone(),
+            t("overview", "Overview"),
             &|root, site_root| {
                 let fp = faq_page(site_root);
                 // Open tasks whose dependencies are done come first; when everything open
@@ -493,10 +493,14 @@ fn calendar(
                 date: item.due,
                 summary: item.text(lang, default).0.title.clone(),
                 description,
-                url: Some(format!(
-                    "{}/{dir}checklist/#task-{}",
-                    site.config.base_url, item.id
-                )),
+                url: Some(match item.kind {
+                    Kind::Task => {
+                        format!("{}/{dir}checklist/#task-{}", site.config.base_url, item.id)
+                    }
+                    Kind::Milestone => {
+                        format!("{}/{dir}#milestone-{}", site.config.base_url, item.id)
+                    }
+                }),
                 categories: vec![match item.kind {
                     Kind::Task => "task".to_string(),
                     Kind::Milestone => "milestone".to_string(),

@@ -233,7 +233,17 @@ pub(crate) fn resolve(
         })
         .collect();
     let mut customers = Vec::new();
-    if let Some(config) = &config {
+    // With errors in gangway.toml, customers are still checked (against defaults).
+    let fallback;
+    let config_for_customers = match &config {
+        Some(c) => c,
+        None => {
+            fallback = crate::config::Config::fallback(languages.clone());
+            &fallback
+        }
+    };
+    {
+        let config = config_for_customers;
         // Playbooks that failed to resolve are known by name, so customers on them
         // are not also reported as naming an unknown playbook.
         let mut known_broken = broken;

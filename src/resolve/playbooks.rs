@@ -200,6 +200,7 @@ fn apply(m: &mut Merged, raw: &InFile<RawPlaybook>, diagnostics: &mut Diagnostic
             },
         );
     }
+    let mut seen_in_file: BTreeMap<String, Label> = BTreeMap::new();
     for phase in &p.phases {
         let RawPhase {
             id,
@@ -235,6 +236,19 @@ fn apply(m: &mut Merged, raw: &InFile<RawPlaybook>, diagnostics: &mut Diagnostic
             }
         };
         for task in tasks {
+            if let Some(first) = seen_in_file.get(&task.id.value) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("the task id `{}` is used twice in this file", task.id.value),
+                    )
+                    .at(label(file, &task.id))
+                    .also(first.clone().with_message("first used here"))
+                    .help("give each task its own id; to replace a parent's task, define it once"),
+                );
+                continue;
+            }
+            seen_in_file.insert(task.id.value.clone(), label(file, &task.id));
             let entry = InFile {
                 file: Arc::clone(file),
                 value: task.clone(),
@@ -274,15 +288,39 @@ fn apply(m: &mut Merged, raw: &InFile<RawPlaybook>, diagnostics: &mut Diagnostic
         );
     }
     for gone in &p.remove {
-        let mut found = false;
+        // What the removed item waited for, so whatever waited for it waits for that instead.
+        let mut passed_on: Option<Vec<Spanned<String>>> = None;
         for phase in &mut m.phases {
-            let before = phase.tasks.len();
+            if let Some(t) = phase.tasks.iter().find(|t| t.value.id.value == gone.value) {
+                passed_on = Some(t.value.after.clone());
+            }
             phase.tasks.retain(|t| t.value.id.value != gone.value);
-            found |= phase.tasks.len() != before;
         }
-        let before = m.milestones.len();
+        if let Some(x) = m.milestones.iter().find(|x| x.value.id.value == gone.value) {
+            passed_on = Some(x.value.after.clone());
+        }
         m.milestones.retain(|x| x.value.id.value != gone.value);
-        found |= m.milestones.len() != before;
+        let found = passed_on.is_some();
+        if let Some(inherited) = passed_on {
+            let rewire = |after: &mut Vec<Spanned<String>>| {
+                if after.iter().any(|a| a.value == gone.value) {
+                    after.retain(|a| a.value != gone.value);
+                    for dep in &inherited {
+                        if !after.iter().any(|a| a.value == dep.value) {
+                            after.push(dep.clone());
+                        }
+                    }
+                }
+            };
+            for phase in &mut m.phases {
+                for t in &mut phase.tasks {
+                    rewire(&mut t.value.after);
+                }
+            }
+            for x in &mut m.milestones {
+                rewire(&mut x.value.after);
+            }
+        }
         if !found && extends {
             diagnostics.push(
                 Diagnostic::error(

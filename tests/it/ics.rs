@@ -230,7 +230,6 @@ fn task_event_urls_lead_to_their_task_on_the_checklist() {
 /// Milestone events link to `checklist/#task-<id>` like tasks, but the
 /// checklist lists tasks only, so the anchor does not exist.
 #[test]
-#[ignore = "bug: calendar events of milestones link to `checklist/#task-<id>`, and the checklist has no milestones"]
 fn milestone_event_urls_lead_to_an_anchor_that_exists() {
     let files = site().build().ok();
     let plan = files.plan("acme");

@@ -306,7 +306,6 @@ fn critical_tasks_are_flagged_on_the_checklist() {
 /// Here `b` is due on day 1 but cannot start before `a` ends on day 4, so it
 /// ends on day 5 and decides the end; delaying `a` delays it.
 #[test]
-#[ignore = "bug: a task with `due` pushed later by its dependencies does not pass criticality on to them"]
 fn a_task_pushed_past_its_due_offset_keeps_its_dependencies_critical() {
     let plan = schedule(
         "2026-12-07",
@@ -325,7 +324,6 @@ fn a_task_pushed_past_its_due_offset_keeps_its_dependencies_critical() {
 /// dependencies allow, gangway warns". The due date is first moved past the
 /// start, and the check then compares against the moved date, so it never fires.
 #[test]
-#[ignore = "bug: the `due-before-dependency` warning is never emitted (the due date is moved before it is checked)"]
 fn a_due_offset_before_the_dependencies_end_is_a_warning() {
     let build = schedule(
         "2026-12-07",
@@ -343,7 +341,6 @@ fn a_due_offset_before_the_dependencies_end_is_a_warning() {
 /// instead schedules a task with `due` backwards from its due date (a one-day
 /// task due in a week starts in a week). Either the rule or the code is wrong.
 #[test]
-#[ignore = "bug (or doc error): a task with `due` and no `after` starts on its due date, not on the kickoff day"]
 fn a_task_without_after_starts_on_the_kickoff_day() {
     let plan = schedule(
         "2026-12-07",

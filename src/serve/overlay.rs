@@ -1,0 +1,131 @@
+//! What `serve` adds to HTML pages: the live-reload script and, while the last
+//! rebuild failed, the error overlay.
+//!
+//! This module owns that markup and where it goes (just before the last
+//! `</body>`). The added block is wrapped in [`INJECTION_START`] and
+//! [`INJECTION_END`] so tests can remove it and compare the rest with a build
+//! byte for byte. It must only ever touch responses of `serve`, never files that
+//! `build` writes. Diagnostics are rendered by [`crate::report`], as in the
+//! terminal, and escaped here.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::{self, Format};
+
+/// Where the block `serve` adds to an HTML page starts.
+pub const INJECTION_START: &str = "<!--gangway-serve-->";
+/// Where the block `serve` adds to an HTML page ends.
+pub const INJECTION_END: &str = "<!--/gangway-serve-->";
+/// The id of the overlay's element, for tests and user styles.
+pub const OVERLAY_ID: &str = "gangway-overlay";
+
+/// The block added to a page served at `generation`: a script that reloads the
+/// page when the server reports another generation (a rebuild finished, or the
+/// server restarted), followed by `overlay` when there is one.
+pub(crate) fn block(generation: u64, overlay: Option<&str>) -> String {
+    format!(
+        "{INJECTION_START}<script>(function(){{var g=\"{generation}\";\
+var s=new EventSource(\"/__gangway/events\");\
+s.addEventListener(\"build\",function(e){{if(e.data!==g){{s.close();location.reload();}}}});\
+}})();</script>{}{INJECTION_END}",
+        overlay.unwrap_or("")
+    )
+}
+
+/// `html` with `block` inserted before the last `</body>` (in any case), or at
+/// the end when there is none.
+pub(crate) fn inject(html: &[u8], block: &str) -> Vec<u8> {
+    const CLOSE: &[u8] = b"</body>";
+    let at = html
+        .windows(CLOSE.len())
+        .rposition(|w| w.eq_ignore_ascii_case(CLOSE))
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + block.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(block.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+/// The overlay for a failed rebuild: a fixed panel listing each diagnostic with
+/// its file and line, rendered as in the terminal.
+pub(crate) fn panel(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    let mut out = format!(
+        "<div id=\"{OVERLAY_ID}\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;\
+max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:12px 16px;\
+background:#1b1b1f;color:#f2f2f2;border-top:4px solid #e5484d;\
+font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left\">\
+<button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"float:right;\
+font:inherit;background:none;color:inherit;border:1px solid #666;border-radius:3px;cursor:pointer\">\
+hide</button><p style=\"margin:0 0 8px;font-weight:bold\">gangway: the last change broke the \
+site ({}); showing the last good version until it is fixed.</p>",
+        escape(&report::summary(errors, warnings))
+    );
+    for d in diagnostics {
+        let place = match d.location() {
+            Some((path, line, column)) => format!("{path}:{line}:{column}"),
+            None => "(no file)".to_string(),
+        };
+        let color = match d.severity {
+            Severity::Error => "#ff8a8a",
+            Severity::Warning => "#f5c86a",
+        };
+        out.push_str(&format!(
+            "<section style=\"margin:8px 0 0\"><p class=\"gangway-place\" style=\"margin:0;color:{color}\">\
+{} {}[{}]: {}</p><pre style=\"margin:4px 0 0;white-space:pre-wrap;color:#ddd\">{}</pre></section>",
+            escape(&place),
+            d.severity.as_str(),
+            escape(d.code),
+            escape(&d.message),
+            escape(report::render(std::slice::from_ref(d), Format::Human, false).trim_end()),
+        ));
+    }
+    out.push_str("</div>");
+    out
+}
+
+/// The page served for every path before the site has ever built.
+pub(crate) fn no_site_page() -> &'static [u8] {
+    b"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>gangway serve</title></head>\n<body><p>The site has not built yet: fix the problems below and this page reloads by itself.</p>\n</body></html>\n"
+}
+
+/// Text made safe for HTML element content and quoted attribute values.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_block_goes_before_the_last_body_end() {
+        let html = b"<html><body><p>x</p></BODY></html>";
+        let out = inject(html, "[B]");
+        assert_eq!(out, b"<html><body><p>x</p>[B]</BODY></html>");
+        assert_eq!(inject(b"<p>no body</p>", "[B]"), b"<p>no body</p>[B]");
+    }
+
+    #[test]
+    fn the_panel_escapes_messages() {
+        let d = Diagnostic::error("bad", "a <script> & more");
+        let panel = panel(&[d]);
+        assert!(panel.contains("a &lt;script&gt; &amp; more"), "{panel}");
+        assert!(!panel.contains("<script>"));
+    }
+}
