@@ -554,3 +554,136 @@ fn a_short_passphrase_is_an_error() {
         .build();
     build.assert_error("weak-passphrase", "customers/acme.yaml", 8);
 }
+
+/// The customer file of the marker test: every field that reaches a portal
+/// carries a marker of its own (`<id>-<field>`), and so do the fields that must
+/// reach no file at all.
+fn marker_customer(id: &str, encrypted: bool) -> String {
+    let m = |field: &str| format!("MRK{}{}", id.to_uppercase().replace('-', ""), field);
+    let mut text = format!(
+        r#"
+        name: {name}
+        playbook: base
+        kickoff: 2026-12-01
+        timezone: Asia/Kuala_Lumpur
+        vars: {{ region: {var}, plan: standard }}
+        team:
+          csm: {{ name: {csm}, email: {csm_email}@northwind.example, phone: "+60 {csm_phone}" }}
+          admin: {{ name: {admin}, email: {admin_email}@customer.example }}
+        progress:
+          welcome-email: {{ status: blocked, note: "{blocked}" }}
+          kickoff-meeting: {{ status: skipped, reason: "{skipped}" }}
+        extra_tasks:
+          - phase: welcome
+            id: extra-visible
+            title: "Ship to {{{{ customer.vars.region }}}} {extra_title}"
+            description: "{extra_description}"
+            owner: csm
+          - phase: welcome
+            id: extra-internal
+            title: "{internal_title}"
+            description: "{internal_description}"
+            owner: csm
+            internal: true
+        notes: |
+          {notes}
+        "#,
+        name = m("NAME"),
+        var = m("VAR"),
+        csm = m("CSM"),
+        csm_email = m("CSMEMAIL").to_lowercase(),
+        csm_phone = m("PHONE"),
+        admin = m("ADMIN"),
+        admin_email = m("ADMINEMAIL").to_lowercase(),
+        blocked = m("BLOCKED"),
+        skipped = m("SKIPPED"),
+        extra_title = m("EXTRATITLE"),
+        extra_description = m("EXTRADESC"),
+        internal_title = m("INTERNALTITLE"),
+        internal_description = m("INTERNALDESC"),
+        notes = m("NOTES"),
+    );
+    if encrypted {
+        // The text ends with the closing line's indentation: replace it, so `encrypt:`
+        // is a key of the customer and not a line of the notes above it.
+        text.truncate(text.trim_end_matches(' ').len());
+        text.push_str("        encrypt:\n          passphrase_env: MARKER_PASSPHRASE\n        ");
+    }
+    text
+}
+
+/// Issue "no customer sees another's data": a unique marker in every field of
+/// every customer file appears only inside that customer's own portal folder;
+/// internal notes and internal tasks appear in no file; an encrypted customer's
+/// markers appear nowhere in plain text.
+#[test]
+fn every_customer_field_stays_in_its_own_portal_and_internal_ones_nowhere() {
+    let files = Site::example()
+        .file(
+            "customers/marker-one.yaml",
+            &marker_customer("marker-one", false),
+        )
+        .file(
+            "customers/marker-two.yaml",
+            &marker_customer("marker-two", false),
+        )
+        .file(
+            "customers/marker-sealed.yaml",
+            &marker_customer("marker-sealed", true),
+        )
+        .env("MARKER_PASSPHRASE", "a passphrase long enough for the test")
+        .build()
+        .ok();
+    let visible = [
+        "NAME",
+        "VAR",
+        "CSM",
+        "CSMEMAIL",
+        "PHONE",
+        "ADMIN",
+        "ADMINEMAIL",
+        "BLOCKED",
+        "SKIPPED",
+        "EXTRATITLE",
+        "EXTRADESC",
+    ];
+    let hidden = ["INTERNALTITLE", "INTERNALDESC", "NOTES"];
+    for id in ["marker-one", "marker-two"] {
+        let prefix = format!("MRK{}", id.to_uppercase().replace('-', ""));
+        for field in visible {
+            let needle = format!("{prefix}{field}");
+            let found = files.containing(&needle);
+            let found_lower = files.containing(&needle.to_lowercase());
+            let all: Vec<&str> = found.iter().chain(found_lower.iter()).copied().collect();
+            assert!(
+                !all.is_empty(),
+                "{needle} reaches {id}'s portal (else this test proves nothing)"
+            );
+            for path in all {
+                assert!(files.in_portal(path, id), "{needle} of {id} is in {path}");
+            }
+        }
+        for field in hidden {
+            let needle = format!("{prefix}{field}");
+            assert_eq!(
+                files.containing(&needle),
+                Vec::<&str>::new(),
+                "{needle} must be in no file"
+            );
+        }
+    }
+    for field in visible.iter().chain(hidden.iter()) {
+        let needle = format!("MRKMARKERSEALED{field}");
+        assert_eq!(
+            files.containing(&needle),
+            Vec::<&str>::new(),
+            "{needle} is readable: {:?}",
+            files.containing(&needle)
+        );
+        assert_eq!(
+            files.containing(&needle.to_lowercase()),
+            Vec::<&str>::new(),
+            "{needle} is readable"
+        );
+    }
+}
