@@ -108,8 +108,32 @@ impl Compiled {
     }
 }
 
-/// Compiles a site held in memory.
+/// Compiles a site held in memory; the output files come back sorted by path
+/// (empty when there are errors).
 pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
+    let files = std::sync::Mutex::new(Vec::new());
+    let mut compiled = compile_to(tree, options, &|f| {
+        if let Ok(mut list) = files.lock() {
+            list.push(f);
+        }
+    });
+    if !compiled.has_errors() {
+        let mut files = files.into_inner().unwrap_or_default();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        compiled.files = files;
+    }
+    compiled
+}
+
+/// Compiles a site, handing each output file to `sink` as soon as it is made, so
+/// the whole output is never in memory at once. The sink may receive files
+/// before an error is found: write them somewhere the build can still discard
+/// ([`crate::output::Staging`]). `Compiled::files` stays empty.
+pub fn compile_to(
+    tree: &SourceTree,
+    options: &BuildOptions,
+    sink: &(dyn Fn(crate::OutputFile) + Sync),
+) -> Compiled {
     let started = Instant::now();
     let mut diagnostics = Diagnostics::new();
     let site = resolve::resolve(tree, options, &mut diagnostics);
@@ -192,7 +216,14 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
         secret: &options.secret,
         seal_iterations: options.seal_iterations,
     };
-    let files = render::render_site(&input, &mut diagnostics);
+    let public_files = std::sync::atomic::AtomicUsize::new(0);
+    let portal_prefix = crate::privacy::PORTAL_ROOT;
+    render::render_site(&input, &mut diagnostics, &|f: crate::OutputFile| {
+        if !f.path.starts_with(portal_prefix) {
+            public_files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        sink(f);
+    });
     if std::env::var_os("GANGWAY_TIMINGS").is_some() {
         eprintln!(
             "timings: resolve {t_resolve:?}, plan {:?}, render {:?}",
@@ -200,19 +231,14 @@ pub fn compile(tree: &SourceTree, options: &BuildOptions) -> Compiled {
             started.elapsed() - t_plan
         );
     }
-    let failed = diagnostics.has_errors();
-    let portal_prefix = crate::privacy::PORTAL_ROOT;
     let stats = BuildStats {
-        public_files: files
-            .iter()
-            .filter(|f| !f.path.starts_with(portal_prefix))
-            .count(),
+        public_files: public_files.into_inner(),
         customers: plans.iter().filter(|p| p.is_some()).count(),
         languages: site.config.languages.len(),
         elapsed: started.elapsed(),
     };
     Compiled {
-        files: if failed { Vec::new() } else { files },
+        files: Vec::new(),
         diagnostics: diagnostics.sorted(),
         stats,
         translations: site.translations.clone(),

@@ -48,6 +48,6 @@ mod text;
 pub mod translation;
 mod yaml;
 
-pub use build::{BuildOptions, BuildStats, Compiled, PortalLink, compile};
+pub use build::{BuildOptions, BuildStats, Compiled, PortalLink, compile, compile_to};
 pub use output::OutputFile;
 pub use source::SourceTree;

@@ -138,13 +138,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
         } => {
             let output = output.unwrap_or_else(|| root.join("public"));
-            let compiled = compile(&root, today.as_deref(), SecretUse::CreateIfMissing)?;
+            // Files are written as they are rendered, into a staging folder beside the
+            // output that replaces it only when the whole build has succeeded.
+            let staging = gangway::output::Staging::begin(&output)
+                .with_context(|| format!("cannot write the site to {}", output.display()))?;
+            let write_error = std::sync::Mutex::new(None);
+            let compiled = compile_with(
+                &root,
+                today.as_deref(),
+                SecretUse::CreateIfMissing,
+                Some(&|f| {
+                    if let Err(err) = staging.write(&f)
+                        && let Ok(mut slot) = write_error.lock()
+                    {
+                        slot.get_or_insert(err);
+                    }
+                }),
+            )?;
             let failed = report_diagnostics(&compiled, format)?;
             if failed {
+                drop(staging);
                 eprintln!("build failed; the previous output (if any) is untouched");
                 return Ok(ExitCode::from(1));
             }
-            let stats = gangway::output::write_site(&output, &compiled.files)
+            if let Some(err) = write_error.into_inner().ok().flatten() {
+                drop(staging);
+                return Err(anyhow::Error::new(err)
+                    .context(format!("cannot write the site to {}", output.display())));
+            }
+            let stats = staging
+                .commit()
                 .with_context(|| format!("cannot write the site to {}", output.display()))?;
             eprintln!(
                 "built {} in {} ms: {} files, {} KB in {}",
@@ -161,7 +184,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             today,
             format,
         } => {
-            let compiled = compile(&root, today.as_deref(), SecretUse::Ephemeral)?;
+            // Everything is rendered, and nothing kept: check writes nothing.
+            let compiled =
+                compile_with(&root, today.as_deref(), SecretUse::Ephemeral, Some(&|_| {}))?;
             let failed = report_diagnostics(&compiled, format)?;
             if format == Format::Human && !compiled.translations.languages.is_empty() {
                 eprint!("{}", compiled.translations.summary());
@@ -396,7 +421,18 @@ fn bump_rotation(text: &str) -> (String, u32) {
     (updated, rotation)
 }
 
+/// Reads the site at `root` and compiles it. With a sink, output files go there as
+/// they are made; without, they come back in memory.
 fn compile(root: &Path, today: Option<&str>, secret: SecretUse) -> Result<Compiled> {
+    compile_with(root, today, secret, None)
+}
+
+fn compile_with(
+    root: &Path,
+    today: Option<&str>,
+    secret: SecretUse,
+    sink: Option<&(dyn Fn(gangway::OutputFile) + Sync)>,
+) -> Result<Compiled> {
     if !root.is_dir() {
         bail!("{} is not a directory", root.display());
     }
@@ -410,7 +446,11 @@ fn compile(root: &Path, today: Option<&str>, secret: SecretUse) -> Result<Compil
     let (tree, read_problems) = SourceTree::read(root);
     let secret = portal_secret(root, secret)?;
     let env = std::env::vars().collect();
-    let mut compiled = gangway::compile(&tree, &BuildOptions::new(today, secret, env));
+    let options = BuildOptions::new(today, secret, env);
+    let mut compiled = match sink {
+        Some(sink) => gangway::compile_to(&tree, &options, sink),
+        None => gangway::compile(&tree, &options),
+    };
     if !read_problems.is_empty() {
         let mut all: Vec<_> = read_problems.iter().cloned().collect();
         all.append(&mut compiled.diagnostics);

@@ -297,4 +297,49 @@ pub(crate) struct Site {
     pub theme: Theme,
     /// Files from `static/`, copied as they are: path -> bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Lookups built once, so no page scans every article: see [`Site::index`].
+    pub index: SiteIndex,
+}
+
+/// Positions of articles and FAQ entries by id, and of articles by section.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SiteIndex {
+    articles: std::collections::HashMap<String, usize>,
+    faqs: std::collections::HashMap<String, usize>,
+    sections: BTreeMap<String, Vec<usize>>,
+}
+
+impl Site {
+    /// Builds the lookups; call once the articles and FAQ entries are final.
+    pub fn index(&mut self) {
+        let mut index = SiteIndex::default();
+        for (i, a) in self.articles.iter().enumerate() {
+            index.articles.insert(a.id.clone(), i);
+            index.sections.entry(a.section.clone()).or_default().push(i);
+        }
+        for (i, f) in self.faqs.iter().enumerate() {
+            index.faqs.insert(f.id.clone(), i);
+        }
+        self.index = index;
+    }
+
+    /// The article with this id.
+    pub fn article(&self, id: &str) -> Option<&Article> {
+        self.index.articles.get(id).map(|&i| &self.articles[i])
+    }
+
+    /// The FAQ entry with this id.
+    pub fn faq(&self, id: &str) -> Option<&Faq> {
+        self.index.faqs.get(id).map(|&i| &self.faqs[i])
+    }
+
+    /// The articles of a section, in file order.
+    pub fn section_articles(&self, section: &str) -> impl Iterator<Item = &Article> {
+        self.index
+            .sections
+            .get(section)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.articles[i])
+    }
 }

@@ -223,6 +223,148 @@ pub fn write_site(target: &Path, files: &[OutputFile]) -> Result<WriteStats, Out
     Ok(stats)
 }
 
+/// An output directory being written file by file, for builds that stream their
+/// output instead of holding it all in memory. Nothing is visible at the target
+/// until [`Staging::commit`]; dropping a staging without committing removes it.
+pub struct Staging {
+    target: PathBuf,
+    temp: PathBuf,
+    old: PathBuf,
+    exists: bool,
+    seen: std::sync::Mutex<HashSet<String>>,
+    dirs: std::sync::Mutex<HashSet<PathBuf>>,
+    files: std::sync::atomic::AtomicUsize,
+    bytes: std::sync::atomic::AtomicU64,
+    done: bool,
+}
+
+impl Staging {
+    /// Checks the target (refusing a directory gangway did not create) and makes
+    /// an empty staging directory beside it.
+    pub fn begin(target: &Path) -> Result<Staging, OutputError> {
+        let name = target
+            .file_name()
+            .ok_or_else(|| OutputError::BadTarget {
+                path: target.to_path_buf(),
+            })?
+            .to_os_string();
+        let parent = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let exists = check_target(target)?;
+        remove_stale_siblings(&parent, &name);
+        fs::create_dir_all(&parent).map_err(OutputError::io("create directory", &parent))?;
+        let (temp, old) = make_temp_dir(&parent, &name)?;
+        let marker = temp.join(MARKER);
+        if let Err(source) = fs::write(&marker, MARKER_CONTENT) {
+            let _ = remove_generated_dir(&temp);
+            return Err(OutputError::Io {
+                action: "write",
+                path: target.join(MARKER),
+                source,
+            });
+        }
+        Ok(Staging {
+            target: target.to_path_buf(),
+            temp,
+            old,
+            exists,
+            seen: std::sync::Mutex::new(HashSet::new()),
+            dirs: std::sync::Mutex::new(HashSet::new()),
+            files: std::sync::atomic::AtomicUsize::new(0),
+            bytes: std::sync::atomic::AtomicU64::new(0),
+            done: false,
+        })
+    }
+
+    /// Writes one file; may be called from several threads at once.
+    pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
+        let bad = |problem| OutputError::BadPath {
+            path: file.path.clone(),
+            problem,
+        };
+        check_path(&file.path).map_err(bad)?;
+        if !self
+            .seen
+            .lock()
+            .map_err(|_| bad(PathProblem::Duplicate))?
+            .insert(file.path.clone())
+        {
+            return Err(bad(PathProblem::Duplicate));
+        }
+        if let Some((dir, _)) = file.path.rsplit_once('/') {
+            let full = join_relative(&self.temp, dir);
+            // Directory creation is serialised so writers never race on the same one.
+            let mut dirs = self.dirs.lock().map_err(|_| bad(PathProblem::Duplicate))?;
+            if !dirs.contains(&full) {
+                fs::create_dir_all(&full).map_err(OutputError::io(
+                    "create directory",
+                    join_relative(&self.target, dir),
+                ))?;
+                dirs.insert(full);
+            }
+        }
+        write_new(&join_relative(&self.temp, &file.path), &file.bytes).map_err(OutputError::io(
+            "write",
+            join_relative(&self.target, &file.path),
+        ))?;
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.bytes.fetch_add(
+            file.bytes.len() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        Ok(())
+    }
+
+    /// Replaces the target with everything written, in one rename.
+    pub fn commit(mut self) -> Result<WriteStats, OutputError> {
+        self.done = true;
+        let (target, temp, old) = (&self.target, &self.temp, &self.old);
+        if self.exists {
+            if let Err(source) = fs::rename(target, old) {
+                let _ = remove_generated_dir(temp);
+                return Err(OutputError::Io {
+                    action: "move aside",
+                    path: target.clone(),
+                    source,
+                });
+            }
+            if let Err(source) = fs::rename(temp, target) {
+                let _ = fs::rename(old, target);
+                let _ = remove_generated_dir(temp);
+                return Err(OutputError::Io {
+                    action: "move new output into",
+                    path: target.clone(),
+                    source,
+                });
+            }
+            let _ = remove_generated_dir(old);
+        } else if let Err(source) = fs::rename(temp, target) {
+            let _ = remove_generated_dir(temp);
+            return Err(OutputError::Io {
+                action: "move new output into",
+                path: target.clone(),
+                source,
+            });
+        }
+        Ok(WriteStats {
+            files: self.files.load(std::sync::atomic::Ordering::Relaxed),
+            bytes: self.bytes.load(std::sync::atomic::Ordering::Relaxed),
+        })
+    }
+}
+
+impl Drop for Staging {
+    /// An uncommitted staging directory is removed: the target stays as it was.
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = remove_generated_dir(&self.temp);
+        }
+    }
+}
+
 /// Checks every path before anything is written, returning the first problem.
 fn validate_paths(files: &[OutputFile]) -> Result<(), OutputError> {
     let mut seen = HashSet::with_capacity(files.len());

@@ -237,30 +237,31 @@ impl RenderInput<'_> {
 }
 
 /// Renders the whole site. Pages are rendered in parallel; the result is sorted by path.
-pub(crate) fn render_site(
-    input: &RenderInput<'_>,
-    diagnostics: &mut Diagnostics,
-) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    let (public, public_diags) = render_public(input);
-    files.extend(public);
-    diagnostics.extend(public_diags);
-    let portals: Vec<(Vec<OutputFile>, Diagnostics)> = input
+/// Where rendered files go, as they are made: a staging directory, or a list.
+pub(crate) type Sink<'a> = dyn Fn(OutputFile) + Sync + 'a;
+
+pub(crate) fn render_site(input: &RenderInput<'_>, diagnostics: &mut Diagnostics, sink: &Sink<'_>) {
+    diagnostics.extend(render_public(input, sink));
+    // Each portal is sent on as soon as it is made, so no more than a few portals
+    // are in memory at once.
+    let portals: Vec<Diagnostics> = input
         .site
         .customers
         .par_iter()
         .zip(input.plans.par_iter())
         .filter_map(|(customer, plan)| {
-            plan.as_ref()
-                .map(|plan| render_portal(input, customer, plan))
+            plan.as_ref().map(|plan| {
+                let (files, d) = render_portal(input, customer, plan);
+                for f in files {
+                    sink(f);
+                }
+                d
+            })
         })
         .collect();
-    for (f, d) in portals {
-        files.extend(f);
+    for d in portals {
         diagnostics.extend(d);
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
 }
 
 /// The relative path from a page at `path` (`kb/setup/index.html`) to the site root.

@@ -16,7 +16,7 @@ use crate::model::{Article, Faq, Playbook, Site};
 use crate::output::OutputFile;
 use crate::plan::{Item, Kind, Plan, pick};
 use crate::render::timeline::{self, Timeline};
-use crate::render::{RenderInput, root_of};
+use crate::render::{RenderInput, Sink, root_of};
 use crate::resolve::content::{LANG_ROOT, SITE_ROOT, toc};
 use crate::text::{TextEngine, placeholder_context};
 
@@ -163,10 +163,11 @@ pub(crate) fn render_pages(
     input: &RenderInput<'_>,
     pages: Vec<Page>,
     noindex: bool,
-) -> (Vec<OutputFile>, Diagnostics) {
-    let results: Vec<Result<OutputFile, Diagnostic>> = pages
+    sink: &Sink<'_>,
+) -> Diagnostics {
+    let problems: Vec<Diagnostic> = pages
         .into_par_iter()
-        .map(|mut page| {
+        .filter_map(|mut page| {
             let today = input.locale(&page.lang).date(input.today);
             let ctx = context(
                 input.site,
@@ -175,24 +176,19 @@ pub(crate) fn render_pages(
                 noindex,
                 &today,
             );
-            input
-                .templates
-                .render(page.template, ctx)
-                .map(|html| OutputFile {
-                    path: page.path,
-                    bytes: html.into_bytes(),
-                })
+            match input.templates.render(page.template, ctx) {
+                Ok(html) => {
+                    sink(OutputFile {
+                        path: page.path,
+                        bytes: html.into_bytes(),
+                    });
+                    None
+                }
+                Err(d) => Some(d),
+            }
         })
         .collect();
-    let mut files = Vec::new();
-    let mut diagnostics = Diagnostics::new();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    (files, diagnostics)
+    problems.into()
 }
 
 /// Per-language values shared by the pages of one language.
@@ -256,12 +252,7 @@ impl Lx<'_> {
 
     /// Articles of a section in this language's order: weight, then title by collation.
     fn articles_of(&self, section: &str) -> Vec<&Article> {
-        let mut list: Vec<&Article> = self
-            .site
-            .articles
-            .iter()
-            .filter(|a| a.section == section)
-            .collect();
+        let mut list: Vec<&Article> = self.site.section_articles(section).collect();
         list.sort_by(|a, b| {
             a.weight
                 .cmp(&b.weight)
@@ -344,13 +335,13 @@ impl Lx<'_> {
         let guides: Vec<Json> = item
             .guides
             .iter()
-            .filter_map(|id| site.articles.iter().find(|a| &a.id == id))
+            .filter_map(|id| site.article(id))
             .map(|a| json!({ "title": a.text.get(self.lang).0.title, "url": format!("{root}{}/", a.id) }))
             .collect();
         let faq: Vec<Json> = item
             .faq
             .iter()
-            .filter_map(|id| site.faqs.iter().find(|f| &f.id == id))
+            .filter_map(|id| site.faq(id))
             .map(|f| json!({ "question": f.text.get(self.lang).0.question, "url": format!("{faq_page}#{}", f.id) }))
             .collect();
         let links: Vec<Json> = item
@@ -607,22 +598,23 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
 }
 
 /// Every public page and file.
-pub(crate) fn render_public(input: &RenderInput<'_>) -> (Vec<OutputFile>, Diagnostics) {
+pub(crate) fn render_public(input: &RenderInput<'_>, sink: &Sink<'_>) -> Diagnostics {
     let site = input.site;
-    let pages: Vec<Page> = site
-        .config
-        .languages
-        .par_iter()
-        .flat_map_iter(|lang| language_pages(input, lang))
-        .collect();
-    let mut sitemap_paths: Vec<(String, Vec<(Lang, String)>)> = pages
-        .iter()
-        .filter(|p| p.kind != "404")
-        .map(|p| (dir_url(&p.path).to_string(), p.alternates.clone()))
-        .collect();
+    let mut diagnostics = Diagnostics::new();
+    let mut sitemap_paths: Vec<(String, Vec<(Lang, String)>)> = Vec::new();
+    // One language at a time: its pages are made, rendered and sent on before the next.
+    for lang in &site.config.languages {
+        let pages = language_pages(input, lang);
+        sitemap_paths.extend(
+            pages
+                .iter()
+                .filter(|p| p.kind != "404")
+                .map(|p| (dir_url(&p.path).to_string(), p.alternates.clone())),
+        );
+        diagnostics.extend(render_pages(input, pages, false, sink));
+    }
     sitemap_paths.sort_by(|a, b| a.0.cmp(&b.0));
-
-    let (mut files, diagnostics) = render_pages(input, pages, false);
+    let mut files = Vec::new();
     files.push(OutputFile {
         path: "sitemap.xml".into(),
         bytes: sitemap(&site.config.base_url, &sitemap_paths).into_bytes(),
@@ -651,7 +643,10 @@ pub(crate) fn render_public(input: &RenderInput<'_>) -> (Vec<OutputFile>, Diagno
             bytes: bytes.clone(),
         });
     }
-    (files, diagnostics)
+    for f in files {
+        sink(f);
+    }
+    diagnostics
 }
 
 fn sitemap(base_url: &str, pages: &[(String, Vec<(Lang, String)>)]) -> String {

@@ -46,7 +46,14 @@ pub(crate) fn render_portal(
     for lang in &site.config.languages {
         pages.extend(language_pages(input, customer, playbook, plan, lang));
     }
-    let (mut files, diagnostics) = render_pages(input, pages, true);
+    let rendered = std::sync::Mutex::new(Vec::new());
+    let diagnostics = render_pages(input, pages, true, &|f| {
+        if let Ok(mut list) = rendered.lock() {
+            list.push(f);
+        }
+    });
+    let mut files = rendered.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     let dir = portal_dir(customer);
     files.push(OutputFile {
         path: format!("{dir}calendar.ics"),

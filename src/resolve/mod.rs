@@ -296,7 +296,7 @@ pub(crate) fn resolve(
     if diagnostics.has_errors() {
         return None;
     }
-    Some(Site {
+    let mut site = Site {
         config: config?,
         playbooks,
         customers,
@@ -307,7 +307,10 @@ pub(crate) fn resolve(
         translations: tracker.finish(),
         theme,
         static_files,
-    })
+        index: Default::default(),
+    };
+    site.index();
+    Some(site)
 }
 
 fn ignored(path: &str, help: &str) -> Diagnostic {
