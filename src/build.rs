@@ -69,6 +69,10 @@ pub struct BuildStats {
     pub languages: usize,
     /// Time spent, without writing.
     pub elapsed: Duration,
+    /// Pages rendered through a template: one per HTML page, whatever the site's size.
+    pub pages_rendered: usize,
+    /// Markdown files parsed: one per file under `content/`, whatever the site's size.
+    pub markdown_parsed: usize,
 }
 
 /// The result of compiling a site.
@@ -215,6 +219,7 @@ pub fn compile_to(
         today: options.today,
         secret: &options.secret,
         seal_iterations: options.seal_iterations,
+        rendered: std::sync::atomic::AtomicUsize::new(0),
     };
     let public_files = std::sync::atomic::AtomicUsize::new(0);
     let portal_prefix = crate::privacy::PORTAL_ROOT;
@@ -233,6 +238,8 @@ pub fn compile_to(
     }
     let stats = BuildStats {
         public_files: public_files.into_inner(),
+        pages_rendered: input.rendered.load(std::sync::atomic::Ordering::Relaxed),
+        markdown_parsed: site.markdown_parsed,
         customers: plans.iter().filter(|p| p.is_some()).count(),
         languages: site.config.languages.len(),
         elapsed: started.elapsed(),

@@ -299,6 +299,8 @@ pub(crate) struct Site {
     pub static_files: BTreeMap<String, Vec<u8>>,
     /// Lookups built once, so no page scans every article: see [`Site::index`].
     pub index: SiteIndex,
+    /// Markdown files parsed while resolving.
+    pub markdown_parsed: usize,
 }
 
 /// Positions of articles and FAQ entries by id, and of articles by section.

@@ -216,6 +216,8 @@ pub(crate) struct RenderInput<'a> {
     pub secret: &'a crate::privacy::PortalSecret,
     /// PBKDF2 rounds for encrypted portals.
     pub seal_iterations: u32,
+    /// Pages rendered so far (for [`crate::BuildStats::pages_rendered`]).
+    pub rendered: std::sync::atomic::AtomicUsize,
 }
 
 impl RenderInput<'_> {

@@ -169,6 +169,9 @@ pub(crate) fn render_pages(
         .into_par_iter()
         .filter_map(|mut page| {
             let today = input.locale(&page.lang).date(input.today);
+            input
+                .rendered
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let ctx = context(
                 input.site,
                 input.shared(&page.lang),

@@ -33,6 +33,8 @@ pub(crate) struct Content {
     pub sections: Vec<Section>,
     pub faqs: Vec<Faq>,
     pub home: Option<Localized<String>>,
+    /// Markdown files parsed (each exactly once).
+    pub parsed: usize,
     /// Pages that exist but could not be read (their problem is already reported):
     /// links and references to them are not reported again.
     pub unreadable: BTreeSet<String>,
@@ -267,7 +269,9 @@ pub(crate) fn resolve_content(
         tracker.item(&original.file.path, &original.hash, &list);
     }
 
+    let parsed_count = by_id.values().map(|v| v.len()).sum();
     let mut content = Content {
+        parsed: parsed_count,
         unreadable,
         ..Content::default()
     };

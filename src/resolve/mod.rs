@@ -308,6 +308,7 @@ pub(crate) fn resolve(
         theme,
         static_files,
         index: Default::default(),
+        markdown_parsed: content.parsed,
     };
     site.index();
     Some(site)

@@ -8,5 +8,6 @@ mod i18n;
 mod ics;
 mod output;
 mod privacy;
+mod scale;
 mod schedule;
 mod schema;

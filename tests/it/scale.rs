@@ -1,0 +1,55 @@
+//! Per-page work does not grow with the site: every page is rendered once and every
+//! Markdown file parsed once, at any size (counted, not timed).
+
+use crate::harness::Site;
+
+/// The test site with `n` more articles, each linking to the next, in English and Malay.
+fn site_with(n: usize) -> Site {
+    let mut site = Site::new().edit(
+        "gangway.toml",
+        "description = ",
+        "languages = [\"en\", \"ms\"]\ndescription = ",
+    );
+    for i in 0..n {
+        let next = (i + 1) % n;
+        site = site.file(
+            &format!("content/s{}/a{i}.md", i % 7),
+            &format!("---\ntitle: Article {i}\n---\n## Part {i}\nSee [the next one](../s{}/a{next}.md).\n", next % 7),
+        );
+    }
+    site
+}
+
+fn counts(n: usize) -> (usize, usize, usize, usize) {
+    let build = site_with(n).build();
+    let files = build.ok();
+    let html = files
+        .paths()
+        .iter()
+        .filter(|p| p.ends_with(".html"))
+        .count();
+    let markdown = site_with(n)
+        .tree()
+        .under("content/")
+        .filter(|(p, _)| p.ends_with(".md"))
+        .count();
+    let stats = &build.compiled.stats;
+    (stats.pages_rendered, html, stats.markdown_parsed, markdown)
+}
+
+#[test]
+fn every_page_is_rendered_once_and_every_markdown_file_parsed_once_at_any_size() {
+    for n in [10, 40] {
+        let (rendered, html, parsed, markdown) = counts(n);
+        assert_eq!(rendered, html, "n = {n}: one template render per HTML page");
+        assert_eq!(parsed, markdown, "n = {n}: one parse per Markdown file");
+    }
+    // Four times the articles: four times the article pages, not sixteen.
+    let (small, _, _, _) = counts(10);
+    let (large, _, _, _) = counts(40);
+    let per_article = (large - small) as f64 / 30.0;
+    assert!(
+        (per_article - 2.0).abs() < 0.01,
+        "two pages (en, ms) per extra article, got {per_article}"
+    );
+}
