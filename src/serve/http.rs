@@ -56,8 +56,10 @@ async fn events(
     Sse::new(stream)
 }
 
-/// `{"generation":3,"ok":true,"errors":0,"warnings":1,"files":42,"busy":false}`:
-/// `busy` is true while changes are waiting to be built or being built.
+/// `{"generation":3,"ok":true,"errors":0,"warnings":1,"files":42,"busy":false,"batches":2}`:
+/// `generation` counts builds (the first is 1), `busy` is true while changes are
+/// waiting to be built or being built, and `batches` counts batches of changes
+/// looked at, including those that changed no source bytes and built nothing.
 async fn status(State(shared): State<Shared>) -> Response {
     let snapshot = shared.snapshots.borrow().clone();
     let body = serde_json::json!({
@@ -67,6 +69,7 @@ async fn status(State(shared): State<Shared>) -> Response {
         "warnings": snapshot.warnings,
         "files": snapshot.files.len(),
         "busy": shared.busy.load(Ordering::SeqCst),
+        "batches": shared.batches.load(Ordering::SeqCst),
     });
     respond(
         StatusCode::OK,

@@ -25,7 +25,7 @@ use std::io::{IsTerminal, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -160,7 +160,11 @@ pub(crate) struct Snapshot {
 #[derive(Clone)]
 pub(crate) struct Shared {
     snapshots: tokio::sync::watch::Receiver<Arc<Snapshot>>,
+    /// True while changes wait to be built or are being built.
     busy: Arc<AtomicBool>,
+    /// Batches of changes looked at, including those that changed no source
+    /// bytes and so built nothing.
+    batches: Arc<AtomicU64>,
 }
 
 /// Everything the event loop reacts to. One enum, one `match` in [`Session::run`].
@@ -221,6 +225,7 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
     let shared = Shared {
         snapshots,
         busy: Arc::new(AtomicBool::new(false)),
+        batches: Arc::new(AtomicU64::new(0)),
     };
     let mut session = Session {
         tree: SourceTree::new(),
@@ -228,6 +233,7 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
         options: Arc::new(config.options),
         publisher,
         busy: Arc::clone(&shared.busy),
+        batches: Arc::clone(&shared.batches),
         watcher,
         pending: BTreeSet::new(),
         rescan: true,
@@ -353,6 +359,7 @@ struct Session {
     options: Arc<BuildOptions>,
     publisher: tokio::sync::watch::Sender<Arc<Snapshot>>,
     busy: Arc<AtomicBool>,
+    batches: Arc<AtomicU64>,
     watcher: watch::Watcher,
     /// Site paths changed since the last build.
     pending: BTreeSet<String>,
@@ -399,6 +406,7 @@ impl Session {
                 Event::Settled => {
                     deadline = None;
                     self.rebuild().await;
+                    self.batches.fetch_add(1, Ordering::SeqCst);
                     // Changes that came in while building are built next.
                     if self.pending.is_empty() && !self.rescan {
                         self.busy.store(false, Ordering::SeqCst);

@@ -19,6 +19,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{
     DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
@@ -133,6 +134,7 @@ impl Watcher {
                 Ok(batch) => {
                     let paths: Vec<String> = batch
                         .iter()
+                        .filter(|e| changes_files(&e.kind))
                         .flat_map(|e| e.paths.iter())
                         .filter_map(|p| site_path(&handler_root, p))
                         .collect();
@@ -207,6 +209,17 @@ impl Watcher {
             Inner::Native(d) => d.unwatch(path),
             Inner::Poll(d) => d.unwatch(path),
         }
+    }
+}
+
+/// False for events that only say a file was looked at (opened, read, closed
+/// unchanged). Re-reading a file after a change opens it, so reacting to those
+/// would make every rebuild trigger the next.
+fn changes_files(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
     }
 }
 
