@@ -25,6 +25,7 @@ pub mod build;
 mod calendar;
 mod config;
 pub mod diagnostic;
+mod html;
 pub mod ics;
 mod ids;
 pub mod init;

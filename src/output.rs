@@ -8,7 +8,7 @@
 //! partial output behind on failure, and does not render, compress or otherwise
 //! change the bytes it is given.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::fs;
@@ -159,68 +159,11 @@ const NAME_ATTEMPTS: u32 = 100;
 /// are removed first, but only if they carry the marker. The parent of `target`
 /// is created if missing.
 pub fn write_site(target: &Path, files: &[OutputFile]) -> Result<WriteStats, OutputError> {
+    // Every path is checked before anything is written.
     validate_paths(files)?;
-
-    let name = target
-        .file_name()
-        .ok_or_else(|| OutputError::BadTarget {
-            path: target.to_path_buf(),
-        })?
-        .to_os_string();
-    let parent = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        // A bare name like `public` lives in the current directory.
-        _ => PathBuf::from("."),
-    };
-
-    let exists = check_target(target)?;
-    remove_stale_siblings(&parent, &name);
-    fs::create_dir_all(&parent).map_err(OutputError::io("create directory", &parent))?;
-
-    let (temp, old) = make_temp_dir(&parent, &name)?;
-    let stats = match fill(&temp, target, files) {
-        Ok(stats) => stats,
-        Err(err) => {
-            // Best effort: the error that matters is the one being returned, and
-            // a leftover carries the marker, so the next run removes it.
-            let _ = remove_generated_dir(&temp);
-            return Err(err);
-        }
-    };
-
-    if exists {
-        if let Err(source) = fs::rename(target, &old) {
-            let _ = remove_generated_dir(&temp);
-            return Err(OutputError::Io {
-                action: "move aside",
-                path: target.to_path_buf(),
-                source,
-            });
-        }
-        if let Err(source) = fs::rename(&temp, target) {
-            // Put the previous site back so the failure leaves it as it was.
-            let _ = fs::rename(&old, target);
-            let _ = remove_generated_dir(&temp);
-            return Err(OutputError::Io {
-                action: "move new output into",
-                path: target.to_path_buf(),
-                source,
-            });
-        }
-        // The new site is in place, so the build has succeeded; failing to delete
-        // the old copy is not reported. It keeps its marker until last (see
-        // `remove_generated_dir`), so the next run's stale cleanup finishes the job.
-        let _ = remove_generated_dir(&old);
-    } else if let Err(source) = fs::rename(&temp, target) {
-        let _ = remove_generated_dir(&temp);
-        return Err(OutputError::Io {
-            action: "move new output into",
-            path: target.to_path_buf(),
-            source,
-        });
-    }
-
-    Ok(stats)
+    let staging = Staging::begin(target)?;
+    files.par_iter().try_for_each(|file| staging.write(file))?;
+    staging.commit()
 }
 
 /// An output directory being written file by file, for builds that stream their
@@ -524,38 +467,6 @@ fn make_temp_dir(parent: &Path, name: &OsStr) -> Result<(PathBuf, PathBuf), Outp
         action: "find a free temporary directory name in",
         path: parent.to_path_buf(),
         source: last_error.unwrap_or_else(|| io::Error::from(io::ErrorKind::AlreadyExists)),
-    })
-}
-
-/// Writes the marker and every file into the empty directory `temp`. Errors
-/// name the file's final location under `target`.
-fn fill(temp: &Path, target: &Path, files: &[OutputFile]) -> Result<WriteStats, OutputError> {
-    // The marker goes first, so a crash from here on leaves a directory the
-    // next run recognises as ours and cleans up.
-    let marker = temp.join(MARKER);
-    fs::write(&marker, MARKER_CONTENT).map_err(OutputError::io("write", target.join(MARKER)))?;
-
-    // Directories are created up front, once each and in sorted order, so the
-    // parallel writers below never race to create the same directory.
-    let dirs: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|file| file.path.rsplit_once('/').map(|(dir, _)| dir))
-        .collect();
-    for dir in dirs {
-        fs::create_dir_all(join_relative(temp, dir)).map_err(OutputError::io(
-            "create directory",
-            join_relative(target, dir),
-        ))?;
-    }
-
-    files.par_iter().try_for_each(|file| {
-        write_new(&join_relative(temp, &file.path), &file.bytes)
-            .map_err(OutputError::io("write", join_relative(target, &file.path)))
-    })?;
-
-    Ok(WriteStats {
-        files: files.len(),
-        bytes: files.iter().map(|file| file.bytes.len() as u64).sum(),
     })
 }
 

@@ -301,17 +301,17 @@ pub(crate) fn seal_html(
     let root = if root.is_empty() { "./" } else { root };
     fill(UNLOCK_TEMPLATE, |name| {
         Some(match name {
-            "lang" => escape_html(page.lang),
-            "title" => escape_html(page.title),
-            "prompt" => escape_html(page.prompt),
-            "button" => escape_html(page.button),
-            "working" => escape_html(page.working),
-            "wrong" => escape_html(page.wrong),
-            "remember" => escape_html(page.remember),
-            "no_js" => escape_html(page.no_js),
-            "unsupported" => escape_html(page.unsupported),
-            "download_failed" => escape_html(page.download_failed),
-            "root" => escape_html(root),
+            "lang" => crate::html::escape(page.lang),
+            "title" => crate::html::escape(page.title),
+            "prompt" => crate::html::escape(page.prompt),
+            "button" => crate::html::escape(page.button),
+            "working" => crate::html::escape(page.working),
+            "wrong" => crate::html::escape(page.wrong),
+            "remember" => crate::html::escape(page.remember),
+            "no_js" => crate::html::escape(page.no_js),
+            "unsupported" => crate::html::escape(page.unsupported),
+            "download_failed" => crate::html::escape(page.download_failed),
+            "root" => crate::html::escape(root),
             "envelope" => Cow::Borrowed(envelope.as_str()),
             _ => return None,
         })
@@ -486,25 +486,6 @@ fn script_json(envelope: &Envelope) -> String {
         }
     }
     out
-}
-
-/// Escapes text for HTML content and double- or single-quoted attributes.
-fn escape_html(s: &str) -> Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// Replaces each `{{name}}` in `template` with `value(name)`, in one pass, so

@@ -80,7 +80,7 @@ impl Templates {
                 && let Some(text) = value.as_str()
             {
                 return out
-                    .write_str(&escape_html(text))
+                    .write_str(&crate::html::escape(text))
                     .map_err(minijinja::Error::from);
             }
             minijinja::escape_formatter(out, state, value)
@@ -119,25 +119,6 @@ impl Templates {
             .render(ctx)
             .map_err(|err| template_error(&err, &self.files, name))
     }
-}
-
-/// HTML-escapes `& < > " '`.
-fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['&', '<', '>', '"', '\'']) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// The formatter of the page being rendered, found by its `lang` value.
