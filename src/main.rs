@@ -102,7 +102,7 @@ enum Command {
         /// Listen on a non-loopback address: anyone who can reach it can read every portal
         #[arg(long)]
         allow_remote: bool,
-        /// Poll for changes instead of using file events (network file systems)
+        /// Look for changes every second instead of using file events (network file systems)
         #[arg(long)]
         poll: bool,
     },
@@ -310,7 +310,7 @@ fn serve(
     config.allow_remote = allow_remote;
     config.log = Log::terminal();
     if poll {
-        config.watch = WatchMode::Poll(std::time::Duration::from_millis(500));
+        config.watch = WatchMode::Poll(std::time::Duration::from_secs(1));
     }
     let handle = serve::start(config)?;
     eprintln!(

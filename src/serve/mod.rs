@@ -16,21 +16,24 @@
 //! the log and for incremental rebuilds later, but do not yet limit the work.
 //! A batch of events that changes no source bytes does not rebuild.
 
+mod config;
+mod handle;
 mod http;
 mod overlay;
 mod watch;
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{IsTerminal, Write};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
+pub use config::{Config, DEFAULT_PORT, Log, ServeError};
+pub use handle::{Handle, open_browser};
 pub use overlay::{INJECTION_END, INJECTION_START, OVERLAY_ID};
 pub use watch::{ChangeKind, WatchMode};
 
@@ -38,106 +41,6 @@ use crate::build::{BuildOptions, Compiled, PortalLink};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::{self, Format};
 use crate::source::{SITE_ENTRIES, SourceTree};
-
-/// The port `serve` listens on unless told otherwise.
-pub const DEFAULT_PORT: u16 = 1111;
-
-/// What to serve and how.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// The site's root directory.
-    pub root: PathBuf,
-    /// Where to listen; port 0 picks a free port.
-    pub addr: SocketAddr,
-    /// Listen on an address other than loopback. Off by default: the server
-    /// hands out every customer's portal to whoever can reach it.
-    pub allow_remote: bool,
-    /// Today, the portal secret and the environment, as for `build`.
-    pub options: BuildOptions,
-    /// Native file events or polling.
-    pub watch: WatchMode,
-    /// How long a path must be quiet before its change counts.
-    pub debounce: Duration,
-    /// Print rebuilds and diagnostics to standard error.
-    pub log: Log,
-}
-
-impl Config {
-    /// Serving `root` on 127.0.0.1:1111 with native events, a 100 ms debounce
-    /// and no terminal output.
-    pub fn new(root: impl Into<PathBuf>, options: BuildOptions) -> Config {
-        Config {
-            root: root.into(),
-            addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), DEFAULT_PORT),
-            allow_remote: false,
-            options,
-            watch: WatchMode::Native,
-            debounce: Duration::from_millis(100),
-            log: Log::Quiet,
-        }
-    }
-}
-
-/// Where the server reports rebuilds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Log {
-    /// Nowhere (tests).
-    Quiet,
-    /// Standard error, with ANSI colours in diagnostics when `color`.
-    Terminal {
-        /// Colour the diagnostics.
-        color: bool,
-    },
-}
-
-impl Log {
-    /// Standard error, coloured when it is a terminal and `NO_COLOR` is unset.
-    pub fn terminal() -> Log {
-        Log::Terminal {
-            color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        }
-    }
-}
-
-/// Why the server did not start.
-#[derive(Debug, thiserror::Error)]
-pub enum ServeError {
-    /// The address is not loopback and remote serving was not allowed.
-    #[error(
-        "refusing to listen on {addr}: it is not a loopback address, so anyone who can reach this machine could read every customer's portal; use 127.0.0.1, or pass --allow-remote if you mean it"
-    )]
-    NotLoopback {
-        /// The address asked for.
-        addr: SocketAddr,
-    },
-    /// The root is not a site.
-    #[error("{} is not a site: it has no gangway.toml", root.display())]
-    NotASite {
-        /// The root given.
-        root: PathBuf,
-    },
-    /// The address could not be listened on (in use, not permitted).
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The watcher could not be started.
-    #[error("cannot watch {}: {source}", root.display())]
-    Watch {
-        /// The site's root.
-        root: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: notify::Error,
-    },
-    /// The async runtime could not be started, or the root cannot be resolved.
-    #[error("cannot start the server: {0}")]
-    Io(#[from] std::io::Error),
-}
 
 /// What is being served: the last good build's files and the last build's outcome.
 #[derive(Clone, Debug, Default)]
@@ -181,15 +84,6 @@ pub(crate) enum Event {
     Settled,
     /// Stop serving.
     Shutdown,
-}
-
-/// A running server; [`Handle::shutdown`] (or dropping it) stops it.
-pub struct Handle {
-    addr: SocketAddr,
-    shared: Shared,
-    events: UnboundedSender<Event>,
-    runtime: Option<tokio::runtime::Runtime>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 /// Builds the site at `config.root`, starts listening and watching, and returns
@@ -272,83 +166,6 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
         runtime: Some(runtime),
         tasks: vec![event_loop, server],
     })
-}
-
-impl Handle {
-    /// The address being listened on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// The public site's address, `http://127.0.0.1:1111/`.
-    pub fn url(&self) -> String {
-        format!("http://{}/", self.addr)
-    }
-
-    /// Every customer's portal and its address on this server, as of the last
-    /// build that resolved.
-    pub fn portals(&self) -> Vec<(PortalLink, String)> {
-        let snapshot = self.shared.snapshots.borrow().clone();
-        snapshot
-            .portals
-            .iter()
-            .map(|p| (p.clone(), format!("{}{}", self.url(), p.path)))
-            .collect()
-    }
-
-    /// Blocks until the process receives Ctrl-C (SIGINT).
-    pub fn wait_for_ctrl_c(&self) -> std::io::Result<()> {
-        match &self.runtime {
-            Some(runtime) => runtime.block_on(tokio::signal::ctrl_c()),
-            None => Ok(()),
-        }
-    }
-
-    /// Stops watching and serving: lets a running build finish, ends the
-    /// live-reload streams, closes connections, and returns.
-    pub fn shutdown(mut self) {
-        self.stop();
-    }
-
-    fn stop(&mut self) {
-        let Some(runtime) = self.runtime.take() else {
-            return;
-        };
-        let _ = self.events.send(Event::Shutdown);
-        let tasks = std::mem::take(&mut self.tasks);
-        runtime.block_on(async {
-            for task in tasks {
-                // Bounded: a client that never reads must not keep us running.
-                let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
-            }
-        });
-        runtime.shutdown_timeout(Duration::from_secs(1));
-    }
-}
-
-impl Drop for Handle {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-/// Opens `url` in the default browser, if a way to do so is installed.
-/// Best effort: returns whether a browser was started.
-pub fn open_browser(url: &str) -> bool {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    std::process::Command::new(opener)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .is_ok()
 }
 
 /// The event loop's state: the site in memory and what is being served.

@@ -36,8 +36,8 @@ use crate::source::{self, SITE_ENTRIES, SourceTree};
 pub enum WatchMode {
     /// The operating system's file events (inotify, FSEvents, ReadDirectoryChanges).
     Native,
-    /// Looking at every file's metadata at this interval: slower, but works on
-    /// network and virtual file systems that send no events.
+    /// Looking at every site file (its time and contents) at this interval:
+    /// slower, but works on network and virtual file systems that send no events.
     Poll(Duration),
 }
 
@@ -163,12 +163,17 @@ impl Watcher {
                 RecommendedCache::new(),
                 config,
             )?),
+            // notify's poller keeps modification times in whole seconds, so an
+            // edit in the same second as the last look would go unseen: compare
+            // contents too (it reads every site file at each interval).
             WatchMode::Poll(interval) => Inner::Poll(new_debouncer_opt(
                 debounce,
                 None,
                 handler,
                 NoCache,
-                config.with_poll_interval(interval),
+                config
+                    .with_poll_interval(interval)
+                    .with_compare_contents(true),
             )?),
         };
         let mut watcher = Watcher {

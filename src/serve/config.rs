@@ -1,0 +1,113 @@
+//! What `serve` is told: where the site is, where to listen, how to watch, and
+//! why it may refuse to start.
+//!
+//! This module owns the server's settings and their defaults, and [`ServeError`].
+//! It decides nothing at run time; [`super::start`] checks the settings.
+
+use std::io::IsTerminal;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::WatchMode;
+use crate::build::BuildOptions;
+
+/// The port `serve` listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 1111;
+
+/// What to serve and how.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The site's root directory.
+    pub root: PathBuf,
+    /// Where to listen; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// Listen on an address other than loopback. Off by default: the server
+    /// hands out every customer's portal to whoever can reach it.
+    pub allow_remote: bool,
+    /// Today, the portal secret and the environment, as for `build`.
+    pub options: BuildOptions,
+    /// Native file events or polling.
+    pub watch: WatchMode,
+    /// How long a path must be quiet before its change counts.
+    pub debounce: Duration,
+    /// Print rebuilds and diagnostics to standard error.
+    pub log: Log,
+}
+
+impl Config {
+    /// Serving `root` on 127.0.0.1:1111 with native events, a 100 ms debounce
+    /// and no terminal output.
+    pub fn new(root: impl Into<PathBuf>, options: BuildOptions) -> Config {
+        Config {
+            root: root.into(),
+            addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), DEFAULT_PORT),
+            allow_remote: false,
+            options,
+            watch: WatchMode::Native,
+            debounce: Duration::from_millis(100),
+            log: Log::Quiet,
+        }
+    }
+}
+
+/// Where the server reports rebuilds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Log {
+    /// Nowhere (tests).
+    Quiet,
+    /// Standard error, with ANSI colours in diagnostics when `color`.
+    Terminal {
+        /// Colour the diagnostics.
+        color: bool,
+    },
+}
+
+impl Log {
+    /// Standard error, coloured when it is a terminal and `NO_COLOR` is unset.
+    pub fn terminal() -> Log {
+        Log::Terminal {
+            color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}
+
+/// Why the server did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The address is not loopback and remote serving was not allowed.
+    #[error(
+        "refusing to listen on {addr}: it is not a loopback address, so anyone who can reach this machine could read every customer's portal; use 127.0.0.1, or pass --allow-remote if you mean it"
+    )]
+    NotLoopback {
+        /// The address asked for.
+        addr: SocketAddr,
+    },
+    /// The root is not a site.
+    #[error("{} is not a site: it has no gangway.toml", root.display())]
+    NotASite {
+        /// The root given.
+        root: PathBuf,
+    },
+    /// The address could not be listened on (in use, not permitted).
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The watcher could not be started.
+    #[error("cannot watch {}: {source}", root.display())]
+    Watch {
+        /// The site's root.
+        root: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: notify::Error,
+    },
+    /// The async runtime could not be started, or the root cannot be resolved.
+    #[error("cannot start the server: {0}")]
+    Io(#[from] std::io::Error),
+}
