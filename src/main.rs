@@ -294,6 +294,11 @@ fn serve(
             .parse()
             .with_context(|| format!("--bind {other}: expected an IP address"))?,
     };
+    let addr = std::net::SocketAddr::new(ip, port);
+    // Refuse before anything else happens (such as creating a portal secret).
+    if !ip.is_loopback() && !allow_remote {
+        return Err(serve::ServeError::NotLoopback { addr }.into());
+    }
     if !root.join("gangway.toml").is_file() {
         bail!(
             "{} has no gangway.toml: pass the site's folder with --root, or create one with `gangway init DIR`",
@@ -306,7 +311,7 @@ fn serve(
         root,
         BuildOptions::new(today, secret, std::env::vars().collect()),
     );
-    config.addr = std::net::SocketAddr::new(ip, port);
+    config.addr = addr;
     config.allow_remote = allow_remote;
     config.log = Log::terminal();
     if poll {

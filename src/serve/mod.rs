@@ -1,13 +1,13 @@
 //! `gangway serve`: build the site in memory, serve it on loopback, watch the
 //! site root, rebuild on change, and reload the browser.
 //!
-//! This module owns the event loop: one closed enum of events ([`Event`]) and
-//! one `match` over it. File events come from [`watch`] (debounced per path),
+//! This module owns the event loop: one closed enum of events (`Event`) and
+//! one `match` over it. File events come from `watch` (debounced per path),
 //! settle for a moment so a burst (a `git checkout`) becomes one rebuild, are
 //! re-read into the in-memory [`SourceTree`], and the site is compiled again
 //! with [`crate::compile`]. A good build replaces the files being served; a
 //! failed one keeps the last good files and publishes its diagnostics to the
-//! browser overlay ([`overlay`]) and the terminal. [`http`] serves whatever was
+//! browser overlay (`overlay`) and the terminal. `http` serves whatever was
 //! published last.
 //!
 //! Nothing is written to disk: the site lives in memory, so a stopped server

@@ -11,3 +11,4 @@ mod privacy;
 mod scale;
 mod schedule;
 mod schema;
+mod serve;
