@@ -11,6 +11,7 @@
 //! | plan | `plan` (with `calendar`, `offset`, `text`) | playbook × customer → dated plan |
 //! | render | `render` (with `markdown`, `locale`, [`ics`]) | site + plans → [`OutputFile`]s |
 //! | write | [`output`] | files → the output directory, atomically (the only writes) |
+//! | serve | [`serve`] | the pipeline on every change, served from memory with live reload |
 //!
 //! [`build::compile`] runs load-free stages end to end; the command line
 //! (`src/main.rs`) adds reading, writing and reporting. Problems are
