@@ -143,18 +143,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let staging = gangway::output::Staging::begin(&output)
                 .with_context(|| format!("cannot write the site to {}", output.display()))?;
             let write_error = std::sync::Mutex::new(None);
+            let progress = Progress::start();
             let compiled = compile_with(
                 &root,
                 today.as_deref(),
                 SecretUse::CreateIfMissing,
                 Some(&|f| {
+                    progress.tick();
                     if let Err(err) = staging.write(&f)
                         && let Ok(mut slot) = write_error.lock()
                     {
                         slot.get_or_insert(err);
                     }
                 }),
-            )?;
+            );
+            progress.finish();
+            let compiled = compiled?;
             let failed = report_diagnostics(&compiled, format)?;
             if failed {
                 drop(staging);
@@ -262,6 +266,66 @@ fn run(cli: Cli) -> Result<ExitCode> {
             allow_remote,
             poll,
         ),
+    }
+}
+
+/// A progress line on a terminal for builds that take more than a moment: files
+/// written so far, redrawn a few times a second. Nothing when stderr is not a
+/// terminal (CI gets the one summary line at the end).
+struct Progress {
+    written: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start() -> Progress {
+        use std::sync::atomic::Ordering;
+        let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = std::io::stderr().is_terminal().then(|| {
+            let (written, done) = (
+                std::sync::Arc::clone(&written),
+                std::sync::Arc::clone(&done),
+            );
+            std::thread::spawn(move || {
+                let started = std::time::Instant::now();
+                let mut shown = false;
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(std::time::Duration::from_millis(150));
+                    // Quick builds finish before the line would be worth showing.
+                    if started.elapsed() > std::time::Duration::from_millis(700)
+                        && !done.load(Ordering::Relaxed)
+                    {
+                        match written.load(Ordering::Relaxed) {
+                            0 => eprint!("\r\x1b[2Kbuilding: reading and checking the site…"),
+                            n => eprint!("\r\x1b[2Kbuilding: {n} files written"),
+                        }
+                        shown = true;
+                    }
+                }
+                if shown {
+                    eprint!("\r\x1b[2K");
+                }
+            })
+        });
+        Progress {
+            written,
+            done,
+            thread,
+        }
+    }
+
+    fn tick(&self) {
+        self.written
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn finish(mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
