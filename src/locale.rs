@@ -886,6 +886,8 @@ mod tests {
         assert_eq!(reading_minutes(&"word ".repeat(399)), 1);
         assert_eq!(reading_minutes(&"word ".repeat(400)), 2);
         assert_eq!(reading_minutes(&"ບັນຊີ ".repeat(1000)), 5);
+        // Lao written as Lao is written, with no spaces at all: 5 words a run, 1,000 runs.
+        assert_eq!(reading_minutes(&"ການຕັ້ງຄ່າບັນຊີຜູ້ໃຊ້".repeat(1000)), 25);
     }
 
     /// Checks that `out` is a prefix of `text` ending at a grapheme boundary,
