@@ -211,7 +211,12 @@ pub fn compile_to(
             .config
             .languages
             .iter()
-            .map(|l| (l.clone(), render::pages::shared_values(&site, l)))
+            .map(|l| {
+                (
+                    l.clone(),
+                    render::pages::shared_values(&site, l, &locales[l].date(options.today)),
+                )
+            })
             .collect(),
         templates: &templates,
         previews: &previews,

@@ -49,7 +49,7 @@ struct OpenHeading<'a> {
 
 /// Renders `markdown`. `rewrite` maps a link destination to the URL to write
 /// (or `None` to keep it as written).
-pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
+pub(crate) fn render<'a>(markdown: &'a str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
     let mut links = Vec::new();
     let mut headings = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
@@ -74,45 +74,38 @@ pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -
                 }
             }
         }
+        // Links and images alike: noted with their place, and their destination rewritten.
+        let mut note = |dest_url: CowStr<'a>| -> CowStr<'a> {
+            links.push(MdLink {
+                dest: dest_url.to_string(),
+                start: range.start,
+                end: range.end,
+            });
+            rewrite(&dest_url).map_or(dest_url, CowStr::from)
+        };
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                links.push(MdLink {
-                    dest: dest_url.to_string(),
-                    start: range.start,
-                    end: range.end,
-                });
-                let dest_url = rewrite(&dest_url).map_or(dest_url, CowStr::from);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: note(dest_url),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                links.push(MdLink {
-                    dest: dest_url.to_string(),
-                    start: range.start,
-                    end: range.end,
-                });
-                let dest_url = rewrite(&dest_url).map_or(dest_url, CowStr::from);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: note(dest_url),
+                title,
+                id,
+            }),
             other => other,
         };
         match event {

@@ -95,6 +95,8 @@ pub(crate) struct Plan {
     pub items: Vec<Item>,
     /// Phase titles and descriptions by language, in the playbook's phase order.
     pub phases: Vec<BTreeMap<Lang, ItemText>>,
+    /// The playbook's title and summary (as `description_html`) by language.
+    pub title: BTreeMap<Lang, ItemText>,
 }
 
 impl Plan {
@@ -193,35 +195,17 @@ pub(crate) fn plan_customer(
         &who,
         diagnostics,
     )?;
-    let by_id: HashMap<&str, &Draft<'_>> = drafts.iter().map(|d| (d.id, d)).collect();
-    plan.phases = playbook
-        .phases
-        .iter()
-        .map(|p| {
-            localize(
-                &p.title,
-                p.description.as_ref(),
-                languages,
-                engine,
-                &ctx,
-                &who,
-                diagnostics,
-            )
-        })
-        .collect();
+    localize_plan(
+        &mut plan,
+        playbook,
+        &drafts,
+        languages,
+        engine,
+        &ctx,
+        &who,
+        diagnostics,
+    );
     for item in &mut plan.items {
-        let Some(d) = by_id.get(item.id.as_str()) else {
-            continue;
-        };
-        item.texts = localize(
-            d.title,
-            d.description,
-            languages,
-            engine,
-            &ctx,
-            &who,
-            diagnostics,
-        );
         let progress = customer.progress.get(&item.id);
         let derived = if item.kind == Kind::Milestone && progress.is_none() {
             milestone_status(&item.after, &customer.progress)
@@ -276,7 +260,41 @@ pub(crate) fn plan_preview(
     let kickoff = jiff::civil::date(2024, 1, 1);
     let calendar = calendar.with_holidays([]);
     let mut plan = schedule(&drafts, kickoff, &calendar, &who, diagnostics)?;
-    let by_id: HashMap<&str, &Draft<'_>> = drafts.iter().map(|d| (d.id, d)).collect();
+    localize_plan(
+        &mut plan,
+        playbook,
+        &drafts,
+        languages,
+        engine,
+        &ctx,
+        &who,
+        diagnostics,
+    );
+    Some(plan)
+}
+
+/// Renders every text of a plan in every language: the playbook's title and
+/// summary, the phases, and each item.
+#[allow(clippy::too_many_arguments)]
+fn localize_plan(
+    plan: &mut Plan,
+    playbook: &Playbook,
+    drafts: &[Draft<'_>],
+    languages: &[Lang],
+    engine: &TextEngine,
+    ctx: &Value,
+    who: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    plan.title = localize(
+        &playbook.title,
+        playbook.summary.as_ref(),
+        languages,
+        engine,
+        ctx,
+        who,
+        diagnostics,
+    );
     plan.phases = playbook
         .phases
         .iter()
@@ -286,12 +304,13 @@ pub(crate) fn plan_preview(
                 p.description.as_ref(),
                 languages,
                 engine,
-                &ctx,
-                &who,
+                ctx,
+                who,
                 diagnostics,
             )
         })
         .collect();
+    let by_id: HashMap<&str, &Draft<'_>> = drafts.iter().map(|d| (d.id, d)).collect();
     for item in &mut plan.items {
         if let Some(d) = by_id.get(item.id.as_str()) {
             item.texts = localize(
@@ -299,13 +318,12 @@ pub(crate) fn plan_preview(
                 d.description,
                 languages,
                 engine,
-                &ctx,
-                &who,
+                ctx,
+                who,
                 diagnostics,
             );
         }
     }
-    Some(plan)
 }
 
 /// Renders a title and description in every language that has a translation of
@@ -560,6 +578,7 @@ fn schedule(
         end,
         items,
         phases: Vec::new(),
+        title: BTreeMap::new(),
     })
 }
 

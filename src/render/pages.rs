@@ -18,7 +18,6 @@ use crate::plan::{Item, Kind, Plan, pick};
 use crate::render::timeline::{self, Timeline};
 use crate::render::{RenderInput, Sink, root_of};
 use crate::resolve::content::{LANG_ROOT, SITE_ROOT, toc};
-use crate::text::{TextEngine, placeholder_context};
 
 /// A page to render.
 pub(crate) struct Page {
@@ -77,7 +76,6 @@ pub(crate) fn context(
     shared: &minijinja::Value,
     page: &mut Page,
     noindex: bool,
-    today: &str,
 ) -> minijinja::Value {
     let default = &site.config.default_language;
     // The host serves 404.html at whatever address was missed, so a relative
@@ -125,7 +123,6 @@ pub(crate) fn context(
         "translations": if translations.len() > 1 { translations } else { Vec::new() },
         "alternates": if alternates.len() > 1 { alternates } else { Vec::new() },
         "x_default": x_default,
-        "today": today,
     });
     if let (Json::Object(base), Json::Object(own)) = (&mut ctx, std::mem::take(&mut page.values)) {
         base.extend(own);
@@ -137,8 +134,8 @@ pub(crate) fn context(
     ])
 }
 
-/// The values every page of `lang` shares: `lang`, `t` and `site`.
-pub(crate) fn shared_values(site: &Site, lang: &Lang) -> minijinja::Value {
+/// The values every page of `lang` shares: `lang`, `t`, `site` and `today` (formatted once).
+pub(crate) fn shared_values(site: &Site, lang: &Lang, today: &str) -> minijinja::Value {
     let default = &site.config.default_language;
     let strings = site
         .theme
@@ -147,6 +144,7 @@ pub(crate) fn shared_values(site: &Site, lang: &Lang) -> minijinja::Value {
         .or_else(|| site.theme.strings.get(default));
     let value = json!({
         "lang": lang.as_str(),
+        "today": today,
         "t": strings,
         "site": {
             "title": site.config.title_in(lang),
@@ -168,17 +166,10 @@ pub(crate) fn render_pages(
     let problems: Vec<Diagnostic> = pages
         .into_par_iter()
         .filter_map(|mut page| {
-            let today = input.locale(&page.lang).date(input.today);
             input
                 .rendered
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let ctx = context(
-                input.site,
-                input.shared(&page.lang),
-                &mut page,
-                noindex,
-                &today,
-            );
+            let ctx = context(input.site, input.shared(&page.lang), &mut page, noindex);
             match input.templates.render(page.template, ctx) {
                 Ok(html) => {
                     sink(OutputFile {
@@ -360,29 +351,21 @@ impl Lx<'_> {
         self.site.config.calendar.with_holidays([])
     }
 
-    fn playbook_title(&self, p: &Playbook) -> String {
-        TextEngine::new()
-            .render_in(&p.title, self.lang, &placeholder_context())
-            .unwrap_or_else(|_| p.title.get(self.lang).0.to_string())
+    /// A playbook's title and summary in this language, rendered in its preview plan.
+    fn playbook_text<'a>(&'a self, plan: &'a Plan) -> (&'a crate::plan::ItemText, &'a Lang) {
+        pick(&plan.title, self.lang, self.default())
     }
 
-    fn playbook_summary_html(&self, p: &Playbook) -> String {
-        p.summary
-            .as_ref()
-            .map(|s| crate::markdown::render_plain(s.get(self.lang).0))
-            .unwrap_or_default()
-    }
-
-    fn playbook_summary(&self, p: &Playbook, plan: Option<&Plan>, root: &str) -> Json {
-        let tasks = plan.map_or(0, |pl| {
-            pl.visible().filter(|i| i.kind == Kind::Task).count()
-        });
-        let calendar = self.preview_calendar();
-        let days = plan.map_or(0, |pl| calendar.business_days_between(pl.kickoff, pl.end));
+    fn playbook_summary(&self, p: &Playbook, plan: &Plan, root: &str) -> Json {
+        let tasks = plan.visible().filter(|i| i.kind == Kind::Task).count();
+        let days = self
+            .preview_calendar()
+            .business_days_between(plan.kickoff, plan.end);
+        let (text, _) = self.playbook_text(plan);
         json!({
             "id": p.id,
-            "title": self.playbook_title(p),
-            "summary_html": self.playbook_summary_html(p),
+            "title": text.title,
+            "summary_html": text.description_html,
             "url": format!("{root}playbooks/{}/", p.id),
             "task_count": tasks,
             "phase_count": p.phases.len(),
@@ -471,8 +454,8 @@ impl Lx<'_> {
         json!({
             "playbook": {
                 "id": p.id,
-                "title": self.playbook_title(p),
-                "summary_html": self.playbook_summary_html(p),
+                "title": self.playbook_text(plan).0.title,
+                "summary_html": self.playbook_text(plan).0.description_html,
                 "total_days": day(plan.end),
                 "roles": roles,
                 "phases": phases,
@@ -524,7 +507,7 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
         &home_lang,
         json!({
             "intro_html": home_html,
-            "playbooks": public_playbooks.iter().map(|p| lx.playbook_summary(p, input.previews.get(&p.id), &root)).collect::<Vec<_>>(),
+            "playbooks": public_playbooks.iter().filter_map(|p| input.previews.get(&p.id).map(|plan| lx.playbook_summary(p, plan, &root))).collect::<Vec<_>>(),
             "sections": lx.sections(&root, &site_root),
             "faqs": lx.faq_values(&all_faqs, &root, &site_root),
         }),
@@ -587,11 +570,12 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
         };
         let path = format!("playbooks/{}/index.html", p.id);
         let (root, _) = at(&path);
-        let title_lang = p.title.get(lang).2.clone();
+        let (text, title_lang) = lx.playbook_text(plan);
+        let (title, title_lang) = (text.title.clone(), title_lang.clone());
         pages.push(lx.page(
             &path,
             "playbook.html",
-            lx.playbook_title(p),
+            title,
             "playbook",
             &title_lang,
             lx.preview_values(p, plan, &root),

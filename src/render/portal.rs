@@ -269,7 +269,7 @@ fn language_pages(
             })
             .unwrap_or_default(),
     };
-    let playbook_title = playbook.title.get(lang).0.to_string();
+    let playbook_title = pick(&plan.title, lang, default).0.title.clone();
     let customer_value = json!({
         "name": customer.name,
         "playbook_title": playbook_title,
@@ -515,7 +515,11 @@ fn calendar(
             }
         })
         .collect();
-    let name = format!("{} — {}", customer.name, playbook.title.get(lang).0);
+    let name = format!(
+        "{} — {}",
+        customer.name,
+        pick(&plan.title, lang, default).0.title
+    );
     ics::write(&ics::Calendar {
         name: &name,
         stamp: plan.kickoff,

@@ -556,6 +556,11 @@ fn convert(
     }
 
     let summary = raw.value.summary.as_ref().map(|s| text(file, s, lang));
+    let title = text(file, &raw.value.title, lang);
+    texts.check_text(&title, diagnostics);
+    if let Some(s) = &summary {
+        texts.check_text(s, diagnostics);
+    }
     let mut lineage = vec![id.to_string()];
     let mut parent = raw.value.extends.as_ref().map(|e| e.value.clone());
     while let Some(p) = parent.filter(|p| !lineage.contains(p)) {
@@ -568,7 +573,7 @@ fn convert(
     let playbook = Playbook {
         id: id.to_string(),
         lineage,
-        title: text(file, &raw.value.title, lang),
+        title,
         summary,
         draft: raw.value.draft,
         roles,

@@ -63,7 +63,7 @@ font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:l
 font:inherit;background:none;color:inherit;border:1px solid #666;border-radius:3px;cursor:pointer\">\
 hide</button><p style=\"margin:0 0 8px;font-weight:bold\">gangway: the last change broke the \
 site ({}); showing the last good version until it is fixed.</p>",
-        escape(&report::summary(errors, warnings))
+        crate::html::escape(&report::summary(errors, warnings))
     );
     for d in diagnostics {
         let place = match d.location() {
@@ -77,11 +77,11 @@ site ({}); showing the last good version until it is fixed.</p>",
         out.push_str(&format!(
             "<section style=\"margin:8px 0 0\"><p class=\"gangway-place\" style=\"margin:0;color:{color}\">\
 {} {}[{}]: {}</p><pre style=\"margin:4px 0 0;white-space:pre-wrap;color:#ddd\">{}</pre></section>",
-            escape(&place),
+            crate::html::escape(&place),
             d.severity.as_str(),
-            escape(d.code),
-            escape(&d.message),
-            escape(report::render(std::slice::from_ref(d), Format::Human, false).trim_end()),
+            crate::html::escape(d.code),
+            crate::html::escape(&d.message),
+            crate::html::escape(report::render(std::slice::from_ref(d), Format::Human, false).trim_end()),
         ));
     }
     out.push_str("</div>");
@@ -91,22 +91,6 @@ site ({}); showing the last good version until it is fixed.</p>",
 /// The page served for every path before the site has ever built.
 pub(crate) fn no_site_page() -> &'static [u8] {
     b"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>gangway serve</title></head>\n<body><p>The site has not built yet: fix the problems below and this page reloads by itself.</p>\n</body></html>\n"
-}
-
-/// Text made safe for HTML element content and quoted attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
