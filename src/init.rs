@@ -42,7 +42,7 @@ pub enum InitError {
         path: String,
     },
     /// Reading or writing failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Io {
         /// The path involved.
         path: String,

@@ -118,7 +118,7 @@ pub enum OutputError {
         problem: PathProblem,
     },
     /// A file system operation failed.
-    #[error("cannot {action} {}: {source}", path.display())]
+    #[error("cannot {action} {}", path.display())]
     Io {
         /// What was being done, e.g. "write" or "create directory".
         action: &'static str,

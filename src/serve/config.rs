@@ -90,7 +90,7 @@ pub enum ServeError {
         root: PathBuf,
     },
     /// The address could not be listened on (in use, not permitted).
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}")]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
@@ -99,7 +99,7 @@ pub enum ServeError {
         source: std::io::Error,
     },
     /// The watcher could not be started.
-    #[error("cannot watch {}: {source}", root.display())]
+    #[error("cannot watch {}", root.display())]
     Watch {
         /// The site's root.
         root: PathBuf,
