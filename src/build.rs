@@ -11,6 +11,8 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::lang::Lang;
+use crate::model::Site;
 use crate::output::OutputFile;
 use crate::plan::{self, Plan};
 use crate::render::{self, RenderInput, Templates};
@@ -138,31 +140,109 @@ pub fn compile_to(
     options: &BuildOptions,
     sink: &(dyn Fn(crate::OutputFile) + Sync),
 ) -> Compiled {
-    let started = Instant::now();
-    let mut diagnostics = Diagnostics::new();
-    let site = resolve::resolve(tree, options, &mut diagnostics);
-    let Some(site) = site else {
-        return Compiled {
-            files: Vec::new(),
-            diagnostics: diagnostics.sorted(),
-            stats: BuildStats::default(),
-            translations: Default::default(),
-            portals: Vec::new(),
-        };
-    };
+    compile_keeping(tree, options, sink).0
+}
 
+/// Everything rendering needs, kept between builds by `serve` so that a change
+/// re-renders only the pages it affects ([`crate::incremental`]).
+pub(crate) struct Prepared {
+    pub site: Site,
+    /// Public previews by playbook id.
+    pub previews: BTreeMap<String, Plan>,
+    /// Customer plans, by index into `site.customers`.
+    pub plans: Vec<Option<Plan>>,
+    pub locales: std::sync::Arc<BTreeMap<Lang, crate::locale::Locale>>,
+    pub shared: BTreeMap<Lang, minijinja::Value>,
+    pub templates: Templates,
+    pub engine: TextEngine,
+    /// How long resolving and planning took, for `GANGWAY_TIMINGS`.
+    stage_times: (Duration, Duration),
+}
+
+impl Prepared {
+    /// The renderer's view of this state.
+    pub fn input<'a>(&'a self, options: &'a BuildOptions) -> RenderInput<'a> {
+        RenderInput {
+            site: &self.site,
+            locales: self.locales.as_ref(),
+            shared: self.shared.clone(),
+            templates: &self.templates,
+            previews: &self.previews,
+            plans: &self.plans,
+            today: options.today,
+            secret: &options.secret,
+            seal_iterations: options.seal_iterations,
+            rendered: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Every portal's address.
+    pub fn portals(&self) -> Vec<PortalLink> {
+        self.site
+            .customers
+            .iter()
+            .map(|c| PortalLink {
+                customer: c.id.clone(),
+                name: c.name.clone(),
+                path: c.portal.clone(),
+                encrypted: c.passphrase.is_some(),
+            })
+            .collect()
+    }
+}
+
+/// Plans a customer on its playbook; `None` (with diagnostics) when it cannot be planned.
+pub(crate) fn plan_one(
+    site: &Site,
+    customer: &crate::model::Customer,
+    options: &BuildOptions,
+    engine: &TextEngine,
+    diagnostics: &mut Diagnostics,
+) -> Option<Plan> {
+    site.playbooks.get(&customer.playbook).and_then(|p| {
+        plan::plan_customer(
+            p,
+            customer,
+            &site.config.languages,
+            options.today,
+            engine,
+            diagnostics,
+        )
+    })
+}
+
+/// Plans the public preview of a playbook, with its checks.
+pub(crate) fn plan_preview(
+    site: &Site,
+    playbook: &crate::model::Playbook,
+    engine: &TextEngine,
+    diagnostics: &mut Diagnostics,
+) -> Option<Plan> {
+    let plan = plan::plan_preview(
+        playbook,
+        &site.config.languages,
+        &site.config.calendar,
+        engine,
+        diagnostics,
+    )?;
+    plan::check_preview(playbook, &plan, &site.config.calendar, diagnostics);
+    Some(plan)
+}
+
+/// Resolves and plans a site, with every problem in `diagnostics`; `None` when it
+/// does not resolve.
+fn prepare(
+    tree: &SourceTree,
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<Prepared> {
+    let started = Instant::now();
+    let site = resolve::resolve(tree, options, diagnostics)?;
     let t_resolve = started.elapsed();
     let engine = TextEngine::new();
     let mut previews = BTreeMap::new();
     for (id, playbook) in &site.playbooks {
-        if let Some(plan) = plan::plan_preview(
-            playbook,
-            &site.config.languages,
-            &site.config.calendar,
-            &engine,
-            &mut diagnostics,
-        ) {
-            plan::check_preview(playbook, &plan, &site.config.calendar, &mut diagnostics);
+        if let Some(plan) = plan_preview(&site, playbook, &engine, diagnostics) {
             previews.insert(id.clone(), plan);
         }
     }
@@ -171,16 +251,7 @@ pub fn compile_to(
         .par_iter()
         .map(|customer| {
             let mut d = Diagnostics::new();
-            let plan = site.playbooks.get(&customer.playbook).and_then(|p| {
-                plan::plan_customer(
-                    p,
-                    customer,
-                    &site.config.languages,
-                    options.today,
-                    &engine,
-                    &mut d,
-                )
-            });
+            let plan = plan_one(&site, customer, options, &engine, &mut d);
             (plan, d)
         })
         .collect();
@@ -197,35 +268,57 @@ pub fn compile_to(
             .map(|l| (l.clone(), crate::locale::Locale::new(l)))
             .collect(),
     );
-    let t_plan = started.elapsed();
     let templates = Templates::new(
         &site.theme.templates,
         std::sync::Arc::clone(&locales),
-        &mut diagnostics,
+        diagnostics,
     );
+    let shared = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            (
+                l.clone(),
+                render::pages::shared_values(&site, l, &locales[l].date(options.today)),
+            )
+        })
+        .collect();
+    Some(Prepared {
+        stage_times: (t_resolve, started.elapsed() - t_resolve),
+        site,
+        previews,
+        plans,
+        locales,
+        shared,
+        templates,
+        engine,
+    })
+}
 
-    let input = RenderInput {
-        site: &site,
-        locales: locales.as_ref(),
-        shared: site
-            .config
-            .languages
-            .iter()
-            .map(|l| {
-                (
-                    l.clone(),
-                    render::pages::shared_values(&site, l, &locales[l].date(options.today)),
-                )
-            })
-            .collect(),
-        templates: &templates,
-        previews: &previews,
-        plans: &plans,
-        today: options.today,
-        secret: &options.secret,
-        seal_iterations: options.seal_iterations,
-        rendered: std::sync::atomic::AtomicUsize::new(0),
+/// [`compile_to`], also returning the state a later incremental build starts
+/// from (when the site resolved).
+pub(crate) fn compile_keeping(
+    tree: &SourceTree,
+    options: &BuildOptions,
+    sink: &(dyn Fn(crate::OutputFile) + Sync),
+) -> (Compiled, Option<Prepared>) {
+    let started = Instant::now();
+    let mut diagnostics = Diagnostics::new();
+    let Some(prepared) = prepare(tree, options, &mut diagnostics) else {
+        return (
+            Compiled {
+                files: Vec::new(),
+                diagnostics: diagnostics.sorted(),
+                stats: BuildStats::default(),
+                translations: Default::default(),
+                portals: Vec::new(),
+            },
+            None,
+        );
     };
+    let t_prepare = started.elapsed();
+    let input = prepared.input(options);
     let public_files = std::sync::atomic::AtomicUsize::new(0);
     let portal_prefix = crate::privacy::PORTAL_ROOT;
     render::render_site(&input, &mut diagnostics, &|f: crate::OutputFile| {
@@ -235,34 +328,28 @@ pub fn compile_to(
         sink(f);
     });
     if std::env::var_os("GANGWAY_TIMINGS").is_some() {
+        let (resolve, plan) = prepared.stage_times;
         eprintln!(
-            "timings: resolve {t_resolve:?}, plan {:?}, render {:?}",
-            t_plan - t_resolve,
-            started.elapsed() - t_plan
+            "timings: resolve {resolve:?}, plan {plan:?}, render {:?}",
+            started.elapsed() - t_prepare
         );
     }
+    let site = &prepared.site;
     let stats = BuildStats {
         public_files: public_files.into_inner(),
         pages_rendered: input.rendered.load(std::sync::atomic::Ordering::Relaxed),
         markdown_parsed: site.markdown_parsed,
-        customers: plans.iter().filter(|p| p.is_some()).count(),
+        customers: prepared.plans.iter().filter(|p| p.is_some()).count(),
         languages: site.config.languages.len(),
         elapsed: started.elapsed(),
     };
-    Compiled {
+    drop(input);
+    let compiled = Compiled {
         files: Vec::new(),
         diagnostics: diagnostics.sorted(),
         stats,
-        translations: site.translations.clone(),
-        portals: site
-            .customers
-            .iter()
-            .map(|c| PortalLink {
-                customer: c.id.clone(),
-                name: c.name.clone(),
-                path: c.portal.clone(),
-                encrypted: c.passphrase.is_some(),
-            })
-            .collect(),
-    }
+        translations: prepared.site.translations.clone(),
+        portals: prepared.portals(),
+    };
+    (compiled, Some(prepared))
 }

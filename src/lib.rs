@@ -29,6 +29,7 @@ pub mod diagnostic;
 mod html;
 pub mod ics;
 mod ids;
+mod incremental;
 pub mod init;
 mod lang;
 mod locale;

@@ -301,6 +301,10 @@ pub(crate) struct Site {
     pub index: SiteIndex,
     /// Markdown files parsed while resolving.
     pub markdown_parsed: usize,
+    /// What links in the knowledge base may lead to.
+    pub links: crate::resolve::content::LinkTargets,
+    /// Which articles and FAQ entries playbooks and customers may name.
+    pub content_index: crate::resolve::refs::ContentIndex,
 }
 
 /// Positions of articles and FAQ entries by id, and of articles by section.

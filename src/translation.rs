@@ -58,6 +58,84 @@ pub struct TranslationReport {
 }
 
 impl TranslationReport {
+    /// Adds what one original's translations look like; `count` adds it to the totals.
+    fn record(
+        &mut self,
+        original: &str,
+        current: &str,
+        translations: &[(String, String, Option<String>)],
+        count: bool,
+    ) {
+        for status in &mut self.languages {
+            let found = translations.iter().find(|(l, _, _)| *l == status.lang);
+            if count {
+                status.total += 1;
+            }
+            match found {
+                None => {
+                    if count {
+                        status.missing.push(original.to_string());
+                    }
+                }
+                Some((_, path, recorded)) => {
+                    if count {
+                        status.translated += 1;
+                    }
+                    match recorded {
+                        None => status.unverified.push(path.clone()),
+                        Some(r) if r != current => status.outdated.push(Outdated {
+                            path: path.clone(),
+                            original: original.to_string(),
+                            recorded: r.clone(),
+                            current: current.to_string(),
+                        }),
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// Records an original again after its text or its translations' recorded
+    /// hashes changed (the same files as before): for incremental rebuilds.
+    pub(crate) fn replace_item(
+        &mut self,
+        original: &str,
+        current: &str,
+        translations: &[(String, String, Option<String>)],
+    ) {
+        for status in &mut self.languages {
+            status.outdated.retain(|o| o.original != original);
+            status
+                .unverified
+                .retain(|p| !translations.iter().any(|(_, path, _)| path == p));
+        }
+        self.record(original, current, translations, false);
+        for l in &mut self.languages {
+            l.unverified.sort();
+            l.outdated.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+    }
+
+    /// Replaces everything recorded about files under `prefix` (`playbooks/`) by
+    /// what `partial` records about them (the same files, read again): for
+    /// incremental rebuilds.
+    pub(crate) fn replace_under(&mut self, prefix: &str, partial: &TranslationReport) {
+        for status in &mut self.languages {
+            status.missing.retain(|p| !p.starts_with(prefix));
+            status.unverified.retain(|p| !p.starts_with(prefix));
+            status.outdated.retain(|o| !o.path.starts_with(prefix));
+            if let Some(new) = partial.languages.iter().find(|l| l.lang == status.lang) {
+                status.missing.extend(new.missing.iter().cloned());
+                status.unverified.extend(new.unverified.iter().cloned());
+                status.outdated.extend(new.outdated.iter().cloned());
+            }
+            status.missing.sort();
+            status.unverified.sort();
+            status.outdated.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+    }
+
     /// A short human summary, one line per language.
     pub fn summary(&self) -> String {
         let mut out = String::new();
@@ -113,10 +191,6 @@ impl Tracker {
         }
     }
 
-    fn entry(&mut self, lang: &str) -> Option<&mut LanguageStatus> {
-        self.report.languages.iter_mut().find(|l| l.lang == lang)
-    }
-
     /// Records an original and, per language, whether and how it is translated:
     /// `translations` lists (language, translation path, recorded hash).
     pub fn item(
@@ -125,35 +199,7 @@ impl Tracker {
         current: &str,
         translations: &[(String, String, Option<String>)],
     ) {
-        let langs: Vec<String> = self
-            .report
-            .languages
-            .iter()
-            .map(|l| l.lang.clone())
-            .collect();
-        for lang in langs {
-            let found = translations.iter().find(|(l, _, _)| *l == lang);
-            let Some(status) = self.entry(&lang) else {
-                continue;
-            };
-            status.total += 1;
-            match found {
-                None => status.missing.push(original.to_string()),
-                Some((_, path, recorded)) => {
-                    status.translated += 1;
-                    match recorded {
-                        None => status.unverified.push(path.clone()),
-                        Some(r) if r != current => status.outdated.push(Outdated {
-                            path: path.clone(),
-                            original: original.to_string(),
-                            recorded: r.clone(),
-                            current: current.to_string(),
-                        }),
-                        Some(_) => {}
-                    }
-                }
-            }
-        }
+        self.report.record(original, current, translations, true);
     }
 
     /// The finished report, with every list sorted.

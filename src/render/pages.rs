@@ -471,8 +471,25 @@ static EMPTY_TEXT: crate::plan::ItemText = crate::plan::ItemText {
     description_html: String::new(),
 };
 
-/// The public pages of one language.
-fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
+/// A public page, in every language: what an incremental rebuild asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PublicPage<'a> {
+    Home,
+    KbIndex,
+    Faq,
+    NotFound,
+    Article(&'a str),
+    Playbook(&'a str),
+    /// sitemap.xml, robots.txt, _headers, theme assets and static files.
+    Files,
+}
+
+/// The public pages of one language that `want` asks for.
+fn language_pages(
+    input: &RenderInput<'_>,
+    lang: &Lang,
+    want: &dyn Fn(PublicPage<'_>) -> bool,
+) -> Vec<Page> {
     let site = input.site;
     let lx = Lx {
         site,
@@ -491,15 +508,16 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
     };
 
     let mut pages = Vec::new();
-    let (root, site_root) = at("index.html");
-    let (home_html, home_lang) = match &site.home {
-        Some(h) => {
-            let (html, l) = h.get(lang);
-            (place_links(html, &root, &site_root), l.clone())
-        }
-        None => (String::new(), lang.clone()),
-    };
-    pages.push(lx.page(
+    if want(PublicPage::Home) {
+        let (root, site_root) = at("index.html");
+        let (home_html, home_lang) = match &site.home {
+            Some(h) => {
+                let (html, l) = h.get(lang);
+                (place_links(html, &root, &site_root), l.clone())
+            }
+            None => (String::new(), lang.clone()),
+        };
+        pages.push(lx.page(
         "index.html",
         "home.html",
         site.config.title_in(lang).to_string(),
@@ -512,33 +530,43 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
             "faqs": lx.faq_values(&all_faqs, &root, &site_root),
         }),
     ));
-    let (root, site_root) = at("kb/index.html");
-    pages.push(lx.page(
-        "kb/index.html",
-        "kb_index.html",
-        lx.t("knowledge_base", "Knowledge base"),
-        "kb_index",
-        lang,
-        json!({ "sections": lx.sections(&root, &site_root) }),
-    ));
-    let (root, site_root) = at("faq/index.html");
-    pages.push(lx.page(
-        "faq/index.html",
-        "faq.html",
-        lx.t("faq", "Frequently asked questions"),
-        "faq",
-        lang,
-        json!({ "faqs": lx.faq_values(&all_faqs, &root, &site_root) }),
-    ));
-    pages.push(lx.page(
-        "404.html",
-        "404.html",
-        lx.t("not_found_title", "Page not found"),
-        "404",
-        lang,
-        json!({}),
-    ));
+    }
+    if want(PublicPage::KbIndex) {
+        let (root, site_root) = at("kb/index.html");
+        pages.push(lx.page(
+            "kb/index.html",
+            "kb_index.html",
+            lx.t("knowledge_base", "Knowledge base"),
+            "kb_index",
+            lang,
+            json!({ "sections": lx.sections(&root, &site_root) }),
+        ));
+    }
+    if want(PublicPage::Faq) {
+        let (root, site_root) = at("faq/index.html");
+        pages.push(lx.page(
+            "faq/index.html",
+            "faq.html",
+            lx.t("faq", "Frequently asked questions"),
+            "faq",
+            lang,
+            json!({ "faqs": lx.faq_values(&all_faqs, &root, &site_root) }),
+        ));
+    }
+    if want(PublicPage::NotFound) {
+        pages.push(lx.page(
+            "404.html",
+            "404.html",
+            lx.t("not_found_title", "Page not found"),
+            "404",
+            lang,
+            json!({}),
+        ));
+    }
     for a in &site.articles {
+        if !want(PublicPage::Article(&a.id)) {
+            continue;
+        }
         let path = format!("{}/index.html", a.id);
         let (root, site_root) = at(&path);
         let (v, content_lang) = a.text.get(lang);
@@ -568,6 +596,9 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
         let Some(plan) = input.previews.get(&p.id) else {
             continue;
         };
+        if !want(PublicPage::Playbook(&p.id)) {
+            continue;
+        }
         let path = format!("playbooks/{}/index.html", p.id);
         let (root, _) = at(&path);
         let (text, title_lang) = lx.playbook_text(plan);
@@ -586,12 +617,21 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
 
 /// Every public page and file.
 pub(crate) fn render_public(input: &RenderInput<'_>, sink: &Sink<'_>) -> Diagnostics {
+    render_public_only(input, &|_| true, sink)
+}
+
+/// The public pages and files `want` asks for, in every language.
+pub(crate) fn render_public_only(
+    input: &RenderInput<'_>,
+    want: &dyn Fn(PublicPage<'_>) -> bool,
+    sink: &Sink<'_>,
+) -> Diagnostics {
     let site = input.site;
     let mut diagnostics = Diagnostics::new();
     let mut sitemap_paths: Vec<(String, Vec<(Lang, String)>)> = Vec::new();
     // One language at a time: its pages are made, rendered and sent on before the next.
     for lang in &site.config.languages {
-        let pages = language_pages(input, lang);
+        let pages = language_pages(input, lang, want);
         sitemap_paths.extend(
             pages
                 .iter()
@@ -599,6 +639,9 @@ pub(crate) fn render_public(input: &RenderInput<'_>, sink: &Sink<'_>) -> Diagnos
                 .map(|p| (dir_url(&p.path).to_string(), p.alternates.clone())),
         );
         diagnostics.extend(render_pages(input, pages, false, sink));
+    }
+    if !want(PublicPage::Files) {
+        return diagnostics;
     }
     sitemap_paths.sort_by(|a, b| a.0.cmp(&b.0));
     let mut files = Vec::new();

@@ -27,7 +27,7 @@ pub(crate) const LANG_ROOT: &str = "@@gangway-lang-root@@";
 pub(crate) const SITE_ROOT: &str = "@@gangway-site-root@@";
 
 /// What the knowledge base resolves to.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Content {
     pub articles: Vec<Article>,
     pub sections: Vec<Section>,
@@ -38,6 +38,23 @@ pub(crate) struct Content {
     /// Pages that exist but could not be read (their problem is already reported):
     /// links and references to them are not reported again.
     pub unreadable: BTreeSet<String>,
+    /// What links may lead to, kept so one page can be checked again on its own.
+    pub links: LinkTargets,
+}
+
+/// Everything a relative link in the knowledge base may lead to.
+#[derive(Clone, Debug)]
+pub(crate) struct LinkTargets {
+    /// Every page id, with the first language it exists in.
+    pub ids: BTreeMap<String, Lang>,
+    /// The anchors of every page version: (id, language) → heading ids.
+    pub anchors: BTreeMap<(String, Lang), BTreeSet<String>>,
+    /// Other files under content/ (images and the like), by path under content/.
+    pub others: BTreeSet<String>,
+    /// Pages that exist but could not be read.
+    pub unreadable: BTreeSet<String>,
+    /// The site's default language.
+    pub default: Lang,
 }
 
 /// The Markdown body and front matter of a file.
@@ -192,88 +209,39 @@ pub(crate) fn resolve_content(
     }
 
     // Link targets: every page's anchors per language, and every other file.
-    let anchors: BTreeMap<(String, Lang), BTreeSet<String>> = by_id
-        .iter()
-        .flat_map(|(id, versions)| {
-            versions.iter().map(move |(lang, p)| {
-                let set = p.rendered.headings.iter().map(|h| h.id.clone()).collect();
-                ((id.clone(), lang.clone()), set)
+    let links = LinkTargets {
+        ids: by_id
+            .iter()
+            .filter_map(|(id, versions)| Some((id.clone(), versions.keys().next()?.clone())))
+            .collect(),
+        anchors: by_id
+            .iter()
+            .flat_map(|(id, versions)| {
+                versions.iter().map(move |(lang, p)| {
+                    let set = p.rendered.headings.iter().map(|h| h.id.clone()).collect();
+                    ((id.clone(), lang.clone()), set)
+                })
             })
-        })
-        .collect();
-    let targets = Targets {
-        by_id: &by_id,
-        anchors: &anchors,
-        others,
-        unreadable: &unreadable,
-        default,
+            .collect(),
+        others: others.clone(),
+        unreadable: unreadable.clone(),
+        default: default.clone(),
     };
-    for versions in by_id.values() {
-        for p in versions.values() {
-            for link in &p.rendered.links {
-                check_link(p, link, &targets, diagnostics);
-            }
-        }
-    }
-
-    // Translation status and outdated translations.
     for (id, versions) in &by_id {
-        let Some(original) = versions.get(default) else {
-            if let Some(p) = versions.values().next() {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        "translation-without-original",
-                        format!(
-                            "`{}` has a {} version but no original in {default}",
-                            id, p.lang
-                        ),
-                    )
-                    .at(Label::new(&p.file, 0, 0))
-                    .help(format!(
-                        "add content/{id}.md; until then this version is shown in every language"
-                    )),
-                );
-            }
-            continue;
-        };
-        let mut list = Vec::new();
-        for (lang, p) in versions {
-            if lang == default {
-                continue;
-            }
-            let recorded = p.kind.translation_of();
-            if let Some(r) = recorded
-                && r.value.trim() != original.hash
-            {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        "outdated-translation",
-                        format!(
-                            "this {lang} translation was made from an older version of {}",
-                            original.file.path
-                        ),
-                    )
-                    .at(yaml::label(&p.file, p.yaml_base, r))
-                    .help(format!(
-                        "update the translation, then set `translation_of: {}`",
-                        original.hash
-                    )),
-                );
-            }
-            list.push((
-                lang.to_string(),
-                p.file.path.clone(),
-                recorded.map(|r| r.value.trim().to_string()),
-            ));
+        if let Some(item) = check_versions(id, versions, &links, diagnostics) {
+            tracker.item(&item.original, &item.hash, &item.translations);
         }
-        tracker.item(&original.file.path, &original.hash, &list);
     }
 
     let parsed_count = by_id.values().map(|v| v.len()).sum();
     let mut content = Content {
+        articles: Vec::new(),
+        sections: Vec::new(),
+        faqs: Vec::new(),
+        home: None,
         parsed: parsed_count,
         unreadable,
-        ..Content::default()
+        links,
     };
     let mut section_meta: BTreeMap<String, (i64, Localized<SectionVersion>)> = BTreeMap::new();
     for (id, versions) in by_id {
@@ -295,37 +263,9 @@ pub(crate) fn resolve_content(
                     continue;
                 }
                 let weight = meta.weight.unwrap_or(0);
-                let section = match id.split_once('/') {
-                    Some((s, _)) => s.to_string(),
-                    None => String::new(),
-                };
-                let mut out = BTreeMap::new();
-                for (lang, p) in versions {
-                    if let Kind::Article(meta) = p.kind {
-                        let words =
-                            crate::locale::word_count(&crate::locale::strip_html(&p.rendered.html));
-                        out.insert(
-                            lang,
-                            ArticleVersion {
-                                title: meta.title.value,
-                                summary: meta.summary.unwrap_or_default(),
-                                tags: meta.tags,
-                                html: p.rendered.html,
-                                headings: p.rendered.headings,
-                                reading_minutes: words.div_ceil(200).max(1),
-                            },
-                        );
-                    }
-                }
-                content.articles.push(Article {
-                    id,
-                    section,
-                    weight,
-                    text: Localized {
-                        original,
-                        versions: out,
-                    },
-                });
+                content
+                    .articles
+                    .push(build_article(id, weight, original, versions));
             }
             Kind::Faq(meta) => {
                 if meta.draft {
@@ -430,6 +370,162 @@ pub(crate) fn resolve_content(
     sections.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
     content.sections = sections.into_iter().map(|(_, s)| s).collect();
     content
+}
+
+/// An article from its parsed versions; `weight` and `original` come from the original.
+fn build_article(
+    id: String,
+    weight: i64,
+    original: Lang,
+    versions: BTreeMap<Lang, Parsed>,
+) -> Article {
+    let section = match id.split_once('/') {
+        Some((s, _)) => s.to_string(),
+        None => String::new(),
+    };
+    let mut out = BTreeMap::new();
+    for (lang, p) in versions {
+        if let Kind::Article(meta) = p.kind {
+            let words = crate::locale::word_count(&crate::locale::strip_html(&p.rendered.html));
+            out.insert(
+                lang,
+                ArticleVersion {
+                    title: meta.title.value,
+                    summary: meta.summary.unwrap_or_default(),
+                    tags: meta.tags,
+                    html: p.rendered.html,
+                    headings: p.rendered.headings,
+                    reading_minutes: words.div_ceil(200).max(1),
+                },
+            );
+        }
+    }
+    Article {
+        id,
+        section,
+        weight,
+        text: Localized {
+            original,
+            versions: out,
+        },
+    }
+}
+
+/// What the translation report records about one page: see [`Tracker::item`].
+pub(crate) struct TrackedItem {
+    pub original: String,
+    pub hash: String,
+    pub translations: Vec<(String, String, Option<String>)>,
+}
+
+/// Checks every version of one page: its links, and whether its translations are
+/// up to date. Returns what the translation report records (`None` without an original).
+fn check_versions(
+    id: &str,
+    versions: &BTreeMap<Lang, Parsed>,
+    links: &LinkTargets,
+    diagnostics: &mut Diagnostics,
+) -> Option<TrackedItem> {
+    for p in versions.values() {
+        for link in &p.rendered.links {
+            check_link(p, link, links, diagnostics);
+        }
+    }
+    let default = &links.default;
+    let Some(original) = versions.get(default) else {
+        if let Some(p) = versions.values().next() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "translation-without-original",
+                    format!(
+                        "`{}` has a {} version but no original in {default}",
+                        id, p.lang
+                    ),
+                )
+                .at(Label::new(&p.file, 0, 0))
+                .help(format!(
+                    "add content/{id}.md; until then this version is shown in every language"
+                )),
+            );
+        }
+        return None;
+    };
+    let mut list = Vec::new();
+    for (lang, p) in versions {
+        if lang == default {
+            continue;
+        }
+        let recorded = p.kind.translation_of();
+        if let Some(r) = recorded
+            && r.value.trim() != original.hash
+        {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "outdated-translation",
+                    format!(
+                        "this {lang} translation was made from an older version of {}",
+                        original.file.path
+                    ),
+                )
+                .at(yaml::label(&p.file, p.yaml_base, r))
+                .help(format!(
+                    "update the translation, then set `translation_of: {}`",
+                    original.hash
+                )),
+            );
+        }
+        list.push((
+            lang.to_string(),
+            p.file.path.clone(),
+            recorded.map(|r| r.value.trim().to_string()),
+        ));
+    }
+    Some(TrackedItem {
+        original: original.file.path.clone(),
+        hash: original.hash.clone(),
+        translations: list,
+    })
+}
+
+/// An article resolved again from the files of all its versions, checked against
+/// the rest of the site as it was: for incremental rebuilds. `files` are the
+/// Markdown files of every version of `id`. `None` when a file no longer parses as
+/// a version of this article (its problems are in `diagnostics`).
+pub(crate) fn reresolve_article(
+    id: &str,
+    files: &[Arc<SourceFile>],
+    links: &LinkTargets,
+    languages: &[Lang],
+    diagnostics: &mut Diagnostics,
+) -> Option<(Option<Article>, Option<TrackedItem>)> {
+    let default = &links.default;
+    let mut versions = BTreeMap::new();
+    for file in files {
+        let p = parse_file(file, default, languages, diagnostics)?;
+        if p.id != id || !matches!(p.kind, Kind::Article(_)) {
+            return None;
+        }
+        if versions.insert(p.lang.clone(), p).is_some() {
+            return None;
+        }
+    }
+    let item = check_versions(id, &versions, links, diagnostics);
+    let original = if versions.contains_key(default) {
+        default.clone()
+    } else {
+        versions.keys().next()?.clone()
+    };
+    let Kind::Article(meta) = &versions.get(&original)?.kind else {
+        return None;
+    };
+    if meta.draft {
+        return Some((None, item));
+    }
+    let weight = meta.weight.unwrap_or(0);
+    Some((
+        Some(build_article(id.to_string(), weight, original, versions)),
+        item,
+    ))
 }
 
 /// `kb` → `Knowledge base`, `getting-started` → `Getting started`.
@@ -605,29 +701,21 @@ fn page_id(md: &str) -> String {
     }
 }
 
-struct Targets<'a> {
-    by_id: &'a BTreeMap<String, BTreeMap<Lang, Parsed>>,
-    anchors: &'a BTreeMap<(String, Lang), BTreeSet<String>>,
-    others: &'a BTreeSet<String>,
-    unreadable: &'a BTreeSet<String>,
-    default: &'a Lang,
-}
-
-impl Targets<'_> {
+impl LinkTargets {
     /// The anchors of page `id` as a reader of `lang` sees it (its translation, else the original).
     fn anchors_of(&self, id: &str, lang: &Lang) -> Option<&BTreeSet<String>> {
         let key = |l: &Lang| (id.to_string(), l.clone());
         self.anchors
             .get(&key(lang))
-            .or_else(|| self.anchors.get(&key(self.default)))
+            .or_else(|| self.anchors.get(&key(&self.default)))
             .or_else(|| {
-                let first = self.by_id.get(id).and_then(|v| v.keys().next())?;
+                let first = self.ids.get(id)?;
                 self.anchors.get(&key(first))
             })
     }
 }
 
-fn check_link(page: &Parsed, link: &MdLink, targets: &Targets<'_>, diagnostics: &mut Diagnostics) {
+fn check_link(page: &Parsed, link: &MdLink, targets: &LinkTargets, diagnostics: &mut Diagnostics) {
     let here = || Label::new(&page.file, page.body + link.start, page.body + link.end);
     if link.dest.starts_with('/') && !link.dest.starts_with("//") {
         diagnostics.push(
@@ -688,9 +776,9 @@ fn check_link(page: &Parsed, link: &MdLink, targets: &Targets<'_>, diagnostics: 
                     )
                     .at(here());
                     let ids = targets
-                        .by_id
+                        .ids
                         .keys()
-                        .chain(targets.unreadable)
+                        .chain(&targets.unreadable)
                         .map(String::as_str);
                     if let Some(best) = crate::suggest::did_you_mean(&id, ids) {
                         d = d.help(format!("did you mean content/{best}.md?"));
@@ -711,7 +799,7 @@ fn check_link(page: &Parsed, link: &MdLink, targets: &Targets<'_>, diagnostics: 
             }
         }
         None if !targets.others.contains(&target)
-            && !targets.by_id.contains_key(target.trim_end_matches('/')) =>
+            && !targets.ids.contains_key(target.trim_end_matches('/')) =>
         {
             diagnostics.push(
                 Diagnostic::error(

@@ -26,7 +26,11 @@ use crate::text::TextEngine;
 use playbooks::InFile;
 
 /// Decodes a file as UTF-8 text, or reports it.
-fn text_file(path: &str, bytes: &[u8], diagnostics: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+pub(crate) fn text_file(
+    path: &str,
+    bytes: &[u8],
+    diagnostics: &mut Diagnostics,
+) -> Option<Arc<SourceFile>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         // Normalised once here, so ids, slugs, anchors and comparisons all see NFC.
@@ -116,6 +120,116 @@ pub(crate) fn resolve(
 
     // Playbooks.
     let texts = TextEngine::new();
+    let (playbooks, known_broken) = resolve_playbooks(
+        tree,
+        &lang,
+        &languages,
+        &index,
+        &texts,
+        &mut tracker,
+        diagnostics,
+    );
+
+    // Customers, in parallel: each file is independent.
+    let customer_files: Vec<Arc<SourceFile>> = tree
+        .under("customers/")
+        .filter_map(|(path, bytes)| {
+            if !is_yaml(path) || path["customers/".len()..].contains('/') {
+                diagnostics.push(ignored(
+                    path,
+                    "customers are `.yaml` files directly in customers/",
+                ));
+                return None;
+            }
+            text_file(path, bytes, diagnostics)
+        })
+        .collect();
+    let mut customers = Vec::new();
+    // With errors in gangway.toml, customers are still checked (against defaults).
+    let fallback;
+    let config_for_customers = match &config {
+        Some(c) => c,
+        None => {
+            fallback = crate::config::Config::fallback(languages.clone());
+            &fallback
+        }
+    };
+    {
+        let config = config_for_customers;
+        let results: Vec<(Option<crate::model::Customer>, Diagnostics)> = customer_files
+            .par_iter()
+            .map(|file| {
+                let mut d = Diagnostics::new();
+                let c = customers::resolve_customer(
+                    file,
+                    config,
+                    &playbooks,
+                    &known_broken,
+                    &index,
+                    &texts,
+                    options,
+                    &mut d,
+                );
+                (c, d)
+            })
+            .collect();
+        for (c, d) in results {
+            diagnostics.extend(d);
+            customers.extend(c);
+        }
+    }
+
+    let theme = theme::resolve_theme(
+        tree,
+        config.as_ref().and_then(|c| c.theme.as_deref()),
+        &languages,
+        Some(&config_file),
+        diagnostics,
+    );
+
+    let mut static_files = BTreeMap::new();
+    for (path, bytes) in tree.under("static/") {
+        static_files.insert(path["static/".len()..].to_string(), bytes.to_vec());
+    }
+    for (path, bytes) in assets {
+        static_files.entry(path).or_insert(bytes);
+    }
+
+    if diagnostics.has_errors() {
+        return None;
+    }
+    let mut site = Site {
+        config: config?,
+        playbooks,
+        customers,
+        articles: content.articles,
+        sections: content.sections,
+        faqs: content.faqs,
+        home: content.home,
+        translations: tracker.finish(),
+        theme,
+        static_files,
+        index: Default::default(),
+        markdown_parsed: content.parsed,
+        links: content.links,
+        content_index: index,
+    };
+    site.index();
+    Some(site)
+}
+
+/// Playbooks, with their translations, resolved against the content: every
+/// file under playbooks/. Also returns the ids of playbooks that exist but did
+/// not resolve (customers on them are not reported again).
+pub(crate) fn resolve_playbooks(
+    tree: &SourceTree,
+    lang: &crate::lang::Lang,
+    languages: &[crate::lang::Lang],
+    index: &refs::ContentIndex,
+    texts: &TextEngine,
+    tracker: &mut crate::translation::Tracker,
+    diagnostics: &mut Diagnostics,
+) -> (BTreeMap<String, crate::model::Playbook>, BTreeSet<String>) {
     let mut raws = BTreeMap::new();
     let mut broken = BTreeSet::new();
     let mut translations = BTreeMap::new();
@@ -133,7 +247,7 @@ pub(crate) fn resolve(
         let stem = playbooks::file_stem(path, "playbooks/").unwrap_or_default();
         // `saas.ms.yaml` translates `saas.yaml` into Malay.
         if let Some((owner, suffix)) = stem.split_once('.') {
-            match languages.iter().find(|l| l.as_str() == suffix && **l != lang) {
+            match languages.iter().find(|l| l.as_str() == suffix && *l != lang) {
                 Some(tl) => {
                     if let Some(raw) = playbook_translations::parse_translation(&file, diagnostics) {
                         translations.insert((owner.to_string(), tl.clone()), InFile { file, value: raw });
@@ -215,103 +329,20 @@ pub(crate) fn resolve(
             }
         }
     }
-    let mut playbooks = playbooks::resolve_playbooks(raws, &index, &lang, &texts, diagnostics);
-    playbook_translations::apply_translations(&mut playbooks, &translations, &texts, diagnostics);
+    let mut playbooks = playbooks::resolve_playbooks(raws, index, lang, texts, diagnostics);
+    playbook_translations::apply_translations(&mut playbooks, &translations, texts, diagnostics);
 
-    // Customers, in parallel: each file is independent.
-    let customer_files: Vec<Arc<SourceFile>> = tree
-        .under("customers/")
-        .filter_map(|(path, bytes)| {
-            if !is_yaml(path) || path["customers/".len()..].contains('/') {
-                diagnostics.push(ignored(
-                    path,
-                    "customers are `.yaml` files directly in customers/",
-                ));
-                return None;
-            }
-            text_file(path, bytes, diagnostics)
-        })
-        .collect();
-    let mut customers = Vec::new();
-    // With errors in gangway.toml, customers are still checked (against defaults).
-    let fallback;
-    let config_for_customers = match &config {
-        Some(c) => c,
-        None => {
-            fallback = crate::config::Config::fallback(languages.clone());
-            &fallback
-        }
-    };
-    {
-        let config = config_for_customers;
-        // Playbooks that failed to resolve are known by name, so customers on them
-        // are not also reported as naming an unknown playbook.
-        let mut known_broken = broken;
-        for (path, _) in tree.under("playbooks/") {
-            if let Some(stem) = playbooks::file_stem(path, "playbooks/")
-                && !playbooks.contains_key(&stem)
-            {
-                known_broken.insert(stem);
-            }
-        }
-        let results: Vec<(Option<crate::model::Customer>, Diagnostics)> = customer_files
-            .par_iter()
-            .map(|file| {
-                let mut d = Diagnostics::new();
-                let c = customers::resolve_customer(
-                    file,
-                    config,
-                    &playbooks,
-                    &known_broken,
-                    &index,
-                    &texts,
-                    options,
-                    &mut d,
-                );
-                (c, d)
-            })
-            .collect();
-        for (c, d) in results {
-            diagnostics.extend(d);
-            customers.extend(c);
+    // Playbooks that failed to resolve are known by name, so customers on them
+    // are not also reported as naming an unknown playbook.
+    let mut known_broken = broken;
+    for (path, _) in tree.under("playbooks/") {
+        if let Some(stem) = playbooks::file_stem(path, "playbooks/")
+            && !playbooks.contains_key(&stem)
+        {
+            known_broken.insert(stem);
         }
     }
-
-    let theme = theme::resolve_theme(
-        tree,
-        config.as_ref().and_then(|c| c.theme.as_deref()),
-        &languages,
-        Some(&config_file),
-        diagnostics,
-    );
-
-    let mut static_files = BTreeMap::new();
-    for (path, bytes) in tree.under("static/") {
-        static_files.insert(path["static/".len()..].to_string(), bytes.to_vec());
-    }
-    for (path, bytes) in assets {
-        static_files.entry(path).or_insert(bytes);
-    }
-
-    if diagnostics.has_errors() {
-        return None;
-    }
-    let mut site = Site {
-        config: config?,
-        playbooks,
-        customers,
-        articles: content.articles,
-        sections: content.sections,
-        faqs: content.faqs,
-        home: content.home,
-        translations: tracker.finish(),
-        theme,
-        static_files,
-        index: Default::default(),
-        markdown_parsed: content.parsed,
-    };
-    site.index();
-    Some(site)
+    (playbooks, known_broken)
 }
 
 fn ignored(path: &str, help: &str) -> Diagnostic {

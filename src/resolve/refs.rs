@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::suggest::did_you_mean;
 
 /// Which articles and FAQ entries exist.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct ContentIndex {
     articles: BTreeSet<String>,
     by_stem: BTreeMap<String, Vec<String>>,

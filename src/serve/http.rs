@@ -70,6 +70,7 @@ async fn status(State(shared): State<Shared>) -> Response {
         "files": snapshot.files.len(),
         "busy": shared.busy.load(Ordering::SeqCst),
         "batches": shared.batches.load(Ordering::SeqCst),
+        "incremental": snapshot.incremental,
     });
     respond(
         StatusCode::OK,

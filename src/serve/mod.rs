@@ -22,7 +22,7 @@ mod http;
 mod overlay;
 mod watch;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,6 +57,8 @@ pub(crate) struct Snapshot {
     pub(crate) overlay: Option<Arc<str>>,
     /// The portals of the last build that got as far as resolving.
     pub(crate) portals: Arc<Vec<PortalLink>>,
+    /// Whether the last build updated the one before instead of building everything.
+    pub(crate) incremental: bool,
 }
 
 /// What the HTTP handlers share with the event loop.
@@ -134,6 +136,7 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
         settle: (config.debounce / 2).max(Duration::from_millis(30)),
         log: config.log,
         last_report: String::new(),
+        state: None,
         root,
     };
     // The first build: a rescan of everything, before anyone can connect.
@@ -187,13 +190,21 @@ struct Session {
     log: Log,
     /// The diagnostics last printed, so an unchanged list is not printed again.
     last_report: String,
+    /// What the last good build keeps for incremental rebuilds.
+    state: Option<crate::incremental::State>,
 }
 
 /// What one rebuild did, for the log line.
 struct Outcome {
-    compiled: Compiled,
+    result: Built,
     kinds: BTreeSet<ChangeKind>,
     elapsed: Duration,
+}
+
+/// A full build, or an update of the last good one.
+enum Built {
+    Full(Compiled),
+    Incremental(crate::incremental::Update),
 }
 
 impl Session {
@@ -246,10 +257,11 @@ impl Session {
         let options = Arc::clone(&self.options);
         let mut tree = std::mem::take(&mut self.tree);
         let mut problems = std::mem::take(&mut self.problems);
+        let mut state = self.state.take();
         let first = self.publisher.borrow().generation == 0;
         // Reading and compiling block; keep them off the threads serving pages.
         let work = tokio::task::spawn_blocking(move || {
-            let mut changed = BTreeSet::new();
+            let mut changed = BTreeMap::new();
             let before = problems.clone();
             // A rescan looks at every top-level entry, exactly as a change there would.
             let targets: Vec<String> = if rescan {
@@ -261,27 +273,53 @@ impl Session {
                 watch::refresh(&root, path, &mut tree, &mut problems, &mut changed);
             }
             let outcome = (first || !changed.is_empty() || problems != before).then(|| {
-                let mut compiled = crate::compile(&tree, &options);
-                if !problems.is_empty() {
-                    let mut all: Vec<Diagnostic> = problems.values().cloned().collect();
-                    all.append(&mut compiled.diagnostics);
-                    compiled.diagnostics = all;
-                    compiled.files.clear();
-                }
                 let mut kinds: BTreeSet<ChangeKind> =
-                    changed.iter().map(|p| ChangeKind::of(p)).collect();
+                    changed.keys().map(|p| ChangeKind::of(p)).collect();
                 if kinds.is_empty() {
                     kinds.extend(paths.iter().map(|p| ChangeKind::of(p)));
                 }
+                // An edit the last good build can absorb re-renders only what it shows in.
+                let update = match (&mut state, problems.is_empty()) {
+                    (Some(s), true) => crate::incremental::update(s, &tree, &changed, &options),
+                    _ => None,
+                };
+                let result = match update {
+                    Some(update) => Built::Incremental(update),
+                    None => {
+                        let files = std::sync::Mutex::new(Vec::new());
+                        let (mut compiled, prepared) =
+                            crate::build::compile_keeping(&tree, &options, &|f| {
+                                if let Ok(mut list) = files.lock() {
+                                    list.push(f);
+                                }
+                            });
+                        state = None;
+                        if !compiled.has_errors() {
+                            compiled.files = files.into_inner().unwrap_or_default();
+                            state = prepared.map(|prepared| crate::incremental::State {
+                                prepared,
+                                diagnostics: compiled.diagnostics.clone(),
+                            });
+                        }
+                        if !problems.is_empty() {
+                            let mut all: Vec<Diagnostic> = problems.values().cloned().collect();
+                            all.append(&mut compiled.diagnostics);
+                            compiled.diagnostics = all;
+                            compiled.files.clear();
+                            state = None;
+                        }
+                        Built::Full(compiled)
+                    }
+                };
                 Outcome {
-                    compiled,
+                    result,
                     kinds,
                     elapsed: started.elapsed(),
                 }
             });
-            (tree, problems, outcome)
+            (tree, problems, state, outcome)
         });
-        let (tree, problems, outcome) = match work.await {
+        let (tree, problems, state, outcome) = match work.await {
             Ok(done) => done,
             Err(err) => {
                 // A panic in the pipeline: keep serving, and start over from disk.
@@ -292,6 +330,7 @@ impl Session {
         };
         self.tree = tree;
         self.problems = problems;
+        self.state = state;
         if let Some(outcome) = outcome {
             self.publish(outcome, first);
         }
@@ -300,56 +339,93 @@ impl Session {
     /// Serves a build's files (when it is good) and reports it.
     fn publish(&mut self, outcome: Outcome, first: bool) {
         let Outcome {
-            compiled,
+            result,
             kinds,
             elapsed,
         } = outcome;
         let previous = self.publisher.borrow().clone();
-        let errors = compiled
-            .diagnostics
+        let incremental = matches!(result, Built::Incremental(_));
+        let (diagnostics, files, changed_files, portals) = match result {
+            Built::Full(compiled) => {
+                let failed = compiled.has_errors();
+                let (files, changed) = if failed {
+                    (Arc::clone(&previous.files), 0)
+                } else {
+                    let files: HashMap<String, Bytes> = compiled
+                        .files
+                        .into_iter()
+                        .map(|f| (f.path, Bytes::from(f.bytes)))
+                        .collect();
+                    let changed = files
+                        .iter()
+                        .filter(|(path, bytes)| previous.files.get(*path) != Some(*bytes))
+                        .count()
+                        + previous
+                            .files
+                            .keys()
+                            .filter(|path| !files.contains_key(*path))
+                            .count();
+                    (Arc::new(files), changed)
+                };
+                let portals = if compiled.portals.is_empty() && failed {
+                    Arc::clone(&previous.portals)
+                } else {
+                    Arc::new(compiled.portals)
+                };
+                (compiled.diagnostics, files, changed, portals)
+            }
+            Built::Incremental(update) => {
+                let mut files: HashMap<String, Bytes> = (*previous.files).clone();
+                let mut changed = 0;
+                if !update.replaced.is_empty() {
+                    let made: BTreeSet<&str> =
+                        update.files.iter().map(|f| f.path.as_str()).collect();
+                    let before = files.len();
+                    files.retain(|path, _| {
+                        made.contains(path.as_str())
+                            || !update
+                                .replaced
+                                .iter()
+                                .any(|dir| path.starts_with(dir.as_str()))
+                    });
+                    changed += before - files.len();
+                }
+                for f in update.files {
+                    let bytes = Bytes::from(f.bytes);
+                    if files.get(&f.path) != Some(&bytes) {
+                        changed += 1;
+                    }
+                    files.insert(f.path, bytes);
+                }
+                (
+                    update.diagnostics,
+                    Arc::new(files),
+                    changed,
+                    Arc::new(update.portals),
+                )
+            }
+        };
+        let errors = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        let warnings = compiled.diagnostics.len() - errors;
+        let warnings = diagnostics.len() - errors;
         let failed = errors > 0;
-        let (files, changed_files) = if failed {
-            (Arc::clone(&previous.files), 0)
-        } else {
-            let files: HashMap<String, Bytes> = compiled
-                .files
-                .into_iter()
-                .map(|f| (f.path, Bytes::from(f.bytes)))
-                .collect();
-            let changed = files
-                .iter()
-                .filter(|(path, bytes)| previous.files.get(*path) != Some(*bytes))
-                .count()
-                + previous
-                    .files
-                    .keys()
-                    .filter(|path| !files.contains_key(*path))
-                    .count();
-            (Arc::new(files), changed)
-        };
-        let portals = if compiled.portals.is_empty() && failed {
-            Arc::clone(&previous.portals)
-        } else {
-            Arc::new(compiled.portals)
-        };
         let snapshot = Snapshot {
             generation: previous.generation + 1,
             files,
             errors,
             warnings,
-            overlay: failed.then(|| Arc::from(overlay::panel(&compiled.diagnostics))),
+            overlay: failed.then(|| Arc::from(overlay::panel(&diagnostics))),
             portals,
+            incremental,
         };
         self.publisher.send_replace(Arc::new(snapshot));
 
         let Log::Terminal { color } = self.log else {
             return;
         };
-        let text = report::render(&compiled.diagnostics, Format::Human, color);
+        let text = report::render(&diagnostics, Format::Human, color);
         let mut err = std::io::stderr().lock();
         if failed || text != self.last_report {
             let _ = write!(err, "{text}");
@@ -377,7 +453,8 @@ impl Session {
         } else {
             writeln!(
                 err,
-                "[{time}] rebuilt in {ms} ms: {changed_files} file{} changed ({kinds}){}",
+                "[{time}] {} in {ms} ms: {changed_files} file{} changed ({kinds}){}",
+                if incremental { "updated" } else { "rebuilt" },
                 if changed_files == 1 { "" } else { "s" },
                 if warnings > 0 {
                     format!(", {}", report::summary(0, warnings))

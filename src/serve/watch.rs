@@ -13,7 +13,7 @@
 //! names is simply looked at again on disk: a file is re-read, a folder is walked,
 //! and a path that is gone is removed with everything under it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -29,6 +29,7 @@ use walkdir::WalkDir;
 
 use super::Event;
 use crate::diagnostic::Diagnostic;
+use crate::incremental::Change;
 use crate::source::{self, SITE_ENTRIES, SourceTree};
 
 /// How the site root is watched.
@@ -259,7 +260,7 @@ pub(crate) fn refresh(
     path: &str,
     tree: &mut SourceTree,
     problems: &mut ReadProblems,
-    changed: &mut BTreeSet<String>,
+    changed: &mut BTreeMap<String, Change>,
 ) {
     let prefix = format!("{path}/");
     let mut old: BTreeMap<String, Vec<u8>> = tree
@@ -279,18 +280,33 @@ pub(crate) fn refresh(
         read_into(root, path, &mut new, problems);
     }
     for (p, bytes) in &new {
-        if old.get(p) != Some(bytes) {
-            changed.insert(p.clone());
+        match old.get(p) {
+            Some(before) if before == bytes => {}
+            Some(_) => note(changed, p, Change::Modified),
+            None => note(changed, p, Change::Created),
         }
     }
     for p in old.keys() {
         if !new.contains_key(p) {
-            changed.insert(p.clone());
+            note(changed, p, Change::Removed);
         }
     }
     for (p, bytes) in new {
         tree.insert(p, bytes);
     }
+}
+
+/// Records how `path` changed; a file created or removed earlier in the same
+/// batch stays created or removed (so the batch is not taken for an edit).
+fn note(changed: &mut BTreeMap<String, Change>, path: &str, change: Change) {
+    changed
+        .entry(path.to_string())
+        .and_modify(|c| {
+            if *c == Change::Modified {
+                *c = change;
+            }
+        })
+        .or_insert(change);
 }
 
 /// Whether the full read would reach `path`: no folder between the top-level

@@ -37,6 +37,8 @@ struct Status {
     files: u64,
     busy: bool,
     batches: u64,
+    /// Whether the last build only updated the one before.
+    incremental: bool,
 }
 
 /// An HTTP response.
@@ -119,6 +121,7 @@ impl Served {
             files: v["files"].as_u64().expect("files"),
             busy: v["busy"].as_bool().expect("busy"),
             batches: v["batches"].as_u64().expect("batches"),
+            incremental: v["incremental"].as_bool().expect("incremental"),
         }
     }
 
@@ -317,13 +320,27 @@ fn content_playbook_and_customer_edits_serve_what_a_clean_build_makes() {
         "Follow the link",
         "First, follow the link",
     );
-    let g = s.rebuilt_after(g).generation;
+    let status = s.rebuilt_after(g);
+    // A body edit re-renders the article's pages only.
+    assert!(status.incremental, "{status:?}");
+    let g = status.generation;
     s.assert_serves_clean_build();
     assert!(
         s.get("/kb/setup/")
             .text()
             .contains("First, follow the link")
     );
+
+    // A title shows on listings too: everything is built again.
+    s.edit(
+        "content/kb/setup.md",
+        "title: Setting up your account",
+        "title: Getting set up",
+    );
+    let status = s.rebuilt_after(g);
+    assert!(!status.incremental, "{status:?}");
+    let g = status.generation;
+    s.assert_serves_clean_build();
 
     s.edit(
         "content/faq/reset-password.md",
@@ -338,11 +355,15 @@ fn content_playbook_and_customer_edits_serve_what_a_clean_build_makes() {
         "title: Set up the account",
         "title: Configure the account",
     );
-    let g = s.rebuilt_after(g).generation;
+    let status = s.rebuilt_after(g);
+    assert!(status.incremental, "{status:?}");
+    let g = status.generation;
     s.assert_serves_clean_build();
 
     s.edit("customers/acme.yaml", "Acme Corp", "Acme Corporation");
-    let g = s.rebuilt_after(g).generation;
+    let status = s.rebuilt_after(g);
+    assert!(status.incremental, "{status:?}");
+    let g = status.generation;
     s.assert_serves_clean_build();
 
     // A new customer: a new portal, listed by the handle.
@@ -350,7 +371,8 @@ fn content_playbook_and_customer_edits_serve_what_a_clean_build_makes() {
         "customers/globex.yaml",
         &crate::harness::dedent(crate::harness::CUSTOMER).replace("Acme Corp", "Globex"),
     );
-    s.rebuilt_after(g);
+    let status = s.rebuilt_after(g);
+    assert!(!status.incremental, "{status:?}");
     s.assert_serves_clean_build();
     let portals = s.handle.as_ref().expect("running").portals();
     assert_eq!(portals.len(), 2, "{portals:?}");

@@ -1,0 +1,579 @@
+//! Incremental rebuilds for `serve`: after a good build, the resolved site, its
+//! plans and templates are kept ([`State`]); an edit to an article, a customer or
+//! a playbook then re-resolves only the files behind it and re-renders only the
+//! pages that show them.
+//!
+//! Invariant: the files and diagnostics of an update are exactly those a full
+//! build of the same files would make. Whatever this module cannot prove
+//! unaffected — a new, deleted or renamed file, a changed title, summary, tag,
+//! weight, heading or reading time (they show on other pages), `gangway.toml`,
+//! the theme, FAQ entries, section indexes, static files, or any error — makes
+//! [`update`] return `None`, and the caller builds everything again.
+//!
+//! What shows where (the dependencies this relies on):
+//! - an article's text is on its own page in every language; its title,
+//!   summary, tags, reading time and anchors are also on listings, in portals
+//!   (guides) and in other pages' link checks;
+//! - a customer file is only in that customer's portal;
+//! - a playbook is in its preview, on the home page (its title and summary), in
+//!   every playbook that extends it, and in the portals of customers on any of them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use crate::build::{BuildOptions, PortalLink, Prepared, plan_one, plan_preview};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::lang::Lang;
+use crate::model::{Article, Site};
+use crate::output::OutputFile;
+use crate::render::pages::PublicPage;
+use crate::resolve::content::{self, content_id};
+use crate::resolve::playbooks::file_stem;
+use crate::source::SourceTree;
+
+/// How a file changed since the last build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Change {
+    Created,
+    Modified,
+    Removed,
+}
+
+/// What a good build leaves for the next one.
+pub(crate) struct State {
+    pub prepared: Prepared,
+    /// The diagnostics of that build (warnings: a state exists only after a good build).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What an incremental rebuild made.
+#[derive(Debug)]
+pub(crate) struct Update {
+    /// Files made again; every other file stays as it is, except under `replaced`.
+    pub files: Vec<OutputFile>,
+    /// Folders made again as a whole (portals): files under them that are not
+    /// in `files` are gone.
+    pub replaced: Vec<String>,
+    /// Every diagnostic of the site now.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every portal's address now.
+    pub portals: Vec<PortalLink>,
+}
+
+/// Applies `changes` (files of `tree` that changed since `state` was made) to
+/// `state`, and returns what to serve now; `None` when the change needs a full
+/// build. After `None`, `state` may be partly updated: drop it.
+pub(crate) fn update(
+    state: &mut State,
+    tree: &SourceTree,
+    changes: &BTreeMap<String, Change>,
+    options: &BuildOptions,
+) -> Option<Update> {
+    if changes.is_empty() || changes.values().any(|c| *c != Change::Modified) {
+        return None;
+    }
+    let mut articles = BTreeSet::new();
+    let mut customers = BTreeSet::new();
+    let mut playbooks = BTreeSet::new();
+    {
+        let site = &state.prepared.site;
+        let default = &site.config.default_language;
+        for path in changes.keys() {
+            if path.starts_with("content/") && path.ends_with(".md") {
+                let (id, _) =
+                    content_id(&crate::locale::nfc(path), default, &site.config.languages)?;
+                site.article(&id)?;
+                articles.insert(id);
+            } else if let Some(stem) = file_stem(path, "customers/") {
+                let index = site.customers.iter().position(|c| c.id == stem)?;
+                customers.insert(index);
+            } else if let Some(stem) = file_stem(path, "playbooks/") {
+                // `saas.ms.yaml` translates `saas.yaml`.
+                let owner = stem.split_once('.').map_or(stem.as_str(), |(o, _)| o);
+                playbooks.insert(owner.to_string());
+            } else {
+                return None;
+            }
+        }
+    }
+
+    let mut new_diagnostics = Diagnostics::new();
+    // Diagnostics of the files looked at again are replaced by what they say now.
+    let mut replaced_files: BTreeSet<String> = BTreeSet::new();
+    let mut public: BTreeSet<PublicKey> = BTreeSet::new();
+
+    if !playbooks.is_empty() {
+        let affected = update_playbooks(state, tree, &playbooks, &mut new_diagnostics)?;
+        for id in &affected {
+            public.insert(PublicKey::Playbook(id.clone()));
+        }
+        public.insert(PublicKey::Home);
+        replaced_files.extend(
+            tree.under("playbooks/")
+                .map(|(path, _)| crate::locale::nfc(path)),
+        );
+        let site = &state.prepared.site;
+        customers.extend(
+            site.customers
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| affected.contains(&c.playbook))
+                .map(|(i, _)| i),
+        );
+    }
+    for id in &articles {
+        let files = update_article(state, tree, id, &mut new_diagnostics)?;
+        replaced_files.extend(files);
+        public.insert(PublicKey::Article(id.clone()));
+    }
+    let mut old_portals = Vec::new();
+    for &index in &customers {
+        let (path, old_dir) = update_customer(state, tree, index, options, &mut new_diagnostics)?;
+        replaced_files.insert(path);
+        old_portals.push(old_dir);
+    }
+    if new_diagnostics.has_errors() {
+        return None;
+    }
+
+    // Render what changed.
+    let prepared = &state.prepared;
+    let input = prepared.input(options);
+    let files = Mutex::new(Vec::new());
+    let sink = |f: OutputFile| {
+        if let Ok(mut list) = files.lock() {
+            list.push(f);
+        }
+    };
+    let mut render_diagnostics = crate::render::pages::render_public_only(
+        &input,
+        &|page| match page {
+            PublicPage::Home => public.contains(&PublicKey::Home),
+            PublicPage::Article(id) => public.contains(&PublicKey::Article(id.to_string())),
+            PublicPage::Playbook(id) => public.contains(&PublicKey::Playbook(id.to_string())),
+            _ => false,
+        },
+        &sink,
+    );
+    let mut replaced = old_portals;
+    for &index in &customers {
+        let customer = &prepared.site.customers[index];
+        let plan = prepared.plans[index].as_ref()?;
+        let (portal_files, d) = crate::render::render_portal(&input, customer, plan);
+        render_diagnostics.extend(d);
+        for f in portal_files {
+            sink(f);
+        }
+        replaced.push(customer.portal.clone());
+    }
+    if render_diagnostics.has_errors() {
+        return None;
+    }
+    new_diagnostics.extend(render_diagnostics);
+
+    let mut all: Vec<Diagnostic> = state
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.primary
+                .as_ref()
+                .is_none_or(|l| !replaced_files.contains(&l.file.path))
+        })
+        .cloned()
+        .collect();
+    all.extend(new_diagnostics.sorted());
+    let diagnostics = Diagnostics::from(all).sorted();
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return None;
+    }
+    state.diagnostics = diagnostics.clone();
+    replaced.sort();
+    replaced.dedup();
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Some(Update {
+        files,
+        replaced,
+        diagnostics,
+        portals: prepared.portals(),
+    })
+}
+
+/// Public pages an update renders again, in every language.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum PublicKey {
+    Home,
+    Article(String),
+    Playbook(String),
+}
+
+/// Resolves every playbook again; returns the ids of the playbooks whose
+/// lineage includes a changed one (before or after the change). `None` when the
+/// set of playbooks or what is public changed.
+fn update_playbooks(
+    state: &mut State,
+    tree: &SourceTree,
+    changed: &BTreeSet<String>,
+    diagnostics: &mut Diagnostics,
+) -> Option<BTreeSet<String>> {
+    let prepared = &mut state.prepared;
+    let site = &mut prepared.site;
+    let default = site.config.default_language.clone();
+    let languages = site.config.languages.clone();
+    let mut tracker = crate::translation::Tracker::new(&languages[1..]);
+    let mut d = Diagnostics::new();
+    let (playbooks, _) = crate::resolve::resolve_playbooks(
+        tree,
+        &default,
+        &languages,
+        &site.content_index,
+        &prepared.engine,
+        &mut tracker,
+        &mut d,
+    );
+    if d.has_errors()
+        || playbooks.len() != site.playbooks.len()
+        || playbooks.iter().any(|(id, p)| {
+            site.playbooks
+                .get(id)
+                .is_none_or(|old| old.draft != p.draft)
+        })
+    {
+        return None;
+    }
+    let touches = |lineage: &[String]| lineage.iter().any(|id| changed.contains(id));
+    let affected: BTreeSet<String> = playbooks
+        .iter()
+        .filter(|(id, p)| touches(&p.lineage) || touches(&site.playbooks[*id].lineage))
+        .map(|(id, _)| id.clone())
+        .collect();
+    site.playbooks = playbooks;
+    site.translations
+        .replace_under("playbooks/", &tracker.finish());
+    for id in &affected {
+        let playbook = &site.playbooks[id];
+        match plan_preview(site, playbook, &prepared.engine, &mut d) {
+            Some(plan) => {
+                prepared.previews.insert(id.clone(), plan);
+            }
+            None => return None,
+        }
+    }
+    // Previews of unaffected playbooks keep their warnings; theirs are reported again.
+    for (id, playbook) in &site.playbooks {
+        if !affected.contains(id) {
+            plan_preview(site, playbook, &prepared.engine, &mut d);
+        }
+    }
+    diagnostics.extend(d);
+    Some(affected)
+}
+
+/// Resolves every version of an article again. Returns the paths of its files;
+/// `None` when anything other pages show of it changed.
+fn update_article(
+    state: &mut State,
+    tree: &SourceTree,
+    id: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<String>> {
+    let site = &mut state.prepared.site;
+    let default = site.config.default_language.clone();
+    let languages = site.config.languages.clone();
+    let old = site.article(id)?;
+    let mut d = Diagnostics::new();
+    let mut files = Vec::new();
+    for lang in &languages {
+        let candidates = if *lang == default {
+            vec![format!("content/{id}.md")]
+        } else {
+            vec![
+                format!("content/{id}.{lang}.md"),
+                format!("content/{lang}/{id}.md"),
+            ]
+        };
+        for path in candidates {
+            if let Some(bytes) = tree.get(&path) {
+                files.push(crate::resolve::text_file(&path, bytes, &mut d)?);
+            }
+        }
+    }
+    // Every version must be found again under the name it was read by.
+    if files.len() != old.text.versions.len() {
+        return None;
+    }
+    let (article, item) = content::reresolve_article(id, &files, &site.links, &languages, &mut d)?;
+    let article = article?;
+    if d.has_errors() || !same_outside(old, &article, &site.links.anchors) {
+        return None;
+    }
+    if let Some(item) = item {
+        site.translations
+            .replace_item(&item.original, &item.hash, &item.translations);
+    }
+    let index = site.articles.iter().position(|a| a.id == id)?;
+    site.articles[index] = article;
+    diagnostics.extend(d);
+    Some(files.iter().map(|f| f.path.clone()).collect())
+}
+
+/// Whether everything other pages show of an article is unchanged: its
+/// versions, section, weight, and per version the title, summary, tags,
+/// reading time and anchors.
+fn same_outside(
+    old: &Article,
+    new: &Article,
+    anchors: &BTreeMap<(String, Lang), BTreeSet<String>>,
+) -> bool {
+    old.id == new.id
+        && old.section == new.section
+        && old.weight == new.weight
+        && old.text.original == new.text.original
+        && old.text.versions.len() == new.text.versions.len()
+        && old.text.versions.iter().all(|(lang, o)| {
+            new.text.versions.get(lang).is_some_and(|n| {
+                let ids: BTreeSet<String> = n.headings.iter().map(|h| h.id.clone()).collect();
+                o.title == n.title
+                    && o.summary == n.summary
+                    && o.tags == n.tags
+                    && o.reading_minutes == n.reading_minutes
+                    && anchors.get(&(new.id.clone(), lang.clone())) == Some(&ids)
+            })
+        })
+}
+
+/// Resolves and plans one customer again. Returns its file's path and its
+/// portal folder before the change.
+fn update_customer(
+    state: &mut State,
+    tree: &SourceTree,
+    index: usize,
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<(String, String)> {
+    let prepared = &mut state.prepared;
+    let site: &mut Site = &mut prepared.site;
+    let id = site.customers[index].id.clone();
+    let (path, bytes) = tree
+        .under("customers/")
+        .find(|(path, _)| file_stem(path, "customers/").as_deref() == Some(id.as_str()))?;
+    let mut d = Diagnostics::new();
+    let file = crate::resolve::text_file(path, bytes, &mut d)?;
+    // Playbooks that exist but are not playbooks of their own (translations).
+    let broken: BTreeSet<String> = tree
+        .under("playbooks/")
+        .filter_map(|(p, _)| file_stem(p, "playbooks/"))
+        .filter(|stem| !site.playbooks.contains_key(stem))
+        .collect();
+    let customer = crate::resolve::customers::resolve_customer(
+        &file,
+        &site.config,
+        &site.playbooks,
+        &broken,
+        &site.content_index,
+        &prepared.engine,
+        options,
+        &mut d,
+    )?;
+    if customer.id != id || d.has_errors() {
+        return None;
+    }
+    let plan = plan_one(site, &customer, options, &prepared.engine, &mut d)?;
+    if d.has_errors() {
+        return None;
+    }
+    let old_dir = std::mem::replace(&mut site.customers[index], customer).portal;
+    prepared.plans[index] = Some(plan);
+    diagnostics.extend(d);
+    Some((file.path.clone(), old_dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn options() -> BuildOptions {
+        BuildOptions::for_tests(jiff::civil::date(2026, 12, 14))
+    }
+
+    fn example() -> SourceTree {
+        let (tree, problems) = SourceTree::read(Path::new(env!("CARGO_MANIFEST_DIR")));
+        assert!(problems.is_empty());
+        tree
+    }
+
+    /// A full build: its files by path, its diagnostics, and its state.
+    fn full(tree: &SourceTree) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>, Option<State>) {
+        let files = Mutex::new(BTreeMap::new());
+        let (compiled, prepared) = crate::build::compile_keeping(tree, &options(), &|f| {
+            files.lock().unwrap().insert(f.path, f.bytes);
+        });
+        let state = prepared.map(|prepared| State {
+            prepared,
+            diagnostics: compiled.diagnostics.clone(),
+        });
+        (files.into_inner().unwrap(), compiled.diagnostics, state)
+    }
+
+    fn edit(tree: &mut SourceTree, path: &str, from: &str, to: &str) -> BTreeMap<String, Change> {
+        let text = String::from_utf8(tree.get(path).unwrap().to_vec()).unwrap();
+        assert!(text.contains(from), "{path} has no `{from}`");
+        tree.insert(path, text.replacen(from, to, 1));
+        BTreeMap::from([(path.to_string(), Change::Modified)])
+    }
+
+    fn apply(files: &mut BTreeMap<String, Vec<u8>>, update: Update) -> usize {
+        files.retain(|path, _| {
+            !update
+                .replaced
+                .iter()
+                .any(|dir| path.starts_with(dir.as_str()))
+        });
+        let n = update.files.len();
+        for f in update.files {
+            files.insert(f.path, f.bytes);
+        }
+        n
+    }
+
+    /// Applies edits one after another, each incrementally, and checks the
+    /// result against a full build of the same files every time.
+    fn check(edits: &[(&str, &str, &str)]) -> Vec<usize> {
+        let mut tree = example();
+        let (mut files, _, state) = full(&tree);
+        let mut state = state.unwrap();
+        let mut made = Vec::new();
+        for (path, from, to) in edits {
+            let changes = edit(&mut tree, path, from, to);
+            let update = update(&mut state, &tree, &changes, &options())
+                .unwrap_or_else(|| panic!("{path}: no incremental rebuild"));
+            let diagnostics = update.diagnostics.clone();
+            made.push(apply(&mut files, update));
+            let (expected, expected_diagnostics, _) = full(&tree);
+            assert_eq!(
+                files.keys().collect::<Vec<_>>(),
+                expected.keys().collect::<Vec<_>>(),
+                "after editing {path}"
+            );
+            for (p, bytes) in &expected {
+                assert!(files[p] == *bytes, "after editing {path}: {p} differs");
+            }
+            assert_eq!(diagnostics, expected_diagnostics, "after editing {path}");
+            assert_eq!(
+                state.prepared.site.translations,
+                state_translations(&tree),
+                "after editing {path}"
+            );
+        }
+        made
+    }
+
+    fn state_translations(tree: &SourceTree) -> crate::translation::TranslationReport {
+        full(tree).2.unwrap().prepared.site.translations
+    }
+
+    #[test]
+    fn article_edits_match_a_full_build() {
+        let made = check(&[
+            (
+                "content/kb/permissions.md",
+                "Every person",
+                "Each and every person",
+            ),
+            (
+                "content/kb/permissions.ms.md",
+                "Setiap orang",
+                "Setiap seorang",
+            ),
+            (
+                "content/kb/permissions.ms.md",
+                "translation_of: 8c1933627fea",
+                "translation_of: 000000000000",
+            ),
+        ]);
+        // One page per language, nothing else.
+        assert_eq!(made, [6, 6, 6]);
+    }
+
+    #[test]
+    fn customer_edits_match_a_full_build() {
+        let made = check(&[
+            (
+                "customers/mero-ghar.yaml",
+                "Mero Ghar Housing Cooperative",
+                "Mero Ghar Cooperative",
+            ),
+            (
+                "customers/harbourside-payments.yaml",
+                "sales-handover: { status: done, on: 2026-12-01 }",
+                "sales-handover: { status: blocked, note: Waiting }",
+            ),
+        ]);
+        for n in made {
+            assert!(n > 0 && n <= 6 * 4 + 2, "{n} files for one portal");
+        }
+    }
+
+    #[test]
+    fn playbook_edits_match_a_full_build() {
+        check(&[
+            (
+                "playbooks/consulting.yaml",
+                "Share background documents and process maps",
+                "Share background documents",
+            ),
+            (
+                "playbooks/base.yaml",
+                "Send the welcome email to",
+                "Email a warm welcome to",
+            ),
+            (
+                "playbooks/saas.ms.yaml",
+                "title: Orientasi SaaS",
+                "title: Orientasi perisian SaaS",
+            ),
+            (
+                "playbooks/base.yaml",
+                "title: Executive sponsor",
+                "title: Sponsor",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn what_other_pages_show_needs_a_full_build() {
+        let mut tree = example();
+        let (_, _, state) = full(&tree);
+        let mut state = state.unwrap();
+        for (path, from, to) in [
+            (
+                "content/kb/permissions.md",
+                "title: Roles and permissions",
+                "title: Roles",
+            ),
+            (
+                "content/kb/permissions.md",
+                "## Custom roles {#custom-roles}",
+                "## Custom roles {#own-roles}",
+            ),
+            (
+                "content/kb/permissions.md",
+                "Every person",
+                "Every [person](nowhere.md)",
+            ),
+            ("gangway.toml", "title", "title"),
+        ] {
+            let changes = edit(&mut tree, path, from, to);
+            assert!(
+                update(&mut state, &tree, &changes, &options()).is_none(),
+                "{path}: {to}"
+            );
+            // A refused update may leave the state half-way: start again.
+            state = full(&tree).2.unwrap_or_else(|| full(&example()).2.unwrap());
+            tree = example();
+        }
+        let created = BTreeMap::from([("content/kb/new.md".to_string(), Change::Created)]);
+        assert!(update(&mut state, &tree, &created, &options()).is_none());
+    }
+}
