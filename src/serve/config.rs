@@ -36,7 +36,7 @@ pub struct Config {
 }
 
 impl Config {
-    /// Serving `root` on 127.0.0.1:1111 with native events, a 100 ms debounce
+    /// Serving `root` on 127.0.0.1:1111 with native events, a 15 ms debounce
     /// and no terminal output.
     pub fn new(root: impl Into<PathBuf>, options: BuildOptions) -> Config {
         Config {
@@ -45,7 +45,7 @@ impl Config {
             allow_remote: false,
             options,
             watch: WatchMode::Native,
-            debounce: Duration::from_millis(100),
+            debounce: Duration::from_millis(15),
             log: Log::Quiet,
         }
     }

@@ -95,7 +95,7 @@ async fn site(State(shared): State<Shared>, method: Method, uri: Uri) -> Respons
     let snapshot = shared.snapshots.borrow().clone();
     match lookup(&snapshot, uri.path()) {
         Lookup::File(path) => {
-            let bytes = snapshot.files[&path].clone();
+            let bytes = snapshot.files.get(&path).cloned().unwrap_or_default();
             page(&snapshot, StatusCode::OK, &path, bytes)
         }
         Lookup::Redirect(to) => {
@@ -106,7 +106,7 @@ async fn site(State(shared): State<Shared>, method: Method, uri: Uri) -> Respons
             response
         }
         Lookup::NotFound(Some(path)) => {
-            let bytes = snapshot.files[&path].clone();
+            let bytes = snapshot.files.get(&path).cloned().unwrap_or_default();
             page(&snapshot, StatusCode::NOT_FOUND, &path, bytes)
         }
         Lookup::NotFound(None) => page(
@@ -237,18 +237,18 @@ pub(crate) fn content_type(path: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-    use std::sync::Arc;
-
     use super::*;
 
     fn snapshot(paths: &[&str]) -> Snapshot {
         Snapshot {
-            files: Arc::new(
+            files: crate::serve::files::Files::new(
                 paths
                     .iter()
-                    .map(|p| (p.to_string(), Bytes::from_static(b"x")))
-                    .collect::<HashMap<_, _>>(),
+                    .map(|p| crate::output::OutputFile {
+                        path: p.to_string(),
+                        bytes: b"x".to_vec(),
+                    })
+                    .collect(),
             ),
             ..Snapshot::default()
         }

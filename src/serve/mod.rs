@@ -17,19 +17,19 @@
 //! A batch of events that changes no source bytes does not rebuild.
 
 mod config;
+mod files;
 mod handle;
 mod http;
 mod overlay;
 mod watch;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 pub use config::{Config, DEFAULT_PORT, Log, ServeError};
@@ -48,7 +48,7 @@ pub(crate) struct Snapshot {
     /// Counts builds, good or bad; starts at 1 with the first build.
     pub(crate) generation: u64,
     /// The files of the last good build, by output path.
-    pub(crate) files: Arc<HashMap<String, Bytes>>,
+    pub(crate) files: files::Files,
     /// Errors of the last build (0 when it was good).
     pub(crate) errors: usize,
     /// Warnings of the last build.
@@ -133,7 +133,7 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
         watcher,
         pending: BTreeSet::new(),
         rescan: true,
-        settle: (config.debounce / 2).max(Duration::from_millis(30)),
+        settle: (config.debounce / 2).max(Duration::from_millis(10)),
         log: config.log,
         last_report: String::new(),
         state: None,
@@ -286,6 +286,8 @@ impl Session {
                 let result = match update {
                     Some(update) => Built::Incremental(update),
                     None => {
+                        // The old state is of no more use: free it before building anew.
+                        state = None;
                         let files = std::sync::Mutex::new(Vec::new());
                         let (mut compiled, prepared) =
                             crate::build::compile_keeping(&tree, &options, &|f| {
@@ -293,7 +295,6 @@ impl Session {
                                     list.push(f);
                                 }
                             });
-                        state = None;
                         if !compiled.has_errors() {
                             compiled.files = files.into_inner().unwrap_or_default();
                             state = prepared.map(|prepared| crate::incremental::State {
@@ -349,23 +350,11 @@ impl Session {
             Built::Full(compiled) => {
                 let failed = compiled.has_errors();
                 let (files, changed) = if failed {
-                    (Arc::clone(&previous.files), 0)
+                    (previous.files.clone(), 0)
                 } else {
-                    let files: HashMap<String, Bytes> = compiled
-                        .files
-                        .into_iter()
-                        .map(|f| (f.path, Bytes::from(f.bytes)))
-                        .collect();
-                    let changed = files
-                        .iter()
-                        .filter(|(path, bytes)| previous.files.get(*path) != Some(*bytes))
-                        .count()
-                        + previous
-                            .files
-                            .keys()
-                            .filter(|path| !files.contains_key(*path))
-                            .count();
-                    (Arc::new(files), changed)
+                    let files = files::Files::new(compiled.files);
+                    let changed = files.count_changed(&previous.files);
+                    (files, changed)
                 };
                 let portals = if compiled.portals.is_empty() && failed {
                     Arc::clone(&previous.portals)
@@ -375,34 +364,8 @@ impl Session {
                 (compiled.diagnostics, files, changed, portals)
             }
             Built::Incremental(update) => {
-                let mut files: HashMap<String, Bytes> = (*previous.files).clone();
-                let mut changed = 0;
-                if !update.replaced.is_empty() {
-                    let made: BTreeSet<&str> =
-                        update.files.iter().map(|f| f.path.as_str()).collect();
-                    let before = files.len();
-                    files.retain(|path, _| {
-                        made.contains(path.as_str())
-                            || !update
-                                .replaced
-                                .iter()
-                                .any(|dir| path.starts_with(dir.as_str()))
-                    });
-                    changed += before - files.len();
-                }
-                for f in update.files {
-                    let bytes = Bytes::from(f.bytes);
-                    if files.get(&f.path) != Some(&bytes) {
-                        changed += 1;
-                    }
-                    files.insert(f.path, bytes);
-                }
-                (
-                    update.diagnostics,
-                    Arc::new(files),
-                    changed,
-                    Arc::new(update.portals),
-                )
+                let (files, changed) = previous.files.updated(update.files, &update.replaced);
+                (update.diagnostics, files, changed, Arc::new(update.portals))
             }
         };
         let errors = diagnostics
