@@ -21,6 +21,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use crate::build::{BuildOptions, PortalLink, Prepared, plan_one, plan_preview};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::lang::Lang;
@@ -127,10 +129,22 @@ pub(crate) fn update(
         public.insert(PublicKey::Article(id.clone()));
     }
     let mut old_portals = Vec::new();
-    for &index in &customers {
-        let (path, old_dir) = update_customer(state, tree, index, options, &mut new_diagnostics)?;
-        replaced_files.insert(path);
-        old_portals.push(old_dir);
+    {
+        let customers: Vec<usize> = customers.iter().copied().collect();
+        let prepared = &state.prepared;
+        let redone: Vec<Option<Redone>> = customers
+            .par_iter()
+            .map(|&index| redo_customer(prepared, tree, index, options))
+            .collect();
+        let prepared = &mut state.prepared;
+        for (index, redone) in customers.into_iter().zip(redone) {
+            let redone = redone?;
+            let old = std::mem::replace(&mut prepared.site.customers[index], redone.customer);
+            prepared.plans[index] = Some(redone.plan);
+            replaced_files.insert(redone.path);
+            new_diagnostics.extend(redone.diagnostics);
+            old_portals.push(old.portal);
+        }
     }
     if new_diagnostics.has_errors() {
         return None;
@@ -145,26 +159,52 @@ pub(crate) fn update(
             list.push(f);
         }
     };
-    let mut render_diagnostics = crate::render::pages::render_public_only(
-        &input,
-        &|page| match page {
-            PublicPage::Home => public.contains(&PublicKey::Home),
-            PublicPage::Article(id) => public.contains(&PublicKey::Article(id.to_string())),
-            PublicPage::Playbook(id) => public.contains(&PublicKey::Playbook(id.to_string())),
-            _ => false,
-        },
-        &sink,
-    );
+    let home = public.contains(&PublicKey::Home);
+    let article_ids: BTreeSet<&str> = public
+        .iter()
+        .filter_map(|k| match k {
+            PublicKey::Article(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let playbook_ids: BTreeSet<&str> = public
+        .iter()
+        .filter_map(|k| match k {
+            PublicKey::Playbook(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut render_diagnostics = Diagnostics::new();
+    if !public.is_empty() {
+        render_diagnostics.extend(crate::render::pages::render_public_only(
+            &input,
+            &|page| match page {
+                PublicPage::Home => home,
+                PublicPage::Article(id) => article_ids.contains(id),
+                PublicPage::Playbook(id) => playbook_ids.contains(id),
+                _ => false,
+            },
+            &sink,
+        ));
+    }
     let mut replaced = old_portals;
-    for &index in &customers {
-        let customer = &prepared.site.customers[index];
-        let plan = prepared.plans[index].as_ref()?;
-        let (portal_files, d) = crate::render::render_portal(&input, customer, plan);
+    let portals: Vec<Diagnostics> = customers
+        .par_iter()
+        .filter_map(|&index| {
+            let customer = &prepared.site.customers[index];
+            let plan = prepared.plans[index].as_ref()?;
+            let (portal_files, d) = crate::render::render_portal(&input, customer, plan);
+            for f in portal_files {
+                sink(f);
+            }
+            Some(d)
+        })
+        .collect();
+    for d in portals {
         render_diagnostics.extend(d);
-        for f in portal_files {
-            sink(f);
-        }
-        replaced.push(customer.portal.clone());
+    }
+    for &index in &customers {
+        replaced.push(prepared.site.customers[index].portal.clone());
     }
     if render_diagnostics.has_errors() {
         return None;
@@ -342,18 +382,25 @@ fn same_outside(
         })
 }
 
-/// Resolves and plans one customer again. Returns its file's path and its
-/// portal folder before the change.
-fn update_customer(
-    state: &mut State,
+/// A customer resolved and planned again.
+struct Redone {
+    customer: crate::model::Customer,
+    plan: crate::plan::Plan,
+    /// Its file.
+    path: String,
+    diagnostics: Diagnostics,
+}
+
+/// Resolves and plans one customer again, from its file in `tree`; `None` when
+/// it has errors or is no longer the same customer.
+fn redo_customer(
+    prepared: &Prepared,
     tree: &SourceTree,
     index: usize,
     options: &BuildOptions,
-    diagnostics: &mut Diagnostics,
-) -> Option<(String, String)> {
-    let prepared = &mut state.prepared;
-    let site: &mut Site = &mut prepared.site;
-    let id = site.customers[index].id.clone();
+) -> Option<Redone> {
+    let site: &Site = &prepared.site;
+    let id = &site.customers[index].id;
     let (path, bytes) = tree
         .under("customers/")
         .find(|(path, _)| file_stem(path, "customers/").as_deref() == Some(id.as_str()))?;
@@ -375,17 +422,19 @@ fn update_customer(
         options,
         &mut d,
     )?;
-    if customer.id != id || d.has_errors() {
+    if customer.id != *id || d.has_errors() {
         return None;
     }
     let plan = plan_one(site, &customer, options, &prepared.engine, &mut d)?;
     if d.has_errors() {
         return None;
     }
-    let old_dir = std::mem::replace(&mut site.customers[index], customer).portal;
-    prepared.plans[index] = Some(plan);
-    diagnostics.extend(d);
-    Some((file.path.clone(), old_dir))
+    Some(Redone {
+        customer,
+        plan,
+        path: file.path.clone(),
+        diagnostics: d,
+    })
 }
 
 #[cfg(test)]

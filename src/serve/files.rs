@@ -17,6 +17,8 @@ const MAX_CHANGES: usize = 4096;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Files {
     base: Arc<HashMap<String, Bytes>>,
+    /// The paths of `base`, sorted: files under a folder are a range.
+    sorted: Arc<Vec<String>>,
     /// Changes since `base`: new bytes, or `None` for a file that is gone.
     changes: Arc<HashMap<String, Option<Bytes>>>,
     len: usize,
@@ -29,11 +31,33 @@ impl Files {
             .into_iter()
             .map(|f| (f.path, Bytes::from(f.bytes)))
             .collect();
+        Files::with_base(base)
+    }
+
+    fn with_base(base: HashMap<String, Bytes>) -> Files {
+        let mut sorted: Vec<String> = base.keys().cloned().collect();
+        sorted.sort_unstable();
         Files {
             len: base.len(),
             base: Arc::new(base),
+            sorted: Arc::new(sorted),
             changes: Arc::default(),
         }
+    }
+
+    /// Every path under the folder `dir` (ending in `/`).
+    fn under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a String> {
+        let start = self.sorted.partition_point(|p| p.as_str() < dir);
+        self.sorted[start..]
+            .iter()
+            .take_while(move |p| p.starts_with(dir))
+            .filter(|p| !self.changes.contains_key(*p))
+            .chain(
+                self.changes
+                    .iter()
+                    .filter(move |(p, c)| c.is_some() && p.starts_with(dir))
+                    .map(|(p, _)| p),
+            )
     }
 
     pub fn get(&self, path: &str) -> Option<&Bytes> {
@@ -78,12 +102,10 @@ impl Files {
         let mut changed = 0;
         if !replaced.is_empty() {
             let kept: BTreeSet<&str> = made.iter().map(|f| f.path.as_str()).collect();
-            let gone: Vec<String> = self
-                .paths()
-                .filter(|p| {
-                    !kept.contains(p.as_str())
-                        && replaced.iter().any(|dir| p.starts_with(dir.as_str()))
-                })
+            let gone: BTreeSet<String> = replaced
+                .iter()
+                .flat_map(|dir| self.under(dir))
+                .filter(|p| !kept.contains(p.as_str()))
                 .cloned()
                 .collect();
             for path in gone {
@@ -106,6 +128,7 @@ impl Files {
         }
         let files = Files {
             base: Arc::clone(&self.base),
+            sorted: Arc::clone(&self.sorted),
             changes: Arc::new(changes),
             len,
         };
@@ -126,11 +149,7 @@ impl Files {
                 None => base.remove(path),
             };
         }
-        Files {
-            len: base.len(),
-            base: Arc::new(base),
-            changes: Arc::default(),
-        }
+        Files::with_base(base)
     }
 }
 
