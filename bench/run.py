@@ -964,7 +964,9 @@ SERVE_TARGETS = {
     "playbook_share": 0.10,  # a playbook edit visible within 10% of a full build (median)
 }
 SERVE_KINDS = ("article", "customer", "playbook", "base")
-SERVE_LOG_REBUILD = re.compile(r"^\[[\d:]+\] (rebuilt|rebuild failed) in (\d+) ms(?:: (\d+) files? changed)?(?: \(([^)]*)\))?", re.M)
+# `[12:00:00] rebuilt in 1681 ms: 1 file changed (article), 1 warning`, `… updated in 3 ms: …`,
+# `… rebuild failed in 12 ms (customer): …`: any such line after the first build.
+SERVE_LOG_REBUILD = re.compile(r"^\[[\d:]+\] ([a-z][a-z ]*?) in (\d+) ms(?:: (\d+) files? changed)?(?: \(([^)]*)\))?", re.M)
 SERVE_LOG_PORTAL = re.compile(r"^  (\S+) \((.*)\): (http://\S+?)/?(?: \(encrypted\))?$", re.M)
 
 
@@ -1608,7 +1610,7 @@ def serve_main(args, gangway: Path, layout: str, env: dict, sizes: list[int], cu
             res["full_build"] = full
 
             port = args.port or free_port()
-            log = logs / f"serve-n{n}-m{m}.log"
+            log = logs / f"serve-n{n}-m{m}-{gangway.name}.log"  # one per binary: compare servers
             server = Server(gangway, site, log, port)
             res["command"] = server.cmd
             res["log"] = str(log)
