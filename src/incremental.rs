@@ -60,16 +60,23 @@ pub(crate) struct Update {
     pub diagnostics: Vec<Diagnostic>,
     /// Every portal's address now.
     pub portals: Vec<PortalLink>,
+    /// Customers (by index) whose portals changed but were not rendered (when
+    /// asked to be lazy): render them with [`render_portals`] before serving them.
+    pub stale: Vec<(usize, String)>,
 }
 
 /// Applies `changes` (files of `tree` that changed since `state` was made) to
 /// `state`, and returns what to serve now; `None` when the change needs a full
 /// build. After `None`, `state` may be partly updated: drop it.
+///
+/// With `lazy`, the portals a playbook edit changes are not rendered but listed
+/// in [`Update::stale`] (a customer's own edit is always rendered).
 pub(crate) fn update(
     state: &mut State,
     tree: &SourceTree,
     changes: &BTreeMap<String, Change>,
     options: &BuildOptions,
+    lazy: bool,
 ) -> Option<Update> {
     if changes.is_empty() || changes.values().any(|c| *c != Change::Modified) {
         return None;
@@ -99,6 +106,7 @@ pub(crate) fn update(
         }
     }
 
+    let edited = customers.clone();
     let mut new_diagnostics = Diagnostics::new();
     // Diagnostics of the files looked at again are replaced by what they say now.
     let mut replaced_files: BTreeSet<String> = BTreeSet::new();
@@ -188,7 +196,9 @@ pub(crate) fn update(
         ));
     }
     let mut replaced = old_portals;
-    let portals: Vec<Diagnostics> = customers
+    let (now, later): (Vec<usize>, Vec<usize>) =
+        customers.iter().partition(|i| !lazy || edited.contains(i));
+    let portals: Vec<Diagnostics> = now
         .par_iter()
         .filter_map(|&index| {
             let customer = &prepared.site.customers[index];
@@ -203,9 +213,13 @@ pub(crate) fn update(
     for d in portals {
         render_diagnostics.extend(d);
     }
-    for &index in &customers {
+    for &index in &now {
         replaced.push(prepared.site.customers[index].portal.clone());
     }
+    let stale = later
+        .iter()
+        .map(|&i| (i, prepared.site.customers[i].portal.clone()))
+        .collect();
     if render_diagnostics.has_errors() {
         return None;
     }
@@ -236,6 +250,44 @@ pub(crate) fn update(
         replaced,
         diagnostics,
         portals: prepared.portals(),
+        stale,
+    })
+}
+
+/// Renders the portals of these customers (by index), as an update of the
+/// files being served. `None` when rendering fails: build everything.
+pub(crate) fn render_portals(
+    state: &State,
+    customers: &[usize],
+    options: &BuildOptions,
+) -> Option<Update> {
+    let prepared = &state.prepared;
+    let input = prepared.input(options);
+    let rendered: Vec<Option<(Vec<OutputFile>, Diagnostics)>> = customers
+        .par_iter()
+        .map(|&index| {
+            let customer = prepared.site.customers.get(index)?;
+            let plan = prepared.plans.get(index)?.as_ref()?;
+            Some(crate::render::render_portal(&input, customer, plan))
+        })
+        .collect();
+    let mut files = Vec::new();
+    for r in rendered {
+        let (made, d) = r?;
+        if d.has_errors() {
+            return None;
+        }
+        files.extend(made);
+    }
+    Some(Update {
+        files,
+        replaced: customers
+            .iter()
+            .map(|&i| prepared.site.customers[i].portal.clone())
+            .collect(),
+        diagnostics: state.diagnostics.clone(),
+        portals: prepared.portals(),
+        stale: Vec::new(),
     })
 }
 
@@ -489,16 +541,29 @@ mod tests {
     /// Applies edits one after another, each incrementally, and checks the
     /// result against a full build of the same files every time.
     fn check(edits: &[(&str, &str, &str)]) -> Vec<usize> {
+        check_with(edits, false)
+    }
+
+    fn check_with(edits: &[(&str, &str, &str)], lazy: bool) -> Vec<usize> {
         let mut tree = example();
         let (mut files, _, state) = full(&tree);
         let mut state = state.unwrap();
         let mut made = Vec::new();
         for (path, from, to) in edits {
             let changes = edit(&mut tree, path, from, to);
-            let update = update(&mut state, &tree, &changes, &options())
+            let mut update = update(&mut state, &tree, &changes, &options(), lazy)
                 .unwrap_or_else(|| panic!("{path}: no incremental rebuild"));
+            // Portals left for later are rendered now, as `serve` does when asked for them.
+            let stale: Vec<usize> = update.stale.drain(..).map(|(i, _)| i).collect();
             let diagnostics = update.diagnostics.clone();
-            made.push(apply(&mut files, update));
+            let mut n = apply(&mut files, update);
+            if !stale.is_empty() {
+                assert!(lazy);
+                let later = render_portals(&state, &stale, &options()).expect("portals");
+                assert_eq!(later.diagnostics, diagnostics);
+                n += apply(&mut files, later);
+            }
+            made.push(n);
             let (expected, expected_diagnostics, _) = full(&tree);
             assert_eq!(
                 files.keys().collect::<Vec<_>>(),
@@ -566,28 +631,37 @@ mod tests {
 
     #[test]
     fn playbook_edits_match_a_full_build() {
-        check(&[
-            (
-                "playbooks/consulting.yaml",
-                "Share background documents and process maps",
-                "Share background documents",
-            ),
-            (
-                "playbooks/base.yaml",
-                "Send the welcome email to",
-                "Email a warm welcome to",
-            ),
-            (
-                "playbooks/saas.ms.yaml",
-                "title: Orientasi SaaS",
-                "title: Orientasi perisian SaaS",
-            ),
-            (
-                "playbooks/base.yaml",
-                "title: Executive sponsor",
-                "title: Sponsor",
-            ),
-        ]);
+        for lazy in [false, true] {
+            playbook_edits(lazy);
+        }
+    }
+
+    fn playbook_edits(lazy: bool) {
+        check_with(
+            &[
+                (
+                    "playbooks/consulting.yaml",
+                    "Share background documents and process maps",
+                    "Share background documents",
+                ),
+                (
+                    "playbooks/base.yaml",
+                    "Send the welcome email to",
+                    "Email a warm welcome to",
+                ),
+                (
+                    "playbooks/saas.ms.yaml",
+                    "title: Orientasi SaaS",
+                    "title: Orientasi perisian SaaS",
+                ),
+                (
+                    "playbooks/base.yaml",
+                    "title: Executive sponsor",
+                    "title: Sponsor",
+                ),
+            ],
+            lazy,
+        );
     }
 
     #[test]
@@ -615,7 +689,7 @@ mod tests {
         ] {
             let changes = edit(&mut tree, path, from, to);
             assert!(
-                update(&mut state, &tree, &changes, &options()).is_none(),
+                update(&mut state, &tree, &changes, &options(), false).is_none(),
                 "{path}: {to}"
             );
             // A refused update may leave the state half-way: start again.
@@ -623,6 +697,6 @@ mod tests {
             tree = example();
         }
         let created = BTreeMap::from([("content/kb/new.md".to_string(), Change::Created)]);
-        assert!(update(&mut state, &tree, &created, &options()).is_none());
+        assert!(update(&mut state, &tree, &created, &options(), false).is_none());
     }
 }

@@ -71,12 +71,20 @@ async fn status(State(shared): State<Shared>) -> Response {
         "busy": shared.busy.load(Ordering::SeqCst),
         "batches": shared.batches.load(Ordering::SeqCst),
         "incremental": snapshot.incremental,
+        "stale_portals": snapshot.stale.len(),
     });
     respond(
         StatusCode::OK,
         "application/json",
         Bytes::from(body.to_string()),
     )
+}
+
+/// The portal folder (`p/<token>/`) a path lies in.
+fn portal_folder(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix(crate::privacy::PORTAL_ROOT)?;
+    let end = rest.find('/')? + crate::privacy::PORTAL_ROOT.len() + 1;
+    Some(&path[..end])
 }
 
 /// A file of the site, or the site's 404 page.
@@ -92,7 +100,22 @@ async fn site(State(shared): State<Shared>, method: Method, uri: Uri) -> Respons
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
     }
-    let snapshot = shared.snapshots.borrow().clone();
+    let mut snapshot = shared.snapshots.borrow().clone();
+    // A portal left out of date by a playbook edit is rendered before it is served.
+    if let Lookup::File(path) = lookup(&snapshot, uri.path())
+        && let Some(dir) = portal_folder(&path)
+        && snapshot.stale.contains(dir)
+    {
+        let (done, rendered) = tokio::sync::oneshot::channel();
+        if shared
+            .events
+            .send(super::Event::Render(dir.to_string(), done))
+            .is_ok()
+        {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(300), rendered).await;
+        }
+        snapshot = shared.snapshots.borrow().clone();
+    }
     match lookup(&snapshot, uri.path()) {
         Lookup::File(path) => {
             let bytes = snapshot.files.get(&path).cloned().unwrap_or_default();
@@ -252,6 +275,14 @@ mod tests {
             ),
             ..Snapshot::default()
         }
+    }
+
+    #[test]
+    fn portal_folders_are_found_by_path() {
+        assert_eq!(portal_folder("p/abc/checklist/index.html"), Some("p/abc/"));
+        assert_eq!(portal_folder("p/abc/index.html"), Some("p/abc/"));
+        assert_eq!(portal_folder("p/abc"), None);
+        assert_eq!(portal_folder("kb/index.html"), None);
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub(crate) struct Snapshot {
     pub(crate) overlay: Option<Arc<str>>,
     /// The portals of the last build that got as far as resolving.
     pub(crate) portals: Arc<Vec<PortalLink>>,
+    /// Portal folders whose files are out of date: they are rendered before serving.
+    pub(crate) stale: Arc<BTreeSet<String>>,
     /// Whether the last build updated the one before instead of building everything.
     pub(crate) incremental: bool,
 }
@@ -70,6 +72,8 @@ pub(crate) struct Shared {
     /// Batches of changes looked at, including those that changed no source
     /// bytes and so built nothing.
     batches: Arc<AtomicU64>,
+    /// To ask the event loop for a portal that is out of date.
+    events: tokio::sync::mpsc::UnboundedSender<Event>,
 }
 
 /// Everything the event loop reacts to. One enum, one `match` in [`Session::run`].
@@ -84,6 +88,11 @@ pub(crate) enum Event {
     WatchFailed(String),
     /// No change has come in for the settle time: build what is pending.
     Settled,
+    /// A page of this out-of-date portal folder was asked for: render it now,
+    /// then say so.
+    Render(String, tokio::sync::oneshot::Sender<()>),
+    /// Render some of the out-of-date portals, if nothing else is waiting.
+    Background,
     /// Stop serving.
     Shutdown,
 }
@@ -122,6 +131,7 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
         snapshots,
         busy: Arc::new(AtomicBool::new(false)),
         batches: Arc::new(AtomicU64::new(0)),
+        events: events.clone(),
     };
     let mut session = Session {
         tree: SourceTree::new(),
@@ -137,6 +147,8 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
         log: config.log,
         last_report: String::new(),
         state: None,
+        stale: BTreeMap::new(),
+        events: events.clone(),
         root,
     };
     // The first build: a rescan of everything, before anyone can connect.
@@ -192,6 +204,11 @@ struct Session {
     last_report: String,
     /// What the last good build keeps for incremental rebuilds.
     state: Option<crate::incremental::State>,
+    /// Portals whose pages are out of date (after a playbook edit), by folder:
+    /// the customer's index. Rendered when asked for, and in the background.
+    stale: BTreeMap<String, usize>,
+    /// The event loop's own inbox, for background work.
+    events: tokio::sync::mpsc::UnboundedSender<Event>,
 }
 
 /// What one rebuild did, for the log line.
@@ -237,7 +254,30 @@ impl Session {
                     self.batches.fetch_add(1, Ordering::SeqCst);
                     // Changes that came in while building are built next.
                     if self.pending.is_empty() && !self.rescan {
-                        self.busy.store(false, Ordering::SeqCst);
+                        self.busy.store(!self.stale.is_empty(), Ordering::SeqCst);
+                    }
+                    if !self.stale.is_empty() {
+                        let _ = self.events.send(Event::Background);
+                    }
+                }
+                Event::Render(dir, done) => {
+                    if let Some(&index) = self.stale.get(&dir) {
+                        self.render_stale(vec![index]).await;
+                    }
+                    let _ = done.send(());
+                }
+                Event::Background => {
+                    // Edits first: a waiting change is built before more portals.
+                    if deadline.is_none() && self.pending.is_empty() && !self.stale.is_empty() {
+                        let batch: Vec<usize> = self.stale.values().copied().take(16).collect();
+                        self.render_stale(batch).await;
+                        if self.stale.is_empty() {
+                            if !self.rescan {
+                                self.busy.store(false, Ordering::SeqCst);
+                            }
+                        } else {
+                            let _ = self.events.send(Event::Background);
+                        }
                     }
                 }
                 Event::Shutdown => break,
@@ -280,7 +320,9 @@ impl Session {
                 }
                 // An edit the last good build can absorb re-renders only what it shows in.
                 let update = match (&mut state, problems.is_empty()) {
-                    (Some(s), true) => crate::incremental::update(s, &tree, &changed, &options),
+                    (Some(s), true) => {
+                        crate::incremental::update(s, &tree, &changed, &options, true)
+                    }
                     _ => None,
                 };
                 let result = match update {
@@ -337,6 +379,47 @@ impl Session {
         }
     }
 
+    /// Renders out-of-date portals and serves them; a failure builds everything.
+    async fn render_stale(&mut self, customers: Vec<usize>) {
+        let Some(state) = self.state.take() else {
+            self.stale.clear();
+            return;
+        };
+        let started = Instant::now();
+        let options = Arc::clone(&self.options);
+        let work = tokio::task::spawn_blocking(move || {
+            let update = crate::incremental::render_portals(&state, &customers, &options);
+            (state, update)
+        });
+        let Ok((state, update)) = work.await else {
+            self.stale.clear();
+            self.rescan = true;
+            let _ = self.events.send(Event::Rescan);
+            return;
+        };
+        self.state = Some(state);
+        match update {
+            Some(update) => {
+                for dir in &update.replaced {
+                    self.stale.remove(dir);
+                }
+                self.publish(
+                    Outcome {
+                        result: Built::Incremental(update),
+                        kinds: BTreeSet::new(),
+                        elapsed: started.elapsed(),
+                    },
+                    false,
+                );
+            }
+            None => {
+                self.stale.clear();
+                self.state = None;
+                let _ = self.events.send(Event::Rescan);
+            }
+        }
+    }
+
     /// Serves a build's files (when it is good) and reports it.
     fn publish(&mut self, outcome: Outcome, first: bool) {
         let Outcome {
@@ -364,10 +447,16 @@ impl Session {
                 (compiled.diagnostics, files, changed, portals)
             }
             Built::Incremental(update) => {
+                for (index, dir) in &update.stale {
+                    self.stale.insert(dir.clone(), *index);
+                }
                 let (files, changed) = previous.files.updated(update.files, &update.replaced);
                 (update.diagnostics, files, changed, Arc::new(update.portals))
             }
         };
+        if !incremental {
+            self.stale.clear();
+        }
         let errors = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -382,6 +471,7 @@ impl Session {
             overlay: failed.then(|| Arc::from(overlay::panel(&diagnostics))),
             portals,
             incremental,
+            stale: Arc::new(self.stale.keys().cloned().collect()),
         };
         self.publisher.send_replace(Arc::new(snapshot));
 
@@ -401,7 +491,15 @@ impl Session {
             .map(|k| k.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        let _ = if first {
+        let stale = self.stale.len();
+        let _ = if kinds.is_empty() && incremental {
+            // Portals brought up to date after a playbook edit: say so once, at the end.
+            if stale == 0 {
+                writeln!(err, "[{time}] every portal is up to date")
+            } else {
+                Ok(())
+            }
+        } else if first {
             writeln!(
                 err,
                 "[{time}] built in {ms} ms: {}",
@@ -416,11 +514,16 @@ impl Session {
         } else {
             writeln!(
                 err,
-                "[{time}] {} in {ms} ms: {changed_files} file{} changed ({kinds}){}",
+                "[{time}] {} in {ms} ms: {changed_files} file{} changed ({kinds}){}{}",
                 if incremental { "updated" } else { "rebuilt" },
                 if changed_files == 1 { "" } else { "s" },
                 if warnings > 0 {
                     format!(", {}", report::summary(0, warnings))
+                } else {
+                    String::new()
+                },
+                if stale > 0 {
+                    format!("; {stale} portals are rendered when opened, or soon")
                 } else {
                     String::new()
                 }
