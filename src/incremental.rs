@@ -136,7 +136,8 @@ pub(crate) fn update(
         replaced_files.extend(files);
         public.insert(PublicKey::Article(id.clone()));
     }
-    let mut old_portals = Vec::new();
+    // Portals whose folder moved (a new `portal_rotation`) are rendered now.
+    let mut moved: BTreeMap<usize, String> = BTreeMap::new();
     {
         let customers: Vec<usize> = customers.iter().copied().collect();
         let prepared = &state.prepared;
@@ -151,7 +152,9 @@ pub(crate) fn update(
             prepared.plans[index] = Some(redone.plan);
             replaced_files.insert(redone.path);
             new_diagnostics.extend(redone.diagnostics);
-            old_portals.push(old.portal);
+            if old.portal != prepared.site.customers[index].portal {
+                moved.insert(index, old.portal);
+            }
         }
     }
     if new_diagnostics.has_errors() {
@@ -195,9 +198,12 @@ pub(crate) fn update(
             &sink,
         ));
     }
-    let mut replaced = old_portals;
-    let (now, later): (Vec<usize>, Vec<usize>) =
-        customers.iter().partition(|i| !lazy || edited.contains(i));
+    let (now, later): (Vec<usize>, Vec<usize>) = customers
+        .iter()
+        .partition(|i| !lazy || edited.contains(i) || moved.contains_key(i));
+    // A portal rendered now replaces its folder (and the one it moved from); one
+    // left for later keeps its old files, which are not served until rendered.
+    let mut replaced: Vec<String> = now.iter().filter_map(|i| moved.get(i).cloned()).collect();
     let portals: Vec<Diagnostics> = now
         .par_iter()
         .filter_map(|&index| {
@@ -557,6 +563,13 @@ mod tests {
             let stale: Vec<usize> = update.stale.drain(..).map(|(i, _)| i).collect();
             let diagnostics = update.diagnostics.clone();
             let mut n = apply(&mut files, update);
+            // Out-of-date portals keep their files until rendered: nothing is missing.
+            for p in expected_paths(&tree) {
+                assert!(
+                    files.contains_key(&p),
+                    "after editing {path}: {p} is missing"
+                );
+            }
             if !stale.is_empty() {
                 assert!(lazy);
                 let later = render_portals(&state, &stale, &options()).expect("portals");
@@ -581,6 +594,10 @@ mod tests {
             );
         }
         made
+    }
+
+    fn expected_paths(tree: &SourceTree) -> Vec<String> {
+        full(tree).0.into_keys().collect()
     }
 
     fn state_translations(tree: &SourceTree) -> crate::translation::TranslationReport {
