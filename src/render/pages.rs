@@ -6,16 +6,19 @@
 //! folder of its name (`ms/kb/setup/`). A page whose text is not translated yet
 //! shows the original with a notice, in the original's `lang`.
 
+use std::collections::HashMap;
+
+use minijinja::Value;
 use rayon::prelude::*;
-use serde_json::{Value as Json, json};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
 use crate::locale::Locale;
-use crate::model::{Article, Faq, Playbook, Site};
+use crate::model::{Article, Faq, Playbook, Section, Site};
 use crate::output::OutputFile;
 use crate::plan::{Item, Kind, Plan, pick};
 use crate::render::timeline::{self, Timeline};
+use crate::render::values::{list, record};
 use crate::render::{RenderInput, Sink, root_of};
 use crate::resolve::content::{LANG_ROOT, SITE_ROOT, toc};
 
@@ -33,7 +36,8 @@ pub(crate) struct Page {
     pub content_lang: Lang,
     /// The page in every language: (language, output path).
     pub alternates: Vec<(Lang, String)>,
-    pub values: Json,
+    /// The page's own template values, by name.
+    pub values: Vec<(&'static str, Value)>,
 }
 
 /// The folder of a language under the site root: `""` for the default, `"ms/"` otherwise.
@@ -78,60 +82,60 @@ pub(crate) fn context(
     noindex: bool,
 ) -> minijinja::Value {
     let default = &site.config.default_language;
+    let base_url = &site.config.base_url;
     // The host serves 404.html at whatever address was missed, so a relative
     // root would be wrong there: use the absolute path of the site instead.
     let site_root = if page.kind == "404" {
-        base_path(&site.config.base_url)
+        base_path(base_url)
     } else {
         root_of(&page.path)
     };
     let root = format!("{site_root}{}", lang_prefix(&page.lang, default));
-    let translations: Vec<Json> = page
-        .alternates
-        .iter()
-        .map(|(l, p)| {
-            json!({
-                "lang": l.as_str(),
-                "name": l.native_name(),
-                "url": format!("{site_root}{}", dir_url(p)),
-                "current": *l == page.lang,
-            })
-        })
-        .collect();
-    let alternates: Vec<Json> = page
-        .alternates
-        .iter()
-        .map(|(l, p)| json!({ "lang": l.as_str(), "url": format!("{}/{}", site.config.base_url, dir_url(p)) }))
-        .collect();
+    let (translations, alternates) = if page.alternates.len() > 1 {
+        let translations = list(page.alternates.iter().map(|(l, p)| {
+            record! {
+                "current" => *l == page.lang,
+                "lang" => l.as_str(),
+                "name" => l.native_name(),
+                "url" => format!("{site_root}{}", dir_url(p)),
+            }
+        }));
+        let alternates = list(page.alternates.iter().map(|(l, p)| {
+            record! { "lang" => l.as_str(), "url" => format!("{base_url}/{}", dir_url(p)) }
+        }));
+        (translations, alternates)
+    } else {
+        (list([]), list([]))
+    };
     let x_default = page
         .alternates
         .iter()
         .find(|(l, _)| l == default)
-        .map(|(_, p)| format!("{}/{}", site.config.base_url, dir_url(p)))
+        .map(|(_, p)| format!("{base_url}/{}", dir_url(p)))
         .unwrap_or_default();
-    let mut ctx = json!({
-        "root": root,
-        "site_root": site_root,
-        "page": {
-            "title": &page.title,
-            "kind": page.kind,
-            "noindex": noindex,
-            "fallback": page.content_lang != page.lang,
-            "content_lang": page.content_lang.as_str(),
-            "url": format!("{}/{}", site.config.base_url, dir_url(&page.path)),
-        },
-        "translations": if translations.len() > 1 { translations } else { Vec::new() },
-        "alternates": if alternates.len() > 1 { alternates } else { Vec::new() },
-        "x_default": x_default,
-    });
-    if let (Json::Object(base), Json::Object(own)) = (&mut ctx, std::mem::take(&mut page.values)) {
-        base.extend(own);
-    }
-    // The values shared by every page of a language are converted once and merged in.
-    minijinja::value::merge_maps([
-        minijinja::Value::from(minijinja::value::Serde(&ctx)),
-        shared.clone(),
-    ])
+    let page_value = record! {
+        "content_lang" => page.content_lang.as_str(),
+        "fallback" => page.content_lang != page.lang,
+        "kind" => page.kind,
+        "noindex" => noindex,
+        "title" => page.title.as_str(),
+        "url" => format!("{base_url}/{}", dir_url(&page.path)),
+    };
+    let own = std::mem::take(&mut page.values);
+    let ctx = Value::from_pairs(
+        [
+            ("root", Value::from(root)),
+            ("site_root", Value::from(site_root)),
+            ("page", page_value),
+            ("translations", translations),
+            ("alternates", alternates),
+            ("x_default", Value::from(x_default)),
+        ]
+        .into_iter()
+        .chain(own),
+    );
+    // The values shared by every page of a language are made once and merged in.
+    minijinja::value::merge_maps([ctx, shared.clone()])
 }
 
 /// The values every page of `lang` shares: `lang`, `t`, `site` and `today` (formatted once).
@@ -142,18 +146,31 @@ pub(crate) fn shared_values(site: &Site, lang: &Lang, today: &str) -> minijinja:
         .strings
         .get(lang)
         .or_else(|| site.theme.strings.get(default));
-    let value = json!({
-        "lang": lang.as_str(),
-        "today": today,
-        "t": strings,
-        "site": {
-            "title": site.config.title_in(lang),
-            "description": site.config.description_in(lang),
-            "base_url": &site.config.base_url,
-            "vendor": &site.config.vendor,
-        },
+    let strings = strings.map(|s| {
+        Value::from_pairs(
+            s.iter()
+                .map(|(k, v)| (Value::from(k.as_str()), Value::from(v.as_str()))),
+        )
     });
-    minijinja::Value::from(minijinja::value::Serde(&value))
+    let vendor = &site.config.vendor;
+    Value::from_pairs([
+        ("lang", Value::from(lang.as_str())),
+        ("today", Value::from(today)),
+        ("t", Value::from(strings)),
+        (
+            "site",
+            record! {
+                "base_url" => site.config.base_url.as_str(),
+                "description" => site.config.description_in(lang),
+                "title" => site.config.title_in(lang),
+                "vendor" => record! {
+                    "name" => vendor.name.as_str(),
+                    "support_email" => vendor.support_email.as_str(),
+                    "support_url" => vendor.support_url.as_str(),
+                },
+            },
+        ),
+    ])
 }
 
 /// Renders pages in parallel; diagnostics come back in page order.
@@ -192,6 +209,24 @@ pub(crate) struct Lx<'a> {
     pub locale: &'a Locale,
 }
 
+/// An article in a listing, with the values that do not depend on the page showing it.
+struct Listed<'a> {
+    article: &'a Article,
+    lang: &'a Lang,
+    reading_minutes: usize,
+    summary: Value,
+    tags: Value,
+    title: Value,
+}
+
+/// A section of the knowledge base with its articles, in one language.
+struct ListedSection<'a> {
+    section: &'a Section,
+    title: Value,
+    intro_html: &'a str,
+    articles: Vec<Listed<'a>>,
+}
+
 impl Lx<'_> {
     fn default(&self) -> &Lang {
         &self.site.config.default_language
@@ -220,7 +255,7 @@ impl Lx<'_> {
         title: String,
         kind: &'static str,
         content_lang: &Lang,
-        values: Json,
+        values: Vec<(&'static str, Value)>,
     ) -> Page {
         Page {
             path: self.path(path),
@@ -261,89 +296,117 @@ impl Lx<'_> {
         list
     }
 
-    fn sorted_tags(&self, tags: &[String]) -> Vec<String> {
-        let mut tags = tags.to_vec();
+    /// Tags in this language's order, as a template value.
+    fn sorted_tags(&self, tags: &[String]) -> Value {
+        let mut tags: Vec<&String> = tags.iter().collect();
         tags.sort_by(|a, b| self.locale.compare(a, b));
-        tags
+        list(tags.into_iter().map(Value::from))
     }
 
-    fn article_summary(&self, a: &Article, root: &str) -> Json {
-        let (v, content_lang) = a.text.get(self.lang);
-        json!({
-            "title": v.title,
-            "summary": v.summary,
-            "url": format!("{root}{}/", a.id),
-            "tags": self.sorted_tags(&v.tags),
-            "lang": content_lang.as_str(),
-            "reading_minutes": v.reading_minutes,
-        })
+    /// The knowledge base's sections with their articles, sorted once for every page
+    /// that lists them.
+    fn listing(&self) -> Vec<ListedSection<'_>> {
+        self.site
+            .sections
+            .iter()
+            .map(|s| {
+                let (v, _) = s.text.get(self.lang);
+                let articles = self
+                    .articles_of(&s.id)
+                    .into_iter()
+                    .map(|a| {
+                        let (v, content_lang) = a.text.get(self.lang);
+                        Listed {
+                            article: a,
+                            lang: content_lang,
+                            reading_minutes: v.reading_minutes,
+                            summary: Value::from(v.summary.as_str()),
+                            tags: self.sorted_tags(&v.tags),
+                            title: Value::from(v.title.as_str()),
+                        }
+                    })
+                    .collect();
+                ListedSection {
+                    section: s,
+                    title: Value::from(v.title.as_str()),
+                    intro_html: &v.intro_html,
+                    articles,
+                }
+            })
+            .collect()
     }
 
     /// The knowledge base's sections with their articles; `root` leads to this language's root.
-    fn sections(&self, root: &str, site_root: &str) -> Json {
-        Json::Array(
-            self.site
-                .sections
-                .iter()
-                .map(|s| {
-                    let (v, _) = s.text.get(self.lang);
-                    let articles: Vec<Json> = self
-                        .articles_of(&s.id)
-                        .into_iter()
-                        .map(|a| self.article_summary(a, root))
-                        .collect();
-                    json!({
-                        "id": s.id,
-                        "title": v.title,
-                        "intro_html": place_links(&v.intro_html, root, site_root),
-                        "articles": articles,
-                    })
-                })
-                .collect(),
-        )
+    fn sections(&self, listing: &[ListedSection<'_>], root: &str, site_root: &str) -> Value {
+        list(listing.iter().map(|s| {
+            let articles = list(s.articles.iter().map(|a| {
+                record! {
+                    "lang" => a.lang.as_str(),
+                    "reading_minutes" => a.reading_minutes,
+                    "summary" => a.summary.clone(),
+                    "tags" => a.tags.clone(),
+                    "title" => a.title.clone(),
+                    "url" => format!("{root}{}/", a.article.id),
+                }
+            }));
+            record! {
+                "articles" => articles,
+                "id" => s.section.id.as_str(),
+                "intro_html" => place_links(s.intro_html, root, site_root),
+                "title" => s.title.clone(),
+            }
+        }))
     }
 
     /// FAQ entries as template values.
-    pub(crate) fn faq_values(&self, faqs: &[&Faq], root: &str, site_root: &str) -> Json {
-        Json::Array(
-            faqs.iter()
-                .map(|f| {
-                    let (v, content_lang) = f.text.get(self.lang);
-                    json!({
-                        "id": f.id,
-                        "question": v.question,
-                        "answer_html": place_links(&v.answer_html, root, site_root),
-                        "tags": self.sorted_tags(&v.tags),
-                        "lang": content_lang.as_str(),
-                        "lang_attr": if content_lang == self.lang { "" } else { content_lang.as_str() },
-                    })
-                })
-                .collect(),
-        )
+    pub(crate) fn faq_values(&self, faqs: &[&Faq], root: &str, site_root: &str) -> Value {
+        list(faqs.iter().map(|f| {
+            let (v, content_lang) = f.text.get(self.lang);
+            record! {
+                "answer_html" => place_links(&v.answer_html, root, site_root),
+                "id" => f.id.as_str(),
+                "lang" => content_lang.as_str(),
+                "lang_attr" => if content_lang == self.lang { "" } else { content_lang.as_str() },
+                "question" => v.question.as_str(),
+                "tags" => self.sorted_tags(&v.tags),
+            }
+        }))
     }
 
     /// Guides, FAQ and links of an item, as template values; `root` leads to this
     /// language's root, `faq_page` is the FAQ page's URL.
-    pub(crate) fn references(&self, item: &Item, root: &str, faq_page: &str) -> (Json, Json, Json) {
+    pub(crate) fn references(
+        &self,
+        item: &Item,
+        root: &str,
+        faq_page: &str,
+    ) -> (Value, Value, Value) {
+        let (guides, faq) = self.guides_and_faq(item, root, faq_page);
+        (guides, faq, links_value(item))
+    }
+
+    /// Guides and FAQ entries of an item: the references whose titles are translated
+    /// and whose URLs depend on the page.
+    pub(crate) fn guides_and_faq(&self, item: &Item, root: &str, faq_page: &str) -> (Value, Value) {
         let site = self.site;
-        let guides: Vec<Json> = item
-            .guides
-            .iter()
-            .filter_map(|id| site.article(id))
-            .map(|a| json!({ "title": a.text.get(self.lang).0.title, "url": format!("{root}{}/", a.id) }))
-            .collect();
-        let faq: Vec<Json> = item
-            .faq
-            .iter()
-            .filter_map(|id| site.faq(id))
-            .map(|f| json!({ "question": f.text.get(self.lang).0.question, "url": format!("{faq_page}#{}", f.id) }))
-            .collect();
-        let links: Vec<Json> = item
-            .links
-            .iter()
-            .map(|l| json!({ "title": l.title, "url": l.url }))
-            .collect();
-        (Json::Array(guides), Json::Array(faq), Json::Array(links))
+        let guides = list(
+            item.guides
+                .iter()
+                .filter_map(|id| site.article(id))
+                .map(|a| {
+                    record! {
+                        "title" => a.text.get(self.lang).0.title.as_str(),
+                        "url" => format!("{root}{}/", a.id),
+                    }
+                }),
+        );
+        let faq = list(item.faq.iter().filter_map(|id| site.faq(id)).map(|f| {
+            record! {
+                "question" => f.text.get(self.lang).0.question.as_str(),
+                "url" => format!("{faq_page}#{}", f.id),
+            }
+        }));
+        (guides, faq)
     }
 
     /// The preview's calendar: the site's work week without holidays, as in `plan::plan_preview`.
@@ -356,21 +419,21 @@ impl Lx<'_> {
         pick(&plan.title, self.lang, self.default())
     }
 
-    fn playbook_summary(&self, p: &Playbook, plan: &Plan, root: &str) -> Json {
+    fn playbook_summary(&self, p: &Playbook, plan: &Plan, root: &str) -> Value {
         let tasks = plan.visible().filter(|i| i.kind == Kind::Task).count();
         let days = self
             .preview_calendar()
             .business_days_between(plan.kickoff, plan.end);
         let (text, _) = self.playbook_text(plan);
-        json!({
-            "id": p.id,
-            "title": text.title,
-            "summary_html": text.description_html,
-            "url": format!("{root}playbooks/{}/", p.id),
-            "task_count": tasks,
-            "phase_count": p.phases.len(),
-            "total_days": days,
-        })
+        record! {
+            "id" => p.id.as_str(),
+            "phase_count" => p.phases.len(),
+            "summary_html" => text.description_html.as_str(),
+            "task_count" => tasks,
+            "title" => text.title.as_str(),
+            "total_days" => days,
+            "url" => format!("{root}playbooks/{}/", p.id),
+        }
     }
 
     fn preview_timeline(&self, plan: &Plan) -> Timeline {
@@ -396,74 +459,99 @@ impl Lx<'_> {
         )
     }
 
-    fn preview_values(&self, p: &Playbook, plan: &Plan, root: &str) -> Json {
+    fn preview_values(&self, p: &Playbook, plan: &Plan, root: &str) -> Vec<(&'static str, Value)> {
         let calendar = self.preview_calendar();
         let day = |d| calendar.business_days_between(plan.kickoff, d);
         let default = self.default();
-        let phases: Vec<Json> = p
-            .phases
-            .iter()
-            .enumerate()
-            .map(|(i, phase)| {
-                let tasks: Vec<Json> = plan
-                    .visible()
+        let faq_page = format!("{root}faq/");
+        let phases = list(p.phases.iter().enumerate().map(|(i, phase)| {
+            let tasks = list(
+                plan.visible()
                     .filter(|item| item.phase == Some(i))
                     .map(|item| {
-                        let (guides, faq, links) = self.references(item, root, &format!("{root}faq/"));
+                        let (guides, faq, links) = self.references(item, root, &faq_page);
                         let owner = item
                             .owner
                             .as_ref()
                             .and_then(|o| p.roles.get(o))
-                            .map(|r| r.title.get(self.lang).0.to_string())
+                            .map(|r| r.title.get(self.lang).0)
                             .unwrap_or_default();
                         let (text, lang) = item.text(self.lang, default);
-                        json!({
-                            "id": item.id, "title": text.title, "description_html": text.description_html,
-                            "lang": lang.as_str(),
-                            "lang_attr": if lang == self.lang { "" } else { lang.as_str() },
-                            "owner": owner, "side": item.side.map(|s| s.as_str()).unwrap_or(""),
-                            "start_day": day(item.start), "due_day": day(item.due),
-                            "conditional": item.conditional, "guides": guides, "faq": faq, "links": links,
-                        })
-                    })
-                    .collect();
-                let (text, lang) = plan
-                    .phases
-                    .get(i)
-                    .map(|t| pick(t, self.lang, default))
-                    .unwrap_or((&EMPTY_TEXT, default));
-                json!({
-                    "id": phase.id,
-                    "title": text.title,
-                    "description_html": text.description_html,
-                    "lang": lang.as_str(),
-                    "tasks": tasks,
-                })
-            })
-            .collect();
-        let roles: Vec<Json> = p
-            .roles
-            .iter()
-            .map(|(id, r)| json!({ "id": id, "title": r.title.get(self.lang).0, "side": r.side.as_str(), "contact": r.contact }))
-            .collect();
-        let milestones: Vec<Json> = plan
-            .visible()
-            .filter(|i| i.kind == Kind::Milestone)
-            .map(|m| json!({ "id": m.id, "title": m.text(self.lang, default).0.title, "day": day(m.due) }))
-            .collect();
-        json!({
-            "playbook": {
-                "id": p.id,
-                "title": self.playbook_text(plan).0.title,
-                "summary_html": self.playbook_text(plan).0.description_html,
-                "total_days": day(plan.end),
-                "roles": roles,
-                "phases": phases,
-                "milestones": milestones,
-            },
-            "timeline": self.preview_timeline(plan),
-        })
+                        record! {
+                            "conditional" => item.conditional,
+                            "description_html" => text.description_html.as_str(),
+                            "due_day" => day(item.due),
+                            "faq" => faq,
+                            "guides" => guides,
+                            "id" => item.id.as_str(),
+                            "lang" => lang.as_str(),
+                            "lang_attr" => if lang == self.lang { "" } else { lang.as_str() },
+                            "links" => links,
+                            "owner" => owner,
+                            "side" => item.side.map(|s| s.as_str()).unwrap_or(""),
+                            "start_day" => day(item.start),
+                            "title" => text.title.as_str(),
+                        }
+                    }),
+            );
+            let (text, lang) = plan
+                .phases
+                .get(i)
+                .map(|t| pick(t, self.lang, default))
+                .unwrap_or((&EMPTY_TEXT, default));
+            record! {
+                "description_html" => text.description_html.as_str(),
+                "id" => phase.id.as_str(),
+                "lang" => lang.as_str(),
+                "tasks" => tasks,
+                "title" => text.title.as_str(),
+            }
+        }));
+        let roles = list(p.roles.iter().map(|(id, r)| {
+            record! {
+                "contact" => r.contact,
+                "id" => id.as_str(),
+                "side" => r.side.as_str(),
+                "title" => r.title.get(self.lang).0,
+            }
+        }));
+        let milestones = list(
+            plan.visible()
+                .filter(|i| i.kind == Kind::Milestone)
+                .map(|m| {
+                    record! {
+                        "day" => day(m.due),
+                        "id" => m.id.as_str(),
+                        "title" => m.text(self.lang, default).0.title.as_str(),
+                    }
+                }),
+        );
+        let (text, _) = self.playbook_text(plan);
+        vec![
+            (
+                "playbook",
+                record! {
+                    "id" => p.id.as_str(),
+                    "milestones" => milestones,
+                    "phases" => phases,
+                    "roles" => roles,
+                    "summary_html" => text.description_html.as_str(),
+                    "title" => text.title.as_str(),
+                    "total_days" => day(plan.end),
+                },
+            ),
+            ("timeline", self.preview_timeline(plan).into_value()),
+        ]
     }
+}
+
+/// The other links of an item (they do not depend on the language or the page).
+pub(crate) fn links_value(item: &Item) -> Value {
+    list(
+        item.links
+            .iter()
+            .map(|l| record! { "title" => l.title.as_str(), "url" => l.url.as_str() }),
+    )
 }
 
 static EMPTY_TEXT: crate::plan::ItemText = crate::plan::ItemText {
@@ -481,6 +569,7 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
     };
     let public_playbooks: Vec<&Playbook> = site.playbooks.values().filter(|p| !p.draft).collect();
     let all_faqs: Vec<&Faq> = site.faqs.iter().collect();
+    let listing = lx.listing();
     // Every page's values are computed with the relative root of its own depth.
     let at = |path: &str| {
         let site_root = root_of(&lx.path(path));
@@ -499,18 +588,24 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
         }
         None => (String::new(), lang.clone()),
     };
+    let playbooks = list(public_playbooks.iter().filter_map(|p| {
+        input
+            .previews
+            .get(&p.id)
+            .map(|plan| lx.playbook_summary(p, plan, &root))
+    }));
     pages.push(lx.page(
         "index.html",
         "home.html",
         site.config.title_in(lang).to_string(),
         "home",
         &home_lang,
-        json!({
-            "intro_html": home_html,
-            "playbooks": public_playbooks.iter().filter_map(|p| input.previews.get(&p.id).map(|plan| lx.playbook_summary(p, plan, &root))).collect::<Vec<_>>(),
-            "sections": lx.sections(&root, &site_root),
-            "faqs": lx.faq_values(&all_faqs, &root, &site_root),
-        }),
+        vec![
+            ("intro_html", Value::from(home_html)),
+            ("playbooks", playbooks),
+            ("sections", lx.sections(&listing, &root, &site_root)),
+            ("faqs", lx.faq_values(&all_faqs, &root, &site_root)),
+        ],
     ));
     let (root, site_root) = at("kb/index.html");
     pages.push(lx.page(
@@ -519,7 +614,7 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
         lx.t("knowledge_base", "Knowledge base"),
         "kb_index",
         lang,
-        json!({ "sections": lx.sections(&root, &site_root) }),
+        vec![("sections", lx.sections(&listing, &root, &site_root))],
     ));
     let (root, site_root) = at("faq/index.html");
     pages.push(lx.page(
@@ -528,7 +623,7 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
         lx.t("faq", "Frequently asked questions"),
         "faq",
         lang,
-        json!({ "faqs": lx.faq_values(&all_faqs, &root, &site_root) }),
+        vec![("faqs", lx.faq_values(&all_faqs, &root, &site_root))],
     ));
     pages.push(lx.page(
         "404.html",
@@ -536,32 +631,51 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
         lx.t("not_found_title", "Page not found"),
         "404",
         lang,
-        json!({}),
+        Vec::new(),
     ));
+    // Tags are sorted once for the listings and the articles' own pages.
+    let tags: HashMap<&str, &Value> = listing
+        .iter()
+        .flat_map(|s| s.articles.iter())
+        .map(|a| (a.article.id.as_str(), &a.tags))
+        .collect();
     for a in &site.articles {
         let path = format!("{}/index.html", a.id);
         let (root, site_root) = at(&path);
         let (v, content_lang) = a.text.get(lang);
         let section = site.sections.iter().find(|s| s.id == a.section);
         let section_title = section
-            .map(|s| s.text.get(lang).0.title.clone())
+            .map(|s| s.text.get(lang).0.title.as_str())
             .unwrap_or_default();
+        let toc = list(toc(&v.headings).into_iter().map(|h| {
+            record! {
+                "id" => h.id.as_str(),
+                "level" => h.level,
+                "title" => h.title.as_str(),
+            }
+        }));
+        let article = record! {
+            "html" => place_links(&v.html, &root, &site_root),
+            "lang" => content_lang.as_str(),
+            "reading_minutes" => v.reading_minutes,
+            "section" => a.section.as_str(),
+            "section_title" => section_title,
+            "summary" => v.summary.as_str(),
+            "tags" => match tags.get(a.id.as_str()) {
+                Some(&t) => t.clone(),
+                None => lx.sorted_tags(&v.tags),
+            },
+            "title" => v.title.as_str(),
+            "toc" => toc,
+            "url" => format!("{root}{}/", a.id),
+        };
         pages.push(lx.page(
             &path,
             "article.html",
             v.title.clone(),
             "article",
             content_lang,
-            json!({
-                "article": {
-                    "title": v.title, "summary": v.summary, "tags": lx.sorted_tags(&v.tags),
-                    "lang": content_lang.as_str(),
-                    "html": place_links(&v.html, &root, &site_root),
-                    "toc": toc(&v.headings), "url": format!("{root}{}/", a.id),
-                    "section": a.section, "section_title": section_title,
-                    "reading_minutes": v.reading_minutes,
-                }
-            }),
+            vec![("article", article)],
         ));
     }
     for p in &public_playbooks {

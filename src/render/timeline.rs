@@ -115,3 +115,40 @@ pub(crate) fn layout<'a>(
         today_x,
     }
 }
+
+impl Timeline {
+    /// The chart as a template value (the map its fields would serialize to).
+    pub(crate) fn into_value(self) -> minijinja::Value {
+        use crate::render::values::{list, record};
+        let rows = list(self.rows.into_iter().map(|r| {
+            record! {
+                "critical" => r.critical,
+                "due" => r.due,
+                "due_iso" => r.due_iso,
+                "h" => r.h,
+                "kind" => r.kind,
+                "label" => r.label,
+                "overdue" => r.overdue,
+                "start" => r.start,
+                "start_iso" => r.start_iso,
+                "status" => r.status,
+                "w" => r.w,
+                "x" => r.x,
+                "y" => r.y,
+            }
+        }));
+        let ticks = list(
+            self.ticks
+                .into_iter()
+                .map(|t| record! { "label" => t.label, "x" => t.x }),
+        );
+        record! {
+            "height" => self.height,
+            "label_width" => self.label_width,
+            "rows" => rows,
+            "ticks" => ticks,
+            "today_x" => self.today_x,
+            "width" => self.width,
+        }
+    }
+}
