@@ -6,9 +6,11 @@
 //! folder of its name (`ms/kb/setup/`). A page whose text is not translated yet
 //! shows the original with a notice, in the original's `lang`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use minijinja::Value;
+use minijinja::value::{Enumerator, Object, ObjectExt};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -121,21 +123,126 @@ pub(crate) fn context(
         "title" => page.title.as_str(),
         "url" => format!("{base_url}/{}", dir_url(&page.path)),
     };
-    let own = std::mem::take(&mut page.values);
-    let ctx = Value::from_pairs(
-        [
-            ("root", Value::from(root)),
-            ("site_root", Value::from(site_root)),
-            ("page", page_value),
-            ("translations", translations),
-            ("alternates", alternates),
-            ("x_default", Value::from(x_default)),
-        ]
-        .into_iter()
-        .chain(own),
-    );
+    let mut own = vec![
+        ("root", Value::from(root)),
+        ("site_root", Value::from(site_root)),
+        ("page", page_value),
+        ("translations", translations),
+        ("alternates", alternates),
+        ("x_default", Value::from(x_default)),
+    ];
+    own.append(&mut page.values);
     // The values shared by every page of a language are made once and merged in.
-    minijinja::value::merge_maps([ctx, shared.clone()])
+    Value::from_object(PageContext {
+        shared: shared.clone(),
+        own,
+    })
+}
+
+/// A page's template context: the values its language shares, then its own.
+///
+/// Looks up as `merge_maps([own, shared])` would (a shared value wins), without
+/// building a map of the page's values.
+#[derive(Debug)]
+struct PageContext {
+    shared: Value,
+    /// The page's values; a later one wins over an earlier one of the same name.
+    own: Vec<(&'static str, Value)>,
+}
+
+impl Object for PageContext {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        let shared = match self.shared.downcast_object_ref::<SharedValues>() {
+            Some(s) => s.get(key),
+            None => self.shared.get_attr(key).ok().filter(|v| !v.is_undefined()),
+        };
+        shared.or_else(|| {
+            self.own
+                .iter()
+                .rev()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let mut keys: BTreeSet<Value> = self.own.iter().map(|(k, _)| Value::from(*k)).collect();
+        if let Ok(shared) = self.shared.try_iter() {
+            keys.extend(shared);
+        }
+        Enumerator::Iter(Box::new(keys.into_iter()))
+    }
+}
+
+/// The values every page of a language shares: a map of `lang`, `site`, `t`, `today`.
+#[derive(Debug)]
+pub(crate) struct SharedValues {
+    lang: Value,
+    site: Value,
+    t: Value,
+    today: Value,
+}
+
+const SHARED_KEYS: &[&str; 4] = &["lang", "site", "t", "today"];
+const _: () = assert!(crate::render::values::sorted(SHARED_KEYS));
+
+impl SharedValues {
+    fn get(&self, key: &str) -> Option<Value> {
+        Some(
+            match key {
+                "lang" => &self.lang,
+                "site" => &self.site,
+                "t" => &self.t,
+                "today" => &self.today,
+                _ => return None,
+            }
+            .clone(),
+        )
+    }
+}
+
+impl Object for SharedValues {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        self.get(key)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(SHARED_KEYS)
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(SHARED_KEYS.len())
+    }
+}
+
+/// The UI strings of a language (`t`): a map, looked up by name without making a key.
+#[derive(Debug)]
+pub(crate) struct Strings(BTreeMap<String, Value>);
+
+impl Object for Strings {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get(key.as_str()?).cloned()
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        self.0.get(key).cloned()
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        self.mapped_enumerator(|this| Box::new(this.0.keys().map(|k| Value::from(k.as_str()))))
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(self.0.len())
+    }
 }
 
 /// The values every page of `lang` shares: `lang`, `t`, `site` and `today` (formatted once).
@@ -147,30 +254,28 @@ pub(crate) fn shared_values(site: &Site, lang: &Lang, today: &str) -> minijinja:
         .get(lang)
         .or_else(|| site.theme.strings.get(default));
     let strings = strings.map(|s| {
-        Value::from_pairs(
+        Value::from_object(Strings(
             s.iter()
-                .map(|(k, v)| (Value::from(k.as_str()), Value::from(v.as_str()))),
-        )
+                .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                .collect(),
+        ))
     });
     let vendor = &site.config.vendor;
-    Value::from_pairs([
-        ("lang", Value::from(lang.as_str())),
-        ("today", Value::from(today)),
-        ("t", Value::from(strings)),
-        (
-            "site",
-            record! {
-                "base_url" => site.config.base_url.as_str(),
-                "description" => site.config.description_in(lang),
-                "title" => site.config.title_in(lang),
-                "vendor" => record! {
-                    "name" => vendor.name.as_str(),
-                    "support_email" => vendor.support_email.as_str(),
-                    "support_url" => vendor.support_url.as_str(),
-                },
+    Value::from_object(SharedValues {
+        lang: Value::from(lang.as_str()),
+        site: record! {
+            "base_url" => site.config.base_url.as_str(),
+            "description" => site.config.description_in(lang),
+            "title" => site.config.title_in(lang),
+            "vendor" => record! {
+                "name" => vendor.name.as_str(),
+                "support_email" => vendor.support_email.as_str(),
+                "support_url" => vendor.support_url.as_str(),
             },
-        ),
-    ])
+        },
+        t: Value::from(strings),
+        today: Value::from(today),
+    })
 }
 
 /// Renders pages in parallel; diagnostics come back in page order.
@@ -777,4 +882,57 @@ fn xml_escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The context objects answer templates exactly as the merged maps they replace.
+    #[test]
+    fn page_context_behaves_as_merged_maps() {
+        let mut strings = BTreeMap::new();
+        strings.insert("b".to_string(), Value::from("B"));
+        strings.insert("a".to_string(), Value::from("A's"));
+        strings.insert("days_overdue_one".to_string(), Value::from("{n} day"));
+        let t_map = Value::from_pairs(strings.iter().map(|(k, v)| (k.as_str(), v.clone())));
+        let t_obj = Value::from_object(Strings(strings));
+        let shared_obj = Value::from_object(SharedValues {
+            lang: Value::from("en"),
+            site: record! { "title" => "Site" },
+            t: t_obj,
+            today: Value::from("today"),
+        });
+        let shared_map = Value::from_pairs([
+            ("lang", Value::from("en")),
+            ("site", record! { "title" => "Site" }),
+            ("t", t_map),
+            ("today", Value::from("today")),
+        ]);
+        let own = vec![
+            ("root", Value::from("../")),
+            ("page", record! { "kind" => "home" }),
+            ("lang", Value::from("shadowed")),
+        ];
+        let ctx_obj = Value::from_object(PageContext {
+            shared: shared_obj,
+            own: own.clone(),
+        });
+        let ctx_map = minijinja::value::merge_maps([Value::from_pairs(own), shared_map]);
+        let env = minijinja::Environment::new();
+        let template = "{{ lang }} {{ root }} {{ page.kind }} {{ site.title }} {{ today }} \
+            {{ t.a }} {{ t['b'] }} {{ t.missing is defined }} {{ t['days_overdue_' ~ 'one'] }} \
+            {{ t|length }} {{ t|tojson }} {{ t }} {% for k, v in t|items %}{{ k }}={{ v }};{% endfor %} \
+            {{ x is defined }} {{ range(2)|list }}";
+        let with_obj = env.render_str(template, &ctx_obj).unwrap();
+        assert_eq!(with_obj, env.render_str(template, &ctx_map).unwrap());
+        assert!(
+            with_obj.starts_with("en ../ home Site today A"),
+            "{with_obj}"
+        );
+        assert_eq!(
+            ctx_obj.try_iter().unwrap().collect::<Vec<_>>(),
+            ctx_map.try_iter().unwrap().collect::<Vec<_>>()
+        );
+    }
 }
