@@ -6,6 +6,7 @@
 //! folder of its name (`ms/kb/setup/`). A page whose text is not translated yet
 //! shows the original with a notice, in the original's `lang`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -56,13 +57,20 @@ fn dir_url(path: &str) -> &str {
     path.strip_suffix("index.html").unwrap_or(path)
 }
 
-/// Replaces the link placeholders of rendered Markdown for a page.
-pub(crate) fn place_links(html: &str, lang_root: &str, site_root: &str) -> String {
+/// Replaces the link placeholders of rendered Markdown for a page; text without
+/// them is returned as it is, not copied.
+pub(crate) fn place_links<'a>(html: &'a str, lang_root: &str, site_root: &str) -> Cow<'a, str> {
     if !html.contains("@@gangway-") {
-        return html.to_string();
+        return Cow::Borrowed(html);
     }
-    html.replace(LANG_ROOT, lang_root)
-        .replace(SITE_ROOT, site_root)
+    let mut out = Cow::Borrowed(html);
+    if out.contains(LANG_ROOT) {
+        out = Cow::Owned(out.replace(LANG_ROOT, lang_root));
+    }
+    if out.contains(SITE_ROOT) {
+        out = Cow::Owned(out.replace(SITE_ROOT, site_root));
+    }
+    out
 }
 
 /// The path part of the base URL, with a trailing `/`: `https://x.example/help` → `/help/`.
@@ -691,7 +699,7 @@ fn language_pages(input: &RenderInput<'_>, lang: &Lang) -> Vec<Page> {
             let (html, l) = h.get(lang);
             (place_links(html, &root, &site_root), l.clone())
         }
-        None => (String::new(), lang.clone()),
+        None => (Cow::Borrowed(""), lang.clone()),
     };
     let playbooks = list(public_playbooks.iter().filter_map(|p| {
         input
@@ -887,6 +895,24 @@ fn xml_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn place_links_replaces_as_two_replaces_do() {
+        let cases = [
+            "no links",
+            "<a href=\"@@gangway-lang-root@@kb/x/\">x</a><img src=\"@@gangway-site-root@@a.png\">",
+            "@@gangway-site-@@gangway-lang-root@@root@@",
+            "@@gangway-other@@",
+        ];
+        for html in cases {
+            for (lang_root, site_root) in [("", ""), ("../ms/", "../")] {
+                let two = html
+                    .replace(LANG_ROOT, lang_root)
+                    .replace(SITE_ROOT, site_root);
+                assert_eq!(place_links(html, lang_root, site_root), two, "{html}");
+            }
+        }
+    }
 
     /// The context objects answer templates exactly as the merged maps they replace.
     #[test]
