@@ -172,7 +172,7 @@ impl Object for PageContext {
             self.own
                 .iter()
                 .rev()
-                .find(|(k, _)| *k == key)
+                .find(|(k, _)| crate::render::values::same_key(k, key))
                 .map(|(_, v)| v.clone())
         })
     }

@@ -34,7 +34,7 @@ impl<const N: usize> Object for Record<N> {
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
         self.keys
             .iter()
-            .position(|k| *k == key)
+            .position(|k| same_key(k, key))
             .map(|i| self.values[i].clone())
     }
 
@@ -45,6 +45,13 @@ impl<const N: usize> Object for Record<N> {
     fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
         Some(N)
     }
+}
+
+/// Whether two keys are equal; most keys differ in length or first byte, which are
+/// compared before the bytes.
+#[inline]
+pub(crate) fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 /// Whether `keys` are strictly ascending, as the keys of a map are.
