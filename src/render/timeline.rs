@@ -152,3 +152,54 @@ impl Timeline {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chart's template value is the map its fields serialize to as JSON.
+    #[test]
+    fn value_is_the_serialized_chart() {
+        let chart = |today_x| Timeline {
+            width: 976,
+            height: 92,
+            label_width: LABEL_WIDTH,
+            rows: vec![Row {
+                label: "Kick-off <call>".into(),
+                x: 240,
+                y: 33,
+                w: 40,
+                h: BAR,
+                kind: "task",
+                status: "in-progress",
+                critical: true,
+                overdue: false,
+                start: "1 Dec".into(),
+                due: "3 Dec".into(),
+                start_iso: "2026-12-01".into(),
+                due_iso: "2026-12-03".into(),
+            }],
+            ticks: vec![Tick {
+                x: 240,
+                label: "Day 0".into(),
+            }],
+            today_x,
+        };
+        let env = minijinja::Environment::new();
+        let show = |v: minijinja::Value| {
+            env.render_str(
+                "{{ v|tojson }} {{ v }} {{ v.rows[0].x + 3 }} {{ v.today_x is none }}",
+                minijinja::context! { v },
+            )
+            .unwrap()
+        };
+        for today_x in [None, Some(300)] {
+            assert_eq!(
+                show(chart(today_x).into_value()),
+                show(minijinja::Value::from(minijinja::value::Serde(
+                    &serde_json::to_value(chart(today_x)).unwrap()
+                )))
+            );
+        }
+    }
+}
