@@ -869,3 +869,58 @@ fn url_escape(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A portal task answers every documented key and iterates as a map of them.
+    #[test]
+    fn task_value_behaves_as_a_map() {
+        let v = |s: &str| Value::from(s);
+        let task = Arc::new(TaskValue {
+            core: Arc::new(TaskCore {
+                critical: Value::from(true),
+                days_overdue: Value::from(3i64),
+                due_iso: v("2026-12-03"),
+                id: v("kickoff"),
+                links: list([]),
+                note: v(""),
+                overdue: Value::from(true),
+                phase: v("setup"),
+                start_iso: v("2026-12-01"),
+                status: v("todo"),
+            }),
+            text: Arc::new(TaskText {
+                description_html: v("<p>x</p>"),
+                done_on: v(""),
+                due: v("3 Dec"),
+                lang: v("en"),
+                lang_attr: v(""),
+                owner: record! { "name" => "", "role" => "Admin", "side" => "customer" },
+                plural: v("other"),
+                start: v("1 Dec"),
+                status_label: v("To do"),
+                title: v("Kick-off"),
+            }),
+            guides: list([]),
+            faq: list([]),
+        });
+        let map = Value::from_pairs(
+            TASK_KEYS
+                .iter()
+                .map(|k| (*k, task.get_value_by_str(k).expect("every key answers"))),
+        );
+        let task = Value::from_dyn_object(task);
+        assert!(task.get_attr("nope").unwrap().is_undefined());
+        let env = minijinja::Environment::new();
+        let show = |v: &Value| {
+            env.render_str(
+                "{{ v|tojson }} {{ v|length }} {% for k, x in v|items %}{{ k }};{% endfor %} {{ v.owner.role }}",
+                minijinja::context! { v },
+            )
+            .unwrap()
+        };
+        assert_eq!(show(&task), show(&map));
+    }
+}
