@@ -8,6 +8,7 @@
 pub(crate) mod pages;
 mod portal;
 pub(crate) mod timeline;
+pub(crate) mod values;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -6,16 +6,22 @@
 //! folder of its name (`ms/kb/setup/`). A page whose text is not translated yet
 //! shows the original with a notice, in the original's `lang`.
 
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use minijinja::Value;
+use minijinja::value::{Enumerator, Object, ObjectExt};
 use rayon::prelude::*;
-use serde_json::{Value as Json, json};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
 use crate::locale::Locale;
-use crate::model::{Article, Faq, Playbook, Site};
+use crate::model::{Article, Faq, Playbook, Section, Site};
 use crate::output::OutputFile;
 use crate::plan::{Item, Kind, Plan, pick};
 use crate::render::timeline::{self, Timeline};
+use crate::render::values::{list, record};
 use crate::render::{RenderInput, Sink, root_of};
 use crate::resolve::content::{LANG_ROOT, SITE_ROOT, toc};
 
@@ -33,7 +39,8 @@ pub(crate) struct Page {
     pub content_lang: Lang,
     /// The page in every language: (language, output path).
     pub alternates: Vec<(Lang, String)>,
-    pub values: Json,
+    /// The page's own template values, by name.
+    pub values: Vec<(&'static str, Value)>,
 }
 
 /// The folder of a language under the site root: `""` for the default, `"ms/"` otherwise.
@@ -50,13 +57,20 @@ fn dir_url(path: &str) -> &str {
     path.strip_suffix("index.html").unwrap_or(path)
 }
 
-/// Replaces the link placeholders of rendered Markdown for a page.
-pub(crate) fn place_links(html: &str, lang_root: &str, site_root: &str) -> String {
+/// Replaces the link placeholders of rendered Markdown for a page; text without
+/// them is returned as it is, not copied.
+pub(crate) fn place_links<'a>(html: &'a str, lang_root: &str, site_root: &str) -> Cow<'a, str> {
     if !html.contains("@@gangway-") {
-        return html.to_string();
+        return Cow::Borrowed(html);
     }
-    html.replace(LANG_ROOT, lang_root)
-        .replace(SITE_ROOT, site_root)
+    let mut out = Cow::Borrowed(html);
+    if out.contains(LANG_ROOT) {
+        out = Cow::Owned(out.replace(LANG_ROOT, lang_root));
+    }
+    if out.contains(SITE_ROOT) {
+        out = Cow::Owned(out.replace(SITE_ROOT, site_root));
+    }
+    out
 }
 
 /// The path part of the base URL, with a trailing `/`: `https://x.example/help` → `/help/`.
@@ -78,60 +92,165 @@ pub(crate) fn context(
     noindex: bool,
 ) -> minijinja::Value {
     let default = &site.config.default_language;
+    let base_url = &site.config.base_url;
     // The host serves 404.html at whatever address was missed, so a relative
     // root would be wrong there: use the absolute path of the site instead.
     let site_root = if page.kind == "404" {
-        base_path(&site.config.base_url)
+        base_path(base_url)
     } else {
         root_of(&page.path)
     };
     let root = format!("{site_root}{}", lang_prefix(&page.lang, default));
-    let translations: Vec<Json> = page
-        .alternates
-        .iter()
-        .map(|(l, p)| {
-            json!({
-                "lang": l.as_str(),
-                "name": l.native_name(),
-                "url": format!("{site_root}{}", dir_url(p)),
-                "current": *l == page.lang,
-            })
-        })
-        .collect();
-    let alternates: Vec<Json> = page
-        .alternates
-        .iter()
-        .map(|(l, p)| json!({ "lang": l.as_str(), "url": format!("{}/{}", site.config.base_url, dir_url(p)) }))
-        .collect();
+    let (translations, alternates) = if page.alternates.len() > 1 {
+        let translations = list(page.alternates.iter().map(|(l, p)| {
+            record! {
+                "current" => *l == page.lang,
+                "lang" => l.as_str(),
+                "name" => l.native_name(),
+                "url" => format!("{site_root}{}", dir_url(p)),
+            }
+        }));
+        let alternates = list(page.alternates.iter().map(|(l, p)| {
+            record! { "lang" => l.as_str(), "url" => format!("{base_url}/{}", dir_url(p)) }
+        }));
+        (translations, alternates)
+    } else {
+        (list([]), list([]))
+    };
     let x_default = page
         .alternates
         .iter()
         .find(|(l, _)| l == default)
-        .map(|(_, p)| format!("{}/{}", site.config.base_url, dir_url(p)))
+        .map(|(_, p)| format!("{base_url}/{}", dir_url(p)))
         .unwrap_or_default();
-    let mut ctx = json!({
-        "root": root,
-        "site_root": site_root,
-        "page": {
-            "title": &page.title,
-            "kind": page.kind,
-            "noindex": noindex,
-            "fallback": page.content_lang != page.lang,
-            "content_lang": page.content_lang.as_str(),
-            "url": format!("{}/{}", site.config.base_url, dir_url(&page.path)),
-        },
-        "translations": if translations.len() > 1 { translations } else { Vec::new() },
-        "alternates": if alternates.len() > 1 { alternates } else { Vec::new() },
-        "x_default": x_default,
-    });
-    if let (Json::Object(base), Json::Object(own)) = (&mut ctx, std::mem::take(&mut page.values)) {
-        base.extend(own);
+    let page_value = record! {
+        "content_lang" => page.content_lang.as_str(),
+        "fallback" => page.content_lang != page.lang,
+        "kind" => page.kind,
+        "noindex" => noindex,
+        "title" => page.title.as_str(),
+        "url" => format!("{base_url}/{}", dir_url(&page.path)),
+    };
+    let mut own = vec![
+        ("root", Value::from(root)),
+        ("site_root", Value::from(site_root)),
+        ("page", page_value),
+        ("translations", translations),
+        ("alternates", alternates),
+        ("x_default", Value::from(x_default)),
+    ];
+    own.append(&mut page.values);
+    // The values shared by every page of a language are made once and merged in.
+    Value::from_object(PageContext {
+        shared: shared.clone(),
+        own,
+    })
+}
+
+/// A page's template context: the values its language shares, then its own.
+///
+/// Looks up as `merge_maps([own, shared])` would (a shared value wins), without
+/// building a map of the page's values.
+#[derive(Debug)]
+struct PageContext {
+    shared: Value,
+    /// The page's values; a later one wins over an earlier one of the same name.
+    own: Vec<(&'static str, Value)>,
+}
+
+impl Object for PageContext {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
     }
-    // The values shared by every page of a language are converted once and merged in.
-    minijinja::value::merge_maps([
-        minijinja::Value::from(minijinja::value::Serde(&ctx)),
-        shared.clone(),
-    ])
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        let shared = match self.shared.downcast_object_ref::<SharedValues>() {
+            Some(s) => s.get(key),
+            None => self.shared.get_attr(key).ok().filter(|v| !v.is_undefined()),
+        };
+        shared.or_else(|| {
+            self.own
+                .iter()
+                .rev()
+                .find(|(k, _)| crate::render::values::same_key(k, key))
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let mut keys: BTreeSet<Value> = self.own.iter().map(|(k, _)| Value::from(*k)).collect();
+        if let Ok(shared) = self.shared.try_iter() {
+            keys.extend(shared);
+        }
+        Enumerator::Iter(Box::new(keys.into_iter()))
+    }
+}
+
+/// The values every page of a language shares: a map of `lang`, `site`, `t`, `today`.
+#[derive(Debug)]
+pub(crate) struct SharedValues {
+    lang: Value,
+    site: Value,
+    t: Value,
+    today: Value,
+}
+
+const SHARED_KEYS: &[&str; 4] = &["lang", "site", "t", "today"];
+const _: () = assert!(crate::render::values::sorted(SHARED_KEYS));
+
+impl SharedValues {
+    fn get(&self, key: &str) -> Option<Value> {
+        Some(
+            match key {
+                "lang" => &self.lang,
+                "site" => &self.site,
+                "t" => &self.t,
+                "today" => &self.today,
+                _ => return None,
+            }
+            .clone(),
+        )
+    }
+}
+
+impl Object for SharedValues {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        self.get(key)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(SHARED_KEYS)
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(SHARED_KEYS.len())
+    }
+}
+
+/// The UI strings of a language (`t`): a map, looked up by name without making a key.
+#[derive(Debug)]
+pub(crate) struct Strings(BTreeMap<String, Value>);
+
+impl Object for Strings {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get(key.as_str()?).cloned()
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        self.0.get(key).cloned()
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        self.mapped_enumerator(|this| Box::new(this.0.keys().map(|k| Value::from(k.as_str()))))
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(self.0.len())
+    }
 }
 
 /// The values every page of `lang` shares: `lang`, `t`, `site` and `today` (formatted once).
@@ -142,18 +261,29 @@ pub(crate) fn shared_values(site: &Site, lang: &Lang, today: &str) -> minijinja:
         .strings
         .get(lang)
         .or_else(|| site.theme.strings.get(default));
-    let value = json!({
-        "lang": lang.as_str(),
-        "today": today,
-        "t": strings,
-        "site": {
-            "title": site.config.title_in(lang),
-            "description": site.config.description_in(lang),
-            "base_url": &site.config.base_url,
-            "vendor": &site.config.vendor,
-        },
+    let strings = strings.map(|s| {
+        Value::from_object(Strings(
+            s.iter()
+                .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                .collect(),
+        ))
     });
-    minijinja::Value::from(minijinja::value::Serde(&value))
+    let vendor = &site.config.vendor;
+    Value::from_object(SharedValues {
+        lang: Value::from(lang.as_str()),
+        site: record! {
+            "base_url" => site.config.base_url.as_str(),
+            "description" => site.config.description_in(lang),
+            "title" => site.config.title_in(lang),
+            "vendor" => record! {
+                "name" => vendor.name.as_str(),
+                "support_email" => vendor.support_email.as_str(),
+                "support_url" => vendor.support_url.as_str(),
+            },
+        },
+        t: Value::from(strings),
+        today: Value::from(today),
+    })
 }
 
 /// Renders pages in parallel; diagnostics come back in page order.
@@ -192,6 +322,24 @@ pub(crate) struct Lx<'a> {
     pub locale: &'a Locale,
 }
 
+/// An article in a listing, with the values that do not depend on the page showing it.
+struct Listed<'a> {
+    article: &'a Article,
+    lang: &'a Lang,
+    reading_minutes: usize,
+    summary: Value,
+    tags: Value,
+    title: Value,
+}
+
+/// A section of the knowledge base with its articles, in one language.
+struct ListedSection<'a> {
+    section: &'a Section,
+    title: Value,
+    intro_html: &'a str,
+    articles: Vec<Listed<'a>>,
+}
+
 impl Lx<'_> {
     fn default(&self) -> &Lang {
         &self.site.config.default_language
@@ -220,7 +368,7 @@ impl Lx<'_> {
         title: String,
         kind: &'static str,
         content_lang: &Lang,
-        values: Json,
+        values: Vec<(&'static str, Value)>,
     ) -> Page {
         Page {
             path: self.path(path),
@@ -261,89 +409,117 @@ impl Lx<'_> {
         list
     }
 
-    fn sorted_tags(&self, tags: &[String]) -> Vec<String> {
-        let mut tags = tags.to_vec();
+    /// Tags in this language's order, as a template value.
+    fn sorted_tags(&self, tags: &[String]) -> Value {
+        let mut tags: Vec<&String> = tags.iter().collect();
         tags.sort_by(|a, b| self.locale.compare(a, b));
-        tags
+        list(tags.into_iter().map(Value::from))
     }
 
-    fn article_summary(&self, a: &Article, root: &str) -> Json {
-        let (v, content_lang) = a.text.get(self.lang);
-        json!({
-            "title": v.title,
-            "summary": v.summary,
-            "url": format!("{root}{}/", a.id),
-            "tags": self.sorted_tags(&v.tags),
-            "lang": content_lang.as_str(),
-            "reading_minutes": v.reading_minutes,
-        })
+    /// The knowledge base's sections with their articles, sorted once for every page
+    /// that lists them.
+    fn listing(&self) -> Vec<ListedSection<'_>> {
+        self.site
+            .sections
+            .iter()
+            .map(|s| {
+                let (v, _) = s.text.get(self.lang);
+                let articles = self
+                    .articles_of(&s.id)
+                    .into_iter()
+                    .map(|a| {
+                        let (v, content_lang) = a.text.get(self.lang);
+                        Listed {
+                            article: a,
+                            lang: content_lang,
+                            reading_minutes: v.reading_minutes,
+                            summary: Value::from(v.summary.as_str()),
+                            tags: self.sorted_tags(&v.tags),
+                            title: Value::from(v.title.as_str()),
+                        }
+                    })
+                    .collect();
+                ListedSection {
+                    section: s,
+                    title: Value::from(v.title.as_str()),
+                    intro_html: &v.intro_html,
+                    articles,
+                }
+            })
+            .collect()
     }
 
     /// The knowledge base's sections with their articles; `root` leads to this language's root.
-    fn sections(&self, root: &str, site_root: &str) -> Json {
-        Json::Array(
-            self.site
-                .sections
-                .iter()
-                .map(|s| {
-                    let (v, _) = s.text.get(self.lang);
-                    let articles: Vec<Json> = self
-                        .articles_of(&s.id)
-                        .into_iter()
-                        .map(|a| self.article_summary(a, root))
-                        .collect();
-                    json!({
-                        "id": s.id,
-                        "title": v.title,
-                        "intro_html": place_links(&v.intro_html, root, site_root),
-                        "articles": articles,
-                    })
-                })
-                .collect(),
-        )
+    fn sections(&self, listing: &[ListedSection<'_>], root: &str, site_root: &str) -> Value {
+        list(listing.iter().map(|s| {
+            let articles = list(s.articles.iter().map(|a| {
+                record! {
+                    "lang" => a.lang.as_str(),
+                    "reading_minutes" => a.reading_minutes,
+                    "summary" => a.summary.clone(),
+                    "tags" => a.tags.clone(),
+                    "title" => a.title.clone(),
+                    "url" => format!("{root}{}/", a.article.id),
+                }
+            }));
+            record! {
+                "articles" => articles,
+                "id" => s.section.id.as_str(),
+                "intro_html" => place_links(s.intro_html, root, site_root),
+                "title" => s.title.clone(),
+            }
+        }))
     }
 
     /// FAQ entries as template values.
-    pub(crate) fn faq_values(&self, faqs: &[&Faq], root: &str, site_root: &str) -> Json {
-        Json::Array(
-            faqs.iter()
-                .map(|f| {
-                    let (v, content_lang) = f.text.get(self.lang);
-                    json!({
-                        "id": f.id,
-                        "question": v.question,
-                        "answer_html": place_links(&v.answer_html, root, site_root),
-                        "tags": self.sorted_tags(&v.tags),
-                        "lang": content_lang.as_str(),
-                        "lang_attr": if content_lang == self.lang { "" } else { content_lang.as_str() },
-                    })
-                })
-                .collect(),
-        )
+    pub(crate) fn faq_values(&self, faqs: &[&Faq], root: &str, site_root: &str) -> Value {
+        list(faqs.iter().map(|f| {
+            let (v, content_lang) = f.text.get(self.lang);
+            record! {
+                "answer_html" => place_links(&v.answer_html, root, site_root),
+                "id" => f.id.as_str(),
+                "lang" => content_lang.as_str(),
+                "lang_attr" => if content_lang == self.lang { "" } else { content_lang.as_str() },
+                "question" => v.question.as_str(),
+                "tags" => self.sorted_tags(&v.tags),
+            }
+        }))
     }
 
     /// Guides, FAQ and links of an item, as template values; `root` leads to this
     /// language's root, `faq_page` is the FAQ page's URL.
-    pub(crate) fn references(&self, item: &Item, root: &str, faq_page: &str) -> (Json, Json, Json) {
+    pub(crate) fn references(
+        &self,
+        item: &Item,
+        root: &str,
+        faq_page: &str,
+    ) -> (Value, Value, Value) {
+        let (guides, faq) = self.guides_and_faq(item, root, faq_page);
+        (guides, faq, links_value(item))
+    }
+
+    /// Guides and FAQ entries of an item: the references whose titles are translated
+    /// and whose URLs depend on the page.
+    pub(crate) fn guides_and_faq(&self, item: &Item, root: &str, faq_page: &str) -> (Value, Value) {
         let site = self.site;
-        let guides: Vec<Json> = item
-            .guides
-            .iter()
-            .filter_map(|id| site.article(id))
-            .map(|a| json!({ "title": a.text.get(self.lang).0.title, "url": format!("{root}{}/", a.id) }))
-            .collect();
-        let faq: Vec<Json> = item
-            .faq
-            .iter()
-            .filter_map(|id| site.faq(id))
-            .map(|f| json!({ "question": f.text.get(self.lang).0.question, "url": format!("{faq_page}#{}", f.id) }))
-            .collect();
-        let links: Vec<Json> = item
-            .links
-            .iter()
-            .map(|l| json!({ "title": l.title, "url": l.url }))
-            .collect();
-        (Json::Array(guides), Json::Array(faq), Json::Array(links))
+        let guides = list(
+            item.guides
+                .iter()
+                .filter_map(|id| site.article(id))
+                .map(|a| {
+                    record! {
+                        "title" => a.text.get(self.lang).0.title.as_str(),
+                        "url" => format!("{root}{}/", a.id),
+                    }
+                }),
+        );
+        let faq = list(item.faq.iter().filter_map(|id| site.faq(id)).map(|f| {
+            record! {
+                "question" => f.text.get(self.lang).0.question.as_str(),
+                "url" => format!("{faq_page}#{}", f.id),
+            }
+        }));
+        (guides, faq)
     }
 
     /// The preview's calendar: the site's work week without holidays, as in `plan::plan_preview`.
@@ -356,21 +532,21 @@ impl Lx<'_> {
         pick(&plan.title, self.lang, self.default())
     }
 
-    fn playbook_summary(&self, p: &Playbook, plan: &Plan, root: &str) -> Json {
+    fn playbook_summary(&self, p: &Playbook, plan: &Plan, root: &str) -> Value {
         let tasks = plan.visible().filter(|i| i.kind == Kind::Task).count();
         let days = self
             .preview_calendar()
             .business_days_between(plan.kickoff, plan.end);
         let (text, _) = self.playbook_text(plan);
-        json!({
-            "id": p.id,
-            "title": text.title,
-            "summary_html": text.description_html,
-            "url": format!("{root}playbooks/{}/", p.id),
-            "task_count": tasks,
-            "phase_count": p.phases.len(),
-            "total_days": days,
-        })
+        record! {
+            "id" => p.id.as_str(),
+            "phase_count" => p.phases.len(),
+            "summary_html" => text.description_html.as_str(),
+            "task_count" => tasks,
+            "title" => text.title.as_str(),
+            "total_days" => days,
+            "url" => format!("{root}playbooks/{}/", p.id),
+        }
     }
 
     fn preview_timeline(&self, plan: &Plan) -> Timeline {
@@ -396,74 +572,99 @@ impl Lx<'_> {
         )
     }
 
-    fn preview_values(&self, p: &Playbook, plan: &Plan, root: &str) -> Json {
+    fn preview_values(&self, p: &Playbook, plan: &Plan, root: &str) -> Vec<(&'static str, Value)> {
         let calendar = self.preview_calendar();
         let day = |d| calendar.business_days_between(plan.kickoff, d);
         let default = self.default();
-        let phases: Vec<Json> = p
-            .phases
-            .iter()
-            .enumerate()
-            .map(|(i, phase)| {
-                let tasks: Vec<Json> = plan
-                    .visible()
+        let faq_page = format!("{root}faq/");
+        let phases = list(p.phases.iter().enumerate().map(|(i, phase)| {
+            let tasks = list(
+                plan.visible()
                     .filter(|item| item.phase == Some(i))
                     .map(|item| {
-                        let (guides, faq, links) = self.references(item, root, &format!("{root}faq/"));
+                        let (guides, faq, links) = self.references(item, root, &faq_page);
                         let owner = item
                             .owner
                             .as_ref()
                             .and_then(|o| p.roles.get(o))
-                            .map(|r| r.title.get(self.lang).0.to_string())
+                            .map(|r| r.title.get(self.lang).0)
                             .unwrap_or_default();
                         let (text, lang) = item.text(self.lang, default);
-                        json!({
-                            "id": item.id, "title": text.title, "description_html": text.description_html,
-                            "lang": lang.as_str(),
-                            "lang_attr": if lang == self.lang { "" } else { lang.as_str() },
-                            "owner": owner, "side": item.side.map(|s| s.as_str()).unwrap_or(""),
-                            "start_day": day(item.start), "due_day": day(item.due),
-                            "conditional": item.conditional, "guides": guides, "faq": faq, "links": links,
-                        })
-                    })
-                    .collect();
-                let (text, lang) = plan
-                    .phases
-                    .get(i)
-                    .map(|t| pick(t, self.lang, default))
-                    .unwrap_or((&EMPTY_TEXT, default));
-                json!({
-                    "id": phase.id,
-                    "title": text.title,
-                    "description_html": text.description_html,
-                    "lang": lang.as_str(),
-                    "tasks": tasks,
-                })
-            })
-            .collect();
-        let roles: Vec<Json> = p
-            .roles
-            .iter()
-            .map(|(id, r)| json!({ "id": id, "title": r.title.get(self.lang).0, "side": r.side.as_str(), "contact": r.contact }))
-            .collect();
-        let milestones: Vec<Json> = plan
-            .visible()
-            .filter(|i| i.kind == Kind::Milestone)
-            .map(|m| json!({ "id": m.id, "title": m.text(self.lang, default).0.title, "day": day(m.due) }))
-            .collect();
-        json!({
-            "playbook": {
-                "id": p.id,
-                "title": self.playbook_text(plan).0.title,
-                "summary_html": self.playbook_text(plan).0.description_html,
-                "total_days": day(plan.end),
-                "roles": roles,
-                "phases": phases,
-                "milestones": milestones,
-            },
-            "timeline": self.preview_timeline(plan),
-        })
+                        record! {
+                            "conditional" => item.conditional,
+                            "description_html" => text.description_html.as_str(),
+                            "due_day" => day(item.due),
+                            "faq" => faq,
+                            "guides" => guides,
+                            "id" => item.id.as_str(),
+                            "lang" => lang.as_str(),
+                            "lang_attr" => if lang == self.lang { "" } else { lang.as_str() },
+                            "links" => links,
+                            "owner" => owner,
+                            "side" => item.side.map(|s| s.as_str()).unwrap_or(""),
+                            "start_day" => day(item.start),
+                            "title" => text.title.as_str(),
+                        }
+                    }),
+            );
+            let (text, lang) = plan
+                .phases
+                .get(i)
+                .map(|t| pick(t, self.lang, default))
+                .unwrap_or((&EMPTY_TEXT, default));
+            record! {
+                "description_html" => text.description_html.as_str(),
+                "id" => phase.id.as_str(),
+                "lang" => lang.as_str(),
+                "tasks" => tasks,
+                "title" => text.title.as_str(),
+            }
+        }));
+        let roles = list(p.roles.iter().map(|(id, r)| {
+            record! {
+                "contact" => r.contact,
+                "id" => id.as_str(),
+                "side" => r.side.as_str(),
+                "title" => r.title.get(self.lang).0,
+            }
+        }));
+        let milestones = list(
+            plan.visible()
+                .filter(|i| i.kind == Kind::Milestone)
+                .map(|m| {
+                    record! {
+                        "day" => day(m.due),
+                        "id" => m.id.as_str(),
+                        "title" => m.text(self.lang, default).0.title.as_str(),
+                    }
+                }),
+        );
+        let (text, _) = self.playbook_text(plan);
+        vec![
+            (
+                "playbook",
+                record! {
+                    "id" => p.id.as_str(),
+                    "milestones" => milestones,
+                    "phases" => phases,
+                    "roles" => roles,
+                    "summary_html" => text.description_html.as_str(),
+                    "title" => text.title.as_str(),
+                    "total_days" => day(plan.end),
+                },
+            ),
+            ("timeline", self.preview_timeline(plan).into_value()),
+        ]
     }
+}
+
+/// The other links of an item (they do not depend on the language or the page).
+pub(crate) fn links_value(item: &Item) -> Value {
+    list(
+        item.links
+            .iter()
+            .map(|l| record! { "title" => l.title.as_str(), "url" => l.url.as_str() }),
+    )
 }
 
 static EMPTY_TEXT: crate::plan::ItemText = crate::plan::ItemText {
@@ -498,6 +699,8 @@ fn language_pages(
     };
     let public_playbooks: Vec<&Playbook> = site.playbooks.values().filter(|p| !p.draft).collect();
     let all_faqs: Vec<&Faq> = site.faqs.iter().collect();
+    // The sorted listing of every article is made only for the pages that show it.
+    let listing = (want(PublicPage::Home) || want(PublicPage::KbIndex)).then(|| lx.listing());
     // Every page's values are computed with the relative root of its own depth.
     let at = |path: &str| {
         let site_root = root_of(&lx.path(path));
@@ -515,21 +718,30 @@ fn language_pages(
                 let (html, l) = h.get(lang);
                 (place_links(html, &root, &site_root), l.clone())
             }
-            None => (String::new(), lang.clone()),
+            None => (Cow::Borrowed(""), lang.clone()),
         };
+        let playbooks = list(public_playbooks.iter().filter_map(|p| {
+            input
+                .previews
+                .get(&p.id)
+                .map(|plan| lx.playbook_summary(p, plan, &root))
+        }));
         pages.push(lx.page(
-        "index.html",
-        "home.html",
-        site.config.title_in(lang).to_string(),
-        "home",
-        &home_lang,
-        json!({
-            "intro_html": home_html,
-            "playbooks": public_playbooks.iter().filter_map(|p| input.previews.get(&p.id).map(|plan| lx.playbook_summary(p, plan, &root))).collect::<Vec<_>>(),
-            "sections": lx.sections(&root, &site_root),
-            "faqs": lx.faq_values(&all_faqs, &root, &site_root),
-        }),
-    ));
+            "index.html",
+            "home.html",
+            site.config.title_in(lang).to_string(),
+            "home",
+            &home_lang,
+            vec![
+                ("intro_html", Value::from(home_html)),
+                ("playbooks", playbooks),
+                (
+                    "sections",
+                    lx.sections(listing.as_deref().unwrap_or_default(), &root, &site_root),
+                ),
+                ("faqs", lx.faq_values(&all_faqs, &root, &site_root)),
+            ],
+        ));
     }
     if want(PublicPage::KbIndex) {
         let (root, site_root) = at("kb/index.html");
@@ -539,7 +751,10 @@ fn language_pages(
             lx.t("knowledge_base", "Knowledge base"),
             "kb_index",
             lang,
-            json!({ "sections": lx.sections(&root, &site_root) }),
+            vec![(
+                "sections",
+                lx.sections(listing.as_deref().unwrap_or_default(), &root, &site_root),
+            )],
         ));
     }
     if want(PublicPage::Faq) {
@@ -550,7 +765,7 @@ fn language_pages(
             lx.t("faq", "Frequently asked questions"),
             "faq",
             lang,
-            json!({ "faqs": lx.faq_values(&all_faqs, &root, &site_root) }),
+            vec![("faqs", lx.faq_values(&all_faqs, &root, &site_root))],
         ));
     }
     if want(PublicPage::NotFound) {
@@ -560,9 +775,19 @@ fn language_pages(
             lx.t("not_found_title", "Page not found"),
             "404",
             lang,
-            json!({}),
+            Vec::new(),
         ));
     }
+    // Tags are sorted once for the listings and the articles' own pages (when the
+    // listings are made at all).
+    let tags: HashMap<&str, &Value> = match &listing {
+        Some(listing) => listing
+            .iter()
+            .flat_map(|s| s.articles.iter())
+            .map(|a| (a.article.id.as_str(), &a.tags))
+            .collect(),
+        None => HashMap::new(),
+    };
     for a in &site.articles {
         if !want(PublicPage::Article(&a.id)) {
             continue;
@@ -572,24 +797,37 @@ fn language_pages(
         let (v, content_lang) = a.text.get(lang);
         let section = site.sections.iter().find(|s| s.id == a.section);
         let section_title = section
-            .map(|s| s.text.get(lang).0.title.clone())
+            .map(|s| s.text.get(lang).0.title.as_str())
             .unwrap_or_default();
+        let toc = list(toc(&v.headings).into_iter().map(|h| {
+            record! {
+                "id" => h.id.as_str(),
+                "level" => h.level,
+                "title" => h.title.as_str(),
+            }
+        }));
+        let article = record! {
+            "html" => place_links(&v.html, &root, &site_root),
+            "lang" => content_lang.as_str(),
+            "reading_minutes" => v.reading_minutes,
+            "section" => a.section.as_str(),
+            "section_title" => section_title,
+            "summary" => v.summary.as_str(),
+            "tags" => match tags.get(a.id.as_str()) {
+                Some(&t) => t.clone(),
+                None => lx.sorted_tags(&v.tags),
+            },
+            "title" => v.title.as_str(),
+            "toc" => toc,
+            "url" => format!("{root}{}/", a.id),
+        };
         pages.push(lx.page(
             &path,
             "article.html",
             v.title.clone(),
             "article",
             content_lang,
-            json!({
-                "article": {
-                    "title": v.title, "summary": v.summary, "tags": lx.sorted_tags(&v.tags),
-                    "lang": content_lang.as_str(),
-                    "html": place_links(&v.html, &root, &site_root),
-                    "toc": toc(&v.headings), "url": format!("{root}{}/", a.id),
-                    "section": a.section, "section_title": section_title,
-                    "reading_minutes": v.reading_minutes,
-                }
-            }),
+            vec![("article", article)],
         ));
     }
     for p in &public_playbooks {
@@ -706,4 +944,75 @@ fn xml_escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_links_replaces_as_two_replaces_do() {
+        let cases = [
+            "no links",
+            "<a href=\"@@gangway-lang-root@@kb/x/\">x</a><img src=\"@@gangway-site-root@@a.png\">",
+            "@@gangway-site-@@gangway-lang-root@@root@@",
+            "@@gangway-other@@",
+        ];
+        for html in cases {
+            for (lang_root, site_root) in [("", ""), ("../ms/", "../")] {
+                let two = html
+                    .replace(LANG_ROOT, lang_root)
+                    .replace(SITE_ROOT, site_root);
+                assert_eq!(place_links(html, lang_root, site_root), two, "{html}");
+            }
+        }
+    }
+
+    /// The context objects answer templates exactly as the merged maps they replace.
+    #[test]
+    fn page_context_behaves_as_merged_maps() {
+        let mut strings = BTreeMap::new();
+        strings.insert("b".to_string(), Value::from("B"));
+        strings.insert("a".to_string(), Value::from("A's"));
+        strings.insert("days_overdue_one".to_string(), Value::from("{n} day"));
+        let t_map = Value::from_pairs(strings.iter().map(|(k, v)| (k.as_str(), v.clone())));
+        let t_obj = Value::from_object(Strings(strings));
+        let shared_obj = Value::from_object(SharedValues {
+            lang: Value::from("en"),
+            site: record! { "title" => "Site" },
+            t: t_obj,
+            today: Value::from("today"),
+        });
+        let shared_map = Value::from_pairs([
+            ("lang", Value::from("en")),
+            ("site", record! { "title" => "Site" }),
+            ("t", t_map),
+            ("today", Value::from("today")),
+        ]);
+        let own = vec![
+            ("root", Value::from("../")),
+            ("page", record! { "kind" => "home" }),
+            ("lang", Value::from("shadowed")),
+        ];
+        let ctx_obj = Value::from_object(PageContext {
+            shared: shared_obj,
+            own: own.clone(),
+        });
+        let ctx_map = minijinja::value::merge_maps([Value::from_pairs(own), shared_map]);
+        let env = minijinja::Environment::new();
+        let template = "{{ lang }} {{ root }} {{ page.kind }} {{ site.title }} {{ today }} \
+            {{ t.a }} {{ t['b'] }} {{ t.missing is defined }} {{ t['days_overdue_' ~ 'one'] }} \
+            {{ t|length }} {{ t|tojson }} {{ t }} {% for k, v in t|items %}{{ k }}={{ v }};{% endfor %} \
+            {{ x is defined }} {{ range(2)|list }}";
+        let with_obj = env.render_str(template, &ctx_obj).unwrap();
+        assert_eq!(with_obj, env.render_str(template, &ctx_map).unwrap());
+        assert!(
+            with_obj.starts_with("en ../ home Site today A"),
+            "{with_obj}"
+        );
+        assert_eq!(
+            ctx_obj.try_iter().unwrap().collect::<Vec<_>>(),
+            ctx_map.try_iter().unwrap().collect::<Vec<_>>()
+        );
+    }
 }

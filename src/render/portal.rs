@@ -7,19 +7,26 @@
 //! Invariant: every file made here lies under [`portal_dir`] of its customer, and
 //! nothing internal (internal tasks, their ids, notes) is among its inputs' output.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
+use jiff::civil::Date;
+use minijinja::Value;
+use minijinja::value::{Enumerator, Object};
 use serde_json::{Value as Json, json};
 
 use crate::diagnostic::Diagnostics;
 use crate::ics;
 use crate::lang::Lang;
+use crate::locale::Locale;
 use crate::model::{Customer, Faq, Playbook};
 use crate::output::OutputFile;
 use crate::plan::{Item, Kind, Plan, pick};
 use crate::raw::{Side, Status};
-use crate::render::pages::{Lx, Page, lang_prefix, render_pages};
+use crate::render::pages::{Lx, Page, lang_prefix, links_value, render_pages};
 use crate::render::timeline;
+use crate::render::values::{list, record, sorted};
 use crate::render::{RenderInput, portal_dir, root_of};
 
 /// The folder of the portal in `lang`, relative to the site root.
@@ -42,9 +49,12 @@ pub(crate) fn render_portal(
     let Some(playbook) = site.playbooks.get(&customer.playbook) else {
         return (Vec::new(), Diagnostics::new());
     };
+    let common = Common::new(site.faqs.as_slice(), playbook, plan);
     let mut pages = Vec::new();
     for lang in &site.config.languages {
-        pages.extend(language_pages(input, customer, playbook, plan, lang));
+        pages.extend(language_pages(
+            input, customer, playbook, plan, &common, lang,
+        ));
     }
     let rendered = std::sync::Mutex::new(Vec::new());
     let diagnostics = render_pages(input, pages, true, &|f| {
@@ -174,11 +184,237 @@ fn seal_portal(
         .collect()
 }
 
+/// The values of a portal task that are the same in every language.
+#[derive(Debug)]
+struct TaskCore {
+    critical: Value,
+    days_overdue: Value,
+    due_iso: Value,
+    id: Value,
+    links: Value,
+    note: Value,
+    overdue: Value,
+    phase: Value,
+    start_iso: Value,
+    status: Value,
+}
+
+/// The values of a portal task in one language, the same on every page.
+#[derive(Debug)]
+struct TaskText {
+    description_html: Value,
+    done_on: Value,
+    due: Value,
+    lang: Value,
+    lang_attr: Value,
+    owner: Value,
+    plural: Value,
+    start: Value,
+    status_label: Value,
+    title: Value,
+}
+
+/// A portal task as templates see it: a map with the keys in [`TASK_KEYS`]
+/// (docs/theming.md), made of the parts shared across languages and pages and
+/// the references, whose URLs depend on the page.
+#[derive(Debug)]
+struct TaskValue {
+    core: Arc<TaskCore>,
+    text: Arc<TaskText>,
+    guides: Value,
+    faq: Value,
+}
+
+const TASK_KEYS: &[&str; 22] = &[
+    "critical",
+    "days_overdue",
+    "description_html",
+    "done_on",
+    "due",
+    "due_iso",
+    "faq",
+    "guides",
+    "id",
+    "lang",
+    "lang_attr",
+    "links",
+    "note",
+    "overdue",
+    "owner",
+    "phase",
+    "plural",
+    "start",
+    "start_iso",
+    "status",
+    "status_label",
+    "title",
+];
+const _: () = assert!(sorted(TASK_KEYS));
+
+impl Object for TaskValue {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        let (c, t) = (&self.core, &self.text);
+        let v = match key {
+            "critical" => &c.critical,
+            "days_overdue" => &c.days_overdue,
+            "description_html" => &t.description_html,
+            "done_on" => &t.done_on,
+            "due" => &t.due,
+            "due_iso" => &c.due_iso,
+            "faq" => &self.faq,
+            "guides" => &self.guides,
+            "id" => &c.id,
+            "lang" => &t.lang,
+            "lang_attr" => &t.lang_attr,
+            "links" => &c.links,
+            "note" => &c.note,
+            "overdue" => &c.overdue,
+            "owner" => &t.owner,
+            "phase" => &c.phase,
+            "plural" => &t.plural,
+            "start" => &t.start,
+            "start_iso" => &c.start_iso,
+            "status" => &c.status,
+            "status_label" => &t.status_label,
+            "title" => &t.title,
+            _ => return None,
+        };
+        Some(v.clone())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(TASK_KEYS)
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(TASK_KEYS.len())
+    }
+}
+
+/// What a customer's portal pages share in every language: the visible tasks with
+/// their language-independent values, and which tasks each list shows.
+struct Common<'a> {
+    /// Visible tasks (not milestones), in plan order.
+    tasks: Vec<(&'a Item, Arc<TaskCore>)>,
+    /// Indexes into `tasks`: the overview's lists.
+    next_steps: Vec<usize>,
+    overdue: Vec<usize>,
+    blocked: Vec<usize>,
+    /// The checklist's phases that have tasks: (phase index, tasks, done).
+    phases: Vec<(usize, Vec<usize>, usize)>,
+    milestones: Vec<&'a Item>,
+    faqs: Vec<&'a Faq>,
+}
+
+impl<'a> Common<'a> {
+    fn new(faqs: &'a [Faq], playbook: &Playbook, plan: &'a Plan) -> Common<'a> {
+        let tasks: Vec<(&Item, Arc<TaskCore>)> = plan
+            .visible()
+            .filter(|i| i.kind == Kind::Task)
+            .map(|item| {
+                let core = TaskCore {
+                    critical: Value::from(item.critical),
+                    days_overdue: Value::from(item.days_overdue),
+                    due_iso: Value::from(item.due.to_string()),
+                    id: Value::from(item.id.as_str()),
+                    links: links_value(item),
+                    note: Value::from(item.note.as_str()),
+                    overdue: Value::from(item.overdue),
+                    phase: Value::from(
+                        item.phase
+                            .and_then(|i| playbook.phases.get(i))
+                            .map(|p| p.id.as_str())
+                            .unwrap_or_default(),
+                    ),
+                    start_iso: Value::from(item.start.to_string()),
+                    status: Value::from(item.status.as_str()),
+                };
+                (item, Arc::new(core))
+            })
+            .collect();
+        // Open tasks whose dependencies are done come first; when everything open
+        // waits on something (a blocked task, say), the earliest open ones still show.
+        let closed: HashSet<&str> = plan
+            .items
+            .iter()
+            .filter(|x| x.status.is_closed())
+            .map(|x| x.id.as_str())
+            .collect();
+        let mut next_steps: Vec<usize> = (0..tasks.len())
+            .filter(|&k| {
+                let i = tasks[k].0;
+                !i.status.is_closed() && i.status != Status::Blocked
+            })
+            .collect();
+        next_steps.sort_by_key(|&k| {
+            let i = tasks[k].0;
+            (
+                !i.after.iter().all(|id| closed.contains(id.as_str())),
+                i.due,
+                i.start,
+            )
+        });
+        next_steps.truncate(5);
+        let overdue = (0..tasks.len()).filter(|&k| tasks[k].0.overdue).collect();
+        let blocked = (0..tasks.len())
+            .filter(|&k| tasks[k].0.status == Status::Blocked)
+            .collect();
+        let phases = (0..playbook.phases.len())
+            .filter_map(|n| {
+                let items: Vec<usize> = (0..tasks.len())
+                    .filter(|&k| tasks[k].0.phase == Some(n))
+                    .collect();
+                if items.is_empty() {
+                    return None;
+                }
+                let done = items
+                    .iter()
+                    .filter(|&&k| tasks[k].0.status.is_closed())
+                    .count();
+                Some((n, items, done))
+            })
+            .collect();
+        Common {
+            next_steps,
+            overdue,
+            blocked,
+            phases,
+            milestones: plan
+                .visible()
+                .filter(|i| i.kind == Kind::Milestone)
+                .collect(),
+            faqs: portal_faqs(faqs, plan),
+            tasks,
+        }
+    }
+}
+
+/// Dates formatted in one language, each once.
+struct Dates<'a> {
+    locale: &'a Locale,
+    cache: RefCell<HashMap<Date, Value>>,
+}
+
+impl Dates<'_> {
+    fn get(&self, d: Date) -> Value {
+        self.cache
+            .borrow_mut()
+            .entry(d)
+            .or_insert_with(|| Value::from(self.locale.date(d)))
+            .clone()
+    }
+}
+
 fn language_pages(
     input: &RenderInput<'_>,
     customer: &Customer,
     playbook: &Playbook,
     plan: &Plan,
+    common: &Common<'_>,
     lang: &Lang,
 ) -> Vec<Page> {
     let site = input.site;
@@ -193,63 +429,97 @@ fn language_pages(
             .cloned()
             .unwrap_or_else(|| fallback.to_string())
     };
-    let date = |d| locale.date(d);
+    let dates = Dates {
+        locale,
+        cache: RefCell::new(HashMap::new()),
+    };
+    let date = |d| dates.get(d);
     let person = |role: &str| customer.team.get(role);
     let role_title = |id: &str| {
         playbook
             .roles
             .get(id)
-            .map(|r| r.title.get(lang).0.to_string())
+            .map(|r| r.title.get(lang).0)
             .unwrap_or_default()
     };
 
-    let task_value = |item: &Item, root: &str, faq_page: &str| -> Json {
-        let (guides, faq, links) = lx.references(item, root, faq_page);
-        let owner = json!({
-            "role": item.owner.as_deref().map(role_title).unwrap_or_default(),
-            "name": item.owner.as_deref().and_then(person).map(|p| p.name.clone()).unwrap_or_default(),
-            "side": item.side.map(Side::as_str).unwrap_or(""),
-        });
-        let status = item.status.as_str();
-        let (text, text_lang) = item.text(lang, default);
-        json!({
-            "id": item.id,
-            "title": text.title,
-            "description_html": text.description_html,
-            "lang": text_lang.as_str(),
-            "lang_attr": if text_lang == lang { "" } else { text_lang.as_str() },
-            "phase": item.phase.and_then(|i| playbook.phases.get(i)).map(|p| p.id.clone()).unwrap_or_default(),
-            "owner": owner,
-            "start": date(item.start), "due": date(item.due),
-            "start_iso": item.start.to_string(), "due_iso": item.due.to_string(),
-            "status": status,
-            "status_label": t(&format!("status_{}", status.replace('-', "_")), status),
-            "done_on": item.done_on.map(date).unwrap_or_default(),
-            "note": item.note,
-            "overdue": item.overdue,
-            "days_overdue": item.days_overdue,
-            "plural": locale.plural(item.days_overdue),
-            "critical": item.critical,
-            "guides": guides, "faq": faq, "links": links,
+    // Every task's values in this language, made once for the overview and the checklist.
+    let mut owners: HashMap<(Option<&str>, &str), Value> = HashMap::new();
+    let mut labels: HashMap<&str, Value> = HashMap::new();
+    let texts: Vec<Arc<TaskText>> = common
+        .tasks
+        .iter()
+        .map(|(item, _)| {
+            let side = item.side.map(Side::as_str).unwrap_or("");
+            let owner = owners
+                .entry((item.owner.as_deref(), side))
+                .or_insert_with(|| {
+                    record! {
+                        "name" => item.owner.as_deref().and_then(person).map(|p| p.name.as_str()).unwrap_or_default(),
+                        "role" => item.owner.as_deref().map(role_title).unwrap_or_default(),
+                        "side" => side,
+                    }
+                })
+                .clone();
+            let status = item.status.as_str();
+            let status_label = labels
+                .entry(status)
+                .or_insert_with(|| {
+                    Value::from(t(&format!("status_{}", status.replace('-', "_")), status))
+                })
+                .clone();
+            let (text, text_lang) = item.text(lang, default);
+            Arc::new(TaskText {
+                description_html: Value::from(text.description_html.as_str()),
+                done_on: item.done_on.map(date).unwrap_or_else(|| Value::from("")),
+                due: date(item.due),
+                lang: Value::from(text_lang.as_str()),
+                lang_attr: Value::from(if text_lang == lang {
+                    ""
+                } else {
+                    text_lang.as_str()
+                }),
+                owner,
+                plural: Value::from(locale.plural(item.days_overdue)),
+                start: date(item.start),
+                status_label,
+                title: Value::from(text.title.as_str()),
+            })
+        })
+        .collect();
+    // A task on a page whose root is `root` and whose FAQ page is `faq_page`.
+    let task = |k: usize, root: &str, faq_page: &str| {
+        let (item, core) = &common.tasks[k];
+        let (guides, faq) = lx.guides_and_faq(item, root, faq_page);
+        Value::from_object(TaskValue {
+            core: Arc::clone(core),
+            text: Arc::clone(&texts[k]),
+            guides,
+            faq,
         })
     };
 
     let (done, total) = plan.progress();
     let percent = (done * 100).checked_div(total).unwrap_or(100);
     let contact = playbook.contact_role().and_then(|(id, role)| {
-        person(id).map(|p| json!({ "role": role.title.get(lang).0, "name": p.name, "email": p.email, "phone": p.phone }))
-    });
-    let team: Vec<Json> = customer
-        .team
-        .iter()
-        .map(|(role_id, p)| {
-            json!({
-                "role": role_title(role_id),
-                "side": playbook.roles.get(role_id).map(|r| r.side.as_str()).unwrap_or(""),
-                "name": p.name, "email": p.email, "phone": p.phone,
-            })
+        person(id).map(|p| {
+            record! {
+                "email" => p.email.as_str(),
+                "name" => p.name.as_str(),
+                "phone" => p.phone.as_str(),
+                "role" => role.title.get(lang).0,
+            }
         })
-        .collect();
+    });
+    let team = list(customer.team.iter().map(|(role_id, p)| {
+        record! {
+            "email" => p.email.as_str(),
+            "name" => p.name.as_str(),
+            "phone" => p.phone.as_str(),
+            "role" => role_title(role_id),
+            "side" => playbook.roles.get(role_id).map(|r| r.side.as_str()).unwrap_or(""),
+        }
+    }));
     let feedback_url = match &site.config.feedback_url {
         Some(url) => url.clone(),
         None => playbook
@@ -269,24 +539,26 @@ fn language_pages(
             })
             .unwrap_or_default(),
     };
-    let playbook_title = pick(&plan.title, lang, default).0.title.clone();
-    let customer_value = json!({
-        "name": customer.name,
-        "playbook_title": playbook_title,
-        "language": customer.language.as_str(),
-        "timezone": customer.timezone.clone().unwrap_or_default(),
-        "kickoff": date(plan.kickoff),
-        "end": date(plan.end),
-        "contact": contact.unwrap_or(json!({ "role": "", "name": "", "email": "", "phone": "" })),
-        "team": team,
-        "progress": {
-            "done": done, "total": total, "percent": percent,
-            "done_text": locale.number(done as i64),
-            "total_text": locale.number(total as i64),
-            "percent_text": locale.percent(percent as i64),
+    let playbook_title = pick(&plan.title, lang, default).0.title.as_str();
+    let customer_value = record! {
+        "contact" => contact.unwrap_or_else(|| record! { "email" => "", "name" => "", "phone" => "", "role" => "" }),
+        "end" => date(plan.end),
+        "feedback_url" => feedback_url,
+        "kickoff" => date(plan.kickoff),
+        "language" => customer.language.as_str(),
+        "name" => customer.name.as_str(),
+        "playbook_title" => playbook_title,
+        "progress" => record! {
+            "done" => done,
+            "done_text" => locale.number(done as i64),
+            "percent" => percent,
+            "percent_text" => locale.percent(percent as i64),
+            "total" => total,
+            "total_text" => locale.number(total as i64),
         },
-        "feedback_url": feedback_url,
-    });
+        "team" => team,
+        "timezone" => customer.timezone.as_deref().unwrap_or_default(),
+    };
 
     let base = portal_dir(customer);
     let sealed_suffix = if customer.passphrase.is_some() {
@@ -294,28 +566,35 @@ fn language_pages(
     } else {
         ""
     };
-    let page = |sub: &str,
-                template: &'static str,
-                kind: &'static str,
-                title: String,
-                extra: &dyn Fn(&str, &str) -> Json| {
+    // A page at `sub` under the portal's folder in this language: its path, site
+    // root and language root.
+    let at = |sub: &str| {
         let path = format!("{dir}{sub}index.html");
         let site_root = root_of(&path);
         let root = format!("{site_root}{}", lang_prefix(lang, default));
+        (path, site_root, root)
+    };
+    let page = |sub: &str,
+                (path, site_root): (String, String),
+                template: &'static str,
+                kind: &'static str,
+                title: String,
+                extra: Vec<(&'static str, Value)>| {
         let here = format!("{site_root}{dir}");
-        let portal_links = json!({
-            "overview": here.clone(),
-            "checklist": format!("{here}checklist/"),
-            "timeline": format!("{here}timeline/"),
-            "faq": format!("{here}faq/"),
-            "calendar": format!("{site_root}{base}calendar.ics{sealed_suffix}"),
-            "plan": format!("{site_root}{base}plan.json{sealed_suffix}"),
-            "sealed": customer.passphrase.is_some(),
-        });
-        let mut values = json!({ "portal": portal_links, "customer": customer_value });
-        if let (Json::Object(v), Json::Object(e)) = (&mut values, extra(&root, &site_root)) {
-            v.extend(e);
-        }
+        let portal_links = record! {
+            "calendar" => format!("{site_root}{base}calendar.ics{sealed_suffix}"),
+            "checklist" => format!("{here}checklist/"),
+            "faq" => format!("{here}faq/"),
+            "overview" => here.as_str(),
+            "plan" => format!("{site_root}{base}plan.json{sealed_suffix}"),
+            "sealed" => customer.passphrase.is_some(),
+            "timeline" => format!("{here}timeline/"),
+        };
+        let mut values = vec![
+            ("portal", portal_links),
+            ("customer", customer_value.clone()),
+        ];
+        values.extend(extra);
         Page {
             path,
             template,
@@ -337,97 +616,88 @@ fn language_pages(
             values,
         }
     };
-
-    let tasks = || plan.visible().filter(|i| i.kind == Kind::Task);
     let faq_page = |site_root: &str| format!("{site_root}{dir}faq/");
-    vec![
-        page(
-            "",
-            "portal_overview.html",
-            "portal_overview",
-            t("overview", "Overview"),
-            &|root, site_root| {
-                let fp = faq_page(site_root);
-                // Open tasks whose dependencies are done come first; when everything open
-                // waits on something (a blocked task, say), the earliest open ones still show.
-                let closed = |id: &String| {
-                    plan.items
-                        .iter()
-                        .any(|x| &x.id == id && x.status.is_closed())
-                };
-                let mut next: Vec<&Item> = tasks()
-                    .filter(|i| !i.status.is_closed() && i.status != Status::Blocked)
-                    .collect();
-                next.sort_by_key(|i| (!i.after.iter().all(closed), i.due, i.start));
-                next.truncate(5);
-                json!({
-                    "next_steps": next.iter().map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
-                    "overdue": tasks().filter(|i| i.overdue).map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
-                    "blocked": tasks().filter(|i| i.status == Status::Blocked).map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
-                    "milestones": plan.visible().filter(|i| i.kind == Kind::Milestone).map(|m| json!({
-                        "id": m.id, "title": m.text(lang, default).0.title, "date": date(m.due), "date_iso": m.due.to_string(),
-                        "reached": m.status.is_closed(),
-                    })).collect::<Vec<_>>(),
-                })
-            },
-        ),
-        page(
-            "checklist/",
-            "portal_checklist.html",
-            "portal_checklist",
-            t("checklist", "Checklist"),
-            &|root, site_root| {
-                let fp = faq_page(site_root);
-                let phases: Vec<Json> = playbook
-                .phases
-                .iter()
-                .enumerate()
-                .filter_map(|(n, phase)| {
-                    let items: Vec<&Item> = tasks().filter(|i| i.phase == Some(n)).collect();
-                    if items.is_empty() {
-                        return None;
-                    }
-                    let done = items.iter().filter(|i| i.status.is_closed()).count();
-                    let text = plan.phases.get(n).map(|t| pick(t, lang, default).0);
-                    Some(json!({
-                        "id": phase.id,
-                        "title": text.map(|t| t.title.clone()).unwrap_or_default(),
-                        "description_html": text.map(|t| t.description_html.clone()).unwrap_or_default(),
-                        "tasks": items.iter().map(|i| task_value(i, root, &fp)).collect::<Vec<_>>(),
-                        "done": done,
-                        "total": items.len(),
-                    }))
-                })
-                .collect();
-                json!({ "phases": phases })
-            },
-        ),
-        page(
-            "timeline/",
-            "portal_timeline.html",
-            "portal_timeline",
-            t("timeline", "Timeline"),
-            &|_, _| {
-                let tl = timeline::layout(
-                    plan.visible(),
-                    plan.kickoff,
-                    plan.end,
-                    Some(input.today),
-                    &|i: &Item| i.text(lang, default).0.title.clone(),
-                    &|d, _| locale.short_date(d),
-                    &|d| locale.date(d),
-                );
-                json!({ "timeline": tl })
-            },
-        ),
-        page(
-            "faq/",
-            "portal_faq.html",
-            "portal_faq",
-            t("faq", "Frequently asked questions"),
-            &|root, site_root| json!({ "faqs": lx.faq_values(&portal_faqs(site.faqs.as_slice(), plan), root, site_root) }),
-        ),
-    ]
+
+    let mut pages = Vec::with_capacity(4);
+    let (path, site_root, root) = at("");
+    let fp = faq_page(&site_root);
+    let tasks = |ks: &[usize]| list(ks.iter().map(|&k| task(k, &root, &fp)));
+    let milestones = list(common.milestones.iter().map(|m| {
+        record! {
+            "date" => date(m.due),
+            "date_iso" => m.due.to_string(),
+            "id" => m.id.as_str(),
+            "reached" => m.status.is_closed(),
+            "title" => m.text(lang, default).0.title.as_str(),
+        }
+    }));
+    let values = vec![
+        ("next_steps", tasks(&common.next_steps)),
+        ("overdue", tasks(&common.overdue)),
+        ("blocked", tasks(&common.blocked)),
+        ("milestones", milestones),
+    ];
+    pages.push(page(
+        "",
+        (path, site_root),
+        "portal_overview.html",
+        "portal_overview",
+        t("overview", "Overview"),
+        values,
+    ));
+
+    let (path, site_root, root) = at("checklist/");
+    let fp = faq_page(&site_root);
+    let phases = list(common.phases.iter().map(|(n, items, done)| {
+        let text = plan.phases.get(*n).map(|t| pick(t, lang, default).0);
+        record! {
+            "description_html" => text.map(|t| t.description_html.as_str()).unwrap_or_default(),
+            "done" => *done,
+            "id" => playbook.phases[*n].id.as_str(),
+            "tasks" => list(items.iter().map(|&k| task(k, &root, &fp))),
+            "title" => text.map(|t| t.title.as_str()).unwrap_or_default(),
+            "total" => items.len(),
+        }
+    }));
+    pages.push(page(
+        "checklist/",
+        (path, site_root),
+        "portal_checklist.html",
+        "portal_checklist",
+        t("checklist", "Checklist"),
+        vec![("phases", phases)],
+    ));
+
+    let (path, site_root, _) = at("timeline/");
+    let tl = timeline::layout(
+        plan.visible(),
+        plan.kickoff,
+        plan.end,
+        Some(input.today),
+        &|i: &Item| i.text(lang, default).0.title.clone(),
+        &|d, _| locale.short_date(d),
+        &|d| date(d).as_str().unwrap_or_default().to_string(),
+    );
+    pages.push(page(
+        "timeline/",
+        (path, site_root),
+        "portal_timeline.html",
+        "portal_timeline",
+        t("timeline", "Timeline"),
+        vec![("timeline", tl.into_value())],
+    ));
+
+    let (path, site_root, root) = at("faq/");
+    let faqs = lx.faq_values(&common.faqs, &root, &site_root);
+    pages.push(page(
+        "faq/",
+        (path, site_root),
+        "portal_faq.html",
+        "portal_faq",
+        t("faq", "Frequently asked questions"),
+        vec![("faqs", faqs)],
+    ));
+    pages
 }
 
 /// The FAQ entries a customer's plan links to, in the order they are first linked.
@@ -598,4 +868,59 @@ fn url_escape(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A portal task answers every documented key and iterates as a map of them.
+    #[test]
+    fn task_value_behaves_as_a_map() {
+        let v = |s: &str| Value::from(s);
+        let task = Arc::new(TaskValue {
+            core: Arc::new(TaskCore {
+                critical: Value::from(true),
+                days_overdue: Value::from(3i64),
+                due_iso: v("2026-12-03"),
+                id: v("kickoff"),
+                links: list([]),
+                note: v(""),
+                overdue: Value::from(true),
+                phase: v("setup"),
+                start_iso: v("2026-12-01"),
+                status: v("todo"),
+            }),
+            text: Arc::new(TaskText {
+                description_html: v("<p>x</p>"),
+                done_on: v(""),
+                due: v("3 Dec"),
+                lang: v("en"),
+                lang_attr: v(""),
+                owner: record! { "name" => "", "role" => "Admin", "side" => "customer" },
+                plural: v("other"),
+                start: v("1 Dec"),
+                status_label: v("To do"),
+                title: v("Kick-off"),
+            }),
+            guides: list([]),
+            faq: list([]),
+        });
+        let map = Value::from_pairs(
+            TASK_KEYS
+                .iter()
+                .map(|k| (*k, task.get_value_by_str(k).expect("every key answers"))),
+        );
+        let task = Value::from_dyn_object(task);
+        assert!(task.get_attr("nope").unwrap().is_undefined());
+        let env = minijinja::Environment::new();
+        let show = |v: &Value| {
+            env.render_str(
+                "{{ v|tojson }} {{ v|length }} {% for k, x in v|items %}{{ k }};{% endfor %} {{ v.owner.role }}",
+                minijinja::context! { v },
+            )
+            .unwrap()
+        };
+        assert_eq!(show(&task), show(&map));
+    }
 }

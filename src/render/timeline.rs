@@ -115,3 +115,91 @@ pub(crate) fn layout<'a>(
         today_x,
     }
 }
+
+impl Timeline {
+    /// The chart as a template value (the map its fields would serialize to).
+    pub(crate) fn into_value(self) -> minijinja::Value {
+        use crate::render::values::{list, record};
+        let rows = list(self.rows.into_iter().map(|r| {
+            record! {
+                "critical" => r.critical,
+                "due" => r.due,
+                "due_iso" => r.due_iso,
+                "h" => r.h,
+                "kind" => r.kind,
+                "label" => r.label,
+                "overdue" => r.overdue,
+                "start" => r.start,
+                "start_iso" => r.start_iso,
+                "status" => r.status,
+                "w" => r.w,
+                "x" => r.x,
+                "y" => r.y,
+            }
+        }));
+        let ticks = list(
+            self.ticks
+                .into_iter()
+                .map(|t| record! { "label" => t.label, "x" => t.x }),
+        );
+        record! {
+            "height" => self.height,
+            "label_width" => self.label_width,
+            "rows" => rows,
+            "ticks" => ticks,
+            "today_x" => self.today_x,
+            "width" => self.width,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chart's template value is the map its fields serialize to as JSON.
+    #[test]
+    fn value_is_the_serialized_chart() {
+        let chart = |today_x| Timeline {
+            width: 976,
+            height: 92,
+            label_width: LABEL_WIDTH,
+            rows: vec![Row {
+                label: "Kick-off <call>".into(),
+                x: 240,
+                y: 33,
+                w: 40,
+                h: BAR,
+                kind: "task",
+                status: "in-progress",
+                critical: true,
+                overdue: false,
+                start: "1 Dec".into(),
+                due: "3 Dec".into(),
+                start_iso: "2026-12-01".into(),
+                due_iso: "2026-12-03".into(),
+            }],
+            ticks: vec![Tick {
+                x: 240,
+                label: "Day 0".into(),
+            }],
+            today_x,
+        };
+        let env = minijinja::Environment::new();
+        let show = |v: minijinja::Value| {
+            env.render_str(
+                "{{ v|tojson }} {{ v }} {{ v.rows[0].x + 3 }} {{ v.today_x is none }}",
+                minijinja::context! { v },
+            )
+            .unwrap()
+        };
+        for today_x in [None, Some(300)] {
+            assert_eq!(
+                show(chart(today_x).into_value()),
+                show(minijinja::Value::from(minijinja::value::Serde(
+                    &serde_json::to_value(chart(today_x)).unwrap()
+                )))
+            );
+        }
+    }
+}
