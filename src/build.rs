@@ -296,6 +296,20 @@ fn prepare(
     })
 }
 
+/// [`compile_to`] for a tree the caller no longer needs: the files are let go
+/// once the site is resolved, so they are not in memory while pages are rendered.
+pub fn compile_to_consuming(
+    tree: SourceTree,
+    options: &BuildOptions,
+    sink: &(dyn Fn(crate::OutputFile) + Sync),
+) -> Compiled {
+    let started = Instant::now();
+    let mut diagnostics = Diagnostics::new();
+    let prepared = prepare(&tree, options, &mut diagnostics);
+    drop(tree);
+    finish(prepared, diagnostics, started, options, sink).0
+}
+
 /// [`compile_to`], also returning the state a later incremental build starts
 /// from (when the site resolved).
 pub(crate) fn compile_keeping(
@@ -305,7 +319,19 @@ pub(crate) fn compile_keeping(
 ) -> (Compiled, Option<Prepared>) {
     let started = Instant::now();
     let mut diagnostics = Diagnostics::new();
-    let Some(prepared) = prepare(tree, options, &mut diagnostics) else {
+    let prepared = prepare(tree, options, &mut diagnostics);
+    finish(prepared, diagnostics, started, options, sink)
+}
+
+/// Renders a prepared site (or reports why it could not be prepared).
+fn finish(
+    prepared: Option<Prepared>,
+    mut diagnostics: Diagnostics,
+    started: Instant,
+    options: &BuildOptions,
+    sink: &(dyn Fn(crate::OutputFile) + Sync),
+) -> (Compiled, Option<Prepared>) {
+    let Some(prepared) = prepared else {
         return (
             Compiled {
                 files: Vec::new(),

@@ -208,7 +208,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Links { root } => {
-            let compiled = compile(&root, None, SecretUse::Require)?;
+            let compiled = compile_with(&root, None, SecretUse::Require, Some(&|_| {}))?;
             if report_diagnostics(&compiled, Format::Human)? {
                 return Ok(ExitCode::from(1));
             }
@@ -233,7 +233,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "{}: portal_rotation is now {rotation}; the old address stops working when the site is next published",
                 path.display()
             );
-            let compiled = compile(&root, None, SecretUse::Require)?;
+            let compiled = compile_with(&root, None, SecretUse::Require, Some(&|_| {}))?;
             if let Some(p) = compiled.portals.iter().find(|p| p.customer == customer) {
                 println!("{}/{}", site_base_url(&root)?, p.path);
             }
@@ -492,10 +492,6 @@ fn bump_rotation(text: &str) -> (String, u32) {
 
 /// Reads the site at `root` and compiles it. With a sink, output files go there as
 /// they are made; without, they come back in memory.
-fn compile(root: &Path, today: Option<&str>, secret: SecretUse) -> Result<Compiled> {
-    compile_with(root, today, secret, None)
-}
-
 fn compile_with(
     root: &Path,
     today: Option<&str>,
@@ -517,7 +513,7 @@ fn compile_with(
     let env = std::env::vars().collect();
     let options = BuildOptions::new(today, secret, env);
     let mut compiled = match sink {
-        Some(sink) => gangway::compile_to(&tree, &options, sink),
+        Some(sink) => gangway::build::compile_to_consuming(tree, &options, sink),
         None => gangway::compile(&tree, &options),
     };
     if !read_problems.is_empty() {
