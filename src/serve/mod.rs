@@ -463,8 +463,11 @@ impl Session {
             .count();
         let warnings = diagnostics.len() - errors;
         let failed = errors > 0;
+        // Portals brought up to date after an update are not a new build: browsers
+        // already got them when they asked, so nothing reloads.
+        let portals_only = incremental && kinds.is_empty();
         let snapshot = Snapshot {
-            generation: previous.generation + 1,
+            generation: previous.generation + u64::from(!portals_only),
             files,
             errors,
             warnings,
