@@ -430,12 +430,18 @@ fn count_spaced_words(text: &str) -> Option<usize> {
             return None;
         } else if c.is_whitespace() || c == '\u{200B}' {
             counted = false;
-        } else if !counted && c.is_alphanumeric() {
+        } else if !counted && is_alphanumeric(c) {
             counted = true;
             words += 1;
         }
     }
     Some(words)
+}
+
+/// `char::is_alphanumeric`, answered at once for the letters most words here
+/// start with (Cyrillic А–я, Devanagari consonants and vowels).
+fn is_alphanumeric(c: char) -> bool {
+    matches!(c, '\u{0410}'..='\u{044F}' | '\u{0904}'..='\u{0939}') || c.is_alphanumeric()
 }
 
 /// Characters of scripts written without spaces between words: Thai, Lao,
@@ -918,6 +924,9 @@ mod tests {
             assert_eq!(count_spaced_words(t), Some(reference(t)), "{t:?}");
         }
         assert_eq!(count_spaced_words("ພາສາລາວ"), None);
+        for c in ('\u{0410}'..='\u{044F}').chain('\u{0904}'..='\u{0939}') {
+            assert!(c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]

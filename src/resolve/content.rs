@@ -106,6 +106,8 @@ struct Parsed {
     kind: Kind,
     hash: String,
     rendered: markdown::Rendered,
+    /// Minutes to read an article (counted here, while files are parsed in parallel).
+    reading_minutes: usize,
 }
 
 enum Kind {
@@ -386,7 +388,6 @@ fn build_article(
     let mut out = BTreeMap::new();
     for (lang, p) in versions {
         if let Kind::Article(meta) = p.kind {
-            let words = crate::locale::word_count(&crate::locale::strip_html(&p.rendered.html));
             out.insert(
                 lang,
                 ArticleVersion {
@@ -395,7 +396,7 @@ fn build_article(
                     tags: meta.tags,
                     html: p.rendered.html,
                     headings: p.rendered.headings,
-                    reading_minutes: words.div_ceil(200).max(1),
+                    reading_minutes: p.reading_minutes,
                 },
             );
         }
@@ -613,7 +614,15 @@ fn parse_file(
         Kind::Faq(m) => source_hash(&[&m.question.value, body]),
     };
     let rendered = markdown::render(body, &|dest| rewrite_link(dest, &dir));
+    let reading_minutes = match kind {
+        Kind::Article(_) => {
+            let words = crate::locale::word_count(&crate::locale::strip_html(&rendered.html));
+            words.div_ceil(200).max(1)
+        }
+        _ => 0,
+    };
     Some(Parsed {
+        reading_minutes,
         id,
         lang,
         file: Arc::clone(file),
