@@ -83,16 +83,27 @@ pub(crate) fn resolve(
     let mut md_files = Vec::new();
     let mut other_content = BTreeSet::new();
     let mut assets = BTreeMap::new();
+    let mut markdown = Vec::new();
     for (path, bytes) in tree.under("content/") {
         let rel = &path["content/".len()..];
         if path.ends_with(".md") {
-            if let Some(file) = text_file(path, bytes, diagnostics) {
-                md_files.push(file);
-            }
+            markdown.push((path, bytes));
         } else {
             other_content.insert(rel.to_string());
             assets.insert(rel.to_string(), bytes.to_vec());
         }
+    }
+    // Decoding and normalising every page is independent work.
+    let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = markdown
+        .par_iter()
+        .map(|(path, bytes)| {
+            let mut d = Diagnostics::new();
+            (text_file(path, bytes, &mut d), d)
+        })
+        .collect();
+    for (file, d) in decoded {
+        diagnostics.extend(d);
+        md_files.extend(file);
     }
     let content = content::resolve_content(
         &md_files,
