@@ -409,7 +409,7 @@ pub(crate) fn word_count(text: &str) -> usize {
     let breaks: Vec<usize> = WORDS.segment_str(text).collect();
     breaks
         .windows(2)
-        .filter(|w| text[w[0]..w[1]].chars().any(char::is_alphanumeric))
+        .filter(|w| text[w[0]..w[1]].chars().any(is_alphanumeric))
         .count()
 }
 
@@ -439,9 +439,20 @@ fn count_spaced_words(text: &str) -> Option<usize> {
 }
 
 /// `char::is_alphanumeric`, answered at once for the letters most words here
-/// start with (Cyrillic А–я, Devanagari consonants and vowels).
+/// start with (Cyrillic А–я, Devanagari consonants and vowels, Lao consonants
+/// and leading vowels).
 fn is_alphanumeric(c: char) -> bool {
-    matches!(c, '\u{0410}'..='\u{044F}' | '\u{0904}'..='\u{0939}') || c.is_alphanumeric()
+    matches!(c,
+        '\u{0410}'..='\u{044F}'
+        | '\u{0904}'..='\u{0939}'
+        | '\u{0E81}'..='\u{0E82}'
+        | '\u{0E84}'
+        | '\u{0E86}'..='\u{0E8A}'
+        | '\u{0E8C}'..='\u{0EA3}'
+        | '\u{0EA5}'
+        | '\u{0EA7}'..='\u{0EB0}'
+        | '\u{0EC0}'..='\u{0EC4}')
+        || c.is_alphanumeric()
 }
 
 /// Characters of scripts written without spaces between words: Thai, Lao,
@@ -924,7 +935,8 @@ mod tests {
             assert_eq!(count_spaced_words(t), Some(reference(t)), "{t:?}");
         }
         assert_eq!(count_spaced_words("ພາສາລາວ"), None);
-        for c in ('\u{0410}'..='\u{044F}').chain('\u{0904}'..='\u{0939}') {
+        // The shortcut agrees with the standard library everywhere it answers.
+        for c in ('\u{0400}'..='\u{0FFF}').filter(|&c| is_alphanumeric(c)) {
             assert!(c.is_alphanumeric(), "{c:?}");
         }
     }
