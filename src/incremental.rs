@@ -7,7 +7,7 @@
 //! build of the same files would make. Whatever this module cannot prove
 //! unaffected — a new, deleted or renamed file, a changed title, summary, tag,
 //! weight, heading or reading time (they show on other pages), `gangway.toml`,
-//! the theme, FAQ entries, section indexes, static files, or any error — makes
+//! the theme, FAQ entries, section indexes, or any error — makes
 //! [`update`] return `None`, and the caller builds everything again.
 //!
 //! What shows where (the dependencies this relies on):
@@ -15,6 +15,8 @@
 //!   summary, tags, reading time and anchors are also on listings, in portals
 //!   (guides) and in other pages' link checks;
 //! - a customer file is only in that customer's portal;
+//! - a file in `static/` or beside the articles is copied to one output file
+//!   (the one in `static/` when both have the name);
 //! - a playbook is in its preview, on the home page (its title and summary), in
 //!   every playbook that extends it, and in the portals of customers on any of them.
 
@@ -84,6 +86,7 @@ pub(crate) fn update(
     let mut articles = BTreeSet::new();
     let mut customers = BTreeSet::new();
     let mut playbooks = BTreeSet::new();
+    let mut copied: BTreeMap<String, String> = BTreeMap::new();
     {
         let site = &state.prepared.site;
         let default = &site.config.default_language;
@@ -93,6 +96,13 @@ pub(crate) fn update(
                     content_id(&crate::locale::nfc(path), default, &site.config.languages)?;
                 site.article(&id)?;
                 articles.insert(id);
+            } else if let Some(rel) = path
+                .strip_prefix("static/")
+                .or_else(|| path.strip_prefix("content/"))
+            {
+                // A file copied as it is (static/, or an image beside an article).
+                site.static_files.get(rel)?;
+                copied.insert(rel.to_string(), path.clone());
             } else if let Some(stem) = file_stem(path, "customers/") {
                 let index = site.customers.iter().position(|c| c.id == stem)?;
                 customers.insert(index);
@@ -107,6 +117,26 @@ pub(crate) fn update(
     }
 
     let edited = customers.clone();
+    let mut copies = Vec::new();
+    for (rel, path) in &copied {
+        // A file in static/ wins over one of the same name beside the articles.
+        let from_static = format!("static/{rel}");
+        let source = if tree.get(&from_static).is_some() {
+            from_static
+        } else {
+            path.clone()
+        };
+        let bytes = tree.get(&source)?.to_vec();
+        state
+            .prepared
+            .site
+            .static_files
+            .insert(rel.clone(), bytes.clone());
+        copies.push(OutputFile {
+            path: rel.clone(),
+            bytes,
+        });
+    }
     let mut new_diagnostics = Diagnostics::new();
     // Diagnostics of the files looked at again are replaced by what they say now.
     let mut replaced_files: BTreeSet<String> = BTreeSet::new();
@@ -250,6 +280,7 @@ pub(crate) fn update(
     replaced.sort();
     replaced.dedup();
     let mut files = files.into_inner().unwrap_or_default();
+    files.extend(copies);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Some(Update {
         files,
@@ -551,7 +582,10 @@ mod tests {
     }
 
     fn check_with(edits: &[(&str, &str, &str)], lazy: bool) -> Vec<usize> {
-        let mut tree = example();
+        check_tree(example(), edits, lazy)
+    }
+
+    fn check_tree(mut tree: SourceTree, edits: &[(&str, &str, &str)], lazy: bool) -> Vec<usize> {
         let (mut files, _, state) = full(&tree);
         let mut state = state.unwrap();
         let mut made = Vec::new();
@@ -625,6 +659,27 @@ mod tests {
         ]);
         // One page per language, nothing else.
         assert_eq!(made, [6, 6, 6]);
+    }
+
+    #[test]
+    fn copied_file_edits_match_a_full_build() {
+        let mut tree = example();
+        tree.insert("static/downloads/terms.txt", "Terms, first version");
+        tree.insert("content/kb/diagram.svg", "<svg>first</svg>");
+        tree.insert("content/security/shared.txt", "from content");
+        tree.insert("static/security/shared.txt", "from static");
+        let made = check_tree(
+            tree,
+            &[
+                ("static/downloads/terms.txt", "first", "second"),
+                ("content/kb/diagram.svg", "first", "second"),
+                // Shadowed by the file of the same name in static/: nothing changes.
+                ("content/security/shared.txt", "content", "the articles"),
+                ("static/security/shared.txt", "static", "static, edited"),
+            ],
+            false,
+        );
+        assert_eq!(made, [1, 1, 1, 1]);
     }
 
     #[test]
