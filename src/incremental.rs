@@ -6,14 +6,16 @@
 //! Invariant: the files and diagnostics of an update are exactly those a full
 //! build of the same files would make. Whatever this module cannot prove
 //! unaffected — a new, deleted or renamed file, a changed title, summary, tag,
-//! weight, heading or reading time (they show on other pages), `gangway.toml`,
-//! the theme, FAQ entries, section indexes, or any error — makes
+//! weight, heading or reading time, an FAQ question (they show on other pages),
+//! `gangway.toml`, the theme, section indexes, or any error — makes
 //! [`update`] return `None`, and the caller builds everything again.
 //!
 //! What shows where (the dependencies this relies on):
 //! - an article's text is on its own page in every language; its title,
 //!   summary, tags, reading time and anchors are also on listings, in portals
 //!   (guides) and in other pages' link checks;
+//! - an FAQ answer is on the home and FAQ pages in every language and in the
+//!   portals of customers whose plan cites it (its question also in references);
 //! - a customer file is only in that customer's portal;
 //! - a file in `static/` or beside the articles is copied to one output file
 //!   (the one in `static/` when both have the name);
@@ -87,6 +89,7 @@ pub(crate) fn update(
     let mut customers = BTreeSet::new();
     let mut playbooks = BTreeSet::new();
     let mut copied: BTreeMap<String, String> = BTreeMap::new();
+    let mut faqs = BTreeSet::new();
     {
         let site = &state.prepared.site;
         let default = &site.config.default_language;
@@ -94,8 +97,16 @@ pub(crate) fn update(
             if path.starts_with("content/") && path.ends_with(".md") {
                 let (id, _) =
                     content_id(&crate::locale::nfc(path), default, &site.config.languages)?;
-                site.article(&id)?;
-                articles.insert(id);
+                match id.strip_prefix("faq/") {
+                    Some(faq) => {
+                        site.faq(faq)?;
+                        faqs.insert(id.clone());
+                    }
+                    None => {
+                        site.article(&id)?;
+                        articles.insert(id);
+                    }
+                }
             } else if let Some(rel) = path
                 .strip_prefix("static/")
                 .or_else(|| path.strip_prefix("content/"))
@@ -117,6 +128,8 @@ pub(crate) fn update(
     }
 
     let edited = customers.clone();
+    // Customers whose portal shows a changed FAQ entry: rendered again as they are.
+    let mut citing: BTreeSet<usize> = BTreeSet::new();
     let mut copies = Vec::new();
     for (rel, path) in &copied {
         // A file in static/ wins over one of the same name beside the articles.
@@ -162,9 +175,24 @@ pub(crate) fn update(
         );
     }
     for id in &articles {
-        let files = update_article(state, tree, id, &mut new_diagnostics)?;
+        let files = update_page(state, tree, id, &mut new_diagnostics)?;
         replaced_files.extend(files);
         public.insert(PublicKey::Article(id.clone()));
+    }
+    // An FAQ entry's answer is on the home and FAQ pages and in the portals citing it.
+    for id in &faqs {
+        let files = update_page(state, tree, id, &mut new_diagnostics)?;
+        replaced_files.extend(files);
+        public.insert(PublicKey::Home);
+        public.insert(PublicKey::Faq);
+        let entry = id.trim_start_matches("faq/");
+        let prepared = &state.prepared;
+        citing.extend(prepared.plans.iter().enumerate().filter_map(|(i, plan)| {
+            plan.as_ref()?
+                .visible()
+                .any(|item| item.faq.iter().any(|f| f == entry))
+                .then_some(i)
+        }));
     }
     // Portals whose folder moved (a new `portal_rotation`) are rendered now.
     let mut moved: BTreeMap<usize, String> = BTreeMap::new();
@@ -190,6 +218,7 @@ pub(crate) fn update(
     if new_diagnostics.has_errors() {
         return None;
     }
+    customers.extend(citing);
 
     // Render what changed.
     let prepared = &state.prepared;
@@ -201,6 +230,7 @@ pub(crate) fn update(
         }
     };
     let home = public.contains(&PublicKey::Home);
+    let faq_pages = public.contains(&PublicKey::Faq);
     let article_ids: BTreeSet<&str> = public
         .iter()
         .filter_map(|k| match k {
@@ -221,6 +251,7 @@ pub(crate) fn update(
             &input,
             &|page| match page {
                 PublicPage::Home => home,
+                PublicPage::Faq => faq_pages,
                 PublicPage::Article(id) => article_ids.contains(id),
                 PublicPage::Playbook(id) => playbook_ids.contains(id),
                 _ => false,
@@ -332,6 +363,7 @@ pub(crate) fn render_portals(
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum PublicKey {
     Home,
+    Faq,
     Article(String),
     Playbook(String),
 }
@@ -398,9 +430,9 @@ fn update_playbooks(
     Some(affected)
 }
 
-/// Resolves every version of an article again. Returns the paths of its files;
-/// `None` when anything other pages show of it changed.
-fn update_article(
+/// Resolves every version of an article or FAQ entry (`faq/…`) again. Returns
+/// the paths of its files; `None` when anything other pages show of it changed.
+fn update_page(
     state: &mut State,
     tree: &SourceTree,
     id: &str,
@@ -409,7 +441,10 @@ fn update_article(
     let site = &mut state.prepared.site;
     let default = site.config.default_language.clone();
     let languages = site.config.languages.clone();
-    let old = site.article(id)?;
+    let versions = match id.strip_prefix("faq/") {
+        Some(faq) => site.faq(faq)?.text.versions.len(),
+        None => site.article(id)?.text.versions.len(),
+    };
     let mut d = Diagnostics::new();
     let mut files = Vec::new();
     for lang in &languages {
@@ -428,20 +463,48 @@ fn update_article(
         }
     }
     // Every version must be found again under the name it was read by.
-    if files.len() != old.text.versions.len() {
+    if files.len() != versions {
         return None;
     }
-    let (article, item) = content::reresolve_article(id, &files, &site.links, &languages, &mut d)?;
-    let article = article?;
-    if d.has_errors() || !same_outside(old, &article, &site.links.anchors) {
+    let (page, item) = content::reresolve_page(id, &files, &site.links, &languages, &mut d)?;
+    if d.has_errors() {
         return None;
+    }
+    match page {
+        content::Reresolved::Article(article) => {
+            let old = site.article(id)?;
+            if !same_outside(old, &article, &site.links.anchors) {
+                return None;
+            }
+            let index = site.articles.iter().position(|a| a.id == id)?;
+            site.articles[index] = article;
+        }
+        content::Reresolved::Faq(faq, anchors) => {
+            let old = site.faq(&faq.id)?;
+            let anchors_same = anchors.iter().all(|(lang, set)| {
+                site.links.anchors.get(&(id.to_string(), lang.clone())) == Some(set)
+            });
+            let same = old.weight == faq.weight
+                && old.text.original == faq.text.original
+                && old.text.versions.len() == faq.text.versions.len()
+                && old.text.versions.iter().all(|(lang, o)| {
+                    faq.text
+                        .versions
+                        .get(lang)
+                        .is_some_and(|n| o.question == n.question && o.tags == n.tags)
+                });
+            if !same || !anchors_same {
+                return None;
+            }
+            let index = site.faqs.iter().position(|f| f.id == faq.id)?;
+            site.faqs[index] = faq;
+        }
+        content::Reresolved::Draft => return None,
     }
     if let Some(item) = item {
         site.translations
             .replace_item(&item.original, &item.hash, &item.translations);
     }
-    let index = site.articles.iter().position(|a| a.id == id)?;
-    site.articles[index] = article;
     diagnostics.extend(d);
     Some(files.iter().map(|f| f.path.clone()).collect())
 }
@@ -659,6 +722,29 @@ mod tests {
         ]);
         // One page per language, nothing else.
         assert_eq!(made, [6, 6, 6]);
+    }
+
+    #[test]
+    fn faq_edits_match_a_full_build() {
+        for lazy in [false, true] {
+            let made = check_with(
+                &[
+                    (
+                        "content/faq/how-long.md",
+                        "\n---\n",
+                        "\n---\nIn short: it depends.\n\n",
+                    ),
+                    (
+                        "content/faq/add-more-users.md",
+                        "Yes, at any time.",
+                        "Yes, whenever you like.",
+                    ),
+                ],
+                lazy,
+            );
+            // Home and FAQ pages in six languages, and the portals that cite the entry.
+            assert!(made.iter().all(|&n| n > 12), "{made:?}");
+        }
     }
 
     #[test]

@@ -274,27 +274,9 @@ pub(crate) fn resolve_content(
                     continue;
                 }
                 let weight = meta.weight.unwrap_or(0);
-                let mut out = BTreeMap::new();
-                for (lang, p) in versions {
-                    if let Kind::Faq(meta) = p.kind {
-                        out.insert(
-                            lang,
-                            FaqVersion {
-                                question: meta.question.value,
-                                answer_html: p.rendered.html,
-                                tags: meta.tags,
-                            },
-                        );
-                    }
-                }
-                content.faqs.push(Faq {
-                    id: id.trim_start_matches("faq/").to_string(),
-                    weight,
-                    text: Localized {
-                        original,
-                        versions: out,
-                    },
-                });
+                content
+                    .faqs
+                    .push(build_faq(&id, weight, original, versions));
             }
             Kind::SectionIndex(meta) => {
                 let weight = meta.weight.unwrap_or(0);
@@ -412,6 +394,31 @@ fn build_article(
     }
 }
 
+/// An FAQ entry from its parsed versions; `weight` and `original` come from the original.
+fn build_faq(id: &str, weight: i64, original: Lang, versions: BTreeMap<Lang, Parsed>) -> Faq {
+    let mut out = BTreeMap::new();
+    for (lang, p) in versions {
+        if let Kind::Faq(meta) = p.kind {
+            out.insert(
+                lang,
+                FaqVersion {
+                    question: meta.question.value,
+                    answer_html: p.rendered.html,
+                    tags: meta.tags,
+                },
+            );
+        }
+    }
+    Faq {
+        id: id.trim_start_matches("faq/").to_string(),
+        weight,
+        text: Localized {
+            original,
+            versions: out,
+        },
+    }
+}
+
 /// What the translation report records about one page: see [`Tracker::item`].
 pub(crate) struct TrackedItem {
     pub original: String,
@@ -488,22 +495,38 @@ fn check_versions(
     })
 }
 
-/// An article resolved again from the files of all its versions, checked against
-/// the rest of the site as it was: for incremental rebuilds. `files` are the
-/// Markdown files of every version of `id`. `None` when a file no longer parses as
-/// a version of this article (its problems are in `diagnostics`).
-pub(crate) fn reresolve_article(
+/// A page resolved again from the files of all its versions.
+pub(crate) enum Reresolved {
+    Article(Article),
+    /// With the anchors of each version (FAQ versions do not keep their headings).
+    Faq(Faq, BTreeMap<Lang, BTreeSet<String>>),
+    /// A draft now: not published.
+    Draft,
+}
+
+/// An article or FAQ entry resolved again from the files of all its versions,
+/// checked against the rest of the site as it was: for incremental rebuilds.
+/// `files` are the Markdown files of every version of `id`. `None` when a file
+/// no longer parses as a version of the same kind of page (its problems are in
+/// `diagnostics`).
+pub(crate) fn reresolve_page(
     id: &str,
     files: &[Arc<SourceFile>],
     links: &LinkTargets,
     languages: &[Lang],
     diagnostics: &mut Diagnostics,
-) -> Option<(Option<Article>, Option<TrackedItem>)> {
+) -> Option<(Reresolved, Option<TrackedItem>)> {
     let default = &links.default;
     let mut versions = BTreeMap::new();
+    let faq = id.starts_with("faq/");
     for file in files {
         let p = parse_file(file, default, languages, diagnostics)?;
-        if p.id != id || !matches!(p.kind, Kind::Article(_)) {
+        let kind_ok = match p.kind {
+            Kind::Article(_) => !faq,
+            Kind::Faq(_) => faq,
+            _ => false,
+        };
+        if p.id != id || !kind_ok {
             return None;
         }
         if versions.insert(p.lang.clone(), p).is_some() {
@@ -516,17 +539,28 @@ pub(crate) fn reresolve_article(
     } else {
         versions.keys().next()?.clone()
     };
-    let Kind::Article(meta) = &versions.get(&original)?.kind else {
-        return None;
+    let (draft, weight) = match &versions.get(&original)?.kind {
+        Kind::Article(meta) => (meta.draft, meta.weight),
+        Kind::Faq(meta) => (meta.draft, meta.weight),
+        _ => return None,
     };
-    if meta.draft {
-        return Some((None, item));
+    if draft {
+        return Some((Reresolved::Draft, item));
     }
-    let weight = meta.weight.unwrap_or(0);
-    Some((
-        Some(build_article(id.to_string(), weight, original, versions)),
-        item,
-    ))
+    let weight = weight.unwrap_or(0);
+    let page = if faq {
+        let anchors = versions
+            .iter()
+            .map(|(lang, p)| {
+                let set = p.rendered.headings.iter().map(|h| h.id.clone()).collect();
+                (lang.clone(), set)
+            })
+            .collect();
+        Reresolved::Faq(build_faq(id, weight, original, versions), anchors)
+    } else {
+        Reresolved::Article(build_article(id.to_string(), weight, original, versions))
+    };
+    Some((page, item))
 }
 
 /// `kb` → `Knowledge base`, `getting-started` → `Getting started`.
