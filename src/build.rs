@@ -233,11 +233,12 @@ pub(crate) fn plan_preview(
 /// does not resolve.
 fn prepare(
     tree: &SourceTree,
+    taken: Vec<(String, Vec<u8>)>,
     options: &BuildOptions,
     diagnostics: &mut Diagnostics,
 ) -> Option<Prepared> {
     let started = Instant::now();
-    let site = resolve::resolve(tree, options, diagnostics)?;
+    let site = resolve::resolve(tree, taken, options, diagnostics)?;
     let t_resolve = started.elapsed();
     let engine = TextEngine::new();
     let mut previews = BTreeMap::new();
@@ -305,7 +306,10 @@ pub fn compile_to_consuming(
 ) -> Compiled {
     let started = Instant::now();
     let mut diagnostics = Diagnostics::new();
-    let prepared = prepare(&tree, options, &mut diagnostics);
+    // The pages move into the resolver, so their text is not held twice.
+    let mut tree = tree;
+    let pages = tree.take_where(|p| p.starts_with("content/") && p.ends_with(".md"));
+    let prepared = prepare(&tree, pages, options, &mut diagnostics);
     drop(tree);
     finish(prepared, diagnostics, started, options, sink).0
 }
@@ -319,7 +323,7 @@ pub(crate) fn compile_keeping(
 ) -> (Compiled, Option<Prepared>) {
     let started = Instant::now();
     let mut diagnostics = Diagnostics::new();
-    let prepared = prepare(tree, options, &mut diagnostics);
+    let prepared = prepare(tree, Vec::new(), options, &mut diagnostics);
     finish(prepared, diagnostics, started, options, sink)
 }
 

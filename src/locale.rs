@@ -394,6 +394,14 @@ pub(crate) fn nfc(s: &str) -> String {
     NFC.normalize(s).into_owned()
 }
 
+/// [`nfc`] of a string the caller gives up: no copy when it is already normalised.
+pub(crate) fn nfc_owned(s: String) -> String {
+    match NFC.normalize(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(normalised) => normalised,
+    }
+}
+
 /// The number of words in plain `text`: word-segmenter segments holding at least
 /// one letter or digit. Works for languages written without spaces (Lao).
 ///

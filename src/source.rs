@@ -44,6 +44,15 @@ impl SourceTree {
         self.files.remove(path).is_some()
     }
 
+    /// Removes and returns every file whose path `keep` accepts, in path order.
+    pub(crate) fn take_where(&mut self, keep: impl Fn(&str) -> bool) -> Vec<(String, Vec<u8>)> {
+        let paths: Vec<String> = self.files.keys().filter(|p| keep(p)).cloned().collect();
+        paths
+            .into_iter()
+            .filter_map(|p| self.files.remove_entry(&p))
+            .collect()
+    }
+
     /// The bytes of a file.
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(Vec::as_slice)

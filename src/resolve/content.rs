@@ -356,6 +356,13 @@ pub(crate) fn resolve_content(
     content
 }
 
+/// `s` without the spare capacity it grew while being written: the model keeps
+/// every page's HTML until the site is rendered.
+fn shrunk(mut s: String) -> String {
+    s.shrink_to_fit();
+    s
+}
+
 /// An article from its parsed versions; `weight` and `original` come from the original.
 fn build_article(
     id: String,
@@ -376,7 +383,7 @@ fn build_article(
                     title: meta.title.value,
                     summary: meta.summary.unwrap_or_default(),
                     tags: meta.tags,
-                    html: p.rendered.html,
+                    html: shrunk(p.rendered.html),
                     headings: p.rendered.headings,
                     reading_minutes: p.reading_minutes,
                 },

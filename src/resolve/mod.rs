@@ -50,13 +50,36 @@ pub(crate) fn text_file(
     }
 }
 
+/// [`text_file`] for bytes the caller gives up: no copy when they are UTF-8 text
+/// already in NFC.
+fn text_file_owned(
+    path: &str,
+    bytes: Vec<u8>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Arc<SourceFile>> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Some(SourceFile::new(
+                crate::locale::nfc(path),
+                crate::locale::nfc_owned(text),
+            ))
+        }
+        Err(err) => text_file(path, err.as_bytes(), diagnostics),
+    }
+}
+
 fn is_yaml(path: &str) -> bool {
     path.ends_with(".yaml") || path.ends_with(".yml")
 }
 
-/// Resolves a whole site.
+/// Resolves a whole site. `taken` are Markdown files under content/ that the
+/// caller moved out of `tree` (so they are not held twice); they count as part of it.
 pub(crate) fn resolve(
     tree: &SourceTree,
+    taken: Vec<(String, Vec<u8>)>,
     options: &crate::build::BuildOptions,
     diagnostics: &mut Diagnostics,
 ) -> Option<Site> {
@@ -105,6 +128,18 @@ pub(crate) fn resolve(
         diagnostics.extend(d);
         md_files.extend(file);
     }
+    let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = taken
+        .into_par_iter()
+        .map(|(path, bytes)| {
+            let mut d = Diagnostics::new();
+            (text_file_owned(&path, bytes, &mut d), d)
+        })
+        .collect();
+    for (file, d) in decoded {
+        diagnostics.extend(d);
+        md_files.extend(file);
+    }
+    md_files.sort_by(|a, b| a.path.cmp(&b.path));
     let content = content::resolve_content(
         &md_files,
         &other_content,

@@ -53,3 +53,19 @@ fn every_page_is_rendered_once_and_every_markdown_file_parsed_once_at_any_size()
         "two pages (en, ms) per extra article, got {per_article}"
     );
 }
+
+#[test]
+fn a_build_that_lets_its_sources_go_makes_the_same_files() {
+    let site = Site::example();
+    let options = gangway::BuildOptions::for_tests(jiff::civil::date(2026, 12, 14));
+    let whole = gangway::compile(site.tree(), &options);
+    let files = std::sync::Mutex::new(Vec::new());
+    let consumed = gangway::build::compile_to_consuming(site.tree().clone(), &options, &|f| {
+        files.lock().expect("lock").push(f)
+    });
+    let mut files = files.into_inner().expect("files");
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    assert!(!whole.files.is_empty());
+    assert_eq!(files, whole.files);
+    assert_eq!(consumed.diagnostics, whole.diagnostics);
+}
