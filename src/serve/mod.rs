@@ -220,7 +220,8 @@ struct Outcome {
 
 /// A full build, or an update of the last good one.
 enum Built {
-    Full(Compiled),
+    /// With, when it failed, the portals the last good version had left to render.
+    Full(Compiled, Option<crate::incremental::Update>),
     Incremental(crate::incremental::Update),
 }
 
@@ -298,6 +299,8 @@ impl Session {
         let mut tree = std::mem::take(&mut self.tree);
         let mut problems = std::mem::take(&mut self.problems);
         let mut state = self.state.take();
+        // Portals the last good version has not rendered yet, should a full build fail.
+        let stale: Vec<usize> = self.stale.values().copied().collect();
         let first = self.publisher.borrow().generation == 0;
         // Reading and compiling block; keep them off the threads serving pages.
         let work = tokio::task::spawn_blocking(move || {
@@ -328,7 +331,9 @@ impl Session {
                 let result = match update {
                     Some(update) => Built::Incremental(update),
                     None => {
-                        // The old state is of no more use: free it before building anew.
+                        // The old state is of no more use: free it before building anew,
+                        // unless it still owes portals to the version served until now.
+                        let owing = if stale.is_empty() { None } else { state.take() };
                         state = None;
                         let files = std::sync::Mutex::new(Vec::new());
                         let (mut compiled, prepared) =
@@ -351,7 +356,14 @@ impl Session {
                             compiled.files.clear();
                             state = None;
                         }
-                        Built::Full(compiled)
+                        // A failed build keeps serving the last good version: complete it.
+                        let completed = match owing {
+                            Some(old) if compiled.has_errors() => {
+                                crate::incremental::render_portals(&old, &stale, &options)
+                            }
+                            _ => None,
+                        };
+                        Built::Full(compiled, completed)
                     }
                 };
                 Outcome {
@@ -430,10 +442,17 @@ impl Session {
         let previous = self.publisher.borrow().clone();
         let incremental = matches!(result, Built::Incremental(_));
         let (diagnostics, files, changed_files, portals) = match result {
-            Built::Full(compiled) => {
+            Built::Full(compiled, completed) => {
                 let failed = compiled.has_errors();
                 let (files, changed) = if failed {
-                    (previous.files.clone(), 0)
+                    match completed {
+                        Some(portals) => {
+                            let (files, _) =
+                                previous.files.updated(portals.files, &portals.replaced);
+                            (files, 0)
+                        }
+                        None => (previous.files.clone(), 0),
+                    }
                 } else {
                     let files = files::Files::new(compiled.files);
                     let changed = files.count_changed(&previous.files);
