@@ -32,6 +32,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::lang::Lang;
 use crate::model::{Article, Site};
 use crate::output::OutputFile;
+use crate::render::RenderInput;
 use crate::render::pages::PublicPage;
 use crate::resolve::content::{self, content_id};
 use crate::resolve::playbooks::file_stem;
@@ -153,14 +154,12 @@ pub(crate) fn update(
     let mut new_diagnostics = Diagnostics::new();
     // Diagnostics of the files looked at again are replaced by what they say now.
     let mut replaced_files: BTreeSet<String> = BTreeSet::new();
-    let mut public: BTreeSet<PublicKey> = BTreeSet::new();
+    let mut public = Wanted::default();
 
     if !playbooks.is_empty() {
         let affected = update_playbooks(state, tree, &playbooks, &mut new_diagnostics)?;
-        for id in &affected {
-            public.insert(PublicKey::Playbook(id.clone()));
-        }
-        public.insert(PublicKey::Home);
+        public.playbooks.extend(affected.iter().cloned());
+        public.home = true;
         replaced_files.extend(
             tree.under("playbooks/")
                 .map(|(path, _)| crate::locale::nfc(path)),
@@ -177,14 +176,14 @@ pub(crate) fn update(
     for id in &articles {
         let files = update_page(state, tree, id, &mut new_diagnostics)?;
         replaced_files.extend(files);
-        public.insert(PublicKey::Article(id.clone()));
+        public.articles.insert(id.clone());
     }
     // An FAQ entry's answer is on the home and FAQ pages and in the portals citing it.
     for id in &faqs {
         let files = update_page(state, tree, id, &mut new_diagnostics)?;
         replaced_files.extend(files);
-        public.insert(PublicKey::Home);
-        public.insert(PublicKey::Faq);
+        public.home = true;
+        public.faq = true;
         let entry = id.trim_start_matches("faq/");
         let prepared = &state.prepared;
         citing.extend(prepared.plans.iter().enumerate().filter_map(|(i, plan)| {
@@ -199,9 +198,18 @@ pub(crate) fn update(
     {
         let customers: Vec<usize> = customers.iter().copied().collect();
         let prepared = &state.prepared;
+        // Looked up once for all the customers redone, not once per customer.
+        let files: BTreeMap<String, &str> = tree
+            .under("customers/")
+            .filter_map(|(path, _)| Some((file_stem(path, "customers/")?, path)))
+            .collect();
+        let unresolved = crate::resolve::unresolved_playbooks(tree, &prepared.site.playbooks);
         let redone: Vec<Option<Redone>> = customers
             .par_iter()
-            .map(|&index| redo_customer(prepared, tree, index, options))
+            .map(|&index| {
+                let id = &prepared.site.customers[index].id;
+                redo_customer(prepared, tree, files.get(id)?, &unresolved, options)
+            })
             .collect();
         let prepared = &mut state.prepared;
         for (index, redone) in customers.into_iter().zip(redone) {
@@ -229,33 +237,11 @@ pub(crate) fn update(
             list.push(f);
         }
     };
-    let home = public.contains(&PublicKey::Home);
-    let faq_pages = public.contains(&PublicKey::Faq);
-    let article_ids: BTreeSet<&str> = public
-        .iter()
-        .filter_map(|k| match k {
-            PublicKey::Article(id) => Some(id.as_str()),
-            _ => None,
-        })
-        .collect();
-    let playbook_ids: BTreeSet<&str> = public
-        .iter()
-        .filter_map(|k| match k {
-            PublicKey::Playbook(id) => Some(id.as_str()),
-            _ => None,
-        })
-        .collect();
     let mut render_diagnostics = Diagnostics::new();
-    if !public.is_empty() {
+    if public.any() {
         render_diagnostics.extend(crate::render::pages::render_public_only(
             &input,
-            &|page| match page {
-                PublicPage::Home => home,
-                PublicPage::Faq => faq_pages,
-                PublicPage::Article(id) => article_ids.contains(id),
-                PublicPage::Playbook(id) => playbook_ids.contains(id),
-                _ => false,
-            },
+            &|page| public.wants(page),
             &sink,
         ));
     }
@@ -265,20 +251,10 @@ pub(crate) fn update(
     // A portal rendered now replaces its folder (and the one it moved from); one
     // left for later keeps its old files, which are not served until rendered.
     let mut replaced: Vec<String> = now.iter().filter_map(|i| moved.get(i).cloned()).collect();
-    let portals: Vec<Diagnostics> = now
-        .par_iter()
-        .filter_map(|&index| {
-            let customer = &prepared.site.customers[index];
-            let plan = prepared.plans[index].as_ref()?;
-            let (portal_files, d) = crate::render::render_portal(&input, customer, plan);
-            for f in portal_files {
-                sink(f);
-            }
-            Some(d)
-        })
-        .collect();
-    for d in portals {
-        render_diagnostics.extend(d);
+    let (portal_files, d) = portal_files(prepared, &input, &now)?;
+    render_diagnostics.extend(d);
+    for f in portal_files {
+        sink(f);
     }
     for &index in &now {
         replaced.push(prepared.site.customers[index].portal.clone());
@@ -330,22 +306,9 @@ pub(crate) fn render_portals(
     options: &BuildOptions,
 ) -> Option<Update> {
     let prepared = &state.prepared;
-    let input = prepared.input(options);
-    let rendered: Vec<Option<(Vec<OutputFile>, Diagnostics)>> = customers
-        .par_iter()
-        .map(|&index| {
-            let customer = prepared.site.customers.get(index)?;
-            let plan = prepared.plans.get(index)?.as_ref()?;
-            Some(crate::render::render_portal(&input, customer, plan))
-        })
-        .collect();
-    let mut files = Vec::new();
-    for r in rendered {
-        let (made, d) = r?;
-        if d.has_errors() {
-            return None;
-        }
-        files.extend(made);
+    let (files, d) = portal_files(prepared, &prepared.input(options), customers)?;
+    if d.has_errors() {
+        return None;
     }
     Some(Update {
         files,
@@ -359,13 +322,54 @@ pub(crate) fn render_portals(
     })
 }
 
+/// The files of these customers' portals, rendered in parallel, with what
+/// rendering them reported; `None` when one of them has no plan.
+fn portal_files(
+    prepared: &Prepared,
+    input: &RenderInput<'_>,
+    customers: &[usize],
+) -> Option<(Vec<OutputFile>, Diagnostics)> {
+    let rendered: Vec<Option<(Vec<OutputFile>, Diagnostics)>> = customers
+        .par_iter()
+        .map(|&index| {
+            let customer = prepared.site.customers.get(index)?;
+            let plan = prepared.plans.get(index)?.as_ref()?;
+            Some(crate::render::render_portal(input, customer, plan))
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut diagnostics = Diagnostics::new();
+    for r in rendered {
+        let (made, d) = r?;
+        files.extend(made);
+        diagnostics.extend(d);
+    }
+    Some((files, diagnostics))
+}
+
 /// Public pages an update renders again, in every language.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum PublicKey {
-    Home,
-    Faq,
-    Article(String),
-    Playbook(String),
+#[derive(Debug, Default)]
+struct Wanted {
+    home: bool,
+    faq: bool,
+    articles: BTreeSet<String>,
+    playbooks: BTreeSet<String>,
+}
+
+impl Wanted {
+    fn any(&self) -> bool {
+        self.home || self.faq || !self.articles.is_empty() || !self.playbooks.is_empty()
+    }
+
+    fn wants(&self, page: PublicPage<'_>) -> bool {
+        match page {
+            PublicPage::Home => self.home,
+            PublicPage::Faq => self.faq,
+            PublicPage::Article(id) => self.articles.contains(id),
+            PublicPage::Playbook(id) => self.playbooks.contains(id),
+            PublicPage::KbIndex | PublicPage::NotFound | PublicPage::Files => false,
+        }
+    }
 }
 
 /// Resolves every playbook again; returns the ids of the playbooks whose
@@ -448,15 +452,7 @@ fn update_page(
     let mut d = Diagnostics::new();
     let mut files = Vec::new();
     for lang in &languages {
-        let candidates = if *lang == default {
-            vec![format!("content/{id}.md")]
-        } else {
-            vec![
-                format!("content/{id}.{lang}.md"),
-                format!("content/{lang}/{id}.md"),
-            ]
-        };
-        for path in candidates {
+        for path in content::version_paths(id, lang, &default) {
             if let Some(bytes) = tree.get(&path) {
                 files.push(crate::resolve::text_file(&path, bytes, &mut d)?);
             }
@@ -543,38 +539,29 @@ struct Redone {
     diagnostics: Diagnostics,
 }
 
-/// Resolves and plans one customer again, from its file in `tree`; `None` when
-/// it has errors or is no longer the same customer.
+/// Resolves and plans one customer again from its file at `path`; `None` when
+/// it has errors. `unresolved` are the names under playbooks/ that are not playbooks.
 fn redo_customer(
     prepared: &Prepared,
     tree: &SourceTree,
-    index: usize,
+    path: &str,
+    unresolved: &BTreeSet<String>,
     options: &BuildOptions,
 ) -> Option<Redone> {
     let site: &Site = &prepared.site;
-    let id = &site.customers[index].id;
-    let (path, bytes) = tree
-        .under("customers/")
-        .find(|(path, _)| file_stem(path, "customers/").as_deref() == Some(id.as_str()))?;
     let mut d = Diagnostics::new();
-    let file = crate::resolve::text_file(path, bytes, &mut d)?;
-    // Playbooks that exist but are not playbooks of their own (translations).
-    let broken: BTreeSet<String> = tree
-        .under("playbooks/")
-        .filter_map(|(p, _)| file_stem(p, "playbooks/"))
-        .filter(|stem| !site.playbooks.contains_key(stem))
-        .collect();
+    let file = crate::resolve::text_file(path, tree.get(path)?, &mut d)?;
     let customer = crate::resolve::customers::resolve_customer(
         &file,
         &site.config,
         &site.playbooks,
-        &broken,
+        unresolved,
         &site.content_index,
         &prepared.engine,
         options,
         &mut d,
     )?;
-    if customer.id != *id || d.has_errors() {
+    if d.has_errors() {
         return None;
     }
     let plan = plan_one(site, &customer, options, &prepared.engine, &mut d)?;

@@ -148,6 +148,19 @@ pub(crate) fn content_id(path: &str, default: &Lang, languages: &[Lang]) -> Opti
     Some((rel.to_string(), default.clone()))
 }
 
+/// Where the `lang` version of page `id` may be: the paths [`content_id`] maps back
+/// to it (the original, or a translation beside it or in the language's folder).
+pub(crate) fn version_paths(id: &str, lang: &Lang, default: &Lang) -> Vec<String> {
+    if lang == default {
+        vec![format!("content/{id}.md")]
+    } else {
+        vec![
+            format!("content/{id}.{lang}.md"),
+            format!("content/{lang}/{id}.md"),
+        ]
+    }
+}
+
 /// Parses and checks everything under `content/`. `files` are the Markdown files,
 /// `others` the other files (by path under `content/`).
 pub(crate) fn resolve_content(
@@ -926,6 +939,21 @@ mod tests {
         assert_eq!(rewrite_link("https://x.example", "kb/"), None);
         assert_eq!(rewrite_link("mailto:a@b", "kb/"), None);
         assert_eq!(rewrite_link("#top", "kb/"), None);
+    }
+
+    #[test]
+    fn version_paths_lead_back_to_their_page() {
+        let en = Lang::english();
+        let ms = Lang::parse("ms").unwrap();
+        let langs = [en.clone(), ms.clone()];
+        for lang in &langs {
+            for path in version_paths("kb/a", lang, &en) {
+                assert_eq!(
+                    content_id(&path, &en, &langs),
+                    Some(("kb/a".into(), lang.clone()))
+                );
+            }
+        }
     }
 
     #[test]

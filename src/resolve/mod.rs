@@ -31,23 +31,7 @@ pub(crate) fn text_file(
     bytes: &[u8],
     diagnostics: &mut Diagnostics,
 ) -> Option<Arc<SourceFile>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        // Normalised once here, so ids, slugs, anchors and comparisons all see NFC.
-        Ok(text) => Some(SourceFile::new(
-            crate::locale::nfc(path),
-            crate::locale::nfc(text),
-        )),
-        Err(err) => {
-            let file = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
-            diagnostics.push(
-                Diagnostic::error("not-utf8", "this file is not valid UTF-8 text")
-                    .at(Label::new(&file, err.valid_up_to(), err.valid_up_to()))
-                    .help("save the file as UTF-8"),
-            );
-            None
-        }
-    }
+    text_file_owned(path, bytes.to_vec(), diagnostics)
 }
 
 /// [`text_file`] for bytes the caller gives up: no copy when they are UTF-8 text
@@ -62,12 +46,22 @@ fn text_file_owned(
             if text.starts_with('\u{feff}') {
                 text.drain(..'\u{feff}'.len_utf8());
             }
+            // Normalised once here, so ids, slugs, anchors and comparisons all see NFC.
             Some(SourceFile::new(
                 crate::locale::nfc(path),
                 crate::locale::nfc_owned(text),
             ))
         }
-        Err(err) => text_file(path, err.as_bytes(), diagnostics),
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let file = SourceFile::new(path, String::from_utf8_lossy(err.as_bytes()).into_owned());
+            diagnostics.push(
+                Diagnostic::error("not-utf8", "this file is not valid UTF-8 text")
+                    .at(Label::new(&file, valid, valid))
+                    .help("save the file as UTF-8"),
+            );
+            None
+        }
     }
 }
 
@@ -378,17 +372,21 @@ pub(crate) fn resolve_playbooks(
     let mut playbooks = playbooks::resolve_playbooks(raws, index, lang, texts, diagnostics);
     playbook_translations::apply_translations(&mut playbooks, &translations, texts, diagnostics);
 
-    // Playbooks that failed to resolve are known by name, so customers on them
-    // are not also reported as naming an unknown playbook.
-    let mut known_broken = broken;
-    for (path, _) in tree.under("playbooks/") {
-        if let Some(stem) = playbooks::file_stem(path, "playbooks/")
-            && !playbooks.contains_key(&stem)
-        {
-            known_broken.insert(stem);
-        }
-    }
+    let known_broken = unresolved_playbooks(tree, &playbooks);
     (playbooks, known_broken)
+}
+
+/// The names of files under playbooks/ that are not resolved playbooks (broken
+/// ones, and translations): customers naming one are not also reported as
+/// naming an unknown playbook.
+pub(crate) fn unresolved_playbooks(
+    tree: &SourceTree,
+    playbooks: &BTreeMap<String, crate::model::Playbook>,
+) -> BTreeSet<String> {
+    tree.under("playbooks/")
+        .filter_map(|(path, _)| playbooks::file_stem(path, "playbooks/"))
+        .filter(|stem| !playbooks.contains_key(stem))
+        .collect()
 }
 
 fn ignored(path: &str, help: &str) -> Diagnostic {
