@@ -333,8 +333,7 @@ impl Session {
                     None => {
                         // The old state is of no more use: free it before building anew,
                         // unless it still owes portals to the version served until now.
-                        let owing = if stale.is_empty() { None } else { state.take() };
-                        state = None;
+                        let owing = state.take().filter(|_| !stale.is_empty());
                         let files = std::sync::Mutex::new(Vec::new());
                         let (mut compiled, prepared) =
                             crate::build::compile_keeping(&tree, &options, &|f| {
@@ -405,13 +404,12 @@ impl Session {
         });
         let Ok((state, update)) = work.await else {
             self.stale.clear();
-            self.rescan = true;
             let _ = self.events.send(Event::Rescan);
             return;
         };
-        self.state = Some(state);
         match update {
             Some(update) => {
+                self.state = Some(state);
                 for dir in &update.replaced {
                     self.stale.remove(dir);
                 }
@@ -424,9 +422,9 @@ impl Session {
                     false,
                 );
             }
+            // Rendering failed: build everything again.
             None => {
                 self.stale.clear();
-                self.state = None;
                 let _ = self.events.send(Event::Rescan);
             }
         }
