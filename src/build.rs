@@ -155,8 +155,9 @@ pub(crate) struct Prepared {
     pub shared: BTreeMap<Lang, minijinja::Value>,
     pub templates: Templates,
     pub engine: TextEngine,
-    /// How long resolving and planning took, for `GANGWAY_TIMINGS`.
-    stage_times: (Duration, Duration),
+    /// How long resolving and planning took, and the memory in use after resolving,
+    /// for `GANGWAY_TIMINGS`.
+    stage_times: (Duration, Duration, Option<u64>),
 }
 
 impl Prepared {
@@ -240,6 +241,7 @@ fn prepare(
     let started = Instant::now();
     let site = resolve::resolve(tree, taken, options, diagnostics)?;
     let t_resolve = started.elapsed();
+    let rss_resolved = resident_mb();
     let engine = TextEngine::new();
     let mut previews = BTreeMap::new();
     for (id, playbook) in &site.playbooks {
@@ -286,7 +288,7 @@ fn prepare(
         })
         .collect();
     Some(Prepared {
-        stage_times: (t_resolve, started.elapsed() - t_resolve),
+        stage_times: (t_resolve, started.elapsed() - t_resolve, rss_resolved),
         site,
         previews,
         plans,
@@ -358,10 +360,14 @@ fn finish(
         sink(f);
     });
     if std::env::var_os("GANGWAY_TIMINGS").is_some() {
-        let (resolve, plan) = prepared.stage_times;
+        let (resolve, plan, rss) = prepared.stage_times;
+        let mb = |v: Option<u64>| v.map_or_else(|| "?".to_string(), |v| format!("{v} MB"));
         eprintln!(
-            "timings: resolve {resolve:?}, plan {plan:?}, render {:?}",
-            started.elapsed() - t_prepare
+            "timings: resolve {resolve:?}, plan {plan:?}, render {:?}; resident after resolve {}, after render {}, peak {}",
+            started.elapsed() - t_prepare,
+            mb(rss),
+            mb(resident_mb()),
+            mb(peak_resident_mb()),
         );
     }
     let site = &prepared.site;
@@ -382,4 +388,26 @@ fn finish(
         portals: prepared.portals(),
     };
     (compiled, Some(prepared))
+}
+
+/// The memory this process uses now, in MB (Linux only; for `GANGWAY_TIMINGS`).
+fn resident_mb() -> Option<u64> {
+    proc_status_kb("VmRSS:").map(|kb| kb / 1024)
+}
+
+/// The most memory this process has used so far, in MB (Linux only).
+fn peak_resident_mb() -> Option<u64> {
+    proc_status_kb("VmHWM:").map(|kb| kb / 1024)
+}
+
+fn proc_status_kb(field: &str) -> Option<u64> {
+    std::env::var_os("GANGWAY_TIMINGS")?;
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line[field.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }

@@ -49,7 +49,118 @@ struct OpenHeading<'a> {
 
 /// Renders `markdown`. `rewrite` maps a link destination to the URL to write
 /// (or `None` to keep it as written).
-pub(crate) fn render<'a>(markdown: &'a str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
+pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
+    let (events, headings, links) = prepared_events(markdown, rewrite);
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    Rendered {
+        html: out,
+        headings,
+        links,
+    }
+}
+
+/// What a page's Markdown holds, without its HTML: the headings and links
+/// [`render`] would report, and the text a reader sees (for counting words).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Outline {
+    pub headings: Vec<Heading>,
+    pub links: Vec<MdLink>,
+    /// The visible text: what [`crate::locale::strip_html`] leaves of the
+    /// rendered HTML, with the same spaces between blocks.
+    pub text: String,
+}
+
+/// The [`Outline`] of `markdown`: one parse, no HTML written.
+pub(crate) fn outline(markdown: &str) -> Outline {
+    let (events, headings, links) = prepared_events(markdown, &|_| None);
+    let mut text = String::with_capacity(markdown.len());
+    // Raw HTML arrives a line at a time: it is stripped as one piece, so an
+    // element spread over several lines (a comment, a script) goes as a whole.
+    let mut raw_html = String::new();
+    // Text inside an image is its `alt` attribute, which the page does not show.
+    let mut in_image = 0usize;
+    let mut footnotes: std::collections::HashMap<CowStr<'_>, usize> = Default::default();
+    let separate = |text: &mut String| {
+        if !text.is_empty() && !text.ends_with([' ', '\n']) {
+            text.push(' ');
+        }
+    };
+    for event in events {
+        if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) && !raw_html.is_empty() {
+            text.push_str(&crate::locale::strip_html(&raw_html));
+            raw_html.clear();
+        }
+        match event {
+            Event::Html(h) | Event::InlineHtml(h) => raw_html.push_str(&h),
+            Event::Start(Tag::Image { .. }) => {
+                separate(&mut text);
+                in_image += 1;
+            }
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::TaskListMarker(_) => text.push('\n'),
+            Event::Rule => separate(&mut text),
+            // Footnotes show their number, at the reference and before the note.
+            Event::FootnoteReference(name) => {
+                let next = footnotes.len() + 1;
+                let n = *footnotes.entry(name).or_insert(next);
+                text.push_str(&n.to_string());
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                separate(&mut text);
+                let next = footnotes.len() + 1;
+                let n = *footnotes.entry(name).or_insert(next);
+                text.push_str(&n.to_string());
+            }
+            Event::Start(tag) if is_block(&tag) => separate(&mut text),
+            Event::End(tag) if is_block_end(&tag) => separate(&mut text),
+            _ => {}
+        }
+    }
+    if !raw_html.is_empty() {
+        text.push_str(&crate::locale::strip_html(&raw_html));
+    }
+    Outline {
+        headings,
+        links,
+        text,
+    }
+}
+
+/// Tags rendered as elements that keep words apart (see `locale::BLOCK_TAGS`).
+fn is_block(tag: &Tag<'_>) -> bool {
+    !matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+fn is_block_end(tag: &TagEnd) -> bool {
+    !matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+/// The events [`render`] writes: comments dropped, links rewritten, headings
+/// given their ids; with the headings and links seen.
+fn prepared_events<'a>(
+    markdown: &'a str,
+    rewrite: &dyn Fn(&str) -> Option<String>,
+) -> (Vec<Event<'a>>, Vec<Heading>, Vec<MdLink>) {
     let mut links = Vec::new();
     let mut headings = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
@@ -176,13 +287,7 @@ pub(crate) fn render<'a>(markdown: &'a str, rewrite: &dyn Fn(&str) -> Option<Str
             },
         }
     }
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
-    Rendered {
-        html: out,
-        headings,
-        links,
-    }
+    (events, headings, links)
 }
 
 /// Renders short Markdown (a task description) with no link rewriting.
@@ -282,5 +387,46 @@ mod tests {
         assert!(r.html.contains("type=\"checkbox\""));
         assert!(r.html.contains("<del>no</del>"));
         assert!(r.html.contains("footnote"));
+    }
+}
+
+#[cfg(test)]
+mod outline_tests {
+    use super::*;
+    use crate::locale::{strip_html, word_count};
+
+    /// The words of the outline are the words of the rendered page.
+    fn same_words(markdown: &str) {
+        let rendered = render(markdown, &|_| None);
+        let outline = outline(markdown);
+        assert_eq!(
+            word_count(&outline.text),
+            word_count(&strip_html(&rendered.html)),
+            "{markdown:?}\noutline: {:?}\nstripped: {:?}",
+            outline.text,
+            strip_html(&rendered.html)
+        );
+        assert_eq!(outline.headings, rendered.headings);
+        assert_eq!(outline.links, rendered.links);
+    }
+
+    #[test]
+    fn outline_counts_the_words_a_rendered_page_shows() {
+        for md in [
+            "# Title\nSome *emph*asis and **strong**text, `code`here.\n\n## Next\nA [link](x.md)word and ![alt text](i.png)after.",
+            "- one\n- two\n  - three\n\n1. a\n2. b\n\n> quoted\n> text\n\n---\n\nafter rule",
+            "| a | b |\n|---|---|\n| c | d |\n| e f | g |\n",
+            "```rust\nfn main() {}\nlet x = 1;\n```\n\n    indented code\n",
+            "Text with a note[^n] and another[^m].\n\n[^n]: The note.\n[^m]: Other.\n",
+            "- [x] done task\n- [ ] open task\n",
+            "<div>\nraw <b>html</b> block\n</div>\n\nInline <span>html</span>here.\n\n<!-- a comment\nover lines -->\nvisible",
+            "<script>\nvar x = 1;\nvar y = 2;\n</script>\n\nafter script",
+            "line one  \nline two\\\nline three ~~struck~~out",
+            "ພາສາລາວບໍ່ມີຍະຫວ່າງລະຫວ່າງຄໍາ. **ຕົວໜາ**ແລະ`ລະຫັດ`",
+            "नेपाली पाठ **बोल्ड**शब्द र १२३ अंक",
+            "&amp; &lt;tag&gt; &nbsp; &#8212; entities",
+        ] {
+            same_words(md);
+        }
     }
 }

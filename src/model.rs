@@ -184,7 +184,7 @@ pub(crate) struct Customer {
 }
 
 /// A heading of an article, for the table of contents and anchor checks.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct Heading {
     pub level: u8,
     pub id: String,
@@ -223,10 +223,25 @@ pub(crate) struct ArticleVersion {
     pub title: String,
     pub summary: String,
     pub tags: Vec<String>,
-    /// HTML with link placeholders (see `resolve::content::LANG_ROOT`).
-    pub html: String,
+    /// The Markdown body, rendered to HTML when the article's page is
+    /// (`resolve::content::article_html`): the model does not hold every page's HTML.
+    pub body: MarkdownBody,
     pub headings: Vec<Heading>,
     pub reading_minutes: usize,
+}
+
+/// Where a page's Markdown body is: its file, from a byte offset to the end.
+#[derive(Clone, Debug)]
+pub(crate) struct MarkdownBody {
+    pub file: Arc<SourceFile>,
+    pub start: usize,
+}
+
+impl MarkdownBody {
+    /// The Markdown text.
+    pub fn text(&self) -> &str {
+        self.file.text.get(self.start..).unwrap_or_default()
+    }
 }
 
 /// A knowledge-base article in every language it is written in.

@@ -295,24 +295,32 @@ pub(crate) fn render_pages(
 ) -> Diagnostics {
     let problems: Vec<Diagnostic> = pages
         .into_par_iter()
-        .filter_map(|mut page| {
-            input
-                .rendered
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let ctx = context(input.site, input.shared(&page.lang), &mut page, noindex);
-            match input.templates.render(page.template, ctx) {
-                Ok(html) => {
-                    sink(OutputFile {
-                        path: page.path,
-                        bytes: html.into_bytes(),
-                    });
-                    None
-                }
-                Err(d) => Some(d),
-            }
-        })
+        .filter_map(|page| render_page(input, page, noindex, sink))
         .collect();
     problems.into()
+}
+
+/// Renders one page through its template and sends it on; the template's error, if any.
+fn render_page(
+    input: &RenderInput<'_>,
+    mut page: Page,
+    noindex: bool,
+    sink: &Sink<'_>,
+) -> Option<Diagnostic> {
+    input
+        .rendered
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let ctx = context(input.site, input.shared(&page.lang), &mut page, noindex);
+    match input.templates.render(page.template, ctx) {
+        Ok(html) => {
+            sink(OutputFile {
+                path: page.path,
+                bytes: html.into_bytes(),
+            });
+            None
+        }
+        Err(d) => Some(d),
+    }
 }
 
 /// Per-language values shared by the pages of one language.
@@ -343,6 +351,17 @@ struct ListedSection<'a> {
 impl Lx<'_> {
     fn default(&self) -> &Lang {
         &self.site.config.default_language
+    }
+
+    /// The relative roots of a page at `path` (in this language): of the
+    /// language's pages and of the site. Every page's values are computed with
+    /// the roots of its own depth.
+    fn roots(&self, path: &str) -> (String, String) {
+        let site_root = root_of(&self.path(path));
+        (
+            format!("{site_root}{}", lang_prefix(self.lang, self.default())),
+            site_root,
+        )
     }
 
     /// The output path of a public page in this language.
@@ -685,30 +704,20 @@ pub(crate) enum PublicPage<'a> {
     Files,
 }
 
-/// The public pages of one language that `want` asks for.
+/// The public pages of one language that `want` asks for, but its articles
+/// ([`article_page`]); `listing` is the sorted article listing, when the home or
+/// knowledge-base page is wanted.
 fn language_pages(
     input: &RenderInput<'_>,
-    lang: &Lang,
+    lx: &Lx<'_>,
+    listing: Option<&[ListedSection<'_>]>,
     want: &dyn Fn(PublicPage<'_>) -> bool,
 ) -> Vec<Page> {
     let site = input.site;
-    let lx = Lx {
-        site,
-        lang,
-        locale: input.locale(lang),
-    };
+    let lang = lx.lang;
     let public_playbooks: Vec<&Playbook> = site.playbooks.values().filter(|p| !p.draft).collect();
     let all_faqs: Vec<&Faq> = site.faqs.iter().collect();
-    // The sorted listing of every article is made only for the pages that show it.
-    let listing = (want(PublicPage::Home) || want(PublicPage::KbIndex)).then(|| lx.listing());
-    // Every page's values are computed with the relative root of its own depth.
-    let at = |path: &str| {
-        let site_root = root_of(&lx.path(path));
-        (
-            format!("{site_root}{}", lang_prefix(lang, lx.default())),
-            site_root,
-        )
-    };
+    let at = |path: &str| lx.roots(path);
 
     let mut pages = Vec::new();
     if want(PublicPage::Home) {
@@ -737,7 +746,7 @@ fn language_pages(
                 ("playbooks", playbooks),
                 (
                     "sections",
-                    lx.sections(listing.as_deref().unwrap_or_default(), &root, &site_root),
+                    lx.sections(listing.unwrap_or_default(), &root, &site_root),
                 ),
                 ("faqs", lx.faq_values(&all_faqs, &root, &site_root)),
             ],
@@ -753,7 +762,7 @@ fn language_pages(
             lang,
             vec![(
                 "sections",
-                lx.sections(listing.as_deref().unwrap_or_default(), &root, &site_root),
+                lx.sections(listing.unwrap_or_default(), &root, &site_root),
             )],
         ));
     }
@@ -776,58 +785,6 @@ fn language_pages(
             "404",
             lang,
             Vec::new(),
-        ));
-    }
-    // Tags are sorted once for the listings and the articles' own pages (when the
-    // listings are made at all).
-    let tags: HashMap<&str, &Value> = match &listing {
-        Some(listing) => listing
-            .iter()
-            .flat_map(|s| s.articles.iter())
-            .map(|a| (a.article.id.as_str(), &a.tags))
-            .collect(),
-        None => HashMap::new(),
-    };
-    for a in &site.articles {
-        if !want(PublicPage::Article(&a.id)) {
-            continue;
-        }
-        let path = format!("{}/index.html", a.id);
-        let (root, site_root) = at(&path);
-        let (v, content_lang) = a.text.get(lang);
-        let section = site.sections.iter().find(|s| s.id == a.section);
-        let section_title = section
-            .map(|s| s.text.get(lang).0.title.as_str())
-            .unwrap_or_default();
-        let toc = list(toc(&v.headings).into_iter().map(|h| {
-            record! {
-                "id" => h.id.as_str(),
-                "level" => h.level,
-                "title" => h.title.as_str(),
-            }
-        }));
-        let article = record! {
-            "html" => place_links(&v.html, &root, &site_root),
-            "lang" => content_lang.as_str(),
-            "reading_minutes" => v.reading_minutes,
-            "section" => a.section.as_str(),
-            "section_title" => section_title,
-            "summary" => v.summary.as_str(),
-            "tags" => match tags.get(a.id.as_str()) {
-                Some(&t) => t.clone(),
-                None => lx.sorted_tags(&v.tags),
-            },
-            "title" => v.title.as_str(),
-            "toc" => toc,
-            "url" => format!("{root}{}/", a.id),
-        };
-        pages.push(lx.page(
-            &path,
-            "article.html",
-            v.title.clone(),
-            "article",
-            content_lang,
-            vec![("article", article)],
         ));
     }
     for p in &public_playbooks {
@@ -853,6 +810,52 @@ fn language_pages(
     pages
 }
 
+/// An article's page in one language. Its HTML is made here, from the Markdown,
+/// so it runs in parallel and only the pages being rendered hold theirs.
+/// `tags` are the articles' sorted tags when the listing was made.
+fn article_page(lx: &Lx<'_>, a: &Article, tags: &HashMap<&str, &Value>) -> Page {
+    let path = format!("{}/index.html", a.id);
+    let (root, site_root) = lx.roots(&path);
+    let (v, content_lang) = a.text.get(lx.lang);
+    let section = lx.site.sections.iter().find(|s| s.id == a.section);
+    let section_title = section
+        .map(|s| s.text.get(lx.lang).0.title.as_str())
+        .unwrap_or_default();
+    let toc = list(toc(&v.headings).into_iter().map(|h| {
+        record! {
+            "id" => h.id.as_str(),
+            "level" => h.level,
+            "title" => h.title.as_str(),
+        }
+    }));
+    let article = record! {
+        "html" => place_links(&crate::resolve::content::article_html(&a.id, v), &root, &site_root).into_owned(),
+        "lang" => content_lang.as_str(),
+        "reading_minutes" => v.reading_minutes,
+        "section" => a.section.as_str(),
+        "section_title" => section_title,
+        "summary" => v.summary.as_str(),
+        "tags" => match tags.get(a.id.as_str()) {
+            Some(&t) => t.clone(),
+            None => lx.sorted_tags(&v.tags),
+        },
+        "title" => v.title.as_str(),
+        "toc" => toc,
+        "url" => format!("{root}{}/", a.id),
+    };
+    lx.page(
+        &path,
+        "article.html",
+        v.title.clone(),
+        "article",
+        content_lang,
+        vec![("article", article)],
+    )
+}
+
+/// A page in the sitemap: its folder's URL and its address in every language.
+type SitemapEntry = (String, Vec<(Lang, String)>);
+
 /// Every public page and file.
 pub(crate) fn render_public(input: &RenderInput<'_>, sink: &Sink<'_>) -> Diagnostics {
     render_public_only(input, &|_| true, sink)
@@ -866,10 +869,17 @@ pub(crate) fn render_public_only(
 ) -> Diagnostics {
     let site = input.site;
     let mut diagnostics = Diagnostics::new();
-    let mut sitemap_paths: Vec<(String, Vec<(Lang, String)>)> = Vec::new();
+    let mut sitemap_paths: Vec<SitemapEntry> = Vec::new();
     // One language at a time: its pages are made, rendered and sent on before the next.
     for lang in &site.config.languages {
-        let pages = language_pages(input, lang, want);
+        let lx = Lx {
+            site,
+            lang,
+            locale: input.locale(lang),
+        };
+        // The sorted listing of every article is made only for the pages that show it.
+        let listing = (want(PublicPage::Home) || want(PublicPage::KbIndex)).then(|| lx.listing());
+        let pages = language_pages(input, &lx, listing.as_deref(), want);
         sitemap_paths.extend(
             pages
                 .iter()
@@ -877,6 +887,36 @@ pub(crate) fn render_public_only(
                 .map(|p| (dir_url(&p.path).to_string(), p.alternates.clone())),
         );
         diagnostics.extend(render_pages(input, pages, false, sink));
+
+        // Tags are sorted once for the listings and the articles' own pages (when
+        // the listings are made at all).
+        let tags: HashMap<&str, &Value> = match &listing {
+            Some(listing) => listing
+                .iter()
+                .flat_map(|s| s.articles.iter())
+                .map(|a| (a.article.id.as_str(), &a.tags))
+                .collect(),
+            None => HashMap::new(),
+        };
+        let articles: Vec<&Article> = site
+            .articles
+            .iter()
+            .filter(|a| want(PublicPage::Article(&a.id)))
+            .collect();
+        let rendered: Vec<(SitemapEntry, Option<Diagnostic>)> = articles
+            .into_par_iter()
+            .map(|a| {
+                let page = article_page(&lx, a, &tags);
+                let entry = (dir_url(&page.path).to_string(), page.alternates.clone());
+                (entry, render_page(input, page, false, sink))
+            })
+            .collect();
+        for (entry, problem) in rendered {
+            sitemap_paths.push(entry);
+            if let Some(d) = problem {
+                diagnostics.push(d);
+            }
+        }
     }
     if !want(PublicPage::Files) {
         return diagnostics;

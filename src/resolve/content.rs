@@ -369,13 +369,6 @@ pub(crate) fn resolve_content(
     content
 }
 
-/// `s` without the spare capacity it grew while being written: the model keeps
-/// every page's HTML until the site is rendered.
-fn shrunk(mut s: String) -> String {
-    s.shrink_to_fit();
-    s
-}
-
 /// An article from its parsed versions; `weight` and `original` come from the original.
 fn build_article(
     id: String,
@@ -396,7 +389,10 @@ fn build_article(
                     title: meta.title.value,
                     summary: meta.summary.unwrap_or_default(),
                     tags: meta.tags,
-                    html: shrunk(p.rendered.html),
+                    body: crate::model::MarkdownBody {
+                        file: p.file,
+                        start: p.body,
+                    },
                     headings: p.rendered.headings,
                     reading_minutes: p.reading_minutes,
                 },
@@ -654,12 +650,7 @@ fn parse_file(
                 .ok()?,
         )
     };
-    // Links are resolved against the folder of the page's id (a translation in a
-    // language folder links like its original does).
-    let dir = match id.rfind('/') {
-        Some(i) => id[..i + 1].to_string(),
-        None => String::new(),
-    };
+    let dir = link_dir(&id).to_string();
     let body = &file.text[split.body..];
     let hash = match &kind {
         Kind::Article(m) | Kind::SectionIndex(m) | Kind::Home(m) => {
@@ -667,13 +658,20 @@ fn parse_file(
         }
         Kind::Faq(m) => source_hash(&[&m.question.value, body]),
     };
-    let rendered = markdown::render(body, &|dest| rewrite_link(dest, &dir));
-    let reading_minutes = match kind {
+    // An article's HTML is made when its page is rendered (`article_html`); the
+    // other pages' HTML (home, section introductions, FAQ answers) is kept.
+    let (rendered, reading_minutes) = match kind {
         Kind::Article(_) => {
-            let words = crate::locale::word_count(&crate::locale::strip_html(&rendered.html));
-            words.div_ceil(200).max(1)
+            let outline = markdown::outline(body);
+            let words = crate::locale::word_count(&outline.text);
+            let rendered = markdown::Rendered {
+                html: String::new(),
+                headings: outline.headings,
+                links: outline.links,
+            };
+            (rendered, words.div_ceil(200).max(1))
         }
-        _ => 0,
+        _ => (markdown::render(body, &|dest| rewrite_link(dest, &dir)), 0),
     };
     Some(Parsed {
         reading_minutes,
@@ -686,6 +684,23 @@ fn parse_file(
         hash,
         rendered,
     })
+}
+
+/// The HTML of an article's body, with link placeholders (see [`LANG_ROOT`]).
+pub(crate) fn article_html(id: &str, version: &crate::model::ArticleVersion) -> String {
+    markdown::render(version.body.text(), &|dest| {
+        rewrite_link(dest, link_dir(id))
+    })
+    .html
+}
+
+/// The folder a page's relative links are resolved against: the folder of its id
+/// (a translation in a language folder links like its original does).
+fn link_dir(id: &str) -> &str {
+    match id.rfind('/') {
+        Some(i) => &id[..i + 1],
+        None => "",
+    }
 }
 
 /// Is `dest` a link inside the site (relative, not `#...`, not `scheme:`)?
