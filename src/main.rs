@@ -508,7 +508,11 @@ fn compile_with(
         );
     }
     let today = resolve_today(today)?;
+    let started = std::time::Instant::now();
     let (tree, read_problems) = SourceTree::read(root);
+    if std::env::var_os("GANGWAY_TIMINGS").is_some() {
+        eprintln!("timings: read {:?}", started.elapsed());
+    }
     let secret = portal_secret(root, secret)?;
     let env = std::env::vars().collect();
     let options = BuildOptions::new(today, secret, env);

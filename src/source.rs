@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -75,6 +76,7 @@ impl SourceTree {
     pub fn read(root: &Path) -> (SourceTree, Diagnostics) {
         let mut tree = SourceTree::new();
         let mut diagnostics = Diagnostics::new();
+        let mut found = Vec::new();
         for entry in SITE_ENTRIES {
             let path = root.join(entry);
             if !path.exists() {
@@ -108,13 +110,25 @@ impl SourceTree {
                     ));
                     continue;
                 };
-                match std::fs::read(item.path()) {
-                    Ok(bytes) => tree.insert(relative, bytes),
-                    Err(err) => diagnostics.push(Diagnostic::error(
-                        "unreadable-file",
-                        format!("cannot read {relative}: {err}"),
-                    )),
-                }
+                found.push((relative, item.into_path()));
+            }
+        }
+        // The files are read in parallel: on a disk (rather than the page cache)
+        // the reads overlap.
+        let read: Vec<(String, std::io::Result<Vec<u8>>)> = found
+            .into_par_iter()
+            .map(|(relative, path)| {
+                let bytes = std::fs::read(&path);
+                (relative, bytes)
+            })
+            .collect();
+        for (relative, bytes) in read {
+            match bytes {
+                Ok(bytes) => tree.insert(relative, bytes),
+                Err(err) => diagnostics.push(Diagnostic::error(
+                    "unreadable-file",
+                    format!("cannot read {relative}: {err}"),
+                )),
             }
         }
         (tree, diagnostics)
