@@ -149,15 +149,17 @@ pub(crate) struct Prepared {
     pub site: Site,
     /// Public previews by playbook id.
     pub previews: BTreeMap<String, Plan>,
-    /// Customer plans, by index into `site.customers`.
+    /// Customer plans, by index into `site.customers`; empty when they are made
+    /// as the portals are rendered (`plans_deferred`).
     pub plans: Vec<Option<Plan>>,
+    plans_deferred: bool,
     pub locales: std::sync::Arc<BTreeMap<Lang, crate::locale::Locale>>,
     pub shared: BTreeMap<Lang, minijinja::Value>,
     pub templates: Templates,
     pub engine: TextEngine,
     /// How long resolving and planning took, and the memory in use after resolving,
     /// for `GANGWAY_TIMINGS`.
-    stage_times: (Duration, Duration, Option<u64>),
+    stage_times: (Duration, Duration, Option<u64>, Option<u64>),
 }
 
 impl Prepared {
@@ -169,7 +171,6 @@ impl Prepared {
             shared: self.shared.clone(),
             templates: &self.templates,
             previews: &self.previews,
-            plans: &self.plans,
             today: options.today,
             secret: &options.secret,
             seal_iterations: options.seal_iterations,
@@ -231,11 +232,13 @@ pub(crate) fn plan_preview(
 }
 
 /// Resolves and plans a site, with every problem in `diagnostics`; `None` when it
-/// does not resolve.
+/// does not resolve. Without `plan_customers`, customers are planned as their
+/// portals are rendered ([`finish`]), and no plan outlives its portal.
 fn prepare(
     tree: &SourceTree,
     taken: Vec<(String, Vec<u8>)>,
     options: &BuildOptions,
+    plan_customers: bool,
     diagnostics: &mut Diagnostics,
 ) -> Option<Prepared> {
     let started = Instant::now();
@@ -249,8 +252,8 @@ fn prepare(
             previews.insert(id.clone(), plan);
         }
     }
-    let planned: Vec<(Option<Plan>, Diagnostics)> = site
-        .customers
+    let customers: &[crate::model::Customer] = if plan_customers { &site.customers } else { &[] };
+    let planned: Vec<(Option<Plan>, Diagnostics)> = customers
         .par_iter()
         .map(|customer| {
             let mut d = Diagnostics::new();
@@ -288,10 +291,16 @@ fn prepare(
         })
         .collect();
     Some(Prepared {
-        stage_times: (t_resolve, started.elapsed() - t_resolve, rss_resolved),
+        stage_times: (
+            t_resolve,
+            started.elapsed() - t_resolve,
+            rss_resolved,
+            resident_mb(),
+        ),
         site,
         previews,
         plans,
+        plans_deferred: !plan_customers,
         locales,
         shared,
         templates,
@@ -313,7 +322,7 @@ pub fn compile_to_consuming(
     // The pages move into the resolver, so their text is not held twice.
     let mut tree = tree;
     let pages = tree.take_where(|p| p.starts_with("content/") && p.ends_with(".md"));
-    let prepared = prepare(&tree, pages, options, &mut diagnostics);
+    let prepared = prepare(&tree, pages, options, false, &mut diagnostics);
     drop(tree);
     let (compiled, prepared) = finish(prepared, diagnostics, started, options, sink);
     // The caller is done with the site once it is rendered, and the process
@@ -332,7 +341,7 @@ pub(crate) fn compile_keeping(
 ) -> (Compiled, Option<Prepared>) {
     let started = Instant::now();
     let mut diagnostics = Diagnostics::new();
-    let prepared = prepare(tree, Vec::new(), options, &mut diagnostics);
+    let prepared = prepare(tree, Vec::new(), options, true, &mut diagnostics);
     finish(prepared, diagnostics, started, options, sink)
 }
 
@@ -360,19 +369,30 @@ fn finish(
     let input = prepared.input(options);
     let public_files = std::sync::atomic::AtomicUsize::new(0);
     let portal_prefix = crate::privacy::PORTAL_ROOT;
-    render::render_site(&input, &mut diagnostics, &|f: crate::OutputFile| {
+    let plan_now = |customer: &crate::model::Customer| {
+        let mut d = Diagnostics::new();
+        let plan = plan_one(&prepared.site, customer, options, &prepared.engine, &mut d);
+        (plan, d)
+    };
+    let plans = if prepared.plans_deferred {
+        render::CustomerPlans::OnDemand(&plan_now)
+    } else {
+        render::CustomerPlans::Made(&prepared.plans)
+    };
+    let portals = render::render_site(&input, plans, &mut diagnostics, &|f: crate::OutputFile| {
         if !f.path.starts_with(portal_prefix) {
             public_files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         sink(f);
     });
     if std::env::var_os("GANGWAY_TIMINGS").is_some() {
-        let (resolve, plan, rss) = prepared.stage_times;
+        let (resolve, plan, rss, rss_planned) = prepared.stage_times;
         let mb = |v: Option<u64>| v.map_or_else(|| "?".to_string(), |v| format!("{v} MB"));
         eprintln!(
-            "timings: resolve {resolve:?}, plan {plan:?}, render {:?}; resident after resolve {}, after render {}, peak {}",
+            "timings: resolve {resolve:?}, plan {plan:?}, render {:?}; resident after resolve {}, after plan {}, after render {}, peak {}",
             started.elapsed() - t_prepare,
             mb(rss),
+            mb(rss_planned),
             mb(resident_mb()),
             mb(peak_resident_mb()),
         );
@@ -382,7 +402,7 @@ fn finish(
         public_files: public_files.into_inner(),
         pages_rendered: input.rendered.load(std::sync::atomic::Ordering::Relaxed),
         markdown_parsed: site.markdown_parsed,
-        customers: prepared.plans.iter().filter(|p| p.is_some()).count(),
+        customers: portals,
         languages: site.config.languages.len(),
         elapsed: started.elapsed(),
     };

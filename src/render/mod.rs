@@ -191,8 +191,6 @@ pub(crate) struct RenderInput<'a> {
     pub templates: &'a Templates,
     /// Public previews by playbook id.
     pub previews: &'a BTreeMap<String, Plan>,
-    /// Customer plans, by index into `site.customers`.
-    pub plans: &'a [Option<Plan>],
     pub today: Date,
     /// Keys the salts and nonces of encrypted portals, so rebuilds are byte-identical.
     pub secret: &'a crate::privacy::PortalSecret,
@@ -224,28 +222,60 @@ impl RenderInput<'_> {
 /// Where rendered files go, as they are made: a staging directory, or a list.
 pub(crate) type Sink<'a> = dyn Fn(OutputFile) + Sync + 'a;
 
-pub(crate) fn render_site(input: &RenderInput<'_>, diagnostics: &mut Diagnostics, sink: &Sink<'_>) {
+/// Where the customers' plans come from when their portals are rendered.
+pub(crate) enum CustomerPlans<'a> {
+    /// Made beforehand, by index into `site.customers` (`serve` keeps them).
+    Made(&'a [Option<Plan>]),
+    /// Made as each portal is rendered, and let go with it: a build holds only the
+    /// plans of the portals being rendered. With the planning problems.
+    OnDemand(&'a (dyn Fn(&Customer) -> (Option<Plan>, Diagnostics) + Sync)),
+}
+
+/// Renders the whole site; returns how many portals were rendered.
+pub(crate) fn render_site(
+    input: &RenderInput<'_>,
+    plans: CustomerPlans<'_>,
+    diagnostics: &mut Diagnostics,
+    sink: &Sink<'_>,
+) -> usize {
     diagnostics.extend(render_public(input, sink));
     // Each portal is sent on as soon as it is made, so no more than a few portals
     // are in memory at once.
-    let portals: Vec<Diagnostics> = input
-        .site
-        .customers
-        .par_iter()
-        .zip(input.plans.par_iter())
-        .filter_map(|(customer, plan)| {
-            plan.as_ref().map(|plan| {
-                let (files, d) = render_portal(input, customer, plan);
-                for f in files {
-                    sink(f);
-                }
-                d
+    let portal = |customer: &Customer, plan: &Plan| {
+        let (files, d) = render_portal(input, customer, plan);
+        for f in files {
+            sink(f);
+        }
+        d
+    };
+    let customers = input.site.customers.par_iter();
+    let portals: Vec<(bool, Diagnostics)> = match plans {
+        CustomerPlans::Made(plans) => customers
+            .zip(plans.par_iter())
+            .map(|(customer, plan)| match plan {
+                Some(plan) => (true, portal(customer, plan)),
+                None => (false, Diagnostics::new()),
             })
-        })
-        .collect();
-    for d in portals {
+            .collect(),
+        CustomerPlans::OnDemand(make) => customers
+            .map(|customer| {
+                let (plan, mut d) = make(customer);
+                match plan {
+                    Some(plan) => {
+                        d.extend(portal(customer, &plan));
+                        (true, d)
+                    }
+                    None => (false, d),
+                }
+            })
+            .collect(),
+    };
+    let mut rendered = 0;
+    for (done, d) in portals {
+        rendered += usize::from(done);
         diagnostics.extend(d);
     }
+    rendered
 }
 
 /// The relative path from a page at `path` (`kb/setup/index.html`) to the site root.
