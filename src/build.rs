@@ -75,6 +75,9 @@ pub struct BuildStats {
     pub pages_rendered: usize,
     /// Markdown files parsed: one per file under `content/`, whatever the site's size.
     pub markdown_parsed: usize,
+    /// Article versions rendered to HTML (when their pages are): one per version,
+    /// however many languages show it.
+    pub markdown_rendered: usize,
 }
 
 /// The result of compiling a site.
@@ -175,6 +178,7 @@ impl Prepared {
             secret: &options.secret,
             seal_iterations: options.seal_iterations,
             rendered: std::sync::atomic::AtomicUsize::new(0),
+            markdown_rendered: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -402,6 +406,9 @@ fn finish(
         public_files: public_files.into_inner(),
         pages_rendered: input.rendered.load(std::sync::atomic::Ordering::Relaxed),
         markdown_parsed: site.markdown_parsed,
+        markdown_rendered: input
+            .markdown_rendered
+            .load(std::sync::atomic::Ordering::Relaxed),
         customers: portals,
         languages: site.config.languages.len(),
         elapsed: started.elapsed(),

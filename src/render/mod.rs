@@ -198,6 +198,8 @@ pub(crate) struct RenderInput<'a> {
     pub seal_iterations: u32,
     /// Pages rendered so far (for [`crate::BuildStats::pages_rendered`]).
     pub rendered: std::sync::atomic::AtomicUsize,
+    /// Article versions rendered to HTML so far (for [`crate::BuildStats::markdown_rendered`]).
+    pub markdown_rendered: std::sync::atomic::AtomicUsize,
 }
 
 impl RenderInput<'_> {

@@ -7,7 +7,7 @@
 //! shows the original with a notice, in the original's `lang`.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use minijinja::Value;
@@ -810,10 +810,9 @@ fn language_pages(
     pages
 }
 
-/// An article's page in one language. Its HTML is made here, from the Markdown,
-/// so it runs in parallel and only the pages being rendered hold theirs.
-/// `tags` are the articles' sorted tags when the listing was made.
-fn article_page(lx: &Lx<'_>, a: &Article, tags: &HashMap<&str, &Value>) -> Page {
+/// An article's page in one language, with `html`, the HTML of the version it
+/// shows (with link placeholders).
+fn article_page(lx: &Lx<'_>, a: &Article, html: &str) -> Page {
     let path = format!("{}/index.html", a.id);
     let (root, site_root) = lx.roots(&path);
     let (v, content_lang) = a.text.get(lx.lang);
@@ -829,16 +828,13 @@ fn article_page(lx: &Lx<'_>, a: &Article, tags: &HashMap<&str, &Value>) -> Page 
         }
     }));
     let article = record! {
-        "html" => place_links(&crate::resolve::content::article_html(&a.id, v), &root, &site_root).into_owned(),
+        "html" => place_links(html, &root, &site_root).into_owned(),
         "lang" => content_lang.as_str(),
         "reading_minutes" => v.reading_minutes,
         "section" => a.section.as_str(),
         "section_title" => section_title,
         "summary" => v.summary.as_str(),
-        "tags" => match tags.get(a.id.as_str()) {
-            Some(&t) => t.clone(),
-            None => lx.sorted_tags(&v.tags),
-        },
+        "tags" => lx.sorted_tags(&v.tags),
         "title" => v.title.as_str(),
         "toc" => toc,
         "url" => format!("{root}{}/", a.id),
@@ -887,36 +883,56 @@ pub(crate) fn render_public_only(
                 .map(|p| (dir_url(&p.path).to_string(), p.alternates.clone())),
         );
         diagnostics.extend(render_pages(input, pages, false, sink));
-
-        // Tags are sorted once for the listings and the articles' own pages (when
-        // the listings are made at all).
-        let tags: HashMap<&str, &Value> = match &listing {
-            Some(listing) => listing
-                .iter()
-                .flat_map(|s| s.articles.iter())
-                .map(|a| (a.article.id.as_str(), &a.tags))
-                .collect(),
-            None => HashMap::new(),
-        };
-        let articles: Vec<&Article> = site
-            .articles
-            .iter()
-            .filter(|a| want(PublicPage::Article(&a.id)))
-            .collect();
-        let rendered: Vec<(SitemapEntry, Option<Diagnostic>)> = articles
-            .into_par_iter()
-            .map(|a| {
-                let page = article_page(&lx, a, &tags);
-                let entry = (dir_url(&page.path).to_string(), page.alternates.clone());
-                (entry, render_page(input, page, false, sink))
-            })
-            .collect();
-        for (entry, problem) in rendered {
-            sitemap_paths.push(entry);
-            if let Some(d) = problem {
-                diagnostics.push(d);
+    }
+    // An article's pages in every language are made together, so the HTML of each
+    // of its versions is rendered once (an untranslated article shows its original
+    // in every language) and let go when its pages are done.
+    let lxs: Vec<Lx<'_>> = site
+        .config
+        .languages
+        .iter()
+        .map(|lang| Lx {
+            site,
+            lang,
+            locale: input.locale(lang),
+        })
+        .collect();
+    let articles: Vec<&Article> = site
+        .articles
+        .iter()
+        .filter(|a| want(PublicPage::Article(&a.id)))
+        .collect();
+    let rendered: Vec<(Vec<SitemapEntry>, Vec<Diagnostic>)> = articles
+        .into_par_iter()
+        .map(|a| {
+            let mut html: Vec<(&Lang, String)> = Vec::new();
+            let mut entries = Vec::with_capacity(lxs.len());
+            let mut problems = Vec::new();
+            for lx in &lxs {
+                let (version, content_lang) = a.text.get(lx.lang);
+                let at = match html.iter().position(|(l, _)| *l == content_lang) {
+                    Some(at) => at,
+                    None => {
+                        input
+                            .markdown_rendered
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        html.push((
+                            content_lang,
+                            crate::resolve::content::article_html(&a.id, version),
+                        ));
+                        html.len() - 1
+                    }
+                };
+                let page = article_page(lx, a, &html[at].1);
+                entries.push((dir_url(&page.path).to_string(), page.alternates.clone()));
+                problems.extend(render_page(input, page, false, sink));
             }
-        }
+            (entries, problems)
+        })
+        .collect();
+    for (entries, problems) in rendered {
+        sitemap_paths.extend(entries);
+        diagnostics.extend(Diagnostics::from(problems));
     }
     if !want(PublicPage::Files) {
         return diagnostics;
