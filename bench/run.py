@@ -751,11 +751,12 @@ def measure(cmd: list[str], log: Path, env: dict | None = None) -> dict:
 
 SYNTHETIC_LOCATION = re.compile(r"^ *--> (content/([a-z]{2}/)?s\d+/|customers/c\d+\.yaml)", re.M)
 GW_TIMINGS = re.compile(r"^timings: resolve (\S+), plan (\S+), render (\S+)", re.M)
+GW_READ = re.compile(r"^timings: read (\S+)", re.M)
 
 
 def rust_duration_ms(text: str) -> float | None:
     """`1.5s`, `12.3ms`, `40.1µs`, `7ns` (Rust's Debug for Duration) → milliseconds."""
-    m = re.fullmatch(r"([\d.]+)(s|ms|µs|us|ns)", text.strip().rstrip(","))
+    m = re.fullmatch(r"([\d.]+)(s|ms|µs|us|ns)", text.strip().rstrip(",;"))
     if not m:
         return None
     return float(m.group(1)) * {"s": 1e3, "ms": 1.0, "µs": 1e-3, "us": 1e-3, "ns": 1e-6}[m.group(2)]
@@ -820,6 +821,9 @@ def run_once(kind: str, cmd: list[str], out: Path, log: Path) -> dict:
         if m:
             r.update(resolve_ms=rust_duration_ms(m.group(1)), plan_ms=rust_duration_ms(m.group(2)),
                      render_ms=rust_duration_ms(m.group(3)))
+        m = GW_READ.search(text)
+        if m:
+            r.update(read_ms=rust_duration_ms(m.group(1)))
         r["warnings"] = len(re.findall(r"^warning(\[|:)", text, re.M))
         r["errors"] = len(re.findall(r"^error(\[|:)", text, re.M))
         # Problems located in the generated files (not in the copied example files).
@@ -830,7 +834,7 @@ def run_once(kind: str, cmd: list[str], out: Path, log: Path) -> dict:
 
 
 def median(runs: list[dict], key: str):
-    vals = [r[key] for r in runs if key in r]
+    vals = [r[key] for r in runs if r.get(key) is not None]
     return statistics.median(vals) if vals else None
 
 
@@ -902,9 +906,10 @@ def report_size(res: dict) -> list[str]:
     for label, key in (("gangway", "gangway"), ("gangway, 0 customers", "gangway_m0")):
         med = res["medians"].get(key)
         if med and med.get("render_ms") is not None:
-            rest = 1000 * med["wall_s"] - (med.get("compile_ms") or 0)
-            lines.append(f"  {label} stages (ms): resolve {fmt_num(med['resolve_ms'], 0)}, plan {fmt_num(med['plan_ms'], 0)}, "
-                         f"render {fmt_num(med['render_ms'], 0)}; reading the site + writing the output + exit ≈ {fmt_num(rest, 0)}")
+            rest = 1000 * med["wall_s"] - (med.get("compile_ms") or 0) - (med.get("read_ms") or 0)
+            lines.append(f"  {label} stages (ms): read {fmt_num(med.get('read_ms'), 0)}, resolve {fmt_num(med['resolve_ms'], 0)}, "
+                         f"plan {fmt_num(med['plan_ms'], 0)}, render {fmt_num(med['render_ms'], 0)}; "
+                         f"moving the output into place + exit ≈ {fmt_num(rest, 0)}")
     r = res["ratios"]
     if "wall" in r:
         lines.append(
@@ -1951,7 +1956,7 @@ def main() -> int:
             ok = [r for r in rs if r["exit"] == 0]
             if ok:
                 medians[key] = {x: median(ok, x) for x in ("wall_s", "cpu_s", "user_s", "sys_s", "peak_mb", "compile_ms",
-                                                             "resolve_ms", "plan_ms", "render_ms", "others_pct")}
+                                                             "read_ms", "resolve_ms", "plan_ms", "render_ms", "others_pct")}
         ratios = {}
         g, h, g0 = medians.get("gangway"), medians.get("hugo"), medians.get("gangway_m0")
         if g and h:
