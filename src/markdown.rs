@@ -80,7 +80,12 @@ pub(crate) fn outline(markdown: &str) -> Outline {
     let mut raw_html = String::new();
     // Text inside an image is its `alt` attribute, which the page does not show.
     let mut in_image = 0usize;
+    // Footnotes are numbered in the order they are first referred to, as rendered.
     let mut footnotes: std::collections::HashMap<CowStr<'_>, usize> = Default::default();
+    let mut footnote_number = |name| {
+        let next = footnotes.len() + 1;
+        *footnotes.entry(name).or_insert(next)
+    };
     let separate = |text: &mut String| {
         if !text.is_empty() && !text.ends_with([' ', '\n']) {
             text.push(' ');
@@ -102,19 +107,13 @@ pub(crate) fn outline(markdown: &str) -> Outline {
             Event::SoftBreak | Event::HardBreak | Event::TaskListMarker(_) => text.push('\n'),
             Event::Rule => separate(&mut text),
             // Footnotes show their number, at the reference and before the note.
-            Event::FootnoteReference(name) => {
-                let next = footnotes.len() + 1;
-                let n = *footnotes.entry(name).or_insert(next);
-                text.push_str(&n.to_string());
-            }
+            Event::FootnoteReference(name) => text.push_str(&footnote_number(name).to_string()),
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 separate(&mut text);
-                let next = footnotes.len() + 1;
-                let n = *footnotes.entry(name).or_insert(next);
-                text.push_str(&n.to_string());
+                text.push_str(&footnote_number(name).to_string());
             }
-            Event::Start(tag) if is_block(&tag) => separate(&mut text),
-            Event::End(tag) if is_block_end(&tag) => separate(&mut text),
+            Event::Start(tag) if is_block(&tag.to_end()) => separate(&mut text),
+            Event::End(tag) if is_block(&tag) => separate(&mut text),
             _ => {}
         }
     }
@@ -128,21 +127,9 @@ pub(crate) fn outline(markdown: &str) -> Outline {
     }
 }
 
-/// Tags rendered as elements that keep words apart (see `locale::BLOCK_TAGS`).
-fn is_block(tag: &Tag<'_>) -> bool {
-    !matches!(
-        tag,
-        Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Superscript
-            | Tag::Subscript
-            | Tag::Link { .. }
-            | Tag::Image { .. }
-    )
-}
-
-fn is_block_end(tag: &TagEnd) -> bool {
+/// Tags rendered as elements that keep words apart (see `locale::BLOCK_TAGS`),
+/// by their end (a start's is `Tag::to_end`).
+fn is_block(tag: &TagEnd) -> bool {
     !matches!(
         tag,
         TagEnd::Emphasis

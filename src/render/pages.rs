@@ -866,16 +866,21 @@ pub(crate) fn render_public_only(
     let site = input.site;
     let mut diagnostics = Diagnostics::new();
     let mut sitemap_paths: Vec<SitemapEntry> = Vec::new();
-    // One language at a time: its pages are made, rendered and sent on before the next.
-    for lang in &site.config.languages {
-        let lx = Lx {
+    let lxs: Vec<Lx<'_>> = site
+        .config
+        .languages
+        .iter()
+        .map(|lang| Lx {
             site,
             lang,
             locale: input.locale(lang),
-        };
+        })
+        .collect();
+    // One language at a time: its pages are made, rendered and sent on before the next.
+    for lx in &lxs {
         // The sorted listing of every article is made only for the pages that show it.
         let listing = (want(PublicPage::Home) || want(PublicPage::KbIndex)).then(|| lx.listing());
-        let pages = language_pages(input, &lx, listing.as_deref(), want);
+        let pages = language_pages(input, lx, listing.as_deref(), want);
         sitemap_paths.extend(
             pages
                 .iter()
@@ -887,16 +892,6 @@ pub(crate) fn render_public_only(
     // An article's pages in every language are made together, so the HTML of each
     // of its versions is rendered once (an untranslated article shows its original
     // in every language) and let go when its pages are done.
-    let lxs: Vec<Lx<'_>> = site
-        .config
-        .languages
-        .iter()
-        .map(|lang| Lx {
-            site,
-            lang,
-            locale: input.locale(lang),
-        })
-        .collect();
     let articles: Vec<&Article> = site
         .articles
         .iter()
