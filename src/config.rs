@@ -32,6 +32,20 @@ pub struct Config {
     pub feedback_url: Option<String>,
     /// The title and description in other languages: `[translations.ms]`.
     pub translations: std::collections::BTreeMap<Lang, (Option<String>, Option<String>)>,
+    /// Which languages customer portals are published in unless a customer says.
+    pub portal_languages: PortalLanguages,
+}
+
+/// `[portals] languages`: the languages a customer's portal is published in when the
+/// customer file does not list them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PortalLanguages {
+    /// The customer's language and the site's default language (what the vendor's
+    /// staff read): a Malay customer's portal in Malay and English, not in Lao.
+    #[default]
+    Customer,
+    /// Every language of the site.
+    All,
 }
 
 impl Config {
@@ -50,6 +64,7 @@ impl Config {
             calendar: WorkCalendar::default(),
             feedback_url: None,
             translations: std::collections::BTreeMap::new(),
+            portal_languages: PortalLanguages::default(),
         }
     }
 
@@ -94,6 +109,13 @@ struct RawConfig {
     calendar: Option<RawSiteCalendar>,
     feedback: Option<RawFeedback>,
     translations: Option<std::collections::BTreeMap<String, RawSiteText>>,
+    portals: Option<RawPortals>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPortals {
+    languages: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -226,6 +248,26 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         None => None,
     };
 
+    let portal_languages = match raw.portals.and_then(|p| p.languages) {
+        None => PortalLanguages::default(),
+        Some(v) => match v.get_ref().as_str() {
+            "customer" => PortalLanguages::Customer,
+            "all" => PortalLanguages::All,
+            other => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-value",
+                        format!("`{other}` is not a choice of portal languages"),
+                    )
+                    .at(label(&v.span()))
+                    .help("use \"customer\" (the customer's language and the default language) or \"all\""),
+                );
+                ok = false;
+                PortalLanguages::default()
+            }
+        },
+    };
+
     let mut calendar = WorkCalendar::default();
     if let Some(cal) = raw.calendar {
         if let Some(days) = cal.workdays {
@@ -306,6 +348,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         vendor,
         calendar,
         feedback_url: raw.feedback.and_then(|f| f.url),
+        portal_languages,
         translations,
     })
 }

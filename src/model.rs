@@ -174,6 +174,8 @@ pub(crate) struct Customer {
     pub playbook: String,
     pub kickoff: Date,
     pub language: Lang,
+    /// The languages its portal is published in, in the site's order; holds `language`.
+    pub languages: Vec<Lang>,
     pub timezone: Option<String>,
     pub vars: BTreeMap<String, serde_json::Value>,
     pub team: IndexMap<String, Person>,

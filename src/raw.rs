@@ -126,6 +126,9 @@ pub struct RawCustomer {
     pub playbook: Spanned<String>,
     pub kickoff: Spanned<String>,
     pub language: Option<Spanned<String>>,
+    /// The languages the portal is published in besides `language`.
+    #[serde(default)]
+    pub languages: Vec<Spanned<String>>,
     pub timezone: Option<Spanned<String>>,
     #[serde(default)]
     pub vars: BTreeMap<String, serde_json::Value>,

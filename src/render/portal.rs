@@ -1,8 +1,8 @@
 //! A customer's portal: overview, checklist, timeline, FAQ, calendar and plan.json.
 //!
 //! The portal is written in the customer's language at the root of its directory,
-//! and in every other site language in a sub-folder of that name, with a switcher
-//! between them.
+//! and in each of its other languages (`Customer::languages`) in a sub-folder of
+//! that name, with a switcher between them.
 //!
 //! Invariant: every file made here lies under [`portal_dir`] of its customer, and
 //! nothing internal (internal tasks, their ids, notes) is among its inputs' output.
@@ -39,7 +39,7 @@ fn portal_lang_dir(customer: &Customer, lang: &Lang) -> String {
     }
 }
 
-/// Renders one customer's portal in every language.
+/// Renders one customer's portal in each of its languages.
 pub(crate) fn render_portal(
     input: &RenderInput<'_>,
     customer: &Customer,
@@ -51,7 +51,7 @@ pub(crate) fn render_portal(
     };
     let common = Common::new(site.faqs.as_slice(), playbook, plan);
     let mut pages = Vec::new();
-    for lang in &site.config.languages {
+    for lang in &customer.languages {
         pages.extend(language_pages(
             input, customer, playbook, plan, &common, lang,
         ));
@@ -602,8 +602,7 @@ fn language_pages(
             kind,
             lang: lang.clone(),
             content_lang: lang.clone(),
-            alternates: site
-                .config
+            alternates: customer
                 .languages
                 .iter()
                 .map(|l| {

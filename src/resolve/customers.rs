@@ -9,7 +9,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::calendar::{parse_date, parse_weekday};
-use crate::config::Config;
+use crate::config::{Config, PortalLanguages};
 use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
 use crate::ids::{ID_HELP, is_valid_id};
 use crate::lang::Lang;
@@ -83,35 +83,59 @@ pub(crate) fn resolve_customer(
         }
     };
 
-    let language = match &raw.language {
-        None => config.default_language.clone(),
-        Some(l) => match Lang::parse(&l.value) {
-            Ok(lang) if config.languages.contains(&lang) => lang,
-            Ok(lang) => {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "invalid-language",
-                        format!("`{lang}` is not one of the site's languages"),
-                    )
-                    .at(label(l))
-                    .help(format!(
-                        "the site's languages are {}; add it to `languages` in gangway.toml",
-                        config
-                            .languages
-                            .iter()
-                            .map(Lang::as_str)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                );
-                config.default_language.clone()
-            }
-            Err(why) => {
-                diagnostics.push(Diagnostic::error("invalid-language", why).at(label(l)));
-                config.default_language.clone()
-            }
-        },
+    // A language of the site, or an error at `l`.
+    let mut site_language = |l: &serde_saphyr::Spanned<String>| match Lang::parse(&l.value) {
+        Ok(lang) if config.languages.contains(&lang) => Some(lang),
+        Ok(lang) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-language",
+                    format!("`{lang}` is not one of the site's languages"),
+                )
+                .at(label(l))
+                .help(format!(
+                    "the site's languages are {}; add it to `languages` in gangway.toml",
+                    config
+                        .languages
+                        .iter()
+                        .map(Lang::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+            None
+        }
+        Err(why) => {
+            diagnostics.push(Diagnostic::error("invalid-language", why).at(label(l)));
+            None
+        }
     };
+    let language = raw
+        .language
+        .as_ref()
+        .and_then(&mut site_language)
+        .unwrap_or_else(|| config.default_language.clone());
+    // The portal's languages: the customer's own, those the file lists, else what
+    // `[portals] languages` says; always in the site's order.
+    let listed: Vec<Lang> = raw
+        .languages
+        .iter()
+        .filter_map(&mut site_language)
+        .collect();
+    let languages = config
+        .languages
+        .iter()
+        .filter(|l| {
+            **l == language
+                || if raw.languages.is_empty() {
+                    config.portal_languages == PortalLanguages::All
+                        || **l == config.default_language
+                } else {
+                    listed.contains(l)
+                }
+        })
+        .cloned()
+        .collect();
 
     let timezone = match &raw.timezone {
         None => None,
@@ -436,6 +460,7 @@ pub(crate) fn resolve_customer(
         playbook: raw.playbook.value.clone(),
         kickoff: kickoff?,
         language,
+        languages,
         timezone,
         vars: raw.vars.clone(),
         team,

@@ -149,6 +149,133 @@ fn playbook_text_falls_back_string_by_string() {
     assert!(english.contains("<html lang=\"en\">"));
 }
 
+/// The test site in English, Malay and Lao, its customer reading Malay.
+fn trilingual_malay_customer() -> Site {
+    Site::new()
+        .edit(
+            "gangway.toml",
+            "description = ",
+            "languages = [\"en\", \"ms\", \"lo\"]\ndescription = ",
+        )
+        .edit(
+            "customers/acme.yaml",
+            "playbook: onboarding",
+            "playbook: onboarding\nlanguage: ms",
+        )
+}
+
+/// The languages a portal's switcher offers, in order.
+fn switcher_languages(page: &str) -> Vec<String> {
+    let Some(start) = page.find("class=\"lang-switch\"") else {
+        return Vec::new();
+    };
+    let nav = &page[start..start + page[start..].find("</nav>").unwrap_or(0)];
+    nav.split("hreflang=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap_or(0)].to_string())
+        .collect()
+}
+
+#[test]
+fn a_portal_is_in_the_customers_language_and_the_default_one() {
+    let files = trilingual_malay_customer().build().ok();
+    for page in ["", "checklist/", "timeline/", "faq/"] {
+        assert!(
+            files.has(&format!("portal/acme/{page}index.html")),
+            "{page}"
+        );
+        assert!(
+            files.has(&format!("portal/acme/en/{page}index.html")),
+            "{page}"
+        );
+        assert!(
+            !files.has(&format!("portal/acme/lo/{page}index.html")),
+            "{page}"
+        );
+        assert!(
+            !files.has(&format!("portal/acme/ms/{page}index.html")),
+            "{page}"
+        );
+    }
+    let overview = files.page("portal/acme/index.html");
+    assert!(overview.contains("<html lang=\"ms\">"));
+    assert_eq!(switcher_languages(&overview), ["en", "ms"]);
+    // The public site is still in every language.
+    assert!(files.has("lo/kb/setup/index.html"));
+}
+
+#[test]
+fn a_portal_in_the_default_language_has_no_switcher() {
+    let site =
+        trilingual_malay_customer().edit("customers/acme.yaml", "language: ms", "language: en");
+    let files = site.build().ok();
+    assert!(files.has("portal/acme/checklist/index.html"));
+    assert!(!files.has("portal/acme/ms/checklist/index.html"));
+    assert!(switcher_languages(&files.page("portal/acme/index.html")).is_empty());
+}
+
+#[test]
+fn portals_in_every_language_when_the_site_says_so() {
+    let site =
+        trilingual_malay_customer().append("gangway.toml", "\n[portals]\nlanguages = \"all\"\n");
+    let files = site.build().ok();
+    assert!(files.has("portal/acme/en/checklist/index.html"));
+    assert!(files.has("portal/acme/lo/checklist/index.html"));
+    assert_eq!(
+        switcher_languages(&files.page("portal/acme/lo/index.html")),
+        ["en", "ms", "lo"]
+    );
+}
+
+#[test]
+fn a_customer_lists_the_languages_of_its_portal() {
+    let site = trilingual_malay_customer().edit(
+        "customers/acme.yaml",
+        "language: ms",
+        "language: ms\nlanguages: [lo]",
+    );
+    let files = site.build().ok();
+    assert!(files.has("portal/acme/lo/checklist/index.html"));
+    assert!(!files.has("portal/acme/en/checklist/index.html"));
+    assert_eq!(
+        switcher_languages(&files.page("portal/acme/index.html")),
+        ["ms", "lo"]
+    );
+}
+
+#[test]
+fn a_portal_language_the_site_does_not_publish_is_an_error() {
+    let site = trilingual_malay_customer().edit(
+        "customers/acme.yaml",
+        "language: ms",
+        "language: ms\nlanguages: [en, kk]",
+    );
+    let build = site.build();
+    let line = site
+        .text("customers/acme.yaml")
+        .lines()
+        .position(|l| l.starts_with("languages:"))
+        .expect("the languages line")
+        + 1;
+    let d = build.assert_error("invalid-language", "customers/acme.yaml", line);
+    assert!(d.message.contains("`kk`"), "{}", d.message);
+}
+
+#[test]
+fn an_unknown_choice_of_portal_languages_is_an_error() {
+    let site =
+        trilingual_malay_customer().append("gangway.toml", "\n[portals]\nlanguages = \"every\"\n");
+    let build = site.build();
+    let line = site
+        .text("gangway.toml")
+        .lines()
+        .position(|l| l.contains("\"every\""))
+        .expect("the line")
+        + 1;
+    let d = build.assert_error("invalid-value", "gangway.toml", line);
+    assert!(d.help.as_deref().unwrap_or("").contains("\"all\""));
+}
+
 #[test]
 fn a_translation_of_an_unknown_task_is_a_warning_with_its_place() {
     let site = bilingual().file(
