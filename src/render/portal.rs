@@ -14,7 +14,6 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object};
-use serde_json::{Value as Json, json};
 
 use crate::diagnostic::Diagnostics;
 use crate::ics;
@@ -797,62 +796,130 @@ fn calendar(
 }
 
 /// The machine-readable plan, in the customer's language.
-fn plan_json(
-    input: &RenderInput<'_>,
-    customer: &Customer,
-    playbook: &Playbook,
-    plan: &Plan,
+fn plan_json<'p>(
+    input: &'p RenderInput<'_>,
+    customer: &'p Customer,
+    playbook: &'p Playbook,
+    plan: &'p Plan,
 ) -> String {
+    // Written straight from borrowed values: building a `serde_json::Value` first
+    // cost as much as rendering the portal's pages. Fields are in alphabetical
+    // order, as the format has always listed them.
+    #[derive(serde::Serialize)]
+    struct PlanFile<'a> {
+        customer: &'a str,
+        end: String,
+        format: &'static str,
+        kickoff: String,
+        language: &'a str,
+        milestones: Vec<PlanItem<'a>>,
+        phases: Vec<PlanPhase<'a>>,
+        playbook: &'a str,
+        progress: Progress,
+        timezone: Option<&'a str>,
+        today: String,
+    }
+    #[derive(serde::Serialize)]
+    struct Progress {
+        done: usize,
+        total: usize,
+    }
+    #[derive(serde::Serialize)]
+    struct PlanPhase<'a> {
+        id: &'a str,
+        tasks: Vec<PlanItem<'a>>,
+        title: Option<&'a str>,
+    }
+    #[derive(serde::Serialize)]
+    struct PlanItem<'a> {
+        after: Vec<&'a str>,
+        critical: bool,
+        done_on: Option<String>,
+        due: String,
+        faq: &'a [String],
+        guides: &'a [String],
+        id: &'a str,
+        kind: &'static str,
+        note: Option<&'a str>,
+        overdue: bool,
+        owner_name: Option<&'a str>,
+        owner_role: Option<&'a str>,
+        side: Option<&'static str>,
+        start: String,
+        status: &'static str,
+        title: &'a str,
+    }
+
     let lang = &customer.language;
     let default = &input.site.config.default_language;
     let visible: BTreeSet<&str> = plan.visible().map(|i| i.id.as_str()).collect();
-    let item = |i: &Item| {
-        json!({
-            "id": i.id,
-            "kind": match i.kind { Kind::Task => "task", Kind::Milestone => "milestone" },
-            "title": i.text(lang, default).0.title,
-            "owner_role": i.owner,
-            "owner_name": i.owner.as_ref().and_then(|o| customer.team.get(o)).map(|p| p.name.clone()),
-            "side": i.side.map(Side::as_str),
-            "start": i.start.to_string(),
-            "due": i.due.to_string(),
-            "status": i.status.as_str(),
-            "done_on": i.done_on.map(|d| d.to_string()),
-            "note": if i.note.is_empty() { None } else { Some(&i.note) },
-            "overdue": i.overdue,
-            "critical": i.critical,
-            "after": i.after.iter().filter(|a| visible.contains(a.as_str())).collect::<Vec<_>>(),
-            "guides": i.guides,
-            "faq": i.faq,
-        })
+    let item = |i: &'p Item| -> PlanItem<'p> {
+        PlanItem {
+        after: i
+            .after
+            .iter()
+            .map(String::as_str)
+            .filter(|a| visible.contains(a))
+            .collect(),
+        critical: i.critical,
+        done_on: i.done_on.map(|d| d.to_string()),
+        due: i.due.to_string(),
+        faq: &i.faq,
+        guides: &i.guides,
+        id: &i.id,
+        kind: match i.kind {
+            Kind::Task => "task",
+            Kind::Milestone => "milestone",
+        },
+        note: (!i.note.is_empty()).then_some(i.note.as_str()),
+        overdue: i.overdue,
+        owner_name: i
+            .owner
+            .as_ref()
+            .and_then(|o| customer.team.get(o))
+            .map(|p| p.name.as_str()),
+        owner_role: i.owner.as_deref(),
+        side: i.side.map(Side::as_str),
+        start: i.start.to_string(),
+        status: i.status.as_str(),
+        title: &i.text(lang, default).0.title,
+    }
     };
-    let phases: Vec<Json> = playbook
-        .phases
-        .iter()
-        .enumerate()
-        .map(|(n, p)| {
-            json!({
-                "id": p.id,
-                "title": plan.phases.get(n).map(|t| pick(t, lang, default).0.title.clone()),
-                "tasks": plan.visible().filter(|i| i.phase == Some(n)).map(item).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
     let (done, total) = plan.progress();
-    let value = json!({
-        "format": "gangway-plan/1",
-        "customer": customer.name,
-        "playbook": playbook.id,
-        "language": customer.language.as_str(),
-        "timezone": customer.timezone,
-        "kickoff": plan.kickoff.to_string(),
-        "end": plan.end.to_string(),
-        "today": input.today.to_string(),
-        "progress": { "done": done, "total": total },
-        "phases": phases,
-        "milestones": plan.visible().filter(|i| i.kind == Kind::Milestone).map(item).collect::<Vec<_>>(),
-    });
-    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let file = PlanFile {
+        customer: &customer.name,
+        end: plan.end.to_string(),
+        format: "gangway-plan/1",
+        kickoff: plan.kickoff.to_string(),
+        language: customer.language.as_str(),
+        milestones: plan
+            .visible()
+            .filter(|i| i.kind == Kind::Milestone)
+            .map(item)
+            .collect(),
+        phases: playbook
+            .phases
+            .iter()
+            .enumerate()
+            .map(|(n, p)| PlanPhase {
+                id: &p.id,
+                tasks: plan
+                    .visible()
+                    .filter(|i| i.phase == Some(n))
+                    .map(item)
+                    .collect(),
+                title: plan
+                    .phases
+                    .get(n)
+                    .map(|t| pick(t, lang, default).0.title.as_str()),
+            })
+            .collect(),
+        playbook: &playbook.id,
+        progress: Progress { done, total },
+        timezone: customer.timezone.as_deref(),
+        today: input.today.to_string(),
+    };
+    let mut out = serde_json::to_string_pretty(&file).unwrap_or_default();
     out.push('\n');
     out
 }
