@@ -30,6 +30,9 @@ impl Default for TextEngine {
 impl TextEngine {
     pub fn new() -> TextEngine {
         let mut env = Environment::new();
+        // Errors name the expression that failed (`customer.vars.plan`) in release
+        // builds too, not only in debug builds.
+        env.set_debug(true);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(50_000));
         env.set_recursion_limit(50);

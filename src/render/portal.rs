@@ -855,35 +855,35 @@ fn plan_json<'p>(
     let visible: BTreeSet<&str> = plan.visible().map(|i| i.id.as_str()).collect();
     let item = |i: &'p Item| -> PlanItem<'p> {
         PlanItem {
-        after: i
-            .after
-            .iter()
-            .map(String::as_str)
-            .filter(|a| visible.contains(a))
-            .collect(),
-        critical: i.critical,
-        done_on: i.done_on.map(|d| d.to_string()),
-        due: i.due.to_string(),
-        faq: &i.faq,
-        guides: &i.guides,
-        id: &i.id,
-        kind: match i.kind {
-            Kind::Task => "task",
-            Kind::Milestone => "milestone",
-        },
-        note: (!i.note.is_empty()).then_some(i.note.as_str()),
-        overdue: i.overdue,
-        owner_name: i
-            .owner
-            .as_ref()
-            .and_then(|o| customer.team.get(o))
-            .map(|p| p.name.as_str()),
-        owner_role: i.owner.as_deref(),
-        side: i.side.map(Side::as_str),
-        start: i.start.to_string(),
-        status: i.status.as_str(),
-        title: &i.text(lang, default).0.title,
-    }
+            after: i
+                .after
+                .iter()
+                .map(String::as_str)
+                .filter(|a| visible.contains(a))
+                .collect(),
+            critical: i.critical,
+            done_on: i.done_on.map(|d| d.to_string()),
+            due: i.due.to_string(),
+            faq: &i.faq,
+            guides: &i.guides,
+            id: &i.id,
+            kind: match i.kind {
+                Kind::Task => "task",
+                Kind::Milestone => "milestone",
+            },
+            note: (!i.note.is_empty()).then_some(i.note.as_str()),
+            overdue: i.overdue,
+            owner_name: i
+                .owner
+                .as_ref()
+                .and_then(|o| customer.team.get(o))
+                .map(|p| p.name.as_str()),
+            owner_role: i.owner.as_deref(),
+            side: i.side.map(Side::as_str),
+            start: i.start.to_string(),
+            status: i.status.as_str(),
+            title: &i.text(lang, default).0.title,
+        }
     };
     let (done, total) = plan.progress();
     let file = PlanFile {
