@@ -12,7 +12,6 @@ use minijinja::Value;
 use crate::calendar::{WorkCalendar, days_between};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
-use crate::markdown;
 use crate::model::{Customer, Link, Playbook, Ref, Task, Text};
 use crate::offset::Offset;
 use crate::raw::{Side, Status};
@@ -353,8 +352,8 @@ fn localize(
             }
         }
         if let Some(desc) = description {
-            match engine.render_in(desc, lang, ctx) {
-                Ok(t) => text.description_html = markdown::render_plain(&t),
+            match engine.render_html_in(desc, lang, ctx) {
+                Ok(html) => text.description_html = html.to_string(),
                 Err(e) => diagnostics.push(with_context(e, who)),
             }
         }

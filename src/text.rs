@@ -17,8 +17,14 @@ use crate::lang::Lang;
 use crate::model::{Origin, Text};
 
 /// Renders and checks author text.
+///
+/// The same text is rendered for every customer: templates are compiled once (the
+/// environment's loader treats a template's name as its source and keeps what it
+/// compiled), and the HTML of Markdown without placeholders is made once per text.
 pub(crate) struct TextEngine {
     env: Environment<'static>,
+    /// HTML of descriptions without placeholders, by their Markdown.
+    plain_html: std::sync::RwLock<std::collections::HashMap<String, Arc<str>>>,
 }
 
 impl Default for TextEngine {
@@ -36,7 +42,14 @@ impl TextEngine {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(50_000));
         env.set_recursion_limit(50);
-        TextEngine { env }
+        env.set_loader(|source| Ok(Some(source.to_string())));
+        // A template's name is its text: never escape by its "file extension"
+        // (a title ending in `.html`), as `render_str` never did.
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        TextEngine {
+            env,
+            plain_html: Default::default(),
+        }
     }
 
     /// Reports syntax errors in templated text.
@@ -60,12 +73,40 @@ impl TextEngine {
     /// Renders templated text in `lang` (its translation, or the original when there is none).
     pub fn render_in(&self, text: &Text, lang: &Lang, ctx: &Value) -> Result<String, Diagnostic> {
         let (source, origin, _) = text.get(lang);
-        if !source.contains("{{") && !source.contains("{%") {
+        if !is_templated(source) {
             return Ok(source.to_string());
         }
         self.env
-            .render_str(source, ctx.clone())
+            .get_template(source)
+            .and_then(|t| t.render(ctx.clone()))
             .map_err(|err| template_diagnostic("template-error", origin, &err))
+    }
+
+    /// Renders a templated Markdown description in `lang` to HTML.
+    pub fn render_html_in(
+        &self,
+        text: &Text,
+        lang: &Lang,
+        ctx: &Value,
+    ) -> Result<Arc<str>, Diagnostic> {
+        let (source, _, _) = text.get(lang);
+        if is_templated(source) {
+            let markdown = self.render_in(text, lang, ctx)?;
+            return Ok(crate::markdown::render_plain(&markdown).into());
+        }
+        if let Some(html) = self
+            .plain_html
+            .read()
+            .ok()
+            .and_then(|m| m.get(source).cloned())
+        {
+            return Ok(html);
+        }
+        let html: Arc<str> = crate::markdown::render_plain(source).into();
+        if let Ok(mut cache) = self.plain_html.write() {
+            cache.insert(source.to_string(), Arc::clone(&html));
+        }
+        Ok(html)
     }
 
     /// Reports syntax errors in a translation of templated text.
@@ -90,6 +131,11 @@ impl TextEngine {
             )
         })
     }
+}
+
+/// Whether `source` holds template syntax (else it is printed as it is).
+fn is_templated(source: &str) -> bool {
+    source.contains("{{") || source.contains("{%")
 }
 
 /// A diagnostic for a template error in author text, pointing at the line of the
@@ -196,6 +242,40 @@ mod tests {
                 .unwrap(),
             "Hi [customer.name]"
         );
+    }
+
+    /// Regression: templates are looked up by their text, and a text ending in
+    /// `.html` must not be HTML-escaped as a file of that name would be.
+    #[test]
+    fn text_is_never_escaped_whatever_it_ends_with() {
+        let engine = TextEngine::new();
+        let source = "Open <b>{{ customer.name }}</b>/index.html";
+        let t = text(source, 0, source);
+        let ctx = minijinja::context! { customer => minijinja::context! { name => "A&B" } };
+        for _ in 0..2 {
+            assert_eq!(
+                engine.render_in(&t, &Lang::english(), &ctx).unwrap(),
+                "Open <b>A&B</b>/index.html"
+            );
+        }
+    }
+
+    #[test]
+    fn descriptions_render_to_the_same_html_cached_or_not() {
+        let engine = TextEngine::new();
+        let ctx = minijinja::context! { customer => minijinja::context! { name => "Acme" } };
+        let plain = text("*Sign* the plan", 0, "*Sign* the plan");
+        let templated = text("*Hi* {{ customer.name }}", 0, "*Hi* {{ customer.name }}");
+        for _ in 0..2 {
+            let html = engine
+                .render_html_in(&plain, &Lang::english(), &ctx)
+                .unwrap();
+            assert_eq!(&*html, crate::markdown::render_plain("*Sign* the plan"));
+            let html = engine
+                .render_html_in(&templated, &Lang::english(), &ctx)
+                .unwrap();
+            assert_eq!(&*html, crate::markdown::render_plain("*Hi* Acme"));
+        }
     }
 
     #[test]
