@@ -238,14 +238,23 @@ impl Staging {
         }
         if let Some((dir, _)) = file.path.rsplit_once('/') {
             let full = join_relative(&self.temp, dir);
-            // Directory creation is serialised so writers never race on the same one.
-            let mut dirs = self.dirs.lock().map_err(|_| bad(PathProblem::Duplicate))?;
-            if !dirs.contains(&full) {
+            // Made outside the lock: `create_dir_all` succeeds when another writer
+            // makes the same folder at the same time, and one folder per page made
+            // under a lock kept the other writers waiting.
+            let made = self
+                .dirs
+                .lock()
+                .map_err(|_| bad(PathProblem::Duplicate))?
+                .contains(&full);
+            if !made {
                 fs::create_dir_all(&full).map_err(OutputError::io(
                     "create directory",
                     join_relative(&self.target, dir),
                 ))?;
-                dirs.insert(full);
+                self.dirs
+                    .lock()
+                    .map_err(|_| bad(PathProblem::Duplicate))?
+                    .insert(full);
             }
         }
         write_new(&join_relative(&self.temp, &file.path), &file.bytes).map_err(OutputError::io(
