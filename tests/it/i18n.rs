@@ -164,6 +164,15 @@ fn trilingual_malay_customer() -> Site {
         )
 }
 
+/// The 1-based line of `path` that holds `needle`.
+fn line_of(site: &Site, path: &str, needle: &str) -> usize {
+    site.text(path)
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} is not in {path}"))
+        + 1
+}
+
 /// The languages a portal's switcher offers, in order.
 fn switcher_languages(page: &str) -> Vec<String> {
     let Some(start) = page.find("class=\"lang-switch\"") else {
@@ -250,14 +259,11 @@ fn a_portal_language_the_site_does_not_publish_is_an_error() {
         "language: ms",
         "language: ms\nlanguages: [en, kk]",
     );
-    let build = site.build();
-    let line = site
-        .text("customers/acme.yaml")
-        .lines()
-        .position(|l| l.starts_with("languages:"))
-        .expect("the languages line")
-        + 1;
-    let d = build.assert_error("invalid-language", "customers/acme.yaml", line);
+    let line = line_of(&site, "customers/acme.yaml", "languages:");
+    let d = site
+        .build()
+        .assert_error("invalid-language", "customers/acme.yaml", line)
+        .clone();
     assert!(d.message.contains("`kk`"), "{}", d.message);
 }
 
@@ -265,14 +271,11 @@ fn a_portal_language_the_site_does_not_publish_is_an_error() {
 fn an_unknown_choice_of_portal_languages_is_an_error() {
     let site =
         trilingual_malay_customer().append("gangway.toml", "\n[portals]\nlanguages = \"every\"\n");
-    let build = site.build();
-    let line = site
-        .text("gangway.toml")
-        .lines()
-        .position(|l| l.contains("\"every\""))
-        .expect("the line")
-        + 1;
-    let d = build.assert_error("invalid-value", "gangway.toml", line);
+    let line = line_of(&site, "gangway.toml", "\"every\"");
+    let d = site
+        .build()
+        .assert_error("invalid-value", "gangway.toml", line)
+        .clone();
     assert!(d.help.as_deref().unwrap_or("").contains("\"all\""));
 }
 
