@@ -438,8 +438,11 @@ pub(crate) fn word_count(text: &str) -> usize {
             words += 1;
         }
     }
-    words + (sea * 10).div_ceil(43) + cjk
+    words + (sea * 10).div_ceil(SEA_LETTERS_PER_WORD_TENTHS) + cjk
 }
+
+/// Letters and marks per word in Lao, Thai, Khmer and Burmese text, in tenths (4.3).
+const SEA_LETTERS_PER_WORD_TENTHS: usize = 43;
 
 /// `char::is_alphanumeric`, answered at once for the letters most words here
 /// start with (Cyrillic А–я, Devanagari consonants and vowels).

@@ -111,7 +111,7 @@ impl TextEngine {
 
     /// Reports syntax errors in a translation of templated text.
     pub fn check_source(&self, source: &str, origin: &Origin, diagnostics: &mut Diagnostics) {
-        if (source.contains("{{") || source.contains("{%"))
+        if is_templated(source)
             && let Err(err) = self.env.template_from_str(source)
         {
             diagnostics.push(template_diagnostic("template-syntax", origin, &err));
@@ -249,13 +249,13 @@ mod tests {
     #[test]
     fn text_is_never_escaped_whatever_it_ends_with() {
         let engine = TextEngine::new();
-        let source = "Open <b>{{ customer.name }}</b>/index.html";
+        let source = "Open ../<b>{{ customer.name }}</b>\\x/index.html";
         let t = text(source, 0, source);
         let ctx = minijinja::context! { customer => minijinja::context! { name => "A&B" } };
         for _ in 0..2 {
             assert_eq!(
                 engine.render_in(&t, &Lang::english(), &ctx).unwrap(),
-                "Open <b>A&B</b>/index.html"
+                "Open ../<b>A&B</b>\\x/index.html"
             );
         }
     }

@@ -122,18 +122,15 @@ pub(crate) fn resolve_customer(
         .iter()
         .filter_map(&mut site_language)
         .collect();
+    let wanted = |l: &Lang| match (raw.languages.is_empty(), config.portal_languages) {
+        (false, _) => listed.contains(l),
+        (true, PortalLanguages::All) => true,
+        (true, PortalLanguages::Customer) => *l == config.default_language,
+    };
     let languages = config
         .languages
         .iter()
-        .filter(|l| {
-            **l == language
-                || if raw.languages.is_empty() {
-                    config.portal_languages == PortalLanguages::All
-                        || **l == config.default_language
-                } else {
-                    listed.contains(l)
-                }
-        })
+        .filter(|l| **l == language || wanted(l))
         .cloned()
         .collect();
 
