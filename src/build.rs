@@ -198,6 +198,8 @@ impl Prepared {
 }
 
 /// Plans a customer on its playbook; `None` (with diagnostics) when it cannot be planned.
+/// Its texts are made in the languages its portal is published in and the site's default
+/// (what a missing translation falls back to), not in every site language.
 pub(crate) fn plan_one(
     site: &Site,
     customer: &crate::model::Customer,
@@ -205,15 +207,16 @@ pub(crate) fn plan_one(
     engine: &TextEngine,
     diagnostics: &mut Diagnostics,
 ) -> Option<Plan> {
+    let default = &site.config.default_language;
+    let languages: Vec<crate::lang::Lang> = site
+        .config
+        .languages
+        .iter()
+        .filter(|l| *l == default || customer.languages.contains(l))
+        .cloned()
+        .collect();
     site.playbooks.get(&customer.playbook).and_then(|p| {
-        plan::plan_customer(
-            p,
-            customer,
-            &site.config.languages,
-            options.today,
-            engine,
-            diagnostics,
-        )
+        plan::plan_customer(p, customer, &languages, options.today, engine, diagnostics)
     })
 }
 

@@ -5,6 +5,7 @@
 //! scheduling (they take time) but are marked, and [`crate::render`] drops them.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use minijinja::Value;
@@ -56,7 +57,8 @@ pub(crate) struct Item {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ItemText {
     pub title: String,
-    pub description_html: String,
+    /// Shared with the text engine's cache when the description has no placeholders.
+    pub description_html: Arc<str>,
 }
 
 /// Picks the text in `lang`, else in the default language: (text, its language).
@@ -69,15 +71,14 @@ pub(crate) fn pick<'a>(
         Some((l, t)) => (t, l),
         None => match texts.get_key_value(default) {
             Some((l, t)) => (t, l),
-            None => (&EMPTY, default),
+            None => (&*EMPTY_TEXT, default),
         },
     }
 }
 
-static EMPTY: ItemText = ItemText {
-    title: String::new(),
-    description_html: String::new(),
-};
+/// The text of an item with no text in the language asked for nor the default.
+pub(crate) static EMPTY_TEXT: std::sync::LazyLock<ItemText> =
+    std::sync::LazyLock::new(ItemText::default);
 
 impl Item {
     /// The title and description in `lang` (or the default language).
@@ -353,7 +354,7 @@ fn localize(
         }
         if let Some(desc) = description {
             match engine.render_html_in(desc, lang, ctx) {
-                Ok(html) => text.description_html = html.to_string(),
+                Ok(html) => text.description_html = html,
                 Err(e) => diagnostics.push(with_context(e, who)),
             }
         }

@@ -560,7 +560,7 @@ impl Lx<'_> {
         record! {
             "id" => p.id.as_str(),
             "phase_count" => p.phases.len(),
-            "summary_html" => text.description_html.as_str(),
+            "summary_html" => Arc::clone(&text.description_html),
             "task_count" => tasks,
             "title" => text.title.as_str(),
             "total_days" => days,
@@ -589,6 +589,13 @@ impl Lx<'_> {
             &|d, _| label(d),
             &label,
         )
+        .draw(&timeline::ChartWords {
+            title: &self.t("timeline_chart", "Timeline chart of tasks and milestones"),
+            critical_path: &self.t("critical_path", "Critical path"),
+            overdue: &self.t("overdue", "Overdue"),
+            status: &|status| status.to_string(),
+            show_status: false,
+        })
     }
 
     fn preview_values(&self, p: &Playbook, plan: &Plan, root: &str) -> Vec<(&'static str, Value)> {
@@ -611,7 +618,7 @@ impl Lx<'_> {
                         let (text, lang) = item.text(self.lang, default);
                         record! {
                             "conditional" => item.conditional,
-                            "description_html" => text.description_html.as_str(),
+                            "description_html" => Arc::clone(&text.description_html),
                             "due_day" => day(item.due),
                             "faq" => faq,
                             "guides" => guides,
@@ -630,9 +637,9 @@ impl Lx<'_> {
                 .phases
                 .get(i)
                 .map(|t| pick(t, self.lang, default))
-                .unwrap_or((&EMPTY_TEXT, default));
+                .unwrap_or((&*crate::plan::EMPTY_TEXT, default));
             record! {
-                "description_html" => text.description_html.as_str(),
+                "description_html" => Arc::clone(&text.description_html),
                 "id" => phase.id.as_str(),
                 "lang" => lang.as_str(),
                 "tasks" => tasks,
@@ -667,7 +674,7 @@ impl Lx<'_> {
                     "milestones" => milestones,
                     "phases" => phases,
                     "roles" => roles,
-                    "summary_html" => text.description_html.as_str(),
+                    "summary_html" => Arc::clone(&text.description_html),
                     "title" => text.title.as_str(),
                     "total_days" => day(plan.end),
                 },
@@ -685,11 +692,6 @@ pub(crate) fn links_value(item: &Item) -> Value {
             .map(|l| record! { "title" => l.title.as_str(), "url" => l.url.as_str() }),
     )
 }
-
-static EMPTY_TEXT: crate::plan::ItemText = crate::plan::ItemText {
-    title: String::new(),
-    description_html: String::new(),
-};
 
 /// A public page, in every language: what an incremental rebuild asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -469,7 +469,7 @@ fn language_pages(
                 .clone();
             let (text, text_lang) = item.text(lang, default);
             Arc::new(TaskText {
-                description_html: Value::from(text.description_html.as_str()),
+                description_html: Value::from(Arc::clone(&text.description_html)),
                 done_on: item.done_on.map(date).unwrap_or_else(|| Value::from("")),
                 due: date(item.due),
                 lang: Value::from(text_lang.as_str()),
@@ -649,7 +649,7 @@ fn language_pages(
     let phases = list(common.phases.iter().map(|(n, items, done)| {
         let text = plan.phases.get(*n).map(|t| pick(t, lang, default).0);
         record! {
-            "description_html" => text.map(|t| t.description_html.as_str()).unwrap_or_default(),
+            "description_html" => text.map(|t| Arc::clone(&t.description_html)).unwrap_or_default(),
             "done" => *done,
             "id" => playbook.phases[*n].id.as_str(),
             "tasks" => list(items.iter().map(|&k| task(k, &root, &fp))),
@@ -675,7 +675,14 @@ fn language_pages(
         &|i: &Item| i.text(lang, default).0.title.clone(),
         &|d, _| locale.short_date(d),
         &|d| date(d).as_str().unwrap_or_default().to_string(),
-    );
+    )
+    .draw(&timeline::ChartWords {
+        title: &t("timeline_chart", "Timeline chart of tasks and milestones"),
+        critical_path: &t("critical_path", "Critical path"),
+        overdue: &t("overdue", "Overdue"),
+        status: &|status| t(&format!("status_{}", status.replace('-', "_")), status),
+        show_status: true,
+    });
     pages.push(page(
         "timeline/",
         (path, site_root),

@@ -1,6 +1,10 @@
-//! The timeline chart's geometry: where each bar, tick and the today line go.
+//! The timeline chart's geometry: where each bar, tick and the today line go, and the
+//! chart's SVG picture drawn from it.
 //!
-//! Computed here so the template only draws rectangles; themes restyle it freely.
+//! The picture is drawn here rather than in a template: it is the largest part of a
+//! portal (four passes over every task), and a template spent more time on it than on
+//! the rest of the portal. Themes restyle it with CSS (every element has a class), or
+//! draw their own from the geometry, which templates get as well.
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -42,6 +46,8 @@ pub(crate) struct Timeline {
     pub rows: Vec<Row>,
     pub ticks: Vec<Tick>,
     pub today_x: Option<i64>,
+    /// The picture ([`Timeline::draw`]); empty until drawn.
+    pub svg: String,
 }
 
 const LABEL_WIDTH: i64 = 240;
@@ -113,13 +119,154 @@ pub(crate) fn layout<'a>(
         rows,
         ticks,
         today_x,
+        svg: String::new(),
     }
 }
 
+/// The words the chart's picture shows, in the page's language.
+pub(crate) struct ChartWords<'a> {
+    /// The picture's accessible title.
+    pub title: &'a str,
+    pub critical_path: &'a str,
+    pub overdue: &'a str,
+    /// A status's label (`status_todo`, ...), given the status (`todo`, ...).
+    pub status: &'a dyn Fn(&str) -> String,
+    /// Whether bars show their status (a customer's plan) or not (a playbook preview).
+    pub show_status: bool,
+}
+
 impl Timeline {
-    /// The chart as a template value (the map its fields would serialize to).
+    /// Draws the chart as an SVG picture (into `svg`): the stripes, the week ticks, the
+    /// task names, the bars (with a tooltip each) and the today line.
+    pub(crate) fn draw(mut self, words: &ChartWords<'_>) -> Timeline {
+        self.svg = self.picture(words);
+        self
+    }
+
+    fn picture(&self, words: &ChartWords<'_>) -> String {
+        use std::fmt::Write as _;
+
+        use crate::html::escape;
+        let mut out = String::with_capacity(600 + self.rows.len() * 520);
+        let (w, h) = (self.width, self.height);
+        // `write!` into a String cannot fail.
+        let _ = write!(
+            out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"gantt\" role=\"img\" aria-labelledby=\"gantt-title\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n      \
+             <title id=\"gantt-title\">{}</title>\n      \
+             <defs>\n        \
+             <pattern id=\"gantt-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect class=\"hatch\" width=\"3\" height=\"6\"/></pattern>\n        \
+             <clipPath id=\"gantt-labels\"><rect x=\"0\" y=\"0\" width=\"{}\" height=\"{h}\"/></clipPath>\n      \
+             </defs>",
+            escape(words.title),
+            self.label_width - 8,
+        );
+        for row in self.rows.iter().skip(1).step_by(2) {
+            let _ = write!(
+                out,
+                "\n      <rect class=\"stripe\" x=\"0\" y=\"{}\" width=\"{w}\" height=\"{}\"/>",
+                row.y, row.h
+            );
+        }
+        out.push_str("\n      <g class=\"ticks\">");
+        for tick in &self.ticks {
+            let _ = write!(
+                out,
+                "\n        <line x1=\"{x}\" y1=\"18\" x2=\"{x}\" y2=\"{h}\"/>\n        <text x=\"{}\" y=\"13\">{}</text>",
+                tick.x + 3,
+                escape(&tick.label),
+                x = tick.x,
+            );
+        }
+        out.push_str("\n      </g>\n      <g class=\"labels\" clip-path=\"url(#gantt-labels)\">");
+        for row in &self.rows {
+            let _ = write!(
+                out,
+                "\n        <text x=\"4\" y=\"{}\" dominant-baseline=\"central\"{}>{}{}</text>",
+                Half(2 * row.y + row.h),
+                if row.critical { " class=\"crit\"" } else { "" },
+                if row.overdue { "⚠ " } else { "" },
+                escape(&row.label),
+            );
+        }
+        out.push_str("\n      </g>\n      <g class=\"bars\">");
+        for row in &self.rows {
+            let status = if words.show_status {
+                row.status
+            } else {
+                "plan"
+            };
+            let _ = write!(
+                out,
+                "\n        <g class=\"s-{}{}{}\">\n          <title>{}: {}",
+                escape(status),
+                if row.critical { " crit" } else { "" },
+                if row.overdue { " late" } else { "" },
+                escape(&row.label),
+                escape(&row.start),
+            );
+            if row.due != row.start {
+                let _ = write!(out, " – {}", escape(&row.due));
+            }
+            if words.show_status {
+                let _ = write!(out, " · {}", escape(&(words.status)(row.status)));
+            }
+            if row.critical {
+                let _ = write!(out, " · {}", escape(words.critical_path));
+            }
+            if row.overdue {
+                let _ = write!(out, " · {}", escape(words.overdue));
+            }
+            out.push_str("</title>");
+            if row.kind == "milestone" {
+                // The diamond's centre and radius, in half pixels.
+                let (cx, cy, r) = (2 * row.x + row.w, 2 * row.y + row.h, row.h - 4);
+                let _ = write!(
+                    out,
+                    "\n          <polygon class=\"diamond\" points=\"{},{} {},{} {},{} {},{}\"/>",
+                    Half(cx),
+                    Half(cy - r),
+                    Half(cx + r),
+                    Half(cy),
+                    Half(cx),
+                    Half(cy + r),
+                    Half(cx - r),
+                    Half(cy),
+                );
+            } else {
+                let bar = format!(
+                    "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"",
+                    row.x,
+                    row.y + 4,
+                    row.w,
+                    row.h - 8
+                );
+                let _ = write!(out, "\n          <rect class=\"bar\" {bar}/>");
+                if row.critical {
+                    let _ = write!(
+                        out,
+                        "\n          <rect class=\"hatched\" {bar} fill=\"url(#gantt-hatch)\"/>"
+                    );
+                }
+            }
+            out.push_str("\n        </g>");
+        }
+        out.push_str("\n      </g>");
+        if let Some(x) = self.today_x {
+            let _ = write!(
+                out,
+                "\n      <line class=\"today\" x1=\"{x}\" y1=\"18\" x2=\"{x}\" y2=\"{h}\"/>"
+            );
+        }
+        out.push_str("\n    </svg>");
+        out
+    }
+
+    /// The chart as a template value (the map its fields would serialize to; the
+    /// picture is markup, not escaped again).
     pub(crate) fn into_value(self) -> minijinja::Value {
         use crate::render::values::{list, record};
+        let svg = minijinja::Value::from_safe_string(self.svg);
         let rows = list(self.rows.into_iter().map(|r| {
             record! {
                 "critical" => r.critical,
@@ -146,10 +293,23 @@ impl Timeline {
             "height" => self.height,
             "label_width" => self.label_width,
             "rows" => rows,
+            "svg" => svg,
             "ticks" => ticks,
             "today_x" => self.today_x,
             "width" => self.width,
         }
+    }
+}
+
+/// A number of half pixels, written as the template engine writes a float
+/// (`42.0`, `42.5`): the picture's coordinates are the same as when a template drew it.
+struct Half(i64);
+
+impl std::fmt::Display for Half {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let n = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{}", n / 2, if n % 2 == 1 { 5 } else { 0 })
     }
 }
 
@@ -184,6 +344,7 @@ mod tests {
                 label: "Day 0".into(),
             }],
             today_x,
+            svg: "<svg/>".into(),
         };
         let env = minijinja::Environment::new();
         let show = |v: minijinja::Value| {
@@ -201,5 +362,65 @@ mod tests {
                 )))
             );
         }
+    }
+
+    /// The picture escapes author text and writes half pixels as the template did.
+    #[test]
+    fn picture_escapes_names_and_writes_half_pixels() {
+        let row = |label: &str, kind, w, h, critical| Row {
+            label: label.into(),
+            x: 240,
+            y: 33,
+            w,
+            h,
+            kind,
+            status: "in-progress",
+            critical,
+            overdue: true,
+            start: "1 Dec".into(),
+            due: "3 Dec".into(),
+            start_iso: "2026-12-01".into(),
+            due_iso: "2026-12-03".into(),
+        };
+        let chart = Timeline {
+            width: 976,
+            height: 92,
+            label_width: LABEL_WIDTH,
+            rows: vec![
+                row("Sign <b>\"terms\"</b> & 'go'", "task", 40, BAR, true),
+                row("ລາວ", "milestone", 17, 17, false),
+            ],
+            ticks: vec![Tick {
+                x: 240,
+                label: "1 <Dec>".into(),
+            }],
+            today_x: Some(300),
+            svg: String::new(),
+        };
+        let status = |s: &str| format!("[{s}]");
+        let words = |show_status| ChartWords {
+            title: "Chart & more",
+            critical_path: "Critical",
+            overdue: "Late",
+            status: &status,
+            show_status,
+        };
+        let svg = chart.draw(&words(true)).svg;
+        for expected in [
+            "<title id=\"gantt-title\">Chart &amp; more</title>",
+            ">⚠ Sign &lt;b&gt;&quot;terms&quot;&lt;/b&gt; &amp; &#39;go&#39;</text>",
+            "<text x=\"243\" y=\"13\">1 &lt;Dec&gt;</text>",
+            "<g class=\"s-in-progress crit late\">",
+            "1 Dec – 3 Dec · [in-progress] · Critical · Late</title>",
+            "<rect class=\"hatched\" x=\"240\" y=\"37\" width=\"40\" height=\"10\" rx=\"3\" fill=\"url(#gantt-hatch)\"/>",
+            // A 17 px diamond at x 240, y 33: centre (248.5, 41.5), radius 6.5.
+            "points=\"248.5,35.0 255.0,41.5 248.5,48.0 242.0,41.5\"",
+            "<text x=\"4\" y=\"41.5\"",
+            "<line class=\"today\" x1=\"300\" y1=\"18\" x2=\"300\" y2=\"92\"/>",
+        ] {
+            assert!(svg.contains(expected), "{expected}\nnot in\n{svg}");
+        }
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"), "{svg}");
+        assert_eq!(Half(-3).to_string(), "-1.5");
     }
 }

@@ -253,6 +253,30 @@ fn a_customer_lists_the_languages_of_its_portal() {
 }
 
 #[test]
+fn placeholders_are_filled_only_in_the_languages_a_portal_is_published_in() {
+    // acme reads Malay (its portal: Malay and English); the Lao title asks for a
+    // value acme does not have, which matters only once acme's portal is in Lao.
+    let site = trilingual_malay_customer().file(
+        "playbooks/onboarding.lo.yaml",
+        "title: ການເລີ່ມຕົ້ນ\ntasks:\n  welcome:\n    title: ຍິນດີຕ້ອນຮັບ {{ customer.vars.region }}\n",
+    );
+    let files = site.build().ok();
+    assert!(files.has("portal/acme/en/checklist/index.html"));
+    let line = line_of(
+        &site,
+        "playbooks/onboarding.lo.yaml",
+        "customer.vars.region",
+    );
+    let all = site
+        .append("gangway.toml", "\n[portals]\nlanguages = \"all\"\n")
+        .build();
+    let d = all
+        .assert_error("template-error", "playbooks/onboarding.lo.yaml", line)
+        .clone();
+    assert!(d.message.contains("`acme`"), "{}", d.message);
+}
+
+#[test]
 fn a_portal_language_the_site_does_not_publish_is_an_error() {
     let site = trilingual_malay_customer().edit(
         "customers/acme.yaml",
