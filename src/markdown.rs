@@ -288,15 +288,23 @@ pub(crate) fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.trim().chars() {
-        if c.is_alphanumeric()
-            || c == '_'
-            || (!c.is_ascii() && !c.is_whitespace() && !is_punctuation(c))
-        {
+        // ASCII answered by byte tests; other characters are kept unless they are
+        // spaces or punctuation (the Unicode tables asked only for those).
+        let keep = if c.is_ascii() {
+            c.is_ascii_alphanumeric() || c == '_'
+        } else {
+            !c.is_whitespace() && (!is_punctuation(c) || c.is_alphanumeric())
+        };
+        if keep {
             if dash && !out.is_empty() {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else if c.is_whitespace() || c == '-' {
             dash = true;
         }
@@ -331,6 +339,7 @@ mod tests {
         assert_eq!(slugify("ການຕັ້ງຄ່າ"), "ການຕັ້ງຄ່າ");
         assert_eq!(slugify("Қазақ тілі!"), "қазақ-тілі");
         assert_eq!(slugify("API keys & tokens"), "api-keys-tokens");
+        assert_eq!(slugify("Ünïcode ½ µs — “quoted” ¿sí?"), "ünïcode-½-µs-quoted-sí");
     }
 
     #[test]
