@@ -339,7 +339,10 @@ mod tests {
         assert_eq!(slugify("ການຕັ້ງຄ່າ"), "ການຕັ້ງຄ່າ");
         assert_eq!(slugify("Қазақ тілі!"), "қазақ-тілі");
         assert_eq!(slugify("API keys & tokens"), "api-keys-tokens");
-        assert_eq!(slugify("Ünïcode ½ µs — “quoted” ¿sí?"), "ünïcode-½-µs-quoted-sí");
+        assert_eq!(
+            slugify("Ünïcode ½ µs — “quoted” ¿sí?"),
+            "ünïcode-½-µs-quoted-sí"
+        );
     }
 
     #[test]

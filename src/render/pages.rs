@@ -713,7 +713,7 @@ fn language_pages(
     input: &RenderInput<'_>,
     lx: &Lx<'_>,
     listing: Option<&[ListedSection<'_>]>,
-    want: &dyn Fn(PublicPage<'_>) -> bool,
+    want: &(dyn Fn(PublicPage<'_>) -> bool + Sync),
 ) -> Vec<Page> {
     let site = input.site;
     let lang = lx.lang;
@@ -852,7 +852,8 @@ fn article_page(lx: &Lx<'_>, a: &Article, html: &str) -> Page {
 }
 
 /// A page in the sitemap: its folder's URL and its address in every language.
-type SitemapEntry = (String, Vec<(Lang, String)>);
+/// A page's path in the sitemap and its `<url>` element.
+type SitemapEntry = (String, String);
 
 /// Every public page and file.
 pub(crate) fn render_public(input: &RenderInput<'_>, sink: &Sink<'_>) -> Diagnostics {
@@ -862,12 +863,11 @@ pub(crate) fn render_public(input: &RenderInput<'_>, sink: &Sink<'_>) -> Diagnos
 /// The public pages and files `want` asks for, in every language.
 pub(crate) fn render_public_only(
     input: &RenderInput<'_>,
-    want: &dyn Fn(PublicPage<'_>) -> bool,
+    want: &(dyn Fn(PublicPage<'_>) -> bool + Sync),
     sink: &Sink<'_>,
 ) -> Diagnostics {
     let site = input.site;
-    let mut diagnostics = Diagnostics::new();
-    let mut sitemap_paths: Vec<SitemapEntry> = Vec::new();
+    let base_url = &site.config.base_url;
     let lxs: Vec<Lx<'_>> = site
         .config
         .languages
@@ -878,67 +878,77 @@ pub(crate) fn render_public_only(
             locale: input.locale(lang),
         })
         .collect();
-    // One language at a time: its pages are made, rendered and sent on before the next.
-    for lx in &lxs {
-        // The sorted listing of every article is made only for the pages that show it.
-        let listing = (want(PublicPage::Home) || want(PublicPage::KbIndex)).then(|| lx.listing());
-        let pages = language_pages(input, lx, listing.as_deref(), want);
-        sitemap_paths.extend(
-            pages
-                .iter()
-                .filter(|p| p.kind != "404")
-                .map(|p| (dir_url(&p.path).to_string(), p.alternates.clone())),
-        );
-        diagnostics.extend(render_pages(input, pages, false, sink));
-    }
+    // The listings (home, knowledge base, FAQ, previews: a few large pages per language,
+    // one language at a time) are made while the articles are rendered on the other
+    // threads, so their sorting and rendering does not hold the whole build up.
+    let listings = || {
+        let mut diagnostics = Diagnostics::new();
+        let mut sitemap_entries: Vec<SitemapEntry> = Vec::new();
+        for lx in &lxs {
+            // The sorted listing of every article is made only for the pages that show it.
+            let listing =
+                (want(PublicPage::Home) || want(PublicPage::KbIndex)).then(|| lx.listing());
+            let pages = language_pages(input, lx, listing.as_deref(), want);
+            sitemap_entries.extend(
+                pages
+                    .iter()
+                    .filter(|p| p.kind != "404")
+                    .map(|p| sitemap_entry(base_url, &p.path, &p.alternates)),
+            );
+            diagnostics.extend(render_pages(input, pages, false, sink));
+        }
+        (sitemap_entries, diagnostics)
+    };
     // An article's pages in every language are made together, so the HTML of each
     // of its versions is rendered once (an untranslated article shows its original
     // in every language) and let go when its pages are done.
-    let articles: Vec<&Article> = site
-        .articles
-        .iter()
-        .filter(|a| want(PublicPage::Article(&a.id)))
-        .collect();
-    let rendered: Vec<(Vec<SitemapEntry>, Vec<Diagnostic>)> = articles
-        .into_par_iter()
-        .map(|a| {
-            let mut html: Vec<(&Lang, String)> = Vec::new();
-            let mut entries = Vec::with_capacity(lxs.len());
-            let mut problems = Vec::new();
-            for lx in &lxs {
-                let (version, content_lang) = a.text.get(lx.lang);
-                let at = match html.iter().position(|(l, _)| *l == content_lang) {
-                    Some(at) => at,
-                    None => {
-                        input
-                            .markdown_rendered
-                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        html.push((
-                            content_lang,
-                            crate::resolve::content::article_html(&a.id, version),
-                        ));
-                        html.len() - 1
-                    }
-                };
-                let page = article_page(lx, a, &html[at].1);
-                entries.push((dir_url(&page.path).to_string(), page.alternates.clone()));
-                problems.extend(render_page(input, page, false, sink));
-            }
-            (entries, problems)
-        })
-        .collect();
+    let articles = || {
+        let articles: Vec<&Article> = site
+            .articles
+            .iter()
+            .filter(|a| want(PublicPage::Article(&a.id)))
+            .collect();
+        articles
+            .into_par_iter()
+            .map(|a| {
+                let mut html: Vec<(&Lang, String)> = Vec::new();
+                let mut entries = Vec::with_capacity(lxs.len());
+                let mut problems = Vec::new();
+                for lx in &lxs {
+                    let (version, content_lang) = a.text.get(lx.lang);
+                    let at = match html.iter().position(|(l, _)| *l == content_lang) {
+                        Some(at) => at,
+                        None => {
+                            input
+                                .markdown_rendered
+                                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            html.push((
+                                content_lang,
+                                crate::resolve::content::article_html(&a.id, version),
+                            ));
+                            html.len() - 1
+                        }
+                    };
+                    let page = article_page(lx, a, &html[at].1);
+                    entries.push(sitemap_entry(base_url, &page.path, &page.alternates));
+                    problems.extend(render_page(input, page, false, sink));
+                }
+                (entries, problems)
+            })
+            .collect::<Vec<(Vec<SitemapEntry>, Vec<Diagnostic>)>>()
+    };
+    let ((mut sitemap_entries, mut diagnostics), rendered) = rayon::join(listings, articles);
     for (entries, problems) in rendered {
-        sitemap_paths.extend(entries);
+        sitemap_entries.extend(entries);
         diagnostics.extend(Diagnostics::from(problems));
     }
     if !want(PublicPage::Files) {
         return diagnostics;
     }
-    sitemap_paths.sort_by(|a, b| a.0.cmp(&b.0));
     let mut files = Vec::new();
     files.push(OutputFile {
         path: "sitemap.xml".into(),
-        bytes: sitemap(&site.config.base_url, &sitemap_paths).into_bytes(),
+        bytes: sitemap(sitemap_entries).into_bytes(),
     });
     files.push(OutputFile {
         path: "_headers".into(),
@@ -970,33 +980,56 @@ pub(crate) fn render_public_only(
     diagnostics
 }
 
-fn sitemap(base_url: &str, pages: &[(String, Vec<(Lang, String)>)]) -> String {
+/// A page's `<url>` element of the sitemap, with its address in every language
+/// when it has more than one: (the page's URL path, the element).
+fn sitemap_entry(base_url: &str, path: &str, alternates: &[(Lang, String)]) -> SitemapEntry {
+    use std::fmt::Write as _;
+    let path = dir_url(path);
+    let mut out = String::with_capacity(64 + alternates.len() * 96);
+    // `write!` into a String cannot fail.
+    let _ = write!(
+        out,
+        "  <url><loc>{}</loc>",
+        xml_escape(&format!("{base_url}/{path}"))
+    );
+    if alternates.len() > 1 {
+        for (lang, p) in alternates {
+            let _ = write!(
+                out,
+                "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
+                xml_escape(&format!("{base_url}/{}", dir_url(p)))
+            );
+        }
+    }
+    out.push_str("</url>\n");
+    (path.to_string(), out)
+}
+
+/// The sitemap: every public page's entry, in the order of their paths.
+fn sitemap(mut entries: Vec<SitemapEntry>) -> String {
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    for (path, alternates) in pages {
-        out.push_str("  <url><loc>");
-        out.push_str(&xml_escape(&format!("{base_url}/{path}")));
-        out.push_str("</loc>");
-        if alternates.len() > 1 {
-            for (lang, p) in alternates {
-                out.push_str(&format!(
-                    "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
-                    xml_escape(&format!("{base_url}/{}", dir_url(p)))
-                ));
-            }
-        }
-        out.push_str("</url>\n");
+    out.reserve(entries.iter().map(|(_, e)| e.len()).sum::<usize>() + 10);
+    for (_, entry) in &entries {
+        out.push_str(entry);
     }
     out.push_str("</urlset>\n");
     out
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// `s` with the characters XML gives a meaning escaped; borrowed when there are none.
+fn xml_escape(s: &str) -> Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"']) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;"),
+    )
 }
 
 #[cfg(test)]
