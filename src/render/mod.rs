@@ -240,7 +240,6 @@ pub(crate) fn render_site(
     diagnostics: &mut Diagnostics,
     sink: &Sink<'_>,
 ) -> usize {
-    diagnostics.extend(render_public(input, sink));
     // Each portal is sent on as soon as it is made, so no more than a few portals
     // are in memory at once.
     let portal = |customer: &Customer, plan: &Plan| {
@@ -250,28 +249,34 @@ pub(crate) fn render_site(
         }
         d
     };
-    let customers = input.site.customers.par_iter();
-    let portals: Vec<(bool, Diagnostics)> = match plans {
-        CustomerPlans::Made(plans) => customers
-            .zip(plans.par_iter())
-            .map(|(customer, plan)| match plan {
-                Some(plan) => (true, portal(customer, plan)),
-                None => (false, Diagnostics::new()),
-            })
-            .collect(),
-        CustomerPlans::OnDemand(make) => customers
-            .map(|customer| {
-                let (plan, mut d) = make(customer);
-                match plan {
-                    Some(plan) => {
-                        d.extend(portal(customer, &plan));
-                        (true, d)
+    let customers = || input.site.customers.par_iter();
+    let portals = || -> Vec<(bool, Diagnostics)> {
+        match plans {
+            CustomerPlans::Made(plans) => customers()
+                .zip(plans.par_iter())
+                .map(|(customer, plan)| match plan {
+                    Some(plan) => (true, portal(customer, plan)),
+                    None => (false, Diagnostics::new()),
+                })
+                .collect(),
+            CustomerPlans::OnDemand(make) => customers()
+                .map(|customer| {
+                    let (plan, mut d) = make(customer);
+                    match plan {
+                        Some(plan) => {
+                            d.extend(portal(customer, &plan));
+                            (true, d)
+                        }
+                        None => (false, d),
                     }
-                    None => (false, d),
-                }
-            })
-            .collect(),
+                })
+                .collect(),
+        }
     };
+    // The portals are rendered alongside the public pages, so neither's last few
+    // pages leave a core idle.
+    let (public, portals) = rayon::join(|| render_public(input, sink), portals);
+    diagnostics.extend(public);
     let mut rendered = 0;
     for (done, d) in portals {
         rendered += usize::from(done);
