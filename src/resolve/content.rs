@@ -104,6 +104,8 @@ struct Parsed {
     yaml_base: usize,
     body: usize,
     kind: Kind,
+    /// The source hash of an original (the default language's version); empty for
+    /// a translation.
     hash: String,
     rendered: markdown::Rendered,
     /// Minutes to read an article (counted here, while files are parsed in parallel).
@@ -652,7 +654,9 @@ fn parse_file(
     };
     let dir = link_dir(&id).to_string();
     let body = &file.text[split.body..];
+    // Only an original's hash is compared (with what its translations record).
     let hash = match &kind {
+        _ if lang != *default => String::new(),
         Kind::Article(m) | Kind::SectionIndex(m) | Kind::Home(m) => {
             source_hash(&[&m.title.value, m.summary.as_deref().unwrap_or(""), body])
         }
