@@ -247,7 +247,7 @@ impl Staging {
                 .map_err(|_| bad(PathProblem::Duplicate))?
                 .contains(&full);
             if !made {
-                fs::create_dir_all(&full).map_err(OutputError::io(
+                make_dir(&full).map_err(OutputError::io(
                     "create directory",
                     join_relative(&self.target, dir),
                 ))?;
@@ -479,6 +479,19 @@ fn make_temp_dir(parent: &Path, name: &OsStr) -> Result<(PathBuf, PathBuf), Outp
     })
 }
 
+/// Makes the folder `path` and any missing parents; a folder already there (made by
+/// another writer, say) is fine. One `mkdir` when the parent exists, which for pages
+/// written in order it usually does (`create_dir_all` asks first whether `path` is a
+/// folder, a second system call per page).
+fn make_dir(path: &Path) -> io::Result<()> {
+    match fs::create_dir(path) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists && path.is_dir() => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => fs::create_dir_all(path),
+        Err(err) => Err(err),
+    }
+}
+
 /// Creates `path`, failing if it already exists, and writes `bytes` to it.
 ///
 /// Refusing to overwrite catches two files that validation saw as distinct but
@@ -578,6 +591,19 @@ mod tests {
         walk(dir, dir, &mut out);
         out.sort();
         out
+    }
+
+    #[test]
+    fn folders_are_made_with_their_parents_and_may_exist_already() {
+        let tmp = TempDir::new().expect("tempdir");
+        let deep = tmp.path().join("a").join("b").join("c");
+        make_dir(&deep).expect("with missing parents");
+        assert!(deep.is_dir());
+        make_dir(&deep).expect("already there");
+        make_dir(&tmp.path().join("a").join("d")).expect("beside another");
+        fs::write(tmp.path().join("a").join("file"), "x").expect("write");
+        let err = make_dir(&tmp.path().join("a").join("file")).expect_err("a file in the way");
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
     }
 
     #[test]
