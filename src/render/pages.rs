@@ -851,8 +851,7 @@ fn article_page(lx: &Lx<'_>, a: &Article, html: &str) -> Page {
     )
 }
 
-/// A page in the sitemap: its folder's URL and its address in every language.
-/// A page's path in the sitemap and its `<url>` element.
+/// A page's URL path and its `<url>` element in the sitemap.
 type SitemapEntry = (String, String);
 
 /// Every public page and file.
