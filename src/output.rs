@@ -518,17 +518,7 @@ fn join_relative(base: &Path, relative: &str) -> PathBuf {
 /// If this is interrupted, what is left still carries the marker, so a later
 /// run's stale cleanup can recognise it and finish the job.
 fn remove_generated_dir(dir: &Path) -> io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_name() == MARKER {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            fs::remove_dir_all(entry.path())?;
-        } else {
-            fs::remove_file(entry.path())?;
-        }
-    }
+    remove_entries(dir, &|name| name != MARKER)?;
     match fs::remove_file(dir.join(MARKER)) {
         Ok(()) => {}
         // An empty directory adopted as the target never had a marker.
@@ -536,6 +526,25 @@ fn remove_generated_dir(dir: &Path) -> io::Result<()> {
         Err(err) => return Err(err),
     }
     fs::remove_dir(dir)
+}
+
+/// Removes the entries of `dir` whose names `which` accepts, folders with everything in
+/// them, several at a time: the previous output of a large site (80,000 files) took a
+/// second to delete one file after another. Symbolic links are removed, not followed.
+fn remove_entries(dir: &Path, which: &(dyn Fn(&std::ffi::OsStr) -> bool + Sync)) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries = fs::read_dir(dir)?.collect::<io::Result<Vec<fs::DirEntry>>>()?;
+    entries
+        .par_iter()
+        .filter(|entry| which(&entry.file_name()))
+        .try_for_each(|entry| {
+            if entry.file_type()?.is_dir() {
+                remove_entries(&entry.path(), &|_| true)?;
+                fs::remove_dir(entry.path())
+            } else {
+                fs::remove_file(entry.path())
+            }
+        })
 }
 
 #[cfg(test)]
@@ -746,6 +755,22 @@ mod tests {
         let err = write_site(&link, &[file("b", "2")]).expect_err("refused");
         assert!(matches!(err, OutputError::NotADirectory { .. }), "{err:?}");
         assert_eq!(tree(&real), [MARKER, "a"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replacing_an_output_removes_links_in_it_not_what_they_point_to() {
+        let tmp = TempDir::new().expect("tempdir");
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir_all(elsewhere.join("deep")).expect("mkdir");
+        fs::write(elsewhere.join("deep").join("keep.txt"), "mine").expect("write");
+        let target = tmp.path().join("site");
+        write_site(&target, &[file("a/b/c.html", "1"), file("d.html", "2")]).expect("write");
+        // Someone linked a folder of theirs into the output.
+        std::os::unix::fs::symlink(&elsewhere, target.join("a").join("linked")).expect("symlink");
+        write_site(&target, &[file("e.html", "3")]).expect("rewrite");
+        assert_eq!(tree(&target), [MARKER, "e.html"]);
+        assert_eq!(read(&elsewhere.join("deep").join("keep.txt")), "mine");
     }
 
     #[test]
