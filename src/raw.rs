@@ -195,6 +195,26 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status.
+    pub const ALL: [Status; 5] = [
+        Status::Todo,
+        Status::InProgress,
+        Status::Done,
+        Status::Blocked,
+        Status::Skipped,
+    ];
+
+    /// The key of its word among the theme's UI strings (`status_in_progress`).
+    pub fn string_key(self) -> &'static str {
+        match self {
+            Status::Todo => "status_todo",
+            Status::InProgress => "status_in_progress",
+            Status::Done => "status_done",
+            Status::Blocked => "status_blocked",
+            Status::Skipped => "status_skipped",
+        }
+    }
+
     /// The status as written in YAML and used by templates.
     pub fn as_str(self) -> &'static str {
         match self {

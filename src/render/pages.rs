@@ -589,13 +589,10 @@ impl Lx<'_> {
             &|d, _| label(d),
             &label,
         )
-        .draw(&timeline::ChartWords {
-            title: &self.t("timeline_chart", "Timeline chart of tasks and milestones"),
-            critical_path: &self.t("critical_path", "Critical path"),
-            overdue: &self.t("overdue", "Overdue"),
-            status: &|status| status.to_string(),
-            show_status: false,
-        })
+        .draw(&timeline::ChartWords::new(
+            &|key, fallback| self.t(key, fallback),
+            false,
+        ))
     }
 
     fn preview_values(&self, p: &Playbook, plan: &Plan, root: &str) -> Vec<(&'static str, Value)> {

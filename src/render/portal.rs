@@ -444,7 +444,7 @@ fn language_pages(
 
     // Every task's values in this language, made once for the overview and the checklist.
     let mut owners: HashMap<(Option<&str>, &str), Value> = HashMap::new();
-    let mut labels: HashMap<&str, Value> = HashMap::new();
+    let mut labels: HashMap<Status, Value> = HashMap::new();
     let texts: Vec<Arc<TaskText>> = common
         .tasks
         .iter()
@@ -460,12 +460,9 @@ fn language_pages(
                     }
                 })
                 .clone();
-            let status = item.status.as_str();
             let status_label = labels
-                .entry(status)
-                .or_insert_with(|| {
-                    Value::from(t(&format!("status_{}", status.replace('-', "_")), status))
-                })
+                .entry(item.status)
+                .or_insert_with(|| Value::from(t(item.status.string_key(), item.status.as_str())))
                 .clone();
             let (text, text_lang) = item.text(lang, default);
             Arc::new(TaskText {
@@ -676,13 +673,7 @@ fn language_pages(
         &|d, _| locale.short_date(d),
         &|d| date(d).as_str().unwrap_or_default().to_string(),
     )
-    .draw(&timeline::ChartWords {
-        title: &t("timeline_chart", "Timeline chart of tasks and milestones"),
-        critical_path: &t("critical_path", "Critical path"),
-        overdue: &t("overdue", "Overdue"),
-        status: &|status| t(&format!("status_{}", status.replace('-', "_")), status),
-        show_status: true,
-    });
+    .draw(&timeline::ChartWords::new(&t, true));
     pages.push(page(
         "timeline/",
         (path, site_root),

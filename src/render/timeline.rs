@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::calendar::{add_days, days_between};
 use crate::plan::{Item, Kind};
+use crate::raw::Status;
 
 /// One row of the chart.
 #[derive(Debug, Serialize)]
@@ -124,26 +125,42 @@ pub(crate) fn layout<'a>(
 }
 
 /// The words the chart's picture shows, in the page's language.
-pub(crate) struct ChartWords<'a> {
+pub(crate) struct ChartWords {
     /// The picture's accessible title.
-    pub title: &'a str,
-    pub critical_path: &'a str,
-    pub overdue: &'a str,
-    /// A status's label (`status_todo`, ...), given the status (`todo`, ...).
-    pub status: &'a dyn Fn(&str) -> String,
-    /// Whether bars show their status (a customer's plan) or not (a playbook preview).
-    pub show_status: bool,
+    title: String,
+    critical_path: String,
+    overdue: String,
+    /// Each status's word (`todo` → "To do") when bars show their status, on a
+    /// customer's plan; `None` on a playbook preview, which has no progress.
+    statuses: Option<Vec<(&'static str, String)>>,
+}
+
+impl ChartWords {
+    /// The words from the theme's UI strings: `t(key, fallback)`.
+    pub(crate) fn new(t: &dyn Fn(&str, &str) -> String, show_status: bool) -> ChartWords {
+        ChartWords {
+            title: t("timeline_chart", "Timeline chart of tasks and milestones"),
+            critical_path: t("critical_path", "Critical path"),
+            overdue: t("overdue", "Overdue"),
+            statuses: show_status.then(|| {
+                Status::ALL
+                    .iter()
+                    .map(|s| (s.as_str(), t(s.string_key(), s.as_str())))
+                    .collect()
+            }),
+        }
+    }
 }
 
 impl Timeline {
     /// Draws the chart as an SVG picture (into `svg`): the stripes, the week ticks, the
     /// task names, the bars (with a tooltip each) and the today line.
-    pub(crate) fn draw(mut self, words: &ChartWords<'_>) -> Timeline {
+    pub(crate) fn draw(mut self, words: &ChartWords) -> Timeline {
         self.svg = self.picture(words);
         self
     }
 
-    fn picture(&self, words: &ChartWords<'_>) -> String {
+    fn picture(&self, words: &ChartWords) -> String {
         use std::fmt::Write as _;
 
         use crate::html::escape;
@@ -158,7 +175,7 @@ impl Timeline {
              <pattern id=\"gantt-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect class=\"hatch\" width=\"3\" height=\"6\"/></pattern>\n        \
              <clipPath id=\"gantt-labels\"><rect x=\"0\" y=\"0\" width=\"{}\" height=\"{h}\"/></clipPath>\n      \
              </defs>",
-            escape(words.title),
+            escape(&words.title),
             self.label_width - 8,
         );
         for row in self.rows.iter().skip(1).step_by(2) {
@@ -191,7 +208,7 @@ impl Timeline {
         }
         out.push_str("\n      </g>\n      <g class=\"bars\">");
         for row in &self.rows {
-            let status = if words.show_status {
+            let status = if words.statuses.is_some() {
                 row.status
             } else {
                 "plan"
@@ -208,14 +225,18 @@ impl Timeline {
             if row.due != row.start {
                 let _ = write!(out, " – {}", escape(&row.due));
             }
-            if words.show_status {
-                let _ = write!(out, " · {}", escape(&(words.status)(row.status)));
+            if let Some(statuses) = &words.statuses {
+                let word = statuses
+                    .iter()
+                    .find(|(s, _)| *s == row.status)
+                    .map_or(row.status, |(_, w)| w.as_str());
+                let _ = write!(out, " · {}", escape(word));
             }
             if row.critical {
-                let _ = write!(out, " · {}", escape(words.critical_path));
+                let _ = write!(out, " · {}", escape(&words.critical_path));
             }
             if row.overdue {
-                let _ = write!(out, " · {}", escape(words.overdue));
+                let _ = write!(out, " · {}", escape(&words.overdue));
             }
             out.push_str("</title>");
             if row.kind == "milestone" {
@@ -397,21 +418,19 @@ mod tests {
             today_x: Some(300),
             svg: String::new(),
         };
-        let status = |s: &str| format!("[{s}]");
-        let words = |show_status| ChartWords {
-            title: "Chart & more",
-            critical_path: "Critical",
-            overdue: "Late",
-            status: &status,
-            show_status,
+        let t = |key: &str, _: &str| match key {
+            "timeline_chart" => "Chart & more".to_string(),
+            "critical_path" => "Critical".to_string(),
+            "overdue" => "Late".to_string(),
+            key => format!("[{key}]"),
         };
-        let svg = chart.draw(&words(true)).svg;
+        let svg = chart.draw(&ChartWords::new(&t, true)).svg;
         for expected in [
             "<title id=\"gantt-title\">Chart &amp; more</title>",
             ">⚠ Sign &lt;b&gt;&quot;terms&quot;&lt;/b&gt; &amp; &#39;go&#39;</text>",
             "<text x=\"243\" y=\"13\">1 &lt;Dec&gt;</text>",
             "<g class=\"s-in-progress crit late\">",
-            "1 Dec – 3 Dec · [in-progress] · Critical · Late</title>",
+            "1 Dec – 3 Dec · [status_in_progress] · Critical · Late</title>",
             "<rect class=\"hatched\" x=\"240\" y=\"37\" width=\"40\" height=\"10\" rx=\"3\" fill=\"url(#gantt-hatch)\"/>",
             // A 17 px diamond at x 240, y 33: centre (248.5, 41.5), radius 6.5.
             "points=\"248.5,35.0 255.0,41.5 248.5,48.0 242.0,41.5\"",
