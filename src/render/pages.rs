@@ -980,20 +980,23 @@ pub(crate) fn render_public_only(
 /// when it has more than one: (the page's URL path, the element).
 fn sitemap_entry(base_url: &str, path: &str, alternates: &[(Lang, String)]) -> SitemapEntry {
     use std::fmt::Write as _;
+
+    // HTML's escaping is XML's too (`&#39;` for `'` included).
+    use crate::html::escape;
     let path = dir_url(path);
     let mut out = String::with_capacity(64 + alternates.len() * 96);
     // `write!` into a String cannot fail.
     let _ = write!(
         out,
         "  <url><loc>{}</loc>",
-        xml_escape(&format!("{base_url}/{path}"))
+        escape(&format!("{base_url}/{path}"))
     );
     if alternates.len() > 1 {
         for (lang, p) in alternates {
             let _ = write!(
                 out,
                 "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
-                xml_escape(&format!("{base_url}/{}", dir_url(p)))
+                escape(&format!("{base_url}/{}", dir_url(p)))
             );
         }
     }
@@ -1013,19 +1016,6 @@ fn sitemap(mut entries: Vec<SitemapEntry>) -> String {
     }
     out.push_str("</urlset>\n");
     out
-}
-
-/// `s` with the characters XML gives a meaning escaped; borrowed when there are none.
-fn xml_escape(s: &str) -> Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"']) {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;"),
-    )
 }
 
 #[cfg(test)]
