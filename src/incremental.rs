@@ -551,8 +551,10 @@ fn redo_customer(
     let site: &Site = &prepared.site;
     let mut d = Diagnostics::new();
     let file = crate::resolve::text_file(path, tree.get(path)?, &mut d)?;
+    let parsed = crate::resolve::customers::parse_customer(&file);
     let customer = crate::resolve::customers::resolve_customer(
         &file,
+        parsed,
         &site.config,
         &site.playbooks,
         unresolved,

@@ -21,10 +21,29 @@ use crate::suggest::did_you_mean;
 use crate::text::TextEngine;
 use crate::yaml;
 
-/// Parses and validates one customer file.
+/// A customer file's id and YAML, or the problem (if any) that stops it there.
+pub(crate) type Parsed = Result<(String, RawCustomer), Option<Diagnostic>>;
+
+/// Reads a customer file's id and YAML: the part of resolving a customer that needs
+/// nothing else of the site, so it can run while the rest of the site resolves.
+pub(crate) fn parse_customer(file: &Arc<SourceFile>) -> Parsed {
+    let id = file_stem(&file.path, "customers/").ok_or(None)?;
+    if !is_valid_id(&id) {
+        return Err(Some(
+            Diagnostic::error("invalid-id", format!("`{id}` is not a valid customer id"))
+                .at(Label::new(file, 0, 0))
+                .help(format!("rename the file: {ID_HELP}")),
+        ));
+    }
+    let raw = yaml::parse(file, 0, file.text.len()).map_err(Some)?;
+    Ok((id, raw))
+}
+
+/// Validates one customer file, parsed by [`parse_customer`], against the site.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn resolve_customer(
     file: &Arc<SourceFile>,
+    parsed: Parsed,
     config: &Config,
     playbooks: &BTreeMap<String, Playbook>,
     broken_playbooks: &BTreeSet<String>,
@@ -33,19 +52,12 @@ pub(crate) fn resolve_customer(
     options: &crate::build::BuildOptions,
     diagnostics: &mut Diagnostics,
 ) -> Option<Customer> {
-    let id = file_stem(&file.path, "customers/")?;
-    if !is_valid_id(&id) {
-        diagnostics.push(
-            Diagnostic::error("invalid-id", format!("`{id}` is not a valid customer id"))
-                .at(Label::new(file, 0, 0))
-                .help(format!("rename the file: {ID_HELP}")),
-        );
-        return None;
-    }
-    let raw: RawCustomer = match yaml::parse(file, 0, file.text.len()) {
-        Ok(raw) => raw,
-        Err(d) => {
-            diagnostics.push(d);
+    let (id, raw) = match parsed {
+        Ok(parsed) => parsed,
+        Err(problem) => {
+            if let Some(problem) = problem {
+                diagnostics.push(problem);
+            }
             return None;
         }
     };

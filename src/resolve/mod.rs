@@ -65,6 +65,27 @@ fn text_file_owned(
     }
 }
 
+/// A file under customers/: decoded and parsed as YAML, not text, or not a customer.
+enum CustomerEntry<'a> {
+    Read(Arc<SourceFile>, Box<customers::Parsed>),
+    NotText(Diagnostics),
+    Ignored(&'a str),
+}
+
+fn read_customer<'a>(path: &'a str, bytes: &[u8]) -> CustomerEntry<'a> {
+    if !is_yaml(path) || path["customers/".len()..].contains('/') {
+        return CustomerEntry::Ignored(path);
+    }
+    let mut problems = Diagnostics::new();
+    match text_file(path, bytes, &mut problems) {
+        Some(file) => {
+            let parsed = customers::parse_customer(&file);
+            CustomerEntry::Read(file, Box::new(parsed))
+        }
+        None => CustomerEntry::NotText(problems),
+    }
+}
+
 fn is_yaml(path: &str) -> bool {
     path.ends_with(".yaml") || path.ends_with(".yml")
 }
@@ -110,37 +131,50 @@ pub(crate) fn resolve(
             assets.insert(rel.to_string(), bytes.to_vec());
         }
     }
-    // Decoding and normalising every page is independent work.
-    let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = markdown
-        .par_iter()
-        .map(|(path, bytes)| {
-            let mut d = Diagnostics::new();
-            (text_file(path, bytes, &mut d), d)
-        })
-        .collect();
-    for (file, d) in decoded {
-        diagnostics.extend(d);
-        md_files.extend(file);
-    }
-    let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = taken
-        .into_par_iter()
-        .map(|(path, bytes)| {
-            let mut d = Diagnostics::new();
-            (text_file_owned(&path, bytes, &mut d), d)
-        })
-        .collect();
-    for (file, d) in decoded {
-        diagnostics.extend(d);
-        md_files.extend(file);
-    }
-    md_files.sort_by(|a, b| a.path.cmp(&b.path));
-    let content = content::resolve_content(
-        &md_files,
-        &other_content,
-        &lang,
-        &languages,
-        &mut tracker,
-        diagnostics,
+    // Customer files need nothing else of the site to be read as YAML: they are
+    // parsed while the content resolves (which has stretches on one thread).
+    let customer_entries: Vec<(&str, &[u8])> = tree.under("customers/").collect();
+    let (content, customer_entries) = rayon::join(
+        || {
+            // Decoding and normalising every page is independent work.
+            let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = markdown
+                .par_iter()
+                .map(|(path, bytes)| {
+                    let mut d = Diagnostics::new();
+                    (text_file(path, bytes, &mut d), d)
+                })
+                .collect();
+            for (file, d) in decoded {
+                diagnostics.extend(d);
+                md_files.extend(file);
+            }
+            let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = taken
+                .into_par_iter()
+                .map(|(path, bytes)| {
+                    let mut d = Diagnostics::new();
+                    (text_file_owned(&path, bytes, &mut d), d)
+                })
+                .collect();
+            for (file, d) in decoded {
+                diagnostics.extend(d);
+                md_files.extend(file);
+            }
+            md_files.sort_by(|a, b| a.path.cmp(&b.path));
+            content::resolve_content(
+                &md_files,
+                &other_content,
+                &lang,
+                &languages,
+                &mut tracker,
+                diagnostics,
+            )
+        },
+        || {
+            customer_entries
+                .par_iter()
+                .map(|&(path, bytes)| read_customer(path, bytes))
+                .collect::<Vec<_>>()
+        },
     );
     let index = refs::ContentIndex::new(
         content.articles.iter().map(|a| a.id.clone()).chain(
@@ -171,19 +205,17 @@ pub(crate) fn resolve(
     );
 
     // Customers, in parallel: each file is independent.
-    let customer_files: Vec<Arc<SourceFile>> = tree
-        .under("customers/")
-        .filter_map(|(path, bytes)| {
-            if !is_yaml(path) || path["customers/".len()..].contains('/') {
-                diagnostics.push(ignored(
-                    path,
-                    "customers are `.yaml` files directly in customers/",
-                ));
-                return None;
-            }
-            text_file(path, bytes, diagnostics)
-        })
-        .collect();
+    let mut customer_files = Vec::new();
+    for entry in customer_entries {
+        match entry {
+            CustomerEntry::Ignored(path) => diagnostics.push(ignored(
+                path,
+                "customers are `.yaml` files directly in customers/",
+            )),
+            CustomerEntry::Read(file, parsed) => customer_files.push((file, *parsed)),
+            CustomerEntry::NotText(problems) => diagnostics.extend(problems),
+        }
+    }
     let mut customers = Vec::new();
     // With errors in gangway.toml, customers are still checked (against defaults).
     let fallback;
@@ -197,11 +229,12 @@ pub(crate) fn resolve(
     {
         let config = config_for_customers;
         let results: Vec<(Option<crate::model::Customer>, Diagnostics)> = customer_files
-            .par_iter()
-            .map(|file| {
+            .into_par_iter()
+            .map(|(file, parsed)| {
                 let mut d = Diagnostics::new();
                 let c = customers::resolve_customer(
-                    file,
+                    &file,
+                    parsed,
                     config,
                     &playbooks,
                     &known_broken,
