@@ -262,6 +262,7 @@ fn prepare(
     let customers: &[crate::model::Customer] = if plan_customers { &site.customers } else { &[] };
     let planned: Vec<(Option<Plan>, Diagnostics)> = customers
         .par_iter()
+        .with_max_len(crate::PAR_CHUNK)
         .map(|customer| {
             let mut d = Diagnostics::new();
             let plan = plan_one(&site, customer, options, &engine, &mut d);

@@ -117,6 +117,7 @@ impl SourceTree {
         // the reads overlap.
         let read: Vec<(String, std::io::Result<Vec<u8>>)> = found
             .into_par_iter()
+            .with_max_len(crate::PAR_CHUNK)
             .map(|(relative, path)| {
                 let bytes = std::fs::read(&path);
                 (relative, bytes)

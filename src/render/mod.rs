@@ -249,7 +249,13 @@ pub(crate) fn render_site(
         }
         d
     };
-    let customers = || input.site.customers.par_iter();
+    let customers = || {
+        input
+            .site
+            .customers
+            .par_iter()
+            .with_max_len(crate::PAR_CHUNK)
+    };
     let portals = || -> Vec<(bool, Diagnostics)> {
         match plans {
             CustomerPlans::Made(plans) => customers()

@@ -906,6 +906,7 @@ pub(crate) fn render_public_only(
             .collect();
         articles
             .into_par_iter()
+            .with_max_len(crate::PAR_CHUNK)
             .map(|a| {
                 let mut html: Vec<(&Lang, String)> = Vec::new();
                 let mut entries = Vec::with_capacity(lxs.len());

@@ -96,7 +96,7 @@ pub(crate) fn split_front_matter(text: &str) -> Split {
     }
 }
 
-struct Parsed {
+pub(crate) struct Parsed {
     id: String,
     lang: Lang,
     file: Arc<SourceFile>,
@@ -163,24 +163,42 @@ pub(crate) fn version_paths(id: &str, lang: &Lang, default: &Lang) -> Vec<String
     }
 }
 
-/// Parses and checks everything under `content/`. `files` are the Markdown files,
-/// `others` the other files (by path under `content/`).
+/// The Markdown files under `content/`, each parsed on its own (in parallel):
+/// what [`resolve_content`] checks against the others.
+pub(crate) struct ParsedFiles(Vec<(Option<Parsed>, Diagnostics)>);
+
+/// Parses every Markdown file of `files` (front matter, headings, links, words).
+pub(crate) fn parse_content(
+    files: &[Arc<SourceFile>],
+    default: &Lang,
+    languages: &[Lang],
+) -> ParsedFiles {
+    ParsedFiles(
+        files
+            .par_iter()
+            .with_max_len(crate::PAR_CHUNK)
+            .map(|file| {
+                let mut d = Diagnostics::new();
+                let parsed = parse_file(file, default, languages, &mut d);
+                (parsed, d)
+            })
+            .collect(),
+    )
+}
+
+/// Checks everything under `content/` and makes the model of it: `files` are the
+/// Markdown files as [`parse_content`] parsed them, `others` the other files (by
+/// path under `content/`). Runs on one thread.
 pub(crate) fn resolve_content(
     files: &[Arc<SourceFile>],
+    parsed: ParsedFiles,
     others: &BTreeSet<String>,
     default: &Lang,
     languages: &[Lang],
     tracker: &mut Tracker,
     diagnostics: &mut Diagnostics,
 ) -> Content {
-    let results: Vec<(Option<Parsed>, Diagnostics)> = files
-        .par_iter()
-        .map(|file| {
-            let mut d = Diagnostics::new();
-            let parsed = parse_file(file, default, languages, &mut d);
-            (parsed, d)
-        })
-        .collect();
+    let results = parsed.0;
     let mut by_id: BTreeMap<String, BTreeMap<Lang, Parsed>> = BTreeMap::new();
     let mut unreadable = BTreeSet::new();
     for (file, (p, d)) in files.iter().zip(results) {

@@ -131,37 +131,41 @@ pub(crate) fn resolve(
             assets.insert(rel.to_string(), bytes.to_vec());
         }
     }
-    // Customer files need nothing else of the site to be read as YAML: they are
-    // parsed while the content resolves (which has stretches on one thread).
+    // Decoding and normalising every page is independent work.
+    let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = markdown
+        .par_iter()
+        .with_max_len(crate::PAR_CHUNK)
+        .map(|(path, bytes)| {
+            let mut d = Diagnostics::new();
+            (text_file(path, bytes, &mut d), d)
+        })
+        .collect();
+    for (file, d) in decoded {
+        diagnostics.extend(d);
+        md_files.extend(file);
+    }
+    let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = taken
+        .into_par_iter()
+        .with_max_len(crate::PAR_CHUNK)
+        .map(|(path, bytes)| {
+            let mut d = Diagnostics::new();
+            (text_file_owned(&path, bytes, &mut d), d)
+        })
+        .collect();
+    for (file, d) in decoded {
+        diagnostics.extend(d);
+        md_files.extend(file);
+    }
+    md_files.sort_by(|a, b| a.path.cmp(&b.path));
+    let parsed = content::parse_content(&md_files, &lang, &languages);
+    // The content is checked on one thread. Customer files need nothing else of
+    // the site to be read as YAML: the other threads read them meanwhile.
     let customer_entries: Vec<(&str, &[u8])> = tree.under("customers/").collect();
     let (content, customer_entries) = rayon::join(
         || {
-            // Decoding and normalising every page is independent work.
-            let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = markdown
-                .par_iter()
-                .map(|(path, bytes)| {
-                    let mut d = Diagnostics::new();
-                    (text_file(path, bytes, &mut d), d)
-                })
-                .collect();
-            for (file, d) in decoded {
-                diagnostics.extend(d);
-                md_files.extend(file);
-            }
-            let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = taken
-                .into_par_iter()
-                .map(|(path, bytes)| {
-                    let mut d = Diagnostics::new();
-                    (text_file_owned(&path, bytes, &mut d), d)
-                })
-                .collect();
-            for (file, d) in decoded {
-                diagnostics.extend(d);
-                md_files.extend(file);
-            }
-            md_files.sort_by(|a, b| a.path.cmp(&b.path));
             content::resolve_content(
                 &md_files,
+                parsed,
                 &other_content,
                 &lang,
                 &languages,
@@ -172,6 +176,7 @@ pub(crate) fn resolve(
         || {
             customer_entries
                 .par_iter()
+                .with_max_len(crate::PAR_CHUNK)
                 .map(|&(path, bytes)| read_customer(path, bytes))
                 .collect::<Vec<_>>()
         },
@@ -230,6 +235,7 @@ pub(crate) fn resolve(
         let config = config_for_customers;
         let results: Vec<(Option<crate::model::Customer>, Diagnostics)> = customer_files
             .into_par_iter()
+            .with_max_len(crate::PAR_CHUNK)
             .map(|(file, parsed)| {
                 let mut d = Diagnostics::new();
                 let c = customers::resolve_customer(
