@@ -96,7 +96,7 @@ pub(crate) fn split_front_matter(text: &str) -> Split {
     }
 }
 
-pub(crate) struct Parsed {
+struct Parsed {
     id: String,
     lang: Lang,
     file: Arc<SourceFile>,

@@ -131,21 +131,12 @@ pub(crate) fn resolve(
             assets.insert(rel.to_string(), bytes.to_vec());
         }
     }
-    // Decoding and normalising every page is independent work.
+    // Decoding and normalising every page is independent work (the pages still in
+    // the tree are copied, as `text_file` would).
     let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = markdown
-        .par_iter()
-        .with_max_len(crate::PAR_CHUNK)
-        .map(|(path, bytes)| {
-            let mut d = Diagnostics::new();
-            (text_file(path, bytes, &mut d), d)
-        })
-        .collect();
-    for (file, d) in decoded {
-        diagnostics.extend(d);
-        md_files.extend(file);
-    }
-    let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = taken
         .into_par_iter()
+        .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+        .chain(taken)
         .with_max_len(crate::PAR_CHUNK)
         .map(|(path, bytes)| {
             let mut d = Diagnostics::new();
