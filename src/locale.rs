@@ -391,15 +391,90 @@ static WORDS: LazyLock<WordSegmenterBorrowed<'static>> =
 
 /// `s` in Unicode Normalization Form C.
 pub(crate) fn nfc(s: &str) -> String {
+    if surely_nfc(s) {
+        return s.to_string();
+    }
     NFC.normalize(s).into_owned()
 }
 
 /// [`nfc`] of a string the caller gives up: no copy when it is already normalised.
 pub(crate) fn nfc_owned(s: String) -> String {
+    if surely_nfc(&s) {
+        return s;
+    }
     match NFC.normalize(&s) {
         std::borrow::Cow::Borrowed(_) => s,
         std::borrow::Cow::Owned(normalised) => normalised,
     }
+}
+
+/// Marks a code point in [`NFC_QUICK`] whose presence needs the full normaliser.
+const NFC_ASK: u8 = u8::MAX;
+
+/// For each code point of the Basic Multilingual Plane: its canonical combining class
+/// when it may appear unchanged in NFC text whatever precedes it (Unicode's quick check
+/// says "yes"), else [`NFC_ASK`]. Made from ICU's own decomposition data, once, and
+/// only for text beyond U+02FF.
+///
+/// A character needs asking when it can be the second half of a composition (its
+/// presence may mean that the text is not composed), when NFC replaces it (singletons,
+/// compositions NFC excludes), or when it is a surrogate.
+static NFC_QUICK: LazyLock<Box<[u8]>> = LazyLock::new(|| {
+    use icu_normalizer::properties::{
+        CanonicalCombiningClassMapBorrowed, CanonicalCompositionBorrowed,
+        CanonicalDecompositionBorrowed, Decomposed,
+    };
+    let decompose = CanonicalDecompositionBorrowed::new();
+    let compose = CanonicalCompositionBorrowed::new();
+    let class = CanonicalCombiningClassMapBorrowed::new();
+    let mut table = vec![0u8; 0x10000].into_boxed_slice();
+    for (i, entry) in table.iter_mut().enumerate() {
+        *entry = match char::from_u32(i as u32) {
+            None => NFC_ASK,
+            Some(c) => match decompose.decompose(c) {
+                Decomposed::Default => class.get_u8(c),
+                Decomposed::Expansion(a, b) if compose.compose(a, b) == Some(c) => class.get_u8(c),
+                _ => NFC_ASK,
+            },
+        };
+    }
+    // Second halves of every canonical decomposition (Hangul's included), anywhere.
+    for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+        if let Decomposed::Expansion(_, second) = decompose.decompose(c)
+            && let Some(entry) = table.get_mut(second as usize)
+        {
+            *entry = NFC_ASK;
+        }
+    }
+    table
+});
+
+/// True when `s` is certainly in NFC, by Unicode's quick check: every character may
+/// appear in NFC text as it is, and combining marks come in canonical order. False
+/// means "ask the normaliser" (it also answers for text outside the BMP). Two to three
+/// times as fast as the normaliser on Devanagari, Cyrillic and Lao text (which it
+/// spends ~9% of a large build on); Latin text up to U+02FF never builds the table,
+/// which takes ~4 ms.
+fn surely_nfc(s: &str) -> bool {
+    let mut table: Option<&[u8]> = None;
+    let mut last_class = 0u8;
+    for c in s.chars() {
+        let c = c as usize;
+        // Below U+0300 every character is a starter that never composes with what
+        // precedes it.
+        if c < 0x300 {
+            last_class = 0;
+            continue;
+        }
+        let Some(&class) = table.get_or_insert_with(|| &NFC_QUICK).get(c) else {
+            return false;
+        };
+        if class == NFC_ASK || (class != 0 && class < last_class) {
+            return false;
+        }
+        last_class = class;
+    }
+    true
 }
 
 /// The number of words in plain `text`, for reading times: words separated by
@@ -898,6 +973,52 @@ mod tests {
         );
         assert_eq!(en.compare("caf\u{e9}", "cafe\u{301}"), Ordering::Equal);
         assert_eq!(sorted(&locale("ne"), &["ख", "क", "ग"]), ["क", "ख", "ग"]);
+    }
+
+    #[test]
+    fn quick_check_agrees_with_the_normaliser() {
+        // Each BMP character alone and after starters it may compose with: whenever
+        // the quick check says "normalised", the normaliser must agree.
+        let after = [
+            "", "a", "e", "\u{1100}", "\u{ac00}", "\u{915}", "\u{928}", "\u{e81}", "\u{438}",
+        ];
+        let mut sure = 0;
+        for c in (0..0x10000).filter_map(char::from_u32) {
+            for a in after {
+                let s = format!("{a}{c}x");
+                if surely_nfc(&s) {
+                    sure += 1;
+                    assert!(NFC.is_normalized(&s), "U+{:04X} after {a:?}", c as u32);
+                }
+            }
+        }
+        assert!(sure > 500_000, "{sure}");
+        // What composes or reorders is never "surely" normalised.
+        for s in [
+            "e\u{301}",
+            "\u{1100}\u{1161}",
+            "\u{ac00}\u{11a8}",
+            "\u{928}\u{93c}",
+            "a\u{301}\u{323}",
+            "\u{438}\u{306}",
+            "\u{212b}",
+            "\u{958}",
+        ] {
+            assert!(!surely_nfc(s), "{s:?}");
+            assert_ne!(nfc(s), s, "{s:?}");
+        }
+        // Text in the seed languages is recognised as normalised without the normaliser.
+        for s in [
+            "Selamat datang",
+            "नेपाल एक सुन्दर देश हो। कृपया आफ्नो पासवर्ड",
+            "Қазақ тілі, бақылау тізімі",
+            "ການຕັ້ງຄ່າບັນຊີຜູ້ໃຊ້",
+        ] {
+            assert!(surely_nfc(s), "{s:?}");
+        }
+        // Outside the BMP the normaliser decides.
+        assert!(!surely_nfc("\u{1d15e}"));
+        assert_eq!(nfc("\u{1d15e}"), NFC.normalize("\u{1d15e}"));
     }
 
     #[test]
