@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::yaml::Spanned;
 use indexmap::IndexMap;
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 
 /// Vendor or customer: who does a task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]

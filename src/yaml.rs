@@ -4,30 +4,39 @@
 //! site reads the same: file, line, column, a snippet, and a hint when the key was
 //! misspelt. It knows nothing about what the data means.
 
+use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
-use serde_saphyr::{Location, Spanned};
+use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
 use crate::diagnostic::{Diagnostic, Label, SourceFile};
 use crate::suggest::did_you_mean;
 
+mod tree;
+
 /// Parses `file.text[base..base + len]` as YAML into `T`.
 ///
 /// `base` is the byte offset of the YAML inside the file (non-zero for front matter),
-/// so diagnostics point at the right line of the whole file.
+/// so diagnostics point at the right line of the whole file. Simply written files are
+/// read the quick way ([`tree`]); the rest, and every file with a problem, by
+/// serde-saphyr.
 pub fn parse<T: DeserializeOwned>(
     file: &Arc<SourceFile>,
     base: usize,
     len: usize,
 ) -> Result<T, Diagnostic> {
     let text = &file.text[base..base + len];
+    if let Some(value) = tree::read(text) {
+        return Ok(value);
+    }
     serde_saphyr::from_str::<T>(text).map_err(|err| {
         let location = err.location();
         let raw = err.without_snippet().to_string();
         let message = strip_location_suffix(&raw);
         let (start, end) = match location {
-            Some(loc) => span_in(file, base, &loc),
+            Some(loc) => span_in(file, base, &Place::of(&loc)),
             None => (base, base),
         };
         let (code, message, help) = classify_message(&message);
@@ -39,29 +48,100 @@ pub fn parse<T: DeserializeOwned>(
     })
 }
 
-/// The byte range of a location inside the file, shifted by `base`.
-pub fn span_in(file: &Arc<SourceFile>, base: usize, location: &Location) -> (usize, usize) {
-    let start = match location.span().byte_offset() {
-        Some(offset) => base + offset as usize,
+/// Where a YAML value is written: its first line and column (from 1), its byte
+/// offset in the YAML when known, and its length in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Place {
+    line: usize,
+    column: usize,
+    offset: Option<usize>,
+    chars: usize,
+}
+
+impl Place {
+    fn of(location: &serde_saphyr::Location) -> Place {
+        Place {
+            line: location.line() as usize,
+            column: location.column() as usize,
+            offset: location.span().byte_offset().map(|o| o as usize),
+            chars: location.span().len() as usize,
+        }
+    }
+}
+
+/// A value read from YAML and the place it was written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub place: Place,
+}
+
+/// The name under which [`Spanned`] asks a deserializer for a place.
+const SPANNED: &str = "gangway::yaml::Spanned";
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(SPANNED, SpannedVisitor(PhantomData))
+    }
+}
+
+struct SpannedVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for SpannedVisitor<T> {
+    type Value = Spanned<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value")
+    }
+
+    /// serde-saphyr hands itself over: its own spanned type knows how to ask it.
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let spanned = serde_saphyr::Spanned::<T>::deserialize(d)?;
+        Ok(Spanned {
+            value: spanned.value,
+            place: Place::of(&spanned.referenced),
+        })
+    }
+
+    /// The quick reader gives the place (line, column, byte offset + 1 or 0,
+    /// characters), then the value.
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let missing = || de::Error::custom("a place and a value");
+        map.next_key::<de::IgnoredAny>()?.ok_or_else(missing)?;
+        let (line, column, offset, chars) = map.next_value::<(usize, usize, usize, usize)>()?;
+        map.next_key::<de::IgnoredAny>()?.ok_or_else(missing)?;
+        let value = map.next_value()?;
+        Ok(Spanned {
+            value,
+            place: Place {
+                line,
+                column,
+                offset: offset.checked_sub(1),
+                chars,
+            },
+        })
+    }
+}
+
+/// The byte range of a place inside the file, shifted by `base`.
+pub fn span_in(file: &Arc<SourceFile>, base: usize, place: &Place) -> (usize, usize) {
+    let start = match place.offset {
+        Some(offset) => base + offset,
         None => {
             // Lines count from the start of the YAML, which may be inside the file.
             let (base_line, _) = file.line_col(base);
-            file.offset_of(
-                base_line + location.line() as usize - 1,
-                location.column() as usize,
-            )
+            file.offset_of(base_line + place.line - 1, place.column)
         }
     };
-    // The span length is counted in characters; walk that many characters.
-    let chars = location.span().len() as usize;
+    // The length is counted in characters; walk that many characters.
     let tail = file.text.get(start..).unwrap_or("");
-    let bytes: usize = tail.chars().take(chars).map(char::len_utf8).sum();
+    let bytes: usize = tail.chars().take(place.chars).map(char::len_utf8).sum();
     (start, start + bytes)
 }
 
 /// A label over a spanned value.
 pub fn label<T>(file: &Arc<SourceFile>, base: usize, spanned: &Spanned<T>) -> Label {
-    let (start, end) = span_in(file, base, &spanned.referenced);
+    let (start, end) = span_in(file, base, &spanned.place);
     Label::new(file, start, end)
 }
 

@@ -120,7 +120,7 @@ enum Kind {
 }
 
 impl Kind {
-    fn translation_of(&self) -> Option<&serde_saphyr::Spanned<String>> {
+    fn translation_of(&self) -> Option<&crate::yaml::Spanned<String>> {
         match self {
             Kind::Article(m) | Kind::SectionIndex(m) | Kind::Home(m) => m.translation_of.as_ref(),
             Kind::Faq(m) => m.translation_of.as_ref(),

@@ -61,7 +61,7 @@ pub(crate) fn resolve_customer(
             return None;
         }
     };
-    let label = |s: &serde_saphyr::Spanned<String>| yaml::label(file, 0, s);
+    let label = |s: &crate::yaml::Spanned<String>| yaml::label(file, 0, s);
     let before = diagnostics.error_count();
 
     let playbook = match playbooks.get(&raw.playbook.value) {
@@ -96,7 +96,7 @@ pub(crate) fn resolve_customer(
     };
 
     // A language of the site, or an error at `l`.
-    let mut site_language = |l: &serde_saphyr::Spanned<String>| match Lang::parse(&l.value) {
+    let mut site_language = |l: &crate::yaml::Spanned<String>| match Lang::parse(&l.value) {
         Ok(lang) if config.languages.contains(&lang) => Some(lang),
         Ok(lang) => {
             diagnostics.push(

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde_saphyr::Spanned;
+use crate::yaml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
 use crate::lang::Lang;

@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+use crate::yaml::Spanned;
 use indexmap::IndexMap;
-use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
 use crate::ids::{ID_HELP, is_valid_id};
@@ -30,7 +30,7 @@ pub(crate) struct InFile<T> {
 }
 
 pub(crate) fn origin<T>(file: &Arc<SourceFile>, spanned: &Spanned<T>) -> Origin {
-    let (start, end) = yaml::span_in(file, 0, &spanned.referenced);
+    let (start, end) = yaml::span_in(file, 0, &spanned.place);
     Origin {
         file: Arc::clone(file),
         start,
