@@ -57,6 +57,9 @@ pub(super) fn read<T: de::DeserializeOwned>(text: &str) -> Option<T> {
 /// Deeper than this is left to serde-saphyr, whose budget guards against it.
 const MAX_DEPTH: usize = 32;
 
+/// Maps with more entries than this are left to serde-saphyr.
+const MAX_ENTRIES: usize = 512;
+
 /// The node that starts with `event` at `depth`, reading its children from `events`.
 fn node<'a>(
     event: Event<'a>,
@@ -89,10 +92,14 @@ fn node<'a>(
                     (Event::MappingEnd, _) => return Some(Node::Map(entries)),
                     (event, span) => node(event, span, events, depth + 1)?,
                 };
-                // Only string keys, none twice, no merge keys.
+                // Only string keys, none twice, no merge keys; the check for twice
+                // compares every pair, so large maps are left to serde-saphyr.
                 let Node::Scalar { text, plain, .. } = &key else {
                     return None;
                 };
+                if entries.len() >= MAX_ENTRIES {
+                    return None;
+                }
                 if (*plain && (text == "<<" || is_null(text)))
                     || entries
                         .iter()
@@ -628,6 +635,7 @@ mod tests {
             "v: a\n---\nv: b\n",
             "",
             &"[".repeat(100_000),
+            &(0..600).map(|i| format!("k{i}: {i}\n")).collect::<String>(),
         ];
         for text in cases {
             assert!(read::<serde_json::Value>(text).is_none(), "{text:?}");
