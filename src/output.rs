@@ -247,20 +247,25 @@ impl Staging {
                 .map_err(|_| bad(PathProblem::Duplicate))?
                 .contains(&full);
             if !made {
-                make_dir(&full).map_err(OutputError::io(
-                    "create directory",
-                    join_relative(&self.target, dir),
-                ))?;
+                make_dir(&full).map_err(|source| OutputError::Io {
+                    action: "create directory",
+                    path: join_relative(&self.target, dir),
+                    source,
+                })?;
                 self.dirs
                     .lock()
                     .map_err(|_| bad(PathProblem::Duplicate))?
                     .insert(full);
             }
         }
-        write_new(&join_relative(&self.temp, &file.path), &file.bytes).map_err(OutputError::io(
-            "write",
-            join_relative(&self.target, &file.path),
-        ))?;
+        // The path for the message is made only on error (not twice for every file).
+        write_new(&join_relative(&self.temp, &file.path), &file.bytes).map_err(|source| {
+            OutputError::Io {
+                action: "write",
+                path: join_relative(&self.target, &file.path),
+                source,
+            }
+        })?;
         self.files
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.bytes.fetch_add(

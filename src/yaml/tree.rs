@@ -192,6 +192,15 @@ impl Reader<'_, '_> {
     }
 }
 
+/// Deserializer methods that all hand `self.<read>()` to `visitor.<visit>`.
+macro_rules! same_as {
+    ($read:ident, $visit:ident: $($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+            visitor.$visit(self.$read()?)
+        }
+    )*};
+}
+
 impl<'de> de::Deserializer<'de> for Reader<'_, '_> {
     type Error = GiveUp;
 
@@ -233,49 +242,12 @@ impl<'de> de::Deserializer<'de> for Reader<'_, '_> {
         }
     }
 
-    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        visitor.visit_u64(self.unsigned()?)
-    }
-
-    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        visitor.visit_u64(self.unsigned()?)
-    }
-
-    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        visitor.visit_u64(self.unsigned()?)
-    }
-
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        visitor.visit_u64(self.unsigned()?)
-    }
-
-    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        visitor.visit_u64(self.unsigned()?)
-    }
-
-    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        visitor.visit_u64(self.unsigned()?)
-    }
-
-    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        visitor.visit_u64(self.unsigned()?)
-    }
-
-    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        visitor.visit_u64(self.unsigned()?)
-    }
-
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        visitor.visit_str(self.string()?)
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        visitor.visit_str(self.string()?)
-    }
-
-    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        visitor.visit_str(self.string()?)
-    }
+    // Whole numbers as plain decimals (serde narrows them, or fails and
+    // serde-saphyr answers); strings and keys as strings, never null.
+    same_as! { unsigned, visit_u64:
+    deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+    deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 }
+    same_as! { string, visit_str: deserialize_str deserialize_string deserialize_identifier }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
         match self.0 {
