@@ -92,18 +92,23 @@ fn node<'a>(
                     (Event::MappingEnd, _) => return Some(Node::Map(entries)),
                     (event, span) => node(event, span, events, depth + 1)?,
                 };
-                // Only string keys, none twice, no merge keys; the check for twice
-                // compares every pair, so large maps are left to serde-saphyr.
+                // Keys are strings, or words YAML 1.1 reads as booleans (`on:` is a
+                // key of progress entries); none twice, as text or as a boolean (so
+                // `on` and `On` are left to serde-saphyr); no null or merge keys.
+                // The check for twice compares every pair, so large maps are left
+                // to serde-saphyr.
                 let Node::Scalar { text, plain, .. } = &key else {
                     return None;
                 };
-                if entries.len() >= MAX_ENTRIES {
-                    return None;
-                }
-                if (*plain && (text == "<<" || is_null(text)))
-                    || entries
-                        .iter()
-                        .any(|(k, _)| matches!(k, Node::Scalar { text: t, .. } if t == text))
+                let boolean = if *plain { bool_word(text) } else { None };
+                if (*plain && boolean.is_none() && !surely_string(text))
+                    || entries.len() >= MAX_ENTRIES
+                    || entries.iter().any(|(k, _)| match k {
+                        Node::Scalar {
+                            text: t, plain: p, ..
+                        } => t == text || (boolean.is_some() && *p && bool_word(t) == boolean),
+                        _ => true,
+                    })
                 {
                     return None;
                 }
@@ -130,15 +135,22 @@ fn is_null(text: &str) -> bool {
     matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
+/// What a plain word means as a YAML 1.1 boolean.
+fn bool_word(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "y" | "yes" | "true" | "on" => Some(true),
+        "n" | "no" | "false" | "off" => Some(false),
+        _ => None,
+    }
+}
+
 /// A plain scalar that is a string whatever schema reads it: it starts with a
 /// letter and is no word YAML 1.1 or 1.2 reads as a boolean or null. (Other plain
 /// scalars are read here only when they are `true`, `false` or decimal numbers.)
 fn surely_string(text: &str) -> bool {
     text.starts_with(|c: char| c.is_alphabetic())
-        && !matches!(
-            text.to_ascii_lowercase().as_str(),
-            "y" | "yes" | "n" | "no" | "true" | "false" | "on" | "off" | "null"
-        )
+        && bool_word(text).is_none()
+        && !text.eq_ignore_ascii_case("null")
 }
 
 /// Why the quick reader gave up (never shown: serde-saphyr reads the file again).
@@ -603,6 +615,9 @@ mod tests {
             "v: {k: 1, k: 2}\n",
             "v: {[a]: 1}\n",
             "v: {~: 1}\n",
+            "v: {on: 1, On: 2}\n",
+            "v: {yes: 1, true: 2}\n",
+            "v: {1: a}\n",
             "v: [a\n",
             "v: a\n---\nv: b\n",
             "",
