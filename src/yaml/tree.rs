@@ -135,12 +135,18 @@ fn is_null(text: &str) -> bool {
     matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
-/// What a plain word means as a YAML 1.1 boolean.
+/// What a plain word means as a YAML 1.1 boolean (asked of every plain key, so
+/// without making a lower-case copy).
 fn bool_word(text: &str) -> Option<bool> {
-    match text.to_ascii_lowercase().as_str() {
-        "y" | "yes" | "true" | "on" => Some(true),
-        "n" | "no" | "false" | "off" => Some(false),
-        _ => None,
+    let is = |words: [&str; 4]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
+    if text.len() > 5 {
+        None
+    } else if is(["y", "yes", "true", "on"]) {
+        Some(true)
+    } else if is(["n", "no", "false", "off"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -224,16 +230,12 @@ impl<'de> de::Deserializer<'de> for Reader<'_, '_> {
             Node::Scalar {
                 text, plain: true, ..
             } if !surely_string(text) => match text.as_ref() {
-                "true" => visitor.visit_bool(true),
-                "false" => visitor.visit_bool(false),
-                _ => visitor.visit_u64(self.unsigned()?),
+                "true" | "false" => self.deserialize_bool(visitor),
+                _ => self.deserialize_u64(visitor),
             },
             Node::Scalar { text, .. } => visitor.visit_str(text),
-            Node::Seq(items) => visitor.visit_seq(Items(items.iter())),
-            Node::Map(entries) => visitor.visit_map(Entries {
-                entries: entries.iter(),
-                value: None,
-            }),
+            Node::Seq(_) => self.deserialize_seq(visitor),
+            Node::Map(_) => self.deserialize_map(visitor),
         }
     }
 
