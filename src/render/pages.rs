@@ -7,11 +7,11 @@
 //! shows the original with a notice, in the original's `lang`.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use minijinja::Value;
-use minijinja::value::{Enumerator, Object, ObjectExt};
+use minijinja::value::{Enumerator, Object};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -232,24 +232,41 @@ impl Object for SharedValues {
 }
 
 /// The UI strings of a language (`t`): a map, looked up by name without making a key.
+///
+/// A page reads `t` a few hundred times (every label of a portal checklist), so the
+/// strings are found by a fast hash rather than by comparing keys down a tree; the
+/// sorted keys are kept for iteration, which must follow a map's order.
 #[derive(Debug)]
-pub(crate) struct Strings(BTreeMap<String, Value>);
+pub(crate) struct Strings {
+    values: rustc_hash::FxHashMap<String, Value>,
+    keys: Vec<Value>,
+}
+
+impl Strings {
+    pub(crate) fn new(strings: impl IntoIterator<Item = (String, Value)>) -> Strings {
+        let values: rustc_hash::FxHashMap<String, Value> = strings.into_iter().collect();
+        let mut keys: Vec<&String> = values.keys().collect();
+        keys.sort_unstable();
+        let keys = keys.into_iter().map(|k| Value::from(k.as_str())).collect();
+        Strings { values, keys }
+    }
+}
 
 impl Object for Strings {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        self.0.get(key.as_str()?).cloned()
+        self.values.get(key.as_str()?).cloned()
     }
 
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
-        self.0.get(key).cloned()
+        self.values.get(key).cloned()
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        self.mapped_enumerator(|this| Box::new(this.0.keys().map(|k| Value::from(k.as_str()))))
+        Enumerator::Values(self.keys.clone())
     }
 
     fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
-        Some(self.0.len())
+        Some(self.keys.len())
     }
 }
 
@@ -262,10 +279,8 @@ pub(crate) fn shared_values(site: &Site, lang: &Lang, today: &str) -> minijinja:
         .get(lang)
         .or_else(|| site.theme.strings.get(default));
     let strings = strings.map(|s| {
-        Value::from_object(Strings(
-            s.iter()
-                .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-                .collect(),
+        Value::from_object(Strings::new(
+            s.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))),
         ))
     });
     let vendor = &site.config.vendor;
@@ -1022,6 +1037,7 @@ fn sitemap(mut entries: Vec<SitemapEntry>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     #[test]
     fn place_links_replaces_as_two_replaces_do() {
@@ -1049,7 +1065,7 @@ mod tests {
         strings.insert("a".to_string(), Value::from("A's"));
         strings.insert("days_overdue_one".to_string(), Value::from("{n} day"));
         let t_map = Value::from_pairs(strings.iter().map(|(k, v)| (k.as_str(), v.clone())));
-        let t_obj = Value::from_object(Strings(strings));
+        let t_obj = Value::from_object(Strings::new(strings));
         let shared_obj = Value::from_object(SharedValues {
             lang: Value::from("en"),
             site: record! { "title" => "Site" },
