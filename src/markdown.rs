@@ -4,9 +4,8 @@
 //! Pure: it reports the links it saw (with byte ranges) and the headings it gave ids
 //! to, and leaves deciding whether a link is broken to the caller, who knows the site.
 
-use std::collections::HashSet;
-
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::model::Heading;
 
@@ -81,7 +80,7 @@ pub(crate) fn outline(markdown: &str) -> Outline {
     // Text inside an image is its `alt` attribute, which the page does not show.
     let mut in_image = 0usize;
     // Footnotes are numbered in the order they are first referred to, as rendered.
-    let mut footnotes: std::collections::HashMap<CowStr<'_>, usize> = Default::default();
+    let mut footnotes: rustc_hash::FxHashMap<CowStr<'_>, usize> = Default::default();
     let mut footnote_number = |name| {
         let next = footnotes.len() + 1;
         *footnotes.entry(name).or_insert(next)
@@ -150,7 +149,7 @@ fn prepared_events<'a>(
 ) -> (Vec<Event<'a>>, Vec<Heading>, Vec<MdLink>) {
     let mut links = Vec::new();
     let mut headings = Vec::new();
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut used_ids: HashSet<String> = HashSet::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     // Events of the heading being read, which gets its id when it ends.
     let mut heading: Option<OpenHeading<'_>> = None;

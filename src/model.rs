@@ -327,8 +327,8 @@ pub(crate) struct Site {
 /// Positions of articles and FAQ entries by id, and of articles by section.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SiteIndex {
-    articles: std::collections::HashMap<String, usize>,
-    faqs: std::collections::HashMap<String, usize>,
+    articles: rustc_hash::FxHashMap<String, usize>,
+    faqs: rustc_hash::FxHashMap<String, usize>,
     sections: BTreeMap<String, Vec<usize>>,
 }
 

@@ -4,11 +4,12 @@
 //! Pure: "today" and the kickoff come in as values. Internal tasks take part in
 //! scheduling (they take time) but are marked, and [`crate::render`] drops them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use jiff::civil::Date;
 use minijinja::Value;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::calendar::{WorkCalendar, days_between};
 use crate::diagnostic::{Diagnostic, Diagnostics};

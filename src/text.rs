@@ -24,7 +24,7 @@ use crate::model::{Origin, Text};
 pub(crate) struct TextEngine {
     env: Environment<'static>,
     /// HTML of descriptions without placeholders, by their Markdown.
-    plain_html: std::sync::RwLock<std::collections::HashMap<String, Arc<str>>>,
+    plain_html: std::sync::RwLock<rustc_hash::FxHashMap<String, Arc<str>>>,
 }
 
 impl Default for TextEngine {

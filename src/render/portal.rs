@@ -8,8 +8,10 @@
 //! nothing internal (internal tasks, their ids, notes) is among its inputs' output.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use jiff::civil::Date;
 use minijinja::Value;
@@ -430,7 +432,7 @@ fn language_pages(
     };
     let dates = Dates {
         locale,
-        cache: RefCell::new(HashMap::new()),
+        cache: RefCell::new(HashMap::default()),
     };
     let date = |d| dates.get(d);
     let person = |role: &str| customer.team.get(role);
@@ -443,8 +445,8 @@ fn language_pages(
     };
 
     // Every task's values in this language, made once for the overview and the checklist.
-    let mut owners: HashMap<(Option<&str>, &str), Value> = HashMap::new();
-    let mut labels: HashMap<Status, Value> = HashMap::new();
+    let mut owners: HashMap<(Option<&str>, &str), Value> = HashMap::default();
+    let mut labels: HashMap<Status, Value> = HashMap::default();
     let texts: Vec<Arc<TaskText>> = common
         .tasks
         .iter()
