@@ -14,6 +14,7 @@ use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use crate::diagnostic::{Diagnostic, Label, SourceFile};
 use crate::suggest::did_you_mean;
 
+mod scan;
 mod tree;
 
 /// Parses `file.text[base..base + len]` as YAML into `T`.
