@@ -52,13 +52,14 @@ impl TextEngine {
         }
     }
 
-    /// Reports syntax errors in templated text.
+    /// Reports syntax errors in templated text. The template compiled here is the
+    /// one rendered later (a customer's own texts are compiled once, not twice).
     pub fn check_text(&self, text: &Text, diagnostics: &mut Diagnostics) {
         if !text.source.contains("{{") && !text.source.contains("{%") && !text.source.contains("{#")
         {
             return;
         }
-        if let Err(err) = self.env.template_from_str(&text.source) {
+        if let Err(err) = self.env.get_template(&text.source) {
             diagnostics.push(template_diagnostic("template-syntax", &text.origin, &err));
         }
     }
@@ -112,7 +113,7 @@ impl TextEngine {
     /// Reports syntax errors in a translation of templated text.
     pub fn check_source(&self, source: &str, origin: &Origin, diagnostics: &mut Diagnostics) {
         if is_templated(source)
-            && let Err(err) = self.env.template_from_str(source)
+            && let Err(err) = self.env.get_template(source)
         {
             diagnostics.push(template_diagnostic("template-syntax", origin, &err));
         }
