@@ -40,13 +40,48 @@ pub fn parse<T: DeserializeOwned>(
             Some(loc) => span_in(file, base, &Place::of(&loc)),
             None => (base, base),
         };
-        let (code, message, help) = classify_message(&message);
+        let (code, message, mut help) = classify_message(&message);
+        let (mut start, mut end) = (start, end);
+        // A tab in a line's indentation is reported at the text before it, or as a
+        // missing key on the line after it; point at the tab instead.
+        if code == "yaml-syntax"
+            && let Some(tab) = indenting_tab(text, start.saturating_sub(base))
+        {
+            (start, end) = (base + tab, base + tab + 1);
+            help = Some("YAML indents with spaces only: replace the tab with spaces".to_string());
+        }
         let mut diagnostic = Diagnostic::error(code, message).at(Label::new(file, start, end));
         if let Some(help) = help {
             diagnostic = diagnostic.help(help);
         }
         diagnostic
     })
+}
+
+/// The offset of a tab in the indentation of the line holding `offset` or of a line
+/// next to it (tabs elsewhere, between a key and its value or inside brackets, are
+/// allowed).
+fn indenting_tab(text: &str, offset: usize) -> Option<usize> {
+    let offset = offset.min(text.len());
+    let line_start = |at: usize| {
+        text.get(..at)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1)
+    };
+    let this = line_start(offset);
+    let previous = line_start(this.saturating_sub(1));
+    let next = text
+        .get(this..)
+        .and_then(|t| t.find('\n'))
+        .map(|i| this + i + 1);
+    [Some(this), (this > 0).then_some(previous), next]
+        .into_iter()
+        .flatten()
+        .find_map(|start| {
+            let line = text.get(start..)?;
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            line[..indent].find('\t').map(|i| start + i)
+        })
 }
 
 /// Where a YAML value is written: its first line and column (from 1), its byte
@@ -255,6 +290,29 @@ mod tests {
         let d = err("name: A\nname: B\n");
         assert_eq!(d.code, "duplicate-key");
         assert_eq!(d.location(), Some(("t.yaml".into(), 2, 1)));
+    }
+
+    #[test]
+    fn a_tab_in_the_indentation_is_pointed_at() {
+        // After a plain scalar, serde-saphyr points at the scalar; before a key, at
+        // the key of the next line.
+        for (text, line) in [
+            ("name: A\n\temail: a@b\n", 2),
+            ("name: A\nemail:\n\t  a@b\n", 3),
+            ("email: a@b\nname: A\n  \tx: 1\n", 3),
+        ] {
+            let d = err(text);
+            assert_eq!(d.code, "yaml-syntax", "{text:?}");
+            let (start, end) = d.primary.as_ref().map(|l| (l.start, l.end)).unwrap();
+            assert_eq!(&text[start..end], "\t", "{text:?}: {d:?}");
+            assert_eq!(d.location().map(|l| l.1), Some(line), "{text:?}");
+            assert!(d.help.as_deref().unwrap_or("").contains("spaces"), "{d:?}");
+        }
+        // Tabs after a key's colon are allowed and never blamed.
+        let d = err("name:\tA\nnmae: B\n");
+        assert_eq!(d.code, "unknown-key");
+        let d = err("name: [A\n");
+        assert!(d.help.is_none(), "{d:?}");
     }
 
     #[test]
