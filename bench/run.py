@@ -805,6 +805,25 @@ def wait_idle(limit: float) -> float:
     return time.perf_counter() - t0
 
 
+def warm_tree(root: Path) -> float:
+    """Reads every file under `root` once, untimed, so the build after it reads its input
+    from memory. Without this, whichever tool ran a minute earlier decided what was still
+    cached (this VM reclaims idle page cache): runs of either tool then spent seconds
+    waiting for the disk (up to 9 s of Hugo's 52 s, 1.8 s of gangway's 6.1 s), and the
+    comparison measured the disk. Returns the seconds it took."""
+    t0 = time.perf_counter()
+    buf = bytearray(1 << 20)
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            try:
+                with open(os.path.join(dirpath, name), "rb", buffering=0) as f:
+                    while f.readinto(buf):
+                        pass
+            except OSError:
+                pass
+    return time.perf_counter() - t0
+
+
 def run_once(kind: str, cmd: list[str], out: Path, log: Path) -> dict:
     if out.exists():
         shutil.rmtree(out)
@@ -1936,17 +1955,23 @@ def main() -> int:
                 out = outs / f"{key}-n{n}-run{k}"
                 log = logs / f"{key}-n{n}-run{k}.log"
                 if key == "hugo":
-                    cmd = hugo_cmd(hugo, paths["hugo"], out)
+                    site = paths["hugo"]
+                    cmd = hugo_cmd(hugo, site, out)
                 else:
-                    cmd = gangway_cmd(gangway, paths["gangway"][mm], out)
+                    site = paths["gangway"][mm]
+                    cmd = gangway_cmd(gangway, site, out)
+                warmed = warm_tree(site)
                 waited = wait_idle(args.wait_idle)
                 r = run_once("hugo" if key == "hugo" else "gangway", cmd, out, log)
                 shutil.rmtree(out, ignore_errors=True)
                 r["waited_s"] = waited
+                r["warm_s"] = warmed
                 runs[key].append(r)
                 extra = f", compile {r['compile_ms']} ms" if "compile_ms" in r else ""
                 if "others_pct" in r:
                     extra += f", others {r['others_pct']:.0f}%"
+                if r.get("iowait_s", 0) >= 0.1:
+                    extra += f", waiting for the disk {r['iowait_s']:.1f} s"
                 fail = "" if r["exit"] == 0 else f"  EXIT {r['exit']} (log {log})"
                 print(f"  run {k}/{args.runs} {key:<11} wall {r['wall_s']:7.2f} s  CPU {r['cpu_s']:7.2f} s  "
                       f"peak {r['peak_mb']:8.0f} MB{extra}{fail}", flush=True)
