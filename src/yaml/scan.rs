@@ -383,8 +383,7 @@ impl<'a> Scanner<'a> {
     /// line's end) after it make it a key; the cursor is then past the `:`.
     fn scalar(&mut self) -> Option<(Node<'a>, bool)> {
         let node = match self.peek()? {
-            b'\'' => self.single_quoted()?,
-            b'"' => self.double_quoted()?,
+            b'\'' | b'"' => self.quoted()?,
             _ => return self.plain(),
         };
         if self.peek() == Some(b':')
@@ -397,8 +396,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A plain scalar in a block: to the line's end or a comment, or to a `: `
-    /// that makes it a key (then without spaces before the `:`, and as long as
-    /// YAML allows a key to be).
+    /// that makes it a key.
     fn plain(&mut self) -> Option<(Node<'a>, bool)> {
         let start = self.pos;
         let first = self.peek()?;
@@ -424,7 +422,19 @@ impl<'a> Scanner<'a> {
             }
             i += 1;
         };
-        if key && (end != i || i - start > 1024) {
+        self.plain_scalar(start, end, key.then_some(i))
+    }
+
+    /// The plain scalar `start..end` just scanned, a key when a `:` at `colon` follows
+    /// it (then without spaces before the `:`, and as long as YAML allows a key to
+    /// be); the cursor moves past the `:`, or to the scalar's end.
+    fn plain_scalar(
+        &mut self,
+        start: usize,
+        end: usize,
+        colon: Option<usize>,
+    ) -> Option<(Node<'a>, bool)> {
+        if colon.is_some_and(|c| c != end || c - start > 1024) {
             return None;
         }
         let node = Node::Scalar {
@@ -432,8 +442,8 @@ impl<'a> Scanner<'a> {
             plain: true,
             place: self.place(start, end),
         };
-        self.pos = if key { i + 1 } else { end };
-        Some((node, key))
+        self.pos = colon.map_or(end, |c| c + 1);
+        Some((node, colon.is_some()))
     }
 
     /// Whether the `-` at `i` starts a plain scalar (`-5`, `-x`) in a block.
@@ -441,69 +451,38 @@ impl<'a> Scanner<'a> {
         self.at(i) == Some(b'-') && !matches!(self.at(i + 1), None | Some(b' ' | b'\n' | b'\r'))
     }
 
-    /// A single-quoted scalar on one line (`''` is a quote).
-    fn single_quoted(&mut self) -> Option<Node<'a>> {
+    /// A quoted scalar on one line: single-quoted (`''` is a quote), or double-quoted
+    /// with the escapes `\"`, `\\`, `\/`, `\n` and `\t` (others are left to granit).
+    fn quoted(&mut self) -> Option<Node<'a>> {
         let start = self.pos;
+        let quote = self.peek()?;
         let mut owned: Option<String> = None;
         let mut run = start + 1;
         let mut i = run;
         loop {
-            match self.at(i)? {
+            // An escape stands for one character and takes two bytes.
+            let escaped = match self.at(i)? {
                 b'\n' | b'\r' => return None,
-                b'\'' if self.at(i + 1) == Some(b'\'') => {
-                    owned
-                        .get_or_insert_with(String::new)
-                        .push_str(&self.text[run..=i]);
-                    i += 2;
-                    run = i;
+                b'\'' if quote == b'\'' && self.at(i + 1) == Some(b'\'') => '\'',
+                b'\\' if quote == b'"' => match self.at(i + 1)? {
+                    b'"' => '"',
+                    b'\\' => '\\',
+                    b'/' => '/',
+                    b'n' => '\n',
+                    b't' => '\t',
+                    _ => return None,
+                },
+                b if b == quote => break,
+                _ => {
+                    i += 1;
+                    continue;
                 }
-                b'\'' => break,
-                _ => i += 1,
-            }
-        }
-        let text = match owned {
-            Some(mut s) => {
-                s.push_str(&self.text[run..i]);
-                Cow::Owned(s)
-            }
-            None => Cow::Borrowed(&self.text[run..i]),
-        };
-        self.pos = i + 1;
-        Some(Node::Scalar {
-            text,
-            plain: false,
-            place: self.place(start, self.pos),
-        })
-    }
-
-    /// A double-quoted scalar on one line, with the escapes `\"`, `\\`, `\/`, `\n`
-    /// and `\t` (others are left to granit).
-    fn double_quoted(&mut self) -> Option<Node<'a>> {
-        let start = self.pos;
-        let mut owned: Option<String> = None;
-        let mut run = start + 1;
-        let mut i = run;
-        loop {
-            match self.at(i)? {
-                b'\n' | b'\r' => return None,
-                b'\\' => {
-                    let c = match self.at(i + 1)? {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'n' => '\n',
-                        b't' => '\t',
-                        _ => return None,
-                    };
-                    let s = owned.get_or_insert_with(String::new);
-                    s.push_str(&self.text[run..i]);
-                    s.push(c);
-                    i += 2;
-                    run = i;
-                }
-                b'"' => break,
-                _ => i += 1,
-            }
+            };
+            let s = owned.get_or_insert_with(String::new);
+            s.push_str(&self.text[run..i]);
+            s.push(escaped);
+            i += 2;
+            run = i;
         }
         let text = match owned {
             Some(mut s) => {
@@ -586,8 +565,7 @@ impl<'a> Scanner<'a> {
     /// makes it a key (the cursor is then past the `:`).
     fn flow_scalar(&mut self) -> Option<(Node<'a>, bool)> {
         let node = match self.peek()? {
-            b'\'' => self.single_quoted()?,
-            b'"' => self.double_quoted()?,
+            b'\'' | b'"' => self.quoted()?,
             _ => return self.flow_plain(),
         };
         if self.peek() == Some(b':') && self.at(self.pos + 1) == Some(b' ') {
@@ -628,16 +606,7 @@ impl<'a> Scanner<'a> {
             }
             i += 1;
         };
-        if key && end != i {
-            return None;
-        }
-        let node = Node::Scalar {
-            text: Cow::Borrowed(&self.text[start..end]),
-            plain: true,
-            place: self.place(start, end),
-        };
-        self.pos = if key { i + 1 } else { end };
-        Some((node, key))
+        self.plain_scalar(start, end, key.then_some(i))
     }
 
     /// A literal block scalar (`|` or `|-`) at the cursor, in a block at column
