@@ -36,12 +36,11 @@ pub fn parse<T: DeserializeOwned>(
         let location = err.location();
         let raw = err.without_snippet().to_string();
         let message = strip_location_suffix(&raw);
-        let (start, end) = match location {
+        let (mut start, mut end) = match location {
             Some(loc) => span_in(file, base, &Place::of(&loc)),
             None => (base, base),
         };
         let (code, message, mut help) = classify_message(&message);
-        let (mut start, mut end) = (start, end);
         // A tab in a line's indentation is reported at the text before it, or as a
         // missing key on the line after it; point at the tab instead.
         if code == "yaml-syntax"
@@ -60,7 +59,7 @@ pub fn parse<T: DeserializeOwned>(
 
 /// The offset of a tab in the indentation of the line holding `offset` or of a line
 /// next to it (tabs elsewhere, between a key and its value or inside brackets, are
-/// allowed).
+/// allowed, and so are blank or comment lines holding tabs).
 fn indenting_tab(text: &str, offset: usize) -> Option<usize> {
     let offset = offset.min(text.len());
     let line_start = |at: usize| {
@@ -79,8 +78,13 @@ fn indenting_tab(text: &str, offset: usize) -> Option<usize> {
         .flatten()
         .find_map(|start| {
             let line = text.get(start..)?;
-            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-            line[..indent].find('\t').map(|i| start + i)
+            let content = line.trim_start_matches([' ', '\t']);
+            if content.is_empty() || content.starts_with(['\n', '\r', '#']) {
+                return None;
+            }
+            line[..line.len() - content.len()]
+                .find('\t')
+                .map(|i| start + i)
         })
 }
 
@@ -313,6 +317,10 @@ mod tests {
         assert_eq!(d.code, "unknown-key");
         let d = err("name: [A\n");
         assert!(d.help.is_none(), "{d:?}");
+        // A blank line holding a tab is no indentation: the error stays where it was.
+        let d = err("name: A: b\n\t\n");
+        assert!(d.help.is_none(), "{d:?}");
+        assert_eq!(d.location().map(|l| l.1), Some(1), "{d:?}");
     }
 
     #[test]
