@@ -55,8 +55,7 @@ impl TextEngine {
     /// Reports syntax errors in templated text. The template compiled here is the
     /// one rendered later (a customer's own texts are compiled once, not twice).
     pub fn check_text(&self, text: &Text, diagnostics: &mut Diagnostics) {
-        if !text.source.contains("{{") && !text.source.contains("{%") && !text.source.contains("{#")
-        {
+        if !is_templated(&text.source) {
             return;
         }
         if let Err(err) = self.env.get_template(&text.source) {
@@ -134,9 +133,10 @@ impl TextEngine {
     }
 }
 
-/// Whether `source` holds template syntax (else it is printed as it is).
+/// Whether `source` holds template syntax, comments included (else it is printed as
+/// it is).
 fn is_templated(source: &str) -> bool {
-    source.contains("{{") || source.contains("{%")
+    source.contains("{{") || source.contains("{%") || source.contains("{#")
 }
 
 /// A diagnostic for a template error in author text, pointing at the line of the
@@ -247,6 +247,23 @@ mod tests {
 
     /// Regression: templates are looked up by their text, and a text ending in
     /// `.html` must not be HTML-escaped as a file of that name would be.
+    #[test]
+    fn template_comments_are_never_shown() {
+        let engine = TextEngine::new();
+        let ctx = minijinja::context! {};
+        let t = text(
+            "Sign the plan{# ask legal #}",
+            0,
+            "Sign the plan{# ask legal #}",
+        );
+        assert_eq!(
+            engine.render_in(&t, &Lang::english(), &ctx).unwrap(),
+            "Sign the plan"
+        );
+        let html = engine.render_html_in(&t, &Lang::english(), &ctx).unwrap();
+        assert!(!html.contains("legal"), "{html}");
+    }
+
     #[test]
     fn text_is_never_escaped_whatever_it_ends_with() {
         let engine = TextEngine::new();
