@@ -619,6 +619,58 @@ def generate(work: Path, n: int, customers: list[int], layout: str, tasks: int, 
     return {"gangway": gw, "hugo": hugo_dir if hugo else None}
 
 
+def split_sites(site: Path) -> dict[str, Path]:
+    """For --split: two copies of a site with customers (hard links, rewritten files
+    unlinked first so the original stays as it is), each with one part of the
+    customers' work taken away:
+    - `own`: every customer lists only their own language (`languages: [xx]`), so
+      each portal is built once instead of also in the site's default language;
+    - `bare`: a theme whose four portal page templates write the page title only,
+      so the portals cost everything but their templates (reading, planning, task
+      values, the timeline picture, calendar, plan.json, writing the files).
+    Made anew on every run (a few seconds)."""
+    out = {}
+    for kind in ("own", "bare"):
+        dst = site.with_name(f"{site.name}-{kind}")
+        if dst.exists():
+            shutil.rmtree(dst)
+        link_tree(site, dst)
+        out[kind] = dst
+    for f in sorted((out["own"] / "customers").glob("*.yaml")):
+        text = f.read_text(encoding="utf-8")
+        m = re.search(r"^language: (\S+)$", text, re.M)
+        if m:
+            f.unlink()
+            write(f, text[:m.end()] + f"\nlanguages: [{m.group(1)}]" + text[m.end():])
+    toml = out["bare"] / "gangway.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.unlink()
+    write(toml, 'theme = "bench-bare"\n' + text)
+    for page in ("checklist", "faq", "overview", "timeline"):
+        write(out["bare"] / "themes" / "bench-bare" / "templates" / f"portal_{page}.html", "{{ page.title }}\n")
+    return out
+
+
+def check_split(kind: str, cmd: list[str], out: Path, log: Path) -> str | None:
+    """Builds a --split copy once, untimed, and checks that it is what it claims to
+    be: no portal in a second language (`own`), title-only portal pages (`bare`).
+    Returns what is wrong, if anything."""
+    r = run_once("gangway", cmd, out, log)
+    try:
+        if r["exit"] != 0:
+            return f"FAILED (exit {r['exit']}), log {log}"
+        portals = [d for d in (out / "p").iterdir() if d.is_dir()] if (out / "p").is_dir() else []
+        if not portals:
+            return "no portals built"
+        if kind == "own" and any((d / lang).is_dir() for d in portals for lang in LANGS):
+            return "a portal is built in a second language"
+        if kind == "bare" and any((d / "checklist" / "index.html").stat().st_size > 1000 for d in portals):
+            return "a portal checklist is not bare"
+        return None
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
 def repo_inputs_digest() -> str:
     """The example files copied into the sites: a change regenerates them."""
     h = hashlib.sha256()
@@ -913,7 +965,8 @@ def report_size(res: dict) -> list[str]:
         f"(~{res['tasks']} tasks each); layout {res['layout']}; {res['runs']} run(s) ==",
         f"{'build':<22}{'wall s':>9}{'CPU s':>9}{'peak MB':>10}{'pages/s':>10}{'ms/page':>9}{'compile ms':>12}",
     ]
-    for label, key in (("gangway", "gangway"), ("gangway, 0 customers", "gangway_m0"), ("hugo", "hugo")):
+    for label, key in (("gangway", "gangway"), ("gangway, 0 customers", "gangway_m0"),
+                       ("  own language only", "gangway_own"), ("  bare portal pages", "gangway_bare"), ("hugo", "hugo")):
         med = res["medians"].get(key)
         if not med:
             continue
@@ -945,6 +998,13 @@ def report_size(res: dict) -> list[str]:
             f"{100 * r['customer_overhead_cpu']:+.1f}% CPU to the build "
             f"{verdict(r['customer_overhead'], lim)} (≤ +{100 * lim:.0f}%; the target is stated for 2,000 customers)"
         )
+    if "customer_overhead_own" in r or "customer_overhead_bare" in r:
+        lines.append("  where the customers' time goes (--split), added to the build without customers:")
+        for kind, what in (("own", "each portal in its customer's language only"),
+                           ("bare", "portal page templates writing the title only")):
+            if f"customer_overhead_{kind}" in r:
+                lines.append(f"    {what}: {100 * r[f'customer_overhead_{kind}']:+.1f}% wall, "
+                             f"{100 * r[f'customer_overhead_cpu_{kind}']:+.1f}% CPU")
     disturbed = {k: sum(1 for r in rs if r.get("others_pct", 0) > DISTURBED_PCT)
                  for k, rs in res["runs_raw"].items() if rs}
     if any(disturbed.values()):
@@ -1793,6 +1853,10 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="smoke test: N=200, M=50, 1 run")
     ap.add_argument("--no-hugo", action="store_true", help="build and time gangway only")
     ap.add_argument("--no-overhead", action="store_true", help="skip the 0-customer gangway builds")
+    ap.add_argument("--split", action="store_true",
+                    help="also time two variants of the site with customers, to show where the customers' time "
+                         "goes: portals in each customer's language only, and portal templates that write the "
+                         "title only (see bench/README.md)")
     ap.add_argument("--layout", choices=["auto", "translations", "single"], default="auto",
                     help="translations: article.<lang>.md beside article.md (6 site languages); "
                          "single: content/<lang>/<section>/<n>.md in a one-language site; "
@@ -1944,13 +2008,24 @@ def main() -> int:
                 for line in text[:15]:
                     print("    | " + line)
 
+        split = split_sites(paths["gangway"][m]) if (args.split and m) else {}
+        for kind, site in list(split.items()):
+            problem = check_split(kind, gangway_cmd(gangway, site, outs / "check"), outs / "check",
+                                  logs / f"check-gangway-n{n}-m{m}-{kind}.log")
+            print(f"  check build gangway M={m} ({kind}): {problem or 'ok'}", flush=True)
+            if problem:
+                del split[kind]
+
         runs: dict[str, list[dict]] = {"gangway": [], "gangway_m0": [], "hugo": []}
+        for kind in split:
+            runs[f"gangway_{kind}"] = []
         for k in range(1, args.runs + 1):
             order = [("gangway", m)]
             if hugo:
                 order.append(("hugo", None))
             if m in variants and 0 in variants and m != 0:
                 order.append(("gangway_m0", 0))
+            order += [(f"gangway_{kind}", kind) for kind in split]
             for key, mm in order:
                 out = outs / f"{key}-n{n}-run{k}"
                 log = logs / f"{key}-n{n}-run{k}.log"
@@ -1958,7 +2033,7 @@ def main() -> int:
                     site = paths["hugo"]
                     cmd = hugo_cmd(hugo, site, out)
                 else:
-                    site = paths["gangway"][mm]
+                    site = split[mm] if mm in split else paths["gangway"][mm]
                     cmd = gangway_cmd(gangway, site, out)
                 warmed = warm_tree(site)
                 waited = wait_idle(args.wait_idle)
@@ -1993,6 +2068,11 @@ def main() -> int:
         if g and g0 and m:
             ratios.update(customer_overhead=g["wall_s"] / g0["wall_s"] - 1,
                           customer_overhead_cpu=g["cpu_s"] / g0["cpu_s"] - 1)
+            for kind in split:
+                v = medians.get(f"gangway_{kind}")
+                if v:
+                    ratios[f"customer_overhead_{kind}"] = v["wall_s"] / g0["wall_s"] - 1
+                    ratios[f"customer_overhead_cpu_{kind}"] = v["cpu_s"] / g0["cpu_s"] - 1
         pass_fail = {}
         if "wall" in ratios:
             pass_fail["wall"] = ratios["wall"] <= ratios["wall_target"]
@@ -2000,7 +2080,8 @@ def main() -> int:
         if "customer_overhead" in ratios:
             pass_fail["customer_overhead"] = ratios["customer_overhead"] <= TARGETS["customer_overhead"]
         res = dict(n=n, m=m, tasks=args.tasks, layout=layout, runs=args.runs, pages=6 * n,
-                   sites={k: str(v) for k, v in paths["gangway"].items()} | {"hugo": str(paths["hugo"])},
+                   sites={k: str(v) for k, v in paths["gangway"].items()} | {"hugo": str(paths["hugo"])}
+                   | {k: str(v) for k, v in split.items()},
                    commands={"gangway": gangway_cmd(gangway, paths["gangway"][m], outs / "OUT"),
                              "hugo": hugo_cmd(hugo, paths["hugo"], outs / "OUT") if hugo else None},
                    check=check, runs_raw=runs, medians=medians, ratios=ratios, pass_fail=pass_fail)
