@@ -245,8 +245,7 @@ mod tests {
         );
     }
 
-    /// Regression: templates are looked up by their text, and a text ending in
-    /// `.html` must not be HTML-escaped as a file of that name would be.
+    /// A Jinja comment in author text is removed, never printed.
     #[test]
     fn template_comments_are_never_shown() {
         let engine = TextEngine::new();
@@ -264,6 +263,8 @@ mod tests {
         assert!(!html.contains("legal"), "{html}");
     }
 
+    /// Regression: templates are looked up by their text, and a text ending in
+    /// `.html` must not be HTML-escaped as a file of that name would be.
     #[test]
     fn text_is_never_escaped_whatever_it_ends_with() {
         let engine = TextEngine::new();

@@ -11,11 +11,10 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-
 use jiff::civil::Date;
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diagnostic::Diagnostics;
 use crate::ics;
