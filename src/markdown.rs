@@ -8,6 +8,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use rustc_hash::FxHashSet as HashSet;
 
 use crate::model::Heading;
+use crate::raw_html::{self, RawHtml};
 
 /// A link or image written in Markdown.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,12 +20,24 @@ pub(crate) struct MdLink {
     pub end: usize,
 }
 
+/// Raw HTML that the sanitiser cleans: where it starts in the Markdown text and
+/// the first thing it loses, for a warning (at most one per block of HTML).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Sanitised {
+    /// Byte offset, in the Markdown text, of the tag that is removed.
+    pub at: usize,
+    /// What is removed, in words.
+    pub what: String,
+}
+
 /// Rendered Markdown.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<MdLink>,
+    /// Raw HTML the sanitiser changed (only under [`RawHtml::Sanitise`]).
+    pub sanitised: Vec<Sanitised>,
 }
 
 fn options() -> Options {
@@ -47,16 +60,38 @@ struct OpenHeading<'a> {
 }
 
 /// Renders `markdown`. `rewrite` maps a link destination to the URL to write
-/// (or `None` to keep it as written).
-pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
-    let (events, headings, links) = prepared_events(markdown, rewrite);
+/// (or `None` to keep it as written); `raw` says what becomes of raw HTML.
+pub(crate) fn render(
+    markdown: &str,
+    rewrite: &dyn Fn(&str) -> Option<String>,
+    raw: RawHtml,
+) -> Rendered {
+    let prepared = prepared_events(markdown, rewrite, raw);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, prepared.events.into_iter());
+    if prepared.aligned_table {
+        out = alignment_classes(&out);
+    }
+    // Only a page that holds raw HTML pays for cleaning; it is cleaned as a whole,
+    // since an element opened in one piece of raw HTML may close in another.
+    if prepared.raw_html && raw == RawHtml::Sanitise {
+        out = raw_html::sanitise(&out);
+    }
     Rendered {
         html: out,
-        headings,
-        links,
+        headings: prepared.headings,
+        links: prepared.links,
+        sanitised: prepared.sanitised,
     }
+}
+
+/// Table cells' alignment as classes (`align-left`, `align-center`, `align-right`)
+/// instead of the `style` attributes the HTML writer gives them, which the pages'
+/// Content-Security-Policy does not allow.
+fn alignment_classes(html: &str) -> String {
+    html.replace(" style=\"text-align: left\">", " class=\"align-left\">")
+        .replace(" style=\"text-align: center\">", " class=\"align-center\">")
+        .replace(" style=\"text-align: right\">", " class=\"align-right\">")
 }
 
 /// What a page's Markdown holds, without its HTML: the headings and links
@@ -65,14 +100,22 @@ pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -
 pub(crate) struct Outline {
     pub headings: Vec<Heading>,
     pub links: Vec<MdLink>,
+    /// Raw HTML the sanitiser changes, as [`Rendered::sanitised`].
+    pub sanitised: Vec<Sanitised>,
     /// The visible text: what [`crate::locale::strip_html`] leaves of the
     /// rendered HTML, with the same spaces between blocks.
     pub text: String,
 }
 
 /// The [`Outline`] of `markdown`: one parse, no HTML written.
-pub(crate) fn outline(markdown: &str) -> Outline {
-    let (events, headings, links) = prepared_events(markdown, &|_| None);
+pub(crate) fn outline(markdown: &str, raw: RawHtml) -> Outline {
+    let Prepared {
+        events,
+        headings,
+        links,
+        sanitised,
+        ..
+    } = prepared_events(markdown, &|_| None, raw);
     let mut text = String::with_capacity(markdown.len());
     // Raw HTML arrives a line at a time: it is stripped as one piece, so an
     // element spread over several lines (a comment, a script) goes as a whole.
@@ -122,6 +165,7 @@ pub(crate) fn outline(markdown: &str) -> Outline {
     Outline {
         headings,
         links,
+        sanitised,
         text,
     }
 }
@@ -141,18 +185,77 @@ fn is_block(tag: &TagEnd) -> bool {
     )
 }
 
+/// What [`prepared_events`] gives: the events to write and what was seen on the way.
+struct Prepared<'a> {
+    events: Vec<Event<'a>>,
+    headings: Vec<Heading>,
+    links: Vec<MdLink>,
+    /// Raw HTML that the sanitiser will change.
+    sanitised: Vec<Sanitised>,
+    /// Whether any raw HTML (other than comments) is left among the events.
+    raw_html: bool,
+    /// Whether a table has aligned columns (see [`alignment_classes`]).
+    aligned_table: bool,
+}
+
+/// Consecutive raw HTML (one HTML block, or the tags of one paragraph), gathered to
+/// be scanned as one text, since a tag may be spread over several lines.
+#[derive(Default)]
+struct RawRun {
+    text: String,
+    /// Where each piece starts: in `text`, and in the Markdown.
+    pieces: Vec<(usize, usize)>,
+    /// Whether this block already has its warning.
+    warned: bool,
+}
+
+impl RawRun {
+    fn push(&mut self, html: &str, at: usize) {
+        self.pieces.push((self.text.len(), at));
+        self.text.push_str(html);
+    }
+
+    /// Scans what was gathered, noting the first removal if the block has none yet.
+    fn flush(&mut self, sanitised: &mut Vec<Sanitised>) {
+        if !self.warned
+            && let Some(removal) = raw_html::scan(&self.text)
+        {
+            let (offset, at) = self
+                .pieces
+                .iter()
+                .rev()
+                .find(|(offset, _)| *offset <= removal.at)
+                .copied()
+                .unwrap_or((0, 0));
+            sanitised.push(Sanitised {
+                at: at + removal.at - offset,
+                what: removal.what,
+            });
+            self.warned = true;
+        }
+        self.text.clear();
+        self.pieces.clear();
+    }
+}
+
 /// The events [`render`] writes: comments dropped, links rewritten, headings
-/// given their ids; with the headings and links seen.
+/// given their ids, raw HTML escaped under [`RawHtml::Escape`]; with the headings,
+/// links and raw HTML seen.
 fn prepared_events<'a>(
     markdown: &'a str,
     rewrite: &dyn Fn(&str) -> Option<String>,
-) -> (Vec<Event<'a>>, Vec<Heading>, Vec<MdLink>) {
+    raw: RawHtml,
+) -> Prepared<'a> {
     let mut links = Vec::new();
     let mut headings = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     // Events of the heading being read, which gets its id when it ends.
     let mut heading: Option<OpenHeading<'_>> = None;
+    let mut sanitised = Vec::new();
+    let mut raw_html = false;
+    let mut aligned_table = false;
+    let mut run = RawRun::default();
 
     // HTML comments are notes for authors and translators (`<!-- review: ... -->`):
     // they are dropped, not published.
@@ -170,7 +273,30 @@ fn prepared_events<'a>(
                     continue;
                 }
             }
+            raw_html = true;
+            if raw == RawHtml::Sanitise {
+                run.push(html, range.start);
+            }
+        } else if !run.text.is_empty() {
+            run.flush(&mut sanitised);
         }
+        if let Event::Start(Tag::Table(alignments)) = &event {
+            aligned_table |= alignments
+                .iter()
+                .any(|a| *a != pulldown_cmark::Alignment::None);
+        }
+        match &event {
+            // One warning per block: a new block may have its own.
+            Event::End(tag) if is_block(tag) => run.warned = false,
+            Event::Start(tag) if is_block(&tag.to_end()) => run.warned = false,
+            _ => {}
+        }
+        let event = match event {
+            Event::Html(html) | Event::InlineHtml(html) if raw == RawHtml::Escape => {
+                Event::Text(html)
+            }
+            other => other,
+        };
         // Links and images alike: noted with their place, and their destination rewritten.
         let mut note = |dest_url: CowStr<'a>| -> CowStr<'a> {
             links.push(MdLink {
@@ -273,12 +399,22 @@ fn prepared_events<'a>(
             },
         }
     }
-    (events, headings, links)
+    if !run.text.is_empty() {
+        run.flush(&mut sanitised);
+    }
+    Prepared {
+        events,
+        headings,
+        links,
+        sanitised,
+        raw_html,
+        aligned_table,
+    }
 }
 
 /// Renders short Markdown (a task description) with no link rewriting.
-pub(crate) fn render_plain(markdown: &str) -> String {
-    render(markdown, &|_| None).html
+pub(crate) fn render_plain(markdown: &str, raw: RawHtml) -> String {
+    render(markdown, &|_| None, raw).html
 }
 
 /// The anchor id of a heading: lower-case, words joined by `-`, punctuation dropped,
@@ -324,9 +460,11 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids() {
-        let r = render("# Set up\n## Set up\n## Custom {#mine}\n## Why?\n", &|_| {
-            None
-        });
+        let r = render(
+            "# Set up\n## Set up\n## Custom {#mine}\n## Why?\n",
+            &|_| None,
+            RawHtml::Sanitise,
+        );
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["set-up", "set-up-1", "mine", "why"]);
         assert!(r.html.contains("<h2 id=\"mine\">Custom</h2>"), "{}", r.html);
@@ -347,10 +485,14 @@ mod tests {
     #[test]
     fn links_are_reported_and_rewritten() {
         let md = "See [perms](permissions.md#roles) and ![x](a.png).";
-        let r = render(md, &|d| {
-            d.strip_suffix(".md#roles")
-                .map(|s| format!("../{s}/#roles"))
-        });
+        let r = render(
+            md,
+            &|d| {
+                d.strip_suffix(".md#roles")
+                    .map(|s| format!("../{s}/#roles"))
+            },
+            RawHtml::Sanitise,
+        );
         assert_eq!(r.links.len(), 2);
         assert_eq!(r.links[0].dest, "permissions.md#roles");
         assert_eq!(
@@ -369,6 +511,7 @@ mod tests {
         let r = render(
             "Text <!-- review: term? --> here.\n\n<!--\nreview: long\nnote\n-->\n\nAfter\n",
             &|_| None,
+            RawHtml::Sanitise,
         );
         assert!(!r.html.contains("review"), "{}", r.html);
         assert!(r.html.contains("Text"));
@@ -380,6 +523,7 @@ mod tests {
         let r = render(
             "| a |\n|---|\n| b |\n\n- [x] done\n\n~~no~~ x[^1]\n\n[^1]: note\n",
             &|_| None,
+            RawHtml::Sanitise,
         );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("type=\"checkbox\""));
@@ -395,8 +539,8 @@ mod outline_tests {
 
     /// The words of the outline are the words of the rendered page.
     fn same_words(markdown: &str) {
-        let rendered = render(markdown, &|_| None);
-        let outline = outline(markdown);
+        let rendered = render(markdown, &|_| None, RawHtml::Sanitise);
+        let outline = outline(markdown, RawHtml::Sanitise);
         assert_eq!(
             word_count(&outline.text),
             word_count(&strip_html(&rendered.html)),

@@ -25,6 +25,8 @@ pub(crate) struct TextEngine {
     env: Environment<'static>,
     /// HTML of descriptions without placeholders, by their Markdown.
     plain_html: std::sync::RwLock<rustc_hash::FxHashMap<String, Arc<str>>>,
+    /// What becomes of raw HTML in descriptions (`[markdown] raw_html`).
+    raw_html: crate::raw_html::RawHtml,
 }
 
 impl Default for TextEngine {
@@ -49,6 +51,41 @@ impl TextEngine {
         TextEngine {
             env,
             plain_html: Default::default(),
+            raw_html: Default::default(),
+        }
+    }
+
+    /// The engine with raw HTML in descriptions treated as `raw_html` says.
+    pub fn with_raw_html(mut self, raw_html: crate::raw_html::RawHtml) -> TextEngine {
+        self.raw_html = raw_html;
+        self
+    }
+
+    /// Warns about raw HTML in a Markdown description (in every language) that
+    /// the sanitiser changes: once per block, at its line.
+    pub fn check_description(&self, text: &Text, diagnostics: &mut Diagnostics) {
+        if self.raw_html != crate::raw_html::RawHtml::Sanitise {
+            return;
+        }
+        let mut check = |source: &str, origin: &Origin| {
+            if !source.contains('<') {
+                return;
+            }
+            let found = crate::markdown::outline(source, self.raw_html).sanitised;
+            for s in found {
+                let line = source[..s.at].matches('\n').count() + 1;
+                let label = line_label(origin, Some(line));
+                let at = label.start;
+                diagnostics.push(crate::resolve::content::sanitised_warning(
+                    &origin.file,
+                    at,
+                    &s.what,
+                ));
+            }
+        };
+        check(&text.source, &text.origin);
+        for (source, origin) in text.translations.values() {
+            check(source, origin);
         }
     }
 
@@ -92,7 +129,7 @@ impl TextEngine {
         let (source, _, _) = text.get(lang);
         if is_templated(source) {
             let markdown = self.render_in(text, lang, ctx)?;
-            return Ok(crate::markdown::render_plain(&markdown).into());
+            return Ok(crate::markdown::render_plain(&markdown, self.raw_html).into());
         }
         if let Some(html) = self
             .plain_html
@@ -102,7 +139,7 @@ impl TextEngine {
         {
             return Ok(html);
         }
-        let html: Arc<str> = crate::markdown::render_plain(source).into();
+        let html: Arc<str> = crate::markdown::render_plain(source, self.raw_html).into();
         if let Ok(mut cache) = self.plain_html.write() {
             cache.insert(source.to_string(), Arc::clone(&html));
         }
@@ -289,11 +326,17 @@ mod tests {
             let html = engine
                 .render_html_in(&plain, &Lang::english(), &ctx)
                 .unwrap();
-            assert_eq!(&*html, crate::markdown::render_plain("*Sign* the plan"));
+            assert_eq!(
+                &*html,
+                crate::markdown::render_plain("*Sign* the plan", Default::default())
+            );
             let html = engine
                 .render_html_in(&templated, &Lang::english(), &ctx)
                 .unwrap();
-            assert_eq!(&*html, crate::markdown::render_plain("*Hi* Acme"));
+            assert_eq!(
+                &*html,
+                crate::markdown::render_plain("*Hi* Acme", Default::default())
+            );
         }
     }
 

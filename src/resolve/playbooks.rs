@@ -492,6 +492,7 @@ fn convert(
             .map(|d| text(&d.file, &d.value, lang));
         if let Some(d) = &description {
             texts.check_text(d, diagnostics);
+            texts.check_description(d, diagnostics);
         }
         let tasks = phase
             .tasks
@@ -530,6 +531,7 @@ fn convert(
         let description = raw.description.as_ref().map(|d| text(file, d, lang));
         if let Some(d) = &description {
             texts.check_text(d, diagnostics);
+            texts.check_description(d, diagnostics);
         }
         let when = raw.when.as_ref().map(|w| text(file, w, lang));
         if let Some(w) = &when {
@@ -694,6 +696,7 @@ pub(crate) fn convert_task(
     let description = raw.description.as_ref().map(|d| text(file, d, lang));
     if let Some(d) = &description {
         texts.check_text(d, diagnostics);
+        texts.check_description(d, diagnostics);
     }
     let when = raw.when.as_ref().map(|w| text(file, w, lang));
     if let Some(w) = &when {
