@@ -75,7 +75,13 @@ impl TextEngine {
             for s in found {
                 let line = source[..s.at].matches('\n').count() + 1;
                 let label = line_label(origin, Some(line));
-                let at = label.start;
+                // Where the line is written as it reads (a block scalar's lines,
+                // a plain value) the column is exact; elsewhere (quotes,
+                // escapes) the warning points at the line's start.
+                let line_start = source[..s.at].rfind('\n').map_or(0, |i| i + 1);
+                let line_text = source[line_start..].split('\n').next().unwrap_or("");
+                let as_written = origin.file.text[label.start..].starts_with(line_text);
+                let at = label.start + if as_written { s.at - line_start } else { 0 };
                 diagnostics.push(crate::resolve::content::sanitised_warning(
                     &origin.file,
                     at,
