@@ -288,7 +288,8 @@ pub(crate) fn shared_values(site: &Site, lang: &Lang, today: &str) -> minijinja:
         lang: Value::from(lang.as_str()),
         site: record! {
             "base_url" => site.config.base_url.as_str(),
-            "csp" => site.config.csp.page(),
+            // Written as it is: its sources cannot hold `"`, `<` or `>` (see `csp`).
+            "csp" => Value::from_safe_string(site.config.csp.page()),
             "description" => site.config.description_in(lang),
             "title" => site.config.title_in(lang),
             "vendor" => record! {
