@@ -270,7 +270,7 @@ fn build_codes(build: &Build) -> Vec<&'static str> {
 /// code) is unchanged on a page that is sanitised because it holds raw HTML.
 #[test]
 fn markdown_markup_survives_on_a_sanitised_page() {
-    let body = "## Roles {#roles}\n\nText[^1] with `code`.\n\n- [x] done\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n```rust\nfn main() {}\n```\n\n[^1]: The note.\n";
+    let body = "## Roles {#roles}\n\nText[^1] with `code` and [a link](setup.md#sign-in).\n\n- [x] done\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n```rust\nfn main() {}\n```\n\n[^1]: The note.\n";
     let plain = Site::new()
         .file("content/kb/x.md", &format!("---\ntitle: X\n---\n{body}"))
         .build()
@@ -295,6 +295,8 @@ fn markdown_markup_survives_on_a_sanitised_page() {
         "<code class=\"language-rust\">",
         "type=\"checkbox\"",
         "footnote-definition",
+        // Links between pages are placed after rendering: sanitising keeps them.
+        "<a href=\"../../kb/setup/#sign-in\">a link</a>",
     ] {
         assert!(plain.contains(kept), "{kept} missing from\n{plain}");
         assert!(with_raw.contains(kept), "{kept} missing from\n{with_raw}");
