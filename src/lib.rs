@@ -44,6 +44,7 @@ mod render;
 pub mod report;
 mod resolve;
 mod seal;
+pub mod secret;
 pub mod serve;
 pub mod source;
 mod suggest;
@@ -59,4 +60,5 @@ const PAR_CHUNK: usize = 16;
 
 pub use build::{BuildOptions, BuildStats, Compiled, PortalLink, compile, compile_to};
 pub use output::OutputFile;
+pub use secret::Secret;
 pub use source::SourceTree;
