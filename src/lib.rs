@@ -28,7 +28,7 @@ mod config;
 pub mod diagnostic;
 mod html;
 pub mod ics;
-mod ids;
+pub mod ids;
 mod incremental;
 pub mod init;
 mod lang;
