@@ -102,6 +102,11 @@ enum Command {
         /// Listen on a non-loopback address: anyone who can reach it can read every portal
         #[arg(long)]
         allow_remote: bool,
+        /// Also answer requests for this host name (repeatable; `.example.test` allows a
+        /// domain and the names under it). Only localhost and the bound address are
+        /// answered otherwise, so other sites cannot reach the server by DNS rebinding
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
         /// Look for changes every second instead of using file events (network file systems)
         #[arg(long)]
         poll: bool,
@@ -238,6 +243,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             today,
             open,
             allow_remote,
+            allow_host,
             poll,
         } => serve(
             &root,
@@ -245,7 +251,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             port,
             today.as_deref(),
             open,
-            allow_remote,
+            (allow_remote, allow_host),
             poll,
         ),
     }
@@ -330,7 +336,7 @@ fn serve(
     port: u16,
     today: Option<&str>,
     open: bool,
-    allow_remote: bool,
+    (allow_remote, allowed_hosts): (bool, Vec<String>),
     poll: bool,
 ) -> Result<ExitCode> {
     use gangway::serve::{self, Log, WatchMode};
@@ -359,6 +365,7 @@ fn serve(
     );
     config.addr = addr;
     config.allow_remote = allow_remote;
+    config.allowed_hosts = allowed_hosts;
     config.log = Log::terminal();
     if poll {
         config.watch = WatchMode::Poll(std::time::Duration::from_secs(1));
