@@ -224,3 +224,21 @@ fn build_appends_to_an_existing_gitignore_keeping_its_line_endings() {
         );
     }
 }
+
+/// A `.gitignore` that cannot be written does not fail the build: the secret is
+/// made, and the warning says what to add.
+#[test]
+fn an_unwritable_gitignore_is_a_warning() {
+    let dir = Site::new().on_disk();
+    std::fs::create_dir(dir.path().join(".gitignore")).expect("a folder in the way");
+    let run = build_with_secret_file(dir.path());
+    assert!(dir.path().join(".portal-secret").is_file());
+    assert!(
+        run.stderr.contains("warning: cannot read ./.gitignore")
+            && run
+                .stderr
+                .contains("add /.portal-secret to .gitignore yourself"),
+        "{}",
+        run.stderr
+    );
+}
