@@ -441,6 +441,8 @@ fn portal_secret(root: &Path, usage: SecretUse) -> Result<PortalSecret> {
     Ok(PortalSecret::from_text(&text)?)
 }
 
+/// The secret in `file`, with a warning when other users can read it (a file
+/// made before gangway created it private, or copied since).
 fn read_secret_file(file: &Path) -> Result<PortalSecret> {
     #[cfg(unix)]
     if let Ok(meta) = std::fs::metadata(file)

@@ -8,14 +8,16 @@
 //! types. It never touches the file system: every byte comes from the last good
 //! build held in memory ([`Snapshot`]), so no path can escape the output.
 //!
+//! Every request first passes the host check ([`super::host`]): a request for
+//! another host gets 403 and nothing else.
+//!
 //! Reserved paths live under `/__gangway/`: `events` (Server-Sent Events, one
 //! `build` event with the generation on connect and after every rebuild) and
 //! `status` (JSON, for tests and scripts).
 
 use std::convert::Infallible;
-use std::sync::atomic::Ordering;
-
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
