@@ -169,7 +169,7 @@ pub(crate) struct Customer {
     pub portal: String,
     /// The passphrase the portal is encrypted with, when it is (read from the
     /// environment; never written anywhere).
-    pub passphrase: Option<String>,
+    pub passphrase: Option<crate::secret::Secret<String>>,
     pub name: String,
     pub playbook: String,
     pub kickoff: Date,

@@ -47,25 +47,16 @@ pub(crate) fn inject(html: &[u8], block: &str) -> Vec<u8> {
 }
 
 /// The overlay for a failed rebuild: a fixed panel listing each diagnostic with
-/// its file and line, rendered as in the terminal.
+/// its file and line, rendered as in the terminal (which never quotes a
+/// customer's internal notes).
 pub(crate) fn panel(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let warnings = diagnostics.len() - errors;
-    let mut out = format!(
-        "<div id=\"{OVERLAY_ID}\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;\
-max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:12px 16px;\
-background:#1b1b1f;color:#f2f2f2;border-top:4px solid #e5484d;\
-font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left\">\
-<button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"float:right;\
-font:inherit;background:none;color:inherit;border:1px solid #666;border-radius:3px;cursor:pointer\">\
-hide</button><p style=\"margin:0 0 8px;font-weight:bold\">gangway: the last change broke the \
-site ({}); showing the last good version until it is fixed.</p>",
-        crate::html::escape(&report::summary(errors, warnings))
-    );
+    let mut out = panel_start(errors, diagnostics.len() - errors);
     for d in diagnostics {
+        let d = report::without_notes(d);
         let place = match d.location() {
             Some((path, line, column)) => format!("{path}:{line}:{column}"),
             None => "(no file)".to_string(),
@@ -81,11 +72,37 @@ site ({}); showing the last good version until it is fixed.</p>",
             d.severity.as_str(),
             crate::html::escape(d.code),
             crate::html::escape(&d.message),
-            crate::html::escape(report::render(std::slice::from_ref(d), Format::Human, false).trim_end()),
+            crate::html::escape(report::render(std::slice::from_ref(&*d), Format::Human, false).trim_end()),
         ));
     }
     out.push_str("</div>");
     out
+}
+
+/// The overlay for a browser on another machine: that the site is broken, and
+/// where to read why, without the diagnostics (they quote the site's files).
+pub(crate) fn summary(errors: usize, warnings: usize) -> String {
+    let mut out = panel_start(errors, warnings);
+    out.push_str(
+        "<p style=\"margin:0\">The problems are shown in the terminal running \
+<code>gangway serve</code> and in a browser on that machine.</p></div>",
+    );
+    out
+}
+
+/// The panel's opening tag, hide button and headline; the caller closes the `<div>`.
+fn panel_start(errors: usize, warnings: usize) -> String {
+    format!(
+        "<div id=\"{OVERLAY_ID}\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;\
+max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:12px 16px;\
+background:#1b1b1f;color:#f2f2f2;border-top:4px solid #e5484d;\
+font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left\">\
+<button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"float:right;\
+font:inherit;background:none;color:inherit;border:1px solid #666;border-radius:3px;cursor:pointer\">\
+hide</button><p style=\"margin:0 0 8px;font-weight:bold\">gangway: the last change broke the \
+site ({}); showing the last good version until it is fixed.</p>",
+        crate::html::escape(&report::summary(errors, warnings))
+    )
 }
 
 /// The page served for every path before the site has ever built.
