@@ -50,6 +50,7 @@ pub mod source;
 mod suggest;
 mod text;
 pub mod translation;
+mod url;
 mod yaml;
 
 /// The most items of a large parallel loop (files, articles, customers) that one

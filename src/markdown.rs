@@ -3,10 +3,17 @@
 //!
 //! Pure: it reports the links it saw (with byte ranges) and the headings it gave ids
 //! to, and leaves deciding whether a link is broken to the caller, who knows the site.
+//!
+//! Every link and image it writes passes [`crate::url`]'s scheme allow-list, whoever
+//! wrote the Markdown and whatever was substituted into it: a refused one is written
+//! as its text alone (an image as its alt text), and reported in [`Dropped`] for the
+//! caller to warn about. Heading ids and classes (`{#id .class}`) are kept only when
+//! made of letters, digits, `-`, `_`, `.` and `:`; other heading attributes are dropped.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use rustc_hash::FxHashSet as HashSet;
 
+use crate::diagnostic::{Diagnostic, Label};
 use crate::model::Heading;
 
 /// A link or image written in Markdown.
@@ -19,12 +26,60 @@ pub(crate) struct MdLink {
     pub end: usize,
 }
 
+/// Something written in Markdown that the HTML leaves out, with its byte range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Dropped {
+    pub what: DroppedKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What [`Dropped`] left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum DroppedKind {
+    /// A link or image destination the scheme allow-list refused; its text stays.
+    Url { dest: String, scheme: String },
+    /// A heading id, class or attribute outside the safe set.
+    HeadingAttribute(String),
+}
+
+impl Dropped {
+    /// The warning for this, at `label` (the caller knows the file).
+    pub(crate) fn diagnostic(&self, label: Label) -> Diagnostic {
+        match &self.what {
+            DroppedKind::Url { dest, scheme } => Diagnostic::warning(
+                "unsafe-url",
+                crate::url::Refused {
+                    scheme: scheme.clone(),
+                }
+                .message(dest),
+            )
+            .at(label)
+            .help(format!(
+                "the link is published as its text alone; use {}",
+                crate::url::ALLOWED_TEXT
+            )),
+            DroppedKind::HeadingAttribute(attr) => Diagnostic::warning(
+                "unsafe-heading-attribute",
+                format!("the heading attribute `{attr}` is not published"),
+            )
+            .at(label)
+            .help(
+                "headings keep `{#id}` and `{.class}` made of letters, digits, `-`, `_`, `.` and `:`; \
+                 other attributes are dropped",
+            ),
+        }
+    }
+}
+
 /// Rendered Markdown.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<MdLink>,
+    /// Links, images and heading attributes left out of `html`.
+    pub dropped: Vec<Dropped>,
 }
 
 fn options() -> Options {
@@ -41,7 +96,6 @@ struct OpenHeading<'a> {
     level: HeadingLevel,
     id: Option<CowStr<'a>>,
     classes: Vec<CowStr<'a>>,
-    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
     inner: Vec<Event<'a>>,
     text: String,
 }
@@ -49,14 +103,44 @@ struct OpenHeading<'a> {
 /// Renders `markdown`. `rewrite` maps a link destination to the URL to write
 /// (or `None` to keep it as written).
 pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
-    let (events, headings, links) = prepared_events(markdown, rewrite);
+    let Prepared {
+        events,
+        headings,
+        links,
+        dropped,
+    } = prepared_events(markdown, rewrite);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     Rendered {
         html: out,
         headings,
         links,
+        dropped,
     }
+}
+
+/// Warns about what the HTML of author text (a description or summary written at
+/// `origin` in a YAML file) will leave out. Text that cannot hold a link destination
+/// with a scheme (no `:`, nor `&` or `\\` that could spell one) or heading
+/// attributes (no `{`) is not parsed.
+pub(crate) fn check_text(
+    source: &str,
+    origin: &crate::model::Origin,
+    diagnostics: &mut crate::diagnostic::Diagnostics,
+) {
+    if !source.contains([':', '&', '\\', '{']) {
+        return;
+    }
+    for d in dropped(source) {
+        let line = source[..d.start].matches('\n').count() + 1;
+        diagnostics.push(d.diagnostic(crate::text::line_label(origin, Some(line))));
+    }
+}
+
+/// What the HTML of `markdown` would leave out ([`Rendered::dropped`]), without
+/// writing it: for checking author text that is rendered later.
+pub(crate) fn dropped(markdown: &str) -> Vec<Dropped> {
+    prepared_events(markdown, &|_| None).dropped
 }
 
 /// What a page's Markdown holds, without its HTML: the headings and links
@@ -65,6 +149,7 @@ pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -
 pub(crate) struct Outline {
     pub headings: Vec<Heading>,
     pub links: Vec<MdLink>,
+    pub dropped: Vec<Dropped>,
     /// The visible text: what [`crate::locale::strip_html`] leaves of the
     /// rendered HTML, with the same spaces between blocks.
     pub text: String,
@@ -72,7 +157,12 @@ pub(crate) struct Outline {
 
 /// The [`Outline`] of `markdown`: one parse, no HTML written.
 pub(crate) fn outline(markdown: &str) -> Outline {
-    let (events, headings, links) = prepared_events(markdown, &|_| None);
+    let Prepared {
+        events,
+        headings,
+        links,
+        dropped,
+    } = prepared_events(markdown, &|_| None);
     let mut text = String::with_capacity(markdown.len());
     // Raw HTML arrives a line at a time: it is stripped as one piece, so an
     // element spread over several lines (a comment, a script) goes as a whole.
@@ -122,6 +212,7 @@ pub(crate) fn outline(markdown: &str) -> Outline {
     Outline {
         headings,
         links,
+        dropped,
         text,
     }
 }
@@ -141,18 +232,30 @@ fn is_block(tag: &TagEnd) -> bool {
     )
 }
 
-/// The events [`render`] writes: comments dropped, links rewritten, headings
-/// given their ids; with the headings and links seen.
+/// The events [`render`] writes, with what was seen on the way.
+struct Prepared<'a> {
+    events: Vec<Event<'a>>,
+    headings: Vec<Heading>,
+    links: Vec<MdLink>,
+    dropped: Vec<Dropped>,
+}
+
+/// The events [`render`] writes: comments dropped, links rewritten or (when the
+/// allow-list refuses them) reduced to their text, headings given their ids; with
+/// the headings and links seen and what was left out.
 fn prepared_events<'a>(
     markdown: &'a str,
     rewrite: &dyn Fn(&str) -> Option<String>,
-) -> (Vec<Event<'a>>, Vec<Heading>, Vec<MdLink>) {
+) -> Prepared<'a> {
     let mut links = Vec::new();
     let mut headings = Vec::new();
+    let mut dropped = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     // Events of the heading being read, which gets its id when it ends.
     let mut heading: Option<OpenHeading<'_>> = None;
+    // For each link or image open: whether its start was left out (so is its end).
+    let mut open_links: Vec<bool> = Vec::new();
 
     // HTML comments are notes for authors and translators (`<!-- review: ... -->`):
     // they are dropped, not published.
@@ -171,14 +274,28 @@ fn prepared_events<'a>(
                 }
             }
         }
-        // Links and images alike: noted with their place, and their destination rewritten.
-        let mut note = |dest_url: CowStr<'a>| -> CowStr<'a> {
+        // Links and images alike: checked against the allow-list, noted with their
+        // place, and their destination rewritten; `None` leaves the link out.
+        let mut note = |dest_url: CowStr<'a>| -> Option<CowStr<'a>> {
+            if let Err(refused) = crate::url::check(&dest_url) {
+                dropped.push(Dropped {
+                    what: DroppedKind::Url {
+                        dest: dest_url.to_string(),
+                        scheme: refused.scheme,
+                    },
+                    start: range.start,
+                    end: range.end,
+                });
+                open_links.push(true);
+                return None;
+            }
+            open_links.push(false);
             links.push(MdLink {
                 dest: dest_url.to_string(),
                 start: range.start,
                 end: range.end,
             });
-            rewrite(&dest_url).map_or(dest_url, CowStr::from)
+            Some(rewrite(&dest_url).map_or(dest_url, CowStr::from))
         };
         let event = match event {
             Event::Start(Tag::Link {
@@ -186,23 +303,32 @@ fn prepared_events<'a>(
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: note(dest_url),
-                title,
-                id,
-            }),
+            }) => match note(dest_url) {
+                Some(dest_url) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }),
+                None => continue,
+            },
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: note(dest_url),
-                title,
-                id,
-            }),
+            }) => match note(dest_url) {
+                Some(dest_url) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }),
+                None => continue,
+            },
+            Event::End(TagEnd::Link | TagEnd::Image) if open_links.pop().unwrap_or(false) => {
+                continue;
+            }
             other => other,
         };
         match event {
@@ -212,11 +338,40 @@ fn prepared_events<'a>(
                 classes,
                 attrs,
             }) => {
+                let mut drop = |attr: String| {
+                    dropped.push(Dropped {
+                        what: DroppedKind::HeadingAttribute(attr),
+                        start: range.start,
+                        end: range.end,
+                    });
+                };
+                let id = id.filter(|id| {
+                    let safe = is_safe_name(id);
+                    if !safe {
+                        drop(format!("#{id}"));
+                    }
+                    safe
+                });
+                let classes = classes
+                    .into_iter()
+                    .filter(|c| {
+                        let safe = is_safe_name(c);
+                        if !safe {
+                            drop(format!(".{c}"));
+                        }
+                        safe
+                    })
+                    .collect();
+                for (key, value) in attrs {
+                    drop(match value {
+                        Some(value) => format!("{key}={value}"),
+                        None => key.to_string(),
+                    });
+                }
                 heading = Some(OpenHeading {
                     level,
                     id,
                     classes,
-                    attrs,
                     inner: Vec::new(),
                     text: String::new(),
                 });
@@ -226,7 +381,6 @@ fn prepared_events<'a>(
                     level,
                     id,
                     classes,
-                    attrs,
                     inner,
                     text,
                 }) = heading.take()
@@ -256,7 +410,7 @@ fn prepared_events<'a>(
                         level,
                         id: Some(CowStr::from(unique)),
                         classes,
-                        attrs,
+                        attrs: Vec::new(),
                     }));
                     events.extend(inner);
                     events.push(Event::End(TagEnd::Heading(level)));
@@ -273,7 +427,21 @@ fn prepared_events<'a>(
             },
         }
     }
-    (events, headings, links)
+    Prepared {
+        events,
+        headings,
+        links,
+        dropped,
+    }
+}
+
+/// Whether a heading id or class written by an author may be published as it is:
+/// letters and digits of any script, `-`, `_`, `.` and `:`.
+fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
 /// Renders short Markdown (a task description) with no link rewriting.
@@ -362,6 +530,86 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn refused_links_and_images_are_written_as_their_text() {
+        let md = "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](java%09script:x) \
+                  ![d](data:text/html,x) <vbscript:x> [e][r] [ok](https://x.example/)\n\n\
+                  [r]: file:///etc/passwd\n";
+        let r = render(md, &|_| None);
+        let lower = r.html.to_ascii_lowercase();
+        for bad in [
+            "href=\"javascript",
+            "href=\"java",
+            "src=",
+            "href=\"vbscript",
+            "file:",
+            "<img",
+        ] {
+            assert!(!lower.contains(bad), "{bad} in {}", r.html);
+        }
+        for text in [">a<", " b ", " c ", "d", "e", "ok"] {
+            assert!(
+                r.html.contains(text.trim_matches(['>', '<']).trim()),
+                "{text}"
+            );
+        }
+        assert!(r.html.contains("href=\"https://x.example/\""), "{}", r.html);
+        let schemes: Vec<String> = r
+            .dropped
+            .iter()
+            .map(|d| match &d.what {
+                DroppedKind::Url { scheme, .. } => scheme.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            schemes,
+            [
+                "javascript",
+                "javascript",
+                "javascript",
+                "data",
+                "vbscript",
+                "file"
+            ]
+        );
+        assert_eq!(
+            &md[r.dropped[0].start..r.dropped[0].end],
+            "[a](javascript:alert(1))"
+        );
+        assert_eq!(r.links.len(), 1, "refused links are not checked as links");
+        assert_eq!(outline(md).dropped, r.dropped);
+    }
+
+    #[test]
+    fn heading_attributes_outside_the_safe_set_are_dropped() {
+        let r = render(
+            "# One {#x\" onmouseover=alert(1)}\n# Two {.a .b\"c data-x=1}\n# Three {#ok-1.x:y .fine}\n# ສາມ {#ລາວ}\n",
+            &|_| None,
+        );
+        assert!(!r.html.contains("onmouseover"), "{}", r.html);
+        assert!(!r.html.contains("data-x"), "{}", r.html);
+        assert!(
+            !r.html.contains("b\"c") && !r.html.contains("b&quot;c"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<h1 id=\"ok-1.x:y\" class=\"fine\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("id=\"ລາວ\""), "{}", r.html);
+        assert!(
+            r.dropped
+                .iter()
+                .all(|d| matches!(d.what, DroppedKind::HeadingAttribute(_))),
+            "{:?}",
+            r.dropped
+        );
+        assert!(r.dropped.len() >= 3, "{:?}", r.dropped);
     }
 
     #[test]

@@ -82,17 +82,42 @@ impl TextEngine {
             .map_err(|err| template_diagnostic("template-error", origin, &err))
     }
 
-    /// Renders a templated Markdown description in `lang` to HTML.
+    /// Renders a templated Markdown description in `lang` to HTML. A link that the
+    /// URL allow-list refuses only once values are filled in is published as its
+    /// text alone, with a warning in `warnings` that names the text, not the value
+    /// (the same for every customer, so the report shows it once).
     pub fn render_html_in(
         &self,
         text: &Text,
         lang: &Lang,
         ctx: &Value,
+        warnings: &mut Diagnostics,
     ) -> Result<Arc<str>, Diagnostic> {
-        let (source, _, _) = text.get(lang);
+        let (source, origin, _) = text.get(lang);
         if is_templated(source) {
             let markdown = self.render_in(text, lang, ctx)?;
-            return Ok(crate::markdown::render_plain(&markdown).into());
+            let rendered = crate::markdown::render(&markdown, &|_| None);
+            // A link refused as written is reported where it is written, when the
+            // playbook is checked; only what the values made unsafe is reported here.
+            let refused = |d: &crate::markdown::Dropped| {
+                matches!(d.what, crate::markdown::DroppedKind::Url { .. })
+            };
+            if rendered.dropped.iter().any(refused)
+                && !crate::markdown::dropped(source).iter().any(refused)
+            {
+                warnings.push(
+                    Diagnostic::warning(
+                        "unsafe-url",
+                        "a link in this text is refused once values are filled in; it is published as its text alone",
+                    )
+                    .at(origin.label())
+                    .help(format!(
+                        "links are published only with {}; check the values used in the link",
+                        crate::url::ALLOWED_TEXT
+                    )),
+                );
+            }
+            return Ok(rendered.html.into());
         }
         if let Some(html) = self
             .plain_html
@@ -259,7 +284,9 @@ mod tests {
             engine.render_in(&t, &Lang::english(), &ctx).unwrap(),
             "Sign the plan"
         );
-        let html = engine.render_html_in(&t, &Lang::english(), &ctx).unwrap();
+        let html = engine
+            .render_html_in(&t, &Lang::english(), &ctx, &mut Diagnostics::new())
+            .unwrap();
         assert!(!html.contains("legal"), "{html}");
     }
 
@@ -287,11 +314,11 @@ mod tests {
         let templated = text("*Hi* {{ customer.name }}", 0, "*Hi* {{ customer.name }}");
         for _ in 0..2 {
             let html = engine
-                .render_html_in(&plain, &Lang::english(), &ctx)
+                .render_html_in(&plain, &Lang::english(), &ctx, &mut Diagnostics::new())
                 .unwrap();
             assert_eq!(&*html, crate::markdown::render_plain("*Sign* the plan"));
             let html = engine
-                .render_html_in(&templated, &Lang::english(), &ctx)
+                .render_html_in(&templated, &Lang::english(), &ctx, &mut Diagnostics::new())
                 .unwrap();
             assert_eq!(&*html, crate::markdown::render_plain("*Hi* Acme"));
         }

@@ -141,6 +141,17 @@ fn apply_one(
             );
         }
     };
+    if warn {
+        // Translated descriptions and the summary are Markdown, checked once, for
+        // the playbook the file belongs to.
+        let descriptions = (tr.phases.values())
+            .chain(tr.tasks.values())
+            .chain(tr.milestones.values())
+            .filter_map(|t| t.description.as_ref());
+        for v in tr.summary.iter().chain(descriptions) {
+            crate::markdown::check_text(&v.value, &origin(file, v), diagnostics);
+        }
+    }
     if warn && tr.title.is_none() {
         diagnostics.push(
             Diagnostic::warning("missing-key", "this translation has no `title`")

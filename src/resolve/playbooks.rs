@@ -492,6 +492,7 @@ fn convert(
             .map(|d| text(&d.file, &d.value, lang));
         if let Some(d) = &description {
             texts.check_text(d, diagnostics);
+            crate::markdown::check_text(&d.source, &d.origin, diagnostics);
         }
         let tasks = phase
             .tasks
@@ -530,6 +531,7 @@ fn convert(
         let description = raw.description.as_ref().map(|d| text(file, d, lang));
         if let Some(d) = &description {
             texts.check_text(d, diagnostics);
+            crate::markdown::check_text(&d.source, &d.origin, diagnostics);
         }
         let when = raw.when.as_ref().map(|w| text(file, w, lang));
         if let Some(w) = &when {
@@ -560,6 +562,7 @@ fn convert(
     texts.check_text(&title, diagnostics);
     if let Some(s) = &summary {
         texts.check_text(s, diagnostics);
+        crate::markdown::check_text(&s.source, &s.origin, diagnostics);
     }
     let mut lineage = vec![id.to_string()];
     let mut parent = raw.value.extends.as_ref().map(|e| e.value.clone());
@@ -674,14 +677,23 @@ pub(crate) fn convert_task(
     let mut links = Vec::new();
     for l in &raw.links {
         let url = l.url.value.trim();
+        if let Err(refused) = crate::url::check(url) {
+            diagnostics.push(
+                Diagnostic::error("unsafe-url", refused.message(url))
+                    .at(label(file, &l.url))
+                    .help("links start with https://, http://, mailto: or tel:"),
+            );
+            continue;
+        }
         if !(url.starts_with("https://")
             || url.starts_with("http://")
-            || url.starts_with("mailto:"))
+            || url.starts_with("mailto:")
+            || url.starts_with("tel:"))
         {
             diagnostics.push(
                 Diagnostic::error("invalid-url", format!("`{url}` is not an absolute link"))
                     .at(label(file, &l.url))
-                    .help("links start with https://, http:// or mailto:; link articles with `guides:`"),
+                    .help("links start with https://, http://, mailto: or tel:; link articles with `guides:`"),
             );
         }
         links.push(Link {
@@ -694,6 +706,7 @@ pub(crate) fn convert_task(
     let description = raw.description.as_ref().map(|d| text(file, d, lang));
     if let Some(d) = &description {
         texts.check_text(d, diagnostics);
+        crate::markdown::check_text(&d.source, &d.origin, diagnostics);
     }
     let when = raw.when.as_ref().map(|w| text(file, w, lang));
     if let Some(w) = &when {

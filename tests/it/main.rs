@@ -5,6 +5,7 @@ mod harness;
 
 mod golden;
 mod hostile_misc;
+mod hostile_urls;
 mod i18n;
 mod ics;
 mod output;
