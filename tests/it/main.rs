@@ -4,6 +4,7 @@
 mod harness;
 
 mod golden;
+mod hostile_values;
 mod i18n;
 mod ics;
 mod output;
