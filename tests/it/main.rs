@@ -13,3 +13,4 @@ mod scale;
 mod schedule;
 mod schema;
 mod serve;
+mod text_sandbox;
