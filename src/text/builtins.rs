@@ -203,37 +203,91 @@ fn add_tests(env: &mut Environment<'_>) {
 /// Writes `value` into Markdown so that it reads as the same text and makes no
 /// markup: every ASCII punctuation character becomes a numeric character reference
 /// (which CommonMark decodes as text everywhere except in code, link destinations
-/// and raw HTML included, and which never stands for a structural character), line
-/// breaks become spaces, and spaces and tabs at either end become references, so a
-/// value can neither start a block (a heading, a list, indented code) nor end a
-/// line with a hard break.
+/// and raw HTML attributes included, and which never stands for a structural
+/// character, so `&#35;` is no heading and `&#34;` ends no attribute), line breaks
+/// become spaces, and blanks at either end become references, so a value can
+/// neither start a block (a heading, a list, indented code) nor end a line with a
+/// hard break.
 pub(crate) fn escape_markdown(out: &mut impl std::fmt::Write, value: &str) -> std::fmt::Result {
-    let inner_start = value.len() - value.trim_start_matches([' ', '\t']).len();
-    let inner_end = value.trim_end_matches([' ', '\t']).len().max(inner_start);
+    let bytes = value.as_bytes();
+    let blank = [' ', '\t', '\r', '\n'];
+    let inner_start = value.len() - value.trim_start_matches(blank).len();
+    let inner_end = value.trim_end_matches(blank).len().max(inner_start);
     let mut copied = 0;
-    let mut after_cr = false;
-    for (i, b) in value.bytes().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
         let edge = i < inner_start || i >= inner_end;
-        let replace = match b {
-            b'\n' if after_cr => Some(None),
-            b'\r' | b'\n' => Some(Some(b' ')),
-            b' ' | b'\t' if edge => Some(Some(b)),
-            b if b.is_ascii_punctuation() => Some(Some(b)),
-            _ => None,
-        };
-        after_cr = b == b'\r';
-        let Some(replacement) = replace else {
+        let special = b.is_ascii_punctuation()
+            || b == b'\r'
+            || b == b'\n'
+            || (edge && (b == b' ' || b == b'\t'));
+        if !special {
+            i += 1;
             continue;
-        };
-        out.write_str(&value[copied..i])?;
-        copied = i + 1;
-        match replacement {
-            Some(b' ') if !edge => out.write_char(' ')?,
-            Some(b) => write!(out, "&#{b};")?,
-            None => {}
         }
+        out.write_str(&value[copied..i])?;
+        match b {
+            b'\r' | b'\n' => {
+                // CRLF is one line break, and one space.
+                if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                if edge {
+                    out.write_str(reference(b' '))?;
+                } else {
+                    out.write_char(' ')?;
+                }
+            }
+            _ => out.write_str(reference(b))?,
+        }
+        i += 1;
+        copied = i;
     }
     out.write_str(&value[copied..])
+}
+
+/// `&#<b>;` for a blank or an ASCII punctuation byte, written out so that the
+/// escaping, which runs for every punctuation character of every printed value,
+/// needs no formatting.
+fn reference(b: u8) -> &'static str {
+    match b {
+        b'\t' => "&#9;",
+        b' ' => "&#32;",
+        b'!' => "&#33;",
+        b'"' => "&#34;",
+        b'#' => "&#35;",
+        b'$' => "&#36;",
+        b'%' => "&#37;",
+        b'&' => "&#38;",
+        b'\'' => "&#39;",
+        b'(' => "&#40;",
+        b')' => "&#41;",
+        b'*' => "&#42;",
+        b'+' => "&#43;",
+        b',' => "&#44;",
+        b'-' => "&#45;",
+        b'.' => "&#46;",
+        b'/' => "&#47;",
+        b':' => "&#58;",
+        b';' => "&#59;",
+        b'<' => "&#60;",
+        b'=' => "&#61;",
+        b'>' => "&#62;",
+        b'?' => "&#63;",
+        b'@' => "&#64;",
+        b'[' => "&#91;",
+        b'\\' => "&#92;",
+        b']' => "&#93;",
+        b'^' => "&#94;",
+        b'_' => "&#95;",
+        b'`' => "&#96;",
+        b'{' => "&#123;",
+        b'|' => "&#124;",
+        b'}' => "&#125;",
+        b'~' => "&#126;",
+        _ => "",
+    }
 }
 
 #[cfg(test)]
@@ -261,6 +315,9 @@ mod tests {
         assert_eq!(escaped("\tx  "), "&#9;x&#32;&#32;");
         assert_eq!(escaped("a  b"), "a  b");
         assert_eq!(escaped("x\n# h"), "x &#35; h");
+        // Two spaces before a line end would be a hard line break.
+        assert_eq!(escaped("x \r\n"), "x&#32;&#32;");
+        assert_eq!(escaped("\n    y"), "&#32;&#32;&#32;&#32;&#32;y");
     }
 
     /// Every value renders as the text it is: the Markdown renderer decodes the
@@ -278,9 +335,11 @@ mod tests {
             "| a | b |",
             "&amp; &lt; \\*",
             "x  ",
+            "x \n",
         ] {
             let html = crate::markdown::render_plain(&escaped(value));
             let text = value
+                .replace('\n', " ")
                 .replace('&', "&amp;")
                 .replace('<', "&lt;")
                 .replace('>', "&gt;");
