@@ -515,6 +515,7 @@ mod tests {
             ("{{ debug() }}", "unknown function"),
             ("{{ customer|pprint }}", "unknown filter"),
             ("{{ customer|tojson }}", "unknown filter"),
+            ("{{ 'x\ny'|indent(1000000000) }}", "unknown filter"),
             ("{% if 'x' is filter %}{% endif %}", "unknown test"),
             ("{% include 't:{{ 7*7 }}' %}", "cannot include"),
             ("{% include customer.name %}", "cannot include"),

@@ -14,7 +14,6 @@ use minijinja::{Environment, filters, functions, tests as is};
 #[cfg(test)]
 pub(crate) const FILTERS: &[&str] = &[
     "abs",
-    "batch",
     "capitalize",
     "chain",
     "count",
@@ -25,7 +24,6 @@ pub(crate) const FILTERS: &[&str] = &[
     "float",
     "format",
     "groupby",
-    "indent",
     "int",
     "items",
     "join",
@@ -44,7 +42,6 @@ pub(crate) const FILTERS: &[&str] = &[
     "round",
     "select",
     "selectattr",
-    "slice",
     "sort",
     "split",
     "string",
@@ -99,7 +96,9 @@ pub(crate) const TESTS: &[&str] = &[
 ];
 
 /// Functions author text may call. `range` refuses more than 100,000 items and every
-/// loop step costs fuel, so none of them can run long.
+/// loop step costs fuel, so none of them can run long. (For the same reason the
+/// filters that take a size, `batch`, `indent` and `slice`, are not offered: they
+/// would make as much output as asked for, without paying fuel for it.)
 #[cfg(test)]
 pub(crate) const FUNCTIONS: &[&str] = &["dict", "namespace", "range"];
 
@@ -114,7 +113,6 @@ pub(crate) fn add_builtins(env: &mut Environment<'_>) {
 
 fn add_filters(env: &mut Environment<'_>) {
     env.add_filter("abs", filters::abs);
-    env.add_filter("batch", filters::batch);
     env.add_filter("capitalize", filters::capitalize);
     env.add_filter("chain", filters::chain);
     env.add_filter("count", filters::length);
@@ -125,7 +123,6 @@ fn add_filters(env: &mut Environment<'_>) {
     env.add_filter("float", filters::float);
     env.add_filter("format", filters::format);
     env.add_filter("groupby", filters::groupby);
-    env.add_filter("indent", filters::indent);
     env.add_filter("int", filters::int);
     env.add_filter("items", filters::items);
     env.add_filter("join", filters::join);
@@ -144,7 +141,6 @@ fn add_filters(env: &mut Environment<'_>) {
     env.add_filter("round", filters::round);
     env.add_filter("select", filters::select);
     env.add_filter("selectattr", filters::selectattr);
-    env.add_filter("slice", filters::slice);
     env.add_filter("sort", filters::sort);
     env.add_filter("split", filters::split);
     env.add_filter("string", filters::string);

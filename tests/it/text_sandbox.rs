@@ -25,8 +25,7 @@ const EVERYTHING: &str = r#"
           {{ customer.vars.words|map('upper')|list }} {{ customer.vars.words|select('string')|list }}
           {{ customer.vars.words|reject('none')|list }} {{ customer.vars.people|selectattr('name')|list }}
           {{ customer.vars.people|rejectattr('name')|list }} {{ customer.vars.people|groupby('name')|list }}
-          {{ customer.vars.words|batch(2)|list }} {{ customer.vars.words|slice(2)|list }} {{ "%s!"|format(customer.name) }}
-          {{ customer.name|indent(2) }} {{ customer.vars.words|chain(customer.vars.nums)|list }}
+          {{ "%s!"|format(customer.name) }} {{ customer.vars.words|chain(customer.vars.nums)|list }}
           {{ customer.vars.words|zip(customer.vars.nums)|list }}
           {{ range(3)|list }} {{ dict(who=customer.name) }} {% set ns = namespace(v=customer.id) %}{{ ns.v }}
           {% for t in ['boolean', 'defined', 'even', 'false', 'float', 'integer', 'int', 'iterable', 'lower', 'mapping', 'none', 'number', 'odd', 'sequence', 'string', 'true', 'undefined', 'upper'] %}{{ customer.vars.mixed|select(t)|list }}{% endfor %}
