@@ -342,4 +342,21 @@ mod tests {
             assert_eq!(html, format!("<p>{text}</p>\n"), "{value:?}");
         }
     }
+
+    /// A value used as a link destination or a table cell is decoded back to itself
+    /// there (the URL allow-list then sees the same address as before), and a `|`
+    /// in it makes no new cell.
+    #[test]
+    fn values_keep_their_meaning_in_links_and_tables() {
+        let url = "https://acme.test/a_b?x=1&y=(2)#top";
+        let html = crate::markdown::render_plain(&format!("[form]({})", escaped(url)));
+        assert_eq!(
+            html,
+            crate::markdown::render_plain(&format!("[form](<{url}>)"))
+        );
+        let table = format!("| a |\n|---|\n| {} |\n", escaped("x | y"));
+        let html = crate::markdown::render_plain(&table);
+        assert_eq!(html.matches("<td").count(), 1, "{html}");
+        assert!(html.contains("x | y"), "{html}");
+    }
 }
