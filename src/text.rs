@@ -87,22 +87,7 @@ impl TextEngine {
                 AutoEscape::None
             }
         });
-        env.set_formatter(|out, state, value| {
-            if !state.name().starts_with(MARKDOWN) {
-                return write!(out, "{value}").map_err(Error::from);
-            }
-            if value.is_safe() {
-                // Only captured output is safe here: the `safe` filter is not offered.
-                return out
-                    .write_str(value.as_str().unwrap_or_default())
-                    .map_err(Error::from);
-            }
-            let text = match value.as_str() {
-                Some(s) => Cow::Borrowed(s),
-                None => Cow::Owned(value.to_string()),
-            };
-            builtins::escape_markdown(out, &text).map_err(Error::from)
-        });
+        env.set_formatter(print_value);
         TextEngine {
             env,
             plain_html: Default::default(),
@@ -220,6 +205,29 @@ impl TextEngine {
             )
         })
     }
+}
+
+/// Prints a value: as it is into plain text, escaped for Markdown into Markdown.
+fn print_value(
+    out: &mut minijinja::Output<'_>,
+    state: &mut minijinja::State<'_, '_>,
+    value: &Value,
+) -> Result<(), Error> {
+    if !state.name().starts_with(MARKDOWN) {
+        return write!(out, "{value}").map_err(Error::from);
+    }
+    if value.is_safe() {
+        // Only captured output (already escaped as it was printed) is safe here:
+        // the `safe` filter is not offered.
+        return out
+            .write_str(value.as_str().unwrap_or_default())
+            .map_err(Error::from);
+    }
+    let text = match value.as_str() {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(value.to_string()),
+    };
+    builtins::escape_markdown(out, &text).map_err(Error::from)
 }
 
 /// The HTML of a description written in a customer file: its text, escaped, in
