@@ -42,6 +42,9 @@ pub(crate) struct Text {
     pub origin: Origin,
     /// Translations by language: the text and where it was written.
     pub translations: BTreeMap<Lang, (String, Origin)>,
+    /// Written in a customer file (an extra task): data, shown as it is, never a
+    /// template nor Markdown.
+    pub data: bool,
 }
 
 impl Text {

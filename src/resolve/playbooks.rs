@@ -342,6 +342,7 @@ fn text(file: &Arc<SourceFile>, s: &Spanned<String>, lang: &Lang) -> Text {
         lang: lang.clone(),
         origin: origin(file, s),
         translations: BTreeMap::new(),
+        data: false,
     }
 }
 
@@ -491,8 +492,10 @@ fn convert(
             .as_ref()
             .map(|d| text(&d.file, &d.value, lang));
         if let Some(d) = &description {
-            texts.check_text(d, diagnostics);
-            crate::markdown::check_text(&d.source, &d.origin, diagnostics);
+            texts.check_markdown(d, diagnostics);
+            if !d.data {
+                crate::markdown::check_text(&d.source, &d.origin, diagnostics);
+            }
         }
         let tasks = phase
             .tasks
@@ -530,8 +533,10 @@ fn convert(
         texts.check_text(&title, diagnostics);
         let description = raw.description.as_ref().map(|d| text(file, d, lang));
         if let Some(d) = &description {
-            texts.check_text(d, diagnostics);
-            crate::markdown::check_text(&d.source, &d.origin, diagnostics);
+            texts.check_markdown(d, diagnostics);
+            if !d.data {
+                crate::markdown::check_text(&d.source, &d.origin, diagnostics);
+            }
         }
         let when = raw.when.as_ref().map(|w| text(file, w, lang));
         if let Some(w) = &when {
@@ -561,8 +566,10 @@ fn convert(
     let title = text(file, &raw.value.title, lang);
     texts.check_text(&title, diagnostics);
     if let Some(s) = &summary {
-        texts.check_text(s, diagnostics);
-        crate::markdown::check_text(&s.source, &s.origin, diagnostics);
+        texts.check_markdown(s, diagnostics);
+        if !s.data {
+            crate::markdown::check_text(&s.source, &s.origin, diagnostics);
+        }
     }
     let mut lineage = vec![id.to_string()];
     let mut parent = raw.value.extends.as_ref().map(|e| e.value.clone());
@@ -701,12 +708,19 @@ pub(crate) fn convert_task(
             url: url.to_string(),
         });
     }
-    let title = text(file, &raw.title, lang);
+    // A customer's extra task is data: its text is shown as it is.
+    let data_text = |s: &Spanned<String>| Text {
+        data: extra,
+        ..text(file, s, lang)
+    };
+    let title = data_text(&raw.title);
     texts.check_text(&title, diagnostics);
-    let description = raw.description.as_ref().map(|d| text(file, d, lang));
+    let description = raw.description.as_ref().map(data_text);
     if let Some(d) = &description {
-        texts.check_text(d, diagnostics);
-        crate::markdown::check_text(&d.source, &d.origin, diagnostics);
+        texts.check_markdown(d, diagnostics);
+        if !d.data {
+            crate::markdown::check_text(&d.source, &d.origin, diagnostics);
+        }
     }
     let when = raw.when.as_ref().map(|w| text(file, w, lang));
     if let Some(w) = &when {
