@@ -274,7 +274,7 @@ fn data_html(source: &str) -> String {
 
 /// Whether `source` holds template syntax, comments included (else it is printed as
 /// it is).
-fn is_templated(source: &str) -> bool {
+pub(crate) fn is_templated(source: &str) -> bool {
     source.contains("{{") || source.contains("{%") || source.contains("{#")
 }
 

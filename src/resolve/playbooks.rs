@@ -601,6 +601,25 @@ fn join_ids(ids: &[&String]) -> String {
         .join(", ")
 }
 
+/// Warns when a customer's extra task holds template syntax: a customer file is data,
+/// shown as written, so the braces would reach the portal as they are.
+fn warn_template_in_data(
+    file: &Arc<SourceFile>,
+    value: &Spanned<String>,
+    diagnostics: &mut Diagnostics,
+) {
+    if crate::text::is_templated(&value.value) {
+        diagnostics.push(
+            Diagnostic::warning(
+                "template-in-customer-text",
+                "text in a customer file is shown as written: `{{ ... }}` here is not filled in",
+            )
+            .at(label(file, value))
+            .help("write the value itself, or put the task in the playbook (with `when:`) where text is templated"),
+        );
+    }
+}
+
 /// Validates one task; used for playbook tasks and customers' extra tasks.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn convert_task(
@@ -716,6 +735,12 @@ pub(crate) fn convert_task(
     let title = data_text(&raw.title);
     texts.check_text(&title, diagnostics);
     let description = raw.description.as_ref().map(data_text);
+    if extra {
+        warn_template_in_data(file, &raw.title, diagnostics);
+        if let Some(d) = &raw.description {
+            warn_template_in_data(file, d, diagnostics);
+        }
+    }
     if let Some(d) = &description {
         texts.check_markdown(d, diagnostics);
         if !d.data {

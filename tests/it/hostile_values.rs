@@ -304,3 +304,19 @@ fn the_calendar_holds_every_value_exactly() {
     let welcome = format!("{value} (Customer administrator)\n{value}");
     assert!(descriptions.contains(&welcome), "{descriptions:?}");
 }
+
+/// A customer file is data: `{{ customer.name }}` in an extra task's title or
+/// description is shown as written, and `check` says so where it is written.
+#[test]
+fn template_syntax_in_a_customers_extra_task_is_shown_as_written_with_a_warning() {
+    let build = Site::new()
+        .append(
+            "customers/acme.yaml",
+            "extra_tasks:\n  - id: extra\n    phase: start\n    title: Train {{ customer.name }}\n    owner: csm\n    description: Plain words.\n",
+        )
+        .build();
+    // Line 10: the appended task follows the harness customer's nine lines.
+    build.assert_warning("template-in-customer-text", "customers/acme.yaml", 10);
+    let files = build.ok().with_portals(&build);
+    assert!(!files.containing("Train {{ customer.name }}").is_empty());
+}
