@@ -376,14 +376,18 @@ def customer_yaml(i: int, playbook: str, pb: dict, var_pool: list[dict], tasks_t
         lines.append("vars:")
         lines.extend(f"  {k}: {v}" for k, v in sorted(values.items()))
     lines.append("team:")
+    names = {}
     for role in pb["roles"]:
         first, last = rng.choice(W.FIRST_NAMES), rng.choice(W.LAST_NAMES)
+        names[role] = f"{first} {last}"
         person = f"{{ name: {yaml_str(first + ' ' + last)}, email: {first.lower()}.{last.lower()}@{domain}"
         if rng.random() < 0.3:
             person += f", phone: \"+60 3 0000 {rng.randint(1000, 9999)}\""
         lines.append(f"  {role}: {person} }}")
 
-    # Extra tasks bring the plan to about `tasks_target` tasks.
+    # Extra tasks bring the plan to about `tasks_target` tasks. Their text is the
+    # customer's own data, shown as written (never a template), so the names are
+    # written into it here.
     extra = []
     n_extra = max(0, tasks_target - len(pb["tasks"]))
     for k in range(1, n_extra + 1):
@@ -392,8 +396,8 @@ def customer_yaml(i: int, playbook: str, pb: dict, var_pool: list[dict], tasks_t
         task = [
             f"  - phase: {rng.choice(pb['phases'])}",
             f"    id: {tid}",
-            f"    title: {yaml_str('Extra step ' + str(k) + ' for {{ customer.name }}')}",
-            f"    description: {yaml_str('Agreed with {{ customer.team.' + pb['roles'][0] + '.name }} at kickoff: **step ' + str(k) + '** of the custom work.')}",
+            f"    title: {yaml_str('Extra step ' + str(k) + ' for ' + company)}",
+            f"    description: {yaml_str('Agreed with ' + names[pb['roles'][0]] + ' at kickoff: step ' + str(k) + ' of the custom work.')}",
             f"    owner: {rng.choice(pb['roles'])}",
             f"    after: [{', '.join(after)}]",
             f"    duration: {rng.randint(1, 5)}bd",

@@ -17,6 +17,7 @@ use crate::output::OutputFile;
 use crate::plan::{self, Plan};
 use crate::render::{self, RenderInput, Templates};
 use crate::resolve;
+use crate::secret::Secret;
 use crate::source::SourceTree;
 use crate::text::TextEngine;
 
@@ -27,8 +28,8 @@ pub struct BuildOptions {
     pub today: Date,
     /// The key portal addresses are derived from.
     pub secret: crate::privacy::PortalSecret,
-    /// Environment variables the site may name (encryption passphrases).
-    pub env: BTreeMap<String, String>,
+    /// Environment variables the site may name (encryption passphrases); never printed.
+    pub env: Secret<BTreeMap<String, String>>,
     /// PBKDF2 rounds for encrypted portals: 600,000 when publishing; tests use fewer.
     pub seal_iterations: u32,
 }
@@ -40,7 +41,7 @@ impl BuildOptions {
         BuildOptions {
             today,
             secret: crate::privacy::PortalSecret::insecure_for_tests(),
-            env: BTreeMap::new(),
+            env: Secret::default(),
             seal_iterations: 1_000,
         }
     }
@@ -54,7 +55,7 @@ impl BuildOptions {
         BuildOptions {
             today,
             secret,
-            env,
+            env: Secret::new(env),
             seal_iterations: crate::seal::ITERATIONS,
         }
     }
@@ -448,4 +449,74 @@ fn proc_status_kb(field: &str) -> Option<u64> {
         .trim()
         .parse()
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET_TEXT: &str = "a portal secret that must never be printed 0123";
+    const PASSPHRASE: &str = "correct horse battery staple lantern";
+
+    fn options() -> BuildOptions {
+        let secret = crate::privacy::PortalSecret::from_text(SECRET_TEXT).expect("long enough");
+        let env = BTreeMap::from([("ACME_PASSPHRASE".to_string(), PASSPHRASE.to_string())]);
+        BuildOptions::new(jiff::civil::date(2026, 12, 14), secret, env)
+    }
+
+    /// Everything a formatted value must not show: the secret's text, the key
+    /// made from it (as `Debug` prints a byte array) and the passphrase.
+    fn assert_hides_secrets(shown: &str) {
+        let key = format!(
+            "{:?}",
+            crate::privacy::PortalSecret::from_text(SECRET_TEXT)
+                .expect("long enough")
+                .mac(b"")
+        );
+        for needle in [SECRET_TEXT, PASSPHRASE, &key[..12]] {
+            assert!(!shown.contains(needle), "{needle:?} shown in:\n{shown}");
+        }
+    }
+
+    /// Issue 17, item 5: `BuildOptions` derived `Debug` over the process
+    /// environment, so any log line or panic message holding the options printed
+    /// every passphrase in it.
+    #[test]
+    fn debug_output_of_build_options_hides_secret_and_environment() {
+        let options = options();
+        for shown in [format!("{options:?}"), format!("{options:#?}")] {
+            assert_hides_secrets(&shown);
+            // Not even which variables are set.
+            assert!(!shown.contains("ACME_PASSPHRASE"), "{shown}");
+            assert!(shown.contains(crate::secret::REDACTED), "{shown}");
+            assert!(
+                shown.contains("seal_iterations"),
+                "the rest is still shown: {shown}"
+            );
+        }
+    }
+
+    /// The passphrase an encrypted portal is sealed with lives in the model's
+    /// customer; printing the resolved site must not show it.
+    #[test]
+    fn debug_output_of_the_site_hides_portal_passphrases() {
+        let mut tree = crate::init::starter_tree();
+        let path = "customers/example-customer.yaml";
+        let mut text =
+            String::from_utf8(tree.get(path).expect("starter customer").to_vec()).expect("UTF-8");
+        text.push_str("encrypt:\n  passphrase_env: ACME_PASSPHRASE\n");
+        tree.insert(path, text);
+        let mut diagnostics = Diagnostics::new();
+        let site = resolve::resolve(&tree, Vec::new(), &options(), &mut diagnostics)
+            .expect("the starter site resolves");
+        let customer = &site.customers[0];
+        assert_eq!(
+            customer.passphrase.as_ref().map(|p| p.expose().as_str()),
+            Some(PASSPHRASE),
+            "the portal is encrypted with the passphrase"
+        );
+        for shown in [format!("{site:?}"), format!("{site:#?}")] {
+            assert_hides_secrets(&shown);
+        }
+    }
 }

@@ -151,7 +151,7 @@ struct RawSiteText {
 struct RawVendor {
     name: Option<String>,
     support_email: Option<String>,
-    support_url: Option<String>,
+    support_url: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -164,7 +164,7 @@ struct RawSiteCalendar {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFeedback {
-    url: Option<String>,
+    url: Option<toml::Spanned<String>>,
 }
 
 /// The path of the settings file in a site.
@@ -172,7 +172,7 @@ pub const CONFIG_PATH: &str = "gangway.toml";
 
 /// Parses and validates `gangway.toml`.
 pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Option<Config> {
-    let raw: RawConfig = match toml::from_str(&file.text) {
+    let mut raw: RawConfig = match toml::from_str(&file.text) {
         Ok(raw) => raw,
         Err(err) => {
             let span = err.span().unwrap_or(0..0);
@@ -190,7 +190,14 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
     let mut ok = true;
 
     let base_url = raw.base_url.get_ref().trim_end_matches('/').to_string();
-    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+    // Whitespace and control characters would end the address in robots.txt and
+    // split it in a browser; the scheme check is the allow-list's.
+    if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
+        || base_url
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+        || !crate::url::is_allowed(&base_url)
+    {
         diagnostics.push(
             Diagnostic::error(
                 "invalid-value",
@@ -201,6 +208,24 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         );
         ok = false;
     }
+    // Every other URL in the settings passes the one scheme allow-list.
+    let mut checked_url = |url: Option<toml::Spanned<String>>| -> Option<String> {
+        let url = url?;
+        match crate::url::check(url.get_ref()) {
+            Ok(()) => Some(url.into_inner()),
+            Err(refused) => {
+                diagnostics.push(
+                    Diagnostic::error("unsafe-url", refused.message(url.get_ref()))
+                        .at(label(&url.span()))
+                        .help(format!("use {}", crate::url::ALLOWED_TEXT)),
+                );
+                ok = false;
+                None
+            }
+        }
+    };
+    let support_url = checked_url(raw.vendor.as_mut().and_then(|v| v.support_url.take()));
+    let feedback_url = checked_url(raw.feedback.and_then(|f| f.url));
 
     let mut check_lang = |s: &toml::Spanned<String>| match Lang::parse(s.get_ref()) {
         Ok(lang) => Some(lang),
@@ -357,7 +382,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
     let vendor = raw.vendor.map_or_else(Vendor::default, |v| Vendor {
         name: v.name.unwrap_or_default(),
         support_email: v.support_email.unwrap_or_default(),
-        support_url: v.support_url.unwrap_or_default(),
+        support_url: support_url.unwrap_or_default(),
     });
 
     let mut translations = std::collections::BTreeMap::new();
@@ -395,7 +420,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         theme,
         vendor,
         calendar,
-        feedback_url: raw.feedback.and_then(|f| f.url),
+        feedback_url,
         portal_languages,
         translations,
         raw_html,

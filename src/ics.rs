@@ -150,17 +150,22 @@ fn format_date(date: Date) -> String {
 
 /// Appends `text` escaped as an iCalendar `TEXT` value (RFC 5545 section 3.3.11).
 ///
-/// Backslash, semicolon and comma are backslash-escaped and a line feed becomes
-/// `\n`. Carriage returns are dropped, so both CRLF and LF input end up as one
-/// `\n`. Other control characters except tab are dropped too, because `TEXT`
-/// does not allow them and clients reject or mangle them.
+/// Backslash, semicolon and comma are backslash-escaped and a line break (LF, CRLF
+/// or a lone CR) becomes one `\n`, so a value's lines stay lines. Other control
+/// characters except tab are dropped, because `TEXT` does not allow them and
+/// clients reject or mangle them.
 fn escape_text_into(out: &mut String, text: &str) {
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '\\' => out.push_str("\\\\"),
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("\\n");
+            }
             '\t' => out.push('\t'),
             c if c.is_control() => {}
             c => out.push(c),
@@ -317,7 +322,9 @@ mod tests {
         assert_eq!(escaped("a;b,c"), r"a\;b\,c");
         assert_eq!(escaped("one\ntwo"), r"one\ntwo");
         assert_eq!(escaped("one\r\ntwo"), r"one\ntwo");
-        assert_eq!(escaped("bare\rcr"), "barecr");
+        // A lone CR (old Mac line ends, or a quoted YAML "\r") is a line break too.
+        assert_eq!(escaped("bare\rcr"), r"bare\ncr");
+        assert_eq!(escaped("two\r\n\r\nbreaks"), r"two\n\nbreaks");
         assert_eq!(escaped("tab\there"), "tab\there");
         assert_eq!(escaped("bell\u{7}"), "bell");
         assert_eq!(escaped("ການຕັ້ງຄ່າ: ok"), "ການຕັ້ງຄ່າ: ok");

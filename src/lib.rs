@@ -29,7 +29,7 @@ mod csp;
 pub mod diagnostic;
 mod html;
 pub mod ics;
-mod ids;
+pub mod ids;
 mod incremental;
 pub mod init;
 mod lang;
@@ -46,11 +46,13 @@ mod render;
 pub mod report;
 mod resolve;
 mod seal;
+pub mod secret;
 pub mod serve;
 pub mod source;
 mod suggest;
 mod text;
 pub mod translation;
+mod url;
 mod yaml;
 
 /// The most items of a large parallel loop (files, articles, customers) that one
@@ -61,4 +63,5 @@ const PAR_CHUNK: usize = 16;
 
 pub use build::{BuildOptions, BuildStats, Compiled, PortalLink, compile, compile_to};
 pub use output::OutputFile;
+pub use secret::Secret;
 pub use source::SourceTree;

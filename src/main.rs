@@ -102,6 +102,11 @@ enum Command {
         /// Listen on a non-loopback address: anyone who can reach it can read every portal
         #[arg(long)]
         allow_remote: bool,
+        /// Also answer requests for this host name (repeatable; `.example.test` allows a
+        /// domain and the names under it). Only localhost and the bound address are
+        /// answered otherwise, so other sites cannot reach the server by DNS rebinding
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
         /// Look for changes every second instead of using file events (network file systems)
         #[arg(long)]
         poll: bool,
@@ -220,25 +225,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Rotate { customer, root } => {
-            // Refuse before changing anything when the new address could not be printed.
-            portal_secret(&root, SecretUse::Require)?;
-            let path = root.join("customers").join(format!("{customer}.yaml"));
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            let (updated, rotation) = bump_rotation(&text);
-            std::fs::write(&path, updated)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!(
-                "{}: portal_rotation is now {rotation}; the old address stops working when the site is next published",
-                path.display()
-            );
-            let compiled = compile_with(&root, None, SecretUse::Require, Some(&|_| {}))?;
-            if let Some(p) = compiled.portals.iter().find(|p| p.customer == customer) {
-                println!("{}/{}", site_base_url(&root)?, p.path);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Rotate { customer, root } => rotate(&root, &customer),
         Command::Init { dir } => {
             let written = gangway::init::init(&dir)?;
             eprintln!(
@@ -256,6 +243,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             today,
             open,
             allow_remote,
+            allow_host,
             poll,
         } => serve(
             &root,
@@ -263,7 +251,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             port,
             today.as_deref(),
             open,
-            allow_remote,
+            (allow_remote, allow_host),
             poll,
         ),
     }
@@ -348,7 +336,7 @@ fn serve(
     port: u16,
     today: Option<&str>,
     open: bool,
-    allow_remote: bool,
+    (allow_remote, allowed_hosts): (bool, Vec<String>),
     poll: bool,
 ) -> Result<ExitCode> {
     use gangway::serve::{self, Log, WatchMode};
@@ -377,6 +365,7 @@ fn serve(
     );
     config.addr = addr;
     config.allow_remote = allow_remote;
+    config.allowed_hosts = allowed_hosts;
     config.log = Log::terminal();
     if poll {
         config.watch = WatchMode::Poll(std::time::Duration::from_secs(1));
@@ -423,10 +412,7 @@ fn portal_secret(root: &Path, usage: SecretUse) -> Result<PortalSecret> {
     }
     let file = root.join(SECRET_FILE);
     if file.is_file() {
-        let text = std::fs::read_to_string(&file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
-        return PortalSecret::from_text(&text)
-            .with_context(|| format!("{} is not a usable secret", file.display()));
+        return read_secret_file(&file);
     }
     let text = PortalSecret::generate_text()
         .map_err(|e| anyhow::anyhow!("cannot get random bytes for a portal secret: {e}"))?;
@@ -437,15 +423,116 @@ fn portal_secret(root: &Path, usage: SecretUse) -> Result<PortalSecret> {
             file.display()
         ),
         SecretUse::CreateIfMissing => {
-            std::fs::write(&file, format!("{text}\n"))
-                .with_context(|| format!("cannot write {}", file.display()))?;
+            if !create_secret_file(&file, &text)? {
+                // Another build created it first: use theirs, so both agree.
+                return read_secret_file(&file);
+            }
             eprintln!(
                 "created {}: it decides every portal's address. Keep it out of git, back it up, and give CI the same value in {SECRET_ENV}.",
                 file.display()
             );
+            // The secret exists now; a .gitignore that cannot be written is the
+            // author's to fix, not a reason to fail the build.
+            if let Err(err) = ignore_secret_file(root) {
+                eprintln!("warning: {err:#}; add /{SECRET_FILE} to .gitignore yourself");
+            }
         }
     }
     Ok(PortalSecret::from_text(&text)?)
+}
+
+/// The secret in `file`, with a warning when other users can read it (a file
+/// made before gangway created it private, or copied since).
+fn read_secret_file(file: &Path) -> Result<PortalSecret> {
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(file)
+        && std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o077 != 0
+    {
+        eprintln!(
+            "warning: other users of this machine can read {}; make it private with `chmod 600 {}`",
+            file.display(),
+            file.display()
+        );
+    }
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    PortalSecret::from_text(&text)
+        .with_context(|| format!("{} is not a usable secret", file.display()))
+}
+
+/// Writes a new secret file that only its owner can read (mode 0600 on Unix, set
+/// as the file is created, so it is never readable by others even for a moment).
+/// False when the file already exists.
+fn create_secret_file(file: &Path, text: &str) -> Result<bool> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut out = match options.open(file) {
+        Ok(out) => out,
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
+        Err(err) => {
+            return Err(anyhow::Error::new(err).context(format!("cannot write {}", file.display())));
+        }
+    };
+    out.write_all(format!("{text}\n").as_bytes())
+        .and_then(|()| out.sync_all())
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    Ok(true)
+}
+
+/// Adds `/.portal-secret` to the site's `.gitignore` (creating it if missing)
+/// unless a line there already ignores it, as `init` does for a new site.
+fn ignore_secret_file(root: &Path) -> Result<()> {
+    let path = root.join(".gitignore");
+    let existing = match std::fs::read(&path) {
+        Ok(bytes) => Some(bytes),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        Err(err) => {
+            return Err(anyhow::Error::new(err).context(format!("cannot read {}", path.display())));
+        }
+    };
+    let Some(updated) = gitignore_with_secret(existing.as_deref()) else {
+        return Ok(());
+    };
+    std::fs::write(&path, updated).with_context(|| format!("cannot write {}", path.display()))?;
+    let done = if existing.is_some() {
+        "added it to"
+    } else {
+        "created"
+    };
+    eprintln!(
+        "{done} {} (/{SECRET_FILE}), so git leaves the secret out",
+        path.display()
+    );
+    Ok(())
+}
+
+/// The `.gitignore` with a line for the secret file appended, or `None` when a line
+/// already ignores it. The new line ends the way the file's lines do, and a last
+/// line without a line break gets one first.
+fn gitignore_with_secret(existing: Option<&[u8]>) -> Option<Vec<u8>> {
+    let existing = existing.unwrap_or_default();
+    let ignored = existing.split(|&b| b == b'\n').any(|line| {
+        let line = line.trim_ascii();
+        line == SECRET_FILE.as_bytes() || line.strip_prefix(b"/") == Some(SECRET_FILE.as_bytes())
+    });
+    if ignored {
+        return None;
+    }
+    let ending: &[u8] = if existing.windows(2).any(|w| w == b"\r\n") {
+        b"\r\n"
+    } else {
+        b"\n"
+    };
+    let mut out = existing.to_vec();
+    if !out.is_empty() && !out.ends_with(b"\n") {
+        out.extend_from_slice(ending);
+    }
+    out.extend_from_slice(b"/");
+    out.extend_from_slice(SECRET_FILE.as_bytes());
+    out.extend_from_slice(ending);
+    Some(out)
 }
 
 /// `base_url` from gangway.toml, for printing full addresses.
@@ -460,34 +547,99 @@ fn site_base_url(root: &Path) -> Result<String> {
         .to_string())
 }
 
-/// Sets or increments `portal_rotation:` in a customer file, keeping everything else.
-fn bump_rotation(text: &str) -> (String, u32) {
-    let mut rotation = 1;
-    let mut found = false;
-    let mut out: Vec<String> = text
-        .lines()
-        .map(|line| match line.strip_prefix("portal_rotation:") {
-            Some(value) if !found => {
-                found = true;
-                rotation = value
-                    .split('#')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .parse::<u32>()
-                    .unwrap_or(0)
-                    + 1;
-                format!("portal_rotation: {rotation}")
-            }
-            _ => line.to_string(),
-        })
-        .collect();
-    if !found {
-        out.push(format!("portal_rotation: {rotation}"));
+/// `gangway rotate ID`: bumps the customer's `portal_rotation` and prints the new address.
+fn rotate(root: &Path, customer: &str) -> Result<ExitCode> {
+    let path = customer_file(root, customer)?;
+    // Refuse before changing anything when the new address could not be printed.
+    portal_secret(root, SecretUse::Require)?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let (updated, rotation) =
+        bump_rotation(&text).with_context(|| format!("cannot rotate {}", path.display()))?;
+    std::fs::write(&path, updated).with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!(
+        "{}: portal_rotation is now {rotation}; the old address stops working when the site is next published",
+        path.display()
+    );
+    let compiled = compile_with(root, None, SecretUse::Require, Some(&|_| {}))?;
+    if let Some(p) = compiled.portals.iter().find(|p| p.customer == customer) {
+        println!("{}/{}", site_base_url(root)?, p.path);
     }
-    let mut updated = out.join("\n");
-    updated.push('\n');
-    (updated, rotation)
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The file of the customer `id`: `customers/<id>.yaml` (or `.yml`), which must exist.
+/// The id must be one the site could have (the rules of [`gangway::ids`]), so no
+/// argument can name a file outside `customers/`.
+fn customer_file(root: &Path, id: &str) -> Result<PathBuf> {
+    if !gangway::ids::is_valid_id(id) {
+        bail!(
+            "`{id}` is not a customer id: {}; a customer's id is its file name in customers/ without .yaml",
+            gangway::ids::ID_HELP
+        );
+    }
+    let folder = root.join("customers");
+    ["yaml", "yml"]
+        .iter()
+        .map(|extension| folder.join(format!("{id}.{extension}")))
+        .find(|path| path.is_file())
+        .with_context(|| {
+            format!(
+                "there is no customer `{id}`: {} does not exist",
+                folder.join(format!("{id}.yaml")).display()
+            )
+        })
+}
+
+/// Sets or increments the top-level `portal_rotation:` in a customer file. Every
+/// other byte stays as it was: line endings (`\r\n` or `\n`, and whether the
+/// last line has one), other lines, a comment after the number.
+fn bump_rotation(text: &str) -> Result<(String, u32)> {
+    let mut out = String::with_capacity(text.len() + 24);
+    let mut rotation = None;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\r', '\n']);
+        let ending = &line[content.len()..];
+        match content.strip_prefix("portal_rotation:") {
+            Some(value) if rotation.is_none() => {
+                let (number, comment) = match value.find('#') {
+                    Some(at) => value.split_at(at),
+                    None => (value, ""),
+                };
+                let current = number.trim();
+                let next = if current.is_empty() {
+                    1
+                } else {
+                    current
+                        .parse::<u32>()
+                        .ok()
+                        .and_then(|n| n.checked_add(1))
+                        .with_context(|| {
+                            format!(
+                                "portal_rotation is `{current}`, not a number gangway can increase"
+                            )
+                        })?
+                };
+                let spacing = &number[number.trim_end().len()..];
+                let spacing = if comment.is_empty() { "" } else { spacing };
+                out.push_str(&format!(
+                    "portal_rotation: {next}{spacing}{comment}{ending}"
+                ));
+                rotation = Some(next);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    if let Some(rotation) = rotation {
+        return Ok((out, rotation));
+    }
+    // A new last line, ended the way the file's lines are.
+    let ending = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str(ending);
+    }
+    out.push_str(&format!("portal_rotation: 1{ending}"));
+    Ok((out, 1))
 }
 
 /// Reads the site at `root` and compiles it. With a sink, output files go there as
@@ -589,6 +741,89 @@ fn report_diagnostics(compiled: &Compiled, format: Format) -> Result<bool> {
         }
     }
     Ok(errors > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_is_set_or_increased_keeping_every_other_byte() {
+        let cases: &[(&str, &str, u32)] = &[
+            ("name: A\n", "name: A\nportal_rotation: 1\n", 1),
+            ("name: A", "name: A\nportal_rotation: 1\n", 1),
+            ("name: A\r\n", "name: A\r\nportal_rotation: 1\r\n", 1),
+            (
+                "name: A\r\nx: 1",
+                "name: A\r\nx: 1\r\nportal_rotation: 1\r\n",
+                1,
+            ),
+            ("", "portal_rotation: 1\n", 1),
+            (
+                "name: A\r\nportal_rotation: 2\r\nplaybook: p\r\n",
+                "name: A\r\nportal_rotation: 3\r\nplaybook: p\r\n",
+                3,
+            ),
+            ("portal_rotation: 9", "portal_rotation: 10", 10),
+            (
+                "portal_rotation: 4   # leaked in a ticket\n",
+                "portal_rotation: 5   # leaked in a ticket\n",
+                5,
+            ),
+            (
+                "team:\n  portal_rotation: 7\nportal_rotation:\n",
+                "team:\n  portal_rotation: 7\nportal_rotation: 1\n",
+                1,
+            ),
+        ];
+        for (before, after, rotation) in cases {
+            let (text, n) = bump_rotation(before).expect("a rotation");
+            assert_eq!((text.as_str(), n), (*after, *rotation), "{before:?}");
+        }
+    }
+
+    #[test]
+    fn a_rotation_that_is_not_a_number_is_refused() {
+        for text in ["portal_rotation: two\n", "portal_rotation: 4294967295\n"] {
+            assert!(bump_rotation(text).is_err(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_secret_file_is_added_to_gitignore_once_with_its_line_endings() {
+        let with = |text: &str| {
+            gitignore_with_secret(Some(text.as_bytes())).map(|b| String::from_utf8(b).unwrap())
+        };
+        assert_eq!(
+            gitignore_with_secret(None).as_deref(),
+            Some(b"/.portal-secret\n".as_slice())
+        );
+        assert_eq!(
+            with("/public/\n").as_deref(),
+            Some("/public/\n/.portal-secret\n")
+        );
+        assert_eq!(
+            with("/public/").as_deref(),
+            Some("/public/\n/.portal-secret\n")
+        );
+        assert_eq!(
+            with("/public/\r\n").as_deref(),
+            Some("/public/\r\n/.portal-secret\r\n")
+        );
+        assert_eq!(
+            with("a\r\nb").as_deref(),
+            Some("a\r\nb\r\n/.portal-secret\r\n")
+        );
+        for ignored in [
+            "/public/\n/.portal-secret\n",
+            ".portal-secret",
+            "x\r\n.portal-secret\r\n",
+        ] {
+            assert_eq!(with(ignored), None, "{ignored:?}");
+        }
+        // A longer name is another file.
+        assert!(with(".portal-secret.bak\n").is_some());
+    }
 }
 
 /// mimalloc instead of the system allocator: 13% less CPU for a large build (the

@@ -3,10 +3,17 @@
 //!
 //! Pure: it reports the links it saw (with byte ranges) and the headings it gave ids
 //! to, and leaves deciding whether a link is broken to the caller, who knows the site.
+//!
+//! Every link and image it writes passes [`crate::url`]'s scheme allow-list, whoever
+//! wrote the Markdown and whatever was substituted into it: a refused one is written
+//! as its text alone (an image as its alt text), and reported in [`Dropped`] for the
+//! caller to warn about. Heading ids and classes (`{#id .class}`) are kept only when
+//! made of letters, digits, `-`, `_`, `.` and `:`; other heading attributes are dropped.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use rustc_hash::FxHashSet as HashSet;
 
+use crate::diagnostic::{Diagnostic, Label};
 use crate::model::Heading;
 use crate::raw_html::{self, RawHtml};
 
@@ -18,6 +25,52 @@ pub(crate) struct MdLink {
     /// Byte range of the link in the Markdown text.
     pub start: usize,
     pub end: usize,
+}
+
+/// Something written in Markdown that the HTML leaves out, with its byte range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Dropped {
+    pub what: DroppedKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What [`Dropped`] left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum DroppedKind {
+    /// A link or image destination the scheme allow-list refused; its text stays.
+    Url { dest: String, scheme: String },
+    /// A heading id, class or attribute outside the safe set.
+    HeadingAttribute(String),
+}
+
+impl Dropped {
+    /// The warning for this, at `label` (the caller knows the file).
+    pub(crate) fn diagnostic(&self, label: Label) -> Diagnostic {
+        match &self.what {
+            DroppedKind::Url { dest, scheme } => Diagnostic::warning(
+                "unsafe-url",
+                crate::url::Refused {
+                    scheme: scheme.clone(),
+                }
+                .message(dest),
+            )
+            .at(label)
+            .help(format!(
+                "the link is published as its text alone; use {}",
+                crate::url::ALLOWED_TEXT
+            )),
+            DroppedKind::HeadingAttribute(attr) => Diagnostic::warning(
+                "unsafe-heading-attribute",
+                format!("the heading attribute `{attr}` is not published"),
+            )
+            .at(label)
+            .help(
+                "headings keep `{#id}` and `{.class}` made of letters, digits, `-`, `_`, `.` and `:`; \
+                 other attributes are dropped",
+            ),
+        }
+    }
 }
 
 /// Raw HTML that the sanitiser cleans: where it starts in the Markdown text and
@@ -36,6 +89,8 @@ pub(crate) struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<MdLink>,
+    /// Links, images and heading attributes left out of `html`.
+    pub dropped: Vec<Dropped>,
     /// Raw HTML the sanitiser changed (only under [`RawHtml::Sanitise`]).
     pub sanitised: Vec<Sanitised>,
 }
@@ -54,7 +109,6 @@ struct OpenHeading<'a> {
     level: HeadingLevel,
     id: Option<CowStr<'a>>,
     classes: Vec<CowStr<'a>>,
-    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
     inner: Vec<Event<'a>>,
     text: String,
 }
@@ -66,22 +120,31 @@ pub(crate) fn render(
     rewrite: &dyn Fn(&str) -> Option<String>,
     raw: RawHtml,
 ) -> Rendered {
-    let prepared = prepared_events(markdown, rewrite, raw);
+    let Prepared {
+        events,
+        headings,
+        links,
+        dropped,
+        sanitised,
+        raw_html,
+        aligned_table,
+    } = prepared_events(markdown, rewrite, raw);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, prepared.events.into_iter());
-    if prepared.aligned_table {
+    html::push_html(&mut out, events.into_iter());
+    if aligned_table {
         out = alignment_classes(&out);
     }
     // Only a page that holds raw HTML pays for cleaning; it is cleaned as a whole,
     // since an element opened in one piece of raw HTML may close in another.
-    if prepared.raw_html && raw == RawHtml::Sanitise {
+    if raw_html && raw == RawHtml::Sanitise {
         out = raw_html::sanitise(&out);
     }
     Rendered {
         html: out,
-        headings: prepared.headings,
-        links: prepared.links,
-        sanitised: prepared.sanitised,
+        headings,
+        links,
+        dropped,
+        sanitised,
     }
 }
 
@@ -94,12 +157,37 @@ fn alignment_classes(html: &str) -> String {
         .replace(" style=\"text-align: right\">", " class=\"align-right\">")
 }
 
+/// Warns about what the HTML of author text (a description or summary written at
+/// `origin` in a YAML file) will leave out. Text that cannot hold a link destination
+/// with a scheme (no `:`, nor `&` or `\\` that could spell one) or heading
+/// attributes (no `{`) is not parsed.
+pub(crate) fn check_text(
+    source: &str,
+    origin: &crate::model::Origin,
+    diagnostics: &mut crate::diagnostic::Diagnostics,
+) {
+    if !source.contains([':', '&', '\\', '{']) {
+        return;
+    }
+    for d in dropped(source) {
+        let line = source[..d.start].matches('\n').count() + 1;
+        diagnostics.push(d.diagnostic(crate::text::line_label(origin, Some(line))));
+    }
+}
+
+/// What the HTML of `markdown` would leave out ([`Rendered::dropped`]), without
+/// writing it: for checking author text that is rendered later.
+pub(crate) fn dropped(markdown: &str) -> Vec<Dropped> {
+    prepared_events(markdown, &|_| None, RawHtml::Trusted).dropped
+}
+
 /// What a page's Markdown holds, without its HTML: the headings and links
 /// [`render`] would report, and the text a reader sees (for counting words).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Outline {
     pub headings: Vec<Heading>,
     pub links: Vec<MdLink>,
+    pub dropped: Vec<Dropped>,
     /// Raw HTML the sanitiser changes, as [`Rendered::sanitised`].
     pub sanitised: Vec<Sanitised>,
     /// The visible text: what [`crate::locale::strip_html`] leaves of the
@@ -113,6 +201,7 @@ pub(crate) fn outline(markdown: &str, raw: RawHtml) -> Outline {
         events,
         headings,
         links,
+        dropped,
         sanitised,
         ..
     } = prepared_events(markdown, &|_| None, raw);
@@ -165,6 +254,7 @@ pub(crate) fn outline(markdown: &str, raw: RawHtml) -> Outline {
     Outline {
         headings,
         links,
+        dropped,
         sanitised,
         text,
     }
@@ -185,11 +275,12 @@ fn is_block(tag: &TagEnd) -> bool {
     )
 }
 
-/// What [`prepared_events`] gives: the events to write and what was seen on the way.
+/// The events [`render`] writes, with what was seen on the way.
 struct Prepared<'a> {
     events: Vec<Event<'a>>,
     headings: Vec<Heading>,
     links: Vec<MdLink>,
+    dropped: Vec<Dropped>,
     /// Raw HTML that the sanitiser will change.
     sanitised: Vec<Sanitised>,
     /// Whether any raw HTML (other than comments) is left among the events.
@@ -238,9 +329,10 @@ impl RawRun {
     }
 }
 
-/// The events [`render`] writes: comments dropped, links rewritten, headings
-/// given their ids, raw HTML escaped under [`RawHtml::Escape`]; with the headings,
-/// links and raw HTML seen.
+/// The events [`render`] writes: comments dropped, links rewritten or (when the
+/// allow-list refuses them) reduced to their text, headings given their ids, raw
+/// HTML escaped under [`RawHtml::Escape`]; with the headings, links and raw HTML
+/// seen and what was left out.
 fn prepared_events<'a>(
     markdown: &'a str,
     rewrite: &dyn Fn(&str) -> Option<String>,
@@ -248,10 +340,13 @@ fn prepared_events<'a>(
 ) -> Prepared<'a> {
     let mut links = Vec::new();
     let mut headings = Vec::new();
+    let mut dropped = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     // Events of the heading being read, which gets its id when it ends.
     let mut heading: Option<OpenHeading<'_>> = None;
+    // For each link or image open: whether its start was left out (so is its end).
+    let mut open_links: Vec<bool> = Vec::new();
     let mut sanitised = Vec::new();
     let mut raw_html = false;
     let mut aligned_table = false;
@@ -297,14 +392,28 @@ fn prepared_events<'a>(
             }
             other => other,
         };
-        // Links and images alike: noted with their place, and their destination rewritten.
-        let mut note = |dest_url: CowStr<'a>| -> CowStr<'a> {
+        // Links and images alike: checked against the allow-list, noted with their
+        // place, and their destination rewritten; `None` leaves the link out.
+        let mut note = |dest_url: CowStr<'a>| -> Option<CowStr<'a>> {
+            if let Err(refused) = crate::url::check(&dest_url) {
+                dropped.push(Dropped {
+                    what: DroppedKind::Url {
+                        dest: dest_url.to_string(),
+                        scheme: refused.scheme,
+                    },
+                    start: range.start,
+                    end: range.end,
+                });
+                open_links.push(true);
+                return None;
+            }
+            open_links.push(false);
             links.push(MdLink {
                 dest: dest_url.to_string(),
                 start: range.start,
                 end: range.end,
             });
-            rewrite(&dest_url).map_or(dest_url, CowStr::from)
+            Some(rewrite(&dest_url).map_or(dest_url, CowStr::from))
         };
         let event = match event {
             Event::Start(Tag::Link {
@@ -312,23 +421,32 @@ fn prepared_events<'a>(
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: note(dest_url),
-                title,
-                id,
-            }),
+            }) => match note(dest_url) {
+                Some(dest_url) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }),
+                None => continue,
+            },
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: note(dest_url),
-                title,
-                id,
-            }),
+            }) => match note(dest_url) {
+                Some(dest_url) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }),
+                None => continue,
+            },
+            Event::End(TagEnd::Link | TagEnd::Image) if open_links.pop().unwrap_or(false) => {
+                continue;
+            }
             other => other,
         };
         match event {
@@ -338,11 +456,40 @@ fn prepared_events<'a>(
                 classes,
                 attrs,
             }) => {
+                let mut drop = |attr: String| {
+                    dropped.push(Dropped {
+                        what: DroppedKind::HeadingAttribute(attr),
+                        start: range.start,
+                        end: range.end,
+                    });
+                };
+                let id = id.filter(|id| {
+                    let safe = is_safe_name(id);
+                    if !safe {
+                        drop(format!("#{id}"));
+                    }
+                    safe
+                });
+                let classes = classes
+                    .into_iter()
+                    .filter(|c| {
+                        let safe = is_safe_name(c);
+                        if !safe {
+                            drop(format!(".{c}"));
+                        }
+                        safe
+                    })
+                    .collect();
+                for (key, value) in attrs {
+                    drop(match value {
+                        Some(value) => format!("{key}={value}"),
+                        None => key.to_string(),
+                    });
+                }
                 heading = Some(OpenHeading {
                     level,
                     id,
                     classes,
-                    attrs,
                     inner: Vec::new(),
                     text: String::new(),
                 });
@@ -352,7 +499,6 @@ fn prepared_events<'a>(
                     level,
                     id,
                     classes,
-                    attrs,
                     inner,
                     text,
                 }) = heading.take()
@@ -382,7 +528,7 @@ fn prepared_events<'a>(
                         level,
                         id: Some(CowStr::from(unique)),
                         classes,
-                        attrs,
+                        attrs: Vec::new(),
                     }));
                     events.extend(inner);
                     events.push(Event::End(TagEnd::Heading(level)));
@@ -406,10 +552,20 @@ fn prepared_events<'a>(
         events,
         headings,
         links,
+        dropped,
         sanitised,
         raw_html,
         aligned_table,
     }
+}
+
+/// Whether a heading id or class written by an author may be published as it is:
+/// letters and digits of any script, `-`, `_`, `.` and `:`.
+fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
 /// Renders short Markdown (a task description) with no link rewriting.
@@ -504,6 +660,87 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn refused_links_and_images_are_written_as_their_text() {
+        let md = "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](java%09script:x) \
+                  ![d](data:text/html,x) <vbscript:x> [e][r] [ok](https://x.example/)\n\n\
+                  [r]: file:///etc/passwd\n";
+        let r = render(md, &|_| None, RawHtml::Sanitise);
+        let lower = r.html.to_ascii_lowercase();
+        for bad in [
+            "href=\"javascript",
+            "href=\"java",
+            "src=",
+            "href=\"vbscript",
+            "file:",
+            "<img",
+        ] {
+            assert!(!lower.contains(bad), "{bad} in {}", r.html);
+        }
+        for text in [">a<", " b ", " c ", "d", "e", "ok"] {
+            assert!(
+                r.html.contains(text.trim_matches(['>', '<']).trim()),
+                "{text}"
+            );
+        }
+        assert!(r.html.contains("href=\"https://x.example/\""), "{}", r.html);
+        let schemes: Vec<String> = r
+            .dropped
+            .iter()
+            .map(|d| match &d.what {
+                DroppedKind::Url { scheme, .. } => scheme.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            schemes,
+            [
+                "javascript",
+                "javascript",
+                "javascript",
+                "data",
+                "vbscript",
+                "file"
+            ]
+        );
+        assert_eq!(
+            &md[r.dropped[0].start..r.dropped[0].end],
+            "[a](javascript:alert(1))"
+        );
+        assert_eq!(r.links.len(), 1, "refused links are not checked as links");
+        assert_eq!(outline(md, RawHtml::Sanitise).dropped, r.dropped);
+    }
+
+    #[test]
+    fn heading_attributes_outside_the_safe_set_are_dropped() {
+        let r = render(
+            "# One {#x\" onmouseover=alert(1)}\n# Two {.a .b\"c data-x=1}\n# Three {#ok-1.x:y .fine}\n# ສາມ {#ລາວ}\n",
+            &|_| None,
+            RawHtml::Sanitise,
+        );
+        assert!(!r.html.contains("onmouseover"), "{}", r.html);
+        assert!(!r.html.contains("data-x"), "{}", r.html);
+        assert!(
+            !r.html.contains("b\"c") && !r.html.contains("b&quot;c"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<h1 id=\"ok-1.x:y\" class=\"fine\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("id=\"ລາວ\""), "{}", r.html);
+        assert!(
+            r.dropped
+                .iter()
+                .all(|d| matches!(d.what, DroppedKind::HeadingAttribute(_))),
+            "{:?}",
+            r.dropped
+        );
+        assert!(r.dropped.len() >= 3, "{:?}", r.dropped);
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub(crate) struct Text {
     pub origin: Origin,
     /// Translations by language: the text and where it was written.
     pub translations: BTreeMap<Lang, (String, Origin)>,
+    /// Written in a customer file (an extra task): data, shown as it is, never a
+    /// template nor Markdown.
+    pub data: bool,
 }
 
 impl Text {
@@ -169,7 +172,7 @@ pub(crate) struct Customer {
     pub portal: String,
     /// The passphrase the portal is encrypted with, when it is (read from the
     /// environment; never written anywhere).
-    pub passphrase: Option<String>,
+    pub passphrase: Option<crate::secret::Secret<String>>,
     pub name: String,
     pub playbook: String,
     pub kickoff: Date,

@@ -354,7 +354,7 @@ fn localize(
             }
         }
         if let Some(desc) = description {
-            match engine.render_html_in(desc, lang, ctx) {
+            match engine.render_html_in(desc, lang, ctx, diagnostics) {
                 Ok(html) => text.description_html = html,
                 Err(e) => diagnostics.push(with_context(e, who)),
             }

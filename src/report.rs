@@ -13,11 +13,12 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 use std::str::FromStr;
 use std::sync::Arc;
 
 use annotate_snippets::{
-    Annotation, AnnotationKind, Group, Level, Renderer, Snippet, normalize_untrusted_str,
+    Annotation, AnnotationKind, Group, Level, Origin, Renderer, Snippet, normalize_untrusted_str,
 };
 use serde::Serialize;
 
@@ -74,12 +75,63 @@ impl FromStr for Format {
 /// GitHub output puts one command on each line; both end with a newline and
 /// are empty when there are no diagnostics. JSON output is always one
 /// document, ending with a newline.
+///
+/// A diagnostic inside a customer's internal `notes` is rendered without the
+/// text it quotes (see [`without_notes`]).
 pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
+    let diagnostics: Cow<'_, [Diagnostic]> = if diagnostics.iter().any(points_into_notes) {
+        Cow::Owned(
+            diagnostics
+                .iter()
+                .map(|d| without_notes(d).into_owned())
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(diagnostics)
+    };
     match format {
-        Format::Human => render_human(diagnostics, color),
-        Format::Json => render_json(diagnostics),
-        Format::Github => render_github(diagnostics),
+        Format::Human => render_human(&diagnostics, color),
+        Format::Json => render_json(&diagnostics),
+        Format::Github => render_github(&diagnostics),
     }
+}
+
+/// The diagnostic as it may be shown: when it points into a customer's
+/// internal `notes`, its message and help lose what they quote from the file
+/// (what they put in backticks, such as a key's name), so nothing of the notes
+/// is shown anywhere. The place is kept.
+pub fn without_notes(diagnostic: &Diagnostic) -> Cow<'_, Diagnostic> {
+    if !points_into_notes(diagnostic) {
+        return Cow::Borrowed(diagnostic);
+    }
+    let mut shown = diagnostic.clone();
+    shown.message = without_quotes(&shown.message);
+    shown.help = shown.help.as_deref().map(without_quotes);
+    for label in shown.primary.iter_mut().chain(&mut shown.secondary) {
+        label.message = without_quotes(&label.message);
+    }
+    Cow::Owned(shown)
+}
+
+/// Whether a diagnostic's primary place is inside a customer's internal notes.
+fn points_into_notes(diagnostic: &Diagnostic) -> bool {
+    diagnostic
+        .primary
+        .as_ref()
+        .is_some_and(|label| in_notes(label, &internal_notes(&label.file)))
+}
+
+/// `text` with every `` `quoted` `` part replaced by `` `…` ``.
+fn without_quotes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        // Odd parts are inside backticks; an unpaired last one is dropped too.
+        out.push_str(if i % 2 == 1 { "…" } else { part });
+    }
+    out
 }
 
 /// A one-line count of problems: `2 errors, 1 warning`, `1 error`,
@@ -153,28 +205,7 @@ fn human_group(diagnostic: &Diagnostic) -> Group<'_> {
             .id(diagnostic.code),
     );
     if let Some(primary) = &diagnostic.primary {
-        // Files in order of first mention, each with its annotations.
-        let mut files: Vec<(&Arc<SourceFile>, Vec<Annotation<'_>>)> = Vec::new();
-        let labels = std::iter::once((primary, AnnotationKind::Primary)).chain(
-            diagnostic
-                .secondary
-                .iter()
-                .map(|label| (label, AnnotationKind::Context)),
-        );
-        for (label, kind) in labels {
-            let annotation = annotation(label, kind);
-            match files.iter_mut().find(|(file, _)| **file == label.file) {
-                Some((_, annotations)) => annotations.push(annotation),
-                None => files.push((&label.file, vec![annotation])),
-            }
-        }
-        for (file, annotations) in files {
-            group = group.element(
-                Snippet::source(snippet_source(file, diagnostic))
-                    .path(file.path.as_str())
-                    .annotations(annotations),
-            );
-        }
+        group = human_snippets(group, diagnostic, primary);
     }
     if let Some(help) = &diagnostic.help {
         group = group.element(Level::HELP.message(normalize_untrusted_str(help)));
@@ -182,12 +213,87 @@ fn human_group(diagnostic: &Diagnostic) -> Group<'_> {
     group
 }
 
-/// The text to show for `file`. A label can start at the very end of a file
-/// that ends in a line break, on the empty last line; `annotate-snippets` has
-/// no such line and would report the end of the line before instead. An extra
-/// line break gives it that empty line, so its `path:line:col` agrees with
-/// [`SourceFile::line_col`] and the other formats.
-fn snippet_source<'a>(file: &'a Arc<SourceFile>, diagnostic: &Diagnostic) -> Cow<'a, str> {
+/// The labels of a diagnostic in one file: where that file's internal notes
+/// are, and the annotations shown.
+struct FileLabels<'a> {
+    file: &'a Arc<SourceFile>,
+    notes: Vec<Range<usize>>,
+    annotations: Vec<Annotation<'a>>,
+}
+
+/// Adds one snippet per file the labels point into (the primary label's file
+/// first). A label inside a customer's internal notes is left out; for the
+/// primary label, its place is shown without the line.
+fn human_snippets<'a>(
+    mut group: Group<'a>,
+    diagnostic: &'a Diagnostic,
+    primary: &'a Label,
+) -> Group<'a> {
+    let mut files: Vec<FileLabels<'a>> = Vec::new();
+    let labels = std::iter::once((primary, AnnotationKind::Primary)).chain(
+        diagnostic
+            .secondary
+            .iter()
+            .map(|label| (label, AnnotationKind::Context)),
+    );
+    let mut notes_hidden = false;
+    for (label, kind) in labels {
+        let index = match files.iter().position(|f| *f.file == label.file) {
+            Some(index) => index,
+            None => {
+                files.push(FileLabels {
+                    file: &label.file,
+                    notes: internal_notes(&label.file),
+                    annotations: Vec::new(),
+                });
+                files.len() - 1
+            }
+        };
+        let entry = &mut files[index];
+        if !in_notes(label, &entry.notes) {
+            entry.annotations.push(annotation(label, kind));
+            continue;
+        }
+        notes_hidden = true;
+        if kind == AnnotationKind::Primary {
+            let (line, column) = label.line_col();
+            group = group.element(
+                Origin::path(label.file.path.as_str())
+                    .line(line)
+                    .char_column(column),
+            );
+        }
+    }
+    for entry in files {
+        if entry.annotations.is_empty() {
+            continue;
+        }
+        group = group.element(
+            Snippet::source(snippet_source(entry.file, &entry.notes, diagnostic))
+                .path(entry.file.path.as_str())
+                .annotations(entry.annotations),
+        );
+    }
+    if notes_hidden {
+        group = group.element(
+            Level::NOTE.message("lines of the customer's internal `notes` are never shown"),
+        );
+    }
+    group
+}
+
+/// The text to show for `file`, with the customer's internal notes blanked out
+/// (`hidden`: every character but line breaks becomes spaces, so byte offsets
+/// and every other line stay as they were). A label can start at the very end
+/// of a file that ends in a line break, on the empty last line;
+/// `annotate-snippets` has no such line and would report the end of the line
+/// before instead. An extra line break gives it that empty line, so its
+/// `path:line:col` agrees with [`SourceFile::line_col`] and the other formats.
+fn snippet_source<'a>(
+    file: &'a Arc<SourceFile>,
+    hidden: &[Range<usize>],
+    diagnostic: &Diagnostic,
+) -> Cow<'a, str> {
     let text = file.text.as_str();
     let at_end_of_file = |label: &Label| label.file == *file && span(label).0 == text.len();
     let points_past_last_line = text.ends_with('\n')
@@ -196,11 +302,83 @@ fn snippet_source<'a>(file: &'a Arc<SourceFile>, diagnostic: &Diagnostic) -> Cow
             .iter()
             .chain(&diagnostic.secondary)
             .any(at_end_of_file);
-    if points_past_last_line {
-        Cow::Owned(format!("{text}\n"))
-    } else {
-        Cow::Borrowed(text)
+    let mut shown = Cow::Borrowed(text);
+    if !hidden.is_empty() {
+        let mut blanked = String::with_capacity(text.len() + 1);
+        let mut from = 0;
+        for range in hidden {
+            blanked.push_str(&text[from..range.start]);
+            for c in text[range.clone()].chars() {
+                match c {
+                    '\n' | '\r' => blanked.push(c),
+                    _ => blanked.extend(std::iter::repeat_n(' ', c.len_utf8())),
+                }
+            }
+            from = range.end;
+        }
+        blanked.push_str(&text[from..]);
+        shown = Cow::Owned(blanked);
     }
+    if points_past_last_line {
+        shown.to_mut().push('\n');
+    }
+    shown
+}
+
+/// Whether a label lies in or touches one of the `notes` ranges of its file. The
+/// end of a file that ends inside the notes is in them too.
+fn in_notes(label: &Label, notes: &[Range<usize>]) -> bool {
+    let (start, end) = span(label);
+    let text_end = label.file.text.len();
+    notes.iter().any(|range| {
+        (start < range.end && (end > range.start || start >= range.start))
+            || (start == text_end && range.end == text_end)
+    })
+}
+
+/// Where a customer file keeps its internal `notes`: the byte range of each
+/// top-level `notes:` key with its value, up to the next line that starts
+/// another top-level entry. Those lines are never quoted in a report, the
+/// terminal's or `serve`'s overlay. Other files have none.
+fn internal_notes(file: &SourceFile) -> Vec<Range<usize>> {
+    if !file.path.starts_with("customers/") {
+        return Vec::new();
+    }
+    let text = file.text.as_str();
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut start = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let continues = {
+            let trimmed = line.trim_end_matches(['\r', '\n']);
+            trimmed.trim().is_empty()
+                || trimmed.starts_with([' ', '\t', '#'])
+                || trimmed == "-"
+                || trimmed.starts_with("- ")
+        };
+        if !continues {
+            if let Some(from) = start.take() {
+                ranges.push(from..at);
+            }
+            if is_notes_key(line) {
+                start = Some(at);
+            }
+        }
+        at += line.len();
+    }
+    if let Some(from) = start {
+        ranges.push(from..text.len());
+    }
+    ranges
+}
+
+/// True for a line holding the top-level key `notes` (plain or quoted).
+fn is_notes_key(line: &str) -> bool {
+    let rest = ["notes", "\"notes\"", "'notes'"]
+        .iter()
+        .find_map(|key| line.strip_prefix(key));
+    rest.and_then(|rest| rest.trim_start_matches([' ', '\t']).strip_prefix(':'))
+        .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\t', '\r', '\n']))
 }
 
 fn annotation(label: &Label, kind: AnnotationKind) -> Annotation<'_> {
@@ -720,5 +898,98 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A customer file whose internal notes hold text no report may quote.
+    const CUSTOMER: &str = "name: Acme\r\nnotes: |\r\n  RENEWAL AT RISK\r\n  CEO unhappy: \"x\r\n\r\n# kept private\r\nplaybook: onboarding\r\nnotes:\r\n- SECOND NOTES\r\n";
+
+    fn notes_diagnostic(text: &str, needle: &str) -> Diagnostic {
+        let file = SourceFile::new("customers/acme.yaml", text);
+        let at = text.find(needle).expect("the needle");
+        Diagnostic::error("yaml-syntax", "unclosed quote").at(Label::new(&file, at, at + 3))
+    }
+
+    /// Issue 17, item 11: `serve`'s overlay (which renders this report) quoted a
+    /// customer's internal `notes:` lines when a diagnostic pointed into them.
+    /// The place is still given, without the line.
+    #[test]
+    fn human_never_quotes_a_customers_internal_notes() {
+        for (needle, place) in [
+            ("\"x", "customers/acme.yaml:4:16"),
+            ("SECOND", "customers/acme.yaml:9:3"),
+            ("notes:\r\n-", "customers/acme.yaml:8:1"),
+        ] {
+            let d = notes_diagnostic(CUSTOMER, needle);
+            let out = render(&[d], Format::Human, false);
+            for secret in ["RENEWAL", "CEO", "SECOND", "kept private"] {
+                assert!(!out.contains(secret), "{secret} quoted:\n{out}");
+            }
+            assert!(out.contains(place), "{place}:\n{out}");
+            assert!(out.contains("internal `notes`"), "{out}");
+        }
+    }
+
+    /// Labels outside the notes keep their snippets; notes lines between them
+    /// are blanked, not quoted.
+    #[test]
+    fn human_quotes_the_lines_around_the_notes() {
+        let file = SourceFile::new("customers/acme.yaml", CUSTOMER);
+        let name = CUSTOMER.find("Acme").expect("name");
+        let playbook = CUSTOMER.find("onboarding").expect("playbook");
+        let d = Diagnostic::error("unknown-playbook", "no playbook `onboarding`")
+            .at(Label::new(&file, playbook, playbook + 10))
+            .also(Label::new(&file, name, name + 4).with_message("this customer"))
+            .also(Label::new(&file, 0, CUSTOMER.len()).with_message("the whole file"));
+        let out = render(&[d], Format::Human, false);
+        assert!(out.contains("playbook: onboarding"), "{out}");
+        assert!(out.contains("name: Acme"), "{out}");
+        for secret in ["RENEWAL", "CEO", "SECOND", "kept private"] {
+            assert!(!out.contains(secret), "{secret} quoted:\n{out}");
+        }
+        assert!(out.contains("customers/acme.yaml:7:11"), "{out}");
+    }
+
+    /// A message about a place in the notes can quote them too (a duplicate
+    /// key's name): what it quotes is left out, in every format.
+    #[test]
+    fn messages_about_the_notes_do_not_quote_them() {
+        let file = SourceFile::new(
+            "customers/acme.yaml",
+            "name: A\nnotes:\n  RISKY: 1\n  RISKY: 2\n",
+        );
+        let at = file.text.rfind("RISKY").expect("the key");
+        let d = Diagnostic::error("duplicate-key", "key `RISKY` appears twice")
+            .at(Label::new(&file, at, at + 5).with_message("`RISKY` again"))
+            .help("keep one `RISKY`");
+        for format in [Format::Human, Format::Json, Format::Github] {
+            let out = render(std::slice::from_ref(&d), format, false);
+            assert!(!out.contains("RISKY"), "{format}:\n{out}");
+            assert!(out.contains("appears twice"), "{format}:\n{out}");
+        }
+        // Elsewhere in the file, messages are as written.
+        let name = Diagnostic::error("x", "`A` is short").at(Label::new(&file, 6, 7));
+        assert_eq!(without_notes(&name).message, "`A` is short");
+        assert_eq!(without_quotes("a `b` c `d"), "a `…` c `…");
+    }
+
+    #[test]
+    fn notes_are_found_in_every_spelling_and_only_in_customer_files() {
+        let ranges = |path: &str, text: &str| -> Vec<String> {
+            internal_notes(&SourceFile::new(path, text))
+                .into_iter()
+                .map(|r| text[r].to_string())
+                .collect()
+        };
+        let text = "a: 1\nnotes: x\nb: 2\n\"notes\" :\n  - y\n\nnotes_2: z\n'notes':\n- w\n# c\n";
+        assert_eq!(
+            ranges("customers/a.yaml", text),
+            [
+                "notes: x\n",
+                "\"notes\" :\n  - y\n\n",
+                "'notes':\n- w\n# c\n"
+            ]
+        );
+        assert!(ranges("playbooks/a.yaml", text).is_empty());
+        assert!(ranges("customers/a.yaml", "notesy: 1\nnotes:x\n").is_empty());
     }
 }

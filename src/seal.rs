@@ -29,7 +29,6 @@
 //! standard base64 with padding.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -37,6 +36,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
+
+use crate::secret::Secret;
 
 /// PBKDF2 rounds for published portals (OWASP's 2023 figure for PBKDF2-HMAC-SHA256).
 pub(crate) const ITERATIONS: u32 = 600_000;
@@ -193,21 +194,12 @@ pub(crate) enum SealError {
 /// `Sealer` is `Sync`, so files can be sealed in parallel, each call with its
 /// own random source.
 #[cfg_attr(not(test), allow(dead_code))] // Used to verify round trips in tests.
+#[derive(Debug)]
 pub(crate) struct Sealer<'a> {
-    /// NFC form of the passphrase.
-    passphrase: String,
+    /// NFC form of the passphrase; never printed.
+    passphrase: Secret<String>,
     iterations: u32,
     text: UnlockText<'a>,
-}
-
-impl fmt::Debug for Sealer<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sealer")
-            .field("passphrase", &"<redacted>")
-            .field("iterations", &self.iterations)
-            .field("text", &self.text)
-            .finish()
-    }
 }
 
 #[cfg_attr(not(test), allow(dead_code))] // Used to verify round trips in tests.
@@ -217,7 +209,7 @@ impl<'a> Sealer<'a> {
     pub(crate) fn new(passphrase: &str, text: UnlockText<'a>) -> Result<Self, SealError> {
         check_passphrase(passphrase)?;
         Ok(Self {
-            passphrase: nfc(passphrase).into_owned(),
+            passphrase: Secret::new(nfc(passphrase).into_owned()),
             iterations: ITERATIONS,
             text,
         })
@@ -240,7 +232,7 @@ impl<'a> Sealer<'a> {
     ) -> Vec<u8> {
         seal_html(
             plain_html,
-            &self.passphrase,
+            self.passphrase.expose(),
             self.iterations,
             rng,
             &self.text,
@@ -258,7 +250,7 @@ impl<'a> Sealer<'a> {
     ) -> Vec<u8> {
         seal_blob(
             bytes,
-            &self.passphrase,
+            self.passphrase.expose(),
             self.iterations,
             rng,
             media_type,

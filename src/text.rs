@@ -1,25 +1,42 @@
 //! Templated author text: `{{ customer.name }}` in titles and descriptions, and
 //! `when:` conditions, both evaluated by the template engine.
 //!
-//! Owns one small minijinja environment for author text (separate from the theme's,
-//! with no auto-escaping: the page templates escape titles when they print them).
-//! Undefined values are errors, so a misspelt variable never silently prints nothing
-//! or hides a task.
+//! Owns one small minijinja environment for author text (separate from the theme's).
+//! It starts empty and holds only the filters, tests and functions listed in
+//! [`builtins`]: nothing a text can call shows the engine's context, the texts it has
+//! compiled (other customers' among them) or another render, and a text cannot
+//! include, import or extend another. Undefined values are errors, so a misspelt
+//! variable never silently prints nothing or hides a task.
+//!
+//! Values are text, never markup: every value a Markdown description prints is
+//! escaped for Markdown and HTML as it is printed ([`builtins::escape_markdown`]),
+//! while titles, which are plain text, print values as they are (the page
+//! templates, the calendar and the JSON writer escape titles for their formats).
+//! Text written in a customer file is data: shown as it is, never a template.
 
+mod builtins;
+
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
 use minijinja::value::{Enumerator, Object, Value};
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Label};
 use crate::lang::Lang;
 use crate::model::{Origin, Text};
 
+/// The name a plain-text template (a title) is compiled under: this, then its source.
+const PLAIN: &str = "t:";
+/// The name a Markdown template (a description) is compiled under: this, then its
+/// source. Values such a template prints are escaped for Markdown.
+const MARKDOWN: &str = "m:";
+
 /// Renders and checks author text.
 ///
 /// The same text is rendered for every customer: templates are compiled once (the
-/// environment's loader treats a template's name as its source and keeps what it
+/// environment's loader takes a template's source from its name and keeps what it
 /// compiled), and the HTML of Markdown without placeholders is made once per text.
 pub(crate) struct TextEngine {
     env: Environment<'static>,
@@ -37,17 +54,42 @@ impl Default for TextEngine {
 
 impl TextEngine {
     pub fn new() -> TextEngine {
-        let mut env = Environment::new();
+        let mut env = Environment::empty();
+        builtins::add_builtins(&mut env);
         // Errors name the expression that failed (`customer.vars.plan`) in release
         // builds too, not only in debug builds.
         env.set_debug(true);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(50_000));
         env.set_recursion_limit(50);
-        env.set_loader(|source| Ok(Some(source.to_string())));
-        // A template's name is its text: never escape by its "file extension"
-        // (a title ending in `.html`), as `render_str` never did.
-        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.set_loader(|name| {
+            match name
+                .strip_prefix(PLAIN)
+                .or_else(|| name.strip_prefix(MARKDOWN))
+            {
+                Some(source) => Ok(Some(source.to_string())),
+                None => Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    "author text cannot include, import or extend other templates",
+                )),
+            }
+        });
+        // `{% include %}`, `{% import %}` and `{% extends %}` name templates through
+        // this; the names it gives are refused by the loader above, so no text can
+        // render another, nor a value as a template.
+        env.set_path_join_callback(|name, _| Cow::Owned(format!("include:{name}")));
+        // The escaping is decided by the template's name, which a text cannot
+        // change (`{% autoescape false %}` changes only the mode). Markdown templates
+        // get a mode of their own so that what a text captures (`{% set %}` blocks,
+        // macros) is kept as the Markdown it already is.
+        env.set_auto_escape_callback(|name| {
+            if name.starts_with(MARKDOWN) {
+                AutoEscape::Custom("markdown".into())
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_formatter(print_value);
         TextEngine {
             env,
             plain_html: Default::default(),
@@ -64,7 +106,8 @@ impl TextEngine {
     /// Warns about raw HTML in a Markdown description (in every language) that
     /// the sanitiser changes: once per block, at its line.
     pub fn check_description(&self, text: &Text, diagnostics: &mut Diagnostics) {
-        if self.raw_html != crate::raw_html::RawHtml::Sanitise {
+        // A customer's text is shown as written, never as markup: nothing to warn about.
+        if self.raw_html != crate::raw_html::RawHtml::Sanitise || text.data {
             return;
         }
         let mut check = |source: &str, origin: &Origin| {
@@ -95,14 +138,18 @@ impl TextEngine {
         }
     }
 
-    /// Reports syntax errors in templated text. The template compiled here is the
-    /// one rendered later (a customer's own texts are compiled once, not twice).
+    /// Reports syntax errors in templated plain text (a title). The template compiled
+    /// here is the one rendered later.
     pub fn check_text(&self, text: &Text, diagnostics: &mut Diagnostics) {
-        if !is_templated(&text.source) {
-            return;
+        if !text.data {
+            self.check_source(&text.source, &text.origin, false, diagnostics);
         }
-        if let Err(err) = self.env.get_template(&text.source) {
-            diagnostics.push(template_diagnostic("template-syntax", &text.origin, &err));
+    }
+
+    /// Reports syntax errors in a templated Markdown description.
+    pub fn check_markdown(&self, text: &Text, diagnostics: &mut Diagnostics) {
+        if !text.data {
+            self.check_source(&text.source, &text.origin, true, diagnostics);
         }
     }
 
@@ -113,29 +160,56 @@ impl TextEngine {
         }
     }
 
-    /// Renders templated text in `lang` (its translation, or the original when there is none).
+    /// Renders plain text (a title) in `lang` (its translation, or the original when
+    /// there is none). Values are printed as they are.
     pub fn render_in(&self, text: &Text, lang: &Lang, ctx: &Value) -> Result<String, Diagnostic> {
         let (source, origin, _) = text.get(lang);
-        if !is_templated(source) {
+        if text.data || !is_templated(source) {
             return Ok(source.to_string());
         }
-        self.env
-            .get_template(source)
-            .and_then(|t| t.render(ctx.clone()))
-            .map_err(|err| template_diagnostic("template-error", origin, &err))
+        self.render_template(PLAIN, source, origin, ctx)
     }
 
-    /// Renders a templated Markdown description in `lang` to HTML.
+    /// Renders a Markdown description in `lang` to HTML. Every value it prints is
+    /// text; text from a customer file is shown as it is, without Markdown. A link
+    /// that the URL allow-list refuses only once values are filled in is published as
+    /// its text alone, with a warning in `warnings` that names the text, not the value
+    /// (the same for every customer, so the report shows it once).
     pub fn render_html_in(
         &self,
         text: &Text,
         lang: &Lang,
         ctx: &Value,
+        warnings: &mut Diagnostics,
     ) -> Result<Arc<str>, Diagnostic> {
-        let (source, _, _) = text.get(lang);
+        let (source, origin, _) = text.get(lang);
+        if text.data {
+            return Ok(data_html(source).into());
+        }
         if is_templated(source) {
-            let markdown = self.render_in(text, lang, ctx)?;
-            return Ok(crate::markdown::render_plain(&markdown, self.raw_html).into());
+            let markdown = self.render_template(MARKDOWN, source, origin, ctx)?;
+            let rendered = crate::markdown::render(&markdown, &|_| None, self.raw_html);
+            // A link refused as written is reported where it is written, when the
+            // playbook is checked; only what the values made unsafe is reported here.
+            let refused = |d: &crate::markdown::Dropped| {
+                matches!(d.what, crate::markdown::DroppedKind::Url { .. })
+            };
+            if rendered.dropped.iter().any(refused)
+                && !crate::markdown::dropped(source).iter().any(refused)
+            {
+                warnings.push(
+                    Diagnostic::warning(
+                        "unsafe-url",
+                        "a link in this text is refused once values are filled in; it is published as its text alone",
+                    )
+                    .at(origin.label())
+                    .help(format!(
+                        "links are published only with {}; check the values used in the link",
+                        crate::url::ALLOWED_TEXT
+                    )),
+                );
+            }
+            return Ok(rendered.html.into());
         }
         if let Some(html) = self
             .plain_html
@@ -152,11 +226,37 @@ impl TextEngine {
         Ok(html)
     }
 
-    /// Reports syntax errors in a translation of templated text.
-    pub fn check_source(&self, source: &str, origin: &Origin, diagnostics: &mut Diagnostics) {
-        if is_templated(source)
-            && let Err(err) = self.env.get_template(source)
-        {
+    /// Renders `source`, compiled (once) under the name `kind` + `source`.
+    fn render_template(
+        &self,
+        kind: &str,
+        source: &str,
+        origin: &Origin,
+        ctx: &Value,
+    ) -> Result<String, Diagnostic> {
+        let mut name = String::with_capacity(kind.len() + source.len());
+        name.push_str(kind);
+        name.push_str(source);
+        self.env
+            .get_template(&name)
+            .and_then(|t| t.render(ctx.clone()))
+            .map_err(|err| template_diagnostic("template-error", origin, &err))
+    }
+
+    /// Reports syntax errors in templated text (a translation, or an original),
+    /// Markdown or plain.
+    pub fn check_source(
+        &self,
+        source: &str,
+        origin: &Origin,
+        markdown: bool,
+        diagnostics: &mut Diagnostics,
+    ) {
+        if !is_templated(source) {
+            return;
+        }
+        let kind = if markdown { MARKDOWN } else { PLAIN };
+        if let Err(err) = self.env.get_template(&format!("{kind}{source}")) {
             diagnostics.push(template_diagnostic("template-syntax", origin, &err));
         }
     }
@@ -176,9 +276,49 @@ impl TextEngine {
     }
 }
 
+/// Prints a value: as it is into plain text, escaped for Markdown into Markdown.
+fn print_value(
+    out: &mut minijinja::Output<'_>,
+    state: &mut minijinja::State<'_, '_>,
+    value: &Value,
+) -> Result<(), Error> {
+    if !state.name().starts_with(MARKDOWN) {
+        return write!(out, "{value}").map_err(Error::from);
+    }
+    if value.is_safe() {
+        // Only captured output (already escaped as it was printed) is safe here:
+        // the `safe` filter is not offered.
+        return out
+            .write_str(value.as_str().unwrap_or_default())
+            .map_err(Error::from);
+    }
+    let text = match value.as_str() {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(value.to_string()),
+    };
+    builtins::escape_markdown(out, &text).map_err(Error::from)
+}
+
+/// The HTML of a description written in a customer file: its text, escaped, in
+/// paragraphs where it has blank lines.
+fn data_html(source: &str) -> String {
+    let source = source.replace("\r\n", "\n");
+    let mut html = String::with_capacity(source.len() + 16);
+    for paragraph in source
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        html.push_str("<p>");
+        html.push_str(&crate::html::escape(paragraph));
+        html.push_str("</p>\n");
+    }
+    html
+}
+
 /// Whether `source` holds template syntax, comments included (else it is printed as
 /// it is).
-fn is_templated(source: &str) -> bool {
+pub(crate) fn is_templated(source: &str) -> bool {
     source.contains("{{") || source.contains("{%") || source.contains("{#")
 }
 
@@ -268,6 +408,7 @@ mod tests {
                 start,
             },
             translations: Default::default(),
+            data: false,
         }
     }
 
@@ -302,7 +443,9 @@ mod tests {
             engine.render_in(&t, &Lang::english(), &ctx).unwrap(),
             "Sign the plan"
         );
-        let html = engine.render_html_in(&t, &Lang::english(), &ctx).unwrap();
+        let html = engine
+            .render_html_in(&t, &Lang::english(), &ctx, &mut Diagnostics::new())
+            .unwrap();
         assert!(!html.contains("legal"), "{html}");
     }
 
@@ -330,14 +473,14 @@ mod tests {
         let templated = text("*Hi* {{ customer.name }}", 0, "*Hi* {{ customer.name }}");
         for _ in 0..2 {
             let html = engine
-                .render_html_in(&plain, &Lang::english(), &ctx)
+                .render_html_in(&plain, &Lang::english(), &ctx, &mut Diagnostics::new())
                 .unwrap();
             assert_eq!(
                 &*html,
                 crate::markdown::render_plain("*Sign* the plan", Default::default())
             );
             let html = engine
-                .render_html_in(&templated, &Lang::english(), &ctx)
+                .render_html_in(&templated, &Lang::english(), &ctx, &mut Diagnostics::new())
                 .unwrap();
             assert_eq!(
                 &*html,
@@ -375,5 +518,180 @@ mod tests {
             "customer.vars.plan is defined and customer.vars.plan == 'x'",
         );
         assert!(!engine.condition(&guarded, &without).unwrap());
+    }
+
+    fn customer(name: &str) -> Value {
+        minijinja::context! { customer => minijinja::context! { name => name } }
+    }
+
+    /// Regression (issue 17, item 1): `<script>` in a customer's name, printed by a
+    /// description, became live markup on the checklist. Values printed into
+    /// Markdown are text; the author's Markdown around them stays Markdown.
+    #[test]
+    fn values_in_descriptions_are_text_and_titles_keep_them_raw() {
+        let engine = TextEngine::new();
+        let source = "**Hi** {{ customer.name }}";
+        let t = text(source, 0, source);
+        let name = "<script>alert(1)</script> *x* [a](b)\n# h";
+        let html = engine
+            .render_html_in(
+                &t,
+                &Lang::english(),
+                &customer(name),
+                &mut Diagnostics::new(),
+            )
+            .unwrap();
+        assert_eq!(
+            &*html,
+            "<p><strong>Hi</strong> &lt;script&gt;alert(1)&lt;/script&gt; *x* [a](b) # h</p>\n"
+        );
+        let title = engine
+            .render_in(&t, &Lang::english(), &customer(name))
+            .unwrap();
+        assert_eq!(title, format!("**Hi** {name}"));
+    }
+
+    /// The public preview's placeholders read as they did before values were escaped.
+    #[test]
+    fn placeholders_render_as_before() {
+        let engine = TextEngine::new();
+        let source = "Plan: {{ customer.vars.plan }}, see [the form]({{ customer.vars.url }})";
+        let t = text(source, 0, source);
+        let html = engine
+            .render_html_in(
+                &t,
+                &Lang::english(),
+                &placeholder_context(),
+                &mut Diagnostics::new(),
+            )
+            .unwrap();
+        let unescaped = "Plan: [customer.vars.plan], see [the form]([customer.vars.url])";
+        assert_eq!(
+            &*html,
+            crate::markdown::render_plain(unescaped, Default::default())
+        );
+    }
+
+    /// What a text captures (`{% set %}` blocks, macros) is already Markdown with its
+    /// values escaped, and is not escaped twice.
+    #[test]
+    fn captured_markdown_is_escaped_once() {
+        let engine = TextEngine::new();
+        let source = "{% set hi %}*Hi* {{ customer.name }}{% endset %}{{ hi }} \
+                      {% macro m(x) %}_{{ x }}_{% endmacro %}{{ m(customer.name) }}";
+        let t = text(source, 0, source);
+        let html = engine
+            .render_html_in(
+                &t,
+                &Lang::english(),
+                &customer("A.B"),
+                &mut Diagnostics::new(),
+            )
+            .unwrap();
+        assert_eq!(&*html, "<p><em>Hi</em> A.B <em>A.B</em></p>\n");
+    }
+
+    /// A text cannot mark a value as markup, nor switch the escaping off.
+    #[test]
+    fn escaping_cannot_be_turned_off_by_the_text() {
+        let engine = TextEngine::new();
+        let source = "{% autoescape false %}{{ customer.name }}{% endautoescape %}";
+        let t = text(source, 0, source);
+        let html = engine
+            .render_html_in(
+                &t,
+                &Lang::english(),
+                &customer("<b>x</b>"),
+                &mut Diagnostics::new(),
+            )
+            .unwrap();
+        assert_eq!(&*html, "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
+        let safe = text("{{ customer.name|safe }}", 0, "{{ customer.name|safe }}");
+        let err = engine
+            .render_html_in(
+                &safe,
+                &Lang::english(),
+                &customer("<b>x</b>"),
+                &mut Diagnostics::new(),
+            )
+            .unwrap_err();
+        assert!(err.message.contains("unknown filter"), "{}", err.message);
+    }
+
+    /// Regression (issue 17, item 4): `{{ debug() }}` printed the engine's state, with
+    /// every text it had compiled (other customers' among them). Texts can neither
+    /// call it nor render another template, nor a value as one.
+    #[test]
+    fn texts_see_nothing_but_their_own_values() {
+        let engine = TextEngine::new();
+        for (source, expected) in [
+            ("{{ debug() }}", "unknown function"),
+            ("{{ customer|pprint }}", "unknown filter"),
+            ("{{ customer|tojson }}", "unknown filter"),
+            ("{{ 'x\ny'|indent(1000000000) }}", "unknown filter"),
+            ("{% if 'x' is filter %}{% endif %}", "unknown test"),
+            ("{% include 't:{{ 7*7 }}' %}", "cannot include"),
+            ("{% include customer.name %}", "cannot include"),
+            ("{% import 'm:x' as x %}", "cannot include"),
+            ("{% extends 't:x' %}", "cannot include"),
+        ] {
+            let t = text(source, 0, source);
+            for markdown in [false, true] {
+                let result = if markdown {
+                    engine
+                        .render_html_in(
+                            &t,
+                            &Lang::english(),
+                            &customer("{{ 7*7 }}"),
+                            &mut Diagnostics::new(),
+                        )
+                        .map(|h| h.to_string())
+                } else {
+                    engine.render_in(&t, &Lang::english(), &customer("{{ 7*7 }}"))
+                };
+                let err = result.unwrap_err();
+                assert!(err.message.contains(expected), "{source}: {}", err.message);
+            }
+        }
+    }
+
+    /// Every filter, test and function the lists in `builtins` name is there (and
+    /// docs/schema.md names the same).
+    #[test]
+    fn every_listed_builtin_is_offered() {
+        let engine = TextEngine::new();
+        let ctx = customer("Acme");
+        let offered = |source: &str| {
+            let t = text(source, 0, source);
+            match engine.render_in(&t, &Lang::english(), &ctx) {
+                Ok(_) => true,
+                Err(e) => !e.message.contains("unknown") && !e.message.contains("syntax"),
+            }
+        };
+        for f in builtins::FILTERS {
+            assert!(offered(&format!("{{{{ [1]|{f} }}}}")), "filter {f}");
+        }
+        for t in builtins::TESTS {
+            assert!(
+                offered(&format!("{{{{ [1]|select('{t}', 1)|list }}}}")),
+                "test {t}"
+            );
+        }
+        for f in builtins::FUNCTIONS {
+            assert!(offered(&format!("{{{{ {f}(1) }}}}")), "function {f}");
+        }
+        assert!(!offered("{{ [1]|nosuchfilter }}"));
+        assert!(!offered("{{ [1]|select('nosuchtest', 1)|list }}"));
+        let docs = include_str!("../docs/schema.md");
+        for name in builtins::FILTERS
+            .iter()
+            .chain(builtins::TESTS)
+            .chain(builtins::FUNCTIONS)
+        {
+            assert!(
+                docs.contains(&format!("`{name}`")),
+                "docs/schema.md lacks `{name}`"
+            );
+        }
     }
 }

@@ -49,6 +49,10 @@ impl Templates {
         diagnostics: &mut Diagnostics,
     ) -> Templates {
         let mut env = Environment::new();
+        // `debug()` prints the whole render state: every compiled template and the
+        // page's values, in an order that differs between builds. Themes print the
+        // values they are given instead (docs/theming.md lists them).
+        env.remove_global("debug");
         // Numbers and plural categories in the page's language (the `lang` value).
         let for_num = Arc::clone(&locales);
         env.add_filter(

@@ -1005,20 +1005,23 @@ fn sitemap_entry(base_url: &str, path: &str, alternates: &[(Lang, String)]) -> S
 
     // HTML's escaping is XML's too (`&#39;` for `'` included).
     use crate::html::escape;
+    // The protocol asks for ASCII addresses: pages named in other scripts are
+    // percent-encoded UTF-8 here, while links between pages keep them as written.
+    use crate::url::encode_for_sitemap;
     let path = dir_url(path);
     let mut out = String::with_capacity(64 + alternates.len() * 96);
     // `write!` into a String cannot fail.
     let _ = write!(
         out,
         "  <url><loc>{}</loc>",
-        escape(&format!("{base_url}/{path}"))
+        escape(&format!("{base_url}/{}", encode_for_sitemap(path)))
     );
     if alternates.len() > 1 {
         for (lang, p) in alternates {
             let _ = write!(
                 out,
                 "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
-                escape(&format!("{base_url}/{}", dir_url(p)))
+                escape(&format!("{base_url}/{}", encode_for_sitemap(dir_url(p))))
             );
         }
     }

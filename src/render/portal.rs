@@ -74,7 +74,7 @@ pub(crate) fn render_portal(
         bytes: plan_json(input, customer, playbook, plan).into_bytes(),
     });
     if let Some(passphrase) = &customer.passphrase {
-        files = seal_portal(input, customer, passphrase, files);
+        files = seal_portal(input, customer, passphrase.expose(), files);
     }
     (files, diagnostics)
 }

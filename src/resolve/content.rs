@@ -476,6 +476,10 @@ fn check_versions(
         for link in &p.rendered.links {
             check_link(p, link, links, diagnostics);
         }
+        for d in &p.rendered.dropped {
+            let label = Label::new(&p.file, p.body + d.start, p.body + d.end);
+            diagnostics.push(d.diagnostic(label));
+        }
     }
     let default = &links.default;
     let Some(original) = versions.get(default) else {
@@ -694,6 +698,7 @@ fn parse_file(
                 html: String::new(),
                 headings: outline.headings,
                 links: outline.links,
+                dropped: outline.dropped,
                 sanitised: outline.sanitised,
             };
             (rendered, words.div_ceil(200).max(1))

@@ -434,9 +434,9 @@ pub(crate) fn resolve_customer(
     }
     let passphrase = match &raw.encrypt {
         None => None,
-        Some(e) => match options.env.get(&e.passphrase_env.value) {
+        Some(e) => match options.env.expose().get(&e.passphrase_env.value) {
             Some(p) => match crate::seal::check_passphrase(p) {
-                Ok(()) => Some(p.clone()),
+                Ok(()) => Some(crate::secret::Secret::new(p.clone())),
                 Err(why) => {
                     diagnostics.push(
                         Diagnostic::error("weak-passphrase", format!("the passphrase in `{}` cannot be used: {why}", e.passphrase_env.value))

@@ -148,6 +148,18 @@ pub(crate) fn resolve(
         md_files.extend(file);
     }
     md_files.sort_by(|a, b| a.path.cmp(&b.path));
+    // Every file under content/ becomes an address (the pages read apart from
+    // the tree, in `taken`, included).
+    let content_paths = md_files.iter().map(|f| f.path.as_str()).chain(
+        tree.under("content/")
+            .map(|(path, _)| path)
+            .filter(|p| !p.ends_with(".md")),
+    );
+    for path in content_paths {
+        if let Some(c) = crate::url::unfit_in_path(&path["content/".len()..]) {
+            diagnostics.push(unfit_file_name(path, c));
+        }
+    }
     let raw_html = config.as_ref().map(|c| c.raw_html).unwrap_or_default();
     let parsed = content::parse_content(&md_files, &lang, &languages, raw_html);
     // The content is checked on one thread. Customer files need nothing else of
@@ -418,6 +430,22 @@ pub(crate) fn unresolved_playbooks(
         .filter_map(|(path, _)| playbooks::file_stem(path, "playbooks/"))
         .filter(|stem| !playbooks.contains_key(stem))
         .collect()
+}
+
+/// A file under content/ whose name cannot stand in an address as it is: the
+/// file is named, not encoded, so what authors link to is what readers see.
+fn unfit_file_name(path: &str, c: char) -> Diagnostic {
+    let shown = if c.is_ascii_graphic() {
+        format!("`{c}`")
+    } else {
+        format!("U+{:04X}", c as u32)
+    };
+    Diagnostic::error(
+        "invalid-file-name",
+        format!("{path} has {shown} in its name, which cannot stand in a web address"),
+    )
+    .at(Label::new(&SourceFile::new(path, ""), 0, 0))
+    .help("rename the file using letters, digits, `-`, `_` and `.` (any script's letters are fine)")
 }
 
 fn ignored(path: &str, help: &str) -> Diagnostic {

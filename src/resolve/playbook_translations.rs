@@ -59,6 +59,7 @@ fn set(
     value: &Spanned<String>,
     lang: &Lang,
     engine: &TextEngine,
+    markdown: bool,
     diagnostics: &mut Diagnostics,
 ) {
     // Only text written in the playbook this translation belongs to: a child that
@@ -68,7 +69,7 @@ fn set(
         return;
     }
     let o = origin(file, value);
-    engine.check_source(&value.value, &o, diagnostics);
+    engine.check_source(&value.value, &o, markdown, diagnostics);
     text.translations
         .insert(lang.clone(), (value.value.clone(), o));
 }
@@ -83,10 +84,10 @@ fn set_pair(
     diagnostics: &mut Diagnostics,
 ) {
     if let Some(v) = &t.title {
-        set(title, file, v, lang, engine, diagnostics);
+        set(title, file, v, lang, engine, false, diagnostics);
     }
     if let (Some(v), Some(d)) = (&t.description, description) {
-        set(d, file, v, lang, engine, diagnostics);
+        set(d, file, v, lang, engine, true, diagnostics);
     }
 }
 
@@ -141,6 +142,17 @@ fn apply_one(
             );
         }
     };
+    if warn {
+        // Translated descriptions and the summary are Markdown, checked once, for
+        // the playbook the file belongs to.
+        let descriptions = (tr.phases.values())
+            .chain(tr.tasks.values())
+            .chain(tr.milestones.values())
+            .filter_map(|t| t.description.as_ref());
+        for v in tr.summary.iter().chain(descriptions) {
+            crate::markdown::check_text(&v.value, &origin(file, v), diagnostics);
+        }
+    }
     if warn && tr.title.is_none() {
         diagnostics.push(
             Diagnostic::warning("missing-key", "this translation has no `title`")
@@ -151,16 +163,32 @@ fn apply_one(
     if let Some(t) = &tr.title
         && playbook.id == file_owner(file)
     {
-        set(&mut playbook.title, file, t, lang, engine, diagnostics);
+        set(
+            &mut playbook.title,
+            file,
+            t,
+            lang,
+            engine,
+            false,
+            diagnostics,
+        );
     }
     if let (Some(t), Some(summary)) = (&tr.summary, playbook.summary.as_mut())
         && playbook.id == file_owner(file)
     {
-        set(summary, file, t, lang, engine, diagnostics);
+        set(summary, file, t, lang, engine, true, diagnostics);
     }
     for (id, title) in &tr.roles {
         match playbook.roles.get_mut(&id.value) {
-            Some(role) => set(&mut role.title, file, title, lang, engine, diagnostics),
+            Some(role) => set(
+                &mut role.title,
+                file,
+                title,
+                lang,
+                engine,
+                false,
+                diagnostics,
+            ),
             None => unknown("role", id, diagnostics),
         }
     }

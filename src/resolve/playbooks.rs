@@ -342,6 +342,7 @@ fn text(file: &Arc<SourceFile>, s: &Spanned<String>, lang: &Lang) -> Text {
         lang: lang.clone(),
         origin: origin(file, s),
         translations: BTreeMap::new(),
+        data: false,
     }
 }
 
@@ -491,7 +492,10 @@ fn convert(
             .as_ref()
             .map(|d| text(&d.file, &d.value, lang));
         if let Some(d) = &description {
-            texts.check_text(d, diagnostics);
+            texts.check_markdown(d, diagnostics);
+            if !d.data {
+                crate::markdown::check_text(&d.source, &d.origin, diagnostics);
+            }
             texts.check_description(d, diagnostics);
         }
         let tasks = phase
@@ -530,7 +534,10 @@ fn convert(
         texts.check_text(&title, diagnostics);
         let description = raw.description.as_ref().map(|d| text(file, d, lang));
         if let Some(d) = &description {
-            texts.check_text(d, diagnostics);
+            texts.check_markdown(d, diagnostics);
+            if !d.data {
+                crate::markdown::check_text(&d.source, &d.origin, diagnostics);
+            }
             texts.check_description(d, diagnostics);
         }
         let when = raw.when.as_ref().map(|w| text(file, w, lang));
@@ -561,7 +568,10 @@ fn convert(
     let title = text(file, &raw.value.title, lang);
     texts.check_text(&title, diagnostics);
     if let Some(s) = &summary {
-        texts.check_text(s, diagnostics);
+        texts.check_markdown(s, diagnostics);
+        if !s.data {
+            crate::markdown::check_text(&s.source, &s.origin, diagnostics);
+        }
     }
     let mut lineage = vec![id.to_string()];
     let mut parent = raw.value.extends.as_ref().map(|e| e.value.clone());
@@ -591,6 +601,25 @@ fn join_ids(ids: &[&String]) -> String {
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Warns when a customer's extra task holds template syntax: a customer file is data,
+/// shown as written, so the braces would reach the portal as they are.
+fn warn_template_in_data(
+    file: &Arc<SourceFile>,
+    value: &Spanned<String>,
+    diagnostics: &mut Diagnostics,
+) {
+    if crate::text::is_templated(&value.value) {
+        diagnostics.push(
+            Diagnostic::warning(
+                "template-in-customer-text",
+                "text in a customer file is shown as written: `{{ ... }}` here is not filled in",
+            )
+            .at(label(file, value))
+            .help("write the value itself, or put the task in the playbook (with `when:`) where text is templated"),
+        );
+    }
 }
 
 /// Validates one task; used for playbook tasks and customers' extra tasks.
@@ -676,14 +705,23 @@ pub(crate) fn convert_task(
     let mut links = Vec::new();
     for l in &raw.links {
         let url = l.url.value.trim();
+        if let Err(refused) = crate::url::check(url) {
+            diagnostics.push(
+                Diagnostic::error("unsafe-url", refused.message(url))
+                    .at(label(file, &l.url))
+                    .help("links start with https://, http://, mailto: or tel:"),
+            );
+            continue;
+        }
         if !(url.starts_with("https://")
             || url.starts_with("http://")
-            || url.starts_with("mailto:"))
+            || url.starts_with("mailto:")
+            || url.starts_with("tel:"))
         {
             diagnostics.push(
                 Diagnostic::error("invalid-url", format!("`{url}` is not an absolute link"))
                     .at(label(file, &l.url))
-                    .help("links start with https://, http:// or mailto:; link articles with `guides:`"),
+                    .help("links start with https://, http://, mailto: or tel:; link articles with `guides:`"),
             );
         }
         links.push(Link {
@@ -691,11 +729,25 @@ pub(crate) fn convert_task(
             url: url.to_string(),
         });
     }
-    let title = text(file, &raw.title, lang);
+    // A customer's extra task is data: its text is shown as it is.
+    let data_text = |s: &Spanned<String>| Text {
+        data: extra,
+        ..text(file, s, lang)
+    };
+    let title = data_text(&raw.title);
     texts.check_text(&title, diagnostics);
-    let description = raw.description.as_ref().map(|d| text(file, d, lang));
+    let description = raw.description.as_ref().map(data_text);
+    if extra {
+        warn_template_in_data(file, &raw.title, diagnostics);
+        if let Some(d) = &raw.description {
+            warn_template_in_data(file, d, diagnostics);
+        }
+    }
     if let Some(d) = &description {
-        texts.check_text(d, diagnostics);
+        texts.check_markdown(d, diagnostics);
+        if !d.data {
+            crate::markdown::check_text(&d.source, &d.origin, diagnostics);
+        }
         texts.check_description(d, diagnostics);
     }
     let when = raw.when.as_ref().map(|w| text(file, w, lang));

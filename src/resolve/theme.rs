@@ -80,13 +80,17 @@ pub(crate) fn resolve_theme(
                 .next()
                 .and_then(|f| f.strip_suffix(".toml"))
             else {
+                diagnostics.push(
+                    Diagnostic::warning("ignored-file", format!("{path} is not used")).help(
+                        "interface text files are named after their language: strings/<lang>.toml",
+                    ),
+                );
                 continue;
             };
-            if let Ok(text) = std::str::from_utf8(bytes) {
-                site_strings.insert(
-                    lang.to_string(),
-                    parse_strings(&SourceFile::new(path, text), diagnostics),
-                );
+            // A file that is not UTF-8 is an error at its first bad byte, as anywhere
+            // else in the site, and its strings are not used.
+            if let Some(file) = super::text_file(path, bytes, diagnostics) {
+                site_strings.insert(lang.to_string(), parse_strings(&file, diagnostics));
             }
         }
     }
@@ -125,16 +129,8 @@ pub(crate) fn resolve_theme(
     for (path, bytes) in tree.under(&prefix) {
         let rest = &path[prefix.len()..];
         if let Some(template) = rest.strip_prefix("templates/") {
-            match std::str::from_utf8(bytes) {
-                Ok(text) => {
-                    theme
-                        .templates
-                        .insert(template.to_string(), SourceFile::new(path, text));
-                }
-                Err(_) => diagnostics.push(Diagnostic::error(
-                    "not-utf8",
-                    format!("{path} is not UTF-8 text"),
-                )),
+            if let Some(file) = super::text_file(path, bytes, diagnostics) {
+                theme.templates.insert(template.to_string(), file);
             }
         } else if let Some(asset) = rest.strip_prefix("static/") {
             theme.assets.insert(asset.to_string(), bytes.to_vec());

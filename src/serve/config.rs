@@ -25,6 +25,10 @@ pub struct Config {
     /// Listen on an address other than loopback. Off by default: the server
     /// hands out every customer's portal to whoever can reach it.
     pub allow_remote: bool,
+    /// Host names requests may name besides loopback names and the bound
+    /// address (`--allow-host`); `.example.test` allows a domain and the names
+    /// under it. Everything else is refused, against DNS rebinding.
+    pub allowed_hosts: Vec<String>,
     /// Today, the portal secret and the environment, as for `build`.
     pub options: BuildOptions,
     /// Native file events or polling.
@@ -43,6 +47,7 @@ impl Config {
             root: root.into(),
             addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), DEFAULT_PORT),
             allow_remote: false,
+            allowed_hosts: Vec::new(),
             options,
             watch: WatchMode::Native,
             debounce: Duration::from_millis(15),
@@ -83,6 +88,14 @@ pub enum ServeError {
         /// The address asked for.
         addr: SocketAddr,
     },
+    /// An `--allow-host` value that is not a host name.
+    #[error(
+        "--allow-host {name:?}: expected a host name such as dev.example.test (or .example.test for a domain and the names under it)"
+    )]
+    AllowHost {
+        /// The value given.
+        name: String,
+    },
     /// The root is not a site.
     #[error("{} is not a site: it has no gangway.toml", root.display())]
     NotASite {
@@ -110,4 +123,26 @@ pub enum ServeError {
     /// The async runtime could not be started, or the root cannot be resolved.
     #[error("cannot start the server: {0}")]
     Io(#[from] std::io::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The server's settings hold the build options, with the environment and
+    /// the portal secret: printing them must not print those.
+    #[test]
+    fn debug_output_hides_the_environment() {
+        let mut options = BuildOptions::for_tests(jiff::civil::date(2026, 12, 14));
+        options.env.expose_mut().insert(
+            "ACME_PASSPHRASE".into(),
+            "correct horse battery staple".into(),
+        );
+        let config = Config::new("site", options);
+        for shown in [format!("{config:?}"), format!("{config:#?}")] {
+            assert!(!shown.contains("correct horse"), "{shown}");
+            assert!(!shown.contains("ACME_PASSPHRASE"), "{shown}");
+            assert!(shown.contains("allowed_hosts"), "{shown}");
+        }
+    }
 }

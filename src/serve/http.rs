@@ -8,6 +8,9 @@
 //! types. It never touches the file system: every byte comes from the last good
 //! build held in memory ([`Snapshot`]), so no path can escape the output.
 //!
+//! Every request first passes the host check ([`super::host`]): a request for
+//! another host gets 403 and nothing else.
+//!
 //! Reserved paths live under `/__gangway/`: `events` (Server-Sent Events, one
 //! `build` event with the generation on connect and after every rebuild),
 //! `status` (JSON, for tests and scripts), and the live-reload script and the
@@ -15,22 +18,25 @@
 //! pages' Content-Security-Policy allows them).
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, Extension, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::sse::{Event as SseEvent, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::Stream;
 use percent_encoding::percent_decode_str;
 
+use super::host::{self, Access};
 use super::overlay;
 use super::{Shared, Snapshot};
 
-/// The routes of the server.
+/// The routes of the server, every one behind the host check.
 pub(crate) fn router(shared: Shared) -> Router {
     Router::new()
         .route("/__gangway/events", get(events))
@@ -38,7 +44,42 @@ pub(crate) fn router(shared: Shared) -> Router {
         .route(overlay::RELOAD_SCRIPT_PATH, get(reload_script))
         .route(overlay::OVERLAY_STYLE_PATH, get(overlay_style))
         .fallback(site)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            check_host,
+        ))
         .with_state(shared)
+}
+
+/// Refuses (403) a request whose `Host` header, or the authority of its URI,
+/// is not one the server answers to ([`host::Hosts`]). An accepted request goes
+/// on with its [`Access`]: `Local` only when it also came over loopback.
+async fn check_host(State(shared): State<Shared>, mut request: Request, next: Next) -> Response {
+    let header = request
+        .headers()
+        .get(header::HOST)
+        .map(|value| value.to_str().unwrap_or("\u{fffd}"));
+    let mut access = shared.hosts.access(header);
+    if let Some(authority) = request.uri().authority() {
+        access = access.max(shared.hosts.access(Some(authority.as_str())));
+    }
+    if access == Access::Refused {
+        let shown = header.or(request.uri().authority().map(|a| a.as_str()));
+        return respond(
+            StatusCode::FORBIDDEN,
+            "text/plain; charset=utf-8",
+            Bytes::from(host::refusal(shown)),
+        );
+    }
+    let over_loopback = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(peer)| peer.ip().is_loopback());
+    if !over_loopback {
+        access = Access::Allowed;
+    }
+    request.extensions_mut().insert(access);
+    next.run(request).await
 }
 
 /// The live-reload stream: the current generation at once, then each new one.
@@ -108,7 +149,12 @@ fn portal_folder(path: &str) -> Option<&str> {
 }
 
 /// A file of the site, or the site's 404 page.
-async fn site(State(shared): State<Shared>, method: Method, uri: Uri) -> Response {
+async fn site(
+    State(shared): State<Shared>,
+    Extension(access): Extension<Access>,
+    method: Method,
+    uri: Uri,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
         let mut response = respond(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -139,7 +185,7 @@ async fn site(State(shared): State<Shared>, method: Method, uri: Uri) -> Respons
     match lookup(&snapshot, uri.path()) {
         Lookup::File(path) => {
             let bytes = snapshot.files.get(&path).cloned().unwrap_or_default();
-            page(&snapshot, StatusCode::OK, &path, bytes)
+            page(&snapshot, access, StatusCode::OK, &path, bytes)
         }
         Lookup::Redirect(to) => {
             let mut response = StatusCode::PERMANENT_REDIRECT.into_response();
@@ -150,10 +196,11 @@ async fn site(State(shared): State<Shared>, method: Method, uri: Uri) -> Respons
         }
         Lookup::NotFound(Some(path)) => {
             let bytes = snapshot.files.get(&path).cloned().unwrap_or_default();
-            page(&snapshot, StatusCode::NOT_FOUND, &path, bytes)
+            page(&snapshot, access, StatusCode::NOT_FOUND, &path, bytes)
         }
         Lookup::NotFound(None) => page(
             &snapshot,
+            access,
             StatusCode::NOT_FOUND,
             "404.html",
             Bytes::from_static(overlay::no_site_page()),
@@ -166,11 +213,23 @@ async fn site(State(shared): State<Shared>, method: Method, uri: Uri) -> Respons
     }
 }
 
-/// A response for an output file, with the live-reload block in HTML.
-fn page(snapshot: &Snapshot, status: StatusCode, path: &str, bytes: Bytes) -> Response {
+/// A response for an output file, with the live-reload block in HTML. The
+/// overlay's details (which quote site files) go only to this machine's own
+/// browser; anyone else allowed in is told that the site is broken, not why.
+fn page(
+    snapshot: &Snapshot,
+    access: Access,
+    status: StatusCode,
+    path: &str,
+    bytes: Bytes,
+) -> Response {
     let kind = content_type(path);
     let body = if kind.starts_with("text/html") {
-        let block = overlay::block(snapshot.generation, snapshot.overlay.as_deref());
+        let shown = match access {
+            Access::Local => snapshot.overlay.as_deref(),
+            _ => snapshot.overlay_summary.as_deref(),
+        };
+        let block = overlay::block(snapshot.generation, shown);
         Bytes::from(overlay::inject(&bytes, &block))
     } else {
         bytes

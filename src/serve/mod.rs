@@ -19,6 +19,7 @@
 mod config;
 mod files;
 mod handle;
+mod host;
 mod http;
 mod overlay;
 mod watch;
@@ -53,8 +54,11 @@ pub(crate) struct Snapshot {
     pub(crate) errors: usize,
     /// Warnings of the last build.
     pub(crate) warnings: usize,
-    /// The overlay's HTML while the last build failed.
+    /// The overlay's HTML while the last build failed, for this machine's browser.
     pub(crate) overlay: Option<Arc<str>>,
+    /// The overlay without the diagnostics (which quote site files), for
+    /// anyone else `--allow-remote` or `--allow-host` let in.
+    pub(crate) overlay_summary: Option<Arc<str>>,
     /// The portals of the last build that got as far as resolving.
     pub(crate) portals: Arc<Vec<PortalLink>>,
     /// Portal folders whose files are out of date: they are rendered before serving.
@@ -74,6 +78,8 @@ pub(crate) struct Shared {
     batches: Arc<AtomicU64>,
     /// To ask the event loop for a portal that is out of date.
     events: tokio::sync::mpsc::UnboundedSender<Event>,
+    /// The hosts requests may name.
+    hosts: Arc<host::Hosts>,
 }
 
 /// Everything the event loop reacts to. One enum, one `match` in [`Session::run`].
@@ -104,6 +110,13 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
     if !config.addr.ip().is_loopback() && !config.allow_remote {
         return Err(ServeError::NotLoopback { addr: config.addr });
     }
+    if let Some(name) = config
+        .allowed_hosts
+        .iter()
+        .find(|name| !host::is_allowable(name))
+    {
+        return Err(ServeError::AllowHost { name: name.clone() });
+    }
     if !config.root.join("gangway.toml").is_file() {
         return Err(ServeError::NotASite { root: config.root });
     }
@@ -132,6 +145,7 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
         busy: Arc::new(AtomicBool::new(false)),
         batches: Arc::new(AtomicU64::new(0)),
         events: events.clone(),
+        hosts: Arc::new(host::Hosts::new(addr.ip(), &config.allowed_hosts)),
     };
     let mut session = Session {
         tree: SourceTree::new(),
@@ -159,10 +173,13 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
         tokio::net::TcpListener::from_std(listener)?
     };
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server =
-        axum::serve(listener, http::router(shared.clone())).with_graceful_shutdown(async move {
-            let _ = stopped.await;
-        });
+    let server = axum::serve(
+        listener,
+        http::router(shared.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = stopped.await;
+    });
     let server = runtime.spawn(async move {
         if let Err(err) = server.await {
             eprintln!("error: the server stopped: {err}");
@@ -489,6 +506,7 @@ impl Session {
             errors,
             warnings,
             overlay: failed.then(|| Arc::from(overlay::panel(&diagnostics))),
+            overlay_summary: failed.then(|| Arc::from(overlay::summary(errors, warnings))),
             portals,
             incremental,
             stale: Arc::new(self.stale.keys().cloned().collect()),

@@ -78,21 +78,16 @@ pub(crate) fn inject(html: &[u8], block: &str) -> Vec<u8> {
 }
 
 /// The overlay for a failed rebuild: a fixed panel listing each diagnostic with
-/// its file and line, rendered as in the terminal.
+/// its file and line, rendered as in the terminal (which never quotes a
+/// customer's internal notes).
 pub(crate) fn panel(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let warnings = diagnostics.len() - errors;
-    let mut out = format!(
-        "<div id=\"{OVERLAY_ID}\" role=\"alert\">\
-<button type=\"button\" data-gangway-hide>hide</button>\
-<p class=\"gangway-summary\">gangway: the last change broke the \
-site ({}); showing the last good version until it is fixed.</p>",
-        crate::html::escape(&report::summary(errors, warnings))
-    );
+    let mut out = panel_start(errors, diagnostics.len() - errors);
     for d in diagnostics {
+        let d = report::without_notes(d);
         let place = match d.location() {
             Some((path, line, column)) => format!("{path}:{line}:{column}"),
             None => "(no file)".to_string(),
@@ -109,12 +104,34 @@ site ({}); showing the last good version until it is fixed.</p>",
             crate::html::escape(d.code),
             crate::html::escape(&d.message),
             crate::html::escape(
-                report::render(std::slice::from_ref(d), Format::Human, false).trim_end()
+                report::render(std::slice::from_ref(&*d), Format::Human, false).trim_end()
             ),
         ));
     }
     out.push_str("</div>");
     out
+}
+
+/// The overlay for a browser on another machine: that the site is broken, and
+/// where to read why, without the diagnostics (they quote the site's files).
+pub(crate) fn summary(errors: usize, warnings: usize) -> String {
+    let mut out = panel_start(errors, warnings);
+    out.push_str(
+        "<p class=\"gangway-place\">The problems are shown in the terminal running \
+<code>gangway serve</code> and in a browser on that machine.</p></div>",
+    );
+    out
+}
+
+/// The panel's opening tag, hide button and headline; the caller closes the `<div>`.
+fn panel_start(errors: usize, warnings: usize) -> String {
+    format!(
+        "<div id=\"{OVERLAY_ID}\" role=\"alert\">\
+<button type=\"button\" data-gangway-hide>hide</button>\
+<p class=\"gangway-summary\">gangway: the last change broke the \
+site ({}); showing the last good version until it is fixed.</p>",
+        crate::html::escape(&report::summary(errors, warnings))
+    )
 }
 
 /// The page served for every path before the site has ever built.

@@ -266,7 +266,7 @@ impl Site {
         if let Some(text) = &self.secret {
             options.secret = PortalSecret::from_text(text).expect("a usable portal secret");
         }
-        options.env = self.env.clone();
+        options.env = gangway::Secret::new(self.env.clone());
         Build {
             compiled: gangway::compile(&self.tree, &options),
         }

@@ -5,6 +5,9 @@ mod harness;
 
 mod golden;
 mod hostile_markdown;
+mod hostile_misc;
+mod hostile_urls;
+mod hostile_values;
 mod i18n;
 mod ics;
 mod output;
@@ -13,3 +16,4 @@ mod scale;
 mod schedule;
 mod schema;
 mod serve;
+mod text_sandbox;

@@ -618,7 +618,20 @@ fn marker_customer(id: &str, encrypted: bool) -> String {
 /// markers appear nowhere in plain text.
 #[test]
 fn every_customer_field_stays_in_its_own_portal_and_internal_ones_nowhere() {
-    let files = Site::example()
+    // A task that prints `vars.region` (text in a customer's own extra tasks is
+    // shown as written, not filled in).
+    let site = Site::example();
+    let base = site.text("playbooks/base.yaml");
+    let at = base
+        .find("    tasks:\n")
+        .expect("base.yaml has a phase with tasks")
+        + "    tasks:\n".len();
+    let region_task = "      - id: ship-to-region\n        title: \"Ship to {{ customer.vars.region }}\"\n        owner: csm\n        when: customer.vars.region is defined\n";
+    let files = site
+        .file(
+            "playbooks/base.yaml",
+            &format!("{}{region_task}{}", &base[..at], &base[at..]),
+        )
         .file(
             "customers/marker-one.yaml",
             &marker_customer("marker-one", false),

@@ -256,13 +256,20 @@ fn encode(path: &str) -> String {
 
 /// A GET with the path sent exactly as given (no normalisation of `..`).
 fn get(addr: SocketAddr, raw_path: &str) -> Response {
+    get_for_host(addr, raw_path, Some(&addr.to_string()))
+}
+
+/// A GET with this `Host` header (none with `None`), as a page on another site
+/// would send after rebinding its name to 127.0.0.1.
+fn get_for_host(addr: SocketAddr, raw_path: &str, host: Option<&str>) -> Response {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(PATIENCE))
         .expect("read timeout");
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
     write!(
         stream,
-        "GET {raw_path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {raw_path} HTTP/1.1\r\n{host}Connection: close\r\n\r\n"
     )
     .expect("send request");
     let mut raw = Vec::new();
@@ -804,4 +811,157 @@ impl Served {
         let mut buf = [0u8; 16];
         !matches!(stream.read(&mut buf), Ok(n) if n > 0)
     }
+}
+
+// ---------------------------------------------------------------------------
+// Hosts (DNS rebinding) and what the overlay shows
+
+/// Issue 17, item 12: `serve` answered any `Host`, so a page on another site
+/// could rebind its own name to 127.0.0.1 and read every portal. Requests for
+/// other hosts get 403 and a plain-text explanation naming `--allow-host`, on
+/// every path, the portals and the server's own endpoints included.
+#[test]
+fn requests_for_other_hosts_are_refused() {
+    let s = Served::start(&Site::new());
+    let portal = s.clean_build().portals[0].path.clone();
+    let port = s.addr.port();
+    let forged = [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        "127.0.0.1.evil.example".to_string(),
+        "evil.example.".to_string(),
+        format!("[::2]:{port}"),
+        format!("192.0.2.7:{port}"),
+        format!("localhost:{port}:{port}"),
+    ];
+    let paths = [
+        "/".to_string(),
+        format!("/{portal}"),
+        format!("/{portal}plan.json"),
+        "/__gangway/status".to_string(),
+        "/__gangway/events".to_string(),
+        "/no/such/page".to_string(),
+    ];
+    for host in forged.iter().map(|h| Some(h.as_str())).chain([None]) {
+        for path in &paths {
+            let response = get_for_host(s.addr, path, host);
+            assert_eq!(response.status, 403, "{host:?} {path}");
+            assert_eq!(
+                response.header("content-type"),
+                Some("text/plain; charset=utf-8")
+            );
+            let text = response.text();
+            assert!(!text.contains("Acme"), "{host:?} {path}: {text}");
+            if host.is_some() {
+                assert!(text.contains("--allow-host"), "{host:?}: {text}");
+            }
+        }
+    }
+    // A URI naming another host is refused whatever the Host header says.
+    let mut stream = TcpStream::connect(s.addr).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    write!(
+        stream,
+        "GET http://evil.example/{portal} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read");
+    assert!(raw.starts_with("HTTP/1.1 403"), "{raw}");
+}
+
+/// Loopback names and addresses, with or without a port, are this machine.
+#[test]
+fn loopback_hosts_are_served() {
+    let s = Served::start(&Site::new());
+    let port = s.addr.port();
+    for host in [
+        "localhost".to_string(),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("app.localhost:{port}"),
+        "127.0.0.1".to_string(),
+        format!("127.0.0.1:{port}"),
+        "[::1]".to_string(),
+        format!("[::1]:{port}"),
+    ] {
+        let response = get_for_host(s.addr, "/", Some(&host));
+        assert_eq!(response.status, 200, "{host}");
+    }
+}
+
+/// `--allow-host` adds names (a leading dot: a domain and the names under it);
+/// others stay refused. A value that is not a host name is refused at start.
+#[test]
+fn allow_host_adds_names() {
+    let s = Served::start_with(&Site::new(), |config| {
+        config.allowed_hosts = vec!["dev.example.test".into(), ".tunnel.test".into()];
+    });
+    for host in [
+        "dev.example.test",
+        "dev.example.test:8080",
+        "tunnel.test",
+        "a.tunnel.test:443",
+    ] {
+        assert_eq!(get_for_host(s.addr, "/", Some(host)).status, 200, "{host}");
+    }
+    for host in ["example.test", "x.dev.example.test", "eviltunnel.test"] {
+        assert_eq!(get_for_host(s.addr, "/", Some(host)).status, 403, "{host}");
+    }
+
+    let dir = Site::new().on_disk();
+    let mut config = serve::Config::new(dir.path(), options());
+    config.addr = "127.0.0.1:0".parse().expect("an address");
+    config.allowed_hosts = vec!["*.example.test".into()];
+    assert!(matches!(
+        serve::start(config),
+        Err(ServeError::AllowHost { .. })
+    ));
+}
+
+/// Issue 17, item 11: the overlay, on every page, quoted a customer's internal
+/// `notes:` lines from a diagnostic inside them, to anyone who could load a
+/// page. It now gives the place without the line, shows its details only to a
+/// loopback host, and tells a host allowed with `--allow-host` only that the
+/// site is broken.
+#[test]
+fn the_overlay_never_quotes_notes_and_shows_details_only_on_loopback_hosts() {
+    let s = Served::start_with(&Site::new(), |config| {
+        config.allowed_hosts = vec!["dev.example.test".into()];
+    });
+    let g = s.settled().generation;
+    // Lines 7 and 8 of the customer file: an unclosed quote inside the notes.
+    s.write(
+        "customers/acme.yaml",
+        &format!(
+            "{}notes:\n  risk: \"RENEWAL AT RISK, CEO unhappy\n",
+            crate::harness::dedent(crate::harness::CUSTOMER)
+        ),
+    );
+    let status = s.rebuilt_after(g);
+    assert!(status.errors > 0, "{status:?}");
+
+    let local = get_for_host(s.addr, "/", Some("localhost"));
+    let (_, block) = strip_block(&local.body);
+    assert!(block.contains(OVERLAY_ID), "{block}");
+    assert!(block.contains("customers/acme.yaml:8:"), "{block}");
+    assert!(block.contains("internal `notes`"), "{block}");
+    for secret in ["RENEWAL", "CEO"] {
+        assert!(!block.contains(secret), "{secret} quoted:\n{block}");
+    }
+
+    let other = get_for_host(s.addr, "/", Some("dev.example.test"));
+    assert_eq!(other.status, 200);
+    let (_, block) = strip_block(&other.body);
+    assert!(
+        block.contains(OVERLAY_ID),
+        "told the site is broken: {block}"
+    );
+    assert!(block.contains("1 error"), "{block}");
+    assert!(
+        !block.contains("customers/acme.yaml"),
+        "no details: {block}"
+    );
+    assert!(!block.contains("yaml-syntax"), "no details: {block}");
 }
