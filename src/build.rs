@@ -253,7 +253,7 @@ fn prepare(
     let site = resolve::resolve(tree, taken, options, diagnostics)?;
     let t_resolve = started.elapsed();
     let rss_resolved = resident_mb();
-    let engine = TextEngine::new();
+    let engine = TextEngine::new().with_raw_html(site.config.raw_html);
     let mut previews = BTreeMap::new();
     for (id, playbook) in &site.playbooks {
         if let Some(plan) = plan_preview(&site, playbook, &engine, diagnostics) {

@@ -34,6 +34,10 @@ pub struct Config {
     pub translations: std::collections::BTreeMap<Lang, (Option<String>, Option<String>)>,
     /// Which languages customer portals are published in unless a customer says.
     pub portal_languages: PortalLanguages,
+    /// What becomes of HTML written in Markdown: `[markdown] raw_html`.
+    pub raw_html: crate::raw_html::RawHtml,
+    /// The Content-Security-Policy of every page, with `[security.csp]` added.
+    pub csp: crate::csp::Csp,
 }
 
 /// `[portals] languages`: the languages a customer's portal is published in when the
@@ -65,6 +69,8 @@ impl Config {
             feedback_url: None,
             translations: std::collections::BTreeMap::new(),
             portal_languages: PortalLanguages::default(),
+            raw_html: crate::raw_html::RawHtml::default(),
+            csp: crate::csp::Csp::default(),
         }
     }
 
@@ -110,6 +116,21 @@ struct RawConfig {
     feedback: Option<RawFeedback>,
     translations: Option<std::collections::BTreeMap<String, RawSiteText>>,
     portals: Option<RawPortals>,
+    markdown: Option<RawMarkdown>,
+    security: Option<RawSecurity>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    raw_html: Option<toml::Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSecurity {
+    /// Sources added to directives of the Content-Security-Policy.
+    csp: Option<std::collections::BTreeMap<toml::Spanned<String>, Vec<toml::Spanned<String>>>>,
 }
 
 #[derive(Deserialize)]
@@ -293,6 +314,33 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         },
     };
 
+    let raw_html = match raw.markdown.and_then(|m| m.raw_html) {
+        None => crate::raw_html::RawHtml::default(),
+        Some(v) => crate::raw_html::RawHtml::parse(v.get_ref()).unwrap_or_else(|| {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    format!("`{}` is not a choice for raw HTML in Markdown", v.get_ref()),
+                )
+                .at(label(&v.span()))
+                .help(format!(
+                    "use {} (see docs/security.md)",
+                    crate::raw_html::RawHtml::CHOICES
+                )),
+            );
+            ok = false;
+            crate::raw_html::RawHtml::default()
+        }),
+    };
+
+    let mut csp = crate::csp::Csp::default();
+    for (directive, sources) in raw.security.and_then(|s| s.csp).into_iter().flatten() {
+        if let Err(d) = csp.add(&directive, &sources, file) {
+            diagnostics.push(d);
+            ok = false;
+        }
+    }
+
     let mut calendar = WorkCalendar::default();
     if let Some(cal) = raw.calendar {
         if let Some(days) = cal.workdays {
@@ -375,6 +423,8 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         feedback_url,
         portal_languages,
         translations,
+        raw_html,
+        csp,
     })
 }
 

@@ -462,7 +462,14 @@ fn update_page(
     if files.len() != versions {
         return None;
     }
-    let (page, item) = content::reresolve_page(id, &files, &site.links, &languages, &mut d)?;
+    let (page, item) = content::reresolve_page(
+        id,
+        &files,
+        &site.links,
+        &languages,
+        site.config.raw_html,
+        &mut d,
+    )?;
     if d.has_errors() {
         return None;
     }

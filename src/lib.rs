@@ -9,7 +9,7 @@
 //! | load | [`source`] | a directory → [`SourceTree`] (the only reads) |
 //! | parse + resolve | `resolve` (with `raw`, `yaml`, `config`) | files → validated `model::Site` |
 //! | plan | `plan` (with `calendar`, `offset`, `text`) | playbook × customer → dated plan |
-//! | render | `render` (with `markdown`, `locale`, [`ics`]) | site + plans → [`OutputFile`]s |
+//! | render | `render` (with `markdown`, `raw_html`, `csp`, `locale`, [`ics`]) | site + plans → [`OutputFile`]s |
 //! | write | [`output`] | files → the output directory, atomically (the only writes) |
 //! | serve | [`serve`] | the pipeline on every change, served from memory with live reload |
 //!
@@ -25,6 +25,7 @@
 pub mod build;
 mod calendar;
 mod config;
+mod csp;
 pub mod diagnostic;
 mod html;
 pub mod ics;
@@ -40,6 +41,7 @@ pub mod output;
 mod plan;
 pub mod privacy;
 mod raw;
+mod raw_html;
 mod render;
 pub mod report;
 mod resolve;

@@ -15,6 +15,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use crate::diagnostic::{Diagnostic, Label};
 use crate::model::Heading;
+use crate::raw_html::{self, RawHtml};
 
 /// A link or image written in Markdown.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,6 +73,16 @@ impl Dropped {
     }
 }
 
+/// Raw HTML that the sanitiser cleans: where it starts in the Markdown text and
+/// the first thing it loses, for a warning (at most one per block of HTML).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Sanitised {
+    /// Byte offset, in the Markdown text, of the tag that is removed.
+    pub at: usize,
+    /// What is removed, in words.
+    pub what: String,
+}
+
 /// Rendered Markdown.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Rendered {
@@ -80,6 +91,8 @@ pub(crate) struct Rendered {
     pub links: Vec<MdLink>,
     /// Links, images and heading attributes left out of `html`.
     pub dropped: Vec<Dropped>,
+    /// Raw HTML the sanitiser changed (only under [`RawHtml::Sanitise`]).
+    pub sanitised: Vec<Sanitised>,
 }
 
 fn options() -> Options {
@@ -101,22 +114,47 @@ struct OpenHeading<'a> {
 }
 
 /// Renders `markdown`. `rewrite` maps a link destination to the URL to write
-/// (or `None` to keep it as written).
-pub(crate) fn render(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
+/// (or `None` to keep it as written); `raw` says what becomes of raw HTML.
+pub(crate) fn render(
+    markdown: &str,
+    rewrite: &dyn Fn(&str) -> Option<String>,
+    raw: RawHtml,
+) -> Rendered {
     let Prepared {
         events,
         headings,
         links,
         dropped,
-    } = prepared_events(markdown, rewrite);
+        sanitised,
+        raw_html,
+        aligned_table,
+    } = prepared_events(markdown, rewrite, raw);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
+    if aligned_table {
+        out = alignment_classes(&out);
+    }
+    // Only a page that holds raw HTML pays for cleaning; it is cleaned as a whole,
+    // since an element opened in one piece of raw HTML may close in another.
+    if raw_html && raw == RawHtml::Sanitise {
+        out = raw_html::sanitise(&out);
+    }
     Rendered {
         html: out,
         headings,
         links,
         dropped,
+        sanitised,
     }
+}
+
+/// Table cells' alignment as classes (`align-left`, `align-center`, `align-right`)
+/// instead of the `style` attributes the HTML writer gives them, which the pages'
+/// Content-Security-Policy does not allow.
+fn alignment_classes(html: &str) -> String {
+    html.replace(" style=\"text-align: left\">", " class=\"align-left\">")
+        .replace(" style=\"text-align: center\">", " class=\"align-center\">")
+        .replace(" style=\"text-align: right\">", " class=\"align-right\">")
 }
 
 /// Warns about what the HTML of author text (a description or summary written at
@@ -140,7 +178,7 @@ pub(crate) fn check_text(
 /// What the HTML of `markdown` would leave out ([`Rendered::dropped`]), without
 /// writing it: for checking author text that is rendered later.
 pub(crate) fn dropped(markdown: &str) -> Vec<Dropped> {
-    prepared_events(markdown, &|_| None).dropped
+    prepared_events(markdown, &|_| None, RawHtml::Trusted).dropped
 }
 
 /// What a page's Markdown holds, without its HTML: the headings and links
@@ -150,19 +188,23 @@ pub(crate) struct Outline {
     pub headings: Vec<Heading>,
     pub links: Vec<MdLink>,
     pub dropped: Vec<Dropped>,
+    /// Raw HTML the sanitiser changes, as [`Rendered::sanitised`].
+    pub sanitised: Vec<Sanitised>,
     /// The visible text: what [`crate::locale::strip_html`] leaves of the
     /// rendered HTML, with the same spaces between blocks.
     pub text: String,
 }
 
 /// The [`Outline`] of `markdown`: one parse, no HTML written.
-pub(crate) fn outline(markdown: &str) -> Outline {
+pub(crate) fn outline(markdown: &str, raw: RawHtml) -> Outline {
     let Prepared {
         events,
         headings,
         links,
         dropped,
-    } = prepared_events(markdown, &|_| None);
+        sanitised,
+        ..
+    } = prepared_events(markdown, &|_| None, raw);
     let mut text = String::with_capacity(markdown.len());
     // Raw HTML arrives a line at a time: it is stripped as one piece, so an
     // element spread over several lines (a comment, a script) goes as a whole.
@@ -213,6 +255,7 @@ pub(crate) fn outline(markdown: &str) -> Outline {
         headings,
         links,
         dropped,
+        sanitised,
         text,
     }
 }
@@ -238,14 +281,62 @@ struct Prepared<'a> {
     headings: Vec<Heading>,
     links: Vec<MdLink>,
     dropped: Vec<Dropped>,
+    /// Raw HTML that the sanitiser will change.
+    sanitised: Vec<Sanitised>,
+    /// Whether any raw HTML (other than comments) is left among the events.
+    raw_html: bool,
+    /// Whether a table has aligned columns (see [`alignment_classes`]).
+    aligned_table: bool,
+}
+
+/// Consecutive raw HTML (one HTML block, or the tags of one paragraph), gathered to
+/// be scanned as one text, since a tag may be spread over several lines.
+#[derive(Default)]
+struct RawRun {
+    text: String,
+    /// Where each piece starts: in `text`, and in the Markdown.
+    pieces: Vec<(usize, usize)>,
+    /// Whether this block already has its warning.
+    warned: bool,
+}
+
+impl RawRun {
+    fn push(&mut self, html: &str, at: usize) {
+        self.pieces.push((self.text.len(), at));
+        self.text.push_str(html);
+    }
+
+    /// Scans what was gathered, noting the first removal if the block has none yet.
+    fn flush(&mut self, sanitised: &mut Vec<Sanitised>) {
+        if !self.warned
+            && let Some(removal) = raw_html::scan(&self.text)
+        {
+            let (offset, at) = self
+                .pieces
+                .iter()
+                .rev()
+                .find(|(offset, _)| *offset <= removal.at)
+                .copied()
+                .unwrap_or((0, 0));
+            sanitised.push(Sanitised {
+                at: at + removal.at - offset,
+                what: removal.what,
+            });
+            self.warned = true;
+        }
+        self.text.clear();
+        self.pieces.clear();
+    }
 }
 
 /// The events [`render`] writes: comments dropped, links rewritten or (when the
-/// allow-list refuses them) reduced to their text, headings given their ids; with
-/// the headings and links seen and what was left out.
+/// allow-list refuses them) reduced to their text, headings given their ids, raw
+/// HTML escaped under [`RawHtml::Escape`]; with the headings, links and raw HTML
+/// seen and what was left out.
 fn prepared_events<'a>(
     markdown: &'a str,
     rewrite: &dyn Fn(&str) -> Option<String>,
+    raw: RawHtml,
 ) -> Prepared<'a> {
     let mut links = Vec::new();
     let mut headings = Vec::new();
@@ -256,6 +347,10 @@ fn prepared_events<'a>(
     let mut heading: Option<OpenHeading<'_>> = None;
     // For each link or image open: whether its start was left out (so is its end).
     let mut open_links: Vec<bool> = Vec::new();
+    let mut sanitised = Vec::new();
+    let mut raw_html = false;
+    let mut aligned_table = false;
+    let mut run = RawRun::default();
 
     // HTML comments are notes for authors and translators (`<!-- review: ... -->`):
     // they are dropped, not published.
@@ -273,7 +368,30 @@ fn prepared_events<'a>(
                     continue;
                 }
             }
+            raw_html = true;
+            if raw == RawHtml::Sanitise {
+                run.push(html, range.start);
+            }
+        } else if !run.text.is_empty() {
+            run.flush(&mut sanitised);
         }
+        if let Event::Start(Tag::Table(alignments)) = &event {
+            aligned_table |= alignments
+                .iter()
+                .any(|a| *a != pulldown_cmark::Alignment::None);
+        }
+        match &event {
+            // One warning per block: a new block may have its own.
+            Event::End(tag) if is_block(tag) => run.warned = false,
+            Event::Start(tag) if is_block(&tag.to_end()) => run.warned = false,
+            _ => {}
+        }
+        let event = match event {
+            Event::Html(html) | Event::InlineHtml(html) if raw == RawHtml::Escape => {
+                Event::Text(html)
+            }
+            other => other,
+        };
         // Links and images alike: checked against the allow-list, noted with their
         // place, and their destination rewritten; `None` leaves the link out.
         let mut note = |dest_url: CowStr<'a>| -> Option<CowStr<'a>> {
@@ -427,11 +545,17 @@ fn prepared_events<'a>(
             },
         }
     }
+    if !run.text.is_empty() {
+        run.flush(&mut sanitised);
+    }
     Prepared {
         events,
         headings,
         links,
         dropped,
+        sanitised,
+        raw_html,
+        aligned_table,
     }
 }
 
@@ -445,8 +569,8 @@ fn is_safe_name(name: &str) -> bool {
 }
 
 /// Renders short Markdown (a task description) with no link rewriting.
-pub(crate) fn render_plain(markdown: &str) -> String {
-    render(markdown, &|_| None).html
+pub(crate) fn render_plain(markdown: &str, raw: RawHtml) -> String {
+    render(markdown, &|_| None, raw).html
 }
 
 /// The anchor id of a heading: lower-case, words joined by `-`, punctuation dropped,
@@ -492,9 +616,11 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids() {
-        let r = render("# Set up\n## Set up\n## Custom {#mine}\n## Why?\n", &|_| {
-            None
-        });
+        let r = render(
+            "# Set up\n## Set up\n## Custom {#mine}\n## Why?\n",
+            &|_| None,
+            RawHtml::Sanitise,
+        );
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["set-up", "set-up-1", "mine", "why"]);
         assert!(r.html.contains("<h2 id=\"mine\">Custom</h2>"), "{}", r.html);
@@ -515,10 +641,14 @@ mod tests {
     #[test]
     fn links_are_reported_and_rewritten() {
         let md = "See [perms](permissions.md#roles) and ![x](a.png).";
-        let r = render(md, &|d| {
-            d.strip_suffix(".md#roles")
-                .map(|s| format!("../{s}/#roles"))
-        });
+        let r = render(
+            md,
+            &|d| {
+                d.strip_suffix(".md#roles")
+                    .map(|s| format!("../{s}/#roles"))
+            },
+            RawHtml::Sanitise,
+        );
         assert_eq!(r.links.len(), 2);
         assert_eq!(r.links[0].dest, "permissions.md#roles");
         assert_eq!(
@@ -537,7 +667,7 @@ mod tests {
         let md = "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](java%09script:x) \
                   ![d](data:text/html,x) <vbscript:x> [e][r] [ok](https://x.example/)\n\n\
                   [r]: file:///etc/passwd\n";
-        let r = render(md, &|_| None);
+        let r = render(md, &|_| None, RawHtml::Sanitise);
         let lower = r.html.to_ascii_lowercase();
         for bad in [
             "href=\"javascript",
@@ -580,7 +710,7 @@ mod tests {
             "[a](javascript:alert(1))"
         );
         assert_eq!(r.links.len(), 1, "refused links are not checked as links");
-        assert_eq!(outline(md).dropped, r.dropped);
+        assert_eq!(outline(md, RawHtml::Sanitise).dropped, r.dropped);
     }
 
     #[test]
@@ -588,6 +718,7 @@ mod tests {
         let r = render(
             "# One {#x\" onmouseover=alert(1)}\n# Two {.a .b\"c data-x=1}\n# Three {#ok-1.x:y .fine}\n# ສາມ {#ລາວ}\n",
             &|_| None,
+            RawHtml::Sanitise,
         );
         assert!(!r.html.contains("onmouseover"), "{}", r.html);
         assert!(!r.html.contains("data-x"), "{}", r.html);
@@ -617,6 +748,7 @@ mod tests {
         let r = render(
             "Text <!-- review: term? --> here.\n\n<!--\nreview: long\nnote\n-->\n\nAfter\n",
             &|_| None,
+            RawHtml::Sanitise,
         );
         assert!(!r.html.contains("review"), "{}", r.html);
         assert!(r.html.contains("Text"));
@@ -628,6 +760,7 @@ mod tests {
         let r = render(
             "| a |\n|---|\n| b |\n\n- [x] done\n\n~~no~~ x[^1]\n\n[^1]: note\n",
             &|_| None,
+            RawHtml::Sanitise,
         );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("type=\"checkbox\""));
@@ -643,8 +776,8 @@ mod outline_tests {
 
     /// The words of the outline are the words of the rendered page.
     fn same_words(markdown: &str) {
-        let rendered = render(markdown, &|_| None);
-        let outline = outline(markdown);
+        let rendered = render(markdown, &|_| None, RawHtml::Sanitise);
+        let outline = outline(markdown, RawHtml::Sanitise);
         assert_eq!(
             word_count(&outline.text),
             word_count(&strip_html(&rendered.html)),

@@ -94,12 +94,13 @@ fn base32(bytes: &[u8]) -> String {
     out
 }
 
-/// `_headers` for Netlify and Cloudflare Pages: portals are not indexed and send no referrer.
-pub(crate) fn headers_file() -> String {
+/// `_headers` for Netlify and Cloudflare Pages: portals are not indexed and send no
+/// referrer; every file carries the Content-Security-Policy `csp` (see [`crate::csp`]).
+pub(crate) fn headers_file(csp: &str) -> String {
     format!(
         "# Written by gangway. Customer portals are unlisted: not indexed, no referrer, not cached by shared caches.\n\
          /{PORTAL_ROOT}*\n  X-Robots-Tag: noindex, nofollow, noarchive\n  Referrer-Policy: no-referrer\n  Cache-Control: private, max-age=0, must-revalidate\n  X-Content-Type-Options: nosniff\n\n\
-         /*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n"
+         /*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  Content-Security-Policy: {csp}\n"
     )
 }
 

@@ -66,6 +66,27 @@ const MAX_OPEN_ITERATIONS: u32 = 10_000_000;
 
 /// The unlock page, with `{{name}}` placeholders (see [`seal_html`]).
 const UNLOCK_TEMPLATE: &str = include_str!("theme/seal/unlock.html");
+/// The hashes (`'sha256-…'`) of the unlock page's script and style, by the
+/// Content-Security-Policy directive that allows them: the page's policy (and
+/// the `_headers` one) name them, so nothing else inline may run.
+pub(crate) fn unlock_hashes() -> &'static [(&'static str, String); 2] {
+    static HASHES: std::sync::OnceLock<[(&'static str, String); 2]> = std::sync::OnceLock::new();
+    HASHES.get_or_init(|| {
+        let hash = |open: &str, close: &str| {
+            let start = UNLOCK_TEMPLATE.find(open).map_or(0, |i| i + open.len());
+            let end = UNLOCK_TEMPLATE[start..]
+                .find(close)
+                .map_or(start, |i| start + i);
+            let digest = <Sha256 as sha2::Digest>::digest(&UNLOCK_TEMPLATE.as_bytes()[start..end]);
+            format!("'sha256-{}'", B64.encode(digest))
+        };
+        [
+            ("script-src", hash("<script>", "</script>")),
+            ("style-src", hash("<style>", "</style>")),
+        ]
+    })
+}
+
 /// Where the envelope starts in an unlock page.
 #[cfg_attr(not(test), allow(dead_code))] // Used to verify round trips in tests.
 const ENVELOPE_OPEN: &str = r#"<script type="application/json" id="sealed">"#;
@@ -98,6 +119,9 @@ pub(crate) struct UnlockText<'a> {
     pub unsupported: &'a str,
     /// Shown (as an alert) when a sealed download cannot be fetched or opened.
     pub download_failed: &'a str,
+    /// The page's Content-Security-Policy ([`crate::csp::Csp::unlock`]): the
+    /// site's, not the customer's.
+    pub csp: &'a str,
 }
 
 impl UnlockText<'static> {
@@ -114,6 +138,7 @@ impl UnlockText<'static> {
         no_js: "This page is encrypted. Please turn on JavaScript to unlock it with your passphrase.",
         unsupported: "This browser cannot unlock the page. Please open it over https:// in an up-to-date browser.",
         download_failed: "The file could not be downloaded. Please reload the page and try again.",
+        csp: "",
     };
 }
 
@@ -304,6 +329,7 @@ pub(crate) fn seal_html(
             "unsupported" => crate::html::escape(page.unsupported),
             "download_failed" => crate::html::escape(page.download_failed),
             "root" => crate::html::escape(root),
+            "csp" => crate::html::escape(page.csp),
             "envelope" => Cow::Borrowed(envelope.as_str()),
             _ => return None,
         })
@@ -813,6 +839,7 @@ mod tests {
             "download_failed",
             "root",
             "envelope",
+            "csp",
         ];
         let mut rest = UNLOCK_TEMPLATE;
         while let Some(i) = rest.find("{{") {
@@ -823,6 +850,39 @@ mod tests {
             rest = &rest[i + end..];
         }
         assert_eq!(seen.len(), known.len());
+    }
+
+    /// The unlock page's policy allows its own script and style by their hashes:
+    /// they must be the hashes of exactly what the filled-in page holds.
+    #[test]
+    fn the_policy_hashes_match_the_pages_script_and_style() {
+        let csp = crate::csp::Csp::default().unlock();
+        let text = UnlockText {
+            csp: &csp,
+            ..UnlockText::ENGLISH
+        };
+        let page =
+            String::from_utf8(seal_html(b"x", PASS, FAST, &mut counter(), &text, "./")).unwrap();
+        let between = |open: &str, close: &str| {
+            let start = page.find(open).unwrap() + open.len();
+            let end = start + page[start..].find(close).unwrap();
+            let digest = <Sha256 as sha2::Digest>::digest(&page.as_bytes()[start..end]);
+            format!("'sha256-{}'", B64.encode(digest))
+        };
+        let script = between("<script>", "</script>");
+        let style = between("<style>", "</style>");
+        let meta = format!(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+            crate::html::escape(&csp)
+        );
+        assert!(page.contains(&meta), "{page}");
+        assert!(
+            csp.contains(&format!("script-src 'self' {script}")),
+            "{csp}"
+        );
+        assert!(csp.contains(&format!("style-src 'self' {style}")), "{csp}");
+        // Only one executable script: the envelope is data.
+        assert_eq!(page.matches("<script>").count(), 1);
     }
 
     #[test]
@@ -976,7 +1036,12 @@ mod tests {
         };
         let portal = std::path::Path::new(&dir).join("portal/demo");
         std::fs::create_dir_all(portal.join("checklist")).unwrap();
-        let sealer = Sealer::new(PASS, UnlockText::ENGLISH).unwrap();
+        let csp = crate::csp::Csp::default().unlock();
+        let text = UnlockText {
+            csp: &csp,
+            ..UnlockText::ENGLISH
+        };
+        let sealer = Sealer::new(PASS, text).unwrap();
         let overview = format!(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Overview – Demo customer</title>\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\

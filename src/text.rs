@@ -42,6 +42,8 @@ pub(crate) struct TextEngine {
     env: Environment<'static>,
     /// HTML of descriptions without placeholders, by their Markdown.
     plain_html: std::sync::RwLock<rustc_hash::FxHashMap<String, Arc<str>>>,
+    /// What becomes of raw HTML in descriptions (`[markdown] raw_html`).
+    raw_html: crate::raw_html::RawHtml,
 }
 
 impl Default for TextEngine {
@@ -91,6 +93,48 @@ impl TextEngine {
         TextEngine {
             env,
             plain_html: Default::default(),
+            raw_html: Default::default(),
+        }
+    }
+
+    /// The engine with raw HTML in descriptions treated as `raw_html` says.
+    pub fn with_raw_html(mut self, raw_html: crate::raw_html::RawHtml) -> TextEngine {
+        self.raw_html = raw_html;
+        self
+    }
+
+    /// Warns about raw HTML in a Markdown description (in every language) that
+    /// the sanitiser changes: once per block, at its line.
+    pub fn check_description(&self, text: &Text, diagnostics: &mut Diagnostics) {
+        // A customer's text is shown as written, never as markup: nothing to warn about.
+        if self.raw_html != crate::raw_html::RawHtml::Sanitise || text.data {
+            return;
+        }
+        let mut check = |source: &str, origin: &Origin| {
+            if !source.contains('<') {
+                return;
+            }
+            let found = crate::markdown::outline(source, self.raw_html).sanitised;
+            for s in found {
+                let line = source[..s.at].matches('\n').count() + 1;
+                let label = line_label(origin, Some(line));
+                // Where the line is written as it reads (a block scalar's lines,
+                // a plain value) the column is exact; elsewhere (quotes,
+                // escapes) the warning points at the line's start.
+                let line_start = source[..s.at].rfind('\n').map_or(0, |i| i + 1);
+                let line_text = source[line_start..].split('\n').next().unwrap_or("");
+                let as_written = origin.file.text[label.start..].starts_with(line_text);
+                let at = label.start + if as_written { s.at - line_start } else { 0 };
+                diagnostics.push(crate::resolve::content::sanitised_warning(
+                    &origin.file,
+                    at,
+                    &s.what,
+                ));
+            }
+        };
+        check(&text.source, &text.origin);
+        for (source, origin) in text.translations.values() {
+            check(source, origin);
         }
     }
 
@@ -144,7 +188,7 @@ impl TextEngine {
         }
         if is_templated(source) {
             let markdown = self.render_template(MARKDOWN, source, origin, ctx)?;
-            let rendered = crate::markdown::render(&markdown, &|_| None);
+            let rendered = crate::markdown::render(&markdown, &|_| None, self.raw_html);
             // A link refused as written is reported where it is written, when the
             // playbook is checked; only what the values made unsafe is reported here.
             let refused = |d: &crate::markdown::Dropped| {
@@ -175,7 +219,7 @@ impl TextEngine {
         {
             return Ok(html);
         }
-        let html: Arc<str> = crate::markdown::render_plain(source).into();
+        let html: Arc<str> = crate::markdown::render_plain(source, self.raw_html).into();
         if let Ok(mut cache) = self.plain_html.write() {
             cache.insert(source.to_string(), Arc::clone(&html));
         }
@@ -431,11 +475,17 @@ mod tests {
             let html = engine
                 .render_html_in(&plain, &Lang::english(), &ctx, &mut Diagnostics::new())
                 .unwrap();
-            assert_eq!(&*html, crate::markdown::render_plain("*Sign* the plan"));
+            assert_eq!(
+                &*html,
+                crate::markdown::render_plain("*Sign* the plan", Default::default())
+            );
             let html = engine
                 .render_html_in(&templated, &Lang::english(), &ctx, &mut Diagnostics::new())
                 .unwrap();
-            assert_eq!(&*html, crate::markdown::render_plain("*Hi* Acme"));
+            assert_eq!(
+                &*html,
+                crate::markdown::render_plain("*Hi* Acme", Default::default())
+            );
         }
     }
 
@@ -516,7 +566,10 @@ mod tests {
             )
             .unwrap();
         let unescaped = "Plan: [customer.vars.plan], see [the form]([customer.vars.url])";
-        assert_eq!(&*html, crate::markdown::render_plain(unescaped));
+        assert_eq!(
+            &*html,
+            crate::markdown::render_plain(unescaped, Default::default())
+        );
     }
 
     /// What a text captures (`{% set %}` blocks, macros) is already Markdown with its

@@ -288,6 +288,8 @@ pub(crate) fn shared_values(site: &Site, lang: &Lang, today: &str) -> minijinja:
         lang: Value::from(lang.as_str()),
         site: record! {
             "base_url" => site.config.base_url.as_str(),
+            // Written as it is: its sources cannot hold `"`, `<` or `>` (see `csp`).
+            "csp" => Value::from_safe_string(site.config.csp.page()),
             "description" => site.config.description_in(lang),
             "title" => site.config.title_in(lang),
             "vendor" => record! {
@@ -936,7 +938,11 @@ pub(crate) fn render_public_only(
                                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             html.push((
                                 content_lang,
-                                crate::resolve::content::article_html(&a.id, version),
+                                crate::resolve::content::article_html(
+                                    &a.id,
+                                    version,
+                                    site.config.raw_html,
+                                ),
                             ));
                             html.len() - 1
                         }
@@ -964,7 +970,7 @@ pub(crate) fn render_public_only(
     });
     files.push(OutputFile {
         path: "_headers".into(),
-        bytes: crate::privacy::headers_file().into_bytes(),
+        bytes: crate::privacy::headers_file(&site.config.csp.header()).into_bytes(),
     });
     files.push(OutputFile {
         path: "robots.txt".into(),

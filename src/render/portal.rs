@@ -94,6 +94,7 @@ fn seal_portal(
     use sha2::{Digest, Sha256};
     let site = input.site;
     let dir = portal_dir(customer);
+    let unlock_csp = site.config.csp.unlock();
     files
         .into_iter()
         .map(|file| {
@@ -147,6 +148,7 @@ fn seal_portal(
                     no_js: s("seal_no_js"),
                     unsupported: s("seal_unsupported"),
                     download_failed: s("seal_download_failed"),
+                    csp: &unlock_csp,
                 };
                 let root = "../".repeat(rel.matches('/').count());
                 let bytes = crate::seal::seal_html(

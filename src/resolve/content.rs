@@ -18,6 +18,7 @@ use crate::model::{
     Article, ArticleVersion, Faq, FaqVersion, Heading, Localized, Section, SectionVersion,
 };
 use crate::raw::{RawArticleMeta, RawFaqMeta};
+use crate::raw_html::RawHtml;
 use crate::translation::{Tracker, source_hash};
 use crate::yaml;
 
@@ -172,6 +173,7 @@ pub(crate) fn parse_content(
     files: &[Arc<SourceFile>],
     default: &Lang,
     languages: &[Lang],
+    raw: RawHtml,
 ) -> ParsedFiles {
     ParsedFiles(
         files
@@ -179,7 +181,7 @@ pub(crate) fn parse_content(
             .with_max_len(crate::PAR_CHUNK)
             .map(|file| {
                 let mut d = Diagnostics::new();
-                let parsed = parse_file(file, default, languages, &mut d);
+                let parsed = parse_file(file, default, languages, raw, &mut d);
                 (parsed, d)
             })
             .collect(),
@@ -554,13 +556,14 @@ pub(crate) fn reresolve_page(
     files: &[Arc<SourceFile>],
     links: &LinkTargets,
     languages: &[Lang],
+    raw: RawHtml,
     diagnostics: &mut Diagnostics,
 ) -> Option<(Reresolved, Option<TrackedItem>)> {
     let default = &links.default;
     let mut versions = BTreeMap::new();
     let faq = id.starts_with("faq/");
     for file in files {
-        let p = parse_file(file, default, languages, diagnostics)?;
+        let p = parse_file(file, default, languages, raw, diagnostics)?;
         let kind_ok = match p.kind {
             Kind::Article(_) => !faq,
             Kind::Faq(_) => faq,
@@ -623,6 +626,7 @@ fn parse_file(
     file: &Arc<SourceFile>,
     default: &Lang,
     languages: &[Lang],
+    raw: RawHtml,
     diagnostics: &mut Diagnostics,
 ) -> Option<Parsed> {
     let (id, lang) = content_id(&file.path, default, languages)?;
@@ -688,18 +692,25 @@ fn parse_file(
     // other pages' HTML (home, section introductions, FAQ answers) is kept.
     let (rendered, reading_minutes) = match kind {
         Kind::Article(_) => {
-            let outline = markdown::outline(body);
+            let outline = markdown::outline(body, raw);
             let words = crate::locale::word_count(&outline.text);
             let rendered = markdown::Rendered {
                 html: String::new(),
                 headings: outline.headings,
                 links: outline.links,
                 dropped: outline.dropped,
+                sanitised: outline.sanitised,
             };
             (rendered, words.div_ceil(200).max(1))
         }
-        _ => (markdown::render(body, &|dest| rewrite_link(dest, &dir)), 0),
+        _ => (
+            markdown::render(body, &|dest| rewrite_link(dest, &dir), raw),
+            0,
+        ),
     };
+    for s in &rendered.sanitised {
+        diagnostics.push(sanitised_warning(file, split.body + s.at, &s.what));
+    }
     Some(Parsed {
         reading_minutes,
         id,
@@ -713,11 +724,36 @@ fn parse_file(
     })
 }
 
+/// The warning for raw HTML that the sanitiser changes, at the tag it removes
+/// (`at`, a byte offset in `file`).
+pub(crate) fn sanitised_warning(file: &Arc<SourceFile>, at: usize, what: &str) -> Diagnostic {
+    let end = file.text[at..]
+        .find('>')
+        .map_or(file.text.len(), |i| at + i + 1)
+        .min(at + 200);
+    Diagnostic::warning(
+        "raw-html-removed",
+        format!("{what} is removed from this raw HTML when it is published"),
+    )
+    .at(Label::new(file, at, end))
+    .help(
+        "raw HTML in Markdown keeps only harmless tags and attributes (docs/security.md); \
+         write it in Markdown, or set `[markdown] raw_html = \"trusted\"` in gangway.toml \
+         if every author may run script on the site",
+    )
+}
+
 /// The HTML of an article's body, with link placeholders (see [`LANG_ROOT`]).
-pub(crate) fn article_html(id: &str, version: &crate::model::ArticleVersion) -> String {
-    markdown::render(version.body.text(), &|dest| {
-        rewrite_link(dest, link_dir(id))
-    })
+pub(crate) fn article_html(
+    id: &str,
+    version: &crate::model::ArticleVersion,
+    raw: RawHtml,
+) -> String {
+    markdown::render(
+        version.body.text(),
+        &|dest| rewrite_link(dest, link_dir(id)),
+        raw,
+    )
     .html
 }
 

@@ -160,7 +160,8 @@ pub(crate) fn resolve(
             diagnostics.push(unfit_file_name(path, c));
         }
     }
-    let parsed = content::parse_content(&md_files, &lang, &languages);
+    let raw_html = config.as_ref().map(|c| c.raw_html).unwrap_or_default();
+    let parsed = content::parse_content(&md_files, &lang, &languages, raw_html);
     // The content is checked on one thread. Customer files need nothing else of
     // the site to be read as YAML: the other threads read them meanwhile.
     let customer_entries: Vec<(&str, &[u8])> = tree.under("customers/").collect();
@@ -201,7 +202,7 @@ pub(crate) fn resolve(
     );
 
     // Playbooks.
-    let texts = TextEngine::new();
+    let texts = TextEngine::new().with_raw_html(raw_html);
     let (playbooks, known_broken) = resolve_playbooks(
         tree,
         &lang,

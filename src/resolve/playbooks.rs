@@ -496,6 +496,7 @@ fn convert(
             if !d.data {
                 crate::markdown::check_text(&d.source, &d.origin, diagnostics);
             }
+            texts.check_description(d, diagnostics);
         }
         let tasks = phase
             .tasks
@@ -537,6 +538,7 @@ fn convert(
             if !d.data {
                 crate::markdown::check_text(&d.source, &d.origin, diagnostics);
             }
+            texts.check_description(d, diagnostics);
         }
         let when = raw.when.as_ref().map(|w| text(file, w, lang));
         if let Some(w) = &when {
@@ -746,6 +748,7 @@ pub(crate) fn convert_task(
         if !d.data {
             crate::markdown::check_text(&d.source, &d.origin, diagnostics);
         }
+        texts.check_description(d, diagnostics);
     }
     let when = raw.when.as_ref().map(|w| text(file, w, lang));
     if let Some(w) = &when {

@@ -12,8 +12,10 @@
 //! another host gets 403 and nothing else.
 //!
 //! Reserved paths live under `/__gangway/`: `events` (Server-Sent Events, one
-//! `build` event with the generation on connect and after every rebuild) and
-//! `status` (JSON, for tests and scripts).
+//! `build` event with the generation on connect and after every rebuild),
+//! `status` (JSON, for tests and scripts), and the live-reload script and the
+//! overlay's stylesheet that `overlay` adds to pages (files, not inline, so the
+//! pages' Content-Security-Policy allows them).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -39,6 +41,8 @@ pub(crate) fn router(shared: Shared) -> Router {
     Router::new()
         .route("/__gangway/events", get(events))
         .route("/__gangway/status", get(status))
+        .route(overlay::RELOAD_SCRIPT_PATH, get(reload_script))
+        .route(overlay::OVERLAY_STYLE_PATH, get(overlay_style))
         .fallback(site)
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
@@ -118,6 +122,22 @@ async fn status(State(shared): State<Shared>) -> Response {
         StatusCode::OK,
         "application/json",
         Bytes::from(body.to_string()),
+    )
+}
+
+async fn reload_script() -> Response {
+    respond(
+        StatusCode::OK,
+        "text/javascript; charset=utf-8",
+        Bytes::from_static(overlay::RELOAD_SCRIPT.as_bytes()),
+    )
+}
+
+async fn overlay_style() -> Response {
+    respond(
+        StatusCode::OK,
+        "text/css; charset=utf-8",
+        Bytes::from_static(overlay::OVERLAY_STYLE.as_bytes()),
     )
 }
 

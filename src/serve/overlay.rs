@@ -18,16 +18,47 @@ pub const INJECTION_END: &str = "<!--/gangway-serve-->";
 /// The id of the overlay's element, for tests and user styles.
 pub const OVERLAY_ID: &str = "gangway-overlay";
 
-/// The block added to a page served at `generation`: a script that reloads the
-/// page when the server reports another generation (a rebuild finished, or the
-/// server restarted), followed by `overlay` when there is one.
-pub(crate) fn block(generation: u64, overlay: Option<&str>) -> String {
-    format!(
-        "{INJECTION_START}<script>(function(){{var g=\"{generation}\";\
+/// Where [`RELOAD_SCRIPT`] is served.
+pub(crate) const RELOAD_SCRIPT_PATH: &str = "/__gangway/reload.js";
+/// Where [`OVERLAY_STYLE`] is served.
+pub(crate) const OVERLAY_STYLE_PATH: &str = "/__gangway/overlay.css";
+
+/// Reloads the page when the server reports a generation other than the one in
+/// its `data-generation` (a rebuild finished, or the server restarted), and lets
+/// the overlay's button hide it.
+pub(crate) const RELOAD_SCRIPT: &str = "(function(){\
+var me=document.currentScript,g=me&&me.dataset.generation;\
 var s=new EventSource(\"/__gangway/events\");\
-s.addEventListener(\"build\",function(e){{if(e.data!==g){{s.close();location.reload();}}}});\
-}})();</script>{}{INJECTION_END}",
-        overlay.unwrap_or("")
+s.addEventListener(\"build\",function(e){if(e.data!==g){s.close();location.reload();}});\
+document.addEventListener(\"click\",function(e){\
+var b=e.target&&e.target.closest&&e.target.closest(\"[data-gangway-hide]\");\
+if(b){var o=document.getElementById(\"gangway-overlay\");if(o)o.remove();}});\
+})();\n";
+
+/// The overlay's look.
+pub(crate) const OVERLAY_STYLE: &str = "#gangway-overlay{position:fixed;left:0;right:0;bottom:0;\
+max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:12px 16px;\
+background:#1b1b1f;color:#f2f2f2;border-top:4px solid #e5484d;\
+font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left}\n\
+#gangway-overlay button{float:right;font:inherit;background:none;color:inherit;\
+border:1px solid #666;border-radius:3px;cursor:pointer}\n\
+#gangway-overlay .gangway-summary{margin:0 0 8px;font-weight:bold}\n\
+#gangway-overlay section{margin:8px 0 0}\n\
+#gangway-overlay .gangway-place{margin:0}\n\
+#gangway-overlay .gangway-error{color:#ff8a8a}\n\
+#gangway-overlay .gangway-warning{color:#f5c86a}\n\
+#gangway-overlay pre{margin:4px 0 0;white-space:pre-wrap;color:#ddd}\n";
+
+/// The block added to a page served at `generation`: the reload script
+/// ([`RELOAD_SCRIPT`]), preceded by `overlay` and its stylesheet when there is one.
+pub(crate) fn block(generation: u64, overlay: Option<&str>) -> String {
+    let overlay = match overlay {
+        Some(panel) => format!("<link rel=\"stylesheet\" href=\"{OVERLAY_STYLE_PATH}\">{panel}"),
+        None => String::new(),
+    };
+    format!(
+        "{INJECTION_START}{overlay}<script src=\"{RELOAD_SCRIPT_PATH}\" \
+data-generation=\"{generation}\"></script>{INJECTION_END}"
     )
 }
 
@@ -61,18 +92,20 @@ pub(crate) fn panel(diagnostics: &[Diagnostic]) -> String {
             Some((path, line, column)) => format!("{path}:{line}:{column}"),
             None => "(no file)".to_string(),
         };
-        let color = match d.severity {
-            Severity::Error => "#ff8a8a",
-            Severity::Warning => "#f5c86a",
+        let class = match d.severity {
+            Severity::Error => "gangway-error",
+            Severity::Warning => "gangway-warning",
         };
         out.push_str(&format!(
-            "<section style=\"margin:8px 0 0\"><p class=\"gangway-place\" style=\"margin:0;color:{color}\">\
-{} {}[{}]: {}</p><pre style=\"margin:4px 0 0;white-space:pre-wrap;color:#ddd\">{}</pre></section>",
+            "<section><p class=\"gangway-place {class}\">\
+{} {}[{}]: {}</p><pre>{}</pre></section>",
             crate::html::escape(&place),
             d.severity.as_str(),
             crate::html::escape(d.code),
             crate::html::escape(&d.message),
-            crate::html::escape(report::render(std::slice::from_ref(&*d), Format::Human, false).trim_end()),
+            crate::html::escape(
+                report::render(std::slice::from_ref(&*d), Format::Human, false).trim_end()
+            ),
         ));
     }
     out.push_str("</div>");
@@ -84,7 +117,7 @@ pub(crate) fn panel(diagnostics: &[Diagnostic]) -> String {
 pub(crate) fn summary(errors: usize, warnings: usize) -> String {
     let mut out = panel_start(errors, warnings);
     out.push_str(
-        "<p style=\"margin:0\">The problems are shown in the terminal running \
+        "<p class=\"gangway-place\">The problems are shown in the terminal running \
 <code>gangway serve</code> and in a browser on that machine.</p></div>",
     );
     out
@@ -93,13 +126,9 @@ pub(crate) fn summary(errors: usize, warnings: usize) -> String {
 /// The panel's opening tag, hide button and headline; the caller closes the `<div>`.
 fn panel_start(errors: usize, warnings: usize) -> String {
     format!(
-        "<div id=\"{OVERLAY_ID}\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;\
-max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:12px 16px;\
-background:#1b1b1f;color:#f2f2f2;border-top:4px solid #e5484d;\
-font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left\">\
-<button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"float:right;\
-font:inherit;background:none;color:inherit;border:1px solid #666;border-radius:3px;cursor:pointer\">\
-hide</button><p style=\"margin:0 0 8px;font-weight:bold\">gangway: the last change broke the \
+        "<div id=\"{OVERLAY_ID}\" role=\"alert\">\
+<button type=\"button\" data-gangway-hide>hide</button>\
+<p class=\"gangway-summary\">gangway: the last change broke the \
 site ({}); showing the last good version until it is fixed.</p>",
         crate::html::escape(&report::summary(errors, warnings))
     )
@@ -128,5 +157,21 @@ mod tests {
         let panel = panel(&[d]);
         assert!(panel.contains("a &lt;script&gt; &amp; more"), "{panel}");
         assert!(!panel.contains("<script>"));
+    }
+
+    /// Pages carry a Content-Security-Policy without 'unsafe-inline': nothing
+    /// `serve` adds may be an inline script, a `style` or an `on…` attribute.
+    #[test]
+    fn nothing_added_is_inline() {
+        let d = Diagnostic::error("bad", "broken");
+        let added = block(7, Some(&panel(&[d])));
+        assert!(
+            added.contains("<script src=\"/__gangway/reload.js\" data-generation=\"7\"></script>")
+        );
+        assert!(!added.contains("<script>"), "{added}");
+        assert!(!added.contains("style=\""), "{added}");
+        assert!(!added.contains(" on"), "{added}");
+        assert!(added.contains("<link rel=\"stylesheet\" href=\"/__gangway/overlay.css\">"));
+        assert!(RELOAD_SCRIPT.contains(OVERLAY_ID));
     }
 }

@@ -333,7 +333,7 @@ mod tests {
             "x  ",
             "x \n",
         ] {
-            let html = crate::markdown::render_plain(&escaped(value));
+            let html = crate::markdown::render_plain(&escaped(value), Default::default());
             let text = value
                 .replace('\n', " ")
                 .replace('&', "&amp;")
@@ -349,13 +349,14 @@ mod tests {
     #[test]
     fn values_keep_their_meaning_in_links_and_tables() {
         let url = "https://acme.test/a_b?x=1&y=(2)#top";
-        let html = crate::markdown::render_plain(&format!("[form]({})", escaped(url)));
+        let html =
+            crate::markdown::render_plain(&format!("[form]({})", escaped(url)), Default::default());
         assert_eq!(
             html,
-            crate::markdown::render_plain(&format!("[form](<{url}>)"))
+            crate::markdown::render_plain(&format!("[form](<{url}>)"), Default::default())
         );
         let table = format!("| a |\n|---|\n| {} |\n", escaped("x | y"));
-        let html = crate::markdown::render_plain(&table);
+        let html = crate::markdown::render_plain(&table, Default::default());
         assert_eq!(html.matches("<td").count(), 1, "{html}");
         assert!(html.contains("x | y"), "{html}");
     }

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Browser test of an encrypted portal: builds a site with one encrypted customer
-# using the gangway binary, serves it on loopback, and drives headless Chromium
-# through tests/browser/seal.mjs (wrong passphrase, right passphrase, remembered
-# passphrase, encrypted download). Installs Chromium (Debian package) and
-# playwright-core (npm) when they are missing.
+# Browser test of an encrypted portal and of the Content-Security-Policy: builds a
+# site with one encrypted customer using the gangway binary, serves it on loopback
+# (with the policy header from `_headers`), and drives headless Chromium through
+# tests/browser/seal.mjs (wrong passphrase, right passphrase, remembered
+# passphrase, encrypted download) and tests/browser/csp.mjs (no policy violation
+# on public pages, the unlocked portal and its timeline); then runs `gangway
+# serve` on a copy of the site and checks live reload and the error overlay
+# under the policy. Installs Chromium (Debian package) and playwright-core (npm)
+# when they are missing.
 #
-#   bash tests/browser/run.sh [path/to/gangway]
+#   bash tests/browser/run.sh [path/to/gangway] [screenshot folder]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 gangway=${1:-$repo/target/debug/gangway}
+shots=${2:-}
 
 if ! command -v chromium >/dev/null 2>&1; then
   echo "installing chromium"
@@ -25,7 +30,7 @@ fi
 [ -x "$gangway" ] || (cd "$repo" && cargo build --locked --quiet)
 
 site=$(mktemp -d)
-trap 'rm -rf "$site"; [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true' EXIT
+trap 'rm -rf "$site"; for p in ${server:-} ${serve:-}; do kill "$p" 2>/dev/null || true; done' EXIT
 "$gangway" init "$site/site" >/dev/null 2>&1
 printf 'encrypt:\n  passphrase_env: GANGWAY_TEST_PASSPHRASE\n' >> "$site/site/customers/example-customer.yaml"
 export GANGWAY_TEST_PASSPHRASE="correct horse battery staple"
@@ -38,10 +43,24 @@ fi
 portal=$("$gangway" links --root "$site/site" | awk -F'\t' '$1=="example-customer"{print $2}' | sed -E 's#^https?://[^/]+/##')
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-python3 -m http.server "$port" --bind 127.0.0.1 --directory "$site/site/public" >/dev/null 2>&1 &
+python3 "$here/static_host.py" "$port" "$site/site/public" >/dev/null 2>&1 &
 server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
 
 NODE_PATH="$deps/node_modules" node "$here/seal.mjs" "http://127.0.0.1:$port/$portal" \
   --passphrase "$GANGWAY_TEST_PASSPHRASE" --marker "Example Customer Ltd" \
-  --next "http://127.0.0.1:$port/${portal}checklist/" --next-marker "Create the administrator account"
+  --next "http://127.0.0.1:$port/${portal}checklist/" --next-marker "Create the administrator account" \
+  ${shots:+--shots "$shots"}
+
+NODE_PATH="$deps/node_modules" node "$here/csp.mjs" built "http://127.0.0.1:$port/" \
+  "http://127.0.0.1:$port/$portal" "$GANGWAY_TEST_PASSPHRASE" ${shots:+--shots "$shots"}
+
+# `gangway serve` on a copy without encryption (sealing is slow in a debug build).
+cp -r "$site/site" "$site/served"
+rm -rf "$site/served/public"
+sed -i '/^encrypt:/,$d' "$site/served/customers/example-customer.yaml"
+serve_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+"$gangway" serve --root "$site/served" --port "$serve_port" --today 2026-12-14 >"$site/serve.log" 2>&1 &
+serve=$!
+for _ in $(seq 600); do curl -sf "http://127.0.0.1:$serve_port/__gangway/status" >/dev/null && break; sleep 0.1; done
+NODE_PATH="$deps/node_modules" node "$here/csp.mjs" serve "http://127.0.0.1:$serve_port/" "$site/served"

@@ -77,6 +77,10 @@ try {
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  // Chromium reports what the Content-Security-Policy refuses as console errors.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/favicon/.test(m.location().url || '')) pageErrors.push(`console: ${m.text()}`);
+  });
   const markerLocator = () => page.getByText(opts.marker, { exact: false });
   const form = page.locator('#seal-form');
 
@@ -229,7 +233,7 @@ try {
     await other.close();
   });
 
-  await check('no script errors', async () => {
+  await check('no script errors or policy violations', async () => {
     assert(pageErrors.length === 0, pageErrors.join('; '));
   });
 } catch (e) {

@@ -4,6 +4,7 @@
 mod harness;
 
 mod golden;
+mod hostile_markdown;
 mod hostile_misc;
 mod hostile_urls;
 mod hostile_values;
