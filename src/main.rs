@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use gangway::privacy::PortalSecret;
+use gangway::output::{OutputLock, Staging, WhenLocked};
+use gangway::privacy::{self, PortalSecret};
 use gangway::report::{self, Format};
 use gangway::{BuildOptions, Compiled, SourceTree};
 use jiff::civil::Date;
@@ -44,6 +45,9 @@ enum Command {
         /// How to print problems
         #[arg(long, default_value = "human")]
         format: Format,
+        /// Fail at once (exit 2) if another build is writing the same output, instead of waiting
+        #[arg(long)]
+        no_wait: bool,
     },
     /// Check the site as a build would (rendering every page), writing nothing
     #[command(after_help = EXIT_CODES)]
@@ -141,52 +145,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             today,
             format,
+            no_wait,
         } => {
             let output = output.unwrap_or_else(|| root.join("public"));
-            // Files are written as they are rendered, into a staging folder beside the
-            // output that replaces it only when the whole build has succeeded.
-            let staging = gangway::output::Staging::begin(&output)
-                .with_context(|| format!("cannot write the site to {}", output.display()))?;
-            let write_error = std::sync::Mutex::new(None);
-            let progress = Progress::start();
-            let compiled = compile_with(
-                &root,
-                today.as_deref(),
-                SecretUse::CreateIfMissing,
-                Some(&|f| {
-                    progress.tick();
-                    if let Err(err) = staging.write(&f)
-                        && let Ok(mut slot) = write_error.lock()
-                    {
-                        slot.get_or_insert(err);
-                    }
-                }),
-            );
-            progress.finish();
-            let compiled = compiled?;
-            let failed = report_diagnostics(&compiled, format)?;
-            if failed {
-                drop(staging);
-                eprintln!("build failed; the previous output (if any) is untouched");
-                return Ok(ExitCode::from(1));
-            }
-            if let Some(err) = write_error.into_inner().ok().flatten() {
-                drop(staging);
-                return Err(anyhow::Error::new(err)
-                    .context(format!("cannot write the site to {}", output.display())));
-            }
-            let stats = staging
-                .commit()
-                .with_context(|| format!("cannot write the site to {}", output.display()))?;
-            eprintln!(
-                "built {} in {} ms: {} files, {} KB in {}",
-                counts(&compiled.stats),
-                compiled.stats.elapsed.as_millis(),
-                stats.files,
-                stats.bytes / 1024,
-                output.display()
-            );
-            Ok(ExitCode::SUCCESS)
+            build(&root, &output, today.as_deref(), format, no_wait)
         }
         Command::Check {
             root,
@@ -640,6 +602,97 @@ fn bump_rotation(text: &str) -> Result<(String, u32)> {
     }
     out.push_str(&format!("portal_rotation: 1{ending}"));
     Ok((out, 1))
+}
+
+/// `gangway build`: holds the output's lock, compiles the site into a staging
+/// folder as pages are made, and swaps it into place only if everything succeeded.
+fn build(
+    root: &Path,
+    output: &Path,
+    today: Option<&str>,
+    format: Format,
+    no_wait: bool,
+) -> Result<ExitCode> {
+    let when_locked = if no_wait {
+        WhenLocked::Fail
+    } else {
+        WhenLocked::Wait
+    };
+    let _lock = OutputLock::acquire(output, when_locked, &|pid| {
+        let who = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+        eprintln!(
+            "waiting for another gangway build{who} writing {} to finish",
+            output.display()
+        );
+    })
+    .with_context(|| format!("cannot write the site to {}", output.display()))?;
+    // Files are written as they are rendered, into a staging folder beside the
+    // output that replaces it only when the whole build has succeeded.
+    let staging = Staging::begin(output)
+        .with_context(|| format!("cannot write the site to {}", output.display()))?;
+    let write_error = std::sync::Mutex::new(None);
+    let progress = Progress::start();
+    let compiled = compile_with(
+        root,
+        today,
+        SecretUse::CreateIfMissing,
+        Some(&|f| {
+            progress.tick();
+            if let Err(err) = staging.write(&f)
+                && let Ok(mut slot) = write_error.lock()
+            {
+                slot.get_or_insert(err);
+            }
+        }),
+    );
+    progress.finish();
+    let compiled = compiled?;
+    let failed = report_diagnostics(&compiled, format)?;
+    if failed {
+        drop(staging);
+        eprintln!("build failed; the previous output (if any) is untouched");
+        return Ok(ExitCode::from(1));
+    }
+    // Messages name portal folders by customer id: CI logs are often public.
+    let portals = || {
+        compiled
+            .portals
+            .iter()
+            .map(|p| (p.path.as_str(), p.customer.as_str()))
+    };
+    if let Some(err) = write_error.into_inner().ok().flatten() {
+        drop(staging);
+        let message = privacy::redact_portal_paths(&error_chain(&err), portals());
+        bail!(
+            "cannot write the site to {}: {message}; the previous output (if any) is untouched",
+            output.display()
+        );
+    }
+    let stats = staging.commit().map_err(|err| {
+        let message = privacy::redact_portal_paths(&error_chain(&err), portals());
+        anyhow::anyhow!("cannot write the site to {}: {message}", output.display())
+    })?;
+    eprintln!(
+        "built {} in {} ms: {} files, {} KB in {}",
+        counts(&compiled.stats),
+        compiled.stats.elapsed.as_millis(),
+        stats.files,
+        stats.bytes / 1024,
+        output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An error and its causes, as one line: "cannot write X: No space left on device".
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Reads the site at `root` and compiles it. With a sink, output files go there as

@@ -2,11 +2,16 @@
 //!
 //! This module owns the output directory: it checks that a directory it is about
 //! to replace was made by gangway (the [`MARKER`] file), writes the whole site
-//! into a sibling temporary directory and swaps it into place with renames, so
-//! readers see either the old site or the new one, never half of each. It must
-//! not delete or overwrite anything gangway did not create, must not leave
-//! partial output behind on failure, and does not render, compress or otherwise
-//! change the bytes it is given.
+//! into a sibling staging directory and swaps it into place, so readers see either
+//! the old site or the new one, never half of each. On Linux the swap is one
+//! atomic exchange of the two directories (`renameat2` with `RENAME_EXCHANGE`);
+//! elsewhere, or where the file system refuses an exchange, it is two renames, and
+//! a build killed between them leaves the complete new site beside the missing
+//! output, which the next build puts back before anything else ([`Staging::begin`]).
+//! One build at a time writes to an output: [`OutputLock`] is held for the whole
+//! build. It must not delete or overwrite anything gangway did not create, must
+//! not leave partial output behind on failure, and does not render, compress or
+//! otherwise change the bytes it is given.
 
 use std::collections::HashSet;
 use std::ffi::{OsStr, OsString};
@@ -17,6 +22,10 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
+
+mod lock;
+
+pub use lock::{OutputLock, WhenLocked};
 
 /// The file whose presence marks a directory as gangway's output, and so safe
 /// to replace. It is written at the top of every output directory.
@@ -117,6 +126,18 @@ pub enum OutputError {
         /// What is wrong with it.
         problem: PathProblem,
     },
+    /// Another build holds the output's lock and the caller chose not to wait.
+    #[error(
+        "another gangway build{} is writing {}; try again when it has finished",
+        pid.map(|p| format!(" (process {p})")).unwrap_or_default(),
+        path.display()
+    )]
+    Locked {
+        /// The output directory.
+        path: PathBuf,
+        /// The other build's process id, when its lock file says.
+        pid: Option<u32>,
+    },
     /// A file system operation failed.
     #[error("cannot {action} {}", path.display())]
     Io {
@@ -151,9 +172,10 @@ const NAME_ATTEMPTS: u32 = 100;
 
 /// Replaces the directory `target` with exactly `files` (plus the [`MARKER`]).
 ///
-/// Every path is validated before anything touches the disk. The site is then
-/// written into a fresh sibling directory and renamed into place, so on any
-/// failure before the swap `target` is left as it was. `target` may be missing,
+/// Every path is validated before anything touches the disk. The output's lock is
+/// taken (waiting for another build), and the site is written into a fresh sibling
+/// directory and swapped into place, so on any failure before the swap `target` is
+/// left as it was. `target` may be missing,
 /// an empty directory, or a directory with the marker; anything else is refused.
 /// Leftover temporary directories of earlier crashed runs for the same target
 /// are removed first, but only if they carry the marker. The parent of `target`
@@ -161,6 +183,7 @@ const NAME_ATTEMPTS: u32 = 100;
 pub fn write_site(target: &Path, files: &[OutputFile]) -> Result<WriteStats, OutputError> {
     // Every path is checked before anything is written.
     validate_paths(files)?;
+    let _lock = OutputLock::acquire(target, WhenLocked::Wait, &|_| {})?;
     let staging = Staging::begin(target)?;
     files.par_iter().try_for_each(|file| staging.write(file))?;
     staging.commit()
@@ -183,7 +206,9 @@ pub struct Staging {
 
 impl Staging {
     /// Checks the target (refusing a directory gangway did not create) and makes
-    /// an empty staging directory beside it.
+    /// an empty staging directory beside it. The caller holds the output's
+    /// [`OutputLock`]: an output a killed build left missing is put back first, and
+    /// the staging folders of earlier builds are removed.
     pub fn begin(target: &Path) -> Result<Staging, OutputError> {
         let name = target
             .file_name()
@@ -195,6 +220,7 @@ impl Staging {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        recover(target, &parent, &name)?;
         let exists = check_target(target)?;
         remove_stale_siblings(&parent, &name);
         fs::create_dir_all(&parent).map_err(OutputError::io("create directory", &parent))?;
@@ -275,42 +301,132 @@ impl Staging {
         Ok(())
     }
 
-    /// Replaces the target with everything written, in one rename.
+    /// Replaces the target with everything written.
+    ///
+    /// The staging folder is first renamed to its "complete" name (`.<name>.new-…`),
+    /// so that a build killed during the swap leaves a folder the next one knows it
+    /// may publish. The swap is then one atomic exchange where the system has it,
+    /// else two renames.
     pub fn commit(mut self) -> Result<WriteStats, OutputError> {
         self.done = true;
         let (target, temp, old) = (&self.target, &self.temp, &self.old);
-        if self.exists {
-            if let Err(source) = fs::rename(target, old) {
-                let _ = remove_generated_dir(temp);
-                return Err(OutputError::Io {
-                    action: "move aside",
-                    path: target.clone(),
-                    source,
-                });
-            }
-            if let Err(source) = fs::rename(temp, target) {
-                let _ = fs::rename(old, target);
-                let _ = remove_generated_dir(temp);
-                return Err(OutputError::Io {
-                    action: "move new output into",
-                    path: target.clone(),
-                    source,
-                });
-            }
-            let _ = remove_generated_dir(old);
-        } else if let Err(source) = fs::rename(temp, target) {
+        let new = complete_name(temp);
+        if let Err(source) = fs::rename(temp, &new) {
             let _ = remove_generated_dir(temp);
             return Err(OutputError::Io {
-                action: "move new output into",
+                action: "finish the new output beside",
                 path: target.clone(),
                 source,
             });
         }
+        swap_into_place(target, &new, old, self.exists)?;
         Ok(WriteStats {
             files: self.files.load(std::sync::atomic::Ordering::Relaxed),
             bytes: self.bytes.load(std::sync::atomic::Ordering::Relaxed),
         })
     }
+}
+
+/// Puts the complete output `new` at `target`, removing what was there (`old` names
+/// where the previous output goes when it has to be moved aside first).
+fn swap_into_place(target: &Path, new: &Path, old: &Path, exists: bool) -> Result<(), OutputError> {
+    let failed = |action, source| OutputError::Io {
+        action,
+        path: target.to_path_buf(),
+        source,
+    };
+    if !exists {
+        return fs::rename(new, target).map_err(|source| {
+            let _ = remove_generated_dir(new);
+            failed("move new output into", source)
+        });
+    }
+    match exchange(new, target) {
+        // `new` now holds the previous output.
+        Ok(true) => {
+            let _ = remove_generated_dir(new);
+            return Ok(());
+        }
+        Ok(false) => {}
+        Err(source) => {
+            let _ = remove_generated_dir(new);
+            return Err(failed("swap new output into", source));
+        }
+    }
+    if let Err(source) = fs::rename(target, old) {
+        let _ = remove_generated_dir(new);
+        return Err(failed("move aside", source));
+    }
+    // Killed here, there is no output: the next build puts `new` back (see `recover`).
+    if let Err(source) = fs::rename(new, target) {
+        let _ = fs::rename(old, target);
+        let _ = remove_generated_dir(new);
+        return Err(failed("move new output into", source));
+    }
+    let _ = remove_generated_dir(old);
+    Ok(())
+}
+
+/// Exchanges two directories in one step. `Ok(false)` when the system or the file
+/// system cannot (the caller then renames twice).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP | Errno::PERM) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Exchanges two directories in one step: not available here.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// The name a staging folder takes once everything is written in it:
+/// `.<name>.tmp-<pid>-<id>` becomes `.<name>.new-<pid>-<id>`.
+fn complete_name(temp: &Path) -> PathBuf {
+    let name = temp.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = name.unwrap_or_default().replacen(".tmp-", ".new-", 1);
+    temp.with_file_name(name)
+}
+
+/// Puts an output back that a killed build left missing: when `target` does not
+/// exist, the complete new output it was about to publish (`.new-`), else the
+/// previous output it had moved aside (`.old-`), becomes `target` again. Only
+/// folders carrying the marker count. Run under the output's lock, before
+/// anything else touches the siblings.
+fn recover(target: &Path, parent: &Path, name: &OsStr) -> Result<(), OutputError> {
+    if fs::symlink_metadata(target).is_ok() {
+        return Ok(());
+    }
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let mut complete = Vec::new();
+    let mut previous = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !is_dir || !is_sibling_name(&file_name, name) || !has_marker(&entry.path()) {
+            continue;
+        }
+        let kind = sibling_kind(&file_name, name);
+        match kind {
+            Some(SiblingKind::New) => complete.push(entry.path()),
+            Some(SiblingKind::Old) => previous.push(entry.path()),
+            _ => {}
+        }
+    }
+    complete.sort();
+    previous.sort();
+    if let Some(found) = complete.pop().or_else(|| previous.pop()) {
+        fs::rename(&found, target).map_err(OutputError::io("restore the output from", found))?;
+    }
+    Ok(())
 }
 
 impl Drop for Staging {
@@ -413,44 +529,68 @@ fn sibling_name(name: &OsStr, kind: &str, pid: u32, id: u64) -> OsString {
     sibling
 }
 
-/// Whether `entry` is named like a temporary or old directory for `name`:
-/// `.<name>.tmp-<digits>-<digits>` or `.<name>.old-<digits>-<digits>`.
+/// What a sibling folder of the output holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SiblingKind {
+    /// `.tmp-`: a new output being written.
+    Temp,
+    /// `.new-`: a new output written in full, about to be swapped in.
+    New,
+    /// `.old-`: the previous output, moved aside.
+    Old,
+}
+
+/// Whether `entry` is named like a staging, complete or old directory for `name`:
+/// `.<name>.tmp-<digits>-<digits>`, `.new-…` or `.old-…`.
 fn is_sibling_name(entry: &OsStr, name: &OsStr) -> bool {
+    sibling_kind(entry, name).is_some()
+}
+
+/// Which kind of sibling folder `entry` is named as, if any.
+fn sibling_kind(entry: &OsStr, name: &OsStr) -> Option<SiblingKind> {
     let entry = entry.as_encoded_bytes();
-    let Some(rest) = entry
+    let rest = entry
         .strip_prefix(b".")
-        .and_then(|rest| rest.strip_prefix(name.as_encoded_bytes()))
-    else {
-        return false;
-    };
-    let Some(numbers) = rest
-        .strip_prefix(b".tmp-")
-        .or_else(|| rest.strip_prefix(b".old-"))
-    else {
-        return false;
-    };
+        .and_then(|rest| rest.strip_prefix(name.as_encoded_bytes()))?;
+    let (kind, numbers) = [
+        (SiblingKind::Temp, b".tmp-"),
+        (SiblingKind::New, b".new-"),
+        (SiblingKind::Old, b".old-"),
+    ]
+    .into_iter()
+    .find_map(|(kind, prefix)| Some((kind, rest.strip_prefix(prefix)?)))?;
     let all_digits = |part: &[u8]| !part.is_empty() && part.iter().all(u8::is_ascii_digit);
     let mut parts = numbers.split(|&b| b == b'-');
     matches!(
         (parts.next(), parts.next(), parts.next()),
         (Some(pid), Some(id), None) if all_digits(pid) && all_digits(id)
     )
+    .then_some(kind)
 }
 
-/// Removes temporary and old directories left by earlier runs that crashed.
+/// Removes staging, complete and old directories left by earlier runs that were
+/// killed or crashed. Called under the output's lock, so none of them belongs to a
+/// build still running.
 ///
 /// Only real directories named for this target and carrying the marker are
-/// touched, so a user's similarly named directory survives. This is
-/// housekeeping: failures are ignored because they cannot affect this build,
-/// whose own directories get fresh names.
+/// emptied, so a user's similarly named directory survives; an empty one (a build
+/// killed before it wrote its marker) is removed too. This is housekeeping:
+/// failures are ignored because they cannot affect this build, whose own
+/// directories get fresh names.
 fn remove_stale_siblings(parent: &Path, name: &OsStr) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && is_sibling_name(&entry.file_name(), name) && has_marker(&entry.path()) {
+        if !is_dir || !is_sibling_name(&entry.file_name(), name) {
+            continue;
+        }
+        if has_marker(&entry.path()) {
             let _ = remove_generated_dir(&entry.path());
+        } else {
+            // Succeeds only when empty.
+            let _ = fs::remove_dir(entry.path());
         }
     }
 }
@@ -889,6 +1029,62 @@ mod tests {
         let files = [file("a/b", "child"), file("a", "file")];
         write_site(&target, &files).expect_err("conflict");
         assert!(names(tmp.path()).is_empty());
+    }
+
+    /// A folder as a killed build leaves it: the marker and one page saying `text`.
+    fn leftover(dir: &Path, text: &str) {
+        fs::create_dir_all(dir).expect("mkdir");
+        fs::write(dir.join(MARKER), MARKER_CONTENT).expect("marker");
+        fs::write(dir.join("index.html"), text).expect("write");
+    }
+
+    /// Regression (killed between the two renames of the old swap): no output, the
+    /// complete new site beside it. The next build starts from the new site.
+    #[test]
+    fn a_missing_output_is_restored_from_a_complete_new_one() {
+        let tmp = TempDir::new().expect("tempdir");
+        let target = tmp.path().join("site");
+        leftover(&tmp.path().join(".site.old-9-0"), "old");
+        leftover(&tmp.path().join(".site.new-9-0"), "new");
+        leftover(&tmp.path().join(".site.tmp-10-0"), "half");
+        let staging = Staging::begin(&target).expect("begin");
+        assert_eq!(read(&target.join("index.html")), "new");
+        drop(staging);
+        assert_eq!(read(&target.join("index.html")), "new");
+        assert_eq!(names(tmp.path()), ["site"]);
+    }
+
+    /// Killed after moving the old output aside and before a new one was complete:
+    /// the old one comes back.
+    #[test]
+    fn a_missing_output_is_restored_from_the_old_one() {
+        let tmp = TempDir::new().expect("tempdir");
+        let target = tmp.path().join("site");
+        leftover(&tmp.path().join(".site.old-9-0"), "old");
+        leftover(&tmp.path().join(".site.tmp-9-0"), "half");
+        write_site(&target, &[file("index.html", "newest")]).expect("write");
+        assert_eq!(read(&target.join("index.html")), "newest");
+        assert_eq!(names(tmp.path()), ["site"]);
+    }
+
+    /// A staging folder of a build killed before it wrote its marker is empty: removed.
+    #[test]
+    fn empty_leftover_staging_folders_are_removed() {
+        let tmp = TempDir::new().expect("tempdir");
+        fs::create_dir(tmp.path().join(".site.tmp-3-1")).expect("mkdir");
+        write_site(&tmp.path().join("site"), &[file("a.html", "x")]).expect("write");
+        assert_eq!(names(tmp.path()), ["site"]);
+    }
+
+    /// Replacing an output leaves nothing beside it: no `.new-`, `.old-` or lock file.
+    #[test]
+    fn a_replaced_output_leaves_no_siblings() {
+        let tmp = TempDir::new().expect("tempdir");
+        let target = tmp.path().join("site");
+        write_site(&target, &[file("a.html", "1")]).expect("first");
+        write_site(&target, &[file("b.html", "2")]).expect("second");
+        assert_eq!(names(tmp.path()), ["site"]);
+        assert_eq!(names(&target), [MARKER, "b.html"]);
     }
 
     #[test]

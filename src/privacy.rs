@@ -104,6 +104,54 @@ pub(crate) fn headers_file(csp: &str) -> String {
     )
 }
 
+/// `text` with every portal folder named by its customer instead of its token:
+/// `public/p/<token>/en/faq/index.html` becomes `public/p/<customer-id>/en/faq/index.html`.
+/// `portals` gives each portal's folder (`p/<token>/`) and customer id; any other
+/// token-like folder under `p/` becomes `p/…/`. For messages that may end up in a
+/// public CI log.
+pub fn redact_portal_paths<'a>(
+    text: &str,
+    portals: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
+    let mut out = text.to_string();
+    for (path, customer) in portals {
+        let folder = path.trim_end_matches('/');
+        if out.contains(folder) {
+            out = out.replace(folder, &format!("{PORTAL_ROOT}{customer}"));
+        }
+    }
+    redact_unknown_tokens(&out)
+}
+
+/// Replaces what looks like a portal token after `p/` (26 characters of the
+/// lower-case base32 alphabet, then a separator or the end) with `…`.
+fn redact_unknown_tokens(text: &str) -> String {
+    let is_token_char = |c: u8| c.is_ascii_lowercase() || (b'2'..=b'7').contains(&c);
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    let mut i = 0;
+    while let Some(found) = text[i..].find(PORTAL_ROOT) {
+        let start = i + found + PORTAL_ROOT.len();
+        let end = start + 26;
+        let at_boundary = i + found == 0 || !bytes[i + found - 1].is_ascii_alphanumeric();
+        let token = bytes
+            .get(start..end)
+            .is_some_and(|t| t.iter().all(|&c| is_token_char(c)));
+        let closed = bytes.get(end).is_none_or(|&c| !c.is_ascii_alphanumeric());
+        if at_boundary && token && closed {
+            out.push_str(&text[rest..start]);
+            out.push('…');
+            rest = end;
+            i = end;
+        } else {
+            i = start;
+        }
+    }
+    out.push_str(&text[rest..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +197,27 @@ mod tests {
     fn base32_matches_rfc_4648() {
         assert_eq!(base32(b"foobar"), "mzxw6ytboi");
         assert_eq!(base32(b"f"), "my");
+    }
+
+    #[test]
+    fn portal_folders_in_messages_are_named_by_customer() {
+        let secret = PortalSecret::insecure_for_tests();
+        let acme = portal_token(&secret, "acme", 0);
+        let other = portal_token(&secret, "zeta", 0);
+        let message = format!(
+            "cannot write public/p/{acme}/en/faq/index.html: No space left on device; \
+             see also p/{other}/ and p/{other}"
+        );
+        let path = format!("p/{acme}/");
+        let shown = redact_portal_paths(&message, [(path.as_str(), "acme")]);
+        assert_eq!(
+            shown,
+            "cannot write public/p/acme/en/faq/index.html: No space left on device; \
+             see also p/…/ and p/…"
+        );
+        assert!(!shown.contains(&acme) && !shown.contains(&other));
+        // Words that merely start like a folder stay.
+        let plain = "p/short and up/p/abcdefghijklmnopqrstuvwxyz234567";
+        assert_eq!(redact_portal_paths(plain, []), plain);
     }
 }
