@@ -4,6 +4,8 @@
 //! render ([`crate::render`]) → write ([`crate::output`], done by the caller). This
 //! function does no IO: `build`, `check`, `serve` and the tests all call it.
 
+mod collisions;
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -388,7 +390,9 @@ fn finish(
     } else {
         render::CustomerPlans::Made(&prepared.plans)
     };
+    let paths = collisions::OutputPaths::default();
     let portals = render::render_site(&input, plans, &mut diagnostics, &|f: crate::OutputFile| {
+        paths.record(&f.path);
         if !f.path.starts_with(portal_prefix) {
             public_files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
@@ -407,6 +411,9 @@ fn finish(
         );
     }
     let site = &prepared.site;
+    for d in paths.diagnostics(site) {
+        diagnostics.push(d);
+    }
     let stats = BuildStats {
         public_files: public_files.into_inner(),
         pages_rendered: input.rendered.load(std::sync::atomic::Ordering::Relaxed),

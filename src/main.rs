@@ -877,6 +877,24 @@ mod tests {
         // A longer name is another file.
         assert!(with(".portal-secret.bak\n").is_some());
     }
+
+    /// Regression (issue: I/O errors printed portal tokens, and CI logs are often
+    /// public): a write error under a portal names the customer, not the token.
+    #[test]
+    fn write_errors_name_portals_by_customer() {
+        let token = "nitvxfn3zoxpjbvcktelk64uyi";
+        let err = gangway::output::OutputError::Io {
+            action: "write",
+            path: PathBuf::from(format!("public/p/{token}/en/faq/index.html")),
+            source: std::io::Error::other("No space left on device"),
+        };
+        let folder = format!("p/{token}/");
+        let shown = privacy::redact_portal_paths(&error_chain(&err), [(folder.as_str(), "acme")]);
+        assert_eq!(
+            shown,
+            "cannot write public/p/acme/en/faq/index.html: No space left on device"
+        );
+    }
 }
 
 /// mimalloc instead of the system allocator: 13% less CPU for a large build (the

@@ -6,6 +6,7 @@ mod harness;
 mod golden;
 mod hostile_markdown;
 mod hostile_misc;
+mod hostile_output;
 mod hostile_urls;
 mod hostile_values;
 mod i18n;
