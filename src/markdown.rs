@@ -127,13 +127,9 @@ pub(crate) fn render(
         dropped,
         sanitised,
         raw_html,
-        aligned_table,
     } = prepared_events(markdown, rewrite, raw);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    if aligned_table {
-        out = alignment_classes(&out);
-    }
     // Only a page that holds raw HTML pays for cleaning; it is cleaned as a whole,
     // since an element opened in one piece of raw HTML may close in another.
     if raw_html && raw == RawHtml::Sanitise {
@@ -149,12 +145,65 @@ pub(crate) fn render(
 }
 
 /// Table cells' alignment as classes (`align-left`, `align-center`, `align-right`)
-/// instead of the `style` attributes the HTML writer gives them, which the pages'
-/// Content-Security-Policy does not allow.
-fn alignment_classes(html: &str) -> String {
-    html.replace(" style=\"text-align: left\">", " class=\"align-left\">")
-        .replace(" style=\"text-align: center\">", " class=\"align-center\">")
-        .replace(" style=\"text-align: right\">", " class=\"align-right\">")
+/// instead of the `style` attributes the HTML writer would give them, which the
+/// pages' Content-Security-Policy does not allow. The writer is handed tables
+/// without alignment, and the aligned cells are written here, as the events pass
+/// (rewriting the finished HTML cost a copy of every page with a table).
+#[derive(Default)]
+struct TableAlignment {
+    /// The open table's column alignments.
+    columns: Vec<pulldown_cmark::Alignment>,
+    head: bool,
+    cell: usize,
+}
+
+impl TableAlignment {
+    fn map<'a>(&mut self, event: Event<'a>) -> Event<'a> {
+        use pulldown_cmark::Alignment;
+        match event {
+            Event::Start(Tag::Table(columns)) => {
+                let plain = vec![Alignment::None; columns.len()];
+                self.columns = columns;
+                Event::Start(Tag::Table(plain))
+            }
+            Event::Start(Tag::TableHead) => {
+                self.head = true;
+                self.cell = 0;
+                event
+            }
+            Event::End(TagEnd::TableHead) => {
+                self.head = false;
+                event
+            }
+            Event::Start(Tag::TableRow) => {
+                self.cell = 0;
+                event
+            }
+            Event::Start(Tag::TableCell) => {
+                let class = match self.columns.get(self.cell) {
+                    Some(Alignment::Left) => "align-left",
+                    Some(Alignment::Center) => "align-center",
+                    Some(Alignment::Right) => "align-right",
+                    _ => return event,
+                };
+                let cell = if self.head { "th" } else { "td" };
+                Event::Html(format!("<{cell} class=\"{class}\">").into())
+            }
+            Event::End(TagEnd::TableCell) => {
+                let aligned = self
+                    .columns
+                    .get(self.cell)
+                    .is_some_and(|a| *a != Alignment::None);
+                self.cell += 1;
+                match (aligned, self.head) {
+                    (true, true) => Event::Html("</th>".into()),
+                    (true, false) => Event::Html("</td>".into()),
+                    (false, _) => event,
+                }
+            }
+            other => other,
+        }
+    }
 }
 
 /// Warns about what the HTML of author text (a description or summary written at
@@ -285,8 +334,6 @@ struct Prepared<'a> {
     sanitised: Vec<Sanitised>,
     /// Whether any raw HTML (other than comments) is left among the events.
     raw_html: bool,
-    /// Whether a table has aligned columns (see [`alignment_classes`]).
-    aligned_table: bool,
 }
 
 /// Consecutive raw HTML (one HTML block, or the tags of one paragraph), gathered to
@@ -349,7 +396,7 @@ fn prepared_events<'a>(
     let mut open_links: Vec<bool> = Vec::new();
     let mut sanitised = Vec::new();
     let mut raw_html = false;
-    let mut aligned_table = false;
+    let mut tables = TableAlignment::default();
     let mut run = RawRun::default();
 
     // HTML comments are notes for authors and translators (`<!-- review: ... -->`):
@@ -375,11 +422,6 @@ fn prepared_events<'a>(
         } else if !run.text.is_empty() {
             run.flush(&mut sanitised);
         }
-        if let Event::Start(Tag::Table(alignments)) = &event {
-            aligned_table |= alignments
-                .iter()
-                .any(|a| *a != pulldown_cmark::Alignment::None);
-        }
         match &event {
             // One warning per block: a new block may have its own.
             Event::End(tag) if is_block(tag) => run.warned = false,
@@ -392,6 +434,8 @@ fn prepared_events<'a>(
             }
             other => other,
         };
+        // After escaping: the cells it writes are the page's own markup.
+        let event = tables.map(event);
         // Links and images alike: checked against the allow-list, noted with their
         // place, and their destination rewritten; `None` leaves the link out.
         let mut note = |dest_url: CowStr<'a>| -> Option<CowStr<'a>> {
@@ -555,7 +599,6 @@ fn prepared_events<'a>(
         dropped,
         sanitised,
         raw_html,
-        aligned_table,
     }
 }
 
@@ -660,6 +703,23 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    /// Aligned columns get classes, unaligned ones plain cells, in the head and the
+    /// body, whatever the raw HTML setting (the cells are the page's own markup).
+    #[test]
+    fn table_alignment_is_written_as_classes() {
+        let table = "| a | b | c |\n|---|--:|:-:|\n| 1 | 2 | 3 |\n";
+        for raw in [RawHtml::Sanitise, RawHtml::Trusted, RawHtml::Escape] {
+            let html = render_plain(table, raw);
+            assert_eq!(
+                html,
+                "<table><thead><tr><th>a</th><th class=\"align-right\">b</th>\
+                 <th class=\"align-center\">c</th></tr></thead><tbody>\n\
+                 <tr><td>1</td><td class=\"align-right\">2</td><td class=\"align-center\">3</td></tr>\n\
+                 </tbody></table>\n"
+            );
+        }
     }
 
     #[test]
