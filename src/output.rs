@@ -344,7 +344,7 @@ fn swap_into_place(target: &Path, new: &Path, old: &Path, exists: bool) -> Resul
     match exchange(new, target) {
         // `new` now holds the previous output.
         Ok(true) => {
-            let _ = remove_generated_dir(new);
+            discard(new);
             return Ok(());
         }
         Ok(false) => {}
@@ -363,8 +363,26 @@ fn swap_into_place(target: &Path, new: &Path, old: &Path, exists: bool) -> Resul
         let _ = remove_generated_dir(new);
         return Err(failed("move new output into", source));
     }
-    let _ = remove_generated_dir(old);
+    discard(old);
     Ok(())
+}
+
+/// Removes a complete output that is no longer wanted (the previous one, after the
+/// swap). It is first renamed back to a staging name, so that a removal cut short
+/// never leaves a half-deleted folder that [`recover`] would take for a whole site.
+fn discard(dir: &Path) {
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = name.unwrap_or_default();
+    let staging = dir.with_file_name(
+        name.replacen(".new-", ".tmp-", 1)
+            .replacen(".old-", ".tmp-", 1),
+    );
+    let doomed = if staging != dir && fs::rename(dir, &staging).is_ok() {
+        staging
+    } else {
+        dir.to_path_buf()
+    };
+    let _ = remove_generated_dir(&doomed);
 }
 
 /// Exchanges two directories in one step. `Ok(false)` when the system or the file
