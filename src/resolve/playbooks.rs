@@ -650,25 +650,37 @@ pub(crate) fn convert_task(
     for g in &raw.guides {
         match content.article(&g.value) {
             Ok(id) => guides.push(id),
-            Err(help) => diagnostics.push(
-                Diagnostic::error(
+            Err(help) => diagnostics.push(match content.draft_article(&g.value) {
+                Some(id) => Diagnostic::error(
+                    "link-to-draft",
+                    format!("guide `{}` (content/{id}.md) is a draft and is not published", g.value),
+                )
+                .at(label(file, g))
+                .help(format!("publish it (remove `draft: true` from content/{id}.md), or remove it from `guides`")),
+                None => Diagnostic::error(
                     "unknown-article",
                     format!("no knowledge-base article `{}`", g.value),
                 )
                 .at(label(file, g))
                 .help(help),
-            ),
+            }),
         }
     }
     let mut faq = Vec::new();
     for f in &raw.faq {
         match content.faq(&f.value) {
             Ok(id) => faq.push(id),
-            Err(help) => diagnostics.push(
-                Diagnostic::error("unknown-faq", format!("no FAQ entry `{}`", f.value))
+            Err(help) => diagnostics.push(match content.draft_faq(&f.value) {
+                Some(id) => Diagnostic::error(
+                    "link-to-draft",
+                    format!("FAQ entry `{}` (content/faq/{id}.md) is a draft and is not published", f.value),
+                )
+                .at(label(file, f))
+                .help(format!("publish it (remove `draft: true` from content/faq/{id}.md), or remove it from `faq`")),
+                None => Diagnostic::error("unknown-faq", format!("no FAQ entry `{}`", f.value))
                     .at(label(file, f))
                     .help(help),
-            ),
+            }),
         }
     }
     let mut links = Vec::new();

@@ -12,3 +12,4 @@ mod scale;
 mod schedule;
 mod schema;
 mod serve;
+mod unpublished;
