@@ -14,6 +14,8 @@ use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use crate::diagnostic::{Diagnostic, Label, SourceFile};
 use crate::suggest::did_you_mean;
 
+#[cfg(test)]
+mod differential;
 mod scan;
 mod tree;
 
@@ -32,6 +34,16 @@ pub fn parse<T: DeserializeOwned>(
     if let Some(value) = tree::read(text) {
         return Ok(value);
     }
+    parse_slowly(file, base, len)
+}
+
+/// [`parse`] by serde-saphyr alone, which also words every problem.
+fn parse_slowly<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    base: usize,
+    len: usize,
+) -> Result<T, Diagnostic> {
+    let text = &file.text[base..base + len];
     serde_saphyr::from_str::<T>(text).map_err(|err| {
         let location = err.location();
         let raw = err.without_snippet().to_string();

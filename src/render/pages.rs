@@ -617,11 +617,20 @@ impl Lx<'_> {
         let day = |d| calendar.business_days_between(plan.kickoff, d);
         let default = self.default();
         let faq_page = format!("{root}faq/");
-        let phases = list(p.phases.iter().enumerate().map(|(i, phase)| {
-            let tasks = list(
-                plan.visible()
-                    .filter(|item| item.phase == Some(i))
-                    .map(|item| {
+        // Each phase's items, gathered in one pass rather than one pass per phase.
+        let mut by_phase: Vec<Vec<&Item>> = vec![Vec::new(); p.phases.len()];
+        for item in plan.visible() {
+            if let Some(items) = item.phase.and_then(|i| by_phase.get_mut(i)) {
+                items.push(item);
+            }
+        }
+        let phases = list(
+            p.phases
+                .iter()
+                .zip(by_phase)
+                .enumerate()
+                .map(|(i, (phase, items))| {
+                    let tasks = list(items.into_iter().map(|item| {
                         let (guides, faq, links) = self.references(item, root, &faq_page);
                         let owner = item
                             .owner
@@ -645,21 +654,21 @@ impl Lx<'_> {
                             "start_day" => day(item.start),
                             "title" => text.title.as_str(),
                         }
-                    }),
-            );
-            let (text, lang) = plan
-                .phases
-                .get(i)
-                .map(|t| pick(t, self.lang, default))
-                .unwrap_or((&*crate::plan::EMPTY_TEXT, default));
-            record! {
-                "description_html" => Arc::clone(&text.description_html),
-                "id" => phase.id.as_str(),
-                "lang" => lang.as_str(),
-                "tasks" => tasks,
-                "title" => text.title.as_str(),
-            }
-        }));
+                    }));
+                    let (text, lang) = plan
+                        .phases
+                        .get(i)
+                        .map(|t| pick(t, self.lang, default))
+                        .unwrap_or((&*crate::plan::EMPTY_TEXT, default));
+                    record! {
+                        "description_html" => Arc::clone(&text.description_html),
+                        "id" => phase.id.as_str(),
+                        "lang" => lang.as_str(),
+                        "tasks" => tasks,
+                        "title" => text.title.as_str(),
+                    }
+                }),
+        );
         let roles = list(p.roles.iter().map(|(id, r)| {
             record! {
                 "contact" => r.contact,

@@ -54,6 +54,9 @@ pub(crate) struct LinkTargets {
     pub others: BTreeSet<String>,
     /// Pages that exist but could not be read.
     pub unreadable: BTreeSet<String>,
+    /// Pages whose original says `draft: true`: they exist, but are not published,
+    /// so a published page may not link to them.
+    pub drafts: BTreeSet<String>,
     /// The site's default language.
     pub default: Lang,
 }
@@ -129,6 +132,88 @@ impl Kind {
     }
 }
 
+/// Whether a page's original (its default-language version, else its first) is a
+/// draft; a draft's translations are not published either.
+fn is_draft(versions: &BTreeMap<Lang, Parsed>, default: &Lang) -> bool {
+    let original = versions.get(default).or_else(|| versions.values().next());
+    match original.map(|p| &p.kind) {
+        Some(Kind::Article(meta)) => meta.draft,
+        Some(Kind::Faq(meta)) => meta.draft,
+        _ => false,
+    }
+}
+
+/// Whether `tag` is written as a language tag: a language of two or three lowercase
+/// letters, then optional subtags written as gangway writes them (a script `Hant`, a
+/// region `BR` or `419`). `fr`, `pt-BR`, `zh-Hant` are; `2`, `v2`, `FR`, `draft-1` are not.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|part| {
+            let b = part.as_bytes();
+            match b.len() {
+                2 => b.iter().all(u8::is_ascii_uppercase),
+                3 => b.iter().all(u8::is_ascii_digit),
+                4 => b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_lowercase),
+                _ => false,
+            }
+        })
+}
+
+/// Reports a file written as a translation into a language the site does not have
+/// (`setup.fr.md`, or `content/fr/kb/setup.md` beside `content/kb/setup.md` when
+/// gangway knows the language's name, [`Lang::native_name`]), which
+/// would otherwise be published as a page of its own (`/kb/setup.fr/`). True when
+/// it is one: it is then not a page.
+fn stray_translation(
+    p: &Parsed,
+    paths: &BTreeSet<&str>,
+    languages: &[Lang],
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let name = p.id.rsplit('/').next().unwrap_or(&p.id);
+    let by_suffix = name
+        .rsplit_once('.')
+        .map(|(_, suffix)| suffix)
+        .filter(|s| is_language_tag(s));
+    let by_folder = || {
+        let (first, rest) = p.id.split_once('/')?;
+        let original = format!("content/{rest}.md");
+        // A folder is a language only when gangway knows the language by name
+        // (`kb/` and other short section names are not), and the page translates one.
+        let known = Lang::parse(first).is_ok_and(|l| l.native_name() != l.as_str());
+        (is_language_tag(first) && known && paths.contains(original.as_str())).then_some(first)
+    };
+    let configured: Vec<&str> = languages.iter().map(Lang::as_str).collect();
+    let Some(tag) = by_suffix
+        .or_else(by_folder)
+        .filter(|tag| !configured.contains(tag))
+    else {
+        return false;
+    };
+    let help = match crate::suggest::did_you_mean(tag, configured.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!(
+            "add \"{tag}\" to `languages` in gangway.toml to publish it, or rename the file if `{tag}` is part of its name"
+        ),
+    };
+    diagnostics.push(
+        Diagnostic::error(
+            "invalid-language",
+            format!(
+                "{} is a translation into `{tag}`, which is not one of the site's languages ({})",
+                p.file.path,
+                configured.join(", ")
+            ),
+        )
+        .at(Label::new(&p.file, 0, 0))
+        .help(help),
+    );
+    true
+}
+
 /// Where a content file belongs: its id (path under `content/` without language
 /// suffix, language folder or `.md`) and its language.
 pub(crate) fn content_id(path: &str, default: &Lang, languages: &[Lang]) -> Option<(String, Lang)> {
@@ -201,11 +286,14 @@ pub(crate) fn resolve_content(
     diagnostics: &mut Diagnostics,
 ) -> Content {
     let results = parsed.0;
+    let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut by_id: BTreeMap<String, BTreeMap<Lang, Parsed>> = BTreeMap::new();
     let mut unreadable = BTreeSet::new();
     for (file, (p, d)) in files.iter().zip(results) {
         diagnostics.extend(d);
         match p {
+            Some(p)
+                if p.lang == *default && stray_translation(&p, &paths, languages, diagnostics) => {}
             Some(p) => {
                 let versions = by_id.entry(p.id.clone()).or_default();
                 if let Some(first) = versions.get(&p.lang) {
@@ -262,6 +350,11 @@ pub(crate) fn resolve_content(
             .collect(),
         others: others.clone(),
         unreadable: unreadable.clone(),
+        drafts: by_id
+            .iter()
+            .filter(|(_, versions)| is_draft(versions, default))
+            .map(|(id, _)| id.clone())
+            .collect(),
         default: default.clone(),
     };
     for (id, versions) in &by_id {
@@ -925,6 +1018,21 @@ fn check_link(page: &Parsed, link: &MdLink, targets: &LinkTargets, diagnostics: 
                         d = d.help(format!("did you mean content/{best}.md?"));
                     }
                     diagnostics.push(d);
+                }
+                Some(_) if targets.drafts.contains(&id) && !targets.drafts.contains(&page.id) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "link-to-draft",
+                            format!(
+                                "`{}` links to content/{target}, which is a draft and is not published",
+                                link.dest
+                            ),
+                        )
+                        .at(here())
+                        .help(format!(
+                            "publish it (remove `draft: true` from content/{id}.md), or remove the link until it is"
+                        )),
+                    );
                 }
                 Some(set) => {
                     if let Some(anchor) = anchor

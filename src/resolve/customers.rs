@@ -236,7 +236,9 @@ pub(crate) fn resolve_customer(
         }
         known.push(extra.id.value.clone());
     }
-    let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
+    // Sorted: `after:` references are looked up in it (`convert_task`).
+    let mut known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
+    known_refs.sort_unstable();
 
     let mut extra_tasks = Vec::new();
     if let Some(p) = playbook {

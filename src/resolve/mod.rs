@@ -199,7 +199,8 @@ pub(crate) fn resolve(
                 .iter()
                 .filter_map(|id| id.strip_prefix("faq/").map(str::to_string)),
         ),
-    );
+    )
+    .with_drafts(&content.links.drafts);
 
     // Playbooks.
     let texts = TextEngine::new().with_raw_html(raw_html);

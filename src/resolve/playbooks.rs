@@ -681,25 +681,37 @@ pub(crate) fn convert_task(
     for g in &raw.guides {
         match content.article(&g.value) {
             Ok(id) => guides.push(id),
-            Err(help) => diagnostics.push(
-                Diagnostic::error(
+            Err(help) => diagnostics.push(match content.draft_article(&g.value) {
+                Some(id) => Diagnostic::error(
+                    "link-to-draft",
+                    format!("guide `{}` (content/{id}.md) is a draft and is not published", g.value),
+                )
+                .at(label(file, g))
+                .help(format!("publish it (remove `draft: true` from content/{id}.md), or remove it from `guides`")),
+                None => Diagnostic::error(
                     "unknown-article",
                     format!("no knowledge-base article `{}`", g.value),
                 )
                 .at(label(file, g))
                 .help(help),
-            ),
+            }),
         }
     }
     let mut faq = Vec::new();
     for f in &raw.faq {
         match content.faq(&f.value) {
             Ok(id) => faq.push(id),
-            Err(help) => diagnostics.push(
-                Diagnostic::error("unknown-faq", format!("no FAQ entry `{}`", f.value))
+            Err(help) => diagnostics.push(match content.draft_faq(&f.value) {
+                Some(id) => Diagnostic::error(
+                    "link-to-draft",
+                    format!("FAQ entry `{}` (content/faq/{id}.md) is a draft and is not published", f.value),
+                )
+                .at(label(file, f))
+                .help(format!("publish it (remove `draft: true` from content/faq/{id}.md), or remove it from `faq`")),
+                None => Diagnostic::error("unknown-faq", format!("no FAQ entry `{}`", f.value))
                     .at(label(file, f))
                     .help(help),
-            ),
+            }),
         }
     }
     let mut links = Vec::new();
@@ -790,6 +802,9 @@ fn parse_offset(
     }
 }
 
+/// The references of an `after:` list that name a task or milestone of `known`,
+/// which is sorted: a reference is looked up, not searched for, so a playbook of
+/// many tasks that each wait for one is checked in n log n, not n².
 fn check_refs(
     file: &Arc<SourceFile>,
     refs: &[Spanned<String>],
@@ -805,7 +820,7 @@ fn check_refs(
                     .at(label(file, r))
                     .help("remove it from its own `after` list"),
             );
-        } else if !known.contains(&r.value.as_str()) {
+        } else if known.binary_search(&r.value.as_str()).is_err() {
             let mut d = Diagnostic::error(
                 "unknown-task",
                 format!(

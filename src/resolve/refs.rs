@@ -10,6 +10,10 @@ pub(crate) struct ContentIndex {
     articles: BTreeSet<String>,
     by_stem: BTreeMap<String, Vec<String>>,
     faqs: BTreeSet<String>,
+    /// Drafts (`draft: true`): articles, and FAQ entries by their name in content/faq/.
+    /// They exist but are not published, so a task may not refer to them.
+    draft_articles: BTreeSet<String>,
+    draft_faqs: BTreeSet<String>,
 }
 
 impl ContentIndex {
@@ -30,7 +34,48 @@ impl ContentIndex {
             articles,
             by_stem,
             faqs: faqs.into_iter().collect(),
+            draft_articles: BTreeSet::new(),
+            draft_faqs: BTreeSet::new(),
         }
+    }
+
+    /// The same index knowing the drafts: page ids under content/ (`kb/setup`,
+    /// `faq/reset`).
+    pub fn with_drafts<'a>(mut self, drafts: impl IntoIterator<Item = &'a String>) -> ContentIndex {
+        for id in drafts {
+            match id.strip_prefix("faq/") {
+                Some(faq) => self.draft_faqs.insert(faq.to_string()),
+                None => self.draft_articles.insert(id.clone()),
+            };
+        }
+        self
+    }
+
+    /// The draft article a reference names, when it names no published one: by its
+    /// path, or by a name only one draft has.
+    pub fn draft_article(&self, reference: &str) -> Option<&str> {
+        let reference = reference.trim().trim_start_matches('/');
+        let reference = reference.strip_prefix("content/").unwrap_or(reference);
+        let reference = reference.strip_suffix(".md").unwrap_or(reference);
+        if let Some(id) = self.draft_articles.get(reference) {
+            return Some(id);
+        }
+        let mut by_stem = self
+            .draft_articles
+            .iter()
+            .filter(|id| id.rsplit('/').next() == Some(reference));
+        match (by_stem.next(), by_stem.next()) {
+            (Some(only), None) if !self.by_stem.contains_key(reference) => Some(only),
+            _ => None,
+        }
+    }
+
+    /// The draft FAQ entry a reference names, when it names no published one.
+    pub fn draft_faq(&self, reference: &str) -> Option<&str> {
+        let reference = reference.trim();
+        let reference = reference.strip_prefix("faq/").unwrap_or(reference);
+        let reference = reference.strip_suffix(".md").unwrap_or(reference);
+        self.draft_faqs.get(reference).map(String::as_str)
     }
 
     /// The article id a reference names, or a help line.
@@ -108,5 +153,19 @@ mod tests {
         );
         assert_eq!(index.faq("reset").unwrap(), "reset");
         assert!(index.faq("rest").is_err());
+    }
+
+    #[test]
+    fn drafts_by_path_or_unique_name() {
+        let drafts = ["kb/later".to_string(), "faq/soon".to_string()];
+        let index =
+            ContentIndex::new(["kb/setup".to_string()], ["reset".to_string()]).with_drafts(&drafts);
+        assert!(index.article("kb/later").is_err());
+        assert_eq!(index.draft_article("kb/later"), Some("kb/later"));
+        assert_eq!(index.draft_article("later.md"), Some("kb/later"));
+        assert_eq!(index.draft_article("kb/setup"), None);
+        assert_eq!(index.draft_faq("soon"), Some("soon"));
+        assert_eq!(index.draft_faq("faq/soon.md"), Some("soon"));
+        assert_eq!(index.draft_faq("reset"), None);
     }
 }

@@ -178,16 +178,19 @@ fn a_build_that_must_not_wait_fails_while_another_holds_the_output() {
 
 /// Regression (issue: `content/sitemap.xml.md` and `content/assets/style.css.md`
 /// passed `check`, then `build` failed with "File exists (os error 17)" and no
-/// file): a page at an address the site uses is a located error in both.
+/// file): a page at an address the site uses is a located error in both. (A name
+/// whose last part reads as a language tag, `sitemap.xml.md`, is refused first as a
+/// translation into a language the site does not have.)
 #[test]
 fn a_page_at_an_address_the_site_uses_is_a_located_error_in_check_and_build() {
-    for (file, address) in [
-        ("content/sitemap.xml.md", "sitemap.xml"),
-        ("content/assets/style.css.md", "assets/style.css"),
-        ("content/robots.txt.md", "robots.txt"),
-        ("content/404.html.md", "404.html"),
-        ("content/faq.md", "faq/index.html"),
-        ("content/ms.md", "ms/index.html"),
+    for (file, code, address) in [
+        ("content/sitemap.xml.md", "invalid-language", "xml"),
+        ("content/assets/style.css.md", "invalid-language", "css"),
+        ("content/robots.txt.md", "invalid-language", "txt"),
+        ("content/404.html.md", "output-collision", "404.html"),
+        ("content/_headers.md", "output-collision", "_headers"),
+        ("content/faq.md", "output-collision", "faq/index.html"),
+        ("content/ms.md", "output-collision", "ms/index.html"),
     ] {
         let site = Site::new()
             .edit(
@@ -197,7 +200,7 @@ fn a_page_at_an_address_the_site_uses_is_a_located_error_in_check_and_build() {
             )
             .file(file, "---\ntitle: In the way\n---\nText.\n");
         let build = site.build();
-        build.assert_error("output-collision", file, 1);
+        build.assert_error(code, file, 1);
         let on_disk = site.on_disk();
         for command in ["check", "build"] {
             let run = gangway(
@@ -206,7 +209,7 @@ fn a_page_at_an_address_the_site_uses_is_a_located_error_in_check_and_build() {
             );
             assert_eq!(run.code, 1, "{command} {file}: {}", run.stderr);
             assert!(
-                run.stdout.contains("output-collision") && run.stdout.contains(address),
+                run.stdout.contains(code) && run.stdout.contains(address),
                 "{command} {file}: {}",
                 run.stdout
             );
@@ -263,4 +266,16 @@ fn check_and_build_agree_on_every_fixture_site() {
         assert_eq!(diagnostics_of(&check), diagnostics_of(&build), "{name}");
         assert_eq!(dir.join("public").is_dir(), build.code == 0, "{name}");
     }
+}
+
+/// A file in `static/` at an address the site writes itself is an error too, found
+/// by `check` (it has no page to point at, so it names the address).
+#[test]
+fn a_static_file_at_a_generated_address_is_an_error() {
+    let build = Site::new().file("static/sitemap.xml", "<urlset/>").build();
+    let found = build
+        .errors()
+        .iter()
+        .any(|d| d.code == "output-collision" && d.message.contains("`sitemap.xml`"));
+    assert!(found, "{}", build.report());
 }
