@@ -10,6 +10,8 @@
 //! caller to warn about. Heading ids and classes (`{#id .class}`) are kept only when
 //! made of letters, digits, `-`, `_`, `.` and `:`; other heading attributes are dropped.
 
+use std::ops::Range;
+
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use rustc_hash::FxHashSet as HashSet;
 
@@ -385,220 +387,280 @@ fn prepared_events<'a>(
     rewrite: &dyn Fn(&str) -> Option<String>,
     raw: RawHtml,
 ) -> Prepared<'a> {
-    let mut links = Vec::new();
-    let mut headings = Vec::new();
-    let mut dropped = Vec::new();
-    let mut used_ids: HashSet<String> = HashSet::default();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    // Events of the heading being read, which gets its id when it ends.
-    let mut heading: Option<OpenHeading<'_>> = None;
-    // For each link or image open: whether its start was left out (so is its end).
-    let mut open_links: Vec<bool> = Vec::new();
-    let mut sanitised = Vec::new();
-    let mut raw_html = false;
-    let mut tables = TableAlignment::default();
-    let mut run = RawRun::default();
-
-    // HTML comments are notes for authors and translators (`<!-- review: ... -->`):
-    // they are dropped, not published.
-    let mut in_comment = false;
+    let mut p = Preparer::new(rewrite, raw);
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        if let Event::Html(html) | Event::InlineHtml(html) = &event {
+        if !p.note_raw_html(&event, range.start) {
+            continue;
+        }
+        let event = p.escape_and_align(event);
+        let Some(event) = p.check_link(event, &range) else {
+            continue;
+        };
+        p.place(event, &range);
+    }
+    p.finish()
+}
+
+/// The state of [`prepared_events`] while it reads one document's events.
+struct Preparer<'a, 'r> {
+    rewrite: &'r dyn Fn(&str) -> Option<String>,
+    raw: RawHtml,
+    out: Prepared<'a>,
+    used_ids: HashSet<String>,
+    /// Events of the heading being read, which gets its id when it ends.
+    heading: Option<OpenHeading<'a>>,
+    /// For each link or image open: whether its start was left out (so is its end).
+    open_links: Vec<bool>,
+    tables: TableAlignment,
+    run: RawRun,
+    /// Inside an HTML comment spread over several events.
+    in_comment: bool,
+}
+
+impl<'a, 'r> Preparer<'a, 'r> {
+    fn new(rewrite: &'r dyn Fn(&str) -> Option<String>, raw: RawHtml) -> Self {
+        Preparer {
+            rewrite,
+            raw,
+            out: Prepared {
+                events: Vec::new(),
+                headings: Vec::new(),
+                links: Vec::new(),
+                dropped: Vec::new(),
+                sanitised: Vec::new(),
+                raw_html: false,
+            },
+            used_ids: HashSet::default(),
+            heading: None,
+            open_links: Vec::new(),
+            tables: TableAlignment::default(),
+            run: RawRun::default(),
+            in_comment: false,
+        }
+    }
+
+    /// Notes raw HTML for the sanitiser's warning; `false` for a comment, which is
+    /// left out. HTML comments are notes for authors and translators
+    /// (`<!-- review: ... -->`): they are dropped, not published.
+    fn note_raw_html(&mut self, event: &Event<'a>, at: usize) -> bool {
+        if let Event::Html(html) | Event::InlineHtml(html) = event {
             let text = html.trim();
-            if in_comment {
-                in_comment = !text.contains("-->");
-                continue;
+            if self.in_comment {
+                self.in_comment = !text.contains("-->");
+                return false;
             }
             if text.starts_with("<!--") {
-                in_comment = !text.contains("-->");
-                if text.ends_with("-->") || in_comment {
-                    continue;
+                self.in_comment = !text.contains("-->");
+                if text.ends_with("-->") || self.in_comment {
+                    return false;
                 }
             }
-            raw_html = true;
-            if raw == RawHtml::Sanitise {
-                run.push(html, range.start);
+            self.out.raw_html = true;
+            if self.raw == RawHtml::Sanitise {
+                self.run.push(html, at);
             }
-        } else if !run.text.is_empty() {
-            run.flush(&mut sanitised);
+        } else if !self.run.text.is_empty() {
+            self.run.flush(&mut self.out.sanitised);
         }
-        match &event {
+        match event {
             // One warning per block: a new block may have its own.
-            Event::End(tag) if is_block(tag) => run.warned = false,
-            Event::Start(tag) if is_block(&tag.to_end()) => run.warned = false,
+            Event::End(tag) if is_block(tag) => self.run.warned = false,
+            Event::Start(tag) if is_block(&tag.to_end()) => self.run.warned = false,
             _ => {}
         }
+        true
+    }
+
+    /// Raw HTML as text under [`RawHtml::Escape`]; then table cells with their
+    /// alignment (after escaping: the cells it writes are the page's own markup).
+    fn escape_and_align(&mut self, event: Event<'a>) -> Event<'a> {
         let event = match event {
-            Event::Html(html) | Event::InlineHtml(html) if raw == RawHtml::Escape => {
+            Event::Html(html) | Event::InlineHtml(html) if self.raw == RawHtml::Escape => {
                 Event::Text(html)
             }
             other => other,
         };
-        // After escaping: the cells it writes are the page's own markup.
-        let event = tables.map(event);
-        // Links and images alike: checked against the allow-list, noted with their
-        // place, and their destination rewritten; `None` leaves the link out.
-        let mut note = |dest_url: CowStr<'a>| -> Option<CowStr<'a>> {
-            if let Err(refused) = crate::url::check(&dest_url) {
-                dropped.push(Dropped {
-                    what: DroppedKind::Url {
-                        dest: dest_url.to_string(),
-                        scheme: refused.scheme,
-                    },
-                    start: range.start,
-                    end: range.end,
-                });
-                open_links.push(true);
-                return None;
-            }
-            open_links.push(false);
-            links.push(MdLink {
-                dest: dest_url.to_string(),
-                start: range.start,
-                end: range.end,
-            });
-            Some(rewrite(&dest_url).map_or(dest_url, CowStr::from))
-        };
-        let event = match event {
+        self.tables.map(event)
+    }
+
+    /// Links and images alike: checked against the allow-list, noted with their
+    /// place, and their destination rewritten; `None` leaves the event out (a
+    /// refused link is published as its text).
+    fn check_link(&mut self, event: Event<'a>, range: &Range<usize>) -> Option<Event<'a>> {
+        Some(match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => match note(dest_url) {
-                Some(dest_url) => Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }),
-                None => continue,
-            },
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: self.note_link(dest_url, range)?,
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => match note(dest_url) {
-                Some(dest_url) => Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }),
-                None => continue,
-            },
-            Event::End(TagEnd::Link | TagEnd::Image) if open_links.pop().unwrap_or(false) => {
-                continue;
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: self.note_link(dest_url, range)?,
+                title,
+                id,
+            }),
+            Event::End(TagEnd::Link | TagEnd::Image) if self.open_links.pop().unwrap_or(false) => {
+                return None;
             }
             other => other,
-        };
+        })
+    }
+
+    /// One link or image destination: refused (`None`), or noted and rewritten.
+    fn note_link(&mut self, dest_url: CowStr<'a>, range: &Range<usize>) -> Option<CowStr<'a>> {
+        if let Err(refused) = crate::url::check(&dest_url) {
+            self.out.dropped.push(Dropped {
+                what: DroppedKind::Url {
+                    dest: dest_url.to_string(),
+                    scheme: refused.scheme,
+                },
+                start: range.start,
+                end: range.end,
+            });
+            self.open_links.push(true);
+            return None;
+        }
+        self.open_links.push(false);
+        self.out.links.push(MdLink {
+            dest: dest_url.to_string(),
+            start: range.start,
+            end: range.end,
+        });
+        Some((self.rewrite)(&dest_url).map_or(dest_url, CowStr::from))
+    }
+
+    /// Adds an event: headings are gathered until they end, to get their id.
+    fn place(&mut self, event: Event<'a>, range: &Range<usize>) {
         match event {
             Event::Start(Tag::Heading {
                 level,
                 id,
                 classes,
                 attrs,
-            }) => {
-                let mut drop = |attr: String| {
-                    dropped.push(Dropped {
-                        what: DroppedKind::HeadingAttribute(attr),
-                        start: range.start,
-                        end: range.end,
-                    });
-                };
-                let id = id.filter(|id| {
-                    let safe = is_safe_name(id);
-                    if !safe {
-                        drop(format!("#{id}"));
-                    }
-                    safe
-                });
-                let classes = classes
-                    .into_iter()
-                    .filter(|c| {
-                        let safe = is_safe_name(c);
-                        if !safe {
-                            drop(format!(".{c}"));
-                        }
-                        safe
-                    })
-                    .collect();
-                for (key, value) in attrs {
-                    drop(match value {
-                        Some(value) => format!("{key}={value}"),
-                        None => key.to_string(),
-                    });
-                }
-                heading = Some(OpenHeading {
-                    level,
-                    id,
-                    classes,
-                    inner: Vec::new(),
-                    text: String::new(),
-                });
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(OpenHeading {
-                    level,
-                    id,
-                    classes,
-                    inner,
-                    text,
-                }) = heading.take()
-                {
-                    let base = match id {
-                        Some(id) => id.to_string(),
-                        None => slugify(&text),
-                    };
-                    let base = if base.is_empty() {
-                        "section".to_string()
-                    } else {
-                        base
-                    };
-                    let mut unique = base.clone();
-                    let mut n = 1;
-                    while used_ids.contains(&unique) {
-                        unique = format!("{base}-{n}");
-                        n += 1;
-                    }
-                    used_ids.insert(unique.clone());
-                    headings.push(Heading {
-                        level: level as u8,
-                        id: unique.clone(),
-                        title: text.trim().to_string(),
-                    });
-                    events.push(Event::Start(Tag::Heading {
-                        level,
-                        id: Some(CowStr::from(unique)),
-                        classes,
-                        attrs: Vec::new(),
-                    }));
-                    events.extend(inner);
-                    events.push(Event::End(TagEnd::Heading(level)));
-                }
-            }
-            other => match &mut heading {
+            }) => self.open_heading(level, id, classes, attrs, range),
+            Event::End(TagEnd::Heading(_)) => self.close_heading(),
+            other => match &mut self.heading {
                 Some(OpenHeading { inner, text, .. }) => {
                     if let Event::Text(t) | Event::Code(t) = &other {
                         text.push_str(t);
                     }
                     inner.push(other);
                 }
-                None => events.push(other),
+                None => self.out.events.push(other),
             },
         }
     }
-    if !run.text.is_empty() {
-        run.flush(&mut sanitised);
+
+    /// Starts gathering a heading, keeping only the id and classes in the safe set.
+    fn open_heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        range: &Range<usize>,
+    ) {
+        let dropped = &mut self.out.dropped;
+        let mut drop = |attr: String| {
+            dropped.push(Dropped {
+                what: DroppedKind::HeadingAttribute(attr),
+                start: range.start,
+                end: range.end,
+            });
+        };
+        let id = id.filter(|id| {
+            let safe = is_safe_name(id);
+            if !safe {
+                drop(format!("#{id}"));
+            }
+            safe
+        });
+        let classes = classes
+            .into_iter()
+            .filter(|c| {
+                let safe = is_safe_name(c);
+                if !safe {
+                    drop(format!(".{c}"));
+                }
+                safe
+            })
+            .collect();
+        for (key, value) in attrs {
+            drop(match value {
+                Some(value) => format!("{key}={value}"),
+                None => key.to_string(),
+            });
+        }
+        self.heading = Some(OpenHeading {
+            level,
+            id,
+            classes,
+            inner: Vec::new(),
+            text: String::new(),
+        });
     }
-    Prepared {
-        events,
-        headings,
-        links,
-        dropped,
-        sanitised,
-        raw_html,
+
+    /// Ends a heading: gives it a unique id (its own, or a slug of its text) and
+    /// adds its events.
+    fn close_heading(&mut self) {
+        let Some(OpenHeading {
+            level,
+            id,
+            classes,
+            inner,
+            text,
+        }) = self.heading.take()
+        else {
+            return;
+        };
+        let base = match id {
+            Some(id) => id.to_string(),
+            None => slugify(&text),
+        };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let mut unique = base.clone();
+        let mut n = 1;
+        while self.used_ids.contains(&unique) {
+            unique = format!("{base}-{n}");
+            n += 1;
+        }
+        self.used_ids.insert(unique.clone());
+        self.out.headings.push(Heading {
+            level: level as u8,
+            id: unique.clone(),
+            title: text.trim().to_string(),
+        });
+        let events = &mut self.out.events;
+        events.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(unique)),
+            classes,
+            attrs: Vec::new(),
+        }));
+        events.extend(inner);
+        events.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    fn finish(mut self) -> Prepared<'a> {
+        if !self.run.text.is_empty() {
+            self.run.flush(&mut self.out.sanitised);
+        }
+        self.out
     }
 }
 
