@@ -646,28 +646,7 @@ pub(crate) fn convert_task(
             .help("in a playbook, a task belongs to the phase it is listed under"),
         );
     }
-    let role = match roles.get(&raw.owner.value) {
-        Some(role) => Some(role),
-        None => {
-            let mut d = Diagnostic::error(
-                "unknown-role",
-                format!(
-                    "task `{}` is owned by an unknown role `{}`",
-                    raw.id.value, raw.owner.value
-                ),
-            )
-            .at(label(file, &raw.owner));
-            d = match did_you_mean(&raw.owner.value, roles.keys().map(String::as_str)) {
-                Some(best) => d.help(format!("did you mean `{best}`?")),
-                None => d.help(format!(
-                    "roles of this playbook: {}",
-                    roles.keys().cloned().collect::<Vec<_>>().join(", ")
-                )),
-            };
-            diagnostics.push(d);
-            None
-        }
-    };
+    let role = task_role(file, raw, roles, diagnostics);
     let due = raw
         .due
         .as_ref()
@@ -677,70 +656,9 @@ pub(crate) fn convert_task(
         None => Offset::BusinessDays(1),
     };
     let after = check_refs(file, &raw.after, known_ids, &raw.id.value, diagnostics);
-    let mut guides = Vec::new();
-    for g in &raw.guides {
-        match content.article(&g.value) {
-            Ok(id) => guides.push(id),
-            Err(help) => diagnostics.push(match content.draft_article(&g.value) {
-                Some(id) => Diagnostic::error(
-                    "link-to-draft",
-                    format!("guide `{}` (content/{id}.md) is a draft and is not published", g.value),
-                )
-                .at(label(file, g))
-                .help(format!("publish it (remove `draft: true` from content/{id}.md), or remove it from `guides`")),
-                None => Diagnostic::error(
-                    "unknown-article",
-                    format!("no knowledge-base article `{}`", g.value),
-                )
-                .at(label(file, g))
-                .help(help),
-            }),
-        }
-    }
-    let mut faq = Vec::new();
-    for f in &raw.faq {
-        match content.faq(&f.value) {
-            Ok(id) => faq.push(id),
-            Err(help) => diagnostics.push(match content.draft_faq(&f.value) {
-                Some(id) => Diagnostic::error(
-                    "link-to-draft",
-                    format!("FAQ entry `{}` (content/faq/{id}.md) is a draft and is not published", f.value),
-                )
-                .at(label(file, f))
-                .help(format!("publish it (remove `draft: true` from content/faq/{id}.md), or remove it from `faq`")),
-                None => Diagnostic::error("unknown-faq", format!("no FAQ entry `{}`", f.value))
-                    .at(label(file, f))
-                    .help(help),
-            }),
-        }
-    }
-    let mut links = Vec::new();
-    for l in &raw.links {
-        let url = l.url.value.trim();
-        if let Err(refused) = crate::url::check(url) {
-            diagnostics.push(
-                Diagnostic::error("unsafe-url", refused.message(url))
-                    .at(label(file, &l.url))
-                    .help("links start with https://, http://, mailto: or tel:"),
-            );
-            continue;
-        }
-        if !(url.starts_with("https://")
-            || url.starts_with("http://")
-            || url.starts_with("mailto:")
-            || url.starts_with("tel:"))
-        {
-            diagnostics.push(
-                Diagnostic::error("invalid-url", format!("`{url}` is not an absolute link"))
-                    .at(label(file, &l.url))
-                    .help("links start with https://, http://, mailto: or tel:; link articles with `guides:`"),
-            );
-        }
-        links.push(Link {
-            title: l.title.clone(),
-            url: url.to_string(),
-        });
-    }
+    let guides = task_guides(file, raw, content, diagnostics);
+    let faq = task_faq(file, raw, content, diagnostics);
+    let links = task_links(file, raw, diagnostics);
     // A customer's extra task is data: its text is shown as it is.
     let data_text = |s: &Spanned<String>| Text {
         data: extra,
@@ -782,6 +700,126 @@ pub(crate) fn convert_task(
         when,
         internal: raw.internal,
     })
+}
+
+/// The role that owns a task; an unknown one is reported with a suggestion.
+fn task_role<'r>(
+    file: &Arc<SourceFile>,
+    raw: &RawTask,
+    roles: &'r IndexMap<String, Role>,
+    diagnostics: &mut Diagnostics,
+) -> Option<&'r Role> {
+    match roles.get(&raw.owner.value) {
+        Some(role) => Some(role),
+        None => {
+            let mut d = Diagnostic::error(
+                "unknown-role",
+                format!(
+                    "task `{}` is owned by an unknown role `{}`",
+                    raw.id.value, raw.owner.value
+                ),
+            )
+            .at(label(file, &raw.owner));
+            d = match did_you_mean(&raw.owner.value, roles.keys().map(String::as_str)) {
+                Some(best) => d.help(format!("did you mean `{best}`?")),
+                None => d.help(format!(
+                    "roles of this playbook: {}",
+                    roles.keys().cloned().collect::<Vec<_>>().join(", ")
+                )),
+            };
+            diagnostics.push(d);
+            None
+        }
+    }
+}
+
+/// A task's `guides:`, each a published article; drafts and unknown ids are errors.
+fn task_guides(
+    file: &Arc<SourceFile>,
+    raw: &RawTask,
+    content: &ContentIndex,
+    diagnostics: &mut Diagnostics,
+) -> Vec<String> {
+    let mut guides = Vec::new();
+    for g in &raw.guides {
+        match content.article(&g.value) {
+            Ok(id) => guides.push(id),
+            Err(help) => diagnostics.push(match content.draft_article(&g.value) {
+                Some(id) => Diagnostic::error(
+                    "link-to-draft",
+                    format!("guide `{}` (content/{id}.md) is a draft and is not published", g.value),
+                )
+                .at(label(file, g))
+                .help(format!("publish it (remove `draft: true` from content/{id}.md), or remove it from `guides`")),
+                None => Diagnostic::error(
+                    "unknown-article",
+                    format!("no knowledge-base article `{}`", g.value),
+                )
+                .at(label(file, g))
+                .help(help),
+            }),
+        }
+    }
+    guides
+}
+
+/// A task's `faq:`, each a published FAQ entry; drafts and unknown ids are errors.
+fn task_faq(
+    file: &Arc<SourceFile>,
+    raw: &RawTask,
+    content: &ContentIndex,
+    diagnostics: &mut Diagnostics,
+) -> Vec<String> {
+    let mut faq = Vec::new();
+    for f in &raw.faq {
+        match content.faq(&f.value) {
+            Ok(id) => faq.push(id),
+            Err(help) => diagnostics.push(match content.draft_faq(&f.value) {
+                Some(id) => Diagnostic::error(
+                    "link-to-draft",
+                    format!("FAQ entry `{}` (content/faq/{id}.md) is a draft and is not published", f.value),
+                )
+                .at(label(file, f))
+                .help(format!("publish it (remove `draft: true` from content/faq/{id}.md), or remove it from `faq`")),
+                None => Diagnostic::error("unknown-faq", format!("no FAQ entry `{}`", f.value))
+                    .at(label(file, f))
+                    .help(help),
+            }),
+        }
+    }
+    faq
+}
+
+/// A task's `links:`, each an absolute address the URL allow-list accepts.
+fn task_links(file: &Arc<SourceFile>, raw: &RawTask, diagnostics: &mut Diagnostics) -> Vec<Link> {
+    let mut links = Vec::new();
+    for l in &raw.links {
+        let url = l.url.value.trim();
+        if let Err(refused) = crate::url::check(url) {
+            diagnostics.push(
+                Diagnostic::error("unsafe-url", refused.message(url))
+                    .at(label(file, &l.url))
+                    .help("links start with https://, http://, mailto: or tel:"),
+            );
+            continue;
+        }
+        if !(url.starts_with("https://")
+            || url.starts_with("http://")
+            || url.starts_with("mailto:")
+            || url.starts_with("tel:"))
+        {
+            diagnostics.push(
+                Diagnostic::error("invalid-url", format!("`{url}` is not an absolute link"))
+                    .at(label(file, &l.url))
+                    .help("links start with https://, http://, mailto: or tel:; link articles with `guides:`"),
+            );
+        }
+        links.push(Link {
+            title: l.title.clone(),
+            url: url.to_string(),
+        });
+    }
+    links
 }
 
 fn parse_offset(
