@@ -29,7 +29,7 @@ pub const STARTER: &[(&str, &str)] = &[
         "content/faq/reset-password.md",
         include_str!("starter/content/faq/reset-password.md"),
     ),
-    (".gitignore", "/public/\n/.portal-secret\n"),
+    (".gitignore", "/public/\n/.public.lock\n/.portal-secret\n"),
 ];
 
 /// Why `init` could not write the starter site.
