@@ -170,6 +170,87 @@ struct RawFeedback {
 /// The path of the settings file in a site.
 pub const CONFIG_PATH: &str = "gangway.toml";
 
+/// `base_url` without its trailing `/`: an absolute http(s) address. Whitespace and
+/// control characters would end the address in robots.txt and split it in a browser;
+/// the scheme check is the allow-list's.
+fn check_base_url(
+    file: &Arc<SourceFile>,
+    value: &toml::Spanned<String>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> String {
+    let base_url = value.get_ref().trim_end_matches('/').to_string();
+    if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
+        || base_url
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+        || !crate::url::is_allowed(&base_url)
+    {
+        let span = value.span();
+        diagnostics.push(
+            Diagnostic::error(
+                "invalid-value",
+                "base_url must be an absolute http(s) address",
+            )
+            .at(Label::new(file, span.start, span.end))
+            .help("for example base_url = \"https://onboarding.example.com\""),
+        );
+        *ok = false;
+    }
+    base_url
+}
+
+/// A URL setting that passes the scheme allow-list; a refused one is a located error.
+fn checked_url(
+    file: &Arc<SourceFile>,
+    url: Option<toml::Spanned<String>>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> Option<String> {
+    let url = url?;
+    match crate::url::check(url.get_ref()) {
+        Ok(()) => Some(url.into_inner()),
+        Err(refused) => {
+            let span = url.span();
+            diagnostics.push(
+                Diagnostic::error("unsafe-url", refused.message(url.get_ref()))
+                    .at(Label::new(file, span.start, span.end))
+                    .help(format!("use {}", crate::url::ALLOWED_TEXT)),
+            );
+            *ok = false;
+            None
+        }
+    }
+}
+
+/// `[markdown] raw_html`: one of its choices, else a located error and the default.
+fn parse_raw_html(
+    file: &Arc<SourceFile>,
+    value: Option<toml::Spanned<String>>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> crate::raw_html::RawHtml {
+    let Some(v) = value else {
+        return crate::raw_html::RawHtml::default();
+    };
+    crate::raw_html::RawHtml::parse(v.get_ref()).unwrap_or_else(|| {
+        let span = v.span();
+        diagnostics.push(
+            Diagnostic::error(
+                "invalid-value",
+                format!("`{}` is not a choice for raw HTML in Markdown", v.get_ref()),
+            )
+            .at(Label::new(file, span.start, span.end))
+            .help(format!(
+                "use {} (see docs/security.md)",
+                crate::raw_html::RawHtml::CHOICES
+            )),
+        );
+        *ok = false;
+        crate::raw_html::RawHtml::default()
+    })
+}
+
 /// Parses and validates `gangway.toml`.
 pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Option<Config> {
     let mut raw: RawConfig = match toml::from_str(&file.text) {
@@ -189,43 +270,15 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
     let label = |s: &std::ops::Range<usize>| Label::new(file, s.start, s.end);
     let mut ok = true;
 
-    let base_url = raw.base_url.get_ref().trim_end_matches('/').to_string();
-    // Whitespace and control characters would end the address in robots.txt and
-    // split it in a browser; the scheme check is the allow-list's.
-    if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
-        || base_url
-            .bytes()
-            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
-        || !crate::url::is_allowed(&base_url)
-    {
-        diagnostics.push(
-            Diagnostic::error(
-                "invalid-value",
-                "base_url must be an absolute http(s) address",
-            )
-            .at(label(&raw.base_url.span()))
-            .help("for example base_url = \"https://onboarding.example.com\""),
-        );
-        ok = false;
-    }
+    let base_url = check_base_url(file, &raw.base_url, diagnostics, &mut ok);
     // Every other URL in the settings passes the one scheme allow-list.
-    let mut checked_url = |url: Option<toml::Spanned<String>>| -> Option<String> {
-        let url = url?;
-        match crate::url::check(url.get_ref()) {
-            Ok(()) => Some(url.into_inner()),
-            Err(refused) => {
-                diagnostics.push(
-                    Diagnostic::error("unsafe-url", refused.message(url.get_ref()))
-                        .at(label(&url.span()))
-                        .help(format!("use {}", crate::url::ALLOWED_TEXT)),
-                );
-                ok = false;
-                None
-            }
-        }
-    };
-    let support_url = checked_url(raw.vendor.as_mut().and_then(|v| v.support_url.take()));
-    let feedback_url = checked_url(raw.feedback.and_then(|f| f.url));
+    let support_url = checked_url(
+        file,
+        raw.vendor.as_mut().and_then(|v| v.support_url.take()),
+        diagnostics,
+        &mut ok,
+    );
+    let feedback_url = checked_url(file, raw.feedback.and_then(|f| f.url), diagnostics, &mut ok);
 
     let mut check_lang = |s: &toml::Spanned<String>| match Lang::parse(s.get_ref()) {
         Ok(lang) => Some(lang),
@@ -314,25 +367,12 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         },
     };
 
-    let raw_html = match raw.markdown.and_then(|m| m.raw_html) {
-        None => crate::raw_html::RawHtml::default(),
-        Some(v) => crate::raw_html::RawHtml::parse(v.get_ref()).unwrap_or_else(|| {
-            diagnostics.push(
-                Diagnostic::error(
-                    "invalid-value",
-                    format!("`{}` is not a choice for raw HTML in Markdown", v.get_ref()),
-                )
-                .at(label(&v.span()))
-                .help(format!(
-                    "use {} (see docs/security.md)",
-                    crate::raw_html::RawHtml::CHOICES
-                )),
-            );
-            ok = false;
-            crate::raw_html::RawHtml::default()
-        }),
-    };
-
+    let raw_html = parse_raw_html(
+        file,
+        raw.markdown.and_then(|m| m.raw_html),
+        diagnostics,
+        &mut ok,
+    );
     let mut csp = crate::csp::Csp::default();
     for (directive, sources) in raw.security.and_then(|s| s.csp).into_iter().flatten() {
         if let Err(d) = csp.add(&directive, &sources, file) {
