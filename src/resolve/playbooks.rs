@@ -492,11 +492,7 @@ fn convert(
             .as_ref()
             .map(|d| text(&d.file, &d.value, lang));
         if let Some(d) = &description {
-            texts.check_markdown(d, diagnostics);
-            if !d.data {
-                crate::markdown::check_text(&d.source, &d.origin, diagnostics);
-            }
-            texts.check_description(d, diagnostics);
+            check_description(texts, d, diagnostics);
         }
         let tasks = phase
             .tasks
@@ -534,11 +530,7 @@ fn convert(
         texts.check_text(&title, diagnostics);
         let description = raw.description.as_ref().map(|d| text(file, d, lang));
         if let Some(d) = &description {
-            texts.check_markdown(d, diagnostics);
-            if !d.data {
-                crate::markdown::check_text(&d.source, &d.origin, diagnostics);
-            }
-            texts.check_description(d, diagnostics);
+            check_description(texts, d, diagnostics);
         }
         let when = raw.when.as_ref().map(|w| text(file, w, lang));
         if let Some(w) = &when {
@@ -601,6 +593,17 @@ fn join_ids(ids: &[&String]) -> String {
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Checks a Markdown description: template syntax, links the URL allow-list refuses
+/// and raw HTML the sanitiser changes. Text from a customer file is data, shown as
+/// written, so none of these apply to it.
+fn check_description(texts: &TextEngine, d: &Text, diagnostics: &mut Diagnostics) {
+    texts.check_markdown(d, diagnostics);
+    if !d.data {
+        crate::markdown::check_text(&d.source, &d.origin, diagnostics);
+    }
+    texts.check_description(d, diagnostics);
 }
 
 /// Warns when a customer's extra task holds template syntax: a customer file is data,
@@ -674,11 +677,7 @@ pub(crate) fn convert_task(
         }
     }
     if let Some(d) = &description {
-        texts.check_markdown(d, diagnostics);
-        if !d.data {
-            crate::markdown::check_text(&d.source, &d.origin, diagnostics);
-        }
-        texts.check_description(d, diagnostics);
+        check_description(texts, d, diagnostics);
     }
     let when = raw.when.as_ref().map(|w| text(file, w, lang));
     if let Some(w) = &when {
