@@ -6,7 +6,7 @@ use jiff::civil::Weekday;
 use serde::Deserialize;
 
 use crate::calendar::{WorkCalendar, parse_date, parse_weekday};
-use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::lang::Lang;
 
 /// Validated site settings.
@@ -189,7 +189,7 @@ fn check_base_url(
         let span = value.span();
         diagnostics.push(
             Diagnostic::error(
-                "invalid-value",
+                Code::InvalidValue,
                 "base_url must be an absolute http(s) address",
             )
             .at(Label::new(file, span.start, span.end))
@@ -213,7 +213,7 @@ fn checked_url(
         Err(refused) => {
             let span = url.span();
             diagnostics.push(
-                Diagnostic::error("unsafe-url", refused.message(url.get_ref()))
+                Diagnostic::error(Code::UnsafeUrl, refused.message(url.get_ref()))
                     .at(Label::new(file, span.start, span.end))
                     .help(format!("use {}", crate::url::ALLOWED_TEXT)),
             );
@@ -237,7 +237,7 @@ fn parse_raw_html(
         let span = v.span();
         diagnostics.push(
             Diagnostic::error(
-                "invalid-value",
+                Code::InvalidValue,
                 format!("`{}` is not a choice for raw HTML in Markdown", v.get_ref()),
             )
             .at(Label::new(file, span.start, span.end))
@@ -251,19 +251,35 @@ fn parse_raw_html(
     })
 }
 
+/// A TOML file that could not be read into its settings: a syntax error when the
+/// text is not TOML at all (`toml-syntax`), else the shape problem the parser found
+/// (an unknown or missing key, a value of the wrong type).
+pub(crate) fn toml_diagnostic(file: &Arc<SourceFile>, err: &toml::de::Error) -> Diagnostic {
+    let span = err.span().unwrap_or(0..0);
+    let message = err.message().trim().to_string();
+    let label = Label::new(file, span.start, span.end);
+    if toml::from_str::<toml::Table>(&file.text).is_err() {
+        return Diagnostic::error(Code::TomlSyntax, message).at(label);
+    }
+    let (code, message, help) = crate::yaml::classify_message(&message);
+    let code = if code == Code::YamlSyntax {
+        Code::WrongType
+    } else {
+        code
+    };
+    let d = Diagnostic::error(code, message).at(label);
+    match help {
+        Some(help) => d.help(help),
+        None => d,
+    }
+}
+
 /// Parses and validates `gangway.toml`.
 pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Option<Config> {
     let mut raw: RawConfig = match toml::from_str(&file.text) {
         Ok(raw) => raw,
         Err(err) => {
-            let span = err.span().unwrap_or(0..0);
-            let message = err.message().trim().to_string();
-            let (code, message, help) = crate::yaml::classify_message(&message);
-            let mut d = Diagnostic::error(code, message).at(Label::new(file, span.start, span.end));
-            if let Some(help) = help {
-                d = d.help(help);
-            }
-            diagnostics.push(d);
+            diagnostics.push(toml_diagnostic(file, &err));
             return None;
         }
     };
@@ -284,7 +300,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         Ok(lang) => Some(lang),
         Err(why) => {
             diagnostics.push(
-                Diagnostic::error("invalid-language", why)
+                Diagnostic::error(Code::InvalidLanguage, why)
                     .at(label(&s.span()))
                     .help("use a BCP 47 language code such as `en`, `ms`, `ne`, `kk`, `lo`, `ny`"),
             );
@@ -315,7 +331,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             .unwrap_or(0..0);
         diagnostics.push(
             Diagnostic::error(
-                "invalid-language",
+                Code::InvalidLanguage,
                 format!("the default language `{default_language}` is not in `languages`"),
             )
             .at(label(&span))
@@ -334,7 +350,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             } else {
                 diagnostics.push(
                     Diagnostic::error(
-                        "invalid-value",
+                        Code::InvalidValue,
                         format!("`{name}` is not a theme folder name"),
                     )
                     .at(label(&theme.span()))
@@ -355,7 +371,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             other => {
                 diagnostics.push(
                     Diagnostic::error(
-                        "invalid-value",
+                        Code::InvalidValue,
                         format!("`{other}` is not a choice of portal languages"),
                     )
                     .at(label(&v.span()))
@@ -391,7 +407,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
                     None => {
                         diagnostics.push(
                             Diagnostic::error(
-                                "invalid-value",
+                                Code::InvalidValue,
                                 format!("`{}` is not a day of the week", day.get_ref()),
                             )
                             .at(label(&day.span()))
@@ -410,7 +426,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
                     Ok(d) => dates.push(d),
                     Err(why) => {
                         diagnostics
-                            .push(Diagnostic::error("invalid-date", why).at(label(&day.span())));
+                            .push(Diagnostic::error(Code::InvalidDate, why).at(label(&day.span())));
                         ok = false;
                     }
                 }
@@ -438,7 +454,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
                     .unwrap_or(0);
                 diagnostics.push(
                     Diagnostic::error(
-                        "invalid-language",
+                        Code::InvalidLanguage,
                         format!(
                             "`[translations.{code}]` names a language the site does not publish"
                         ),

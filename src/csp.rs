@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Label, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Label, SourceFile};
 
 /// gangway's policy, directive by directive, in the order written.
 const DEFAULT: &[(&str, &[&str])] = &[
@@ -83,7 +83,7 @@ impl Csp {
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
             return Err(Diagnostic::error(
-                "invalid-value",
+                Code::InvalidValue,
                 format!("`{name}` is not a directive that [security.csp] can add sources to"),
             )
             .at(label(directive.span()))
@@ -96,7 +96,7 @@ impl Csp {
                     .all(|b| b.is_ascii_graphic() && !b"\";,<>\\".contains(&b));
             if !well_formed {
                 return Err(Diagnostic::error(
-                    "invalid-value",
+                    Code::InvalidValue,
                     format!("`{s}` is not a Content-Security-Policy source"),
                 )
                 .at(label(source.span()))

@@ -8,6 +8,10 @@
 use std::fmt;
 use std::sync::Arc;
 
+mod code;
+
+pub use code::{Code, reference_markdown};
+
 /// How serious a diagnostic is. Errors fail the build; warnings do not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -128,9 +132,9 @@ impl Label {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// A stable code naming the kind of problem (`unknown-key`, `dependency-cycle`).
+    /// The stable code naming the kind of problem (`unknown-key`, `dependency-cycle`).
     /// Tests and tools match on it; the message may change.
-    pub code: &'static str,
+    pub code: Code,
     /// One sentence saying what is wrong.
     pub message: String,
     /// Where it is wrong. `None` only for problems with no place in a file
@@ -144,7 +148,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A new error.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -156,7 +160,7 @@ impl Diagnostic {
     }
 
     /// A new warning.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
@@ -263,7 +267,7 @@ impl Diagnostics {
             key(a)
                 .cmp(&key(b))
                 .then(a.severity.cmp(&b.severity))
-                .then(a.code.cmp(b.code))
+                .then(a.code.as_str().cmp(b.code.as_str()))
                 .then(a.message.cmp(&b.message))
         });
         self.items.dedup();

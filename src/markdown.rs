@@ -15,7 +15,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use rustc_hash::FxHashSet as HashSet;
 
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::model::Heading;
 use crate::raw_html::{self, RawHtml};
 
@@ -51,7 +51,7 @@ impl Dropped {
     pub(crate) fn diagnostic(&self, label: Label) -> Diagnostic {
         match &self.what {
             DroppedKind::Url { dest, scheme } => Diagnostic::warning(
-                "unsafe-url",
+                Code::UnsafeUrl,
                 crate::url::Refused {
                     scheme: scheme.clone(),
                 }
@@ -63,7 +63,7 @@ impl Dropped {
                 crate::url::ALLOWED_TEXT
             )),
             DroppedKind::HeadingAttribute(attr) => Diagnostic::warning(
-                "unsafe-heading-attribute",
+                Code::UnsafeHeadingAttribute,
                 format!("the heading attribute `{attr}` is not published"),
             )
             .at(label)

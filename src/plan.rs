@@ -12,7 +12,7 @@ use minijinja::Value;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::calendar::{WorkCalendar, days_between};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::lang::Lang;
 use crate::model::{Customer, Link, Playbook, Ref, Task, Text};
 use crate::offset::Offset;
@@ -604,7 +604,7 @@ pub(crate) fn check_preview(
             {
                 diagnostics.push(
                     Diagnostic::warning(
-                        "due-before-dependency",
+                        Code::DueBeforeDependency,
                         format!("`{}` is due before `{}`, which it waits for, can be finished", task.id, r.id),
                     )
                     .at(r.origin.label())

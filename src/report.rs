@@ -202,7 +202,7 @@ fn human_group(diagnostic: &Diagnostic) -> Group<'_> {
     let mut group = Group::with_title(
         level
             .primary_title(diagnostic.message.as_str())
-            .id(diagnostic.code),
+            .id(diagnostic.code.as_str()),
     );
     if let Some(primary) = &diagnostic.primary {
         group = human_snippets(group, diagnostic, primary);
@@ -463,7 +463,7 @@ fn json_diagnostic(diagnostic: &Diagnostic) -> JsonDiagnostic<'_> {
     let primary = diagnostic.primary.as_ref().and(labels.first());
     JsonDiagnostic {
         severity: diagnostic.severity.as_str(),
-        code: diagnostic.code,
+        code: diagnostic.code.as_str(),
         message: &diagnostic.message,
         file: primary.map(|l| l.file),
         line: primary.map(|l| l.line),
@@ -492,7 +492,10 @@ fn render_github(diagnostics: &[Diagnostic]) -> String {
             properties.push(format!("endLine={end_line}"));
             properties.push(format!("endColumn={end_column}"));
         }
-        properties.push(format!("title={}", escape_property(diagnostic.code)));
+        properties.push(format!(
+            "title={}",
+            escape_property(diagnostic.code.as_str())
+        ));
         out.push(' ');
         out.push_str(&properties.join(","));
         out.push_str("::");
@@ -521,6 +524,7 @@ fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
 
     /// A YAML unknown key, a cycle warning pointing into two files, and an
     /// error with no place in a file.
@@ -536,13 +540,13 @@ mod tests {
         let key = yaml.text.find("ownr").unwrap_or(0);
         let step = yaml.text.find("Kickoff").unwrap_or(0);
         vec![
-            Diagnostic::error("unknown-key", "unknown key `ownr` in a step")
+            Diagnostic::error(Code::UnknownKey, "unknown key `ownr` in a step")
                 .at(Label::new(&yaml, key, key + 4).with_message("not a step key"))
                 .help("did you mean `owner`?"),
-            Diagnostic::warning("dependency-cycle", "step `Kickoff` depends on itself")
+            Diagnostic::warning(Code::DependencyCycle, "step `Kickoff` depends on itself")
                 .at(Label::new(&yaml, step, step + 7).with_message("this step"))
                 .also(Label::new(&page, 12, 19).with_message("linked from here")),
-            Diagnostic::error("unreadable-dir", "cannot read directory `kb/drafts`")
+            Diagnostic::error(Code::UnreadableFile, "cannot read directory `kb/drafts`")
                 .help("check its permissions, 100%"),
         ]
     }
@@ -588,7 +592,7 @@ mod tests {
         assert!(out.contains("------- linked from here"));
         // No primary label: the header and the help only.
         assert!(out.ends_with(
-            "error[unreadable-dir]: cannot read directory `kb/drafts`\n \
+            "error[unreadable-file]: cannot read directory `kb/drafts`\n \
              |\n = help: check its permissions, 100%\n"
         ));
         // A blank line between diagnostics, none doubled, no styling.
@@ -672,7 +676,7 @@ mod tests {
     },
     {
       "severity": "error",
-      "code": "unreadable-dir",
+      "code": "unreadable-file",
       "message": "cannot read directory `kb/drafts`",
       "file": null,
       "line": null,
@@ -694,7 +698,11 @@ mod tests {
     fn json_columns_count_characters() {
         let file = SourceFile::new("lao.yaml", "ຊື່: ສະບາຍດີ\n");
         let start = file.text.find("ສະ").unwrap_or(0);
-        let d = Diagnostic::error("x", "m").at(Label::new(&file, start, file.text.len() - 1));
+        let d = Diagnostic::error(Code::InvalidValue, "m").at(Label::new(
+            &file,
+            start,
+            file.text.len() - 1,
+        ));
         let out = render(&[d], Format::Json, false);
         let value: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
         let d = &value["diagnostics"][0];
@@ -709,7 +717,7 @@ mod tests {
         let expected = "\
 ::error file=playbooks/saas.yaml,line=4,col=5,endLine=4,endColumn=9,title=unknown-key::unknown key `ownr` in a step%0Ahelp: did you mean `owner`?
 ::warning file=playbooks/saas.yaml,line=3,col=11,endLine=3,endColumn=18,title=dependency-cycle::step `Kickoff` depends on itself
-::error title=unreadable-dir::cannot read directory `kb/drafts`%0Ahelp: check its permissions, 100%25
+::error title=unreadable-file::cannot read directory `kb/drafts`%0Ahelp: check its permissions, 100%25
 ";
         assert_eq!(render(&example(), Format::Github, true), expected);
     }
@@ -717,19 +725,19 @@ mod tests {
     #[test]
     fn github_escapes_data_and_properties() {
         let file = SourceFile::new("a,b:c%.md", "x\n");
-        let d = Diagnostic::warning("code:1,2", "50% done\r\nnext: a, b")
+        let d = Diagnostic::warning(Code::InvalidValue, "50% done\r\nnext: a, b")
             .at(Label::new(&file, 0, 1))
             .help("use a:b, c");
         assert_eq!(
             render(&[d], Format::Github, false),
             "::warning file=a%2Cb%3Ac%25.md,line=1,col=1,endLine=1,endColumn=2,\
-             title=code%3A1%2C2::50%25 done%0D%0Anext: a, b%0Ahelp: use a:b, c\n"
+             title=invalid-value::50%25 done%0D%0Anext: a, b%0Ahelp: use a:b, c\n"
         );
     }
 
     /// Renders `label` in every format and returns the human output.
     fn render_all(label: Label) -> String {
-        let d = Diagnostic::error("edge", "edge case")
+        let d = Diagnostic::error(Code::InvalidValue, "edge case")
             .at(label)
             .help("fix it");
         for format in [Format::Json, Format::Github] {
@@ -752,7 +760,7 @@ mod tests {
         let out = render_all(Label::new(&file, 10, 10).with_message("here"));
         assert!(out.contains("a.yaml:3:1"), "{out}");
         assert!(out.contains("3 |\n  | ^ here\n"), "{out}");
-        let d = Diagnostic::error("edge", "m").at(Label::new(&file, 10, 10));
+        let d = Diagnostic::error(Code::InvalidValue, "m").at(Label::new(&file, 10, 10));
         assert!(render(&[d], Format::Github, false).contains("line=3,col=1,"));
     }
 
@@ -830,7 +838,7 @@ mod tests {
         let a = SourceFile::new("a.yaml", "needs: b\n");
         let b = SourceFile::new("b.yaml", "needs: c\n");
         let c = SourceFile::new("c.yaml", "needs: a\n");
-        let d = Diagnostic::error("dependency-cycle", "cycle")
+        let d = Diagnostic::error(Code::DependencyCycle, "cycle")
             .at(Label::new(&a, 7, 8).with_message("a needs b"))
             .also(Label::new(&b, 7, 8).with_message("b needs c"))
             .also(Label::new(&c, 7, 8).with_message("c needs a"))
@@ -880,7 +888,7 @@ mod tests {
                     let mut primary = Label::new(&file, 0, 0).with_message("p");
                     primary.start = start;
                     primary.end = end;
-                    let d = Diagnostic::error("fuzz", "fuzz")
+                    let d = Diagnostic::error(Code::InvalidValue, "fuzz")
                         .at(primary)
                         .also(Label::new(&file, 0, len).with_message("whole"))
                         .also(Label::new(&file, len, len).with_message("end"))
@@ -906,7 +914,7 @@ mod tests {
     fn notes_diagnostic(text: &str, needle: &str) -> Diagnostic {
         let file = SourceFile::new("customers/acme.yaml", text);
         let at = text.find(needle).expect("the needle");
-        Diagnostic::error("yaml-syntax", "unclosed quote").at(Label::new(&file, at, at + 3))
+        Diagnostic::error(Code::YamlSyntax, "unclosed quote").at(Label::new(&file, at, at + 3))
     }
 
     /// Issue 17, item 11: `serve`'s overlay (which renders this report) quoted a
@@ -936,7 +944,7 @@ mod tests {
         let file = SourceFile::new("customers/acme.yaml", CUSTOMER);
         let name = CUSTOMER.find("Acme").expect("name");
         let playbook = CUSTOMER.find("onboarding").expect("playbook");
-        let d = Diagnostic::error("unknown-playbook", "no playbook `onboarding`")
+        let d = Diagnostic::error(Code::UnknownPlaybook, "no playbook `onboarding`")
             .at(Label::new(&file, playbook, playbook + 10))
             .also(Label::new(&file, name, name + 4).with_message("this customer"))
             .also(Label::new(&file, 0, CUSTOMER.len()).with_message("the whole file"));
@@ -958,7 +966,7 @@ mod tests {
             "name: A\nnotes:\n  RISKY: 1\n  RISKY: 2\n",
         );
         let at = file.text.rfind("RISKY").expect("the key");
-        let d = Diagnostic::error("duplicate-key", "key `RISKY` appears twice")
+        let d = Diagnostic::error(Code::DuplicateKey, "key `RISKY` appears twice")
             .at(Label::new(&file, at, at + 5).with_message("`RISKY` again"))
             .help("keep one `RISKY`");
         for format in [Format::Human, Format::Json, Format::Github] {
@@ -967,7 +975,8 @@ mod tests {
             assert!(out.contains("appears twice"), "{format}:\n{out}");
         }
         // Elsewhere in the file, messages are as written.
-        let name = Diagnostic::error("x", "`A` is short").at(Label::new(&file, 6, 7));
+        let name =
+            Diagnostic::error(Code::InvalidValue, "`A` is short").at(Label::new(&file, 6, 7));
         assert_eq!(without_notes(&name).message, "`A` is short");
         assert_eq!(without_quotes("a `b` c `d"), "a `…` c `…");
     }

@@ -10,7 +10,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 
 /// The top-level names of a site that gangway reads. Everything else in the root
 /// (the output, `target/`, a README) is not part of the site.
@@ -91,7 +91,7 @@ impl SourceTree {
                     Ok(item) => item,
                     Err(err) => {
                         diagnostics.push(Diagnostic::error(
-                            "unreadable-file",
+                            Code::UnreadableFile,
                             format!("cannot read {}: {err}", display(root, err.path())),
                         ));
                         continue;
@@ -102,7 +102,7 @@ impl SourceTree {
                 }
                 let Some(relative) = relative_path(root, item.path()) else {
                     diagnostics.push(Diagnostic::error(
-                        "unreadable-file",
+                        Code::UnreadableFile,
                         format!(
                             "{} has a name that is not valid Unicode",
                             item.path().display()
@@ -127,7 +127,7 @@ impl SourceTree {
             match bytes {
                 Ok(bytes) => tree.insert(relative, bytes),
                 Err(err) => diagnostics.push(Diagnostic::error(
-                    "unreadable-file",
+                    Code::UnreadableFile,
                     format!("cannot read {relative}: {err}"),
                 )),
             }

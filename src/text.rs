@@ -23,7 +23,7 @@ use std::sync::Arc;
 use minijinja::value::{Enumerator, Object, Value};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Label};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label};
 use crate::lang::Lang;
 use crate::model::{Origin, Text};
 
@@ -156,7 +156,11 @@ impl TextEngine {
     /// Reports syntax errors in a condition.
     pub fn check_condition(&self, text: &Text, diagnostics: &mut Diagnostics) {
         if let Err(err) = self.env.compile_expression(&text.source) {
-            diagnostics.push(template_diagnostic("condition-syntax", &text.origin, &err));
+            diagnostics.push(template_diagnostic(
+                Code::ConditionSyntax,
+                &text.origin,
+                &err,
+            ));
         }
     }
 
@@ -199,7 +203,7 @@ impl TextEngine {
             {
                 warnings.push(
                     Diagnostic::warning(
-                        "unsafe-url",
+                        Code::UnsafeUrl,
                         "a link in this text is refused once values are filled in; it is published as its text alone",
                     )
                     .at(origin.label())
@@ -240,7 +244,7 @@ impl TextEngine {
         self.env
             .get_template(&name)
             .and_then(|t| t.render(ctx.clone()))
-            .map_err(|err| template_diagnostic("template-error", origin, &err))
+            .map_err(|err| template_diagnostic(Code::TemplateError, origin, &err))
     }
 
     /// Reports syntax errors in templated text (a translation, or an original),
@@ -257,7 +261,7 @@ impl TextEngine {
         }
         let kind = if markdown { MARKDOWN } else { PLAIN };
         if let Err(err) = self.env.get_template(&format!("{kind}{source}")) {
-            diagnostics.push(template_diagnostic("template-syntax", origin, &err));
+            diagnostics.push(template_diagnostic(Code::TemplateSyntax, origin, &err));
         }
     }
 
@@ -266,9 +270,9 @@ impl TextEngine {
         let expr = self
             .env
             .compile_expression(&text.source)
-            .map_err(|err| template_diagnostic("condition-syntax", &text.origin, &err))?;
+            .map_err(|err| template_diagnostic(Code::ConditionSyntax, &text.origin, &err))?;
         expr.eval(ctx.clone()).map(|v| v.is_true()).map_err(|err| {
-            template_diagnostic("condition-error", &text.origin, &err).help(
+            template_diagnostic(Code::ConditionError, &text.origin, &err).help(
                 "conditions see `customer.vars`, `customer.name`, `customer.team`, ...; \
                      guard optional variables with `customer.vars.X is defined and ...`",
             )
@@ -324,7 +328,7 @@ pub(crate) fn is_templated(source: &str) -> bool {
 
 /// A diagnostic for a template error in author text, pointing at the line of the
 /// text the engine names when it names one.
-fn template_diagnostic(code: &'static str, origin: &Origin, err: &minijinja::Error) -> Diagnostic {
+fn template_diagnostic(code: Code, origin: &Origin, err: &minijinja::Error) -> Diagnostic {
     let message = match err.detail() {
         Some(detail) => format!("{}: {detail}", kind_text(err)),
         None => kind_text(err),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
-use crate::diagnostic::{Diagnostic, Label, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Label, SourceFile};
 use crate::suggest::did_you_mean;
 
 #[cfg(test)]
@@ -55,7 +55,7 @@ fn parse_slowly<T: DeserializeOwned>(
         let (code, message, mut help) = classify_message(&message);
         // A tab in a line's indentation is reported at the text before it, or as a
         // missing key on the line after it; point at the tab instead.
-        if code == "yaml-syntax"
+        if code == Code::YamlSyntax
             && let Some(tab) = indenting_tab(text, start.saturating_sub(base))
         {
             (start, end) = (base + tab, base + tab + 1);
@@ -205,7 +205,7 @@ fn strip_location_suffix(message: &str) -> String {
 }
 
 /// Turns the parser's message into our code, wording and help.
-pub(crate) fn classify_message(message: &str) -> (&'static str, String, Option<String>) {
+pub(crate) fn classify_message(message: &str) -> (Code, String, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known: Vec<&str> = expected
@@ -220,7 +220,7 @@ pub(crate) fn classify_message(message: &str) -> (&'static str, String, Option<S
             None if !known.is_empty() => Some(format!("known keys here: {}", known.join(", "))),
             None => None,
         };
-        return ("unknown-key", format!("unknown key `{key}`"), help);
+        return (Code::UnknownKey, format!("unknown key `{key}`"), help);
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -236,7 +236,7 @@ pub(crate) fn classify_message(message: &str) -> (&'static str, String, Option<S
             None => format!("expected one of: {}", known.join(", ")),
         };
         return (
-            "invalid-value",
+            Code::InvalidValue,
             format!("unknown value `{value}`"),
             Some(help),
         );
@@ -244,7 +244,7 @@ pub(crate) fn classify_message(message: &str) -> (&'static str, String, Option<S
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or(rest);
         return (
-            "missing-key",
+            Code::MissingKey,
             format!("missing required key `{key}`"),
             Some(format!("add `{key}:` here")),
         );
@@ -256,18 +256,18 @@ pub(crate) fn classify_message(message: &str) -> (&'static str, String, Option<S
             .next()
             .unwrap_or("");
         return (
-            "duplicate-key",
+            Code::DuplicateKey,
             format!("key `{key}` appears twice"),
             Some("keep one of them".to_string()),
         );
     }
     if message.starts_with("invalid type") || message.starts_with("invalid ") {
-        return ("wrong-type", message.to_string(), None);
+        return (Code::WrongType, message.to_string(), None);
     }
     if message.starts_with("expected ") {
-        return ("wrong-type", message.to_string(), None);
+        return (Code::WrongType, message.to_string(), None);
     }
-    ("yaml-syntax", message.to_string(), None)
+    (Code::YamlSyntax, message.to_string(), None)
 }
 
 #[cfg(test)]

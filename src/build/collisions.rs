@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use rustc_hash::FxHashSet;
 
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::model::Site;
 
 /// The paths a build has made so far, and the clashes among them.
@@ -106,7 +106,7 @@ impl Clash {
             ),
             None => format!("two files would be published at `{}`", shown(&self.path)),
         };
-        let diagnostic = Diagnostic::error("output-collision", message).help(
+        let diagnostic = Diagnostic::error(Code::OutputCollision, message).help(
             "every address is published once: rename the content or static file; \
              `sitemap.xml`, `robots.txt`, `_headers`, `404.html`, `assets/`, `p/`, \
              `playbooks/`, `faq/` and the language folders are the site's own",

@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use minijinja::{Environment, UndefinedBehavior, Value};
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::lang::Lang;
 use crate::locale::Locale;
 use crate::model::{Customer, Site};
@@ -162,7 +162,7 @@ fn template_error(
         None => located.kind().to_string(),
     };
     let mut d = Diagnostic::error(
-        "template-error",
+        Code::TemplateError,
         format!("in template `{template}`: {message}"),
     );
     if let Some(file) = files.get(template) {

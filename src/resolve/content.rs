@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::lang::Lang;
 use crate::markdown::{self, MdLink};
 use crate::model::{
@@ -201,7 +201,7 @@ fn stray_translation(
     };
     diagnostics.push(
         Diagnostic::error(
-            "invalid-language",
+            Code::InvalidLanguage,
             format!(
                 "{} is a translation into `{tag}`, which is not one of the site's languages ({})",
                 p.file.path,
@@ -298,7 +298,7 @@ pub(crate) fn resolve_content(
                 let versions = by_id.entry(p.id.clone()).or_default();
                 if let Some(first) = versions.get(&p.lang) {
                     diagnostics.push(
-                        Diagnostic::error("duplicate-page", format!("two files give the {} version of `{}`", p.lang, p.id))
+                        Diagnostic::error(Code::DuplicatePage, format!("two files give the {} version of `{}`", p.lang, p.id))
                             .at(Label::new(&p.file, 0, 0))
                             .also(Label::new(&first.file, 0, 0).with_message("the other one"))
                             .help("keep one: either `name.LANG.md` beside the original or `content/LANG/...`, not both"),
@@ -324,7 +324,7 @@ pub(crate) fn resolve_content(
         {
             diagnostics.push(
                 Diagnostic::error(
-                    "slug-collision",
+                    Code::SlugCollision,
                     format!("`{id}` and `{other}` would be published at the same address"),
                 )
                 .at(Label::new(&p.file, 0, 0))
@@ -579,7 +579,7 @@ fn check_versions(
         if let Some(p) = versions.values().next() {
             diagnostics.push(
                 Diagnostic::warning(
-                    "translation-without-original",
+                    Code::TranslationWithoutOriginal,
                     format!(
                         "`{}` has a {} version but no original in {default}",
                         id, p.lang
@@ -604,7 +604,7 @@ fn check_versions(
         {
             diagnostics.push(
                 Diagnostic::warning(
-                    "outdated-translation",
+                    Code::OutdatedTranslation,
                     format!(
                         "this {lang} translation was made from an older version of {}",
                         original.file.path
@@ -726,7 +726,7 @@ fn parse_file(
     let split = split_front_matter(&file.text);
     let Some((start, len)) = split.yaml else {
         diagnostics.push(
-            Diagnostic::error("missing-front-matter", "this page has no front matter")
+            Diagnostic::error(Code::MissingFrontMatter, "this page has no front matter")
                 .at(Label::new(file, 0, 0))
                 .help(if id.starts_with("faq/") {
                     "start the file with:\n---\nquestion: ...\n---"
@@ -748,7 +748,7 @@ fn parse_file(
         }
         if rest.contains('/') {
             diagnostics.push(
-                Diagnostic::warning("ignored-file", "FAQ entries live directly in content/faq/; this one is in a sub-folder and is ignored")
+                Diagnostic::warning(Code::IgnoredFile, "FAQ entries live directly in content/faq/; this one is in a sub-folder and is ignored")
                     .at(Label::new(file, 0, 0)),
             );
             return None;
@@ -825,7 +825,7 @@ pub(crate) fn sanitised_warning(file: &Arc<SourceFile>, at: usize, what: &str) -
         .map_or(file.text.len(), |i| at + i + 1)
         .min(at + 200);
     Diagnostic::warning(
-        "raw-html-removed",
+        Code::RawHtmlRemoved,
         format!("{what} is removed from this raw HTML when it is published"),
     )
     .at(Label::new(file, at, end))
@@ -953,7 +953,7 @@ fn check_link(page: &Parsed, link: &MdLink, targets: &LinkTargets, diagnostics: 
     let here = || Label::new(&page.file, page.body + link.start, page.body + link.end);
     if link.dest.starts_with('/') && !link.dest.starts_with("//") {
         diagnostics.push(
-            Diagnostic::warning("absolute-link", format!("`{}` is an absolute path; it breaks when the site is not at the root of its host", link.dest))
+            Diagnostic::warning(Code::AbsoluteLink, format!("`{}` is an absolute path; it breaks when the site is not at the root of its host", link.dest))
                 .at(here())
                 .help("link to the Markdown file instead, relative to this one: `../kb/setup.md`"),
         );
@@ -965,7 +965,7 @@ fn check_link(page: &Parsed, link: &MdLink, targets: &LinkTargets, diagnostics: 
         {
             diagnostics.push(
                 Diagnostic::error(
-                    "broken-anchor",
+                    Code::BrokenAnchor,
                     format!("no heading with the anchor `#{anchor}` on this page"),
                 )
                 .at(here())
@@ -985,7 +985,7 @@ fn check_link(page: &Parsed, link: &MdLink, targets: &LinkTargets, diagnostics: 
     let Some(target) = resolve_path(path, dir) else {
         diagnostics.push(
             Diagnostic::error(
-                "broken-link",
+                Code::BrokenLink,
                 format!("`{}` leads outside content/", link.dest),
             )
             .at(here())
@@ -1002,7 +1002,7 @@ fn check_link(page: &Parsed, link: &MdLink, targets: &LinkTargets, diagnostics: 
             match targets.anchors_of(&id, &page.lang) {
                 None => {
                     let mut d = Diagnostic::error(
-                        "broken-link",
+                        Code::BrokenLink,
                         format!(
                             "`{}` links to content/{target}, which does not exist",
                             link.dest
@@ -1022,7 +1022,7 @@ fn check_link(page: &Parsed, link: &MdLink, targets: &LinkTargets, diagnostics: 
                 Some(_) if targets.drafts.contains(&id) && !targets.drafts.contains(&page.id) => {
                     diagnostics.push(
                         Diagnostic::error(
-                            "link-to-draft",
+                            Code::LinkToDraft,
                             format!(
                                 "`{}` links to content/{target}, which is a draft and is not published",
                                 link.dest
@@ -1039,7 +1039,7 @@ fn check_link(page: &Parsed, link: &MdLink, targets: &LinkTargets, diagnostics: 
                         && !set.contains(anchor)
                     {
                         diagnostics.push(
-                            Diagnostic::error("broken-anchor", format!("content/{target} has no heading with the anchor `#{anchor}` in {}", page.lang))
+                            Diagnostic::error(Code::BrokenAnchor, format!("content/{target} has no heading with the anchor `#{anchor}` in {}", page.lang))
                                 .at(here())
                                 .help(format!("{}; in translations, give headings a fixed anchor with `{{#id}}`", nearest(anchor, set))),
                         );
@@ -1052,7 +1052,7 @@ fn check_link(page: &Parsed, link: &MdLink, targets: &LinkTargets, diagnostics: 
         {
             diagnostics.push(
                 Diagnostic::error(
-                    "broken-link",
+                    Code::BrokenLink,
                     format!(
                         "`{}` links to content/{target}, which does not exist",
                         link.dest

@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 
 use crate::calendar::{parse_date, parse_weekday};
 use crate::config::{Config, PortalLanguages};
-use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::ids::{ID_HELP, is_valid_id};
 use crate::lang::Lang;
 use crate::model::{Customer, ExtraTask, Person, Playbook, Progress, Ref};
@@ -30,9 +30,12 @@ pub(crate) fn parse_customer(file: &Arc<SourceFile>) -> Parsed {
     let id = file_stem(&file.path, "customers/").ok_or(None)?;
     if !is_valid_id(&id) {
         return Err(Some(
-            Diagnostic::error("invalid-id", format!("`{id}` is not a valid customer id"))
-                .at(Label::new(file, 0, 0))
-                .help(format!("rename the file: {ID_HELP}")),
+            Diagnostic::error(
+                Code::InvalidId,
+                format!("`{id}` is not a valid customer id"),
+            )
+            .at(Label::new(file, 0, 0))
+            .help(format!("rename the file: {ID_HELP}")),
         ));
     }
     let raw = yaml::parse(file, 0, file.text.len()).map_err(Some)?;
@@ -69,7 +72,7 @@ pub(crate) fn resolve_customer(
         None if broken_playbooks.contains(&raw.playbook.value) => None,
         None => {
             let mut d = Diagnostic::error(
-                "unknown-playbook",
+                Code::UnknownPlaybook,
                 format!("no playbook `{}`", raw.playbook.value),
             )
             .at(label(&raw.playbook));
@@ -87,7 +90,7 @@ pub(crate) fn resolve_customer(
         Ok(d) => Some(d),
         Err(why) => {
             diagnostics.push(
-                Diagnostic::error("invalid-date", why)
+                Diagnostic::error(Code::InvalidDate, why)
                     .at(label(&raw.kickoff))
                     .help("write the kickoff date as YYYY-MM-DD"),
             );
@@ -101,7 +104,7 @@ pub(crate) fn resolve_customer(
         Ok(lang) => {
             diagnostics.push(
                 Diagnostic::error(
-                    "invalid-language",
+                    Code::InvalidLanguage,
                     format!("`{lang}` is not one of the site's languages"),
                 )
                 .at(label(l))
@@ -118,7 +121,7 @@ pub(crate) fn resolve_customer(
             None
         }
         Err(why) => {
-            diagnostics.push(Diagnostic::error("invalid-language", why).at(label(l)));
+            diagnostics.push(Diagnostic::error(Code::InvalidLanguage, why).at(label(l)));
             None
         }
     };
@@ -152,7 +155,7 @@ pub(crate) fn resolve_customer(
             Ok(_) => Some(tz.value.clone()),
             Err(_) => {
                 diagnostics.push(
-                    Diagnostic::error("invalid-timezone", format!("`{}` is not a known time zone", tz.value))
+                    Diagnostic::error(Code::InvalidTimezone, format!("`{}` is not a known time zone", tz.value))
                         .at(label(tz))
                         .help("use an IANA time zone name such as `Asia/Kuala_Lumpur` or `Africa/Blantyre`"),
                 );
@@ -166,7 +169,7 @@ pub(crate) fn resolve_customer(
             || key.starts_with(|c: char| c.is_ascii_digit())
         {
             diagnostics.push(
-                Diagnostic::error("invalid-id", format!("`{key}` cannot be used as a variable name"))
+                Diagnostic::error(Code::InvalidId, format!("`{key}` cannot be used as a variable name"))
                     .at(Label::new(file, file.text.find(key.as_str()).unwrap_or(0), file.text.find(key.as_str()).unwrap_or(0) + key.len()))
                     .help("variable names use letters, digits and `_`, so conditions can write `customer.vars.NAME`"),
             );
@@ -179,7 +182,7 @@ pub(crate) fn resolve_customer(
             && !p.roles.contains_key(&role.value)
         {
             let mut d = Diagnostic::error(
-                "unknown-role",
+                Code::UnknownRole,
                 format!("playbook `{}` has no role `{}`", p.id, role.value),
             )
             .at(label(role));
@@ -203,7 +206,7 @@ pub(crate) fn resolve_customer(
     {
         diagnostics.push(
             Diagnostic::error(
-                "missing-contact",
+                Code::MissingContact,
                 format!(
                     "{} has no {} (`{contact}`): every customer needs one single point of contact",
                     raw.name.value, role.title.source
@@ -227,7 +230,7 @@ pub(crate) fn resolve_customer(
         if playbook_ids.contains(&extra.id.value) {
             diagnostics.push(
                 Diagnostic::error(
-                    "duplicate-id",
+                    Code::DuplicateId,
                     format!("the playbook already has a task `{}`", extra.id.value),
                 )
                 .at(label(&extra.id))
@@ -246,7 +249,7 @@ pub(crate) fn resolve_customer(
             let Some(phase) = &extra.phase else {
                 diagnostics.push(
                     Diagnostic::error(
-                        "missing-key",
+                        Code::MissingKey,
                         format!(
                             "extra task `{}` does not say which phase it joins",
                             extra.id.value
@@ -266,7 +269,7 @@ pub(crate) fn resolve_customer(
             };
             if !p.phases.iter().any(|x| x.id == phase.value) {
                 let mut d = Diagnostic::error(
-                    "unknown-phase",
+                    Code::UnknownPhase,
                     format!("playbook `{}` has no phase `{}`", p.id, phase.value),
                 )
                 .at(label(phase));
@@ -302,7 +305,7 @@ pub(crate) fn resolve_customer(
     for r in &raw.remove_tasks {
         if playbook.is_some() && !playbook_ids.contains(&r.value) {
             let mut d = Diagnostic::error(
-                "unknown-task",
+                Code::UnknownTask,
                 format!(
                     "`remove_tasks` names `{}`, which the playbook does not have",
                     r.value
@@ -324,7 +327,7 @@ pub(crate) fn resolve_customer(
     for (task, p) in &raw.progress {
         if playbook.is_some() && !known.contains(&task.value) {
             let mut d = Diagnostic::error(
-                "unknown-task",
+                Code::UnknownTask,
                 format!(
                     "progress for `{}`, which is not a task of this customer's plan",
                     task.value
@@ -342,7 +345,7 @@ pub(crate) fn resolve_customer(
             Some(on) => match parse_date(&on.value) {
                 Ok(d) => Some(d),
                 Err(why) => {
-                    diagnostics.push(Diagnostic::error("invalid-date", why).at(label(on)));
+                    diagnostics.push(Diagnostic::error(Code::InvalidDate, why).at(label(on)));
                     None
                 }
             },
@@ -352,7 +355,7 @@ pub(crate) fn resolve_customer(
             if !ok {
                 diagnostics.push(
                     Diagnostic::error(
-                        "missing-key",
+                        Code::MissingKey,
                         format!("status `{}` needs `{what}`", status.as_str()),
                     )
                     .at(status_label.clone())
@@ -375,7 +378,7 @@ pub(crate) fn resolve_customer(
         {
             diagnostics.push(
                 Diagnostic::warning(
-                    "date-before-kickoff",
+                    Code::DateBeforeKickoff,
                     format!(
                         "`{}` is marked done before the kickoff ({kickoff})",
                         task.value
@@ -407,7 +410,7 @@ pub(crate) fn resolve_customer(
                     Some(d) => weekdays.push(d),
                     None => diagnostics.push(
                         Diagnostic::error(
-                            "invalid-value",
+                            Code::InvalidValue,
                             format!("`{}` is not a day of the week", day.value),
                         )
                         .at(label(day))
@@ -423,7 +426,7 @@ pub(crate) fn resolve_customer(
                 match parse_date(&day.value) {
                     Ok(d) => dates.push(d),
                     Err(why) => {
-                        diagnostics.push(Diagnostic::error("invalid-date", why).at(label(day)))
+                        diagnostics.push(Diagnostic::error(Code::InvalidDate, why).at(label(day)))
                     }
                 }
             }
@@ -441,7 +444,7 @@ pub(crate) fn resolve_customer(
                 Ok(()) => Some(crate::secret::Secret::new(p.clone())),
                 Err(why) => {
                     diagnostics.push(
-                        Diagnostic::error("weak-passphrase", format!("the passphrase in `{}` cannot be used: {why}", e.passphrase_env.value))
+                        Diagnostic::error(Code::WeakPassphrase, format!("the passphrase in `{}` cannot be used: {why}", e.passphrase_env.value))
                             .at(label(&e.passphrase_env))
                             .help("use a long passphrase: several unrelated words are easy to share and hard to guess"),
                     );
@@ -450,7 +453,7 @@ pub(crate) fn resolve_customer(
             },
             None => {
                 diagnostics.push(
-                    Diagnostic::error("missing-passphrase", format!("the environment variable `{}` is not set, so this portal cannot be encrypted", e.passphrase_env.value))
+                    Diagnostic::error(Code::MissingPassphrase, format!("the environment variable `{}` is not set, so this portal cannot be encrypted", e.passphrase_env.value))
                         .at(label(&e.passphrase_env))
                         .help(format!("set {} where gangway runs (a CI secret); gangway never publishes an encrypted portal unencrypted", e.passphrase_env.value)),
                 );

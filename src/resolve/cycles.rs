@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{Playbook, Ref};
 
 /// Finds every cycle among `nodes` (id → what it waits for) and returns each as the
@@ -65,7 +65,7 @@ pub(crate) fn cycle_diagnostic(cycle: &[&Ref], where_: &str) -> Diagnostic {
         ring.insert(0, first);
     }
     let mut d = Diagnostic::error(
-        "dependency-cycle",
+        Code::DependencyCycle,
         format!(
             "{where_}: tasks wait for each other in a circle: {}",
             ring.join(" → ")

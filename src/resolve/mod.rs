@@ -19,7 +19,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::{CONFIG_PATH, parse_config};
-use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::model::Site;
 use crate::source::SourceTree;
 use crate::text::TextEngine;
@@ -56,7 +56,7 @@ fn text_file_owned(
             let valid = err.utf8_error().valid_up_to();
             let file = SourceFile::new(path, String::from_utf8_lossy(err.as_bytes()).into_owned());
             diagnostics.push(
-                Diagnostic::error("not-utf8", "this file is not valid UTF-8 text")
+                Diagnostic::error(Code::NotUtf8, "this file is not valid UTF-8 text")
                     .at(Label::new(&file, valid, valid))
                     .help("save the file as UTF-8"),
             );
@@ -100,7 +100,7 @@ pub(crate) fn resolve(
 ) -> Option<Site> {
     let Some(config_bytes) = tree.get(CONFIG_PATH) else {
         diagnostics.push(
-            Diagnostic::error("not-a-site", "there is no gangway.toml here")
+            Diagnostic::error(Code::NotASite, "there is no gangway.toml here")
                 .help("run `gangway build` in a site's folder, pass `--root DIR`, or create a site with `gangway init DIR`"),
         );
         return None;
@@ -338,7 +338,7 @@ pub(crate) fn resolve_playbooks(
                     }
                 }
                 None => diagnostics.push(
-                    Diagnostic::warning("ignored-file", format!("{path} is not used: `{suffix}` is not one of the site's other languages"))
+                    Diagnostic::warning(Code::IgnoredFile, format!("{path} is not used: `{suffix}` is not one of the site's other languages"))
                         .at(Label::new(&file, 0, 0))
                         .help("translations are named `<playbook>.<language>.yaml` for a language listed in gangway.toml"),
                 ),
@@ -373,7 +373,7 @@ pub(crate) fn resolve_playbooks(
                 {
                     diagnostics.push(
                         Diagnostic::warning(
-                            "outdated-translation",
+                            Code::OutdatedTranslation,
                             format!(
                                 "this {l} translation was made from an older version of {}",
                                 raw.file.path
@@ -402,7 +402,7 @@ pub(crate) fn resolve_playbooks(
             {
                 diagnostics.push(
                     Diagnostic::warning(
-                        "translation-without-original",
+                        Code::TranslationWithoutOriginal,
                         format!(
                             "{} translates a playbook `{owner}` that does not exist",
                             tr.file.path
@@ -442,7 +442,7 @@ fn unfit_file_name(path: &str, c: char) -> Diagnostic {
         format!("U+{:04X}", c as u32)
     };
     Diagnostic::error(
-        "invalid-file-name",
+        Code::InvalidFileName,
         format!("{path} has {shown} in its name, which cannot stand in a web address"),
     )
     .at(Label::new(&SourceFile::new(path, ""), 0, 0))
@@ -450,5 +450,5 @@ fn unfit_file_name(path: &str, c: char) -> Diagnostic {
 }
 
 fn ignored(path: &str, help: &str) -> Diagnostic {
-    Diagnostic::warning("ignored-file", format!("{path} is not used")).help(help.to_string())
+    Diagnostic::warning(Code::IgnoredFile, format!("{path} is not used")).help(help.to_string())
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::yaml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::lang::Lang;
 use crate::model::{Playbook, Text};
 use crate::raw::{RawPlaybook, RawPlaybookTranslation, RawTranslatedText};
@@ -134,7 +134,7 @@ fn apply_one(
         if warn {
             diagnostics.push(
                 Diagnostic::warning(
-                    "unknown-translation-key",
+                    Code::UnknownTranslationKey,
                     format!("playbook `{}` has no {what} `{}` to translate", playbook.id, id.value),
                 )
                 .at(yaml::label(file, 0, id))
@@ -155,7 +155,7 @@ fn apply_one(
     }
     if warn && tr.title.is_none() {
         diagnostics.push(
-            Diagnostic::warning("missing-key", "this translation has no `title`")
+            Diagnostic::warning(Code::MissingKey, "this translation has no `title`")
                 .at(Label::new(file, 0, 0))
                 .help("translate the playbook's title too; until then the original title is shown"),
         );

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::yaml::Spanned;
 use indexmap::IndexMap;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::ids::{ID_HELP, is_valid_id};
 use crate::lang::Lang;
 use crate::model::{Link, Milestone, Origin, Phase, Playbook, Ref, Role, Task, Text};
@@ -50,9 +50,12 @@ pub(crate) fn parse_playbook(
     let stem = file_stem(&file.path, "playbooks/")?;
     if !is_valid_id(&stem) {
         diagnostics.push(
-            Diagnostic::error("invalid-id", format!("`{stem}` is not a valid playbook id"))
-                .at(Label::new(file, 0, 0))
-                .help(format!("rename the file: {ID_HELP}")),
+            Diagnostic::error(
+                Code::InvalidId,
+                format!("`{stem}` is not a valid playbook id"),
+            )
+            .at(Label::new(file, 0, 0))
+            .help(format!("rename the file: {ID_HELP}")),
         );
         return None;
     }
@@ -68,7 +71,7 @@ pub(crate) fn parse_playbook(
     {
         diagnostics.push(
             Diagnostic::error(
-                "id-mismatch",
+                Code::IdMismatch,
                 format!(
                     "the playbook id `{}` differs from its file name `{stem}`",
                     id.value
@@ -152,7 +155,7 @@ fn merge(
             let chain = visiting.join(" → ");
             diagnostics.push(
                 Diagnostic::error(
-                    "extends-cycle",
+                    Code::ExtendsCycle,
                     format!(
                         "playbooks extend each other in a circle: {chain} → {}",
                         parent.value
@@ -165,7 +168,7 @@ fn merge(
         }
         Some(parent) if !raws.contains_key(&parent.value) => {
             let mut d = Diagnostic::error(
-                "unknown-playbook",
+                Code::UnknownPlaybook,
                 format!("`{}` extends an unknown playbook `{}`", id, parent.value),
             )
             .at(label(file, parent));
@@ -239,7 +242,7 @@ fn apply(m: &mut Merged, raw: &InFile<RawPlaybook>, diagnostics: &mut Diagnostic
             if let Some(first) = seen_in_file.get(&task.id.value) {
                 diagnostics.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Code::DuplicateId,
                         format!("the task id `{}` is used twice in this file", task.id.value),
                     )
                     .at(label(file, &task.id))
@@ -280,7 +283,7 @@ fn apply(m: &mut Merged, raw: &InFile<RawPlaybook>, diagnostics: &mut Diagnostic
     if !p.remove.is_empty() && !extends {
         diagnostics.push(
             Diagnostic::error(
-                "remove-without-extends",
+                Code::RemoveWithoutExtends,
                 "`remove` only applies to a playbook that extends another",
             )
             .at(label(file, &p.remove[0]))
@@ -324,7 +327,7 @@ fn apply(m: &mut Merged, raw: &InFile<RawPlaybook>, diagnostics: &mut Diagnostic
         if !found && extends {
             diagnostics.push(
                 Diagnostic::error(
-                    "unknown-task",
+                    Code::UnknownTask,
                     format!(
                         "`remove` names `{}`, which the parent playbook does not have",
                         gone.value
@@ -366,9 +369,12 @@ fn convert(
         let (id_span, role) = &entry.value;
         if !is_valid_id(role_id) {
             diagnostics.push(
-                Diagnostic::error("invalid-id", format!("`{role_id}` is not a valid role id"))
-                    .at(label(&entry.file, id_span))
-                    .help(ID_HELP),
+                Diagnostic::error(
+                    Code::InvalidId,
+                    format!("`{role_id}` is not a valid role id"),
+                )
+                .at(label(&entry.file, id_span))
+                .help(ID_HELP),
             );
         }
         roles.insert(
@@ -404,7 +410,7 @@ fn convert(
             )
         };
         diagnostics.push(
-            Diagnostic::error("contact-role", message)
+            Diagnostic::error(Code::ContactRole, message)
                 .at(label(file, &raw.value.title))
                 .help(help),
         );
@@ -413,7 +419,7 @@ fn convert(
     {
         diagnostics.push(
             Diagnostic::error(
-                "contact-role",
+                Code::ContactRole,
                 format!(
                     "the contact role `{}` must be on the vendor side",
                     contacts[0]
@@ -433,7 +439,7 @@ fn convert(
         if !is_valid_id(&id_span.value) {
             diagnostics.push(
                 Diagnostic::error(
-                    "invalid-id",
+                    Code::InvalidId,
                     format!("`{}` is not a valid {what} id", id_span.value),
                 )
                 .at(here.clone())
@@ -442,7 +448,7 @@ fn convert(
         }
         if let Some(first) = ids.get(&id_span.value) {
             diagnostics.push(
-                Diagnostic::error("duplicate-id", format!("the id `{}` is used twice in playbook `{id}`", id_span.value))
+                Diagnostic::error(Code::DuplicateId, format!("the id `{}` is used twice in playbook `{id}`", id_span.value))
                     .at(here)
                     .also(first.clone().with_message("first used here"))
                     .help("task and milestone ids must be unique within a playbook, including inherited ones"),
@@ -464,7 +470,7 @@ fn convert(
         if !is_valid_id(&phase.id.value.value) {
             diagnostics.push(
                 Diagnostic::error(
-                    "invalid-id",
+                    Code::InvalidId,
                     format!("`{}` is not a valid phase id", phase.id.value.value),
                 )
                 .at(label(&phase.id.file, &phase.id.value))
@@ -479,7 +485,7 @@ fn convert(
     for phase in &m.phases {
         let Some(title) = &phase.title else {
             diagnostics.push(
-                Diagnostic::error("missing-key", format!("phase `{}` has no title", phase.id.value.value))
+                Diagnostic::error(Code::MissingKey, format!("phase `{}` has no title", phase.id.value.value))
                     .at(label(&phase.id.file, &phase.id.value))
                     .help("add `title:` to the phase (only phases merged into a parent's phase may leave it out)"),
             );
@@ -539,7 +545,7 @@ fn convert(
         if raw.after.is_empty() && raw.due.is_none() {
             diagnostics.push(
                 Diagnostic::warning(
-                    "milestone-unplaced",
+                    Code::MilestoneUnplaced,
                     format!("milestone `{}` has neither `after` nor `due`", raw.id.value),
                 )
                 .at(label(file, &raw.id))
@@ -616,7 +622,7 @@ fn warn_template_in_data(
     if crate::text::is_templated(&value.value) {
         diagnostics.push(
             Diagnostic::warning(
-                "template-in-customer-text",
+                Code::TemplateInCustomerText,
                 "text in a customer file is shown as written: `{{ ... }}` here is not filled in",
             )
             .at(label(file, value))
@@ -642,7 +648,7 @@ pub(crate) fn convert_task(
     if let (Some(phase), false) = (&raw.phase, extra) {
         diagnostics.push(
             Diagnostic::error(
-                "unknown-key",
+                Code::UnknownKey,
                 "`phase` is only used in a customer's `extra_tasks`",
             )
             .at(label(file, phase))
@@ -712,7 +718,7 @@ fn task_role<'r>(
         Some(role) => Some(role),
         None => {
             let mut d = Diagnostic::error(
-                "unknown-role",
+                Code::UnknownRole,
                 format!(
                     "task `{}` is owned by an unknown role `{}`",
                     raw.id.value, raw.owner.value
@@ -745,13 +751,13 @@ fn task_guides(
             Ok(id) => guides.push(id),
             Err(help) => diagnostics.push(match content.draft_article(&g.value) {
                 Some(id) => Diagnostic::error(
-                    "link-to-draft",
+                    Code::LinkToDraft,
                     format!("guide `{}` (content/{id}.md) is a draft and is not published", g.value),
                 )
                 .at(label(file, g))
                 .help(format!("publish it (remove `draft: true` from content/{id}.md), or remove it from `guides`")),
                 None => Diagnostic::error(
-                    "unknown-article",
+                    Code::UnknownArticle,
                     format!("no knowledge-base article `{}`", g.value),
                 )
                 .at(label(file, g))
@@ -775,12 +781,12 @@ fn task_faq(
             Ok(id) => faq.push(id),
             Err(help) => diagnostics.push(match content.draft_faq(&f.value) {
                 Some(id) => Diagnostic::error(
-                    "link-to-draft",
+                    Code::LinkToDraft,
                     format!("FAQ entry `{}` (content/faq/{id}.md) is a draft and is not published", f.value),
                 )
                 .at(label(file, f))
                 .help(format!("publish it (remove `draft: true` from content/faq/{id}.md), or remove it from `faq`")),
-                None => Diagnostic::error("unknown-faq", format!("no FAQ entry `{}`", f.value))
+                None => Diagnostic::error(Code::UnknownFaq, format!("no FAQ entry `{}`", f.value))
                     .at(label(file, f))
                     .help(help),
             }),
@@ -796,7 +802,7 @@ fn task_links(file: &Arc<SourceFile>, raw: &RawTask, diagnostics: &mut Diagnosti
         let url = l.url.value.trim();
         if let Err(refused) = crate::url::check(url) {
             diagnostics.push(
-                Diagnostic::error("unsafe-url", refused.message(url))
+                Diagnostic::error(Code::UnsafeUrl, refused.message(url))
                     .at(label(file, &l.url))
                     .help("links start with https://, http://, mailto: or tel:"),
             );
@@ -808,7 +814,7 @@ fn task_links(file: &Arc<SourceFile>, raw: &RawTask, diagnostics: &mut Diagnosti
             || url.starts_with("tel:"))
         {
             diagnostics.push(
-                Diagnostic::error("invalid-url", format!("`{url}` is not an absolute link"))
+                Diagnostic::error(Code::InvalidUrl, format!("`{url}` is not an absolute link"))
                     .at(label(file, &l.url))
                     .help("links start with https://, http://, mailto: or tel:; link articles with `guides:`"),
             );
@@ -830,7 +836,7 @@ fn parse_offset(
         Ok(o) => Some(o),
         Err(why) => {
             diagnostics.push(
-                Diagnostic::error("invalid-offset", why)
+                Diagnostic::error(Code::InvalidOffset, why)
                     .at(label(file, s))
                     .help(OFFSET_HELP),
             );
@@ -853,13 +859,16 @@ fn check_refs(
     for r in refs {
         if r.value == own_id {
             diagnostics.push(
-                Diagnostic::error("dependency-cycle", format!("`{own_id}` waits for itself"))
-                    .at(label(file, r))
-                    .help("remove it from its own `after` list"),
+                Diagnostic::error(
+                    Code::DependencyCycle,
+                    format!("`{own_id}` waits for itself"),
+                )
+                .at(label(file, r))
+                .help("remove it from its own `after` list"),
             );
         } else if known.binary_search(&r.value.as_str()).is_err() {
             let mut d = Diagnostic::error(
-                "unknown-task",
+                Code::UnknownTask,
                 format!(
                     "`{own_id}` waits for `{}`, which is not a task or milestone here",
                     r.value

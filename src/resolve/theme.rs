@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Label, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::lang::Lang;
 use crate::model::Theme;
 use crate::source::SourceTree;
@@ -81,7 +81,7 @@ pub(crate) fn resolve_theme(
                 .and_then(|f| f.strip_suffix(".toml"))
             else {
                 diagnostics.push(
-                    Diagnostic::warning("ignored-file", format!("{path} is not used")).help(
+                    Diagnostic::warning(Code::IgnoredFile, format!("{path} is not used")).help(
                         "interface text files are named after their language: strings/<lang>.toml",
                     ),
                 );
@@ -100,7 +100,7 @@ pub(crate) fn resolve_theme(
         let site = site_strings.get(lang.as_str());
         if own.is_none() && site.is_none() && lang.as_str() != "en" {
             diagnostics.push(
-                Diagnostic::warning("missing-ui-strings", format!("the theme has no interface text in `{lang}`: its pages show English buttons and headings"))
+                Diagnostic::warning(Code::MissingUiStrings, format!("the theme has no interface text in `{lang}`: its pages show English buttons and headings"))
                     .help(format!("add themes/<theme>/strings/{lang}.toml with the keys of the built-in en.toml")),
             );
         }
@@ -116,7 +116,7 @@ pub(crate) fn resolve_theme(
     let prefix = format!("themes/{name}/");
     if tree.under(&prefix).next().is_none() {
         let mut d = Diagnostic::error(
-            "unknown-theme",
+            Code::UnknownTheme,
             format!("gangway.toml names the theme `{name}`, but there is no folder themes/{name}/"),
         );
         if let Some(file) = config_file {
@@ -138,7 +138,7 @@ pub(crate) fn resolve_theme(
             // Read above, per language.
         } else {
             diagnostics.push(
-                Diagnostic::warning("ignored-file", format!("{path} is not used"))
+                Diagnostic::warning(Code::IgnoredFile, format!("{path} is not used"))
                     .help("a theme holds templates/, static/ and strings/"),
             );
         }
@@ -153,11 +153,7 @@ fn parse_strings(
     match toml::from_str::<BTreeMap<String, String>>(&file.text) {
         Ok(map) => map,
         Err(err) => {
-            let span = err.span().unwrap_or(0..0);
-            diagnostics.push(
-                Diagnostic::error("strings-syntax", err.message().to_string())
-                    .at(Label::new(file, span.start, span.end)),
-            );
+            diagnostics.push(crate::config::toml_diagnostic(file, &err));
             BTreeMap::new()
         }
     }

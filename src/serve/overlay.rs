@@ -101,7 +101,7 @@ pub(crate) fn panel(diagnostics: &[Diagnostic]) -> String {
 {} {}[{}]: {}</p><pre>{}</pre></section>",
             crate::html::escape(&place),
             d.severity.as_str(),
-            crate::html::escape(d.code),
+            crate::html::escape(d.code.as_str()),
             crate::html::escape(&d.message),
             crate::html::escape(
                 report::render(std::slice::from_ref(&*d), Format::Human, false).trim_end()
@@ -142,6 +142,7 @@ pub(crate) fn no_site_page() -> &'static [u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
 
     #[test]
     fn the_block_goes_before_the_last_body_end() {
@@ -153,7 +154,7 @@ mod tests {
 
     #[test]
     fn the_panel_escapes_messages() {
-        let d = Diagnostic::error("bad", "a <script> & more");
+        let d = Diagnostic::error(Code::InvalidValue, "a <script> & more");
         let panel = panel(&[d]);
         assert!(panel.contains("a &lt;script&gt; &amp; more"), "{panel}");
         assert!(!panel.contains("<script>"));
@@ -163,7 +164,7 @@ mod tests {
     /// `serve` adds may be an inline script, a `style` or an `on…` attribute.
     #[test]
     fn nothing_added_is_inline() {
-        let d = Diagnostic::error("bad", "broken");
+        let d = Diagnostic::error(Code::InvalidValue, "broken");
         let added = block(7, Some(&panel(&[d])));
         assert!(
             added.contains("<script src=\"/__gangway/reload.js\" data-generation=\"7\"></script>")

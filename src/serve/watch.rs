@@ -28,7 +28,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use walkdir::WalkDir;
 
 use super::Event;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::incremental::Change;
 use crate::source::{self, SITE_ENTRIES, SourceTree};
 
@@ -346,7 +346,7 @@ fn read_into(
                     .unwrap_or_else(|| path.to_string());
                 problems.insert(
                     at.clone(),
-                    Diagnostic::error("unreadable-file", format!("cannot read {at}: {err}")),
+                    Diagnostic::error(Code::UnreadableFile, format!("cannot read {at}: {err}")),
                 );
                 continue;
             }
@@ -359,7 +359,7 @@ fn read_into(
             problems.insert(
                 at.clone(),
                 Diagnostic::error(
-                    "unreadable-file",
+                    Code::UnreadableFile,
                     format!("{at} has a name that is not valid Unicode"),
                 ),
             );
@@ -373,7 +373,7 @@ fn read_into(
             Err(err) => {
                 problems.insert(
                     rel.clone(),
-                    Diagnostic::error("unreadable-file", format!("cannot read {rel}: {err}")),
+                    Diagnostic::error(Code::UnreadableFile, format!("cannot read {rel}: {err}")),
                 );
             }
         }

@@ -364,7 +364,11 @@ impl Build {
 
     /// The codes of every diagnostic, in order.
     pub fn codes(&self) -> Vec<&'static str> {
-        self.compiled.diagnostics.iter().map(|d| d.code).collect()
+        self.compiled
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect()
     }
 
     /// The only diagnostic with `code`; fails when there are none or several.
@@ -432,7 +436,7 @@ impl Build {
     /// Asserts the only errors are exactly these codes, in report order.
     #[track_caller]
     pub fn assert_error_codes(&self, codes: &[&str]) {
-        let errors: Vec<&str> = self.errors().iter().map(|d| d.code).collect();
+        let errors: Vec<&str> = self.errors().iter().map(|d| d.code.as_str()).collect();
         assert_eq!(errors, codes, "the build reported:\n{}", self.report());
     }
 

@@ -43,15 +43,30 @@ fn theme_templates_that_are_not_utf8_are_a_located_error() {
 /// the line and column of the problem, and their strings are not used.
 #[test]
 fn theme_strings_that_are_not_toml_are_a_located_error() {
-    for (text, line, column) in [
-        ("nav_home = \"Start\"\nnav_faq = \"unterminated\n", 2, 24),
-        ("nav_home = \"Start\"\n\nnav_faq = 3\n", 3, 11),
-        ("nav_home = \"Start\"\nnav_home = \"Again\"\n", 2, 1),
-        ("[nav]\nhome = \"Start\"\n", 1, 1),
-        ("nav_home = \"Start\"\nnav faq = \"x\"\n", 2, 5),
+    for (text, code, line, column) in [
+        (
+            "nav_home = \"Start\"\nnav_faq = \"unterminated\n",
+            "toml-syntax",
+            2,
+            24,
+        ),
+        ("nav_home = \"Start\"\n\nnav_faq = 3\n", "wrong-type", 3, 11),
+        (
+            "nav_home = \"Start\"\nnav_home = \"Again\"\n",
+            "toml-syntax",
+            2,
+            1,
+        ),
+        ("[nav]\nhome = \"Start\"\n", "wrong-type", 1, 1),
+        (
+            "nav_home = \"Start\"\nnav faq = \"x\"\n",
+            "toml-syntax",
+            2,
+            5,
+        ),
     ] {
         let build = themed(&[("strings/en.toml", text.as_bytes())]).build();
-        let d = build.assert_error("strings-syntax", "themes/mine/strings/en.toml", line);
+        let d = build.assert_error(code, "themes/mine/strings/en.toml", line);
         assert_eq!(
             d.location().map(|(_, _, c)| c),
             Some(column),

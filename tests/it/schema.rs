@@ -1115,6 +1115,21 @@ fn an_unknown_config_key_is_an_error_with_a_suggestion() {
     assert_eq!(d.help.as_deref(), Some("did you mean `description`?"));
 }
 
+/// gangway.toml is TOML: its syntax errors and wrong types carry TOML's own codes,
+/// not YAML's, at the line of the problem.
+#[test]
+fn gangway_toml_problems_carry_toml_codes() {
+    for (from, to, code) in [
+        ("description =", "description", "toml-syntax"),
+        ("description =", "description = [1] #", "wrong-type"),
+        ("description =", "[description] #", "wrong-type"),
+        ("description =", "description = \"x", "toml-syntax"),
+    ] {
+        let build = Site::new().edit("gangway.toml", from, to).build();
+        build.assert_error(code, "gangway.toml", 3);
+    }
+}
+
 #[test]
 fn an_unknown_front_matter_key_is_an_error_at_its_line_in_the_file() {
     let build = Site::new()

@@ -100,7 +100,7 @@ fn a_task_referring_to_a_draft_is_an_error_naming_the_draft() {
             "guides: [kb/setup, later]\n        faq: [reset-password, soon]",
         )
         .build();
-    let codes: Vec<&str> = build.errors().iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = build.errors().iter().map(|d| d.code.as_str()).collect();
     assert_eq!(
         codes,
         ["link-to-draft", "link-to-draft"],
