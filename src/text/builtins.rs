@@ -102,7 +102,8 @@ pub(crate) const TESTS: &[&str] = &[
 #[cfg(test)]
 pub(crate) const FUNCTIONS: &[&str] = &["dict", "namespace", "range"];
 
-/// Adds [`FILTERS`], [`TESTS`] and [`FUNCTIONS`] to `env`.
+/// Adds the listed filters, tests and functions (`FILTERS`, `TESTS`, `FUNCTIONS`, kept
+/// for the test that checks docs/schema.md lists the same set) to `env`.
 pub(crate) fn add_builtins(env: &mut Environment<'_>) {
     add_filters(env);
     add_tests(env);
