@@ -185,6 +185,19 @@ impl Diagnostic {
         self
     }
 
+    /// Adds the help line "did you mean `x`?" when one of `candidates` is close to
+    /// `word` (the misspelt name); otherwise leaves the diagnostic as it is.
+    pub fn suggest<'a>(
+        self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Diagnostic {
+        match crate::suggest::hint(word, candidates) {
+            Some(hint) => self.help(hint),
+            None => self,
+        }
+    }
+
     /// `path:line:column` of the primary place, or `None`.
     pub fn location(&self) -> Option<(String, usize, usize)> {
         self.primary.as_ref().map(|label| {

@@ -15,6 +15,12 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// The help line "did you mean `x`?" for the candidate closest to `word`, when one is
+/// close enough (see [`did_you_mean`]).
+pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(word, candidates).map(|best| format!("did you mean `{best}`?"))
+}
+
 /// Levenshtein distance over characters, with adjacent transpositions counted as one edit.
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -46,5 +52,14 @@ mod tests {
         assert_eq!(did_you_mean("titel", ["title", "tags"]), Some("title"));
         assert_eq!(did_you_mean("ownr", ["owner", "after"]), Some("owner"));
         assert_eq!(did_you_mean("colour", ["title", "tags"]), None);
+    }
+
+    #[test]
+    fn hints_are_worded_once() {
+        assert_eq!(
+            hint("titel", ["title"]).as_deref(),
+            Some("did you mean `title`?")
+        );
+        assert_eq!(hint("colour", ["title"]), None);
     }
 }

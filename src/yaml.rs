@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
 use crate::diagnostic::{Code, Diagnostic, Label, SourceFile};
-use crate::suggest::did_you_mean;
+use crate::suggest::hint;
 
 #[cfg(test)]
 mod differential;
@@ -215,11 +215,9 @@ pub(crate) fn classify_message(message: &str) -> (Code, String, Option<String>) 
             .map(|s| s.trim_matches('`'))
             .filter(|s| !s.is_empty() && !s.starts_with("there are no fields"))
             .collect();
-        let help = match did_you_mean(key, known.iter().copied()) {
-            Some(best) => Some(format!("did you mean `{best}`?")),
-            None if !known.is_empty() => Some(format!("known keys here: {}", known.join(", "))),
-            None => None,
-        };
+        let help = hint(key, known.iter().copied()).or_else(|| {
+            (!known.is_empty()).then(|| format!("known keys here: {}", known.join(", ")))
+        });
         return (Code::UnknownKey, format!("unknown key `{key}`"), help);
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
@@ -231,10 +229,8 @@ pub(crate) fn classify_message(message: &str) -> (Code, String, Option<String>) 
             .map(|s| s.trim_matches('`'))
             .filter(|s| !s.is_empty())
             .collect();
-        let help = match did_you_mean(value, known.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!("expected one of: {}", known.join(", ")),
-        };
+        let help = hint(value, known.iter().copied())
+            .unwrap_or_else(|| format!("expected one of: {}", known.join(", ")));
         return (
             Code::InvalidValue,
             format!("unknown value `{value}`"),
