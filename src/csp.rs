@@ -79,8 +79,8 @@ impl Csp {
         let label = |span: std::ops::Range<usize>| Label::new(file, span.start, span.end);
         let name = directive.get_ref().as_str();
         if !DIRECTIVES.contains(&name) {
-            let help = crate::suggest::did_you_mean(name, DIRECTIVES.iter().copied())
-                .map(|s| format!("did you mean `{s}`? "))
+            let help = crate::suggest::hint(name, DIRECTIVES.iter().copied())
+                .map(|hint| format!("{hint} "))
                 .unwrap_or_default();
             return Err(Diagnostic::error(
                 Code::InvalidValue,
