@@ -86,13 +86,62 @@ pub(crate) fn update(
     if changes.is_empty() || changes.values().any(|c| *c != Change::Modified) {
         return None;
     }
-    let mut articles = BTreeSet::new();
-    let mut customers = BTreeSet::new();
-    let mut playbooks = BTreeSet::new();
-    let mut copied: BTreeMap<String, String> = BTreeMap::new();
-    let mut faqs = BTreeSet::new();
-    {
-        let site = &state.prepared.site;
+    let touched = Touched::sort(&state.prepared.site, changes)?;
+    let copies = copy_files(state, tree, &touched.copied)?;
+    let mut work = Work {
+        customers: touched.customers.clone(),
+        ..Work::default()
+    };
+    if !touched.playbooks.is_empty() {
+        redo_playbooks(state, tree, &touched.playbooks, &mut work)?;
+    }
+    let citing = redo_pages(state, tree, &touched, &mut work)?;
+    redo_customers(state, tree, options, &mut work)?;
+    if work.diagnostics.has_errors() {
+        return None;
+    }
+    work.customers.extend(citing);
+    let rendered = render_changed(state, options, &work, &touched.customers, lazy)?;
+    work.diagnostics.extend(rendered.diagnostics);
+    let diagnostics = merge_diagnostics(state, &work.replaced_files, work.diagnostics)?;
+    state.diagnostics = diagnostics.clone();
+    let mut files = rendered.files;
+    files.extend(copies);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Some(Update {
+        files,
+        replaced: rendered.replaced,
+        diagnostics,
+        portals: state.prepared.portals(),
+        stale: rendered.stale,
+    })
+}
+
+/// The changed source files, sorted by what they are.
+struct Touched {
+    /// Articles by id.
+    articles: BTreeSet<String>,
+    /// FAQ entries by id (`faq/...`).
+    faqs: BTreeSet<String>,
+    /// Customers by index: the customers edited.
+    customers: BTreeSet<usize>,
+    /// Playbooks by id (a translation counts as its playbook).
+    playbooks: BTreeSet<String>,
+    /// Files copied as they are: output path → source path.
+    copied: BTreeMap<String, String>,
+}
+
+impl Touched {
+    /// Sorts `changes`; `None` for a file that is none of these kinds or that
+    /// the site does not have yet.
+    fn sort(site: &Site, changes: &BTreeMap<String, Change>) -> Option<Touched> {
+        let mut touched = Touched {
+            articles: BTreeSet::new(),
+            faqs: BTreeSet::new(),
+            customers: BTreeSet::new(),
+            playbooks: BTreeSet::new(),
+            copied: BTreeMap::new(),
+        };
         let default = &site.config.default_language;
         for path in changes.keys() {
             if path.starts_with("content/") && path.ends_with(".md") {
@@ -101,11 +150,11 @@ pub(crate) fn update(
                 match id.strip_prefix("faq/") {
                     Some(faq) => {
                         site.faq(faq)?;
-                        faqs.insert(id.clone());
+                        touched.faqs.insert(id.clone());
                     }
                     None => {
                         site.article(&id)?;
-                        articles.insert(id);
+                        touched.articles.insert(id);
                     }
                 }
             } else if let Some(rel) = path
@@ -114,26 +163,47 @@ pub(crate) fn update(
             {
                 // A file copied as it is (static/, or an image beside an article).
                 site.static_files.get(rel)?;
-                copied.insert(rel.to_string(), path.clone());
+                touched.copied.insert(rel.to_string(), path.clone());
             } else if let Some(stem) = file_stem(path, "customers/") {
                 let index = site.customers.iter().position(|c| c.id == stem)?;
-                customers.insert(index);
+                touched.customers.insert(index);
             } else if let Some(stem) = file_stem(path, "playbooks/") {
                 // `saas.ms.yaml` translates `saas.yaml`.
                 let owner = stem.split_once('.').map_or(stem.as_str(), |(o, _)| o);
-                playbooks.insert(owner.to_string());
+                touched.playbooks.insert(owner.to_string());
             } else {
                 return None;
             }
         }
+        Some(touched)
     }
+}
 
-    let edited = customers.clone();
-    // Customers whose portal shows a changed FAQ entry: rendered again as they are.
-    let mut citing: BTreeSet<usize> = BTreeSet::new();
+/// What an update has done so far.
+#[derive(Default)]
+struct Work {
+    /// The diagnostics of the files looked at again.
+    diagnostics: Diagnostics,
+    /// Those files: their old diagnostics are replaced by what they say now.
+    replaced_files: BTreeSet<String>,
+    /// The public pages to render again.
+    public: Wanted,
+    /// Customers (by index) whose portals are rendered again.
+    customers: BTreeSet<usize>,
+    /// Customers (by index) whose portal folder moved (a new
+    /// `portal_rotation`), with the folder it moved from.
+    moved: BTreeMap<usize, String>,
+}
+
+/// Takes the copied files again (a file in static/ wins over one of the same
+/// name beside the articles), into the site and as output files.
+fn copy_files(
+    state: &mut State,
+    tree: &SourceTree,
+    copied: &BTreeMap<String, String>,
+) -> Option<Vec<OutputFile>> {
     let mut copies = Vec::new();
-    for (rel, path) in &copied {
-        // A file in static/ wins over one of the same name beside the articles.
+    for (rel, path) in copied {
         let from_static = format!("static/{rel}");
         let source = if tree.get(&from_static).is_some() {
             from_static
@@ -151,84 +221,130 @@ pub(crate) fn update(
             bytes,
         });
     }
-    let mut new_diagnostics = Diagnostics::new();
-    // Diagnostics of the files looked at again are replaced by what they say now.
-    let mut replaced_files: BTreeSet<String> = BTreeSet::new();
-    let mut public = Wanted::default();
+    Some(copies)
+}
 
-    if !playbooks.is_empty() {
-        let affected = update_playbooks(state, tree, &playbooks, &mut new_diagnostics)?;
-        public.playbooks.extend(affected.iter().cloned());
-        public.home = true;
-        replaced_files.extend(
-            tree.under("playbooks/")
-                .map(|(path, _)| crate::locale::nfc(path)),
-        );
-        let site = &state.prepared.site;
-        customers.extend(
-            site.customers
+/// Resolves the playbooks again; their previews, the home page and the portals
+/// of every customer on an affected playbook are rendered again.
+fn redo_playbooks(
+    state: &mut State,
+    tree: &SourceTree,
+    playbooks: &BTreeSet<String>,
+    work: &mut Work,
+) -> Option<()> {
+    let affected = update_playbooks(state, tree, playbooks, &mut work.diagnostics)?;
+    work.public.playbooks.extend(affected.iter().cloned());
+    work.public.home = true;
+    work.replaced_files.extend(
+        tree.under("playbooks/")
+            .map(|(path, _)| crate::locale::nfc(path)),
+    );
+    let site = &state.prepared.site;
+    work.customers.extend(
+        site.customers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| affected.contains(&c.playbook))
+            .map(|(i, _)| i),
+    );
+    Some(())
+}
+
+/// Resolves the changed articles and FAQ entries again. Returns the customers
+/// whose portal shows a changed FAQ entry: their portals are rendered again as
+/// they are (an answer is on the home and FAQ pages and in the portals citing it).
+fn redo_pages(
+    state: &mut State,
+    tree: &SourceTree,
+    touched: &Touched,
+    work: &mut Work,
+) -> Option<BTreeSet<usize>> {
+    for id in &touched.articles {
+        let files = update_page(state, tree, id, &mut work.diagnostics)?;
+        work.replaced_files.extend(files);
+        work.public.articles.insert(id.clone());
+    }
+    let mut citing = BTreeSet::new();
+    for id in &touched.faqs {
+        let files = update_page(state, tree, id, &mut work.diagnostics)?;
+        work.replaced_files.extend(files);
+        work.public.home = true;
+        work.public.faq = true;
+        let entry = id.trim_start_matches("faq/");
+        citing.extend(
+            state
+                .prepared
+                .plans
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| affected.contains(&c.playbook))
-                .map(|(i, _)| i),
+                .filter_map(|(i, plan)| {
+                    plan.as_ref()?
+                        .visible()
+                        .any(|item| item.faq.iter().any(|f| f == entry))
+                        .then_some(i)
+                }),
         );
     }
-    for id in &articles {
-        let files = update_page(state, tree, id, &mut new_diagnostics)?;
-        replaced_files.extend(files);
-        public.articles.insert(id.clone());
-    }
-    // An FAQ entry's answer is on the home and FAQ pages and in the portals citing it.
-    for id in &faqs {
-        let files = update_page(state, tree, id, &mut new_diagnostics)?;
-        replaced_files.extend(files);
-        public.home = true;
-        public.faq = true;
-        let entry = id.trim_start_matches("faq/");
-        let prepared = &state.prepared;
-        citing.extend(prepared.plans.iter().enumerate().filter_map(|(i, plan)| {
-            plan.as_ref()?
-                .visible()
-                .any(|item| item.faq.iter().any(|f| f == entry))
-                .then_some(i)
-        }));
-    }
-    // Portals whose folder moved (a new `portal_rotation`) are rendered now.
-    let mut moved: BTreeMap<usize, String> = BTreeMap::new();
-    {
-        let customers: Vec<usize> = customers.iter().copied().collect();
-        let prepared = &state.prepared;
-        // Looked up once for all the customers redone, not once per customer.
-        let files: BTreeMap<String, &str> = tree
-            .under("customers/")
-            .filter_map(|(path, _)| Some((file_stem(path, "customers/")?, path)))
-            .collect();
-        let unresolved = crate::resolve::unresolved_playbooks(tree, &prepared.site.playbooks);
-        let redone: Vec<Option<Redone>> = customers
-            .par_iter()
-            .map(|&index| {
-                let id = &prepared.site.customers[index].id;
-                redo_customer(prepared, tree, files.get(id)?, &unresolved, options)
-            })
-            .collect();
-        let prepared = &mut state.prepared;
-        for (index, redone) in customers.into_iter().zip(redone) {
-            let redone = redone?;
-            let old = std::mem::replace(&mut prepared.site.customers[index], redone.customer);
-            prepared.plans[index] = Some(redone.plan);
-            replaced_files.insert(redone.path);
-            new_diagnostics.extend(redone.diagnostics);
-            if old.portal != prepared.site.customers[index].portal {
-                moved.insert(index, old.portal);
-            }
+    Some(citing)
+}
+
+/// Resolves and plans again every customer in `work.customers`, in parallel.
+fn redo_customers(
+    state: &mut State,
+    tree: &SourceTree,
+    options: &BuildOptions,
+    work: &mut Work,
+) -> Option<()> {
+    let customers: Vec<usize> = work.customers.iter().copied().collect();
+    let prepared = &state.prepared;
+    // Looked up once for all the customers redone, not once per customer.
+    let files: BTreeMap<String, &str> = tree
+        .under("customers/")
+        .filter_map(|(path, _)| Some((file_stem(path, "customers/")?, path)))
+        .collect();
+    let unresolved = crate::resolve::unresolved_playbooks(tree, &prepared.site.playbooks);
+    let redone: Vec<Option<Redone>> = customers
+        .par_iter()
+        .map(|&index| {
+            let id = &prepared.site.customers[index].id;
+            redo_customer(prepared, tree, files.get(id)?, &unresolved, options)
+        })
+        .collect();
+    let prepared = &mut state.prepared;
+    for (index, redone) in customers.into_iter().zip(redone) {
+        let redone = redone?;
+        let old = std::mem::replace(&mut prepared.site.customers[index], redone.customer);
+        prepared.plans[index] = Some(redone.plan);
+        work.replaced_files.insert(redone.path);
+        work.diagnostics.extend(redone.diagnostics);
+        if old.portal != prepared.site.customers[index].portal {
+            work.moved.insert(index, old.portal);
         }
     }
-    if new_diagnostics.has_errors() {
-        return None;
-    }
-    customers.extend(citing);
+    Some(())
+}
 
-    // Render what changed.
+/// The pages and portals an update renders.
+struct Rendered {
+    files: Vec<OutputFile>,
+    /// Portal folders replaced as a whole.
+    replaced: Vec<String>,
+    /// Portals left for later (with `lazy`).
+    stale: Vec<(usize, String)>,
+    diagnostics: Diagnostics,
+}
+
+/// Renders the public pages and portals `work` names. With `lazy`, only the
+/// portals of `edited` customers and those that moved are rendered now; a portal
+/// rendered now replaces its folder (and the one it moved from), one left for
+/// later keeps its old files, which are not served until rendered.
+fn render_changed(
+    state: &State,
+    options: &BuildOptions,
+    work: &Work,
+    edited: &BTreeSet<usize>,
+    lazy: bool,
+) -> Option<Rendered> {
     let prepared = &state.prepared;
     let input = prepared.input(options);
     let files = Mutex::new(Vec::new());
@@ -237,22 +353,24 @@ pub(crate) fn update(
             list.push(f);
         }
     };
-    let mut render_diagnostics = Diagnostics::new();
-    if public.any() {
-        render_diagnostics.extend(crate::render::pages::render_public_only(
+    let mut diagnostics = Diagnostics::new();
+    if work.public.any() {
+        diagnostics.extend(crate::render::pages::render_public_only(
             &input,
-            &|page| public.wants(page),
+            &|page| work.public.wants(page),
             &sink,
         ));
     }
-    let (now, later): (Vec<usize>, Vec<usize>) = customers
+    let (now, later): (Vec<usize>, Vec<usize>) = work
+        .customers
         .iter()
-        .partition(|i| !lazy || edited.contains(i) || moved.contains_key(i));
-    // A portal rendered now replaces its folder (and the one it moved from); one
-    // left for later keeps its old files, which are not served until rendered.
-    let mut replaced: Vec<String> = now.iter().filter_map(|i| moved.get(i).cloned()).collect();
+        .partition(|i| !lazy || edited.contains(i) || work.moved.contains_key(i));
+    let mut replaced: Vec<String> = now
+        .iter()
+        .filter_map(|i| work.moved.get(i).cloned())
+        .collect();
     let (portal_files, d) = portal_files(prepared, &input, &now)?;
-    render_diagnostics.extend(d);
+    diagnostics.extend(d);
     for f in portal_files {
         sink(f);
     }
@@ -263,11 +381,26 @@ pub(crate) fn update(
         .iter()
         .map(|&i| (i, prepared.site.customers[i].portal.clone()))
         .collect();
-    if render_diagnostics.has_errors() {
+    if diagnostics.has_errors() {
         return None;
     }
-    new_diagnostics.extend(render_diagnostics);
+    replaced.sort();
+    replaced.dedup();
+    Some(Rendered {
+        files: files.into_inner().unwrap_or_default(),
+        replaced,
+        stale,
+        diagnostics,
+    })
+}
 
+/// The site's diagnostics now: the old ones of files not looked at again, and the
+/// new ones. `None` when there is an error among them.
+fn merge_diagnostics(
+    state: &State,
+    replaced_files: &BTreeSet<String>,
+    new: Diagnostics,
+) -> Option<Vec<Diagnostic>> {
     let mut all: Vec<Diagnostic> = state
         .diagnostics
         .iter()
@@ -278,24 +411,12 @@ pub(crate) fn update(
         })
         .cloned()
         .collect();
-    all.extend(new_diagnostics.sorted());
+    all.extend(new.sorted());
     let diagnostics = Diagnostics::from(all).sorted();
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return None;
     }
-    state.diagnostics = diagnostics.clone();
-    replaced.sort();
-    replaced.dedup();
-    let mut files = files.into_inner().unwrap_or_default();
-    files.extend(copies);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Some(Update {
-        files,
-        replaced,
-        diagnostics,
-        portals: prepared.portals(),
-        stale,
-    })
+    Some(diagnostics)
 }
 
 /// Renders the portals of these customers (by index), as an update of the
@@ -559,17 +680,15 @@ fn redo_customer(
     let mut d = Diagnostics::new();
     let file = crate::resolve::text_file(path, tree.get(path)?, &mut d)?;
     let parsed = crate::resolve::customers::parse_customer(&file);
-    let customer = crate::resolve::customers::resolve_customer(
-        &file,
-        parsed,
-        &site.config,
-        &site.playbooks,
-        unresolved,
-        &site.content_index,
-        &prepared.engine,
+    let so_far = crate::resolve::customers::SiteSoFar {
+        config: &site.config,
+        playbooks: &site.playbooks,
+        broken_playbooks: unresolved,
+        content: &site.content_index,
+        texts: &prepared.engine,
         options,
-        &mut d,
-    )?;
+    };
+    let customer = crate::resolve::customers::resolve_customer(&file, parsed, &so_far, &mut d)?;
     if d.has_errors() {
         return None;
     }

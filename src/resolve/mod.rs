@@ -243,17 +243,15 @@ pub(crate) fn resolve(
             .with_max_len(crate::PAR_CHUNK)
             .map(|(file, parsed)| {
                 let mut d = Diagnostics::new();
-                let c = customers::resolve_customer(
-                    &file,
-                    parsed,
+                let site = customers::SiteSoFar {
                     config,
-                    &playbooks,
-                    &known_broken,
-                    &index,
-                    &texts,
+                    playbooks: &playbooks,
+                    broken_playbooks: &known_broken,
+                    content: &index,
+                    texts: &texts,
                     options,
-                    &mut d,
-                );
+                };
+                let c = customers::resolve_customer(&file, parsed, &site, &mut d);
                 (c, d)
             })
             .collect();

@@ -5,7 +5,7 @@
 //! a parent are therefore also found through its children; the diagnostics list
 //! drops the duplicates.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::yaml::Spanned;
@@ -123,8 +123,12 @@ pub(crate) fn resolve_playbooks(
         let Some(m) = merge(id, &raws, &mut merged, &mut visiting, diagnostics) else {
             continue;
         };
-        let raw = &raws[id];
-        if let Some(playbook) = convert(id, raw, &raws, &m, content, lang, texts, diagnostics) {
+        let checks = Checks {
+            content,
+            lang,
+            texts,
+        };
+        if let Some(playbook) = convert(id, &raws, &m, checks, diagnostics) {
             out.insert(id.clone(), playbook);
         }
     }
@@ -205,6 +209,59 @@ fn apply(m: &mut Merged, raw: &InFile<RawPlaybook>, diagnostics: &mut Diagnostic
     }
     let mut seen_in_file: BTreeMap<String, Label> = BTreeMap::new();
     for phase in &p.phases {
+        m.apply_phase(file, phase, &mut seen_in_file, diagnostics);
+    }
+    for milestone in &p.milestones {
+        let entry = InFile {
+            file: Arc::clone(file),
+            value: milestone.clone(),
+        };
+        match m
+            .milestones
+            .iter()
+            .position(|x| x.value.id.value == milestone.id.value)
+        {
+            Some(i) => m.milestones[i] = entry,
+            None => m.milestones.push(entry),
+        }
+    }
+    if !p.remove.is_empty() && !extends {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::RemoveWithoutExtends,
+                "`remove` only applies to a playbook that extends another",
+            )
+            .at(label(file, &p.remove[0]))
+            .help("delete the tasks themselves, or add `extends:`"),
+        );
+    }
+    for gone in &p.remove {
+        if !m.remove(&gone.value) && extends {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownTask,
+                    format!(
+                        "`remove` names `{}`, which the parent playbook does not have",
+                        gone.value
+                    ),
+                )
+                .at(label(file, gone)),
+            );
+        }
+    }
+}
+
+impl Merged {
+    /// Merges one phase of a file: a phase of the same id takes its title,
+    /// description and tasks (a task of the same id is replaced); a new one is
+    /// added at the end. `seen_in_file` catches a task id used twice in one file.
+    fn apply_phase(
+        &mut self,
+        file: &Arc<SourceFile>,
+        phase: &RawPhase,
+        seen_in_file: &mut BTreeMap<String, Label>,
+        diagnostics: &mut Diagnostics,
+    ) {
         let RawPhase {
             id,
             title,
@@ -215,10 +272,13 @@ fn apply(m: &mut Merged, raw: &InFile<RawPlaybook>, diagnostics: &mut Diagnostic
             file: Arc::clone(file),
             value: s.clone(),
         };
-        let position = m.phases.iter().position(|x| x.id.value.value == id.value);
+        let position = self
+            .phases
+            .iter()
+            .position(|x| x.id.value.value == id.value);
         let target = match position {
             Some(i) => {
-                let existing = &mut m.phases[i];
+                let existing = &mut self.phases[i];
                 if let Some(t) = title {
                     existing.title = Some(in_file(t));
                 }
@@ -228,14 +288,14 @@ fn apply(m: &mut Merged, raw: &InFile<RawPlaybook>, diagnostics: &mut Diagnostic
                 existing
             }
             None => {
-                m.phases.push(MergedPhase {
+                self.phases.push(MergedPhase {
                     id: in_file(id),
                     title: title.as_ref().map(in_file),
                     description: description.as_ref().map(in_file),
                     tasks: Vec::new(),
                 });
-                let last = m.phases.len() - 1;
-                &mut m.phases[last]
+                let last = self.phases.len() - 1;
+                &mut self.phases[last]
             }
         };
         for task in tasks {
@@ -266,76 +326,43 @@ fn apply(m: &mut Merged, raw: &InFile<RawPlaybook>, diagnostics: &mut Diagnostic
             }
         }
     }
-    for milestone in &p.milestones {
-        let entry = InFile {
-            file: Arc::clone(file),
-            value: milestone.clone(),
-        };
-        match m
-            .milestones
-            .iter()
-            .position(|x| x.value.id.value == milestone.id.value)
-        {
-            Some(i) => m.milestones[i] = entry,
-            None => m.milestones.push(entry),
-        }
-    }
-    if !p.remove.is_empty() && !extends {
-        diagnostics.push(
-            Diagnostic::error(
-                Code::RemoveWithoutExtends,
-                "`remove` only applies to a playbook that extends another",
-            )
-            .at(label(file, &p.remove[0]))
-            .help("delete the tasks themselves, or add `extends:`"),
-        );
-    }
-    for gone in &p.remove {
-        // What the removed item waited for, so whatever waited for it waits for that instead.
+
+    /// Removes the task or milestone `gone`; whatever waited for it waits for what
+    /// it waited for instead. False when there is no such item.
+    fn remove(&mut self, gone: &str) -> bool {
         let mut passed_on: Option<Vec<Spanned<String>>> = None;
-        for phase in &mut m.phases {
-            if let Some(t) = phase.tasks.iter().find(|t| t.value.id.value == gone.value) {
+        for phase in &mut self.phases {
+            if let Some(t) = phase.tasks.iter().find(|t| t.value.id.value == gone) {
                 passed_on = Some(t.value.after.clone());
             }
-            phase.tasks.retain(|t| t.value.id.value != gone.value);
+            phase.tasks.retain(|t| t.value.id.value != gone);
         }
-        if let Some(x) = m.milestones.iter().find(|x| x.value.id.value == gone.value) {
+        if let Some(x) = self.milestones.iter().find(|x| x.value.id.value == gone) {
             passed_on = Some(x.value.after.clone());
         }
-        m.milestones.retain(|x| x.value.id.value != gone.value);
-        let found = passed_on.is_some();
-        if let Some(inherited) = passed_on {
-            let rewire = |after: &mut Vec<Spanned<String>>| {
-                if after.iter().any(|a| a.value == gone.value) {
-                    after.retain(|a| a.value != gone.value);
-                    for dep in &inherited {
-                        if !after.iter().any(|a| a.value == dep.value) {
-                            after.push(dep.clone());
-                        }
+        self.milestones.retain(|x| x.value.id.value != gone);
+        let Some(inherited) = passed_on else {
+            return false;
+        };
+        let rewire = |after: &mut Vec<Spanned<String>>| {
+            if after.iter().any(|a| a.value == gone) {
+                after.retain(|a| a.value != gone);
+                for dep in &inherited {
+                    if !after.iter().any(|a| a.value == dep.value) {
+                        after.push(dep.clone());
                     }
                 }
-            };
-            for phase in &mut m.phases {
-                for t in &mut phase.tasks {
-                    rewire(&mut t.value.after);
-                }
             }
-            for x in &mut m.milestones {
-                rewire(&mut x.value.after);
+        };
+        for phase in &mut self.phases {
+            for t in &mut phase.tasks {
+                rewire(&mut t.value.after);
             }
         }
-        if !found && extends {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::UnknownTask,
-                    format!(
-                        "`remove` names `{}`, which the parent playbook does not have",
-                        gone.value
-                    ),
-                )
-                .at(label(file, gone)),
-            );
+        for x in &mut self.milestones {
+            rewire(&mut x.value.after);
         }
+        true
     }
 }
 
@@ -349,21 +376,79 @@ fn text(file: &Arc<SourceFile>, s: &Spanned<String>, lang: &Lang) -> Text {
     }
 }
 
-/// Validates a flattened playbook and converts it to the model.
-#[allow(clippy::too_many_arguments)]
+/// What playbook text is checked against: the site's articles, the default
+/// language, and the engine that checks templates.
+#[derive(Clone, Copy)]
+struct Checks<'a> {
+    content: &'a ContentIndex,
+    lang: &'a Lang,
+    texts: &'a TextEngine,
+}
+
+/// Validates a flattened playbook and converts it to the model: roles, ids,
+/// phases with their tasks, milestones, then the playbook's own text.
 fn convert(
     id: &str,
-    raw: &InFile<RawPlaybook>,
     raws: &BTreeMap<String, InFile<RawPlaybook>>,
     m: &Merged,
-    content: &ContentIndex,
-    lang: &Lang,
-    texts: &TextEngine,
+    checks: Checks<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Playbook> {
+    let raw = &raws[id];
     let file = &raw.file;
+    let Checks {
+        content,
+        lang,
+        texts,
+    } = checks;
     let before = diagnostics.error_count();
+    let roles = convert_roles(m, lang, diagnostics);
+    check_contact_role(id, raw, &roles, diagnostics);
+    let ids = define_ids(id, m, diagnostics);
+    let known: Vec<&str> = ids.keys().map(String::as_str).collect();
+    let scope = TaskScope {
+        roles: &roles,
+        known_ids: &known,
+        content,
+        lang,
+        texts,
+        extra: false,
+    };
+    let phases = m
+        .phases
+        .iter()
+        .filter_map(|phase| convert_phase(phase, &scope, diagnostics))
+        .collect();
+    let milestones = m
+        .milestones
+        .iter()
+        .map(|ms| convert_milestone(ms, &known, checks, diagnostics))
+        .collect();
+    let summary = raw.value.summary.as_ref().map(|s| text(file, s, lang));
+    let title = text(file, &raw.value.title, lang);
+    texts.check_text(&title, diagnostics);
+    if let Some(s) = &summary {
+        texts.check_markdown(s, diagnostics);
+        if !s.data {
+            crate::markdown::check_text(&s.source, &s.origin, diagnostics);
+        }
+    }
+    let playbook = Playbook {
+        id: id.to_string(),
+        lineage: lineage(id, raws),
+        title,
+        summary,
+        draft: raw.value.draft,
+        roles,
+        phases,
+        milestones,
+    };
+    crate::resolve::cycles::check_playbook_cycles(&playbook, diagnostics);
+    (diagnostics.error_count() == before).then_some(playbook)
+}
 
+/// The playbook's roles, each with a valid id.
+fn convert_roles(m: &Merged, lang: &Lang, diagnostics: &mut Diagnostics) -> IndexMap<String, Role> {
     let mut roles = IndexMap::new();
     for (role_id, entry) in &m.roles {
         let (id_span, role) = &entry.value;
@@ -386,6 +471,16 @@ fn convert(
             },
         );
     }
+    roles
+}
+
+/// Exactly one role is the contact, and it is on the vendor side.
+fn check_contact_role(
+    id: &str,
+    raw: &InFile<RawPlaybook>,
+    roles: &IndexMap<String, Role>,
+    diagnostics: &mut Diagnostics,
+) {
     let contacts: Vec<&String> = roles
         .iter()
         .filter(|(_, r)| r.contact)
@@ -411,7 +506,7 @@ fn convert(
         };
         diagnostics.push(
             Diagnostic::error(Code::ContactRole, message)
-                .at(label(file, &raw.value.title))
+                .at(label(&raw.file, &raw.value.title))
                 .help(help),
         );
     } else if let Some(role) = roles.get(contacts[0])
@@ -428,8 +523,11 @@ fn convert(
             .at(role.title.origin.label()),
         );
     }
+}
 
-    // Every id that `after` may name, with where it was defined.
+/// Every id that `after` may name (tasks and milestones), with where it was
+/// defined; each must be valid and used once. Phase ids must be valid too.
+fn define_ids(id: &str, m: &Merged, diagnostics: &mut Diagnostics) -> BTreeMap<String, Label> {
     let mut ids: BTreeMap<String, Label> = BTreeMap::new();
     let mut define = |id_span: &Spanned<String>,
                       file: &Arc<SourceFile>,
@@ -465,7 +563,6 @@ fn convert(
     for ms in &m.milestones {
         define(&ms.value.id, &ms.file, "milestone", diagnostics);
     }
-    let mut phase_ids = BTreeSet::new();
     for phase in &m.phases {
         if !is_valid_id(&phase.id.value.value) {
             diagnostics.push(
@@ -477,102 +574,95 @@ fn convert(
                 .help(ID_HELP),
             );
         }
-        phase_ids.insert(phase.id.value.value.clone());
     }
-    let known: Vec<&str> = ids.keys().map(String::as_str).collect();
+    ids
+}
 
-    let mut phases = Vec::new();
-    for phase in &m.phases {
-        let Some(title) = &phase.title else {
-            diagnostics.push(
-                Diagnostic::error(Code::MissingKey, format!("phase `{}` has no title", phase.id.value.value))
-                    .at(label(&phase.id.file, &phase.id.value))
-                    .help("add `title:` to the phase (only phases merged into a parent's phase may leave it out)"),
-            );
-            continue;
-        };
-        let title = text(&title.file, &title.value, lang);
-        texts.check_text(&title, diagnostics);
-        let description = phase
-            .description
-            .as_ref()
-            .map(|d| text(&d.file, &d.value, lang));
-        if let Some(d) = &description {
-            check_description(texts, d, diagnostics);
-        }
-        let tasks = phase
-            .tasks
-            .iter()
-            .filter_map(|t| {
-                convert_task(
-                    &t.file,
-                    &t.value,
-                    &roles,
-                    &known,
-                    content,
-                    lang,
-                    texts,
-                    false,
-                    diagnostics,
-                )
-            })
-            .collect();
-        phases.push(Phase {
-            id: phase.id.value.value.clone(),
-            title,
-            description,
-            tasks,
-        });
-    }
-    let mut milestones = Vec::new();
-    for ms in &m.milestones {
-        let (file, raw) = (&ms.file, &ms.value);
-        let after = check_refs(file, &raw.after, &known, &raw.id.value, diagnostics);
-        let due = raw
-            .due
-            .as_ref()
-            .and_then(|d| parse_offset(file, d, diagnostics));
-        let title = text(file, &raw.title, lang);
-        texts.check_text(&title, diagnostics);
-        let description = raw.description.as_ref().map(|d| text(file, d, lang));
-        if let Some(d) = &description {
-            check_description(texts, d, diagnostics);
-        }
-        let when = raw.when.as_ref().map(|w| text(file, w, lang));
-        if let Some(w) = &when {
-            texts.check_condition(w, diagnostics);
-        }
-        if raw.after.is_empty() && raw.due.is_none() {
-            diagnostics.push(
-                Diagnostic::warning(
-                    Code::MilestoneUnplaced,
-                    format!("milestone `{}` has neither `after` nor `due`", raw.id.value),
-                )
-                .at(label(file, &raw.id))
-                .help("it falls on the kickoff day; add `after:` or `due:` to place it"),
-            );
-        }
-        milestones.push(Milestone {
-            id: raw.id.value.clone(),
-            title,
-            description,
-            after,
-            due,
-            when,
-        });
-    }
-
-    let summary = raw.value.summary.as_ref().map(|s| text(file, s, lang));
-    let title = text(file, &raw.value.title, lang);
+/// One phase with its tasks; `None` when it has no title.
+fn convert_phase(
+    phase: &MergedPhase,
+    scope: &TaskScope<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Phase> {
+    let (lang, texts) = (scope.lang, scope.texts);
+    let Some(title) = &phase.title else {
+        diagnostics.push(
+            Diagnostic::error(Code::MissingKey, format!("phase `{}` has no title", phase.id.value.value))
+                .at(label(&phase.id.file, &phase.id.value))
+                .help("add `title:` to the phase (only phases merged into a parent's phase may leave it out)"),
+        );
+        return None;
+    };
+    let title = text(&title.file, &title.value, lang);
     texts.check_text(&title, diagnostics);
-    if let Some(s) = &summary {
-        texts.check_markdown(s, diagnostics);
-        if !s.data {
-            crate::markdown::check_text(&s.source, &s.origin, diagnostics);
-        }
+    let description = phase
+        .description
+        .as_ref()
+        .map(|d| text(&d.file, &d.value, lang));
+    if let Some(d) = &description {
+        check_description(texts, d, diagnostics);
     }
+    let tasks = phase
+        .tasks
+        .iter()
+        .filter_map(|t| convert_task(&t.file, &t.value, scope, diagnostics))
+        .collect();
+    Some(Phase {
+        id: phase.id.value.value.clone(),
+        title,
+        description,
+        tasks,
+    })
+}
+
+/// One milestone; `known` are the ids its `after` may name (sorted).
+fn convert_milestone(
+    ms: &InFile<RawMilestone>,
+    known: &[&str],
+    checks: Checks<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Milestone {
+    let (file, raw) = (&ms.file, &ms.value);
+    let (lang, texts) = (checks.lang, checks.texts);
+    let after = check_refs(file, &raw.after, known, &raw.id.value, diagnostics);
+    let due = raw
+        .due
+        .as_ref()
+        .and_then(|d| parse_offset(file, d, diagnostics));
+    let title = text(file, &raw.title, lang);
+    texts.check_text(&title, diagnostics);
+    let description = raw.description.as_ref().map(|d| text(file, d, lang));
+    if let Some(d) = &description {
+        check_description(texts, d, diagnostics);
+    }
+    let when = raw.when.as_ref().map(|w| text(file, w, lang));
+    if let Some(w) = &when {
+        texts.check_condition(w, diagnostics);
+    }
+    if raw.after.is_empty() && raw.due.is_none() {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::MilestoneUnplaced,
+                format!("milestone `{}` has neither `after` nor `due`", raw.id.value),
+            )
+            .at(label(file, &raw.id))
+            .help("it falls on the kickoff day; add `after:` or `due:` to place it"),
+        );
+    }
+    Milestone {
+        id: raw.id.value.clone(),
+        title,
+        description,
+        after,
+        due,
+        when,
+    }
+}
+
+/// The playbook and the playbooks it extends, nearest first (stopping at a loop).
+fn lineage(id: &str, raws: &BTreeMap<String, InFile<RawPlaybook>>) -> Vec<String> {
     let mut lineage = vec![id.to_string()];
-    let mut parent = raw.value.extends.as_ref().map(|e| e.value.clone());
+    let mut parent = raws[id].value.extends.as_ref().map(|e| e.value.clone());
     while let Some(p) = parent.filter(|p| !lineage.contains(p)) {
         parent = raws
             .get(&p)
@@ -580,18 +670,7 @@ fn convert(
             .map(|e| e.value.clone());
         lineage.push(p);
     }
-    let playbook = Playbook {
-        id: id.to_string(),
-        lineage,
-        title,
-        summary,
-        draft: raw.value.draft,
-        roles,
-        phases,
-        milestones,
-    };
-    crate::resolve::cycles::check_playbook_cycles(&playbook, diagnostics);
-    (diagnostics.error_count() == before).then_some(playbook)
+    lineage
 }
 
 fn join_ids(ids: &[&String]) -> String {
@@ -631,19 +710,34 @@ fn warn_template_in_data(
     }
 }
 
+/// What a task is checked against: its playbook's roles, the ids it may follow,
+/// the site's articles, the language of its text.
+pub(crate) struct TaskScope<'a> {
+    pub(crate) roles: &'a IndexMap<String, Role>,
+    /// Sorted: `after:` references are looked up in it.
+    pub(crate) known_ids: &'a [&'a str],
+    pub(crate) content: &'a ContentIndex,
+    pub(crate) lang: &'a Lang,
+    pub(crate) texts: &'a TextEngine,
+    /// A customer's extra task (data, shown as written) rather than a playbook's.
+    pub(crate) extra: bool,
+}
+
 /// Validates one task; used for playbook tasks and customers' extra tasks.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn convert_task(
     file: &Arc<SourceFile>,
     raw: &RawTask,
-    roles: &IndexMap<String, Role>,
-    known_ids: &[&str],
-    content: &ContentIndex,
-    lang: &Lang,
-    texts: &TextEngine,
-    extra: bool,
+    scope: &TaskScope<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Task> {
+    let TaskScope {
+        roles,
+        known_ids,
+        content,
+        lang,
+        texts,
+        extra,
+    } = *scope;
     let before = diagnostics.error_count();
     if let (Some(phase), false) = (&raw.phase, extra) {
         diagnostics.push(

@@ -1,0 +1,447 @@
+//! The pages of a portal in one language, one function each: overview,
+//! checklist, timeline and FAQ. A new portal page is one more method here.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use minijinja::Value;
+use rustc_hash::FxHashMap as HashMap;
+
+use super::tasks::{Common, TaskText, TaskValue};
+use super::{portal_lang_dir, url_escape};
+use crate::lang::Lang;
+use crate::locale::Locale;
+use crate::model::{Customer, Person, Playbook};
+use crate::plan::{Item, Plan, pick};
+use crate::raw::{Side, Status};
+use crate::render::pages::{Lx, Page, lang_prefix};
+use crate::render::timeline;
+use crate::render::values::{list, record};
+use crate::render::{RenderInput, portal_dir, root_of};
+
+/// The pages of one customer's portal in `lang`.
+pub(super) fn language_pages(
+    input: &RenderInput<'_>,
+    customer: &Customer,
+    playbook: &Playbook,
+    plan: &Plan,
+    common: &Common<'_>,
+    lang: &Lang,
+) -> Vec<Page> {
+    let portal = PortalLang::new(input, customer, playbook, plan, common, lang);
+    vec![
+        portal.overview(),
+        portal.checklist(),
+        portal.timeline(),
+        portal.faq(),
+    ]
+}
+
+/// Dates formatted in one language, each once.
+struct Dates<'a> {
+    locale: &'a Locale,
+    cache: RefCell<HashMap<Date, Value>>,
+}
+
+impl Dates<'_> {
+    fn get(&self, d: Date) -> Value {
+        self.cache
+            .borrow_mut()
+            .entry(d)
+            .or_insert_with(|| Value::from(self.locale.date(d)))
+            .clone()
+    }
+}
+
+/// One customer's portal in one language: what its pages share.
+struct PortalLang<'a> {
+    input: &'a RenderInput<'a>,
+    customer: &'a Customer,
+    playbook: &'a Playbook,
+    plan: &'a Plan,
+    common: &'a Common<'a>,
+    lang: &'a Lang,
+    default: &'a Lang,
+    lx: Lx<'a>,
+    /// The portal's folder in this language, relative to the site root.
+    dir: String,
+    strings: Option<&'a BTreeMap<String, String>>,
+    dates: Dates<'a>,
+    /// Every task's values in this language, made once for the overview and the
+    /// checklist (indexes as in `common.tasks`).
+    texts: Vec<Arc<TaskText>>,
+    /// The `customer` value of every page.
+    customer_value: Value,
+}
+
+/// Where a page lies: its output path, and the relative roots of the site and
+/// of its language.
+struct At {
+    path: String,
+    site_root: String,
+    root: String,
+}
+
+impl<'a> PortalLang<'a> {
+    fn new(
+        input: &'a RenderInput<'a>,
+        customer: &'a Customer,
+        playbook: &'a Playbook,
+        plan: &'a Plan,
+        common: &'a Common<'a>,
+        lang: &'a Lang,
+    ) -> PortalLang<'a> {
+        let site = input.site;
+        let locale = input.locale(lang);
+        let mut portal = PortalLang {
+            input,
+            customer,
+            playbook,
+            plan,
+            common,
+            lang,
+            default: &site.config.default_language,
+            lx: Lx { site, lang, locale },
+            dir: portal_lang_dir(customer, lang),
+            strings: site.theme.strings.get(lang),
+            dates: Dates {
+                locale,
+                cache: RefCell::new(HashMap::default()),
+            },
+            texts: Vec::new(),
+            customer_value: Value::UNDEFINED,
+        };
+        portal.texts = portal.task_texts();
+        portal.customer_value = portal.customer_value();
+        portal
+    }
+
+    /// The theme's string `key` in this language, else `fallback`.
+    fn t(&self, key: &str, fallback: &str) -> String {
+        self.strings
+            .and_then(|s| s.get(key))
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
+    }
+
+    fn date(&self, d: Date) -> Value {
+        self.dates.get(d)
+    }
+
+    /// The customer's person in `role`.
+    fn person(&self, role: &str) -> Option<&'a Person> {
+        self.customer.team.get(role)
+    }
+
+    fn role_title(&self, id: &str) -> &'a str {
+        self.playbook
+            .roles
+            .get(id)
+            .map(|r| r.title.get(self.lang).0)
+            .unwrap_or_default()
+    }
+
+    /// Every task's values in this language.
+    fn task_texts(&self) -> Vec<Arc<TaskText>> {
+        let lang = self.lang;
+        let locale = self.lx.locale;
+        let mut owners: HashMap<(Option<&str>, &str), Value> = HashMap::default();
+        let mut labels: HashMap<Status, Value> = HashMap::default();
+        self.common
+            .tasks
+            .iter()
+            .map(|(item, _)| {
+                let side = item.side.map(Side::as_str).unwrap_or("");
+                let owner = owners
+                    .entry((item.owner.as_deref(), side))
+                    .or_insert_with(|| {
+                        record! {
+                            "name" => item.owner.as_deref().and_then(|r| self.person(r)).map(|p| p.name.as_str()).unwrap_or_default(),
+                            "role" => item.owner.as_deref().map(|r| self.role_title(r)).unwrap_or_default(),
+                            "side" => side,
+                        }
+                    })
+                    .clone();
+                let status_label = labels
+                    .entry(item.status)
+                    .or_insert_with(|| {
+                        Value::from(self.t(item.status.string_key(), item.status.as_str()))
+                    })
+                    .clone();
+                let (text, text_lang) = item.text(lang, self.default);
+                Arc::new(TaskText {
+                    description_html: Value::from(Arc::clone(&text.description_html)),
+                    done_on: item
+                        .done_on
+                        .map(|d| self.date(d))
+                        .unwrap_or_else(|| Value::from("")),
+                    due: self.date(item.due),
+                    lang: Value::from(text_lang.as_str()),
+                    lang_attr: Value::from(if text_lang == lang {
+                        ""
+                    } else {
+                        text_lang.as_str()
+                    }),
+                    owner,
+                    plural: Value::from(locale.plural(item.days_overdue)),
+                    start: self.date(item.start),
+                    status_label,
+                    title: Value::from(text.title.as_str()),
+                })
+            })
+            .collect()
+    }
+
+    /// Task `k` of `common.tasks` on a page whose root is `root` and whose FAQ
+    /// page is `faq_page`.
+    fn task(&self, k: usize, root: &str, faq_page: &str) -> Value {
+        let (item, core) = &self.common.tasks[k];
+        let (guides, faq) = self.lx.guides_and_faq(item, root, faq_page);
+        Value::from_object(TaskValue {
+            core: Arc::clone(core),
+            text: Arc::clone(&self.texts[k]),
+            guides,
+            faq,
+        })
+    }
+
+    /// Tasks `ks` of `common.tasks` on the page at `at`.
+    fn tasks(&self, ks: &[usize], at: &At) -> Value {
+        let faq_page = self.faq_page(&at.site_root);
+        list(ks.iter().map(|&k| self.task(k, &at.root, &faq_page)))
+    }
+
+    /// The `customer` value: name, language, dates, progress, contact and team.
+    fn customer_value(&self) -> Value {
+        let (lang, locale, customer) = (self.lang, self.lx.locale, self.customer);
+        let (done, total) = self.plan.progress();
+        let percent = (done * 100).checked_div(total).unwrap_or(100);
+        let contact = self.playbook.contact_role().and_then(|(id, role)| {
+            self.person(id).map(|p| {
+                record! {
+                    "email" => p.email.as_str(),
+                    "name" => p.name.as_str(),
+                    "phone" => p.phone.as_str(),
+                    "role" => role.title.get(lang).0,
+                }
+            })
+        });
+        let team = list(customer.team.iter().map(|(role_id, p)| {
+            record! {
+                "email" => p.email.as_str(),
+                "name" => p.name.as_str(),
+                "phone" => p.phone.as_str(),
+                "role" => self.role_title(role_id),
+                "side" => self.playbook.roles.get(role_id).map(|r| r.side.as_str()).unwrap_or(""),
+            }
+        }));
+        let playbook_title = pick(&self.plan.title, lang, self.default).0.title.as_str();
+        record! {
+            "contact" => contact.unwrap_or_else(|| record! { "email" => "", "name" => "", "phone" => "", "role" => "" }),
+            "end" => self.date(self.plan.end),
+            "feedback_url" => self.feedback_url(),
+            "kickoff" => self.date(self.plan.kickoff),
+            "language" => customer.language.as_str(),
+            "name" => customer.name.as_str(),
+            "playbook_title" => playbook_title,
+            "progress" => record! {
+                "done" => done,
+                "done_text" => locale.number(done as i64),
+                "percent" => percent,
+                "percent_text" => locale.percent(percent as i64),
+                "total" => total,
+                "total_text" => locale.number(total as i64),
+            },
+            "team" => team,
+            "timezone" => customer.timezone.as_deref().unwrap_or_default(),
+        }
+    }
+
+    /// Where feedback goes: the site's `feedback_url`, else an e-mail to the
+    /// customer's contact.
+    fn feedback_url(&self) -> String {
+        if let Some(url) = &self.input.site.config.feedback_url {
+            return url.clone();
+        }
+        self.playbook
+            .contact_role()
+            .and_then(|(id, _)| self.person(id))
+            .filter(|p| !p.email.is_empty())
+            .map(|p| {
+                format!(
+                    "mailto:{}?subject={}",
+                    p.email,
+                    url_escape(&format!(
+                        "{} — {}",
+                        self.t("feedback_heading", "Feedback"),
+                        self.customer.name
+                    ))
+                )
+            })
+            .unwrap_or_default()
+    }
+
+    /// The page at `sub` under the portal's folder in this language.
+    fn at(&self, sub: &str) -> At {
+        let path = format!("{}{sub}index.html", self.dir);
+        let site_root = root_of(&path);
+        let root = format!("{site_root}{}", lang_prefix(self.lang, self.default));
+        At {
+            path,
+            site_root,
+            root,
+        }
+    }
+
+    /// The portal's FAQ page in this language, from a page whose site root is `site_root`.
+    fn faq_page(&self, site_root: &str) -> String {
+        format!("{site_root}{}faq/", self.dir)
+    }
+
+    /// A portal page at `sub`, with the `portal` and `customer` values every
+    /// portal page has and its own `extra` values.
+    fn page(
+        &self,
+        sub: &str,
+        at: At,
+        (template, kind): (&'static str, &'static str),
+        title: String,
+        extra: Vec<(&'static str, Value)>,
+    ) -> Page {
+        let customer = self.customer;
+        let (site_root, dir) = (&at.site_root, &self.dir);
+        let base = portal_dir(customer);
+        let sealed_suffix = if customer.passphrase.is_some() {
+            crate::seal::BLOB_SUFFIX
+        } else {
+            ""
+        };
+        let here = format!("{site_root}{dir}");
+        let portal_links = record! {
+            "calendar" => format!("{site_root}{base}calendar.ics{sealed_suffix}"),
+            "checklist" => format!("{here}checklist/"),
+            "faq" => format!("{here}faq/"),
+            "overview" => here.as_str(),
+            "plan" => format!("{site_root}{base}plan.json{sealed_suffix}"),
+            "sealed" => customer.passphrase.is_some(),
+            "timeline" => format!("{here}timeline/"),
+        };
+        let mut values = vec![
+            ("portal", portal_links),
+            ("customer", self.customer_value.clone()),
+        ];
+        values.extend(extra);
+        Page {
+            path: at.path,
+            template,
+            title,
+            kind,
+            lang: self.lang.clone(),
+            content_lang: self.lang.clone(),
+            alternates: customer
+                .languages
+                .iter()
+                .map(|l| {
+                    (
+                        l.clone(),
+                        format!("{}{sub}index.html", portal_lang_dir(customer, l)),
+                    )
+                })
+                .collect(),
+            values,
+        }
+    }
+
+    /// The overview: next steps, overdue and blocked tasks, milestones.
+    fn overview(&self) -> Page {
+        let at = self.at("");
+        let common = self.common;
+        let milestones = list(common.milestones.iter().map(|m| {
+            record! {
+                "date" => self.date(m.due),
+                "date_iso" => m.due.to_string(),
+                "id" => m.id.as_str(),
+                "reached" => m.status.is_closed(),
+                "title" => m.text(self.lang, self.default).0.title.as_str(),
+            }
+        }));
+        let values = vec![
+            ("next_steps", self.tasks(&common.next_steps, &at)),
+            ("overdue", self.tasks(&common.overdue, &at)),
+            ("blocked", self.tasks(&common.blocked, &at)),
+            ("milestones", milestones),
+        ];
+        self.page(
+            "",
+            at,
+            ("portal_overview.html", "portal_overview"),
+            self.t("overview", "Overview"),
+            values,
+        )
+    }
+
+    /// The checklist: every phase with its tasks.
+    fn checklist(&self) -> Page {
+        let at = self.at("checklist/");
+        let (lang, default, plan) = (self.lang, self.default, self.plan);
+        let phases = list(self.common.phases.iter().map(|(n, items, done)| {
+            let text = plan.phases.get(*n).map(|t| pick(t, lang, default).0);
+            record! {
+                "description_html" => text.map(|t| Arc::clone(&t.description_html)).unwrap_or_default(),
+                "done" => *done,
+                "id" => self.playbook.phases[*n].id.as_str(),
+                "tasks" => self.tasks(items, &at),
+                "title" => text.map(|t| t.title.as_str()).unwrap_or_default(),
+                "total" => items.len(),
+            }
+        }));
+        self.page(
+            "checklist/",
+            at,
+            ("portal_checklist.html", "portal_checklist"),
+            self.t("checklist", "Checklist"),
+            vec![("phases", phases)],
+        )
+    }
+
+    /// The timeline: the plan drawn as a chart.
+    fn timeline(&self) -> Page {
+        let at = self.at("timeline/");
+        let (lang, default, plan, locale) = (self.lang, self.default, self.plan, self.lx.locale);
+        let t = |key: &str, fallback: &str| self.t(key, fallback);
+        let tl = timeline::layout(
+            plan.visible(),
+            plan.kickoff,
+            plan.end,
+            Some(self.input.today),
+            &|i: &Item| i.text(lang, default).0.title.clone(),
+            &|d, _| locale.short_date(d),
+            &|d| self.date(d).as_str().unwrap_or_default().to_string(),
+        )
+        .draw(&timeline::ChartWords::new(&t, true));
+        self.page(
+            "timeline/",
+            at,
+            ("portal_timeline.html", "portal_timeline"),
+            self.t("timeline", "Timeline"),
+            vec![("timeline", tl.into_value())],
+        )
+    }
+
+    /// The FAQ: the entries the customer's tasks link to.
+    fn faq(&self) -> Page {
+        let at = self.at("faq/");
+        let faqs = self
+            .lx
+            .faq_values(&self.common.faqs, &at.root, &at.site_root);
+        self.page(
+            "faq/",
+            at,
+            ("portal_faq.html", "portal_faq"),
+            self.t("faq", "Frequently asked questions"),
+            vec![("faqs", faqs)],
+        )
+    }
+}

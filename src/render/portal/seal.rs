@@ -1,0 +1,125 @@
+//! An encrypted portal: every page becomes an unlock page in its language, the
+//! calendar and plan become `.enc` envelopes the decrypted pages download.
+
+use sha2::{Digest, Sha256};
+
+use crate::lang::Lang;
+use crate::model::Customer;
+use crate::output::OutputFile;
+use crate::render::{RenderInput, portal_dir};
+
+/// Encrypts every file of a portal.
+///
+/// Salts and nonces come from a stream keyed by the portal secret, the file's path
+/// and its content: unique for every page and every change, and the same for the
+/// same content, so builds stay byte-identical.
+pub(super) fn seal_portal(
+    input: &RenderInput<'_>,
+    customer: &Customer,
+    passphrase: &str,
+    files: Vec<OutputFile>,
+) -> Vec<OutputFile> {
+    let dir = portal_dir(customer);
+    let unlock_csp = input.site.config.csp.unlock();
+    files
+        .into_iter()
+        .map(|file| {
+            let rel = file
+                .path
+                .strip_prefix(&dir)
+                .unwrap_or(&file.path)
+                .to_string();
+            let mut rng = seeded_stream(input, &file);
+            if rel.ends_with(".html") {
+                let lang = page_language(input, customer, &rel);
+                let strings = input.site.theme.strings.get(lang);
+                let s = |key: &str| {
+                    strings
+                        .and_then(|m| m.get(key))
+                        .map(String::as_str)
+                        .unwrap_or("")
+                };
+                let text = crate::seal::UnlockText {
+                    lang: lang.as_str(),
+                    title: s("seal_title"),
+                    prompt: s("seal_prompt"),
+                    button: s("seal_button"),
+                    working: s("seal_working"),
+                    wrong: s("seal_wrong"),
+                    remember: s("seal_remember"),
+                    no_js: s("seal_no_js"),
+                    unsupported: s("seal_unsupported"),
+                    download_failed: s("seal_download_failed"),
+                    csp: &unlock_csp,
+                };
+                let root = "../".repeat(rel.matches('/').count());
+                let bytes = crate::seal::seal_html(
+                    &file.bytes,
+                    passphrase,
+                    input.seal_iterations,
+                    &mut rng,
+                    &text,
+                    &root,
+                );
+                OutputFile {
+                    path: file.path,
+                    bytes,
+                }
+            } else {
+                let (media, name) = match rel.as_str() {
+                    "calendar.ics" => ("text/calendar", "calendar.ics"),
+                    "plan.json" => ("application/json", "plan.json"),
+                    _ => ("application/octet-stream", "download"),
+                };
+                let bytes = crate::seal::seal_blob(
+                    &file.bytes,
+                    passphrase,
+                    input.seal_iterations,
+                    &mut rng,
+                    media,
+                    name,
+                );
+                OutputFile {
+                    path: format!("{}{}", file.path, crate::seal::BLOB_SUFFIX),
+                    bytes,
+                }
+            }
+        })
+        .collect()
+}
+
+/// The random bytes for sealing `file`: a stream keyed by the portal secret, the
+/// file's path and its content.
+fn seeded_stream<'a>(input: &'a RenderInput<'_>, file: &OutputFile) -> impl FnMut(&mut [u8]) + 'a {
+    let seed = input.secret.mac(
+        &[
+            b"gangway seal\0".as_slice(),
+            file.path.as_bytes(),
+            b"\0",
+            &Sha256::digest(&file.bytes),
+        ]
+        .concat(),
+    );
+    let mut counter: u64 = 0;
+    move |buf: &mut [u8]| {
+        for chunk in buf.chunks_mut(32) {
+            let block = input
+                .secret
+                .mac(&[seed.as_slice(), &counter.to_le_bytes()].concat());
+            chunk.copy_from_slice(&block[..chunk.len()]);
+            counter += 1;
+        }
+    }
+}
+
+/// The language of the page at `rel` in the portal: a language folder inside the
+/// portal, else the customer's.
+fn page_language<'a>(input: &'a RenderInput<'_>, customer: &'a Customer, rel: &str) -> &'a Lang {
+    input
+        .site
+        .config
+        .languages
+        .iter()
+        .find(|l| rel.starts_with(&format!("{l}/")))
+        .unwrap_or(&customer.language)
+}
