@@ -274,7 +274,7 @@ pub(crate) fn toml_diagnostic(file: &Arc<SourceFile>, err: &toml::de::Error) -> 
     }
 }
 
-/// Parses and validates `gangway.toml`.
+/// Parses and validates `gangway.toml`, one setting (or group) at a time.
 pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Option<Config> {
     let mut raw: RawConfig = match toml::from_str(&file.text) {
         Ok(raw) => raw,
@@ -283,9 +283,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             return None;
         }
     };
-    let label = |s: &std::ops::Range<usize>| Label::new(file, s.start, s.end);
     let mut ok = true;
-
     let base_url = check_base_url(file, &raw.base_url, diagnostics, &mut ok);
     // Every other URL in the settings passes the one scheme allow-list.
     let support_url = checked_url(
@@ -295,94 +293,20 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         &mut ok,
     );
     let feedback_url = checked_url(file, raw.feedback.and_then(|f| f.url), diagnostics, &mut ok);
-
-    let mut check_lang = |s: &toml::Spanned<String>| match Lang::parse(s.get_ref()) {
-        Ok(lang) => Some(lang),
-        Err(why) => {
-            diagnostics.push(
-                Diagnostic::error(Code::InvalidLanguage, why)
-                    .at(label(&s.span()))
-                    .help("use a BCP 47 language code such as `en`, `ms`, `ne`, `kk`, `lo`, `ny`"),
-            );
-            None
-        }
-    };
-    let default_language = match &raw.default_language {
-        Some(s) => check_lang(s),
-        None => Some(Lang::english()),
-    };
-    let mut languages = Vec::new();
-    for s in raw.languages.iter().flatten() {
-        if let Some(lang) = check_lang(s)
-            && !languages.contains(&lang)
-        {
-            languages.push(lang);
-        }
-    }
-    let default_language = default_language?;
-    if languages.is_empty() {
-        languages.push(default_language.clone());
-    }
-    if !languages.contains(&default_language) {
-        let span = raw
-            .default_language
-            .as_ref()
-            .map(|s| s.span())
-            .unwrap_or(0..0);
-        diagnostics.push(
-            Diagnostic::error(
-                Code::InvalidLanguage,
-                format!("the default language `{default_language}` is not in `languages`"),
-            )
-            .at(label(&span))
-            .help(format!("add \"{default_language}\" to `languages`")),
-        );
-        ok = false;
-    }
-    languages.retain(|l| l != &default_language);
-    languages.insert(0, default_language.clone());
-
-    let theme = match raw.theme {
-        Some(theme) => {
-            let name = theme.get_ref();
-            if crate::ids::is_valid_id(name) {
-                Some(name.clone())
-            } else {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::InvalidValue,
-                        format!("`{name}` is not a theme folder name"),
-                    )
-                    .at(label(&theme.span()))
-                    .help("use lower-case letters, digits and `-`, naming a folder under themes/"),
-                );
-                ok = false;
-                None
-            }
-        }
-        None => None,
-    };
-
-    let portal_languages = match raw.portals.and_then(|p| p.languages) {
-        None => PortalLanguages::default(),
-        Some(v) => match v.get_ref().as_str() {
-            "customer" => PortalLanguages::Customer,
-            "all" => PortalLanguages::All,
-            other => {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::InvalidValue,
-                        format!("`{other}` is not a choice of portal languages"),
-                    )
-                    .at(label(&v.span()))
-                    .help("use \"customer\" (the customer's language and the default language) or \"all\""),
-                );
-                ok = false;
-                PortalLanguages::default()
-            }
-        },
-    };
-
+    let (default_language, languages) = parse_languages(
+        file,
+        raw.default_language.as_ref(),
+        raw.languages.as_deref(),
+        diagnostics,
+        &mut ok,
+    )?;
+    let theme = parse_theme(file, raw.theme, diagnostics, &mut ok);
+    let portal_languages = parse_portal_languages(
+        file,
+        raw.portals.and_then(|p| p.languages),
+        diagnostics,
+        &mut ok,
+    );
     let raw_html = parse_raw_html(
         file,
         raw.markdown.and_then(|m| m.raw_html),
@@ -396,53 +320,199 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             ok = false;
         }
     }
-
-    let mut calendar = WorkCalendar::default();
-    if let Some(cal) = raw.calendar {
-        if let Some(days) = cal.workdays {
-            let mut weekdays: Vec<Weekday> = Vec::new();
-            for day in &days {
-                match parse_weekday(day.get_ref()) {
-                    Some(d) => weekdays.push(d),
-                    None => {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                Code::InvalidValue,
-                                format!("`{}` is not a day of the week", day.get_ref()),
-                            )
-                            .at(label(&day.span()))
-                            .help("use mon, tue, wed, thu, fri, sat or sun"),
-                        );
-                        ok = false;
-                    }
-                }
-            }
-            calendar = calendar.with_workdays(&weekdays);
-        }
-        if let Some(holidays) = cal.holidays {
-            let mut dates = Vec::new();
-            for day in &holidays {
-                match parse_date(day.get_ref()) {
-                    Ok(d) => dates.push(d),
-                    Err(why) => {
-                        diagnostics
-                            .push(Diagnostic::error(Code::InvalidDate, why).at(label(&day.span())));
-                        ok = false;
-                    }
-                }
-            }
-            calendar = calendar.with_holidays(dates);
-        }
-    }
-
+    let calendar = parse_calendar(file, raw.calendar, diagnostics, &mut ok);
     let vendor = raw.vendor.map_or_else(Vendor::default, |v| Vendor {
         name: v.name.unwrap_or_default(),
         support_email: v.support_email.unwrap_or_default(),
         support_url: support_url.unwrap_or_default(),
     });
+    let translations = parse_translations(file, raw.translations, &languages, diagnostics, &mut ok);
+    ok.then(|| Config {
+        title: raw.title,
+        base_url,
+        description: raw.description.unwrap_or_default(),
+        default_language,
+        languages,
+        theme,
+        vendor,
+        calendar,
+        feedback_url,
+        portal_languages,
+        translations,
+        raw_html,
+        csp,
+    })
+}
 
+fn span_label(file: &Arc<SourceFile>, span: &std::ops::Range<usize>) -> Label {
+    Label::new(file, span.start, span.end)
+}
+
+/// `default_language` and `languages`: the default first, each once. `None`
+/// when the default language is not a language code.
+fn parse_languages(
+    file: &Arc<SourceFile>,
+    default: Option<&toml::Spanned<String>>,
+    listed: Option<&[toml::Spanned<String>]>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> Option<(Lang, Vec<Lang>)> {
+    let mut check_lang = |s: &toml::Spanned<String>| match Lang::parse(s.get_ref()) {
+        Ok(lang) => Some(lang),
+        Err(why) => {
+            diagnostics.push(
+                Diagnostic::error(Code::InvalidLanguage, why)
+                    .at(span_label(file, &s.span()))
+                    .help("use a BCP 47 language code such as `en`, `ms`, `ne`, `kk`, `lo`, `ny`"),
+            );
+            None
+        }
+    };
+    let default_language = match default {
+        Some(s) => check_lang(s),
+        None => Some(Lang::english()),
+    };
+    let mut languages = Vec::new();
+    for s in listed.into_iter().flatten() {
+        if let Some(lang) = check_lang(s)
+            && !languages.contains(&lang)
+        {
+            languages.push(lang);
+        }
+    }
+    let default_language = default_language?;
+    if languages.is_empty() {
+        languages.push(default_language.clone());
+    }
+    if !languages.contains(&default_language) {
+        let span = default.map(|s| s.span()).unwrap_or(0..0);
+        diagnostics.push(
+            Diagnostic::error(
+                Code::InvalidLanguage,
+                format!("the default language `{default_language}` is not in `languages`"),
+            )
+            .at(span_label(file, &span))
+            .help(format!("add \"{default_language}\" to `languages`")),
+        );
+        *ok = false;
+    }
+    languages.retain(|l| l != &default_language);
+    languages.insert(0, default_language.clone());
+    Some((default_language, languages))
+}
+
+/// `theme`: the name of a folder under themes/.
+fn parse_theme(
+    file: &Arc<SourceFile>,
+    theme: Option<toml::Spanned<String>>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> Option<String> {
+    let theme = theme?;
+    let name = theme.get_ref();
+    if crate::ids::is_valid_id(name) {
+        return Some(name.clone());
+    }
+    diagnostics.push(
+        Diagnostic::error(
+            Code::InvalidValue,
+            format!("`{name}` is not a theme folder name"),
+        )
+        .at(span_label(file, &theme.span()))
+        .help("use lower-case letters, digits and `-`, naming a folder under themes/"),
+    );
+    *ok = false;
+    None
+}
+
+/// `[portals] languages`: "customer" or "all".
+fn parse_portal_languages(
+    file: &Arc<SourceFile>,
+    value: Option<toml::Spanned<String>>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> PortalLanguages {
+    let Some(v) = value else {
+        return PortalLanguages::default();
+    };
+    match v.get_ref().as_str() {
+        "customer" => PortalLanguages::Customer,
+        "all" => PortalLanguages::All,
+        other => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!("`{other}` is not a choice of portal languages"),
+                )
+                .at(span_label(file, &v.span()))
+                .help("use \"customer\" (the customer's language and the default language) or \"all\""),
+            );
+            *ok = false;
+            PortalLanguages::default()
+        }
+    }
+}
+
+/// `[calendar]`: the working week and the holidays every plan skips.
+fn parse_calendar(
+    file: &Arc<SourceFile>,
+    raw: Option<RawSiteCalendar>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> WorkCalendar {
+    let mut calendar = WorkCalendar::default();
+    let Some(cal) = raw else {
+        return calendar;
+    };
+    if let Some(days) = cal.workdays {
+        let mut weekdays: Vec<Weekday> = Vec::new();
+        for day in &days {
+            match parse_weekday(day.get_ref()) {
+                Some(d) => weekdays.push(d),
+                None => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::InvalidValue,
+                            format!("`{}` is not a day of the week", day.get_ref()),
+                        )
+                        .at(span_label(file, &day.span()))
+                        .help("use mon, tue, wed, thu, fri, sat or sun"),
+                    );
+                    *ok = false;
+                }
+            }
+        }
+        calendar = calendar.with_workdays(&weekdays);
+    }
+    if let Some(holidays) = cal.holidays {
+        let mut dates = Vec::new();
+        for day in &holidays {
+            match parse_date(day.get_ref()) {
+                Ok(d) => dates.push(d),
+                Err(why) => {
+                    diagnostics.push(
+                        Diagnostic::error(Code::InvalidDate, why).at(span_label(file, &day.span())),
+                    );
+                    *ok = false;
+                }
+            }
+        }
+        calendar = calendar.with_holidays(dates);
+    }
+    calendar
+}
+
+/// `[translations.LANG]`: the site's title and description in each language it
+/// publishes.
+fn parse_translations(
+    file: &Arc<SourceFile>,
+    raw: Option<std::collections::BTreeMap<String, RawSiteText>>,
+    languages: &[Lang],
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> std::collections::BTreeMap<Lang, (Option<String>, Option<String>)> {
     let mut translations = std::collections::BTreeMap::new();
-    for (code, text) in raw.translations.into_iter().flatten() {
+    for (code, text) in raw.into_iter().flatten() {
         match Lang::parse(&code) {
             Ok(lang) if languages.contains(&lang) => {
                 translations.insert(lang, (text.title, text.description));
@@ -462,26 +532,11 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
                     .at(Label::new(file, start, start + 15 + code.len()))
                     .help("list the language in `languages` first"),
                 );
-                ok = false;
+                *ok = false;
             }
         }
     }
-
-    ok.then(|| Config {
-        title: raw.title,
-        base_url,
-        description: raw.description.unwrap_or_default(),
-        default_language,
-        languages,
-        theme,
-        vendor,
-        calendar,
-        feedback_url,
-        portal_languages,
-        translations,
-        raw_html,
-        csp,
-    })
+    translations
 }
 
 #[cfg(test)]

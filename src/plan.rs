@@ -196,16 +196,13 @@ pub(crate) fn plan_customer(
         &who,
         diagnostics,
     )?;
-    localize_plan(
-        &mut plan,
-        playbook,
-        &drafts,
+    let localizer = Localizer {
         languages,
         engine,
-        &ctx,
-        &who,
-        diagnostics,
-    );
+        ctx: &ctx,
+        who: &who,
+    };
+    localizer.plan(&mut plan, playbook, &drafts, diagnostics);
     for item in &mut plan.items {
         let progress = customer.progress.get(&item.id);
         let derived = if item.kind == Kind::Milestone && progress.is_none() {
@@ -261,107 +258,83 @@ pub(crate) fn plan_preview(
     let kickoff = jiff::civil::date(2024, 1, 1);
     let calendar = calendar.with_holidays([]);
     let mut plan = schedule(&drafts, kickoff, &calendar, &who, diagnostics)?;
-    localize_plan(
-        &mut plan,
-        playbook,
-        &drafts,
+    let localizer = Localizer {
         languages,
         engine,
-        &ctx,
-        &who,
-        diagnostics,
-    );
+        ctx: &ctx,
+        who: &who,
+    };
+    localizer.plan(&mut plan, playbook, &drafts, diagnostics);
     Some(plan)
 }
 
-/// Renders every text of a plan in every language: the playbook's title and
-/// summary, the phases, and each item.
-#[allow(clippy::too_many_arguments)]
-fn localize_plan(
-    plan: &mut Plan,
-    playbook: &Playbook,
-    drafts: &[Draft<'_>],
-    languages: &[Lang],
-    engine: &TextEngine,
-    ctx: &Value,
-    who: &str,
-    diagnostics: &mut Diagnostics,
-) {
-    plan.title = localize(
-        &playbook.title,
-        playbook.summary.as_ref(),
-        languages,
-        engine,
-        ctx,
-        who,
-        diagnostics,
-    );
-    plan.phases = playbook
-        .phases
-        .iter()
-        .map(|p| {
-            localize(
-                &p.title,
-                p.description.as_ref(),
-                languages,
-                engine,
-                ctx,
-                who,
-                diagnostics,
-            )
-        })
-        .collect();
-    let by_id: HashMap<&str, &Draft<'_>> = drafts.iter().map(|d| (d.id, d)).collect();
-    for item in &mut plan.items {
-        if let Some(d) = by_id.get(item.id.as_str()) {
-            item.texts = localize(
-                d.title,
-                d.description,
-                languages,
-                engine,
-                ctx,
-                who,
-                diagnostics,
-            );
-        }
-    }
+/// Renders texts in every language for one plan: `ctx` fills their templates,
+/// `who` names the plan in diagnostics.
+struct Localizer<'a> {
+    languages: &'a [Lang],
+    engine: &'a TextEngine,
+    ctx: &'a Value,
+    who: &'a str,
 }
 
-/// Renders a title and description in every language that has a translation of
-/// either (and always in the original's language).
-fn localize(
-    title: &Text,
-    description: Option<&Text>,
-    languages: &[Lang],
-    engine: &TextEngine,
-    ctx: &Value,
-    who: &str,
-    diagnostics: &mut Diagnostics,
-) -> BTreeMap<Lang, ItemText> {
-    let mut out = BTreeMap::new();
-    for lang in languages {
-        let translated = title.translations.contains_key(lang)
-            || description.is_some_and(|d| d.translations.contains_key(lang));
-        if *lang != title.lang && !translated {
-            continue;
-        }
-        let mut text = ItemText::default();
-        match engine.render_in(title, lang, ctx) {
-            Ok(t) => text.title = t,
-            Err(e) => {
-                diagnostics.push(with_context(e, who));
-                text.title = title.get(lang).0.to_string();
+impl Localizer<'_> {
+    /// Renders every text of a plan in every language: the playbook's title and
+    /// summary, the phases, and each item.
+    fn plan(
+        &self,
+        plan: &mut Plan,
+        playbook: &Playbook,
+        drafts: &[Draft<'_>],
+        diagnostics: &mut Diagnostics,
+    ) {
+        plan.title = self.texts(&playbook.title, playbook.summary.as_ref(), diagnostics);
+        plan.phases = playbook
+            .phases
+            .iter()
+            .map(|p| self.texts(&p.title, p.description.as_ref(), diagnostics))
+            .collect();
+        let by_id: HashMap<&str, &Draft<'_>> = drafts.iter().map(|d| (d.id, d)).collect();
+        for item in &mut plan.items {
+            if let Some(d) = by_id.get(item.id.as_str()) {
+                item.texts = self.texts(d.title, d.description, diagnostics);
             }
         }
-        if let Some(desc) = description {
-            match engine.render_html_in(desc, lang, ctx, diagnostics) {
-                Ok(html) => text.description_html = html,
-                Err(e) => diagnostics.push(with_context(e, who)),
-            }
-        }
-        out.insert(lang.clone(), text);
     }
-    out
+
+    /// Renders a title and description in every language that has a translation of
+    /// either (and always in the original's language).
+    fn texts(
+        &self,
+        title: &Text,
+        description: Option<&Text>,
+        diagnostics: &mut Diagnostics,
+    ) -> BTreeMap<Lang, ItemText> {
+        let (engine, ctx, who) = (self.engine, self.ctx, self.who);
+        let mut out = BTreeMap::new();
+        for lang in self.languages {
+            let translated = title.translations.contains_key(lang)
+                || description.is_some_and(|d| d.translations.contains_key(lang));
+            if *lang != title.lang && !translated {
+                continue;
+            }
+            let mut text = ItemText::default();
+            match engine.render_in(title, lang, ctx) {
+                Ok(t) => text.title = t,
+                Err(e) => {
+                    diagnostics.push(with_context(e, who));
+                    text.title = title.get(lang).0.to_string();
+                }
+            }
+            if let Some(desc) = description {
+                match engine.render_html_in(desc, lang, ctx, diagnostics) {
+                    Ok(html) => text.description_html = html,
+                    Err(e) => diagnostics.push(with_context(e, who)),
+                }
+            }
+            out.insert(lang.clone(), text);
+        }
+        out
+    }
 }
 
 fn with_context(mut d: Diagnostic, who: &str) -> Diagnostic {
@@ -419,7 +392,6 @@ fn schedule(
     who: &str,
     diagnostics: &mut Diagnostics,
 ) -> Option<Plan> {
-    let index: HashMap<&str, usize> = drafts.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
     let nodes: Vec<(&str, &[Ref])> = drafts.iter().map(|d| (d.id, d.after)).collect();
     let cycles = find_cycles(&nodes);
     if !cycles.is_empty() {
@@ -428,9 +400,54 @@ fn schedule(
         }
         return None;
     }
+    let deps = effective_dependencies(drafts);
+    let order = topological_order(drafts, &deps);
+    let day0 = calendar.roll_forward(kickoff);
+    let dates = Dates::assign(drafts, &deps, &order, day0, calendar);
+    let end = order.iter().map(|&i| dates.due[i]).max().unwrap_or(day0);
+    let critical = critical_path(drafts, &deps, &order, &dates, end, calendar);
+    let items = drafts
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.included)
+        .map(|(i, d)| {
+            let task = d.task;
+            Item {
+                id: d.id.to_string(),
+                kind: d.kind,
+                phase: d.phase,
+                texts: BTreeMap::new(),
+                owner: task.map(|t| t.owner.clone()),
+                side: task.map(|t| t.side),
+                internal: task.is_some_and(|t| t.internal),
+                conditional: d.conditional,
+                after: deps[i].iter().map(|&j| drafts[j].id.to_string()).collect(),
+                guides: task.map(|t| t.guides.clone()).unwrap_or_default(),
+                faq: task.map(|t| t.faq.clone()).unwrap_or_default(),
+                links: task.map(|t| t.links.clone()).unwrap_or_default(),
+                start: dates.start[i],
+                due: dates.due[i],
+                status: Status::Todo,
+                done_on: None,
+                note: String::new(),
+                overdue: false,
+                days_overdue: 0,
+                critical: critical[i],
+            }
+        })
+        .collect();
+    Some(Plan {
+        kickoff: day0,
+        end,
+        items,
+        phases: Vec::new(),
+        title: BTreeMap::new(),
+    })
+}
 
-    // Effective dependencies: through excluded drafts to what they waited for.
-    let mut effective: Vec<Option<Vec<usize>>> = vec![None; drafts.len()];
+/// Each draft's dependencies among the included drafts (by index, sorted): an
+/// excluded draft stands for what it waited for.
+fn effective_dependencies(drafts: &[Draft<'_>]) -> Vec<Vec<usize>> {
     fn resolve(
         i: usize,
         drafts: &[Draft<'_>],
@@ -456,17 +473,19 @@ fn schedule(
         memo[i] = Some(out.clone());
         out
     }
+    let index: HashMap<&str, usize> = drafts.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
+    let mut effective: Vec<Option<Vec<usize>>> = vec![None; drafts.len()];
     for i in 0..drafts.len() {
         resolve(i, drafts, &index, &mut effective);
     }
-    let deps: Vec<Vec<usize>> = effective
+    effective
         .into_iter()
         .map(Option::unwrap_or_default)
-        .collect();
+        .collect()
+}
 
-    // Depth-first topological order (no cycles remain).
-    let mut order = Vec::with_capacity(drafts.len());
-    let mut seen = vec![false; drafts.len()];
+/// The included drafts in depth-first topological order (there are no cycles).
+fn topological_order(drafts: &[Draft<'_>], deps: &[Vec<usize>]) -> Vec<usize> {
     fn visit(i: usize, deps: &[Vec<usize>], seen: &mut [bool], order: &mut Vec<usize>) {
         if seen[i] {
             return;
@@ -477,61 +496,90 @@ fn schedule(
         }
         order.push(i);
     }
+    let mut order = Vec::with_capacity(drafts.len());
+    let mut seen = vec![false; drafts.len()];
     for (i, draft) in drafts.iter().enumerate() {
         if draft.included {
-            visit(i, &deps, &mut seen, &mut order);
+            visit(i, deps, &mut seen, &mut order);
         }
     }
+    order
+}
 
-    let day0 = calendar.roll_forward(kickoff);
-    let mut start = vec![day0; drafts.len()];
-    let mut due = vec![day0; drafts.len()];
-    let mut fixed = vec![false; drafts.len()];
-    for &i in &order {
-        let d = &drafts[i];
-        let latest = deps[i].iter().map(|&j| due[j]).max();
-        match d.kind {
-            Kind::Milestone => {
-                let mut day = latest.unwrap_or(day0);
-                if let Some(offset) = d.due {
-                    day = day.max(calendar.add(day0, offset));
-                    fixed[i] = true;
+/// Every draft's dates, by index.
+struct Dates {
+    start: Vec<Date>,
+    due: Vec<Date>,
+    /// Dated by its own `due:` rather than by what it waits for.
+    fixed: Vec<bool>,
+}
+
+impl Dates {
+    /// Dates the drafts in `order`: a task starts the business day after what it
+    /// waits for ends and lasts its duration, unless its `due:` is later; a
+    /// milestone falls when what it waits for ends, or on its `due:` if later.
+    fn assign(
+        drafts: &[Draft<'_>],
+        deps: &[Vec<usize>],
+        order: &[usize],
+        day0: Date,
+        calendar: &WorkCalendar,
+    ) -> Dates {
+        let mut dates = Dates {
+            start: vec![day0; drafts.len()],
+            due: vec![day0; drafts.len()],
+            fixed: vec![false; drafts.len()],
+        };
+        for &i in order {
+            let d = &drafts[i];
+            let latest = deps[i].iter().map(|&j| dates.due[j]).max();
+            match d.kind {
+                Kind::Milestone => {
+                    let mut day = latest.unwrap_or(day0);
+                    if let Some(offset) = d.due {
+                        day = day.max(calendar.add(day0, offset));
+                        dates.fixed[i] = true;
+                    }
+                    dates.start[i] = day;
+                    dates.due[i] = day;
                 }
-                start[i] = day;
-                due[i] = day;
-            }
-            Kind::Task => {
-                let earliest = latest.map_or(day0, |l| calendar.next_business_day(l));
-                match d.due {
-                    Some(offset) => {
+                Kind::Task => {
+                    let earliest = latest.map_or(day0, |l| calendar.next_business_day(l));
+                    dates.start[i] = earliest;
+                    dates.due[i] = calendar.finish(earliest, d.duration);
+                    if let Some(offset) = d.due {
                         // Available from its start, due on its date. When what it waits for
                         // ends too late, its dependencies decide (and pass on criticality).
                         let target = calendar.add(day0, offset);
-                        start[i] = earliest;
                         if target >= earliest {
-                            fixed[i] = true;
-                            due[i] = target;
-                        } else {
-                            due[i] = calendar.finish(earliest, d.duration);
+                            dates.fixed[i] = true;
+                            dates.due[i] = target;
                         }
-                    }
-                    None => {
-                        start[i] = earliest;
-                        due[i] = calendar.finish(earliest, d.duration);
                     }
                 }
             }
         }
+        dates
     }
+}
 
-    // Critical path: from what ends last, back through the dependencies that set each start.
-    let end = order.iter().map(|&i| due[i]).max().unwrap_or(day0);
+/// The critical path: from what ends last (on `end`), back through the
+/// dependencies that set each start.
+fn critical_path(
+    drafts: &[Draft<'_>],
+    deps: &[Vec<usize>],
+    order: &[usize],
+    dates: &Dates,
+    end: Date,
+    calendar: &WorkCalendar,
+) -> Vec<bool> {
+    let (start, due) = (&dates.start, &dates.due);
     let mut critical = vec![false; drafts.len()];
     for &i in order.iter().rev() {
         if due[i] == end {
             critical[i] = true;
         }
-        if !critical[i] || fixed[i] {
+        if !critical[i] || dates.fixed[i] {
             continue;
         }
         for &j in &deps[i] {
@@ -544,43 +592,7 @@ fn schedule(
             }
         }
     }
-
-    let mut items = Vec::new();
-    for (i, d) in drafts.iter().enumerate() {
-        if !d.included {
-            continue;
-        }
-        let task = d.task;
-        items.push(Item {
-            id: d.id.to_string(),
-            kind: d.kind,
-            phase: d.phase,
-            texts: BTreeMap::new(),
-            owner: task.map(|t| t.owner.clone()),
-            side: task.map(|t| t.side),
-            internal: task.is_some_and(|t| t.internal),
-            conditional: d.conditional,
-            after: deps[i].iter().map(|&j| drafts[j].id.to_string()).collect(),
-            guides: task.map(|t| t.guides.clone()).unwrap_or_default(),
-            faq: task.map(|t| t.faq.clone()).unwrap_or_default(),
-            links: task.map(|t| t.links.clone()).unwrap_or_default(),
-            start: start[i],
-            due: due[i],
-            status: Status::Todo,
-            done_on: None,
-            note: String::new(),
-            overdue: false,
-            days_overdue: 0,
-            critical: critical[i],
-        });
-    }
-    Some(Plan {
-        kickoff: day0,
-        end,
-        items,
-        phases: Vec::new(),
-        title: BTreeMap::new(),
-    })
+    critical
 }
 
 /// Warnings about a playbook's schedule itself, found on its preview plan: tasks

@@ -739,66 +739,31 @@ fn language_pages(
     want: &(dyn Fn(PublicPage<'_>) -> bool + Sync),
 ) -> Vec<Page> {
     let site = input.site;
-    let lang = lx.lang;
-    let public_playbooks: Vec<&Playbook> = site.playbooks.values().filter(|p| !p.draft).collect();
+    let listing = listing.unwrap_or_default();
     let all_faqs: Vec<&Faq> = site.faqs.iter().collect();
-    let at = |path: &str| lx.roots(path);
-
     let mut pages = Vec::new();
     if want(PublicPage::Home) {
-        let (root, site_root) = at("index.html");
-        let (home_html, home_lang) = match &site.home {
-            Some(h) => {
-                let (html, l) = h.get(lang);
-                (place_links(html, &root, &site_root), l.clone())
-            }
-            None => (Cow::Borrowed(""), lang.clone()),
-        };
-        let playbooks = list(public_playbooks.iter().filter_map(|p| {
-            input
-                .previews
-                .get(&p.id)
-                .map(|plan| lx.playbook_summary(p, plan, &root))
-        }));
-        pages.push(lx.page(
-            "index.html",
-            "home.html",
-            site.config.title_in(lang).to_string(),
-            "home",
-            &home_lang,
-            vec![
-                ("intro_html", Value::from(home_html)),
-                ("playbooks", playbooks),
-                (
-                    "sections",
-                    lx.sections(listing.unwrap_or_default(), &root, &site_root),
-                ),
-                ("faqs", lx.faq_values(&all_faqs, &root, &site_root)),
-            ],
-        ));
+        pages.push(home_page(input, lx, listing, &all_faqs));
     }
     if want(PublicPage::KbIndex) {
-        let (root, site_root) = at("kb/index.html");
+        let (root, site_root) = lx.roots("kb/index.html");
         pages.push(lx.page(
             "kb/index.html",
             "kb_index.html",
             lx.t("knowledge_base", "Knowledge base"),
             "kb_index",
-            lang,
-            vec![(
-                "sections",
-                lx.sections(listing.unwrap_or_default(), &root, &site_root),
-            )],
+            lx.lang,
+            vec![("sections", lx.sections(listing, &root, &site_root))],
         ));
     }
     if want(PublicPage::Faq) {
-        let (root, site_root) = at("faq/index.html");
+        let (root, site_root) = lx.roots("faq/index.html");
         pages.push(lx.page(
             "faq/index.html",
             "faq.html",
             lx.t("faq", "Frequently asked questions"),
             "faq",
-            lang,
+            lx.lang,
             vec![("faqs", lx.faq_values(&all_faqs, &root, &site_root))],
         ));
     }
@@ -808,31 +773,76 @@ fn language_pages(
             "404.html",
             lx.t("not_found_title", "Page not found"),
             "404",
-            lang,
+            lx.lang,
             Vec::new(),
         ));
     }
-    for p in &public_playbooks {
-        let Some(plan) = input.previews.get(&p.id) else {
-            continue;
-        };
-        if !want(PublicPage::Playbook(&p.id)) {
-            continue;
+    for p in site.playbooks.values().filter(|p| !p.draft) {
+        if let Some(plan) = input.previews.get(&p.id)
+            && want(PublicPage::Playbook(&p.id))
+        {
+            pages.push(playbook_page(lx, p, plan));
         }
-        let path = format!("playbooks/{}/index.html", p.id);
-        let (root, _) = at(&path);
-        let (text, title_lang) = lx.playbook_text(plan);
-        let (title, title_lang) = (text.title.clone(), title_lang.clone());
-        pages.push(lx.page(
-            &path,
-            "playbook.html",
-            title,
-            "playbook",
-            &title_lang,
-            lx.preview_values(p, plan, &root),
-        ));
     }
     pages
+}
+
+/// The home page: its own text, the public playbooks, the sections and the FAQ.
+fn home_page(
+    input: &RenderInput<'_>,
+    lx: &Lx<'_>,
+    listing: &[ListedSection<'_>],
+    all_faqs: &[&Faq],
+) -> Page {
+    let (site, lang) = (input.site, lx.lang);
+    let (root, site_root) = lx.roots("index.html");
+    let (home_html, home_lang) = match &site.home {
+        Some(h) => {
+            let (html, l) = h.get(lang);
+            (place_links(html, &root, &site_root), l.clone())
+        }
+        None => (Cow::Borrowed(""), lang.clone()),
+    };
+    let playbooks = list(
+        site.playbooks
+            .values()
+            .filter(|p| !p.draft)
+            .filter_map(|p| {
+                input
+                    .previews
+                    .get(&p.id)
+                    .map(|plan| lx.playbook_summary(p, plan, &root))
+            }),
+    );
+    lx.page(
+        "index.html",
+        "home.html",
+        site.config.title_in(lang).to_string(),
+        "home",
+        &home_lang,
+        vec![
+            ("intro_html", Value::from(home_html)),
+            ("playbooks", playbooks),
+            ("sections", lx.sections(listing, &root, &site_root)),
+            ("faqs", lx.faq_values(all_faqs, &root, &site_root)),
+        ],
+    )
+}
+
+/// A playbook's public preview.
+fn playbook_page(lx: &Lx<'_>, p: &Playbook, plan: &Plan) -> Page {
+    let path = format!("playbooks/{}/index.html", p.id);
+    let (root, _) = lx.roots(&path);
+    let (text, title_lang) = lx.playbook_text(plan);
+    let (title, title_lang) = (text.title.clone(), title_lang.clone());
+    lx.page(
+        &path,
+        "playbook.html",
+        title,
+        "playbook",
+        &title_lang,
+        lx.preview_values(p, plan, &root),
+    )
 }
 
 /// An article's page in one language, with `html`, the HTML of the version it
@@ -969,26 +979,35 @@ pub(crate) fn render_public_only(
         sitemap_entries.extend(entries);
         diagnostics.extend(Diagnostics::from(problems));
     }
-    if !want(PublicPage::Files) {
-        return diagnostics;
+    if want(PublicPage::Files) {
+        for f in site_files(site, sitemap_entries) {
+            sink(f);
+        }
     }
-    let mut files = Vec::new();
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        bytes: sitemap(sitemap_entries).into_bytes(),
-    });
-    files.push(OutputFile {
-        path: "_headers".into(),
-        bytes: crate::privacy::headers_file(&site.config.csp.header()).into_bytes(),
-    });
-    files.push(OutputFile {
-        path: "robots.txt".into(),
-        bytes: format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
-            site.config.base_url
-        )
-        .into_bytes(),
-    });
+    diagnostics
+}
+
+/// The files of the public site that are not pages: the sitemap, `_headers`,
+/// `robots.txt`, the theme's assets and the static files.
+fn site_files(site: &Site, sitemap_entries: Vec<SitemapEntry>) -> Vec<OutputFile> {
+    let mut files = vec![
+        OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: sitemap(sitemap_entries).into_bytes(),
+        },
+        OutputFile {
+            path: "_headers".into(),
+            bytes: crate::privacy::headers_file(&site.config.csp.header()).into_bytes(),
+        },
+        OutputFile {
+            path: "robots.txt".into(),
+            bytes: format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+                site.config.base_url
+            )
+            .into_bytes(),
+        },
+    ];
     for (path, bytes) in &site.theme.assets {
         files.push(OutputFile {
             path: format!("assets/{path}"),
@@ -1001,10 +1020,7 @@ pub(crate) fn render_public_only(
             bytes: bytes.clone(),
         });
     }
-    for f in files {
-        sink(f);
-    }
-    diagnostics
+    files
 }
 
 /// A page's `<url>` element of the sitemap, with its address in every language

@@ -208,69 +208,7 @@ impl Timeline {
         }
         out.push_str("\n      </g>\n      <g class=\"bars\">");
         for row in &self.rows {
-            let status = if words.statuses.is_some() {
-                row.status
-            } else {
-                "plan"
-            };
-            let _ = write!(
-                out,
-                "\n        <g class=\"s-{}{}{}\">\n          <title>{}: {}",
-                escape(status),
-                if row.critical { " crit" } else { "" },
-                if row.overdue { " late" } else { "" },
-                escape(&row.label),
-                escape(&row.start),
-            );
-            if row.due != row.start {
-                let _ = write!(out, " – {}", escape(&row.due));
-            }
-            if let Some(statuses) = &words.statuses {
-                let word = statuses
-                    .iter()
-                    .find(|(s, _)| *s == row.status)
-                    .map_or(row.status, |(_, w)| w.as_str());
-                let _ = write!(out, " · {}", escape(word));
-            }
-            if row.critical {
-                let _ = write!(out, " · {}", escape(&words.critical_path));
-            }
-            if row.overdue {
-                let _ = write!(out, " · {}", escape(&words.overdue));
-            }
-            out.push_str("</title>");
-            if row.kind == "milestone" {
-                // The diamond's centre and radius, in half pixels.
-                let (cx, cy, r) = (2 * row.x + row.w, 2 * row.y + row.h, row.h - 4);
-                let _ = write!(
-                    out,
-                    "\n          <polygon class=\"diamond\" points=\"{},{} {},{} {},{} {},{}\"/>",
-                    Half(cx),
-                    Half(cy - r),
-                    Half(cx + r),
-                    Half(cy),
-                    Half(cx),
-                    Half(cy + r),
-                    Half(cx - r),
-                    Half(cy),
-                );
-            } else {
-                let bar = format!(
-                    "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"",
-                    row.x,
-                    row.y + 4,
-                    row.w,
-                    row.h - 8
-                );
-                let _ = write!(out, "\n          <rect class=\"bar\" {bar}/>");
-                if row.critical {
-                    let _ = write!(
-                        out,
-                        "\n          <rect class=\"hatched\" {bar} fill=\"url(#gantt-hatch)\"/>"
-                    );
-                }
-            }
-            out.push_str("\n        </g>");
+            bar(&mut out, row, words);
         }
         out.push_str("\n      </g>");
         if let Some(x) = self.today_x {
@@ -320,6 +258,77 @@ impl Timeline {
             "width" => self.width,
         }
     }
+}
+
+/// One row's bar (or a milestone's diamond) with its tooltip: name, dates, status,
+/// and whether it is critical or late.
+fn bar(out: &mut String, row: &Row, words: &ChartWords) {
+    use std::fmt::Write as _;
+
+    use crate::html::escape;
+    let status = if words.statuses.is_some() {
+        row.status
+    } else {
+        "plan"
+    };
+    let _ = write!(
+        out,
+        "\n        <g class=\"s-{}{}{}\">\n          <title>{}: {}",
+        escape(status),
+        if row.critical { " crit" } else { "" },
+        if row.overdue { " late" } else { "" },
+        escape(&row.label),
+        escape(&row.start),
+    );
+    if row.due != row.start {
+        let _ = write!(out, " – {}", escape(&row.due));
+    }
+    if let Some(statuses) = &words.statuses {
+        let word = statuses
+            .iter()
+            .find(|(s, _)| *s == row.status)
+            .map_or(row.status, |(_, w)| w.as_str());
+        let _ = write!(out, " · {}", escape(word));
+    }
+    if row.critical {
+        let _ = write!(out, " · {}", escape(&words.critical_path));
+    }
+    if row.overdue {
+        let _ = write!(out, " · {}", escape(&words.overdue));
+    }
+    out.push_str("</title>");
+    if row.kind == "milestone" {
+        // The diamond's centre and radius, in half pixels.
+        let (cx, cy, r) = (2 * row.x + row.w, 2 * row.y + row.h, row.h - 4);
+        let _ = write!(
+            out,
+            "\n          <polygon class=\"diamond\" points=\"{},{} {},{} {},{} {},{}\"/>",
+            Half(cx),
+            Half(cy - r),
+            Half(cx + r),
+            Half(cy),
+            Half(cx),
+            Half(cy + r),
+            Half(cx - r),
+            Half(cy),
+        );
+    } else {
+        let bar = format!(
+            "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"",
+            row.x,
+            row.y + 4,
+            row.w,
+            row.h - 8
+        );
+        let _ = write!(out, "\n          <rect class=\"bar\" {bar}/>");
+        if row.critical {
+            let _ = write!(
+                out,
+                "\n          <rect class=\"hatched\" {bar} fill=\"url(#gantt-hatch)\"/>"
+            );
+        }
+    }
+    out.push_str("\n        </g>");
 }
 
 /// A number of half pixels, written as the template engine writes a float

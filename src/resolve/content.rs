@@ -285,11 +285,48 @@ pub(crate) fn resolve_content(
     tracker: &mut Tracker,
     diagnostics: &mut Diagnostics,
 ) -> Content {
-    let results = parsed.0;
+    let (by_id, unreadable) = group_versions(files, parsed, default, languages, diagnostics);
+    check_slugs(&by_id, diagnostics);
+    let links = link_targets(&by_id, others, &unreadable, default);
+    for (id, versions) in &by_id {
+        if let Some(item) = check_versions(id, versions, &links, diagnostics) {
+            tracker.item(&item.original, &item.hash, &item.translations);
+        }
+    }
+    let parsed_count = by_id.values().map(|v| v.len()).sum();
+    let mut content = Content {
+        articles: Vec::new(),
+        sections: Vec::new(),
+        faqs: Vec::new(),
+        home: None,
+        parsed: parsed_count,
+        unreadable,
+        links,
+    };
+    let mut section_meta: BTreeMap<String, (i64, Localized<SectionVersion>)> = BTreeMap::new();
+    for (id, versions) in by_id {
+        add_page(&mut content, &mut section_meta, id, versions, default);
+    }
+    content
+        .faqs
+        .sort_by(|a, b| (a.weight, &a.id).cmp(&(b.weight, &b.id)));
+    content.sections = sections(&content.articles, section_meta, default);
+    content
+}
+
+/// Every page's versions by id and language; a version given twice is an error.
+/// Also returns the ids of pages that could not be read.
+fn group_versions(
+    files: &[Arc<SourceFile>],
+    parsed: ParsedFiles,
+    default: &Lang,
+    languages: &[Lang],
+    diagnostics: &mut Diagnostics,
+) -> (BTreeMap<String, BTreeMap<Lang, Parsed>>, BTreeSet<String>) {
     let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut by_id: BTreeMap<String, BTreeMap<Lang, Parsed>> = BTreeMap::new();
     let mut unreadable = BTreeSet::new();
-    for (file, (p, d)) in files.iter().zip(results) {
+    for (file, (p, d)) in files.iter().zip(parsed.0) {
         diagnostics.extend(d);
         match p {
             Some(p)
@@ -314,10 +351,13 @@ pub(crate) fn resolve_content(
             }
         }
     }
+    (by_id, unreadable)
+}
 
-    // Slugs must not collide once case and normalisation are ignored (hosts may do either).
+/// Slugs must not collide once case and normalisation are ignored (hosts may do either).
+fn check_slugs(by_id: &BTreeMap<String, BTreeMap<Lang, Parsed>>, diagnostics: &mut Diagnostics) {
     let mut slugs: BTreeMap<String, &str> = BTreeMap::new();
-    for (id, versions) in &by_id {
+    for (id, versions) in by_id {
         let slug = crate::locale::nfc(id).to_lowercase();
         if let Some(other) = slugs.insert(slug, id)
             && let Some(p) = versions.values().next()
@@ -332,9 +372,16 @@ pub(crate) fn resolve_content(
             );
         }
     }
+}
 
-    // Link targets: every page's anchors per language, and every other file.
-    let links = LinkTargets {
+/// Link targets: every page's anchors per language, and every other file.
+fn link_targets(
+    by_id: &BTreeMap<String, BTreeMap<Lang, Parsed>>,
+    others: &BTreeSet<String>,
+    unreadable: &BTreeSet<String>,
+    default: &Lang,
+) -> LinkTargets {
+    LinkTargets {
         ids: by_id
             .iter()
             .filter_map(|(id, versions)| Some((id.clone(), versions.keys().next()?.clone())))
@@ -356,102 +403,94 @@ pub(crate) fn resolve_content(
             .map(|(id, _)| id.clone())
             .collect(),
         default: default.clone(),
-    };
-    for (id, versions) in &by_id {
-        if let Some(item) = check_versions(id, versions, &links, diagnostics) {
-            tracker.item(&item.original, &item.hash, &item.translations);
-        }
     }
+}
 
-    let parsed_count = by_id.values().map(|v| v.len()).sum();
-    let mut content = Content {
-        articles: Vec::new(),
-        sections: Vec::new(),
-        faqs: Vec::new(),
-        home: None,
-        parsed: parsed_count,
-        unreadable,
-        links,
+/// Adds one page (all its versions) to the content by its kind; drafts are left
+/// out, section indexes go to `section_meta` by section id.
+fn add_page(
+    content: &mut Content,
+    section_meta: &mut BTreeMap<String, (i64, Localized<SectionVersion>)>,
+    id: String,
+    versions: BTreeMap<Lang, Parsed>,
+    default: &Lang,
+) {
+    let original = if versions.contains_key(default) {
+        default.clone()
+    } else {
+        versions
+            .keys()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| default.clone())
     };
-    let mut section_meta: BTreeMap<String, (i64, Localized<SectionVersion>)> = BTreeMap::new();
-    for (id, versions) in by_id {
-        let original = if versions.contains_key(default) {
-            default.clone()
-        } else {
-            versions
-                .keys()
-                .next()
-                .cloned()
-                .unwrap_or_else(|| default.clone())
-        };
-        let Some(first) = versions.get(&original) else {
-            continue;
-        };
-        match &first.kind {
-            Kind::Article(meta) => {
-                if meta.draft {
-                    continue;
-                }
+    let Some(first) = versions.get(&original) else {
+        return;
+    };
+    match &first.kind {
+        Kind::Article(meta) => {
+            if !meta.draft {
                 let weight = meta.weight.unwrap_or(0);
                 content
                     .articles
                     .push(build_article(id, weight, original, versions));
             }
-            Kind::Faq(meta) => {
-                if meta.draft {
-                    continue;
-                }
+        }
+        Kind::Faq(meta) => {
+            if !meta.draft {
                 let weight = meta.weight.unwrap_or(0);
                 content
                     .faqs
                     .push(build_faq(&id, weight, original, versions));
             }
-            Kind::SectionIndex(meta) => {
-                let weight = meta.weight.unwrap_or(0);
-                let sid = id.trim_end_matches("/_index").to_string();
-                let mut out = BTreeMap::new();
-                for (lang, p) in versions {
-                    if let Kind::SectionIndex(meta) = p.kind {
-                        out.insert(
-                            lang,
-                            SectionVersion {
-                                title: meta.title.value,
-                                intro_html: p.rendered.html,
-                            },
-                        );
-                    }
-                }
-                section_meta.insert(
-                    sid,
-                    (
-                        weight,
-                        Localized {
-                            original,
-                            versions: out,
+        }
+        Kind::SectionIndex(meta) => {
+            let weight = meta.weight.unwrap_or(0);
+            let sid = id.trim_end_matches("/_index").to_string();
+            let mut out = BTreeMap::new();
+            for (lang, p) in versions {
+                if let Kind::SectionIndex(meta) = p.kind {
+                    out.insert(
+                        lang,
+                        SectionVersion {
+                            title: meta.title.value,
+                            intro_html: p.rendered.html,
                         },
-                    ),
-                );
+                    );
+                }
             }
-            Kind::Home(_) => {
-                let out = versions
-                    .into_iter()
-                    .map(|(l, p)| (l, p.rendered.html))
-                    .collect();
-                content.home = Some(Localized {
-                    original,
-                    versions: out,
-                });
-            }
+            section_meta.insert(
+                sid,
+                (
+                    weight,
+                    Localized {
+                        original,
+                        versions: out,
+                    },
+                ),
+            );
+        }
+        Kind::Home(_) => {
+            let out = versions
+                .into_iter()
+                .map(|(l, p)| (l, p.rendered.html))
+                .collect();
+            content.home = Some(Localized {
+                original,
+                versions: out,
+            });
         }
     }
-    content
-        .faqs
-        .sort_by(|a, b| (a.weight, &a.id).cmp(&(b.weight, &b.id)));
-    let used: BTreeSet<&str> = content
-        .articles
-        .iter()
-        .map(|a| a.section.as_str())
-        .collect();
+}
+
+/// The sections that have articles, by weight then id; a section without an
+/// `_index.md` is titled after its folder.
+fn sections(
+    articles: &[Article],
+    mut section_meta: BTreeMap<String, (i64, Localized<SectionVersion>)>,
+    default: &Lang,
+) -> Vec<Section> {
+    let used: BTreeSet<&str> = articles.iter().map(|a| a.section.as_str()).collect();
     let mut sections: Vec<(i64, Section)> = used
         .into_iter()
         .map(|id| {
@@ -480,8 +519,7 @@ pub(crate) fn resolve_content(
         })
         .collect();
     sections.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
-    content.sections = sections.into_iter().map(|(_, s)| s).collect();
-    content
+    sections.into_iter().map(|(_, s)| s).collect()
 }
 
 /// An article from its parsed versions; `weight` and `original` come from the original.

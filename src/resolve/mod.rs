@@ -98,111 +98,32 @@ pub(crate) fn resolve(
     options: &crate::build::BuildOptions,
     diagnostics: &mut Diagnostics,
 ) -> Option<Site> {
-    let Some(config_bytes) = tree.get(CONFIG_PATH) else {
-        diagnostics.push(
-            Diagnostic::error(Code::NotASite, "there is no gangway.toml here")
-                .help("run `gangway build` in a site's folder, pass `--root DIR`, or create a site with `gangway init DIR`"),
-        );
-        return None;
-    };
-    let config_file = text_file(CONFIG_PATH, config_bytes, diagnostics)?;
+    let config_file = config_file(tree, diagnostics)?;
     let config = parse_config(&config_file, diagnostics);
-    let lang = config
-        .as_ref()
-        .map(|c| c.default_language.clone())
-        .unwrap_or_else(crate::lang::Lang::english);
-    let languages = config
-        .as_ref()
-        .map(|c| c.languages.clone())
-        .unwrap_or_else(|| vec![lang.clone()]);
+    let (lang, languages) = site_languages(config.as_ref());
     let mut tracker = crate::translation::Tracker::new(&languages[1..]);
-
-    // Content.
-    let mut md_files = Vec::new();
-    let mut other_content = BTreeSet::new();
-    let mut assets = BTreeMap::new();
-    let mut markdown = Vec::new();
-    for (path, bytes) in tree.under("content/") {
-        let rel = &path["content/".len()..];
-        if path.ends_with(".md") {
-            markdown.push((path, bytes));
-        } else {
-            other_content.insert(rel.to_string());
-            assets.insert(rel.to_string(), bytes.to_vec());
-        }
-    }
-    // Decoding and normalising every page is independent work (the pages still in
-    // the tree are copied, as `text_file` would).
-    let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = markdown
-        .into_par_iter()
-        .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
-        .chain(taken)
-        .with_max_len(crate::PAR_CHUNK)
-        .map(|(path, bytes)| {
-            let mut d = Diagnostics::new();
-            (text_file_owned(&path, bytes, &mut d), d)
-        })
-        .collect();
-    for (file, d) in decoded {
-        diagnostics.extend(d);
-        md_files.extend(file);
-    }
-    md_files.sort_by(|a, b| a.path.cmp(&b.path));
-    // Every file under content/ becomes an address (the pages read apart from
-    // the tree, in `taken`, included).
-    let content_paths = md_files.iter().map(|f| f.path.as_str()).chain(
-        tree.under("content/")
-            .map(|(path, _)| path)
-            .filter(|p| !p.ends_with(".md")),
-    );
-    for path in content_paths {
-        if let Some(c) = crate::url::unfit_in_path(&path["content/".len()..]) {
-            diagnostics.push(unfit_file_name(path, c));
-        }
-    }
     let raw_html = config.as_ref().map(|c| c.raw_html).unwrap_or_default();
-    let parsed = content::parse_content(&md_files, &lang, &languages, raw_html);
+
+    let files = ContentFiles::read(tree, taken, diagnostics);
+    let parsed = content::parse_content(&files.markdown, &lang, &languages, raw_html);
     // The content is checked on one thread. Customer files need nothing else of
     // the site to be read as YAML: the other threads read them meanwhile.
-    let customer_entries: Vec<(&str, &[u8])> = tree.under("customers/").collect();
     let (content, customer_entries) = rayon::join(
         || {
             content::resolve_content(
-                &md_files,
+                &files.markdown,
                 parsed,
-                &other_content,
+                &files.other,
                 &lang,
                 &languages,
                 &mut tracker,
                 diagnostics,
             )
         },
-        || {
-            customer_entries
-                .par_iter()
-                .with_max_len(crate::PAR_CHUNK)
-                .map(|&(path, bytes)| read_customer(path, bytes))
-                .collect::<Vec<_>>()
-        },
+        || read_customers(tree),
     );
-    let index = refs::ContentIndex::new(
-        content.articles.iter().map(|a| a.id.clone()).chain(
-            content
-                .unreadable
-                .iter()
-                .filter(|id| !id.starts_with("faq/"))
-                .cloned(),
-        ),
-        content.faqs.iter().map(|f| f.id.clone()).chain(
-            content
-                .unreadable
-                .iter()
-                .filter_map(|id| id.strip_prefix("faq/").map(str::to_string)),
-        ),
-    )
-    .with_drafts(&content.links.drafts);
+    let index = content_index(&content);
 
-    // Playbooks.
     let texts = TextEngine::new().with_raw_html(raw_html);
     let (playbooks, known_broken) = resolve_playbooks(
         tree,
@@ -214,19 +135,6 @@ pub(crate) fn resolve(
         diagnostics,
     );
 
-    // Customers, in parallel: each file is independent.
-    let mut customer_files = Vec::new();
-    for entry in customer_entries {
-        match entry {
-            CustomerEntry::Ignored(path) => diagnostics.push(ignored(
-                path,
-                "customers are `.yaml` files directly in customers/",
-            )),
-            CustomerEntry::Read(file, parsed) => customer_files.push((file, *parsed)),
-            CustomerEntry::NotText(problems) => diagnostics.extend(problems),
-        }
-    }
-    let mut customers = Vec::new();
     // With errors in gangway.toml, customers are still checked (against defaults).
     let fallback;
     let config_for_customers = match &config {
@@ -236,30 +144,15 @@ pub(crate) fn resolve(
             &fallback
         }
     };
-    {
-        let config = config_for_customers;
-        let results: Vec<(Option<crate::model::Customer>, Diagnostics)> = customer_files
-            .into_par_iter()
-            .with_max_len(crate::PAR_CHUNK)
-            .map(|(file, parsed)| {
-                let mut d = Diagnostics::new();
-                let site = customers::SiteSoFar {
-                    config,
-                    playbooks: &playbooks,
-                    broken_playbooks: &known_broken,
-                    content: &index,
-                    texts: &texts,
-                    options,
-                };
-                let c = customers::resolve_customer(&file, parsed, &site, &mut d);
-                (c, d)
-            })
-            .collect();
-        for (c, d) in results {
-            diagnostics.extend(d);
-            customers.extend(c);
-        }
-    }
+    let so_far = customers::SiteSoFar {
+        config: config_for_customers,
+        playbooks: &playbooks,
+        broken_playbooks: &known_broken,
+        content: &index,
+        texts: &texts,
+        options,
+    };
+    let customers = resolve_customers(customer_entries, &so_far, diagnostics);
 
     let theme = theme::resolve_theme(
         tree,
@@ -268,14 +161,7 @@ pub(crate) fn resolve(
         Some(&config_file),
         diagnostics,
     );
-
-    let mut static_files = BTreeMap::new();
-    for (path, bytes) in tree.under("static/") {
-        static_files.insert(path["static/".len()..].to_string(), bytes.to_vec());
-    }
-    for (path, bytes) in assets {
-        static_files.entry(path).or_insert(bytes);
-    }
+    let static_files = static_files(tree, files.assets);
 
     if diagnostics.has_errors() {
         return None;
@@ -300,6 +186,176 @@ pub(crate) fn resolve(
     Some(site)
 }
 
+/// `gangway.toml` as text; without it, this is not a site.
+fn config_file(tree: &SourceTree, diagnostics: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    let Some(config_bytes) = tree.get(CONFIG_PATH) else {
+        diagnostics.push(
+            Diagnostic::error(Code::NotASite, "there is no gangway.toml here")
+                .help("run `gangway build` in a site's folder, pass `--root DIR`, or create a site with `gangway init DIR`"),
+        );
+        return None;
+    };
+    text_file(CONFIG_PATH, config_bytes, diagnostics)
+}
+
+/// The default language and every language of the site (the default first);
+/// English alone when the settings do not parse.
+fn site_languages(
+    config: Option<&crate::config::Config>,
+) -> (crate::lang::Lang, Vec<crate::lang::Lang>) {
+    let lang = config
+        .map(|c| c.default_language.clone())
+        .unwrap_or_else(crate::lang::Lang::english);
+    let languages = config
+        .map(|c| c.languages.clone())
+        .unwrap_or_else(|| vec![lang.clone()]);
+    (lang, languages)
+}
+
+/// The files under content/.
+struct ContentFiles {
+    /// The Markdown pages, decoded, sorted by path.
+    markdown: Vec<Arc<SourceFile>>,
+    /// The other files' paths under content/.
+    other: BTreeSet<String>,
+    /// Those files' bytes, copied to the output as they are.
+    assets: BTreeMap<String, Vec<u8>>,
+}
+
+impl ContentFiles {
+    /// Decodes the pages in parallel (the pages still in the tree are copied, as
+    /// `text_file` would; `taken` are those moved out of it), and checks that
+    /// every file's name can stand in an address.
+    fn read(
+        tree: &SourceTree,
+        taken: Vec<(String, Vec<u8>)>,
+        diagnostics: &mut Diagnostics,
+    ) -> ContentFiles {
+        let mut other = BTreeSet::new();
+        let mut assets = BTreeMap::new();
+        let mut pages = Vec::new();
+        for (path, bytes) in tree.under("content/") {
+            let rel = &path["content/".len()..];
+            if path.ends_with(".md") {
+                pages.push((path, bytes));
+            } else {
+                other.insert(rel.to_string());
+                assets.insert(rel.to_string(), bytes.to_vec());
+            }
+        }
+        let decoded: Vec<(Option<Arc<SourceFile>>, Diagnostics)> = pages
+            .into_par_iter()
+            .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+            .chain(taken)
+            .with_max_len(crate::PAR_CHUNK)
+            .map(|(path, bytes)| {
+                let mut d = Diagnostics::new();
+                (text_file_owned(&path, bytes, &mut d), d)
+            })
+            .collect();
+        let mut markdown = Vec::new();
+        for (file, d) in decoded {
+            diagnostics.extend(d);
+            markdown.extend(file);
+        }
+        markdown.sort_by(|a, b| a.path.cmp(&b.path));
+        // Every file under content/ becomes an address.
+        let content_paths = markdown.iter().map(|f| f.path.as_str()).chain(
+            tree.under("content/")
+                .map(|(path, _)| path)
+                .filter(|p| !p.ends_with(".md")),
+        );
+        for path in content_paths {
+            if let Some(c) = crate::url::unfit_in_path(&path["content/".len()..]) {
+                diagnostics.push(unfit_file_name(path, c));
+            }
+        }
+        ContentFiles {
+            markdown,
+            other,
+            assets,
+        }
+    }
+}
+
+/// What playbooks and customers may link to: the articles and FAQ entries (those
+/// that could not be read count, so links to them are not reported twice).
+fn content_index(content: &content::Content) -> refs::ContentIndex {
+    refs::ContentIndex::new(
+        content.articles.iter().map(|a| a.id.clone()).chain(
+            content
+                .unreadable
+                .iter()
+                .filter(|id| !id.starts_with("faq/"))
+                .cloned(),
+        ),
+        content.faqs.iter().map(|f| f.id.clone()).chain(
+            content
+                .unreadable
+                .iter()
+                .filter_map(|id| id.strip_prefix("faq/").map(str::to_string)),
+        ),
+    )
+    .with_drafts(&content.links.drafts)
+}
+
+/// Every file under customers/, decoded and parsed as YAML in parallel.
+fn read_customers(tree: &SourceTree) -> Vec<CustomerEntry<'_>> {
+    let entries: Vec<(&str, &[u8])> = tree.under("customers/").collect();
+    entries
+        .par_iter()
+        .with_max_len(crate::PAR_CHUNK)
+        .map(|&(path, bytes)| read_customer(path, bytes))
+        .collect()
+}
+
+/// Checks every customer file against the site, in parallel: each is independent.
+fn resolve_customers(
+    entries: Vec<CustomerEntry<'_>>,
+    site: &customers::SiteSoFar<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<crate::model::Customer> {
+    let mut files = Vec::new();
+    for entry in entries {
+        match entry {
+            CustomerEntry::Ignored(path) => diagnostics.push(ignored(
+                path,
+                "customers are `.yaml` files directly in customers/",
+            )),
+            CustomerEntry::Read(file, parsed) => files.push((file, *parsed)),
+            CustomerEntry::NotText(problems) => diagnostics.extend(problems),
+        }
+    }
+    let results: Vec<(Option<crate::model::Customer>, Diagnostics)> = files
+        .into_par_iter()
+        .with_max_len(crate::PAR_CHUNK)
+        .map(|(file, parsed)| {
+            let mut d = Diagnostics::new();
+            let c = customers::resolve_customer(&file, parsed, site, &mut d);
+            (c, d)
+        })
+        .collect();
+    let mut customers = Vec::new();
+    for (c, d) in results {
+        diagnostics.extend(d);
+        customers.extend(c);
+    }
+    customers
+}
+
+/// The files copied as they are: static/, then the files beside the articles
+/// (a file in static/ wins).
+fn static_files(tree: &SourceTree, assets: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    let mut static_files = BTreeMap::new();
+    for (path, bytes) in tree.under("static/") {
+        static_files.insert(path["static/".len()..].to_string(), bytes.to_vec());
+    }
+    for (path, bytes) in assets {
+        static_files.entry(path).or_insert(bytes);
+    }
+    static_files
+}
+
 /// Playbooks, with their translations, resolved against the content: every
 /// file under playbooks/. Also returns the ids of playbooks that exist but did
 /// not resolve (customers on them are not reported again).
@@ -312,91 +368,134 @@ pub(crate) fn resolve_playbooks(
     tracker: &mut crate::translation::Tracker,
     diagnostics: &mut Diagnostics,
 ) -> (BTreeMap<String, crate::model::Playbook>, BTreeSet<String>) {
-    let mut raws = BTreeMap::new();
-    let mut broken = BTreeSet::new();
-    let mut translations = BTreeMap::new();
-    for (path, bytes) in tree.under("playbooks/") {
-        if !is_yaml(path) || path["playbooks/".len()..].contains('/') {
-            diagnostics.push(ignored(
-                path,
-                "playbooks are `.yaml` files directly in playbooks/",
-            ));
-            continue;
-        }
-        let Some(file) = text_file(path, bytes, diagnostics) else {
-            continue;
+    let files = PlaybookFiles::read(tree, lang, languages, diagnostics);
+    files.track_translations(tracker, diagnostics);
+    let PlaybookFiles {
+        raws, translations, ..
+    } = files;
+    let mut playbooks = playbooks::resolve_playbooks(raws, index, lang, texts, diagnostics);
+    playbook_translations::apply_translations(&mut playbooks, &translations, texts, diagnostics);
+    let known_broken = unresolved_playbooks(tree, &playbooks);
+    (playbooks, known_broken)
+}
+
+/// The files under playbooks/, parsed.
+struct PlaybookFiles {
+    /// Playbooks by id.
+    raws: BTreeMap<String, InFile<crate::raw::RawPlaybook>>,
+    /// Names of files that did not parse as playbooks.
+    broken: BTreeSet<String>,
+    /// Translations by (playbook id, language).
+    translations: BTreeMap<(String, crate::lang::Lang), InFile<crate::raw::RawPlaybookTranslation>>,
+}
+
+impl PlaybookFiles {
+    /// Parses every playbook and translation (`saas.ms.yaml` translates
+    /// `saas.yaml` into Malay).
+    fn read(
+        tree: &SourceTree,
+        lang: &crate::lang::Lang,
+        languages: &[crate::lang::Lang],
+        diagnostics: &mut Diagnostics,
+    ) -> PlaybookFiles {
+        let mut files = PlaybookFiles {
+            raws: BTreeMap::new(),
+            broken: BTreeSet::new(),
+            translations: BTreeMap::new(),
         };
-        let stem = playbooks::file_stem(path, "playbooks/").unwrap_or_default();
-        // `saas.ms.yaml` translates `saas.yaml` into Malay.
-        if let Some((owner, suffix)) = stem.split_once('.') {
-            match languages.iter().find(|l| l.as_str() == suffix && *l != lang) {
-                Some(tl) => {
-                    if let Some(raw) = playbook_translations::parse_translation(&file, diagnostics) {
-                        translations.insert((owner.to_string(), tl.clone()), InFile { file, value: raw });
+        for (path, bytes) in tree.under("playbooks/") {
+            if !is_yaml(path) || path["playbooks/".len()..].contains('/') {
+                diagnostics.push(ignored(
+                    path,
+                    "playbooks are `.yaml` files directly in playbooks/",
+                ));
+                continue;
+            }
+            let Some(file) = text_file(path, bytes, diagnostics) else {
+                continue;
+            };
+            let stem = playbooks::file_stem(path, "playbooks/").unwrap_or_default();
+            if let Some((owner, suffix)) = stem.split_once('.') {
+                match languages.iter().find(|l| l.as_str() == suffix && *l != lang) {
+                    Some(tl) => {
+                        if let Some(raw) = playbook_translations::parse_translation(&file, diagnostics) {
+                            files.translations.insert((owner.to_string(), tl.clone()), InFile { file, value: raw });
+                        }
                     }
+                    None => diagnostics.push(
+                        Diagnostic::warning(Code::IgnoredFile, format!("{path} is not used: `{suffix}` is not one of the site's other languages"))
+                            .at(Label::new(&file, 0, 0))
+                            .help("translations are named `<playbook>.<language>.yaml` for a language listed in gangway.toml"),
+                    ),
                 }
-                None => diagnostics.push(
-                    Diagnostic::warning(Code::IgnoredFile, format!("{path} is not used: `{suffix}` is not one of the site's other languages"))
-                        .at(Label::new(&file, 0, 0))
-                        .help("translations are named `<playbook>.<language>.yaml` for a language listed in gangway.toml"),
-                ),
+                continue;
             }
-            continue;
-        }
-        match playbooks::parse_playbook(&file, diagnostics) {
-            Some((id, raw)) => {
-                raws.insert(id, InFile { file, value: raw });
-            }
-            None => {
-                broken.insert(stem);
+            match playbooks::parse_playbook(&file, diagnostics) {
+                Some((id, raw)) => {
+                    files.raws.insert(id, InFile { file, value: raw });
+                }
+                None => {
+                    files.broken.insert(stem);
+                }
             }
         }
+        files
     }
-    let hashes: BTreeMap<String, String> = raws
-        .iter()
-        .map(|(id, raw)| (id.clone(), playbook_translations::playbook_hash(&raw.value)))
-        .collect();
-    for (id, raw) in &raws {
-        let list: Vec<(String, String, Option<String>)> = translations
+
+    /// Records every playbook's translations with the translation tracker, warning
+    /// about translations made from an older version and those of no playbook.
+    fn track_translations(
+        &self,
+        tracker: &mut crate::translation::Tracker,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let hashes: BTreeMap<String, String> = self
+            .raws
             .iter()
-            .filter(|((owner, _), _)| owner == id)
-            .map(|((_, l), tr)| {
-                let recorded = tr
-                    .value
-                    .translation_of
-                    .as_ref()
-                    .map(|r| r.value.trim().to_string());
-                if let Some(r) = &tr.value.translation_of
-                    && r.value.trim() != hashes[id]
-                {
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            Code::OutdatedTranslation,
-                            format!(
-                                "this {l} translation was made from an older version of {}",
-                                raw.file.path
-                            ),
-                        )
-                        .at(crate::yaml::label(&tr.file, 0, r))
-                        .help(format!(
-                            "update the translation, then set `translation_of: {}`",
-                            hashes[id]
-                        )),
-                    );
-                }
-                (l.to_string(), tr.file.path.clone(), recorded)
-            })
+            .map(|(id, raw)| (id.clone(), playbook_translations::playbook_hash(&raw.value)))
             .collect();
-        tracker.item(&raw.file.path, &hashes[id], &list);
-    }
-    for (owner, _) in translations.keys() {
-        if !raws.contains_key(owner)
-            && !broken.contains(owner)
-            && let Some(tr) = translations
+        for (id, raw) in &self.raws {
+            let list: Vec<(String, String, Option<String>)> = self
+                .translations
                 .iter()
-                .find(|((o, _), _)| o == owner)
-                .map(|(_, t)| t)
-        {
+                .filter(|((owner, _), _)| owner == id)
+                .map(|((_, l), tr)| {
+                    let recorded = tr
+                        .value
+                        .translation_of
+                        .as_ref()
+                        .map(|r| r.value.trim().to_string());
+                    if let Some(r) = &tr.value.translation_of
+                        && r.value.trim() != hashes[id]
+                    {
+                        diagnostics.push(
+                            Diagnostic::warning(
+                                Code::OutdatedTranslation,
+                                format!(
+                                    "this {l} translation was made from an older version of {}",
+                                    raw.file.path
+                                ),
+                            )
+                            .at(crate::yaml::label(&tr.file, 0, r))
+                            .help(format!(
+                                "update the translation, then set `translation_of: {}`",
+                                hashes[id]
+                            )),
+                        );
+                    }
+                    (l.to_string(), tr.file.path.clone(), recorded)
+                })
+                .collect();
+            tracker.item(&raw.file.path, &hashes[id], &list);
+        }
+        for (owner, _) in self.translations.keys() {
+            if !self.raws.contains_key(owner)
+                && !self.broken.contains(owner)
+                && let Some(tr) = self
+                    .translations
+                    .iter()
+                    .find(|((o, _), _)| o == owner)
+                    .map(|(_, t)| t)
             {
                 diagnostics.push(
                     Diagnostic::warning(
@@ -411,11 +510,6 @@ pub(crate) fn resolve_playbooks(
             }
         }
     }
-    let mut playbooks = playbooks::resolve_playbooks(raws, index, lang, texts, diagnostics);
-    playbook_translations::apply_translations(&mut playbooks, &translations, texts, diagnostics);
-
-    let known_broken = unresolved_playbooks(tree, &playbooks);
-    (playbooks, known_broken)
 }
 
 /// The names of files under playbooks/ that are not resolved playbooks (broken
