@@ -34,6 +34,9 @@ pub struct BuildOptions {
     pub env: Secret<BTreeMap<String, String>>,
     /// PBKDF2 rounds for encrypted portals: 600,000 when publishing; tests use fewer.
     pub seal_iterations: u32,
+    /// Measure each stage's time and memory into [`BuildStats::stages`]
+    /// (`GANGWAY_TIMINGS`, for the benchmarks).
+    pub timings: bool,
 }
 
 impl BuildOptions {
@@ -45,6 +48,7 @@ impl BuildOptions {
             secret: crate::privacy::PortalSecret::insecure_for_tests(),
             env: Secret::default(),
             seal_iterations: 1_000,
+            timings: false,
         }
     }
 
@@ -59,6 +63,7 @@ impl BuildOptions {
             secret,
             env: Secret::new(env),
             seal_iterations: crate::seal::ITERATIONS,
+            timings: false,
         }
     }
 }
@@ -81,6 +86,46 @@ pub struct BuildStats {
     /// Article versions rendered to HTML (when their pages are): one per version,
     /// however many languages show it.
     pub markdown_rendered: usize,
+    /// Each stage's time and memory, when [`BuildOptions::timings`] asks for them.
+    pub stages: Option<StageTimes>,
+}
+
+/// How long each stage of a build took, and the memory the process used after
+/// each (Linux only; `None` elsewhere).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StageTimes {
+    /// Resolving the site.
+    pub resolve: Duration,
+    /// Planning (customers' plans and previews) and preparing templates.
+    pub plan: Duration,
+    /// Rendering every page and file.
+    pub render: Duration,
+    /// Resident memory after resolving, in MB.
+    pub resident_after_resolve: Option<u64>,
+    /// Resident memory after planning, in MB.
+    pub resident_after_plan: Option<u64>,
+    /// Resident memory after rendering, in MB.
+    pub resident_after_render: Option<u64>,
+    /// The most memory used so far, in MB.
+    pub peak: Option<u64>,
+}
+
+impl std::fmt::Display for StageTimes {
+    /// The line `GANGWAY_TIMINGS` prints (bench/run.py reads it).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mb = |v: Option<u64>| v.map_or_else(|| "?".to_string(), |v| format!("{v} MB"));
+        write!(
+            f,
+            "timings: resolve {:?}, plan {:?}, render {:?}; resident after resolve {}, after plan {}, after render {}, peak {}",
+            self.resolve,
+            self.plan,
+            self.render,
+            mb(self.resident_after_resolve),
+            mb(self.resident_after_plan),
+            mb(self.resident_after_render),
+            mb(self.peak),
+        )
+    }
 }
 
 /// The result of compiling a site.
@@ -163,9 +208,9 @@ pub(crate) struct Prepared {
     pub shared: BTreeMap<Lang, minijinja::Value>,
     pub templates: Templates,
     pub engine: TextEngine,
-    /// How long resolving and planning took, and the memory in use after resolving,
-    /// for `GANGWAY_TIMINGS`.
-    stage_times: (Duration, Duration, Option<u64>, Option<u64>),
+    /// How long resolving and planning took and the memory in use after each,
+    /// when [`BuildOptions::timings`] asks.
+    stage_times: Option<StageTimes>,
 }
 
 impl Prepared {
@@ -254,7 +299,7 @@ fn prepare(
     let started = Instant::now();
     let site = resolve::resolve(tree, taken, options, diagnostics)?;
     let t_resolve = started.elapsed();
-    let rss_resolved = resident_mb();
+    let rss_resolved = options.timings.then(resident_mb).flatten();
     let engine = TextEngine::new().with_raw_html(site.config.raw_html);
     let mut previews = BTreeMap::new();
     for (id, playbook) in &site.playbooks {
@@ -302,12 +347,13 @@ fn prepare(
         })
         .collect();
     Some(Prepared {
-        stage_times: (
-            t_resolve,
-            started.elapsed() - t_resolve,
-            rss_resolved,
-            resident_mb(),
-        ),
+        stage_times: options.timings.then(|| StageTimes {
+            resolve: t_resolve,
+            plan: started.elapsed() - t_resolve,
+            resident_after_resolve: rss_resolved,
+            resident_after_plan: resident_mb(),
+            ..StageTimes::default()
+        }),
         site,
         previews,
         plans,
@@ -398,18 +444,12 @@ fn finish(
         }
         sink(f);
     });
-    if std::env::var_os("GANGWAY_TIMINGS").is_some() {
-        let (resolve, plan, rss, rss_planned) = prepared.stage_times;
-        let mb = |v: Option<u64>| v.map_or_else(|| "?".to_string(), |v| format!("{v} MB"));
-        eprintln!(
-            "timings: resolve {resolve:?}, plan {plan:?}, render {:?}; resident after resolve {}, after plan {}, after render {}, peak {}",
-            started.elapsed() - t_prepare,
-            mb(rss),
-            mb(rss_planned),
-            mb(resident_mb()),
-            mb(peak_resident_mb()),
-        );
-    }
+    let stages = prepared.stage_times.map(|stages| StageTimes {
+        render: started.elapsed() - t_prepare,
+        resident_after_render: resident_mb(),
+        peak: peak_resident_mb(),
+        ..stages
+    });
     let site = &prepared.site;
     for d in paths.diagnostics(site) {
         diagnostics.push(d);
@@ -424,6 +464,7 @@ fn finish(
         customers: portals,
         languages: site.config.languages.len(),
         elapsed: started.elapsed(),
+        stages,
     };
     drop(input);
     let compiled = Compiled {
@@ -436,7 +477,7 @@ fn finish(
     (compiled, Some(prepared))
 }
 
-/// The memory this process uses now, in MB (Linux only; for `GANGWAY_TIMINGS`).
+/// The memory this process uses now, in MB (Linux only; for [`StageTimes`]).
 fn resident_mb() -> Option<u64> {
     proc_status_kb("VmRSS:").map(|kb| kb / 1024)
 }
@@ -447,7 +488,6 @@ fn peak_resident_mb() -> Option<u64> {
 }
 
 fn proc_status_kb(field: &str) -> Option<u64> {
-    std::env::var_os("GANGWAY_TIMINGS")?;
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;
     line[field.len()..]

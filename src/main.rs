@@ -328,7 +328,9 @@ fn serve(
     config.addr = addr;
     config.allow_remote = allow_remote;
     config.allowed_hosts = allowed_hosts;
-    config.log = Log::terminal();
+    // The server reports through this; it never prints itself.
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    config.log = Log::to(color, |text| eprint!("{text}"));
     if poll {
         config.watch = WatchMode::Poll(std::time::Duration::from_secs(1));
     }
@@ -715,16 +717,22 @@ fn compile_with(
     let today = resolve_today(today)?;
     let started = std::time::Instant::now();
     let (tree, read_problems) = SourceTree::read(root);
-    if std::env::var_os("GANGWAY_TIMINGS").is_some() {
+    // GANGWAY_TIMINGS: each stage's time and memory, for bench/run.py.
+    let timings = std::env::var_os("GANGWAY_TIMINGS").is_some();
+    if timings {
         eprintln!("timings: read {:?}", started.elapsed());
     }
     let secret = portal_secret(root, secret)?;
     let env = std::env::vars().collect();
-    let options = BuildOptions::new(today, secret, env);
+    let mut options = BuildOptions::new(today, secret, env);
+    options.timings = timings;
     let mut compiled = match sink {
         Some(sink) => gangway::build::compile_to_consuming(tree, &options, sink),
         None => gangway::compile(&tree, &options),
     };
+    if let Some(stages) = &compiled.stats.stages {
+        eprintln!("{stages}");
+    }
     if !read_problems.is_empty() {
         let mut all: Vec<_> = read_problems.iter().cloned().collect();
         all.append(&mut compiled.diagnostics);

@@ -5,6 +5,7 @@
 //! memory. A file that cannot be read becomes a diagnostic; the walk goes on.
 
 use std::collections::BTreeMap;
+use std::io::ErrorKind::NotFound;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -76,64 +77,109 @@ impl SourceTree {
     pub fn read(root: &Path) -> (SourceTree, Diagnostics) {
         let mut tree = SourceTree::new();
         let mut diagnostics = Diagnostics::new();
-        let mut found = Vec::new();
         for entry in SITE_ENTRIES {
-            let path = root.join(entry);
-            if !path.exists() {
+            if !root.join(entry).exists() {
                 continue;
             }
-            let walk = WalkDir::new(&path)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-            for item in walk {
-                let item = match item {
-                    Ok(item) => item,
-                    Err(err) => {
-                        diagnostics.push(Diagnostic::error(
-                            Code::UnreadableFile,
-                            format!("cannot read {}: {err}", display(root, err.path())),
-                        ));
-                        continue;
-                    }
-                };
-                if !item.file_type().is_file() {
-                    continue;
-                }
-                let Some(relative) = relative_path(root, item.path()) else {
-                    diagnostics.push(Diagnostic::error(
-                        Code::UnreadableFile,
-                        format!(
-                            "{} has a name that is not valid Unicode",
-                            item.path().display()
-                        ),
-                    ));
-                    continue;
-                };
-                found.push((relative, item.into_path()));
+            let (files, problems) = read_path(root, entry);
+            for (path, bytes) in files {
+                tree.insert(path, bytes);
             }
-        }
-        // The files are read in parallel: on a disk (rather than the page cache)
-        // the reads overlap.
-        let read: Vec<(String, std::io::Result<Vec<u8>>)> = found
-            .into_par_iter()
-            .with_max_len(crate::PAR_CHUNK)
-            .map(|(relative, path)| {
-                let bytes = std::fs::read(&path);
-                (relative, bytes)
-            })
-            .collect();
-        for (relative, bytes) in read {
-            match bytes {
-                Ok(bytes) => tree.insert(relative, bytes),
-                Err(err) => diagnostics.push(Diagnostic::error(
-                    Code::UnreadableFile,
-                    format!("cannot read {relative}: {err}"),
-                )),
+            for (_, d) in problems {
+                diagnostics.push(d);
             }
         }
         (tree, diagnostics)
     }
+}
+
+/// The files at a site path (a top-level entry such as `content`, or any file or
+/// folder below one), read exactly as [`SourceTree::read`] reads them: folders
+/// are walked in name order, ignored names are skipped, and symbolic links are
+/// followed only at the top level (nothing below a link is read). `serve`
+/// re-reads a changed path with it. A file gone while reading is simply absent;
+/// any other problem comes with the site path it concerns.
+pub(crate) fn read_path(
+    root: &Path,
+    path: &str,
+) -> (Vec<(String, Vec<u8>)>, Vec<(String, Diagnostic)>) {
+    let mut problems = Vec::new();
+    if !below_no_link(root, path) {
+        return (Vec::new(), problems);
+    }
+    let mut found = Vec::new();
+    let walk = WalkDir::new(root.join(path))
+        .follow_root_links(!path.contains('/'))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for item in walk {
+        let item = match item {
+            Ok(item) => item,
+            Err(err) if err.io_error().map(std::io::Error::kind) == Some(NotFound) => continue,
+            Err(err) => {
+                let at = err
+                    .path()
+                    .and_then(|p| relative_path(root, p))
+                    .unwrap_or_else(|| path.to_string());
+                let d = Diagnostic::error(
+                    Code::UnreadableFile,
+                    format!("cannot read {}: {err}", display(root, err.path())),
+                );
+                problems.push((at, d));
+                continue;
+            }
+        };
+        if !item.file_type().is_file() {
+            continue;
+        }
+        let Some(relative) = relative_path(root, item.path()) else {
+            let at = item.path().display().to_string();
+            let d = Diagnostic::error(
+                Code::UnreadableFile,
+                format!("{at} has a name that is not valid Unicode"),
+            );
+            problems.push((at, d));
+            continue;
+        };
+        found.push((relative, item.into_path()));
+    }
+    // The files are read in parallel: on a disk (rather than the page cache)
+    // the reads overlap.
+    let read: Vec<(String, std::io::Result<Vec<u8>>)> = found
+        .into_par_iter()
+        .with_max_len(crate::PAR_CHUNK)
+        .map(|(relative, path)| {
+            let bytes = std::fs::read(&path);
+            (relative, bytes)
+        })
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    for (relative, bytes) in read {
+        match bytes {
+            Ok(bytes) => files.push((relative, bytes)),
+            Err(err) if err.kind() == NotFound => {}
+            Err(err) => {
+                let d = Diagnostic::error(
+                    Code::UnreadableFile,
+                    format!("cannot read {relative}: {err}"),
+                );
+                problems.push((relative, d));
+            }
+        }
+    }
+    (files, problems)
+}
+
+/// Whether the full read reaches `path`: no folder between its top-level entry
+/// and it is a symbolic link.
+fn below_no_link(root: &Path, path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    (2..parts.len()).all(|n| {
+        std::fs::symlink_metadata(root.join(parts[..n].join("/")))
+            .map(|m| !m.file_type().is_symlink())
+            .unwrap_or(true)
+    })
 }
 
 /// True for names the walk skips: hidden files, editor swap and backup files.

@@ -4,9 +4,9 @@
 //! This module owns the server's settings and their defaults, and [`ServeError`].
 //! It decides nothing at run time; [`super::start`] checks the settings.
 
-use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::WatchMode;
@@ -51,29 +51,58 @@ impl Config {
             options,
             watch: WatchMode::Native,
             debounce: Duration::from_millis(15),
-            log: Log::Quiet,
+            log: Log::quiet(),
         }
     }
 }
 
-/// Where the server reports rebuilds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Log {
-    /// Nowhere (tests).
-    Quiet,
-    /// Standard error, with ANSI colours in diagnostics when `color`.
-    Terminal {
-        /// Colour the diagnostics.
-        color: bool,
-    },
+/// Where the server reports rebuilds and problems. The library never writes to
+/// the terminal itself: it hands each report, a line or a block of lines, to the
+/// caller's function (`gangway serve` prints them to standard error).
+#[derive(Clone, Default)]
+pub struct Log {
+    print: Option<Arc<dyn Fn(&str) + Send + Sync>>,
+    color: bool,
 }
 
 impl Log {
-    /// Standard error, coloured when it is a terminal and `NO_COLOR` is unset.
-    pub fn terminal() -> Log {
-        Log::Terminal {
-            color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    /// Reports nowhere (tests).
+    pub fn quiet() -> Log {
+        Log::default()
+    }
+
+    /// Reports to `print`, with ANSI colours in diagnostics when `color`.
+    pub fn to(color: bool, print: impl Fn(&str) + Send + Sync + 'static) -> Log {
+        Log {
+            print: Some(Arc::new(print)),
+            color,
         }
+    }
+
+    /// Whether reports go anywhere.
+    pub(crate) fn is_on(&self) -> bool {
+        self.print.is_some()
+    }
+
+    /// Whether diagnostics are coloured.
+    pub(crate) fn color(&self) -> bool {
+        self.color
+    }
+
+    /// Reports `text` (ending with a newline when it is a line).
+    pub(crate) fn say(&self, text: &str) {
+        if let Some(print) = &self.print {
+            print(text);
+        }
+    }
+}
+
+impl std::fmt::Debug for Log {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Log")
+            .field("on", &self.is_on())
+            .field("color", &self.color)
+            .finish()
     }
 }
 

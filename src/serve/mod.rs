@@ -25,7 +25,6 @@ mod overlay;
 mod watch;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -133,12 +132,19 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
         .enable_all()
         .build()?;
 
+    let config_log = config.log.clone();
     let (events, inbox) = unbounded_channel();
-    let watcher = watch::Watcher::start(&root, config.watch, config.debounce, events.clone())
-        .map_err(|source| ServeError::Watch {
-            root: root.clone(),
-            source,
-        })?;
+    let watcher = watch::Watcher::start(
+        &root,
+        config.watch,
+        config.debounce,
+        events.clone(),
+        config_log.clone(),
+    )
+    .map_err(|source| ServeError::Watch {
+        root: root.clone(),
+        source,
+    })?;
     let (publisher, snapshots) = tokio::sync::watch::channel(Arc::new(Snapshot::default()));
     let shared = Shared {
         snapshots,
@@ -158,7 +164,7 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
         pending: BTreeSet::new(),
         rescan: true,
         settle: (config.debounce / 2).max(Duration::from_millis(10)),
-        log: config.log,
+        log: config_log.clone(),
         last_report: String::new(),
         state: None,
         stale: BTreeMap::new(),
@@ -180,9 +186,10 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
     .with_graceful_shutdown(async move {
         let _ = stopped.await;
     });
+    let server_log = config_log.clone();
     let server = runtime.spawn(async move {
         if let Err(err) = server.await {
-            eprintln!("error: the server stopped: {err}");
+            server_log.say(&format!("error: the server stopped: {err}\n"));
         }
     });
     let event_loop = runtime.spawn(async move {
@@ -262,9 +269,9 @@ impl Session {
                     deadline = Some(tokio::time::Instant::now() + self.settle);
                 }
                 Event::WatchFailed(message) => {
-                    if self.log != Log::Quiet {
-                        eprintln!("warning: watching {}: {message}", self.root.display());
-                    }
+                    let root = self.root.display();
+                    self.log
+                        .say(&format!("warning: watching {root}: {message}\n"));
                 }
                 Event::Settled => {
                     deadline = None;
@@ -394,7 +401,8 @@ impl Session {
             Ok(done) => done,
             Err(err) => {
                 // A panic in the pipeline: keep serving, and start over from disk.
-                eprintln!("error: the rebuild failed unexpectedly: {err}");
+                let message = format!("error: the rebuild failed unexpectedly: {err}\n");
+                self.log.say(&message);
                 self.rescan = true;
                 return;
             }
@@ -456,7 +464,61 @@ impl Session {
         } = outcome;
         let previous = self.publisher.borrow().clone();
         let incremental = matches!(result, Built::Incremental(_));
-        let (diagnostics, files, changed_files, portals) = match result {
+        let (diagnostics, files, changed_files, portals) = self.served(result, &previous);
+        if !incremental {
+            self.stale.clear();
+        }
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = diagnostics.len() - errors;
+        let failed = errors > 0;
+        // Portals brought up to date after an update are not a new build: browsers
+        // already got them when they asked, so nothing reloads.
+        let portals_only = incremental && kinds.is_empty();
+        let snapshot = Snapshot {
+            generation: previous.generation + u64::from(!portals_only),
+            files,
+            errors,
+            warnings,
+            overlay: failed.then(|| Arc::from(overlay::panel(&diagnostics))),
+            overlay_summary: failed.then(|| Arc::from(overlay::summary(errors, warnings))),
+            portals,
+            incremental,
+            stale: Arc::new(self.stale.keys().cloned().collect()),
+        };
+        self.publisher.send_replace(Arc::new(snapshot));
+        if self.log.is_on() {
+            let text = report::render(&diagnostics, Format::Human, self.log.color());
+            if failed || text != self.last_report {
+                self.log.say(&text);
+            }
+            self.last_report = text;
+            let line = self.log_line(&Rebuilt {
+                kinds: &kinds,
+                elapsed,
+                first,
+                incremental,
+                errors,
+                warnings,
+                changed_files,
+            });
+            if let Some(line) = line {
+                self.log.say(&line);
+            }
+        }
+    }
+
+    /// What a build serves: its diagnostics, the files (the last good ones when
+    /// it failed, completed with the portals they still owed), how many files
+    /// changed, and the portals' addresses.
+    fn served(
+        &mut self,
+        result: Built,
+        previous: &Snapshot,
+    ) -> (Vec<Diagnostic>, files::Files, usize, Arc<Vec<PortalLink>>) {
+        match result {
             Built::Full(compiled, completed) => {
                 let failed = compiled.has_errors();
                 let (files, changed) = if failed {
@@ -487,74 +549,43 @@ impl Session {
                 let (files, changed) = previous.files.updated(update.files, &update.replaced);
                 (update.diagnostics, files, changed, Arc::new(update.portals))
             }
-        };
-        if !incremental {
-            self.stale.clear();
         }
-        let errors = diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        let warnings = diagnostics.len() - errors;
-        let failed = errors > 0;
-        // Portals brought up to date after an update are not a new build: browsers
-        // already got them when they asked, so nothing reloads.
-        let portals_only = incremental && kinds.is_empty();
-        let snapshot = Snapshot {
-            generation: previous.generation + u64::from(!portals_only),
-            files,
-            errors,
-            warnings,
-            overlay: failed.then(|| Arc::from(overlay::panel(&diagnostics))),
-            overlay_summary: failed.then(|| Arc::from(overlay::summary(errors, warnings))),
-            portals,
-            incremental,
-            stale: Arc::new(self.stale.keys().cloned().collect()),
-        };
-        self.publisher.send_replace(Arc::new(snapshot));
+    }
 
-        let Log::Terminal { color } = self.log else {
-            return;
-        };
-        let text = report::render(&diagnostics, Format::Human, color);
-        let mut err = std::io::stderr().lock();
-        if failed || text != self.last_report {
-            let _ = write!(err, "{text}");
-        }
-        self.last_report = text;
+    /// The log line of a rebuild; `None` when there is nothing to say.
+    fn log_line(&self, r: &Rebuilt<'_>) -> Option<String> {
         let time = jiff::Zoned::now().strftime("%H:%M:%S");
-        let ms = elapsed.as_millis();
-        let kinds = kinds
+        let ms = r.elapsed.as_millis();
+        let (errors, warnings) = (r.errors, r.warnings);
+        let kinds = r
+            .kinds
             .iter()
             .map(|k| k.as_str())
             .collect::<Vec<_>>()
             .join(", ");
         let stale = self.stale.len();
-        let _ = if kinds.is_empty() && incremental {
+        let line = if kinds.is_empty() && r.incremental {
             // Portals brought up to date after a playbook edit: say so once, at the end.
-            if stale == 0 {
-                writeln!(err, "[{time}] every portal is up to date")
-            } else {
-                Ok(())
+            if stale > 0 {
+                return None;
             }
-        } else if first {
-            writeln!(
-                err,
+            format!("[{time}] every portal is up to date")
+        } else if r.first {
+            format!(
                 "[{time}] built in {ms} ms: {}",
                 report::summary(errors, warnings)
             )
-        } else if failed {
-            writeln!(
-                err,
+        } else if errors > 0 {
+            format!(
                 "[{time}] rebuild failed in {ms} ms ({kinds}): {}; still serving the last good version",
                 report::summary(errors, warnings)
             )
         } else {
-            writeln!(
-                err,
-                "[{time}] {} in {ms} ms: {changed_files} file{} changed ({kinds}){}{}",
-                if incremental { "updated" } else { "rebuilt" },
-                if changed_files == 1 { "" } else { "s" },
+            format!(
+                "[{time}] {} in {ms} ms: {} file{} changed ({kinds}){}{}",
+                if r.incremental { "updated" } else { "rebuilt" },
+                r.changed_files,
+                if r.changed_files == 1 { "" } else { "s" },
                 if warnings > 0 {
                     format!(", {}", report::summary(0, warnings))
                 } else {
@@ -567,7 +598,19 @@ impl Session {
                 }
             )
         };
+        Some(line + "\n")
     }
+}
+
+/// What the log line of a rebuild says.
+struct Rebuilt<'a> {
+    kinds: &'a BTreeSet<ChangeKind>,
+    elapsed: Duration,
+    first: bool,
+    incremental: bool,
+    errors: usize,
+    warnings: usize,
+    changed_files: usize,
 }
 
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {

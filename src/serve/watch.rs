@@ -15,7 +15,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -25,10 +24,9 @@ use notify_debouncer_full::{
     DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
 };
 use tokio::sync::mpsc::UnboundedSender;
-use walkdir::WalkDir;
 
 use super::Event;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::incremental::Change;
 use crate::source::{self, SITE_ENTRIES, SourceTree};
 
@@ -111,6 +109,8 @@ impl fmt::Display for ChangeKind {
 pub(crate) struct Watcher {
     root: PathBuf,
     inner: Inner,
+    /// Where a folder that cannot be watched is reported.
+    log: super::Log,
 }
 
 enum Inner {
@@ -127,6 +127,7 @@ impl Watcher {
         mode: WatchMode,
         debounce: Duration,
         events: UnboundedSender<Event>,
+        log: super::Log,
     ) -> notify::Result<Watcher> {
         let handler_root = root.to_path_buf();
         let handler = move |result: DebounceEventResult| {
@@ -180,6 +181,7 @@ impl Watcher {
         let mut watcher = Watcher {
             root: root.to_path_buf(),
             inner,
+            log,
         };
         watcher.watch(root, RecursiveMode::NonRecursive)?;
         for entry in SITE_ENTRIES {
@@ -199,7 +201,8 @@ impl Watcher {
         // Unwatching a folder that is not watched fails harmlessly.
         let _ = self.unwatch(&path);
         if let Err(err) = self.watch(&path, RecursiveMode::Recursive) {
-            eprintln!("warning: cannot watch {}: {err}", path.display());
+            let message = format!("warning: cannot watch {}: {err}\n", path.display());
+            self.log.say(&message);
         }
     }
 
@@ -275,10 +278,9 @@ pub(crate) fn refresh(
     }
     problems.retain(|p, _| p != path && !p.starts_with(&prefix));
 
-    let mut new = BTreeMap::new();
-    if visible(root, path) {
-        read_into(root, path, &mut new, problems);
-    }
+    let (files, new_problems) = source::read_path(root, path);
+    problems.extend(new_problems);
+    let new: BTreeMap<String, Vec<u8>> = files.into_iter().collect();
     for (p, bytes) in &new {
         match old.get(p) {
             Some(before) if before == bytes => {}
@@ -307,87 +309,6 @@ fn note(changed: &mut BTreeMap<String, Change>, path: &str, change: Change) {
             }
         })
         .or_insert(change);
-}
-
-/// Whether the full read would reach `path`: no folder between the top-level
-/// entry and it is a symbolic link (the walk does not follow links below the top).
-fn visible(root: &Path, path: &str) -> bool {
-    let parts: Vec<&str> = path.split('/').collect();
-    (2..parts.len()).all(|n| {
-        std::fs::symlink_metadata(root.join(parts[..n].join("/")))
-            .map(|m| !m.file_type().is_symlink())
-            .unwrap_or(true)
-    })
-}
-
-fn read_into(
-    root: &Path,
-    path: &str,
-    files: &mut BTreeMap<String, Vec<u8>>,
-    problems: &mut ReadProblems,
-) {
-    let top_level = !path.contains('/');
-    let walk = WalkDir::new(root.join(path))
-        .follow_root_links(top_level)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !source::is_ignored(&e.file_name().to_string_lossy()));
-    for item in walk {
-        let item = match item {
-            Ok(item) => item,
-            // Gone since the event: the removal above is the whole story.
-            Err(err) if err.io_error().map(io::Error::kind) == Some(io::ErrorKind::NotFound) => {
-                continue;
-            }
-            Err(err) => {
-                let at = err
-                    .path()
-                    .and_then(|p| relative(root, p))
-                    .unwrap_or_else(|| path.to_string());
-                problems.insert(
-                    at.clone(),
-                    Diagnostic::error(Code::UnreadableFile, format!("cannot read {at}: {err}")),
-                );
-                continue;
-            }
-        };
-        if !item.file_type().is_file() {
-            continue;
-        }
-        let Some(rel) = relative(root, item.path()) else {
-            let at = item.path().display().to_string();
-            problems.insert(
-                at.clone(),
-                Diagnostic::error(
-                    Code::UnreadableFile,
-                    format!("{at} has a name that is not valid Unicode"),
-                ),
-            );
-            continue;
-        };
-        match std::fs::read(item.path()) {
-            Ok(bytes) => {
-                files.insert(rel, bytes);
-            }
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {}
-            Err(err) => {
-                problems.insert(
-                    rel.clone(),
-                    Diagnostic::error(Code::UnreadableFile, format!("cannot read {rel}: {err}")),
-                );
-            }
-        }
-    }
-}
-
-fn relative(root: &Path, path: &Path) -> Option<String> {
-    let parts: Option<Vec<&str>> = path
-        .strip_prefix(root)
-        .ok()?
-        .components()
-        .map(|c| c.as_os_str().to_str())
-        .collect();
-    Some(parts?.join("/"))
 }
 
 #[cfg(test)]
