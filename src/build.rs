@@ -9,7 +9,6 @@ mod collisions;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -19,54 +18,10 @@ use crate::output::OutputFile;
 use crate::plan::{self, Plan};
 use crate::render::{self, RenderInput, Templates};
 use crate::resolve;
-use crate::secret::Secret;
 use crate::source::SourceTree;
 use crate::text::TextEngine;
 
-/// What a build needs besides the files.
-#[derive(Clone, Debug)]
-pub struct BuildOptions {
-    /// The day overdue tasks and progress are computed for.
-    pub today: Date,
-    /// The key portal addresses are derived from.
-    pub secret: crate::privacy::PortalSecret,
-    /// Environment variables the site may name (encryption passphrases); never printed.
-    pub env: Secret<BTreeMap<String, String>>,
-    /// PBKDF2 rounds for encrypted portals: 600,000 when publishing; tests use fewer.
-    pub seal_iterations: u32,
-    /// Measure each stage's time and memory into [`BuildStats::stages`]
-    /// (`GANGWAY_TIMINGS`, for the benchmarks).
-    pub timings: bool,
-}
-
-impl BuildOptions {
-    /// Options for `today` with the public test secret and no environment: for tests
-    /// and previews, never for publishing.
-    pub fn for_tests(today: Date) -> BuildOptions {
-        BuildOptions {
-            today,
-            secret: crate::privacy::PortalSecret::insecure_for_tests(),
-            env: Secret::default(),
-            seal_iterations: 1_000,
-            timings: false,
-        }
-    }
-
-    /// Options for publishing: the given day, secret and environment, full-strength encryption.
-    pub fn new(
-        today: Date,
-        secret: crate::privacy::PortalSecret,
-        env: BTreeMap<String, String>,
-    ) -> BuildOptions {
-        BuildOptions {
-            today,
-            secret,
-            env: Secret::new(env),
-            seal_iterations: crate::seal::ITERATIONS,
-            timings: false,
-        }
-    }
-}
+pub use crate::options::{BuildOptions, MemoryProbe};
 
 /// Figures about a build, for the summary line.
 #[derive(Clone, Debug, Default)]
@@ -299,7 +254,7 @@ fn prepare(
     let started = Instant::now();
     let site = resolve::resolve(tree, taken, options, diagnostics)?;
     let t_resolve = started.elapsed();
-    let rss_resolved = options.timings.then(resident_mb).flatten();
+    let rss_resolved = options.timings.and_then(|probe| probe().0);
     let engine = TextEngine::new().with_raw_html(site.config.raw_html);
     let mut previews = BTreeMap::new();
     for (id, playbook) in &site.playbooks {
@@ -347,11 +302,11 @@ fn prepare(
         })
         .collect();
     Some(Prepared {
-        stage_times: options.timings.then(|| StageTimes {
+        stage_times: options.timings.map(|probe| StageTimes {
             resolve: t_resolve,
             plan: started.elapsed() - t_resolve,
             resident_after_resolve: rss_resolved,
-            resident_after_plan: resident_mb(),
+            resident_after_plan: probe().0,
             ..StageTimes::default()
         }),
         site,
@@ -444,12 +399,18 @@ fn finish(
         }
         sink(f);
     });
-    let stages = prepared.stage_times.map(|stages| StageTimes {
-        render: started.elapsed() - t_prepare,
-        resident_after_render: resident_mb(),
-        peak: peak_resident_mb(),
-        ..stages
-    });
+    let stages = prepared
+        .stage_times
+        .zip(options.timings)
+        .map(|(stages, probe)| {
+            let (resident, peak) = probe();
+            StageTimes {
+                render: started.elapsed() - t_prepare,
+                resident_after_render: resident,
+                peak,
+                ..stages
+            }
+        });
     let site = &prepared.site;
     for d in paths.diagnostics(site) {
         diagnostics.push(d);
@@ -475,27 +436,6 @@ fn finish(
         portals: prepared.portals(),
     };
     (compiled, Some(prepared))
-}
-
-/// The memory this process uses now, in MB (Linux only; for [`StageTimes`]).
-fn resident_mb() -> Option<u64> {
-    proc_status_kb("VmRSS:").map(|kb| kb / 1024)
-}
-
-/// The most memory this process has used so far, in MB (Linux only).
-fn peak_resident_mb() -> Option<u64> {
-    proc_status_kb("VmHWM:").map(|kb| kb / 1024)
-}
-
-fn proc_status_kb(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    line[field.len()..]
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
 }
 
 #[cfg(test)]

@@ -298,3 +298,39 @@ impl From<Vec<Diagnostic>> for Diagnostics {
         Diagnostics { items }
     }
 }
+/// Where something was written, for diagnostics: a span of a source file.
+#[derive(Clone, Debug)]
+pub(crate) struct Origin {
+    pub file: Arc<SourceFile>,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Origin {
+    /// The whole span.
+    pub fn label(&self) -> Label {
+        Label::new(&self.file, self.start, self.end)
+    }
+
+    /// A label at line `line` (1-based) of the text written here; the whole
+    /// text when the line is unknown.
+    pub(crate) fn line_label(&self, line: Option<usize>) -> Label {
+        let file = &self.file;
+        let written = &file.text[self.start..];
+        let Some(line) = line.filter(|&l| l > 1 || written.starts_with(['|', '>'])) else {
+            return self.label();
+        };
+        // Block scalars (`|`, `>`) start on the line after the indicator.
+        let (start_line, _) = file.line_col(self.start);
+        let skip = if written.starts_with(['|', '>']) {
+            line
+        } else {
+            line - 1
+        };
+        let offset = file.offset_of(start_line + skip, 1);
+        let rest = &file.text[offset..];
+        let indent = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let end = rest.find('\n').map_or(file.text.len(), |i| offset + i);
+        Label::new(file, offset + indent, end.max(offset + indent))
+    }
+}

@@ -725,7 +725,7 @@ fn compile_with(
     let secret = portal_secret(root, secret)?;
     let env = std::env::vars().collect();
     let mut options = BuildOptions::new(today, secret, env);
-    options.timings = timings;
+    options.timings = timings.then_some(memory_now as gangway::build::MemoryProbe);
     let mut compiled = match sink {
         Some(sink) => gangway::build::compile_to_consuming(tree, &options, sink),
         None => gangway::compile(&tree, &options),
@@ -740,6 +740,23 @@ fn compile_with(
         compiled.files.clear();
     }
     Ok(compiled)
+}
+
+/// The memory this process uses now and the most it has used, in MB, from
+/// /proc/self/status (Linux only): for `GANGWAY_TIMINGS`.
+fn memory_now() -> (Option<u64>, Option<u64>) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: u64 = line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kb / 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }
 
 /// `--today`, else `SOURCE_DATE_EPOCH`, else the system date.

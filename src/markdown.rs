@@ -16,8 +16,15 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use rustc_hash::FxHashSet as HashSet;
 
 use crate::diagnostic::{Code, Diagnostic, Label};
-use crate::model::Heading;
 use crate::raw_html::{self, RawHtml};
+
+/// A heading of an article, for the table of contents and anchor checks.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
 
 /// A link or image written in Markdown.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -214,7 +221,7 @@ impl TableAlignment {
 /// attributes (no `{`) is not parsed.
 pub(crate) fn check_text(
     source: &str,
-    origin: &crate::model::Origin,
+    origin: &crate::diagnostic::Origin,
     diagnostics: &mut crate::diagnostic::Diagnostics,
 ) {
     if !source.contains([':', '&', '\\', '{']) {
@@ -222,7 +229,7 @@ pub(crate) fn check_text(
     }
     for d in dropped(source) {
         let line = source[..d.start].matches('\n').count() + 1;
-        diagnostics.push(d.diagnostic(crate::text::line_label(origin, Some(line))));
+        diagnostics.push(d.diagnostic(origin.line_label(Some(line))));
     }
 }
 

@@ -12,12 +12,12 @@ use minijinja::Value;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::calendar::{WorkCalendar, days_between};
+use crate::cycles::{cycle_diagnostic, find_cycles};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::lang::Lang;
 use crate::model::{Customer, Link, Playbook, Ref, Task, Text};
 use crate::offset::Offset;
 use crate::raw::{Side, Status};
-use crate::resolve::cycles::{cycle_diagnostic, find_cycles};
 use crate::text::{TextEngine, placeholder_context};
 
 /// A task or a milestone.

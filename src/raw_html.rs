@@ -15,7 +15,9 @@
 //! are rendered exactly as before.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+
+use crate::diagnostic::{Code, Diagnostic, Label, SourceFile};
 
 /// What happens to HTML written in Markdown: `[markdown] raw_html` in gangway.toml.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -327,6 +329,25 @@ fn allowed_url(url: &str) -> bool {
 
 fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
     haystack.iter().position(|b| *b == needle)
+}
+
+/// The warning for raw HTML that the sanitiser changes, at the tag it removes
+/// (`at`, a byte offset in `file`).
+pub(crate) fn sanitised_warning(file: &Arc<SourceFile>, at: usize, what: &str) -> Diagnostic {
+    let end = file.text[at..]
+        .find('>')
+        .map_or(file.text.len(), |i| at + i + 1)
+        .min(at + 200);
+    Diagnostic::warning(
+        Code::RawHtmlRemoved,
+        format!("{what} is removed from this raw HTML when it is published"),
+    )
+    .at(Label::new(file, at, end))
+    .help(
+        "raw HTML in Markdown keeps only harmless tags and attributes (docs/security.md); \
+         write it in Markdown, or set `[markdown] raw_html = \"trusted\"` in gangway.toml \
+         if every author may run script on the site",
+    )
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use minijinja::value::{Enumerator, Object, Value};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::lang::Lang;
 use crate::model::{Origin, Text};
 
@@ -117,7 +117,7 @@ impl TextEngine {
             let found = crate::markdown::outline(source, self.raw_html).sanitised;
             for s in found {
                 let line = source[..s.at].matches('\n').count() + 1;
-                let label = line_label(origin, Some(line));
+                let label = origin.line_label(Some(line));
                 // Where the line is written as it reads (a block scalar's lines,
                 // a plain value) the column is exact; elsewhere (quotes,
                 // escapes) the warning points at the line's start.
@@ -125,7 +125,7 @@ impl TextEngine {
                 let line_text = source[line_start..].split('\n').next().unwrap_or("");
                 let as_written = origin.file.text[label.start..].starts_with(line_text);
                 let at = label.start + if as_written { s.at - line_start } else { 0 };
-                diagnostics.push(crate::resolve::content::sanitised_warning(
+                diagnostics.push(crate::raw_html::sanitised_warning(
                     &origin.file,
                     at,
                     &s.what,
@@ -333,7 +333,7 @@ fn template_diagnostic(code: Code, origin: &Origin, err: &minijinja::Error) -> D
         Some(detail) => format!("{}: {detail}", kind_text(err)),
         None => kind_text(err),
     };
-    Diagnostic::error(code, message).at(line_label(origin, err.line()))
+    Diagnostic::error(code, message).at(origin.line_label(err.line()))
 }
 
 fn kind_text(err: &minijinja::Error) -> String {
@@ -344,27 +344,6 @@ fn kind_text(err: &minijinja::Error) -> String {
         ErrorKind::OutOfFuel => "the template runs too long".to_string(),
         other => other.to_string(),
     }
-}
-
-/// A label at line `line` (1-based) of the text written at `origin`.
-pub(crate) fn line_label(origin: &Origin, line: Option<usize>) -> Label {
-    let file = &origin.file;
-    let written = &file.text[origin.start..];
-    let Some(line) = line.filter(|&l| l > 1 || written.starts_with(['|', '>'])) else {
-        return origin.label();
-    };
-    // Block scalars (`|`, `>`) start on the line after the indicator.
-    let (start_line, _) = file.line_col(origin.start);
-    let skip = if written.starts_with(['|', '>']) {
-        line
-    } else {
-        line - 1
-    };
-    let offset = file.offset_of(start_line + skip, 1);
-    let rest = &file.text[offset..];
-    let indent = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-    let end = rest.find('\n').map_or(file.text.len(), |i| offset + i);
-    Label::new(file, offset + indent, end.max(offset + indent))
 }
 
 /// Stands in for any value on the public playbook preview, where there is no

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
+use crate::links::{LANG_ROOT, SITE_ROOT};
 use crate::locale::Locale;
 use crate::model::{Article, Faq, Playbook, Section, Site};
 use crate::output::OutputFile;
@@ -23,7 +24,6 @@ use crate::plan::{Item, Kind, Plan, pick};
 use crate::render::timeline::{self, Timeline};
 use crate::render::values::{list, record};
 use crate::render::{RenderInput, Sink, root_of};
-use crate::resolve::content::{LANG_ROOT, SITE_ROOT, toc};
 
 /// A page to render.
 pub(crate) struct Page {
@@ -957,9 +957,9 @@ pub(crate) fn render_public_only(
                                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             html.push((
                                 content_lang,
-                                crate::resolve::content::article_html(
+                                crate::links::article_html(
                                     &a.id,
-                                    version,
+                                    version.body.text(),
                                     site.config.raw_html,
                                 ),
                             ));
@@ -1066,6 +1066,14 @@ fn sitemap(mut entries: Vec<SitemapEntry>) -> String {
     }
     out.push_str("</urlset>\n");
     out
+}
+
+/// Headings of an article for its table of contents (levels 2 and 3).
+fn toc(headings: &[crate::model::Heading]) -> Vec<&crate::model::Heading> {
+    headings
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,19 +13,15 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::lang::Lang;
+use crate::links::{is_relative, link_dir, page_id, resolve_path, rewrite_link, split_anchor};
 use crate::markdown::{self, MdLink};
 use crate::model::{
-    Article, ArticleVersion, Faq, FaqVersion, Heading, Localized, Section, SectionVersion,
+    Article, ArticleVersion, Faq, FaqVersion, LinkTargets, Localized, Section, SectionVersion,
 };
 use crate::raw::{RawArticleMeta, RawFaqMeta};
-use crate::raw_html::RawHtml;
+use crate::raw_html::{RawHtml, sanitised_warning};
 use crate::translation::{Tracker, source_hash};
 use crate::yaml;
-
-/// Written in place of "the site root plus the page's language prefix" in links to pages.
-pub(crate) const LANG_ROOT: &str = "@@gangway-lang-root@@";
-/// Written in place of "the site root" in links to files (images beside articles).
-pub(crate) const SITE_ROOT: &str = "@@gangway-site-root@@";
 
 /// What the knowledge base resolves to.
 #[derive(Debug)]
@@ -41,24 +37,6 @@ pub(crate) struct Content {
     pub unreadable: BTreeSet<String>,
     /// What links may lead to, kept so one page can be checked again on its own.
     pub links: LinkTargets,
-}
-
-/// Everything a relative link in the knowledge base may lead to.
-#[derive(Clone, Debug)]
-pub(crate) struct LinkTargets {
-    /// Every page id, with the first language it exists in.
-    pub ids: BTreeMap<String, Lang>,
-    /// The anchors of every page version: (id, language) → heading ids.
-    pub anchors: BTreeMap<(String, Lang), BTreeSet<String>>,
-    /// Other files under content/ (images and the like), by path under content/.
-    pub others: BTreeSet<String>,
-    /// Pages that exist but could not be read.
-    pub unreadable: BTreeSet<String>,
-    /// Pages whose original says `draft: true`: they exist, but are not published,
-    /// so a published page may not link to them.
-    pub drafts: BTreeSet<String>,
-    /// The site's default language.
-    pub default: Lang,
 }
 
 /// The Markdown body and front matter of a file.
@@ -855,138 +833,6 @@ fn parse_file(
     })
 }
 
-/// The warning for raw HTML that the sanitiser changes, at the tag it removes
-/// (`at`, a byte offset in `file`).
-pub(crate) fn sanitised_warning(file: &Arc<SourceFile>, at: usize, what: &str) -> Diagnostic {
-    let end = file.text[at..]
-        .find('>')
-        .map_or(file.text.len(), |i| at + i + 1)
-        .min(at + 200);
-    Diagnostic::warning(
-        Code::RawHtmlRemoved,
-        format!("{what} is removed from this raw HTML when it is published"),
-    )
-    .at(Label::new(file, at, end))
-    .help(
-        "raw HTML in Markdown keeps only harmless tags and attributes (docs/security.md); \
-         write it in Markdown, or set `[markdown] raw_html = \"trusted\"` in gangway.toml \
-         if every author may run script on the site",
-    )
-}
-
-/// The HTML of an article's body, with link placeholders (see [`LANG_ROOT`]).
-pub(crate) fn article_html(
-    id: &str,
-    version: &crate::model::ArticleVersion,
-    raw: RawHtml,
-) -> String {
-    markdown::render(
-        version.body.text(),
-        &|dest| rewrite_link(dest, link_dir(id)),
-        raw,
-    )
-    .html
-}
-
-/// The folder a page's relative links are resolved against: the folder of its id
-/// (a translation in a language folder links like its original does).
-fn link_dir(id: &str) -> &str {
-    match id.rfind('/') {
-        Some(i) => &id[..i + 1],
-        None => "",
-    }
-}
-
-/// Is `dest` a link inside the site (relative, not `#...`, not `scheme:`)?
-fn is_relative(dest: &str) -> bool {
-    !(dest.is_empty()
-        || dest.starts_with('#')
-        || dest.starts_with('/')
-        || dest.starts_with("//")
-        || dest
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.contains('/') && !scheme.contains('.')))
-}
-
-/// Resolves `dest` (relative to the folder `dir` under content/) to a path under content/.
-fn resolve_path(dest: &str, dir: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for part in dest.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-fn split_anchor(dest: &str) -> (&str, Option<&str>) {
-    match dest.split_once('#') {
-        Some((path, anchor)) => (path, Some(anchor)),
-        None => (dest, None),
-    }
-}
-
-/// The placeholder URL for a relative link, or `None` to keep it as written.
-fn rewrite_link(dest: &str, dir: &str) -> Option<String> {
-    if !is_relative(dest) {
-        return None;
-    }
-    let (path, anchor) = split_anchor(dest);
-    let target = resolve_path(path, dir)?;
-    let url = match target.strip_suffix(".md") {
-        Some(md) => {
-            let id = page_id(md);
-            match id.as_str() {
-                "_index" => LANG_ROOT.to_string(),
-                _ if id.ends_with("/_index") => {
-                    format!("{LANG_ROOT}{}/", id.trim_end_matches("/_index"))
-                }
-                _ if id.starts_with("faq/") => {
-                    format!("{LANG_ROOT}faq/#{}", id.trim_start_matches("faq/"))
-                }
-                _ => format!("{LANG_ROOT}{id}/"),
-            }
-        }
-        None => format!("{SITE_ROOT}{target}"),
-    };
-    Some(match anchor {
-        Some(a) if !url.contains('#') => format!("{url}#{a}"),
-        _ => url,
-    })
-}
-
-/// A link may name a translation (`setup.ms.md`); it leads to the page, in the reader's language.
-fn page_id(md: &str) -> String {
-    match md.rsplit_once('.') {
-        Some((stem, suffix))
-            if !suffix.contains('/')
-                && crate::lang::Lang::parse(suffix).is_ok()
-                && suffix.len() <= 3 =>
-        {
-            stem.to_string()
-        }
-        _ => md.to_string(),
-    }
-}
-
-impl LinkTargets {
-    /// The anchors of page `id` as a reader of `lang` sees it (its translation, else the original).
-    fn anchors_of(&self, id: &str, lang: &Lang) -> Option<&BTreeSet<String>> {
-        let key = |l: &Lang| (id.to_string(), l.clone());
-        self.anchors
-            .get(&key(lang))
-            .or_else(|| self.anchors.get(&key(&self.default)))
-            .or_else(|| {
-                let first = self.ids.get(id)?;
-                self.anchors.get(&key(first))
-            })
-    }
-}
-
 fn check_link(page: &Parsed, link: &MdLink, targets: &LinkTargets, diagnostics: &mut Diagnostics) {
     let here = || Label::new(&page.file, page.body + link.start, page.body + link.end);
     if link.dest.starts_with('/') && !link.dest.starts_with("//") {
@@ -1119,14 +965,6 @@ fn nearest(anchor: &str, set: &BTreeSet<String>) -> String {
     }
 }
 
-/// Headings of an article for its table of contents (levels 2 and 3).
-pub(crate) fn toc(headings: &[Heading]) -> Vec<&Heading> {
-    headings
-        .iter()
-        .filter(|h| h.level == 2 || h.level == 3)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1140,29 +978,6 @@ mod tests {
         assert_eq!(&text[s.body..], "Body");
         assert!(split_front_matter("no front matter").yaml.is_none());
         assert!(split_front_matter("---\nunclosed").yaml.is_none());
-    }
-
-    #[test]
-    fn links_become_placeholders_resolved_against_the_file() {
-        assert_eq!(
-            rewrite_link("permissions.md", "kb/").unwrap(),
-            format!("{LANG_ROOT}kb/permissions/")
-        );
-        assert_eq!(
-            rewrite_link("../security/sso.md#metadata", "kb/").unwrap(),
-            format!("{LANG_ROOT}security/sso/#metadata")
-        );
-        assert_eq!(
-            rewrite_link("setup.ms.md", "kb/").unwrap(),
-            format!("{LANG_ROOT}kb/setup/")
-        );
-        assert_eq!(
-            rewrite_link("img/a.png", "kb/").unwrap(),
-            format!("{SITE_ROOT}kb/img/a.png")
-        );
-        assert_eq!(rewrite_link("https://x.example", "kb/"), None);
-        assert_eq!(rewrite_link("mailto:a@b", "kb/"), None);
-        assert_eq!(rewrite_link("#top", "kb/"), None);
     }
 
     #[test]

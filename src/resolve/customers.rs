@@ -10,16 +10,16 @@ use indexmap::IndexMap;
 
 use jiff::civil::Date;
 
-use crate::build::BuildOptions;
 use crate::calendar::{WorkCalendar, parse_date, parse_weekday};
 use crate::config::{Config, PortalLanguages};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::ids::{ID_HELP, is_valid_id};
 use crate::lang::Lang;
+use crate::model::ContentIndex;
 use crate::model::{Customer, ExtraTask, Person, Playbook, Progress, Ref};
+use crate::options::BuildOptions;
 use crate::raw::{RawCustomer, RawProgress, Status};
 use crate::resolve::playbooks::{TaskScope, convert_task, file_stem, origin};
-use crate::resolve::refs::ContentIndex;
 use crate::secret::Secret;
 use crate::text::TextEngine;
 use crate::yaml::{self, Spanned};

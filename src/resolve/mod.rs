@@ -7,10 +7,8 @@
 
 pub(crate) mod content;
 pub(crate) mod customers;
-pub(crate) mod cycles;
 pub(crate) mod playbook_translations;
 pub(crate) mod playbooks;
-pub(crate) mod refs;
 pub(crate) mod theme;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -95,7 +93,7 @@ fn is_yaml(path: &str) -> bool {
 pub(crate) fn resolve(
     tree: &SourceTree,
     taken: Vec<(String, Vec<u8>)>,
-    options: &crate::build::BuildOptions,
+    options: &crate::options::BuildOptions,
     diagnostics: &mut Diagnostics,
 ) -> Option<Site> {
     let config_file = config_file(tree, diagnostics)?;
@@ -280,8 +278,8 @@ impl ContentFiles {
 
 /// What playbooks and customers may link to: the articles and FAQ entries (those
 /// that could not be read count, so links to them are not reported twice).
-fn content_index(content: &content::Content) -> refs::ContentIndex {
-    refs::ContentIndex::new(
+fn content_index(content: &content::Content) -> crate::model::ContentIndex {
+    crate::model::ContentIndex::new(
         content.articles.iter().map(|a| a.id.clone()).chain(
             content
                 .unreadable
@@ -363,7 +361,7 @@ pub(crate) fn resolve_playbooks(
     tree: &SourceTree,
     lang: &crate::lang::Lang,
     languages: &[crate::lang::Lang],
-    index: &refs::ContentIndex,
+    index: &crate::model::ContentIndex,
     texts: &TextEngine,
     tracker: &mut crate::translation::Tracker,
     diagnostics: &mut Diagnostics,

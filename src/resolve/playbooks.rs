@@ -14,10 +14,10 @@ use indexmap::IndexMap;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::ids::{ID_HELP, is_valid_id};
 use crate::lang::Lang;
+use crate::model::ContentIndex;
 use crate::model::{Link, Milestone, Origin, Phase, Playbook, Ref, Role, Task, Text};
 use crate::offset::{OFFSET_HELP, Offset};
 use crate::raw::{RawMilestone, RawPhase, RawPlaybook, RawRole, RawTask};
-use crate::resolve::refs::ContentIndex;
 use crate::suggest::did_you_mean;
 use crate::text::TextEngine;
 use crate::yaml;
@@ -443,7 +443,7 @@ fn convert(
         phases,
         milestones,
     };
-    crate::resolve::cycles::check_playbook_cycles(&playbook, diagnostics);
+    crate::cycles::check_playbook_cycles(&playbook, diagnostics);
     (diagnostics.error_count() == before).then_some(playbook)
 }
 

@@ -3,6 +3,7 @@
 #[path = "../harness/mod.rs"]
 mod harness;
 
+mod architecture;
 mod fuzz;
 mod golden;
 mod hostile_markdown;

@@ -13,24 +13,15 @@ use jiff::civil::Date;
 
 use crate::calendar::WorkCalendar;
 use crate::config::Config;
-use crate::diagnostic::{Label, SourceFile};
+mod index;
+
+pub(crate) use crate::diagnostic::Origin;
+use crate::diagnostic::SourceFile;
 use crate::lang::Lang;
+pub(crate) use crate::markdown::Heading;
 use crate::offset::Offset;
 use crate::raw::{Side, Status};
-
-/// Where something was written, for diagnostics.
-#[derive(Clone, Debug)]
-pub(crate) struct Origin {
-    pub file: Arc<SourceFile>,
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Origin {
-    pub fn label(&self) -> Label {
-        Label::new(&self.file, self.start, self.end)
-    }
-}
+pub(crate) use index::{ContentIndex, LinkTargets};
 
 /// Author-written text in one language, with its translations; may hold
 /// `{{ ... }}` template expressions.
@@ -188,14 +179,6 @@ pub(crate) struct Customer {
     pub calendar: WorkCalendar,
 }
 
-/// A heading of an article, for the table of contents and anchor checks.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub(crate) struct Heading {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-}
-
 /// Something written in one original language and translated into others.
 #[derive(Clone, Debug)]
 pub(crate) struct Localized<T> {
@@ -322,9 +305,9 @@ pub(crate) struct Site {
     /// Markdown files parsed while resolving.
     pub markdown_parsed: usize,
     /// What links in the knowledge base may lead to.
-    pub links: crate::resolve::content::LinkTargets,
+    pub links: crate::model::LinkTargets,
     /// Which articles and FAQ entries playbooks and customers may name.
-    pub content_index: crate::resolve::refs::ContentIndex,
+    pub content_index: crate::model::ContentIndex,
 }
 
 /// Positions of articles and FAQ entries by id, and of articles by section.

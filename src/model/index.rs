@@ -1,7 +1,9 @@
-//! The index that task references (`guides:`, `faq:`) are resolved against.
+//! The model's indexes of the knowledge base: what task references (`guides:`,
+//! `faq:`) and relative links in articles may lead to.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::lang::Lang;
 use crate::suggest::did_you_mean;
 
 /// Which articles and FAQ entries exist.
@@ -126,6 +128,38 @@ impl ContentIndex {
                 }
             },
         )
+    }
+}
+
+/// Everything a relative link in the knowledge base may lead to.
+#[derive(Clone, Debug)]
+pub(crate) struct LinkTargets {
+    /// Every page id, with the first language it exists in.
+    pub ids: BTreeMap<String, Lang>,
+    /// The anchors of every page version: (id, language) → heading ids.
+    pub anchors: BTreeMap<(String, Lang), BTreeSet<String>>,
+    /// Other files under content/ (images and the like), by path under content/.
+    pub others: BTreeSet<String>,
+    /// Pages that exist but could not be read.
+    pub unreadable: BTreeSet<String>,
+    /// Pages whose original says `draft: true`: they exist, but are not published,
+    /// so a published page may not link to them.
+    pub drafts: BTreeSet<String>,
+    /// The site's default language.
+    pub default: Lang,
+}
+
+impl LinkTargets {
+    /// The anchors of page `id` as a reader of `lang` sees it (its translation, else the original).
+    pub(crate) fn anchors_of(&self, id: &str, lang: &Lang) -> Option<&BTreeSet<String>> {
+        let key = |l: &Lang| (id.to_string(), l.clone());
+        self.anchors
+            .get(&key(lang))
+            .or_else(|| self.anchors.get(&key(&self.default)))
+            .or_else(|| {
+                let first = self.ids.get(id)?;
+                self.anchors.get(&key(first))
+            })
     }
 }
 

@@ -1,0 +1,59 @@
+//! What a build needs besides the site's files: the day, the portal secret, the
+//! environment, and how to measure. Every stage may read these; they depend on
+//! no stage.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::secret::Secret;
+
+/// What a build needs besides the files.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The day overdue tasks and progress are computed for.
+    pub today: Date,
+    /// The key portal addresses are derived from.
+    pub secret: crate::privacy::PortalSecret,
+    /// Environment variables the site may name (encryption passphrases); never printed.
+    pub env: Secret<BTreeMap<String, String>>,
+    /// PBKDF2 rounds for encrypted portals: 600,000 when publishing; tests use fewer.
+    pub seal_iterations: u32,
+    /// Measure each stage's time into [`BuildStats::stages`], and the memory in
+    /// use after each with this function, which the binary gives (the library
+    /// reads no system files). For `GANGWAY_TIMINGS` and the benchmarks.
+    pub timings: Option<MemoryProbe>,
+}
+
+/// The memory the process uses now and the most it has used, in MB (`None`
+/// where the system does not say).
+pub type MemoryProbe = fn() -> (Option<u64>, Option<u64>);
+
+impl BuildOptions {
+    /// Options for `today` with the public test secret and no environment: for tests
+    /// and previews, never for publishing.
+    pub fn for_tests(today: Date) -> BuildOptions {
+        BuildOptions {
+            today,
+            secret: crate::privacy::PortalSecret::insecure_for_tests(),
+            env: Secret::default(),
+            seal_iterations: 1_000,
+            timings: None,
+        }
+    }
+
+    /// Options for publishing: the given day, secret and environment, full-strength encryption.
+    pub fn new(
+        today: Date,
+        secret: crate::privacy::PortalSecret,
+        env: BTreeMap<String, String>,
+    ) -> BuildOptions {
+        BuildOptions {
+            today,
+            secret,
+            env: Secret::new(env),
+            seal_iterations: crate::seal::ITERATIONS,
+            timings: None,
+        }
+    }
+}
