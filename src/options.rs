@@ -19,7 +19,7 @@ pub struct BuildOptions {
     pub env: Secret<BTreeMap<String, String>>,
     /// PBKDF2 rounds for encrypted portals: 600,000 when publishing; tests use fewer.
     pub seal_iterations: u32,
-    /// Measure each stage's time into [`BuildStats::stages`], and the memory in
+    /// Measure each stage's time into [`crate::build::BuildStats::stages`], and the memory in
     /// use after each with this function, which the binary gives (the library
     /// reads no system files). For `GANGWAY_TIMINGS` and the benchmarks.
     pub timings: Option<MemoryProbe>,

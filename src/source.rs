@@ -93,16 +93,17 @@ impl SourceTree {
     }
 }
 
+/// What [`read_path`] found: the files (path, bytes) and the problems (the
+/// site path each concerns, the diagnostic).
+pub(crate) type ReadPath = (Vec<(String, Vec<u8>)>, Vec<(String, Diagnostic)>);
+
 /// The files at a site path (a top-level entry such as `content`, or any file or
 /// folder below one), read exactly as [`SourceTree::read`] reads them: folders
 /// are walked in name order, ignored names are skipped, and symbolic links are
 /// followed only at the top level (nothing below a link is read). `serve`
 /// re-reads a changed path with it. A file gone while reading is simply absent;
 /// any other problem comes with the site path it concerns.
-pub(crate) fn read_path(
-    root: &Path,
-    path: &str,
-) -> (Vec<(String, Vec<u8>)>, Vec<(String, Diagnostic)>) {
+pub(crate) fn read_path(root: &Path, path: &str) -> ReadPath {
     let mut problems = Vec::new();
     if !below_no_link(root, path) {
         return (Vec::new(), problems);

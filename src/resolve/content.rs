@@ -3,7 +3,7 @@
 //!
 //! Translations sit beside the original (`setup.md`, `setup.ms.md`) or in a folder
 //! per language (`content/ms/kb/setup.md`). Links are written into the HTML as
-//! placeholders ([`LANG_ROOT`], [`SITE_ROOT`]) that the renderer replaces per page, so
+//! placeholders ([`crate::links::LANG_ROOT`], [`crate::links::SITE_ROOT`]) that the renderer replaces per page, so
 //! one rendering of a page serves every language it is shown in.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -878,59 +878,7 @@ fn check_link(page: &Parsed, link: &MdLink, targets: &LinkTargets, diagnostics: 
         return;
     };
     match target.strip_suffix(".md") {
-        Some(md) => {
-            let id = page_id(md);
-            if targets.unreadable.contains(&id) {
-                return;
-            }
-            match targets.anchors_of(&id, &page.lang) {
-                None => {
-                    let mut d = Diagnostic::error(
-                        Code::BrokenLink,
-                        format!(
-                            "`{}` links to content/{target}, which does not exist",
-                            link.dest
-                        ),
-                    )
-                    .at(here());
-                    let ids = targets
-                        .ids
-                        .keys()
-                        .chain(&targets.unreadable)
-                        .map(String::as_str);
-                    if let Some(best) = crate::suggest::did_you_mean(&id, ids) {
-                        d = d.help(format!("did you mean content/{best}.md?"));
-                    }
-                    diagnostics.push(d);
-                }
-                Some(_) if targets.drafts.contains(&id) && !targets.drafts.contains(&page.id) => {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::LinkToDraft,
-                            format!(
-                                "`{}` links to content/{target}, which is a draft and is not published",
-                                link.dest
-                            ),
-                        )
-                        .at(here())
-                        .help(format!(
-                            "publish it (remove `draft: true` from content/{id}.md), or remove the link until it is"
-                        )),
-                    );
-                }
-                Some(set) => {
-                    if let Some(anchor) = anchor
-                        && !set.contains(anchor)
-                    {
-                        diagnostics.push(
-                            Diagnostic::error(Code::BrokenAnchor, format!("content/{target} has no heading with the anchor `#{anchor}` in {}", page.lang))
-                                .at(here())
-                                .help(format!("{}; in translations, give headings a fixed anchor with `{{#id}}`", nearest(anchor, set))),
-                        );
-                    }
-                }
-            }
-        }
+        Some(md) => check_page_link(page, link, targets, &target, md, anchor, diagnostics),
         None if !targets.others.contains(&target)
             && !targets.ids.contains_key(target.trim_end_matches('/')) =>
         {
@@ -947,6 +895,80 @@ fn check_link(page: &Parsed, link: &MdLink, targets: &LinkTargets, diagnostics: 
             );
         }
         None => {}
+    }
+}
+
+/// A link to the page `md` (the target's path without `.md`): the page must
+/// exist and be published, and have the anchor the link names.
+fn check_page_link(
+    page: &Parsed,
+    link: &MdLink,
+    targets: &LinkTargets,
+    target: &str,
+    md: &str,
+    anchor: Option<&str>,
+    diagnostics: &mut Diagnostics,
+) {
+    let here = || Label::new(&page.file, page.body + link.start, page.body + link.end);
+    let id = page_id(md);
+    if targets.unreadable.contains(&id) {
+        return;
+    }
+    match targets.anchors_of(&id, &page.lang) {
+        None => {
+            let mut d = Diagnostic::error(
+                Code::BrokenLink,
+                format!(
+                    "`{}` links to content/{target}, which does not exist",
+                    link.dest
+                ),
+            )
+            .at(here());
+            let ids = targets
+                .ids
+                .keys()
+                .chain(&targets.unreadable)
+                .map(String::as_str);
+            if let Some(best) = crate::suggest::did_you_mean(&id, ids) {
+                d = d.help(format!("did you mean content/{best}.md?"));
+            }
+            diagnostics.push(d);
+        }
+        Some(_) if targets.drafts.contains(&id) && !targets.drafts.contains(&page.id) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::LinkToDraft,
+                    format!(
+                        "`{}` links to content/{target}, which is a draft and is not published",
+                        link.dest
+                    ),
+                )
+                .at(here())
+                .help(format!(
+                    "publish it (remove `draft: true` from content/{id}.md), or remove the link until it is"
+                )),
+            );
+        }
+        Some(set) => {
+            if let Some(anchor) = anchor
+                && !set.contains(anchor)
+            {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::BrokenAnchor,
+                        format!(
+                            "content/{target} has no heading with the anchor `#{anchor}` in {}",
+                            page.lang
+                        ),
+                    )
+                    .at(here())
+                    .help(format!(
+                        "{}; in translations, give headings a fixed anchor with `{{#id}}`",
+                        nearest(anchor, set)
+                    )),
+                );
+            }
+        }
     }
 }
 

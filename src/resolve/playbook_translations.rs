@@ -143,22 +143,7 @@ fn apply_one(
         }
     };
     if warn {
-        // Translated descriptions and the summary are Markdown, checked once, for
-        // the playbook the file belongs to.
-        let descriptions = (tr.phases.values())
-            .chain(tr.tasks.values())
-            .chain(tr.milestones.values())
-            .filter_map(|t| t.description.as_ref());
-        for v in tr.summary.iter().chain(descriptions) {
-            crate::markdown::check_text(&v.value, &origin(file, v), diagnostics);
-        }
-    }
-    if warn && tr.title.is_none() {
-        diagnostics.push(
-            Diagnostic::warning(Code::MissingKey, "this translation has no `title`")
-                .at(Label::new(file, 0, 0))
-                .help("translate the playbook's title too; until then the original title is shown"),
-        );
+        check_file(file, tr, diagnostics);
     }
     if let Some(t) = &tr.title
         && playbook.id == file_owner(file)
@@ -238,6 +223,25 @@ fn apply_one(
             ),
             None => unknown("milestone", id, diagnostics),
         }
+    }
+}
+
+/// Checks a translation file once, for the playbook it belongs to: its
+/// descriptions and summary are Markdown, and it should translate the title.
+fn check_file(file: &Arc<SourceFile>, tr: &RawPlaybookTranslation, diagnostics: &mut Diagnostics) {
+    let descriptions = (tr.phases.values())
+        .chain(tr.tasks.values())
+        .chain(tr.milestones.values())
+        .filter_map(|t| t.description.as_ref());
+    for v in tr.summary.iter().chain(descriptions) {
+        crate::markdown::check_text(&v.value, &origin(file, v), diagnostics);
+    }
+    if tr.title.is_none() {
+        diagnostics.push(
+            Diagnostic::warning(Code::MissingKey, "this translation has no `title`")
+                .at(Label::new(file, 0, 0))
+                .help("translate the playbook's title too; until then the original title is shown"),
+        );
     }
 }
 

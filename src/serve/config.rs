@@ -56,12 +56,15 @@ impl Config {
     }
 }
 
+/// A function that shows a report.
+type Print = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// Where the server reports rebuilds and problems. The library never writes to
 /// the terminal itself: it hands each report, a line or a block of lines, to the
 /// caller's function (`gangway serve` prints them to standard error).
 #[derive(Clone, Default)]
 pub struct Log {
-    print: Option<Arc<dyn Fn(&str) + Send + Sync>>,
+    print: Option<Print>,
     color: bool,
 }
 

@@ -245,7 +245,7 @@ struct Outcome {
 /// A full build, or an update of the last good one.
 enum Built {
     /// With, when it failed, the portals the last good version had left to render.
-    Full(Compiled, Option<crate::incremental::Update>),
+    Full(Box<Compiled>, Option<crate::incremental::Update>),
     Incremental(crate::incremental::Update),
 }
 
@@ -386,7 +386,7 @@ impl Session {
                             }
                             _ => None,
                         };
-                        Built::Full(compiled, completed)
+                        Built::Full(Box::new(compiled), completed)
                     }
                 };
                 Outcome {

@@ -132,19 +132,24 @@ fn lines(bytes: &[u8]) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Changes one file of `tree` in one random way; returns what it did.
-fn mutate(tree: &mut SourceTree, rng: &mut Rng) -> String {
+/// A file of `tree` to change: most often one an author edits, as those are
+/// the likeliest to be broken (YAML, Markdown, TOML).
+fn pick_path(tree: &SourceTree, rng: &mut Rng) -> String {
     let paths: Vec<String> = tree.iter().map(|(p, _)| p.to_string()).collect();
-    // Files an author edits are the likeliest to be broken: YAML, Markdown, TOML.
     let texts: Vec<&String> = paths
         .iter()
         .filter(|p| p.ends_with(".yaml") || p.ends_with(".md") || p.ends_with(".toml"))
         .collect();
-    let path = if texts.is_empty() || rng.below(10) == 0 {
+    if texts.is_empty() || rng.below(10) == 0 {
         paths[rng.below(paths.len())].clone()
     } else {
         texts[rng.below(texts.len())].clone()
-    };
+    }
+}
+
+/// Changes one file of `tree` in one random way; returns what it did.
+fn mutate(tree: &mut SourceTree, rng: &mut Rng) -> String {
+    let path = pick_path(tree, rng);
     let mut bytes = tree.get(&path).unwrap_or_default().to_vec();
     let mut rows = lines(&bytes);
     let row = rng.below(rows.len());
