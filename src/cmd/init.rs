@@ -1,0 +1,27 @@
+//! `gangway init`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+/// The arguments of `gangway init`.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Where to create it (must not exist or be empty)
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+/// Runs `gangway init`: a starter site that builds as it is.
+pub(crate) fn run(args: Args) -> Result<ExitCode> {
+    let dir = args.dir;
+    let written = gangway::init::init(&dir)?;
+    eprintln!(
+        "created a starter site in {} ({} files)",
+        dir.display(),
+        written.len()
+    );
+    eprintln!("next: cd {} && gangway build", dir.display());
+    Ok(ExitCode::SUCCESS)
+}

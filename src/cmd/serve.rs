@@ -1,0 +1,108 @@
+//! `gangway serve`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use gangway::BuildOptions;
+use gangway::serve::{self, Log, WatchMode};
+
+use super::resolve_today;
+use super::secret::{SecretUse, portal_secret};
+
+/// The arguments of `gangway serve`.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// The site's root directory
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The address to listen on: loopback unless --allow-remote
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: String,
+    /// The port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = gangway::serve::DEFAULT_PORT)]
+    port: u16,
+    /// The day to compute overdue tasks and progress for (YYYY-MM-DD)
+    #[arg(long)]
+    today: Option<String>,
+    /// Open the public site in the default browser
+    #[arg(long)]
+    open: bool,
+    /// Listen on a non-loopback address: anyone who can reach it can read every portal
+    #[arg(long)]
+    allow_remote: bool,
+    /// Also answer requests for this host name (repeatable; `.example.test` allows a
+    /// domain and the names under it). Only localhost and the bound address are
+    /// answered otherwise, so other sites cannot reach the server by DNS rebinding
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_host: Vec<String>,
+    /// Look for changes every second instead of using file events (network file systems)
+    #[arg(long)]
+    poll: bool,
+}
+
+/// `gangway serve`: serves until Ctrl-C, then exits 0.
+pub(crate) fn run(args: Args) -> Result<ExitCode> {
+    let Args {
+        root,
+        bind,
+        port,
+        today,
+        open,
+        allow_remote,
+        allow_host: allowed_hosts,
+        poll,
+    } = args;
+    let (root, bind, today) = (root.as_path(), bind.as_str(), today.as_deref());
+    let ip: std::net::IpAddr = match bind {
+        "localhost" => std::net::Ipv4Addr::LOCALHOST.into(),
+        other => other
+            .parse()
+            .with_context(|| format!("--bind {other}: expected an IP address"))?,
+    };
+    let addr = std::net::SocketAddr::new(ip, port);
+    // Refuse before anything else happens (such as creating a portal secret).
+    if !ip.is_loopback() && !allow_remote {
+        return Err(serve::ServeError::NotLoopback { addr }.into());
+    }
+    if !root.join("gangway.toml").is_file() {
+        bail!(
+            "{} has no gangway.toml: pass the site's folder with --root, or create one with `gangway init DIR`",
+            root.display()
+        );
+    }
+    let today = resolve_today(today)?;
+    let secret = portal_secret(root, SecretUse::CreateIfMissing)?;
+    let mut config = serve::Config::new(
+        root,
+        BuildOptions::new(today, secret, std::env::vars().collect()),
+    );
+    config.addr = addr;
+    config.allow_remote = allow_remote;
+    config.allowed_hosts = allowed_hosts;
+    // The server reports through this; it never prints itself.
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    config.log = Log::to(color, |text| eprint!("{text}"));
+    if poll {
+        config.watch = WatchMode::Poll(std::time::Duration::from_secs(1));
+    }
+    let handle = serve::start(config)?;
+    eprintln!(
+        "serving {} (from memory; nothing is written)",
+        root.display()
+    );
+    eprintln!("  public site: {}", handle.url());
+    for (portal, url) in handle.portals() {
+        let lock = if portal.encrypted { " (encrypted)" } else { "" };
+        eprintln!("  {} ({}): {url}{lock}", portal.customer, portal.name);
+    }
+    eprintln!("watching for changes; press Ctrl-C to stop");
+    if open && !serve::open_browser(&handle.url()) {
+        eprintln!("cannot open a browser here: open {} yourself", handle.url());
+    }
+    handle.wait_for_ctrl_c()?;
+    eprintln!("stopping");
+    handle.shutdown();
+    Ok(ExitCode::SUCCESS)
+}
