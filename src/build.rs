@@ -282,7 +282,10 @@ fn prepare(
         site.config
             .languages
             .iter()
-            .map(|l| (l.clone(), crate::locale::Locale::new(l)))
+            .map(|l| {
+                let strings = site.theme.strings.get(l);
+                (l.clone(), crate::locale::Locale::new(l, strings))
+            })
             .collect(),
     );
     let templates = Templates::new(

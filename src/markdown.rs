@@ -318,7 +318,7 @@ pub(crate) fn outline(markdown: &str, raw: RawHtml) -> Outline {
     }
 }
 
-/// Tags rendered as elements that keep words apart (see `locale::BLOCK_TAGS`),
+/// Tags rendered as elements that keep words apart (see `locale::text::BLOCK_TAGS`),
 /// by their end (a start's is `Tag::to_end`).
 fn is_block(tag: &TagEnd) -> bool {
     !matches!(
