@@ -37,6 +37,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+#[cfg(test)]
 use crate::secret::Secret;
 
 /// PBKDF2 rounds for published portals (OWASP's 2023 figure for PBKDF2-HMAC-SHA256).
@@ -61,7 +62,7 @@ const NONCE_LEN: usize = 12;
 const KEY_LEN: usize = 32;
 /// More rounds than this in a file being opened is treated as malformed, so a
 /// hostile file cannot make [`open_html`] or [`open_blob`] run for hours.
-#[cfg_attr(not(test), allow(dead_code))] // Used to verify round trips in tests.
+#[cfg(test)] // Opens what was sealed, to check round trips.
 const MAX_OPEN_ITERATIONS: u32 = 10_000_000;
 
 /// The unlock page, with `{{name}}` placeholders (see [`seal_html`]).
@@ -88,7 +89,7 @@ pub(crate) fn unlock_hashes() -> &'static [(&'static str, String); 2] {
 }
 
 /// Where the envelope starts in an unlock page.
-#[cfg_attr(not(test), allow(dead_code))] // Used to verify round trips in tests.
+#[cfg(test)] // Opens what was sealed, to check round trips.
 const ENVELOPE_OPEN: &str = r#"<script type="application/json" id="sealed">"#;
 
 /// The generic interface text of an unlock page, in the portal's language.
@@ -144,19 +145,21 @@ impl UnlockText<'static> {
 
 /// Why sealing could not start, or why a sealed file could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[cfg_attr(not(test), allow(dead_code))] // Used to verify round trips in tests.
 pub(crate) enum SealError {
     /// Decryption failed: the passphrase is wrong, or the file was altered
     /// (AES-GCM cannot tell the two apart).
     #[error("wrong passphrase, or the sealed file was altered")]
+    #[cfg(test)]
     WrongPassphrase,
     /// The bytes are not a sealed page or envelope.
     #[error("not a sealed file: {0}")]
+    #[cfg(test)]
     Malformed(String),
     /// An envelope of another format version or key derivation.
     #[error(
         "sealed with format version {version} and {kdf}; this version of gangway reads version 1 with PBKDF2-SHA256"
     )]
+    #[cfg(test)]
     Unsupported {
         /// The envelope's `v`.
         version: u32,
@@ -185,6 +188,7 @@ pub(crate) enum SealError {
     },
     /// Zero PBKDF2 rounds.
     #[error("the PBKDF2 iteration count must be at least 1")]
+    #[cfg(test)]
     NoIterations,
 }
 
@@ -193,7 +197,7 @@ pub(crate) enum SealError {
 /// Keys are not cached: every file gets its own salt and so its own derivation.
 /// `Sealer` is `Sync`, so files can be sealed in parallel, each call with its
 /// own random source.
-#[cfg_attr(not(test), allow(dead_code))] // Used to verify round trips in tests.
+#[cfg(test)] // Opens what was sealed, to check round trips.
 #[derive(Debug)]
 pub(crate) struct Sealer<'a> {
     /// NFC form of the passphrase; never printed.
@@ -202,7 +206,7 @@ pub(crate) struct Sealer<'a> {
     text: UnlockText<'a>,
 }
 
-#[cfg_attr(not(test), allow(dead_code))] // Used to verify round trips in tests.
+#[cfg(test)] // Opens what was sealed, to check round trips.
 impl<'a> Sealer<'a> {
     /// Checks the passphrase with [`check_passphrase`] and sets up sealing with
     /// [`ITERATIONS`] rounds and the given interface text.
@@ -290,7 +294,7 @@ pub(crate) fn check_passphrase(passphrase: &str) -> Result<(), SealError> {
 /// If the operating system cannot provide random bytes, which on the
 /// platforms gangway supports means a broken system: sealing must not go on
 /// with predictable salts and nonces.
-#[cfg_attr(not(test), allow(dead_code))] // Used to verify round trips in tests.
+#[cfg(test)] // Opens what was sealed, to check round trips.
 pub(crate) fn os_random(buf: &mut [u8]) {
     if let Err(e) = getrandom::fill(buf) {
         panic!("the operating system's random source failed: {e}");
@@ -366,7 +370,7 @@ pub(crate) fn seal_blob(
 
 /// Decrypts an unlock page written by [`seal_html`] (for tests, and for
 /// gangway itself to verify round trips).
-#[cfg_attr(not(test), allow(dead_code))] // Used to verify round trips in tests.
+#[cfg(test)] // Opens what was sealed, to check round trips.
 pub(crate) fn open_html(sealed_page: &[u8], passphrase: &str) -> Result<Vec<u8>, SealError> {
     let page = std::str::from_utf8(sealed_page)
         .map_err(|_| SealError::Malformed("the page is not UTF-8".into()))?;
@@ -381,7 +385,7 @@ pub(crate) fn open_html(sealed_page: &[u8], passphrase: &str) -> Result<Vec<u8>,
 }
 
 /// Decrypts an envelope written by [`seal_blob`].
-#[cfg_attr(not(test), allow(dead_code))] // Used to verify round trips in tests.
+#[cfg(test)] // Opens what was sealed, to check round trips.
 pub(crate) fn open_blob(envelope: &[u8], passphrase: &str) -> Result<Vec<u8>, SealError> {
     open(envelope, passphrase)
 }
@@ -436,7 +440,7 @@ fn seal(
     }
 }
 
-#[cfg_attr(not(test), allow(dead_code))] // Used to verify round trips in tests.
+#[cfg(test)] // Opens what was sealed, to check round trips.
 fn open(envelope: &[u8], passphrase: &str) -> Result<Vec<u8>, SealError> {
     let env: Envelope = serde_json::from_slice(envelope)
         .map_err(|e| SealError::Malformed(format!("the envelope is not valid: {e}")))?;

@@ -273,7 +273,7 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "the fields are only deserialized")]
     struct Person {
         name: String,
         email: Option<String>,

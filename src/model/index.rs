@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::lang::Lang;
-use crate::suggest::did_you_mean;
+use crate::suggest::hint;
 
 /// Which articles and FAQ entries exist.
 #[derive(Clone, Debug, Default)]
@@ -103,13 +103,10 @@ impl ContentIndex {
             .iter()
             .map(String::as_str)
             .chain(self.by_stem.keys().map(String::as_str));
-        Err(match did_you_mean(reference, candidates) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => {
-                "name an article by its path under content/ without `.md`, e.g. `kb/account-setup`"
-                    .to_string()
-            }
-        })
+        Err(hint(reference, candidates).unwrap_or_else(|| {
+            "name an article by its path under content/ without `.md`, e.g. `kb/account-setup`"
+                .to_string()
+        }))
     }
 
     /// The FAQ id a reference names, or a help line.
@@ -121,12 +118,9 @@ impl ContentIndex {
             return Ok(reference.to_string());
         }
         Err(
-            match did_you_mean(reference, self.faqs.iter().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => {
-                    "name an FAQ entry by its file name in content/faq/ without `.md`".to_string()
-                }
-            },
+            hint(reference, self.faqs.iter().map(String::as_str)).unwrap_or_else(|| {
+                "name an FAQ entry by its file name in content/faq/ without `.md`".to_string()
+            }),
         )
     }
 }

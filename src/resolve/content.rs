@@ -171,12 +171,11 @@ fn stray_translation(
     else {
         return false;
     };
-    let help = match crate::suggest::did_you_mean(tag, configured.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => format!(
+    let help = crate::suggest::hint(tag, configured.iter().copied()).unwrap_or_else(|| {
+        format!(
             "add \"{tag}\" to `languages` in gangway.toml to publish it, or rename the file if `{tag}` is part of its name"
-        ),
-    };
+        )
+    });
     diagnostics.push(
         Diagnostic::error(
             Code::InvalidLanguage,

@@ -18,7 +18,7 @@ use crate::model::ContentIndex;
 use crate::model::{Link, Milestone, Origin, Phase, Playbook, Ref, Role, Task, Text};
 use crate::offset::{OFFSET_HELP, Offset};
 use crate::raw::{RawMilestone, RawPhase, RawPlaybook, RawRole, RawTask};
-use crate::suggest::did_you_mean;
+use crate::suggest::hint;
 use crate::text::TextEngine;
 use crate::yaml;
 
@@ -171,15 +171,14 @@ fn merge(
             None
         }
         Some(parent) if !raws.contains_key(&parent.value) => {
-            let mut d = Diagnostic::error(
-                Code::UnknownPlaybook,
-                format!("`{}` extends an unknown playbook `{}`", id, parent.value),
-            )
-            .at(label(file, parent));
-            if let Some(best) = did_you_mean(&parent.value, raws.keys().map(String::as_str)) {
-                d = d.help(format!("did you mean `{best}`?"));
-            }
-            diagnostics.push(d);
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownPlaybook,
+                    format!("`{}` extends an unknown playbook `{}`", id, parent.value),
+                )
+                .at(label(file, parent))
+                .suggest(&parent.value, raws.keys().map(String::as_str)),
+            );
             None
         }
         Some(parent) => merge(&parent.value, raws, memo, visiting, diagnostics),
@@ -819,8 +818,8 @@ fn task_role<'r>(
                 ),
             )
             .at(label(file, &raw.owner));
-            d = match did_you_mean(&raw.owner.value, roles.keys().map(String::as_str)) {
-                Some(best) => d.help(format!("did you mean `{best}`?")),
+            d = match hint(&raw.owner.value, roles.keys().map(String::as_str)) {
+                Some(hint) => d.help(hint),
                 None => d.help(format!(
                     "roles of this playbook: {}",
                     roles.keys().cloned().collect::<Vec<_>>().join(", ")
@@ -961,18 +960,17 @@ fn check_refs(
                 .help("remove it from its own `after` list"),
             );
         } else if known.binary_search(&r.value.as_str()).is_err() {
-            let mut d = Diagnostic::error(
-                Code::UnknownTask,
-                format!(
-                    "`{own_id}` waits for `{}`, which is not a task or milestone here",
-                    r.value
-                ),
-            )
-            .at(label(file, r));
-            if let Some(best) = did_you_mean(&r.value, known.iter().copied()) {
-                d = d.help(format!("did you mean `{best}`?"));
-            }
-            diagnostics.push(d);
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownTask,
+                    format!(
+                        "`{own_id}` waits for `{}`, which is not a task or milestone here",
+                        r.value
+                    ),
+                )
+                .at(label(file, r))
+                .suggest(&r.value, known.iter().copied()),
+            );
         } else {
             out.push(Ref {
                 id: r.value.clone(),

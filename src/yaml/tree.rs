@@ -577,7 +577,7 @@ pub(super) mod tests {
     }
 
     #[derive(Debug, Deserialize)]
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "the fields are only deserialized")]
     struct One<T> {
         v: T,
     }
@@ -690,7 +690,7 @@ pub(super) mod tests {
         // Unknown and missing keys: the error, with its wording, is serde-saphyr's.
         #[derive(Debug, Deserialize)]
         #[serde(deny_unknown_fields)]
-        #[allow(dead_code)]
+        #[expect(dead_code, reason = "the fields are only deserialized")]
         struct Strict {
             name: String,
         }
