@@ -300,7 +300,7 @@ fn prepare(
         .map(|l| {
             (
                 l.clone(),
-                render::pages::shared_values(&site, l, &locales[l].date(options.today)),
+                render::page::shared_values(&site, l, &locales[l].date(options.today)),
             )
         })
         .collect();

@@ -1,6 +1,7 @@
 //! Page encryption: turning a finished portal file into a passphrase-protected one.
 //!
-//! This module owns the sealed formats and nothing else. An HTML page becomes a
+//! This module owns the sealed formats, the unlock page and the rules a
+//! passphrase must meet ([`check_passphrase`]), and nothing else. An HTML page becomes a
 //! small *unlock page* (the template `theme/seal/unlock.html`) that carries the
 //! page as ciphertext and decrypts it in the browser with WebCrypto once the
 //! reader types the passphrase; any other file (`calendar.ics`, `plan.json`)
@@ -20,8 +21,11 @@
 //! template; change them together.
 //!
 //! Everything here is pure apart from the random source the caller passes in
-//! (`rng`): the same input and the same random bytes give the same output.
-//! [`os_random`] is the source to use outside tests.
+//! (`rng`): the same input and the same random bytes give the same output. The
+//! portal renderer (`render/portal/seal.rs`) passes a stream keyed by the portal
+//! secret, the file's path and its content, so salts and nonces are unique per
+//! file and version and builds stay byte-identical. Reading sealed files back
+//! (`open_html`, `open_blob`) exists only for the tests' round trips.
 //!
 //! Envelope (JSON, fields in this order; `name` only for downloads):
 //! `{"v":1,"kdf":"PBKDF2-SHA256","iter":600000,"salt":B64,"iv":B64,"ct":B64,"type":"text/html","name":"calendar.ics"}`
@@ -43,7 +47,7 @@ use crate::secret::Secret;
 /// PBKDF2 rounds for published portals (OWASP's 2023 figure for PBKDF2-HMAC-SHA256).
 pub(crate) const ITERATIONS: u32 = 600_000;
 
-/// The fewest characters (after NFC) a passphrase may have in [`Sealer::new`].
+/// The fewest characters (after NFC) a passphrase may have ([`check_passphrase`]).
 pub(crate) const MIN_PASSPHRASE_CHARS: usize = 12;
 
 /// What a sealed download's file name ends with: `calendar.ics` → `calendar.ics.enc`.
@@ -308,7 +312,7 @@ pub(crate) fn os_random(buf: &mut [u8]) {
 /// script resolves it to scope the remembered passphrase to the portal. It
 /// holds no customer text. `iterations` must be at least 1 ([`ITERATIONS`] in
 /// production); `rng` supplies the salt and nonce. The passphrase is used as
-/// given apart from NFC normalisation; [`Sealer::new`] checks it first.
+/// given apart from NFC normalisation; [`check_passphrase`] checks it first.
 pub(crate) fn seal_html(
     plain_html: &[u8],
     passphrase: &str,

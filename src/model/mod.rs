@@ -3,7 +3,10 @@
 //! Invariant: everything here has been checked. Ids are valid and unique, every
 //! reference (role, task, article, FAQ entry, playbook) points at something that
 //! exists, `extends` chains are flattened, dates are real dates. Later stages never
-//! re-validate and never see a file path except through [`Origin`] (for diagnostics).
+//! re-validate. Source files reach them only through [`Origin`] (for diagnostics)
+//! and as the theme's templates; file paths only as output paths (static files).
+//! The model owns its indexes ([`ContentIndex`], [`LinkTargets`]), so one page or
+//! customer can be checked again on its own.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

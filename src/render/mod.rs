@@ -1,12 +1,20 @@
 //! Render: the validated site and its plans in, output files out.
 //!
-//! Invariant: never touches the file system; every byte written comes back as an
-//! [`OutputFile`]. Invariant: everything about one customer is written under that
-//! customer's portal directory and nowhere else; public pages are built from
-//! playbooks and content only, never from customers.
+//! One file per concept: `page` (a page and the values every page has),
+//! `language` (one language's values about articles, sections, FAQ and
+//! playbooks), `pages` (the public pages), `sitemap`, `portal/` (a customer's
+//! portal), `timeline` (the chart), `values` (template value helpers).
+//!
+//! Invariant: never touches the file system; every byte it makes goes to the
+//! caller's sink as an [`OutputFile`]. Invariant: everything about one customer is
+//! written under that customer's portal directory and nowhere else; public pages
+//! are built from playbooks and content only, never from customers.
 
+pub(crate) mod language;
+pub(crate) mod page;
 pub(crate) mod pages;
 mod portal;
+pub(crate) mod sitemap;
 pub(crate) mod timeline;
 pub(crate) mod values;
 

@@ -3,18 +3,20 @@
 //!
 //! This module owns the event loop: one closed enum of events (`Event`) and
 //! one `match` over it. File events come from `watch` (debounced per path),
-//! settle for a moment so a burst (a `git checkout`) becomes one rebuild, are
-//! re-read into the in-memory [`SourceTree`], and the site is compiled again
-//! with [`crate::compile`]. A good build replaces the files being served; a
-//! failed one keeps the last good files and publishes its diagnostics to the
-//! browser overlay (`overlay`) and the terminal. `http` serves whatever was
-//! published last.
+//! settle for a moment so a burst (a `git checkout`) becomes one rebuild, and
+//! the changed paths are re-read into the in-memory [`SourceTree`] by
+//! [`crate::source::read_path`], the reader of a full build. An edit the last
+//! good build can absorb is an incremental update ([`crate::incremental`]:
+//! only the pages it shows in); anything else is a full in-memory compile. A
+//! good build replaces the files being served; a failed one keeps the last good
+//! files and publishes its diagnostics to the browser overlay (`overlay`) and
+//! to the caller's [`Log`] (`gangway serve` prints it; the library never
+//! prints). `http` serves whatever was published last. Portals a playbook edit
+//! changed are rendered when asked for, or in the background.
 //!
 //! Nothing is written to disk: the site lives in memory, so a stopped server
-//! leaves nothing half-written. Every rebuild is a full in-memory compile of the
-//! updated tree (the pipeline is pure and fast); change kinds are classified for
-//! the log and for incremental rebuilds later, but do not yet limit the work.
-//! A batch of events that changes no source bytes does not rebuild.
+//! leaves nothing half-written. A batch of events that changes no source bytes
+//! does not rebuild.
 
 mod config;
 mod files;

@@ -21,7 +21,7 @@ use crate::lang::Lang;
 use crate::model::Customer;
 use crate::output::OutputFile;
 use crate::plan::Plan;
-use crate::render::pages::render_pages;
+use crate::render::page::render_pages;
 use crate::render::{RenderInput, portal_dir};
 
 /// The folder of the portal in `lang`, relative to the site root.

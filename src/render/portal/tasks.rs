@@ -11,7 +11,7 @@ use rustc_hash::FxHashSet as HashSet;
 use crate::model::{Faq, Playbook};
 use crate::plan::{Item, Kind, Plan};
 use crate::raw::Status;
-use crate::render::pages::links_value;
+use crate::render::language::links_value;
 use crate::render::values::sorted;
 
 /// The values of a portal task that are the same in every language.

@@ -1,0 +1,322 @@
+//! One file under `content/`: where it belongs (its page id and language), its
+//! front matter, and what parsing it finds (headings, links, words), each file
+//! on its own so they parse in parallel.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
+use crate::lang::Lang;
+use crate::links::{link_dir, rewrite_link};
+use crate::markdown;
+use crate::raw::{RawArticleMeta, RawFaqMeta};
+use crate::raw_html::{RawHtml, sanitised_warning};
+use crate::translation::source_hash;
+use crate::yaml;
+
+/// The Markdown body and front matter of a file.
+pub(crate) struct Split {
+    /// Byte range of the YAML between the `---` lines.
+    pub yaml: Option<(usize, usize)>,
+    /// Byte offset where the body starts.
+    pub body: usize,
+}
+
+/// Splits `---` front matter from the body.
+pub(crate) fn split_front_matter(text: &str) -> Split {
+    let first = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
+    let rest = &text[first..];
+    let open = if rest.starts_with("---\n") {
+        4
+    } else if rest.starts_with("---\r\n") {
+        5
+    } else {
+        return Split {
+            yaml: None,
+            body: first,
+        };
+    };
+    let start = first + open;
+    let mut pos = start;
+    for line in text[start..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Split {
+                yaml: Some((start, pos - start)),
+                body: pos + line.len(),
+            };
+        }
+        pos += line.len();
+    }
+    Split {
+        yaml: None,
+        body: first,
+    }
+}
+
+pub(super) struct Parsed {
+    pub(super) id: String,
+    pub(super) lang: Lang,
+    pub(super) file: Arc<SourceFile>,
+    /// Byte offset of the front matter's YAML in the file.
+    pub(super) yaml_base: usize,
+    pub(super) body: usize,
+    pub(super) kind: Kind,
+    /// The source hash of an original (the default language's version); empty for
+    /// a translation.
+    pub(super) hash: String,
+    pub(super) rendered: markdown::Rendered,
+    /// Minutes to read an article (counted here, while files are parsed in parallel).
+    pub(super) reading_minutes: usize,
+}
+
+pub(super) enum Kind {
+    Article(RawArticleMeta),
+    Faq(RawFaqMeta),
+    SectionIndex(RawArticleMeta),
+    Home(RawArticleMeta),
+}
+
+impl Kind {
+    pub(super) fn translation_of(&self) -> Option<&crate::yaml::Spanned<String>> {
+        match self {
+            Kind::Article(m) | Kind::SectionIndex(m) | Kind::Home(m) => m.translation_of.as_ref(),
+            Kind::Faq(m) => m.translation_of.as_ref(),
+        }
+    }
+}
+
+/// Whether `tag` is written as a language tag: a language of two or three lowercase
+/// letters, then optional subtags written as gangway writes them (a script `Hant`, a
+/// region `BR` or `419`). `fr`, `pt-BR`, `zh-Hant` are; `2`, `v2`, `FR`, `draft-1` are not.
+pub(super) fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|part| {
+            let b = part.as_bytes();
+            match b.len() {
+                2 => b.iter().all(u8::is_ascii_uppercase),
+                3 => b.iter().all(u8::is_ascii_digit),
+                4 => b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_lowercase),
+                _ => false,
+            }
+        })
+}
+
+/// Where a content file belongs: its id (path under `content/` without language
+/// suffix, language folder or `.md`) and its language.
+pub(crate) fn content_id(path: &str, default: &Lang, languages: &[Lang]) -> Option<(String, Lang)> {
+    let rel = path.strip_prefix("content/")?.strip_suffix(".md")?;
+    // A folder per language: content/ms/kb/setup.md.
+    if let Some((first, rest)) = rel.split_once('/')
+        && let Some(lang) = languages
+            .iter()
+            .find(|l| l.as_str() == first && *l != default)
+    {
+        return Some((rest.to_string(), lang.clone()));
+    }
+    // A suffix: content/kb/setup.ms.md.
+    if let Some((stem, suffix)) = rel.rsplit_once('.')
+        && !suffix.contains('/')
+        && let Some(lang) = languages.iter().find(|l| l.as_str() == suffix)
+    {
+        return Some((stem.to_string(), lang.clone()));
+    }
+    Some((rel.to_string(), default.clone()))
+}
+
+/// Where the `lang` version of page `id` may be: the paths [`content_id`] maps back
+/// to it (the original, or a translation beside it or in the language's folder).
+pub(crate) fn version_paths(id: &str, lang: &Lang, default: &Lang) -> Vec<String> {
+    if lang == default {
+        vec![format!("content/{id}.md")]
+    } else {
+        vec![
+            format!("content/{id}.{lang}.md"),
+            format!("content/{lang}/{id}.md"),
+        ]
+    }
+}
+
+/// The Markdown files under `content/`, each parsed on its own (in parallel):
+/// what [`super::resolve_content`] checks against the others.
+pub(crate) struct ParsedFiles(pub(super) Vec<(Option<Parsed>, Diagnostics)>);
+
+/// Parses every Markdown file of `files` (front matter, headings, links, words).
+pub(crate) fn parse_content(
+    files: &[Arc<SourceFile>],
+    default: &Lang,
+    languages: &[Lang],
+    raw: RawHtml,
+) -> ParsedFiles {
+    ParsedFiles(
+        files
+            .par_iter()
+            .with_max_len(crate::PAR_CHUNK)
+            .map(|file| {
+                let mut d = Diagnostics::new();
+                let parsed = parse_file(file, default, languages, raw, &mut d);
+                (parsed, d)
+            })
+            .collect(),
+    )
+}
+
+pub(super) fn parse_file(
+    file: &Arc<SourceFile>,
+    default: &Lang,
+    languages: &[Lang],
+    raw: RawHtml,
+    diagnostics: &mut Diagnostics,
+) -> Option<Parsed> {
+    let (id, lang) = content_id(&file.path, default, languages)?;
+    let split = split_front_matter(&file.text);
+    let Some((start, len)) = split.yaml else {
+        diagnostics.push(
+            Diagnostic::error(Code::MissingFrontMatter, "this page has no front matter")
+                .at(Label::new(file, 0, 0))
+                .help(if id.starts_with("faq/") {
+                    "start the file with:\n---\nquestion: ...\n---"
+                } else {
+                    "start the file with:\n---\ntitle: ...\n---"
+                }),
+        );
+        return None;
+    };
+    let kind = if id == "_index" {
+        Kind::Home(
+            yaml::parse(file, start, len)
+                .map_err(|d| diagnostics.push(d))
+                .ok()?,
+        )
+    } else if let Some(rest) = id.strip_prefix("faq/") {
+        if rest == "_index" {
+            return None;
+        }
+        if rest.contains('/') {
+            diagnostics.push(
+                Diagnostic::warning(Code::IgnoredFile, "FAQ entries live directly in content/faq/; this one is in a sub-folder and is ignored")
+                    .at(Label::new(file, 0, 0)),
+            );
+            return None;
+        }
+        Kind::Faq(
+            yaml::parse(file, start, len)
+                .map_err(|d| diagnostics.push(d))
+                .ok()?,
+        )
+    } else if id.ends_with("/_index") {
+        Kind::SectionIndex(
+            yaml::parse(file, start, len)
+                .map_err(|d| diagnostics.push(d))
+                .ok()?,
+        )
+    } else {
+        Kind::Article(
+            yaml::parse(file, start, len)
+                .map_err(|d| diagnostics.push(d))
+                .ok()?,
+        )
+    };
+    let dir = link_dir(&id).to_string();
+    let body = &file.text[split.body..];
+    // Only an original's hash is compared (with what its translations record).
+    let hash = match &kind {
+        _ if lang != *default => String::new(),
+        Kind::Article(m) | Kind::SectionIndex(m) | Kind::Home(m) => {
+            source_hash(&[&m.title.value, m.summary.as_deref().unwrap_or(""), body])
+        }
+        Kind::Faq(m) => source_hash(&[&m.question.value, body]),
+    };
+    // An article's HTML is made when its page is rendered (`article_html`); the
+    // other pages' HTML (home, section introductions, FAQ answers) is kept.
+    let (rendered, reading_minutes) = match kind {
+        Kind::Article(_) => {
+            let outline = markdown::outline(body, raw);
+            let words = crate::locale::word_count(&outline.text);
+            let rendered = markdown::Rendered {
+                html: String::new(),
+                headings: outline.headings,
+                links: outline.links,
+                dropped: outline.dropped,
+                sanitised: outline.sanitised,
+            };
+            (rendered, words.div_ceil(200).max(1))
+        }
+        _ => (
+            markdown::render(body, &|dest| rewrite_link(dest, &dir), raw),
+            0,
+        ),
+    };
+    for s in &rendered.sanitised {
+        diagnostics.push(sanitised_warning(file, split.body + s.at, &s.what));
+    }
+    Some(Parsed {
+        reading_minutes,
+        id,
+        lang,
+        file: Arc::clone(file),
+        yaml_base: start,
+        body: split.body,
+        kind,
+        hash,
+        rendered,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_with_offsets() {
+        let text = "---\ntitle: A\n---\nBody";
+        let s = split_front_matter(text);
+        let (start, len) = s.yaml.unwrap();
+        assert_eq!(&text[start..start + len], "title: A\n");
+        assert_eq!(&text[s.body..], "Body");
+        assert!(split_front_matter("no front matter").yaml.is_none());
+        assert!(split_front_matter("---\nunclosed").yaml.is_none());
+    }
+
+    #[test]
+    fn version_paths_lead_back_to_their_page() {
+        let en = Lang::english();
+        let ms = Lang::parse("ms").unwrap();
+        let langs = [en.clone(), ms.clone()];
+        for lang in &langs {
+            for path in version_paths("kb/a", lang, &en) {
+                assert_eq!(
+                    content_id(&path, &en, &langs),
+                    Some(("kb/a".into(), lang.clone()))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn translations_are_found_by_suffix_or_folder() {
+        let en = Lang::english();
+        let ms = Lang::parse("ms").unwrap();
+        let langs = [en.clone(), ms.clone()];
+        assert_eq!(
+            content_id("content/kb/a.md", &en, &langs),
+            Some(("kb/a".into(), en.clone()))
+        );
+        assert_eq!(
+            content_id("content/kb/a.ms.md", &en, &langs),
+            Some(("kb/a".into(), ms.clone()))
+        );
+        assert_eq!(
+            content_id("content/ms/kb/a.md", &en, &langs),
+            Some(("kb/a".into(), ms.clone()))
+        );
+        // Not a site language: part of the name.
+        assert_eq!(
+            content_id("content/kb/a.fr.md", &en, &langs),
+            Some(("kb/a.fr".into(), en.clone()))
+        );
+    }
+}
