@@ -130,16 +130,10 @@ fn apply_one(
     warn: bool,
     diagnostics: &mut Diagnostics,
 ) {
+    let playbook_id = playbook.id.clone();
     let unknown = |what: &str, id: &Spanned<String>, diagnostics: &mut Diagnostics| {
         if warn {
-            diagnostics.push(
-                Diagnostic::warning(
-                    Code::UnknownTranslationKey,
-                    format!("playbook `{}` has no {what} `{}` to translate", playbook.id, id.value),
-                )
-                .at(yaml::label(file, 0, id))
-                .help("translation files name phases, tasks, milestones and roles by the ids of the original"),
-            );
+            diagnostics.push(unknown_id(&playbook_id, file, what, id));
         }
     };
     if warn {
@@ -224,6 +218,25 @@ fn apply_one(
             None => unknown("milestone", id, diagnostics),
         }
     }
+}
+
+/// A translation of a phase, task, milestone or role (`what`) the playbook does
+/// not have.
+fn unknown_id(
+    playbook: &str,
+    file: &Arc<SourceFile>,
+    what: &str,
+    id: &Spanned<String>,
+) -> Diagnostic {
+    Diagnostic::warning(
+        Code::UnknownTranslationKey,
+        format!(
+            "playbook `{playbook}` has no {what} `{}` to translate",
+            id.value
+        ),
+    )
+    .at(yaml::label(file, 0, id))
+    .help("translation files name phases, tasks, milestones and roles by the ids of the original")
 }
 
 /// Checks a translation file once, for the playbook it belongs to: its

@@ -104,10 +104,9 @@ pub(crate) enum Event {
     Shutdown,
 }
 
-/// Builds the site at `config.root`, starts listening and watching, and returns
-/// once the first build is being served. A first build with errors is served
-/// too: every page shows the overlay until the site is fixed.
-pub fn start(config: Config) -> Result<Handle, ServeError> {
+/// Refuses a configuration before anything starts: a non-loopback address not
+/// allowed, a host name that cannot be one, a root that is not a site.
+fn refuse(config: &Config) -> Result<(), ServeError> {
     if !config.addr.ip().is_loopback() && !config.allow_remote {
         return Err(ServeError::NotLoopback { addr: config.addr });
     }
@@ -119,8 +118,18 @@ pub fn start(config: Config) -> Result<Handle, ServeError> {
         return Err(ServeError::AllowHost { name: name.clone() });
     }
     if !config.root.join("gangway.toml").is_file() {
-        return Err(ServeError::NotASite { root: config.root });
+        return Err(ServeError::NotASite {
+            root: config.root.clone(),
+        });
     }
+    Ok(())
+}
+
+/// Builds the site at `config.root`, starts listening and watching, and returns
+/// once the first build is being served. A first build with errors is served
+/// too: every page shows the overlay until the site is fixed.
+pub fn start(config: Config) -> Result<Handle, ServeError> {
+    refuse(&config)?;
     let root = config.root.canonicalize()?;
     let listener = std::net::TcpListener::bind(config.addr).map_err(|source| ServeError::Bind {
         addr: config.addr,
@@ -356,40 +365,7 @@ impl Session {
                 };
                 let result = match update {
                     Some(update) => Built::Incremental(update),
-                    None => {
-                        // The old state is of no more use: free it before building anew,
-                        // unless it still owes portals to the version served until now.
-                        let owing = state.take().filter(|_| !stale.is_empty());
-                        let files = std::sync::Mutex::new(Vec::new());
-                        let (mut compiled, prepared) =
-                            crate::build::compile_keeping(&tree, &options, &|f| {
-                                if let Ok(mut list) = files.lock() {
-                                    list.push(f);
-                                }
-                            });
-                        if !compiled.has_errors() {
-                            compiled.files = files.into_inner().unwrap_or_default();
-                            state = prepared.map(|prepared| crate::incremental::State {
-                                prepared,
-                                diagnostics: compiled.diagnostics.clone(),
-                            });
-                        }
-                        if !problems.is_empty() {
-                            let mut all: Vec<Diagnostic> = problems.values().cloned().collect();
-                            all.append(&mut compiled.diagnostics);
-                            compiled.diagnostics = all;
-                            compiled.files.clear();
-                            state = None;
-                        }
-                        // A failed build keeps serving the last good version: complete it.
-                        let completed = match owing {
-                            Some(old) if compiled.has_errors() => {
-                                crate::incremental::render_portals(&old, &stale, &options)
-                            }
-                            _ => None,
-                        };
-                        Built::Full(Box::new(compiled), completed)
-                    }
+                    None => full_build(&tree, &problems, &mut state, &stale, &options),
                 };
                 Outcome {
                     result,
@@ -613,6 +589,50 @@ struct Rebuilt<'a> {
     errors: usize,
     warnings: usize,
     changed_files: usize,
+}
+
+/// A full build of `tree`, with the problems of reading it; sets `state` to what
+/// the build leaves for the next one when it is good. A failed build keeps
+/// serving the last good version, which is completed with the portals (`stale`)
+/// it had left to render.
+fn full_build(
+    tree: &SourceTree,
+    problems: &watch::ReadProblems,
+    state: &mut Option<crate::incremental::State>,
+    stale: &[usize],
+    options: &BuildOptions,
+) -> Built {
+    // The old state is of no more use: free it before building anew,
+    // unless it still owes portals to the version served until now.
+    let owing = state.take().filter(|_| !stale.is_empty());
+    let files = std::sync::Mutex::new(Vec::new());
+    let (mut compiled, prepared) = crate::build::compile_keeping(tree, options, &|f| {
+        if let Ok(mut list) = files.lock() {
+            list.push(f);
+        }
+    });
+    if !compiled.has_errors() {
+        compiled.files = files.into_inner().unwrap_or_default();
+        *state = prepared.map(|prepared| crate::incremental::State {
+            prepared,
+            diagnostics: compiled.diagnostics.clone(),
+        });
+    }
+    if !problems.is_empty() {
+        let mut all: Vec<Diagnostic> = problems.values().cloned().collect();
+        all.append(&mut compiled.diagnostics);
+        compiled.diagnostics = all;
+        compiled.files.clear();
+        *state = None;
+    }
+    // A failed build keeps serving the last good version: complete it.
+    let completed = match owing {
+        Some(old) if compiled.has_errors() => {
+            crate::incremental::render_portals(&old, stale, options)
+        }
+        _ => None,
+    };
+    Built::Full(Box::new(compiled), completed)
 }
 
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {

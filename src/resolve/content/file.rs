@@ -140,6 +140,54 @@ pub(crate) fn version_paths(id: &str, lang: &Lang, default: &Lang) -> Vec<String
     }
 }
 
+/// What the page at `id` is, from its front matter (at `start`, `len` bytes);
+/// `None` when the front matter has an error, or the file is not a page (an
+/// FAQ `_index.md`, or an entry in a sub-folder of content/faq/).
+fn page_kind(
+    file: &Arc<SourceFile>,
+    id: &str,
+    start: usize,
+    len: usize,
+    diagnostics: &mut Diagnostics,
+) -> Option<Kind> {
+    let kind = if id == "_index" {
+        Kind::Home(
+            yaml::parse(file, start, len)
+                .map_err(|d| diagnostics.push(d))
+                .ok()?,
+        )
+    } else if let Some(rest) = id.strip_prefix("faq/") {
+        if rest == "_index" {
+            return None;
+        }
+        if rest.contains('/') {
+            diagnostics.push(
+                Diagnostic::warning(Code::IgnoredFile, "FAQ entries live directly in content/faq/; this one is in a sub-folder and is ignored")
+                    .at(Label::new(file, 0, 0)),
+            );
+            return None;
+        }
+        Kind::Faq(
+            yaml::parse(file, start, len)
+                .map_err(|d| diagnostics.push(d))
+                .ok()?,
+        )
+    } else if id.ends_with("/_index") {
+        Kind::SectionIndex(
+            yaml::parse(file, start, len)
+                .map_err(|d| diagnostics.push(d))
+                .ok()?,
+        )
+    } else {
+        Kind::Article(
+            yaml::parse(file, start, len)
+                .map_err(|d| diagnostics.push(d))
+                .ok()?,
+        )
+    };
+    Some(kind)
+}
+
 /// The Markdown files under `content/`, each parsed on its own (in parallel):
 /// what [`super::resolve_content`] checks against the others.
 pub(crate) struct ParsedFiles(pub(super) Vec<(Option<Parsed>, Diagnostics)>);
@@ -185,41 +233,7 @@ pub(super) fn parse_file(
         );
         return None;
     };
-    let kind = if id == "_index" {
-        Kind::Home(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
-                .ok()?,
-        )
-    } else if let Some(rest) = id.strip_prefix("faq/") {
-        if rest == "_index" {
-            return None;
-        }
-        if rest.contains('/') {
-            diagnostics.push(
-                Diagnostic::warning(Code::IgnoredFile, "FAQ entries live directly in content/faq/; this one is in a sub-folder and is ignored")
-                    .at(Label::new(file, 0, 0)),
-            );
-            return None;
-        }
-        Kind::Faq(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
-                .ok()?,
-        )
-    } else if id.ends_with("/_index") {
-        Kind::SectionIndex(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
-                .ok()?,
-        )
-    } else {
-        Kind::Article(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
-                .ok()?,
-        )
-    };
+    let kind = page_kind(file, &id, start, len, diagnostics)?;
     let dir = link_dir(&id).to_string();
     let body = &file.text[split.body..];
     // Only an original's hash is compared (with what its translations record).
