@@ -725,6 +725,21 @@ impl Plan {
         self.item(id)["due"].as_str().expect("due is a date")
     }
 
+    /// `forecast_due` of an item: when it is expected to finish, as `YYYY-MM-DD`.
+    #[track_caller]
+    pub fn forecast(&self, id: &str) -> &str {
+        self.item(id)["forecast_due"]
+            .as_str()
+            .expect("forecast_due is a date")
+    }
+
+    /// `forecast_end` of the plan, as `YYYY-MM-DD`.
+    pub fn forecast_end(&self) -> &str {
+        self.0["forecast_end"]
+            .as_str()
+            .expect("forecast_end is a date")
+    }
+
     /// `after` of an item: the ids it waits for.
     #[track_caller]
     pub fn after(&self, id: &str) -> Vec<&str> {

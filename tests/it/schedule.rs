@@ -420,3 +420,93 @@ fn overdue_tasks_are_listed_on_the_portal_overview_with_their_delay() {
     assert!(overview.contains("13 days overdue"), "{overview}");
     assert!(overview.contains("Waiting"));
 }
+
+/// A two-day task, a three-day task after it, and a milestone after that:
+/// planned 12-01..12-02, 12-03..12-07 and 12-07 from a Tuesday kickoff.
+fn forecast_site() -> Site {
+    schedule(
+        "2026-12-01",
+        r#"
+        - { id: a, title: A, owner: csm, duration: 2bd }
+        - { id: b, title: B, owner: csm, duration: 3bd, after: [a] }
+        "#,
+    )
+    .append(
+        PB,
+        r#"
+        milestones:
+          - { id: live, title: Live, after: [b] }
+        "#,
+    )
+}
+
+#[test]
+fn with_nothing_late_the_forecast_is_the_plan() {
+    let plan = forecast_site().today("2026-12-01").build().plan("acme");
+    for (id, due) in [
+        ("a", "2026-12-02"),
+        ("b", "2026-12-07"),
+        ("live", "2026-12-07"),
+    ] {
+        assert_eq!((plan.due(id), plan.forecast(id)), (due, due), "{id}");
+    }
+    assert_eq!(plan.forecast_end(), "2026-12-07");
+    assert_eq!(plan.0["end"], "2026-12-07");
+}
+
+#[test]
+fn unfinished_work_cannot_finish_before_today_and_moves_what_waits_for_it() {
+    // Wednesday 12-09: `a` is a week late, so `b` starts Thursday and takes its
+    // three days (Thu, Fri, Mon), and the milestone moves with it.
+    let plan = forecast_site().today("2026-12-09").build().plan("acme");
+    assert_eq!(plan.forecast("a"), "2026-12-09");
+    assert_eq!(plan.item("b")["forecast_start"], "2026-12-10");
+    assert_eq!(plan.forecast("b"), "2026-12-14");
+    assert_eq!(plan.forecast("live"), "2026-12-14");
+    assert_eq!(plan.forecast_end(), "2026-12-14");
+    // The plan itself does not move.
+    assert_eq!(plan.due("live"), "2026-12-07");
+}
+
+#[test]
+fn a_done_task_keeps_its_real_date_and_a_skipped_one_takes_no_time() {
+    let done = forecast_site()
+        .append(
+            "customers/acme.yaml",
+            "progress:\n  a: { status: done, on: 2026-12-04 }\n",
+        )
+        .today("2026-12-04")
+        .build()
+        .plan("acme");
+    assert_eq!(done.forecast("a"), "2026-12-04");
+    assert_eq!(done.item("b")["forecast_start"], "2026-12-07");
+    assert_eq!(done.forecast("b"), "2026-12-09");
+    assert_eq!(done.forecast("live"), "2026-12-09");
+
+    let skipped = forecast_site()
+        .append(
+            "customers/acme.yaml",
+            "progress:\n  a: { status: skipped, reason: Not needed }\n",
+        )
+        .today("2026-12-09")
+        .build()
+        .plan("acme");
+    assert_eq!(skipped.forecast("a"), "2026-12-02");
+    // `b` was due 12-07 and is not done: it cannot finish before today.
+    assert_eq!(skipped.forecast("b"), "2026-12-09");
+    assert_eq!(skipped.forecast("live"), "2026-12-09");
+}
+
+#[test]
+fn a_milestone_reached_early_moves_the_forecast_end_earlier() {
+    let plan = forecast_site()
+        .append(
+            "customers/acme.yaml",
+            "progress:\n  a: { status: done, on: 2026-12-01 }\n  b: { status: done, on: 2026-12-02 }\n",
+        )
+        .today("2026-12-03")
+        .build()
+        .plan("acme");
+    assert_eq!(plan.forecast("live"), "2026-12-02");
+    assert_eq!(plan.forecast_end(), "2026-12-02");
+}

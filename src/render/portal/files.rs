@@ -112,6 +112,8 @@ pub(super) fn plan_json<'p>(
             done_on: i.done_on.map(|d| d.to_string()),
             due: i.due.to_string(),
             faq: &i.faq,
+            forecast_due: i.forecast_due.to_string(),
+            forecast_start: i.forecast_start.to_string(),
             guides: &i.guides,
             id: &i.id,
             kind: match i.kind {
@@ -136,6 +138,7 @@ pub(super) fn plan_json<'p>(
     let file = PlanFile {
         customer: &customer.name,
         end: plan.end.to_string(),
+        forecast_end: plan.forecast_end.to_string(),
         format: "gangway-plan/1",
         kickoff: plan.kickoff.to_string(),
         language: customer.language.as_str(),
@@ -178,6 +181,8 @@ pub(super) fn plan_json<'p>(
 struct PlanFile<'a> {
     customer: &'a str,
     end: String,
+    /// When the plan is expected to finish, given the work that is late.
+    forecast_end: String,
     format: &'static str,
     kickoff: String,
     language: &'a str,
@@ -206,6 +211,9 @@ struct PlanItem<'a> {
     done_on: Option<String>,
     due: String,
     faq: &'a [String],
+    /// The expected dates (the planned ones when nothing before is late).
+    forecast_due: String,
+    forecast_start: String,
     guides: &'a [String],
     id: &'a str,
     kind: &'static str,

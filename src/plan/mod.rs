@@ -20,6 +20,8 @@ use crate::offset::Offset;
 use crate::raw::{Side, Status};
 use crate::text::{TextEngine, placeholder_context};
 
+mod forecast;
+
 /// A task or a milestone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -46,6 +48,13 @@ pub(crate) struct Item {
     pub links: Vec<Link>,
     pub start: Date,
     pub due: Date,
+    /// How long the task takes (zero for a milestone), for the forecast.
+    pub duration: Offset,
+    /// The dates expected now ([`forecast`]): the planned ones moved later by
+    /// work that is late, through the dependencies; a done item's real date.
+    /// The planned dates when nothing is late.
+    pub forecast_start: Date,
+    pub forecast_due: Date,
     pub status: Status,
     pub done_on: Option<Date>,
     pub note: String,
@@ -93,6 +102,8 @@ impl Item {
 pub(crate) struct Plan {
     pub kickoff: Date,
     pub end: Date,
+    /// When the last item is expected to finish ([`forecast`]).
+    pub forecast_end: Date,
     pub items: Vec<Item>,
     /// Phase titles and descriptions by language, in the playbook's phase order.
     pub phases: Vec<BTreeMap<Lang, ItemText>>,
@@ -224,6 +235,7 @@ pub(crate) fn plan_customer(
             0
         };
     }
+    forecast::forecast(&mut plan, &customer.calendar, today);
     (diagnostics.error_count() == before).then_some(plan)
 }
 
@@ -427,6 +439,9 @@ fn schedule(
                 links: task.map(|t| t.links.clone()).unwrap_or_default(),
                 start: dates.start[i],
                 due: dates.due[i],
+                duration: d.duration,
+                forecast_start: dates.start[i],
+                forecast_due: dates.due[i],
                 status: Status::Todo,
                 done_on: None,
                 note: String::new(),
@@ -439,6 +454,7 @@ fn schedule(
     Some(Plan {
         kickoff: day0,
         end,
+        forecast_end: end,
         items,
         phases: Vec::new(),
         title: BTreeMap::new(),
