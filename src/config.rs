@@ -38,7 +38,13 @@ pub struct Config {
     pub raw_html: crate::raw_html::RawHtml,
     /// The Content-Security-Policy of every page, with `[security.csp]` added.
     pub csp: crate::csp::Csp,
+    /// `[forecast] late_after_days`: a milestone (or the whole onboarding) expected
+    /// more working days than this after its planned date is late; fewer, at risk.
+    pub late_after_days: u32,
 }
+
+/// `late_after_days` when `gangway.toml` does not say: a working week.
+pub const DEFAULT_LATE_AFTER_DAYS: u32 = 5;
 
 /// `[portals] languages`: the languages a customer's portal is published in when the
 /// customer file does not list them.
@@ -71,6 +77,7 @@ impl Config {
             portal_languages: PortalLanguages::default(),
             raw_html: crate::raw_html::RawHtml::default(),
             csp: crate::csp::Csp::default(),
+            late_after_days: DEFAULT_LATE_AFTER_DAYS,
         }
     }
 
@@ -118,6 +125,13 @@ struct RawConfig {
     portals: Option<RawPortals>,
     markdown: Option<RawMarkdown>,
     security: Option<RawSecurity>,
+    forecast: Option<RawForecast>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawForecast {
+    late_after_days: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -341,6 +355,10 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         translations,
         raw_html,
         csp,
+        late_after_days: raw
+            .forecast
+            .and_then(|f| f.late_after_days)
+            .unwrap_or(DEFAULT_LATE_AFTER_DAYS),
     })
 }
 

@@ -42,6 +42,7 @@ pub(crate) fn forecast(plan: &mut Plan, calendar: &WorkCalendar, today: Date) {
         let (start, end) = expected(item, latest, today, calendar);
         item.forecast_start = start;
         item.forecast_due = end;
+        item.late_days = calendar.business_days_between(item.due, end);
         due[i] = Some(end);
     }
     plan.forecast_end = plan
@@ -50,6 +51,50 @@ pub(crate) fn forecast(plan: &mut Plan, calendar: &WorkCalendar, today: Date) {
         .map(|i| i.forecast_due)
         .max()
         .unwrap_or(plan.end);
+    plan.late_days = calendar.business_days_between(plan.end, plan.forecast_end);
+}
+
+/// How a milestone, or a whole onboarding, stands against its plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outlook {
+    /// Expected on (or before) its planned date.
+    OnTrack,
+    /// Expected at most `[forecast] late_after_days` working days after it.
+    AtRisk,
+    /// Expected later than that.
+    Late,
+}
+
+impl Outlook {
+    /// The risk of being `late_days` working days behind the plan, when
+    /// `late_after` working days behind is the most that is only at risk.
+    pub(crate) fn of(late_days: i64, late_after: u32) -> Outlook {
+        if late_days <= 0 {
+            Outlook::OnTrack
+        } else if late_days <= i64::from(late_after) {
+            Outlook::AtRisk
+        } else {
+            Outlook::Late
+        }
+    }
+
+    /// The name in `plan.json`, templates and CSS classes.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Outlook::OnTrack => "on-track",
+            Outlook::AtRisk => "at-risk",
+            Outlook::Late => "late",
+        }
+    }
+
+    /// The key of its label in the theme's strings.
+    pub(crate) fn string_key(self) -> &'static str {
+        match self {
+            Outlook::OnTrack => "risk_on_track",
+            Outlook::AtRisk => "risk_at_risk",
+            Outlook::Late => "risk_late",
+        }
+    }
 }
 
 /// The expected (start, finish) of one item, when what it waits for finishes

@@ -21,6 +21,7 @@ use crate::raw::{Side, Status};
 use crate::text::{TextEngine, placeholder_context};
 
 mod forecast;
+pub(crate) use forecast::Outlook;
 
 /// A task or a milestone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +56,8 @@ pub(crate) struct Item {
     /// The planned dates when nothing is late.
     pub forecast_start: Date,
     pub forecast_due: Date,
+    /// Working days the forecast due date is after the planned one (0 when not).
+    pub late_days: i64,
     pub status: Status,
     pub done_on: Option<Date>,
     pub note: String,
@@ -104,6 +107,8 @@ pub(crate) struct Plan {
     pub end: Date,
     /// When the last item is expected to finish ([`forecast`]).
     pub forecast_end: Date,
+    /// Working days `forecast_end` is after `end` (0 when not).
+    pub late_days: i64,
     pub items: Vec<Item>,
     /// Phase titles and descriptions by language, in the playbook's phase order.
     pub phases: Vec<BTreeMap<Lang, ItemText>>,
@@ -442,6 +447,7 @@ fn schedule(
                 duration: d.duration,
                 forecast_start: dates.start[i],
                 forecast_due: dates.due[i],
+                late_days: 0,
                 status: Status::Todo,
                 done_on: None,
                 note: String::new(),
@@ -455,6 +461,7 @@ fn schedule(
         kickoff: day0,
         end,
         forecast_end: end,
+        late_days: 0,
         items,
         phases: Vec::new(),
         title: BTreeMap::new(),

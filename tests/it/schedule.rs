@@ -510,3 +510,62 @@ fn a_milestone_reached_early_moves_the_forecast_end_earlier() {
     assert_eq!(plan.forecast("live"), "2026-12-02");
     assert_eq!(plan.forecast_end(), "2026-12-02");
 }
+
+#[test]
+fn the_risk_follows_the_working_days_late_and_the_sites_threshold() {
+    // `live` is expected five working days after its plan (Tue to Mon).
+    let plan = forecast_site().today("2026-12-09").build().plan("acme");
+    assert_eq!(plan.item("live")["late_days"], 5);
+    assert_eq!(
+        (&plan.0["late_days"], &plan.0["risk"]),
+        (&5.into(), &"at-risk".into())
+    );
+    let on_time = forecast_site().today("2026-12-01").build().plan("acme");
+    assert_eq!(on_time.0["risk"], "on-track");
+    let strict = forecast_site()
+        .append("gangway.toml", "[forecast]\nlate_after_days = 2\n")
+        .today("2026-12-09")
+        .build()
+        .plan("acme");
+    assert_eq!(strict.0["risk"], "late");
+}
+
+#[test]
+fn the_overview_leads_with_the_risk_and_shows_plan_and_forecast() {
+    let overview = forecast_site()
+        .today("2026-12-09")
+        .build()
+        .file("portal/acme/index.html");
+    assert!(
+        overview.contains("<strong>At risk</strong>: Expected finish"),
+        "{overview}"
+    );
+    assert!(overview.contains("5 working days late"), "{overview}");
+    assert!(
+        overview.contains("planned 7 Dec 2026 → expected 14 Dec 2026"),
+        "{overview}"
+    );
+    let on_time = forecast_site()
+        .today("2026-12-01")
+        .build()
+        .file("portal/acme/index.html");
+    assert!(
+        on_time.contains("<strong>On track</strong></p>"),
+        "{on_time}"
+    );
+    assert!(!on_time.contains("Expected finish"), "{on_time}");
+}
+
+#[test]
+fn the_late_threshold_is_checked_where_it_is_written() {
+    let site = forecast_site()
+        .append("gangway.toml", "[forecast]\nlate_after_days = -1\n")
+        .build();
+    let codes: Vec<&str> = site.diagnostics().iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"wrong-type"), "{codes:?}");
+    let site = forecast_site()
+        .append("gangway.toml", "[forecast]\nlate_after = 2\n")
+        .build();
+    let codes: Vec<&str> = site.diagnostics().iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"unknown-key"), "{codes:?}");
+}

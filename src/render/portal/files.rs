@@ -120,6 +120,7 @@ pub(super) fn plan_json<'p>(
                 Kind::Task => "task",
                 Kind::Milestone => "milestone",
             },
+            late_days: i.late_days,
             note: (!i.note.is_empty()).then_some(i.note.as_str()),
             overdue: i.overdue,
             owner_name: i
@@ -142,6 +143,7 @@ pub(super) fn plan_json<'p>(
         format: "gangway-plan/1",
         kickoff: plan.kickoff.to_string(),
         language: customer.language.as_str(),
+        late_days: plan.late_days,
         milestones: plan
             .visible()
             .filter(|i| i.kind == Kind::Milestone)
@@ -166,6 +168,7 @@ pub(super) fn plan_json<'p>(
             .collect(),
         playbook: &playbook.id,
         progress: Progress { done, total },
+        risk: crate::plan::Outlook::of(plan.late_days, input.site.config.late_after_days).as_str(),
         timezone: customer.timezone.as_deref(),
         today: input.today.to_string(),
     };
@@ -186,10 +189,14 @@ struct PlanFile<'a> {
     format: &'static str,
     kickoff: String,
     language: &'a str,
+    /// Working days `forecast_end` is after `end`.
+    late_days: i64,
     milestones: Vec<PlanItem<'a>>,
     phases: Vec<PlanPhase<'a>>,
     playbook: &'a str,
     progress: Progress,
+    /// `on-track`, `at-risk` or `late` (`[forecast] late_after_days`).
+    risk: &'static str,
     timezone: Option<&'a str>,
     today: String,
 }
@@ -217,6 +224,7 @@ struct PlanItem<'a> {
     guides: &'a [String],
     id: &'a str,
     kind: &'static str,
+    late_days: i64,
     note: Option<&'a str>,
     overdue: bool,
     owner_name: Option<&'a str>,

@@ -14,7 +14,7 @@ use super::{portal_lang_dir, url_escape};
 use crate::lang::Lang;
 use crate::locale::Locale;
 use crate::model::{Customer, Person, Playbook};
-use crate::plan::{Item, Plan, pick};
+use crate::plan::{Item, Outlook, Plan, pick};
 use crate::raw::{Side, Status};
 use crate::render::language::Lx;
 use crate::render::page::{Page, lang_prefix};
@@ -239,12 +239,17 @@ impl<'a> PortalLang<'a> {
             }
         }));
         let playbook_title = pick(&self.plan.title, lang, self.default).0.title.as_str();
+        let risk = self.risk(self.plan.late_days);
         record! {
             "contact" => contact.unwrap_or_else(|| record! { "email" => "", "name" => "", "phone" => "", "role" => "" }),
             "end" => self.date(self.plan.end),
+            "end_iso" => self.plan.end.to_string(),
             "feedback_url" => self.feedback_url(),
+            "forecast_end" => self.date(self.plan.forecast_end),
+            "forecast_end_iso" => self.plan.forecast_end.to_string(),
             "kickoff" => self.date(self.plan.kickoff),
             "language" => customer.language.as_str(),
+            "late_days" => self.plan.late_days,
             "name" => customer.name.as_str(),
             "playbook_title" => playbook_title,
             "progress" => record! {
@@ -255,9 +260,16 @@ impl<'a> PortalLang<'a> {
                 "total" => total,
                 "total_text" => locale.number(total as i64),
             },
+            "risk" => risk.as_str(),
+            "risk_label" => self.t(risk.string_key(), risk_english(risk)),
             "team" => team,
             "timezone" => customer.timezone.as_deref().unwrap_or_default(),
         }
+    }
+
+    /// The risk of being `late_days` working days behind, by the site's threshold.
+    fn risk(&self, late_days: i64) -> Outlook {
+        Outlook::of(late_days, self.input.site.config.late_after_days)
     }
 
     /// Where feedback goes: the site's `feedback_url`, else an e-mail to the
@@ -360,11 +372,17 @@ impl<'a> PortalLang<'a> {
         let at = self.at("");
         let common = self.common;
         let milestones = list(common.milestones.iter().map(|m| {
+            let risk = self.risk(m.late_days);
             record! {
                 "date" => self.date(m.due),
                 "date_iso" => m.due.to_string(),
+                "forecast" => self.date(m.forecast_due),
+                "forecast_iso" => m.forecast_due.to_string(),
                 "id" => m.id.as_str(),
+                "late_days" => m.late_days,
                 "reached" => m.status.is_closed(),
+                "risk" => risk.as_str(),
+                "risk_label" => self.t(risk.string_key(), risk_english(risk)),
                 "title" => m.text(self.lang, self.default).0.title.as_str(),
             }
         }));
@@ -444,5 +462,14 @@ impl<'a> PortalLang<'a> {
             self.t("faq", "Frequently asked questions"),
             vec![("faqs", faqs)],
         )
+    }
+}
+
+/// A risk's label when the theme's strings have none.
+fn risk_english(risk: Outlook) -> &'static str {
+    match risk {
+        Outlook::OnTrack => "On track",
+        Outlook::AtRisk => "At risk",
+        Outlook::Late => "Late",
     }
 }
