@@ -106,8 +106,37 @@ fn there_is_one_event_per_visible_task_and_milestone() {
 }
 
 #[test]
-fn events_are_all_day_on_the_due_date() {
-    let files = site().build().ok();
+fn events_are_all_day_on_the_expected_date() {
+    for today in ["2026-12-01", "2026-12-14"] {
+        let files = site().today(today).build().ok();
+        let plan = files.plan("acme");
+        for event in events(&files.file(ICS)) {
+            let id = item_id(&event);
+            let expected = plan.forecast(&id).replace('-', "");
+            let start = event
+                .iter()
+                .find(|(n, _)| n.starts_with("DTSTART"))
+                .expect("DTSTART");
+            assert_eq!(start.0, "DTSTART;VALUE=DATE", "{id}");
+            assert_eq!(start.1, expected, "{today} {id}");
+            // A late item's event names its planned date.
+            let late = plan.forecast(&id) != plan.due(&id) && plan.item(&id)["status"] != "done";
+            let description = event
+                .iter()
+                .find(|(n, _)| n == "DESCRIPTION")
+                .map_or("", |(_, v)| v.as_str());
+            assert_eq!(
+                description.contains("planned "),
+                late,
+                "{today} {id}: {description}"
+            );
+        }
+    }
+}
+
+#[test]
+fn events_are_all_day_on_the_due_date_when_nothing_is_late() {
+    let files = site().today("2026-12-01").build().ok();
     let plan = files.plan("acme");
     for event in events(&files.file(ICS)) {
         let id = item_id(&event);
@@ -147,8 +176,8 @@ fn uids_are_unique_and_stable_across_builds() {
     assert_eq!(uids(&edited), first);
     assert_eq!(
         site().build().file(ICS),
-        site().today("2027-01-04").build().file(ICS),
-        "the calendar does not depend on the day it is built"
+        site().build().file(ICS),
+        "the calendar is the same for the same day"
     );
 }
 

@@ -20,6 +20,13 @@ pub(super) fn calendar(
     let site = input.site;
     let lang = &customer.language;
     let default = &site.config.default_language;
+    let locale = input.locale(lang);
+    let planned_expected = site
+        .theme
+        .strings
+        .get(lang)
+        .and_then(|s| s.get("planned_expected"))
+        .map_or("planned {planned} → expected {expected}", String::as_str);
     let host = site
         .config
         .base_url
@@ -58,9 +65,21 @@ pub(super) fn calendar(
                 }
                 description.push_str(&item.note);
             }
+            // The event is on the expected date (a done task's real one); one not
+            // done yet names its planned date.
+            if item.forecast_due != item.due && !item.status.is_closed() {
+                if !description.is_empty() {
+                    description.push('\n');
+                }
+                description.push_str(
+                    &planned_expected
+                        .replace("{planned}", &locale.date(item.due))
+                        .replace("{expected}", &locale.date(item.forecast_due)),
+                );
+            }
             ics::Event {
                 uid: format!("{}-{}@{host}", customer.id, item.id),
-                date: item.due,
+                date: item.forecast_due,
                 summary: item.text(lang, default).0.title.clone(),
                 description,
                 url: Some(match item.kind {

@@ -213,14 +213,22 @@ impl<'a> Common<'a> {
             overdue,
             blocked,
             phases,
-            milestones: plan
-                .visible()
-                .filter(|i| i.kind == Kind::Milestone)
-                .collect(),
+            milestones: milestones_by_date(plan),
             faqs: portal_faqs(faqs, plan),
             tasks,
         }
     }
+}
+
+/// The visible milestones in the order they are expected (then planned), as
+/// clients read dates.
+fn milestones_by_date(plan: &Plan) -> Vec<&Item> {
+    let mut milestones: Vec<&Item> = plan
+        .visible()
+        .filter(|i| i.kind == Kind::Milestone)
+        .collect();
+    milestones.sort_by_key(|m| (m.forecast_due, m.due));
+    milestones
 }
 
 /// The FAQ entries a customer's plan links to, in the order they are first linked.
