@@ -569,3 +569,22 @@ fn the_late_threshold_is_checked_where_it_is_written() {
     let codes: Vec<&str> = site.diagnostics().iter().map(|d| d.code.as_str()).collect();
     assert!(codes.contains(&"unknown-key"), "{codes:?}");
 }
+
+#[test]
+fn late_tasks_show_their_planned_and_expected_due_dates() {
+    let site = forecast_site()
+        .append(
+            "customers/acme.yaml",
+            "progress:\n  a: { status: done, on: 2026-12-04 }\n",
+        )
+        .today("2026-12-09")
+        .build();
+    let checklist = site.file("portal/acme/checklist/index.html");
+    // `b` was planned for 12-07 and cannot finish before today, 12-09.
+    assert!(
+        checklist.contains("planned 7 Dec 2026 → expected 9 Dec 2026"),
+        "{checklist}"
+    );
+    // `a` was done late: its own due date stands, with no forecast.
+    assert!(!checklist.contains("planned 2 Dec 2026"), "{checklist}");
+}

@@ -179,6 +179,7 @@ impl<'a> PortalLang<'a> {
                         .map(|d| self.date(d))
                         .unwrap_or_else(|| Value::from("")),
                     due: self.date(item.due),
+                    forecast: self.date(item.forecast_due),
                     lang: Value::from(text_lang.as_str()),
                     lang_attr: Value::from(if text_lang == lang {
                         ""
