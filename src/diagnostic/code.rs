@@ -117,6 +117,11 @@ codes! {
         example: "playbooks/a.yaml: `extends: b`, and playbooks/b.yaml: `extends: a`",
         fix: "Remove one `extends:` so the chain ends in a playbook that extends nothing.",
     },
+    ForecastTooFar = "forecast-too-far" {
+        summary: "A customer's task or milestone is expected to finish more than ten years after the kickoff, given the work that is late.",
+        example: "playbooks/saas.yaml:\n  - id: migrate\n    duration: 600w",
+        fix: "Check the named task's `duration:` and `due:` and the customer's `kickoff:` (and `--today`); mark finished work done.",
+    },
     IdMismatch = "id-mismatch" {
         summary: "A playbook's `id:` differs from its file name.",
         example: "playbooks/saas.yaml:\nid: saas-onboarding",

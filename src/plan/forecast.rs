@@ -16,8 +16,18 @@ use super::{Kind, Plan};
 use crate::calendar::WorkCalendar;
 use crate::raw::Status;
 
+/// How far after the kickoff a forecast may run before it is an error.
+const MAX_YEARS: i16 = 10;
+
 /// Sets every item's forecast dates and the plan's forecast end, for `today`.
-pub(crate) fn forecast(plan: &mut Plan, calendar: &WorkCalendar, today: Date) {
+/// Returns the index of the first item (in dependency order) expected more
+/// than ten years after the kickoff, which is an error of the site.
+pub(crate) fn forecast(plan: &mut Plan, calendar: &WorkCalendar, today: Date) -> Option<usize> {
+    let limit = plan
+        .kickoff
+        .checked_add(jiff::Span::new().years(MAX_YEARS))
+        .unwrap_or(Date::MAX);
+    let mut too_far = None;
     let today = calendar.roll_forward(today);
     let index: HashMap<&str, usize> = plan
         .items
@@ -44,6 +54,9 @@ pub(crate) fn forecast(plan: &mut Plan, calendar: &WorkCalendar, today: Date) {
         item.forecast_due = end;
         item.late_days = calendar.business_days_between(item.due, end);
         due[i] = Some(end);
+        if end > limit && too_far.is_none() {
+            too_far = Some(i);
+        }
     }
     plan.forecast_end = plan
         .items
@@ -52,6 +65,7 @@ pub(crate) fn forecast(plan: &mut Plan, calendar: &WorkCalendar, today: Date) {
         .max()
         .unwrap_or(plan.end);
     plan.late_days = calendar.business_days_between(plan.end, plan.forecast_end);
+    too_far
 }
 
 /// How a milestone, or a whole onboarding, stands against its plan.

@@ -240,8 +240,27 @@ pub(crate) fn plan_customer(
             0
         };
     }
-    forecast::forecast(&mut plan, &customer.calendar, today);
+    if let Some(i) = forecast::forecast(&mut plan, &customer.calendar, today) {
+        diagnostics.push(forecast_too_far(&plan, i, &drafts, &who));
+    }
     (diagnostics.error_count() == before).then_some(plan)
+}
+
+/// The error for item `i` of `plan`, expected more than ten years after the kickoff.
+fn forecast_too_far(plan: &Plan, i: usize, drafts: &[Draft<'_>], who: &str) -> Diagnostic {
+    let item = &plan.items[i];
+    let mut d = Diagnostic::error(
+        Code::ForecastTooFar,
+        format!(
+            "{who}: `{}` is expected to finish on {}, more than ten years after the kickoff ({})",
+            item.id, item.forecast_due, plan.kickoff
+        ),
+    )
+    .help("check its `duration:` and `due:`, the customer's `kickoff:` and `--today`; mark finished work done");
+    if let Some(draft) = drafts.iter().find(|d| d.id == item.id) {
+        d = d.at(draft.title.origin.label());
+    }
+    d
 }
 
 /// A milestone without its own progress entry is reached when all it waits for is closed.

@@ -588,3 +588,28 @@ fn late_tasks_show_their_planned_and_expected_due_dates() {
     // `a` was done late: its own due date stands, with no forecast.
     assert!(!checklist.contains("planned 2 Dec 2026"), "{checklist}");
 }
+
+#[test]
+fn a_forecast_past_ten_years_is_an_error_naming_the_task() {
+    let site = forecast_site().today("2037-01-05").build();
+    let d = site
+        .diagnostics()
+        .iter()
+        .find(|d| d.code.as_str() == "forecast-too-far")
+        .expect("a forecast-too-far error");
+    assert!(
+        d.message
+            .contains("`a` is expected to finish on 2037-01-05"),
+        "{}",
+        d.message
+    );
+    let at = d.primary.as_ref().expect("a location");
+    assert_eq!(at.file.path, PB);
+    // Only the first item that crosses the line is named, not all that follow it.
+    let count = site
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code.as_str() == "forecast-too-far")
+        .count();
+    assert_eq!(count, 1);
+}
