@@ -122,6 +122,22 @@ impl Plan {
         self.items.iter().filter(|i| !i.internal)
     }
 
+    /// Whether every item the customer can see is done or skipped: the
+    /// onboarding is over, however late it finished.
+    pub fn finished(&self) -> bool {
+        self.visible().all(|i| i.status.is_closed())
+    }
+
+    /// How the onboarding stands against its plan: on track once finished, else
+    /// by how many working days its forecast end is late.
+    pub fn outlook(&self, late_after_days: u32) -> Outlook {
+        if self.finished() {
+            Outlook::OnTrack
+        } else {
+            Outlook::of(self.late_days, late_after_days)
+        }
+    }
+
     /// (done or skipped, total) over the visible tasks.
     pub fn progress(&self) -> (usize, usize) {
         let tasks = self.visible().filter(|i| i.kind == Kind::Task);

@@ -613,3 +613,18 @@ fn a_forecast_past_ten_years_is_an_error_naming_the_task() {
         .count();
     assert_eq!(count, 1);
 }
+
+#[test]
+fn a_finished_onboarding_is_on_track_however_late_it_finished() {
+    let plan = forecast_site()
+        .append(
+            "customers/acme.yaml",
+            "progress:\n  a: { status: done, on: 2026-12-04 }\n  b: { status: done, on: 2026-12-10 }\n",
+        )
+        .today("2026-12-14")
+        .build()
+        .plan("acme");
+    assert_eq!(plan.forecast_end(), "2026-12-10");
+    assert_eq!(plan.0["late_days"], 3);
+    assert_eq!(plan.0["risk"], "on-track");
+}

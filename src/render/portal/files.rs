@@ -187,7 +187,7 @@ pub(super) fn plan_json<'p>(
             .collect(),
         playbook: &playbook.id,
         progress: Progress { done, total },
-        risk: crate::plan::Outlook::of(plan.late_days, input.site.config.late_after_days).as_str(),
+        risk: plan.outlook(input.site.config.late_after_days).as_str(),
         timezone: customer.timezone.as_deref(),
         today: input.today.to_string(),
     };

@@ -240,7 +240,7 @@ impl<'a> PortalLang<'a> {
             }
         }));
         let playbook_title = pick(&self.plan.title, lang, self.default).0.title.as_str();
-        let risk = self.risk(self.plan.late_days);
+        let risk = self.plan.outlook(self.input.site.config.late_after_days);
         record! {
             "contact" => contact.unwrap_or_else(|| record! { "email" => "", "name" => "", "phone" => "", "role" => "" }),
             "end" => self.date(self.plan.end),
