@@ -628,3 +628,29 @@ fn a_finished_onboarding_is_on_track_however_late_it_finished() {
     assert_eq!(plan.0["late_days"], 3);
     assert_eq!(plan.0["risk"], "on-track");
 }
+
+#[test]
+fn the_timeline_table_is_in_date_order_and_reachable_by_keyboard() {
+    let html = schedule(
+        "2026-12-01",
+        r#"
+        - { id: later, title: Later task, owner: csm, due: 5bd }
+        - { id: sooner, title: Sooner task, owner: csm, due: 1bd }
+        "#,
+    )
+    .today("2026-12-01")
+    .build()
+    .file("portal/acme/timeline/index.html");
+    let table = &html[html
+        .find("<table class=\"timeline-table\">")
+        .expect("the table")..];
+    let (sooner, later) = (
+        table.find("Sooner task").expect("sooner"),
+        table.find("Later task").expect("later"),
+    );
+    assert!(sooner < later, "{table}");
+    assert!(
+        html.contains(r#"<div class="table-scroll" role="region" tabindex="0" aria-label="Tasks and milestones by date">"#),
+        "{html}"
+    );
+}
