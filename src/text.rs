@@ -323,7 +323,11 @@ fn data_html(source: &str) -> String {
 /// Whether `source` holds template syntax, comments included (else it is printed as
 /// it is).
 pub(crate) fn is_templated(source: &str) -> bool {
-    source.contains("{{") || source.contains("{%") || source.contains("{#")
+    // An opening brace followed by another, by `%` or by `#`.
+    let brace = crate::markdown::OPEN_BRACE;
+    source
+        .match_indices(brace)
+        .any(|(i, _)| source[i + 1..].starts_with([brace, '%', '#']))
 }
 
 /// A diagnostic for a template error in author text, pointing at the line of the
