@@ -151,6 +151,35 @@ impl WorkCalendar {
         }
     }
 
+    /// `date` itself when it is a business day, else the one before it.
+    pub fn roll_back(&self, mut date: Date) -> Date {
+        // Bounded as in `roll_forward`.
+        for _ in 0..800 {
+            if self.is_business_day(date) {
+                return date;
+            }
+            date = add_days(date, -1);
+        }
+        date
+    }
+
+    /// The day `offset` before `date`, on a business day: `2bd` steps back over two
+    /// business days, `3d` goes back three calendar days and then, when that is not
+    /// a business day, to the one before it. A reminder set this way never falls on
+    /// a weekend or a holiday, and never after `date`.
+    pub fn before(&self, date: Date, offset: Offset) -> Date {
+        match offset {
+            Offset::BusinessDays(n) => {
+                let mut day = self.roll_back(date);
+                for _ in 0..n {
+                    day = self.roll_back(add_days(day, -1));
+                }
+                day
+            }
+            Offset::Days(n) => self.roll_back(add_days(date, -i64::from(n))),
+        }
+    }
+
     /// Business days after `a` up to and including `b` (0 when `b` is not after `a`).
     ///
     /// Counted by whole weeks, then the days left over and the holidays in between,
@@ -255,6 +284,43 @@ mod tests {
         );
         assert_eq!(
             cal().add(date(2026, 12, 23), Offset::BusinessDays(0)),
+            date(2026, 12, 23)
+        );
+    }
+
+    #[test]
+    fn before_steps_back_over_weekends_and_holidays() {
+        // Monday 2026-12-28 - 1bd: (weekend, Fri 25 holiday) Thursday 24.
+        assert_eq!(
+            cal().before(date(2026, 12, 28), Offset::BusinessDays(1)),
+            date(2026, 12, 24)
+        );
+        assert_eq!(
+            cal().before(date(2026, 12, 28), Offset::BusinessDays(2)),
+            date(2026, 12, 23)
+        );
+        // Wednesday - 1bd is Tuesday; 0bd is the day itself.
+        assert_eq!(
+            cal().before(date(2026, 12, 16), Offset::BusinessDays(1)),
+            date(2026, 12, 15)
+        );
+        assert_eq!(
+            cal().before(date(2026, 12, 16), Offset::BusinessDays(0)),
+            date(2026, 12, 16)
+        );
+        // Calendar days land on the business day before: Monday - 2d is Saturday,
+        // so Friday; Monday - 1w is the Monday before.
+        assert_eq!(
+            cal().before(date(2026, 12, 14), Offset::Days(2)),
+            date(2026, 12, 11)
+        );
+        assert_eq!(
+            cal().before(date(2026, 12, 14), Offset::Days(7)),
+            date(2026, 12, 7)
+        );
+        // A date that is not a business day counts from the one before it.
+        assert_eq!(
+            cal().before(date(2026, 12, 27), Offset::BusinessDays(1)),
             date(2026, 12, 23)
         );
     }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::calendar::{WorkCalendar, parse_date, parse_weekday};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::lang::Lang;
+use crate::offset::{OFFSET_HELP, Offset};
 
 /// Validated site settings.
 #[derive(Clone, Debug)]
@@ -41,10 +42,19 @@ pub struct Config {
     /// `[forecast] late_after_days`: a milestone (or the whole onboarding) expected
     /// more working days than this after its planned date is late; fewer, at risk.
     pub late_after_days: u32,
+    /// `[reminders] before`: how long before a customer-side task's due date its
+    /// calendar event reminds; `None` when reminders are off (`before = "none"`).
+    pub reminders: Option<Offset>,
 }
 
 /// `late_after_days` when `gangway.toml` does not say: a working week.
 pub const DEFAULT_LATE_AFTER_DAYS: u32 = 5;
+
+/// `[reminders] before` when `gangway.toml` does not say: one working day.
+pub const DEFAULT_REMINDER: Offset = Offset::BusinessDays(1);
+
+/// The value of `[reminders] before` that turns reminders off.
+pub const NO_REMINDERS: &str = "none";
 
 /// `[portals] languages`: the languages a customer's portal is published in when the
 /// customer file does not list them.
@@ -78,6 +88,7 @@ impl Config {
             raw_html: crate::raw_html::RawHtml::default(),
             csp: crate::csp::Csp::default(),
             late_after_days: DEFAULT_LATE_AFTER_DAYS,
+            reminders: Some(DEFAULT_REMINDER),
         }
     }
 
@@ -126,6 +137,13 @@ struct RawConfig {
     markdown: Option<RawMarkdown>,
     security: Option<RawSecurity>,
     forecast: Option<RawForecast>,
+    reminders: Option<RawReminders>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReminders {
+    before: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -341,6 +359,12 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         support_url: support_url.unwrap_or_default(),
     });
     let translations = parse_translations(file, raw.translations, &languages, diagnostics, &mut ok);
+    let reminders = parse_reminders(
+        file,
+        raw.reminders.and_then(|r| r.before),
+        diagnostics,
+        &mut ok,
+    );
     ok.then(|| Config {
         title: raw.title,
         base_url,
@@ -359,6 +383,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             .forecast
             .and_then(|f| f.late_after_days)
             .unwrap_or(DEFAULT_LATE_AFTER_DAYS),
+        reminders,
     })
 }
 
@@ -520,6 +545,36 @@ fn parse_calendar(
     calendar
 }
 
+/// `[reminders] before`: an offset (`1bd`, `2d`, `1w`) or `"none"`; a bad one is
+/// a located `invalid-offset` error.
+fn parse_reminders(
+    file: &Arc<SourceFile>,
+    value: Option<toml::Spanned<String>>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> Option<Offset> {
+    let Some(v) = value else {
+        return Some(DEFAULT_REMINDER);
+    };
+    if v.get_ref().trim() == NO_REMINDERS {
+        return None;
+    }
+    match Offset::parse(v.get_ref()) {
+        Ok(offset) => Some(offset),
+        Err(why) => {
+            diagnostics.push(
+                Diagnostic::error(Code::InvalidOffset, why)
+                    .at(span_label(file, &v.span()))
+                    .help(format!(
+                        "{OFFSET_HELP}, or \"{NO_REMINDERS}\" for no reminders"
+                    )),
+            );
+            *ok = false;
+            Some(DEFAULT_REMINDER)
+        }
+    }
+}
+
 /// `[translations.LANG]`: the site's title and description in each language it
 /// publishes.
 fn parse_translations(
@@ -590,5 +645,26 @@ mod tests {
         assert!(config.is_none());
         let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["invalid-value", "invalid-value", "invalid-date"]);
+    }
+
+    #[test]
+    fn reminders_default_to_one_working_day_and_can_be_turned_off() {
+        let base = "title = \"T\"\nbase_url = \"https://x.example\"\n";
+        let (config, _) = parse(base);
+        assert_eq!(config.unwrap().reminders, Some(Offset::BusinessDays(1)));
+        for (before, expected) in [
+            ("2d", Some(Offset::Days(2))),
+            ("1w", Some(Offset::Days(7))),
+            ("0bd", Some(Offset::BusinessDays(0))),
+            ("none", None),
+        ] {
+            let (config, diags) = parse(&format!("{base}[reminders]\nbefore = \"{before}\"\n"));
+            assert!(diags.is_empty(), "{diags:?}");
+            assert_eq!(config.unwrap().reminders, expected, "{before}");
+        }
+        let (config, diags) = parse(&format!("{base}[reminders]\nbefore = \"2 days\"\n"));
+        assert!(config.is_none());
+        assert_eq!(diags[0].code, "invalid-offset");
+        assert_eq!(diags[0].location().unwrap().1, 4);
     }
 }

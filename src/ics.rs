@@ -7,8 +7,6 @@
 //! the caller's business. No external iCalendar crate is used because the subset
 //! gangway needs is small and its exact bytes matter for reproducible builds.
 
-use std::fmt::Write as _;
-
 use jiff::civil::Date;
 
 /// The longest a physical line may be, in octets, not counting its CRLF
@@ -31,7 +29,25 @@ pub struct Event {
     pub url: Option<String>,
     /// Free-form categories; may be empty, in which case no `CATEGORIES` is written.
     pub categories: Vec<String>,
+    /// Whether the event will not take place (`STATUS:CANCELLED`). No `STATUS` is
+    /// written otherwise: `TENTATIVE` and `CONFIRMED` say nothing a reader needs.
+    pub cancelled: bool,
+    /// A reminder, if the event has one.
+    pub alarm: Option<Alarm>,
 }
+
+/// A reminder shown by the reader's calendar (`VALARM` with `ACTION:DISPLAY`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alarm {
+    /// The day it goes off, at [`ALARM_HOUR`] in the reader's own time zone; on or
+    /// before the event's day.
+    pub day: Date,
+    /// What it says.
+    pub description: String,
+}
+
+/// The hour of the day, in the reader's time zone, reminders go off.
+pub const ALARM_HOUR: i64 = 9;
 
 /// A whole calendar: a name, a build stamp and the events in output order.
 #[derive(Debug, Clone, Copy)]
@@ -45,16 +61,40 @@ pub struct Calendar<'a> {
     pub events: &'a [Event],
 }
 
+/// The text being written: each content line is built in `line`, then folded
+/// onto `out` by [`Lines::emit`].
+#[derive(Default)]
+struct Lines {
+    out: String,
+    line: String,
+}
+
+impl Lines {
+    /// Ends the content line being built.
+    fn emit(&mut self) {
+        push_folded(&mut self.out, &self.line);
+        self.line.clear();
+    }
+
+    /// A whole content line written as it is.
+    fn fixed(&mut self, line: &str) {
+        self.line.push_str(line);
+        self.emit();
+    }
+
+    /// A content line `NAME:value` with a `TEXT` value.
+    fn text(&mut self, name: &str, value: &str) {
+        self.line.push_str(name);
+        self.line.push(':');
+        escape_text_into(&mut self.line, value);
+        self.emit();
+    }
+}
+
 /// Renders `calendar` as iCalendar text: CRLF line endings (the last line
 /// included), escaped text values, and lines folded at 75 octets.
 pub fn write(calendar: &Calendar<'_>) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    let mut emit = |line: &mut String| {
-        push_folded(&mut out, line);
-        line.clear();
-    };
-
+    let mut lines = Lines::default();
     for fixed in [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -62,85 +102,94 @@ pub fn write(calendar: &Calendar<'_>) -> String {
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
     ] {
-        line.push_str(fixed);
-        emit(&mut line);
+        lines.fixed(fixed);
     }
-    line.push_str("X-WR-CALNAME:");
-    escape_text_into(&mut line, calendar.name);
-    emit(&mut line);
-
+    lines.text("X-WR-CALNAME", calendar.name);
     let stamp = format_date(calendar.stamp);
     for event in calendar.events {
-        line.push_str("BEGIN:VEVENT");
-        emit(&mut line);
-
-        line.push_str("UID:");
-        escape_text_into(&mut line, &event.uid);
-        emit(&mut line);
-
-        // Midnight UTC of the stamp date, spelled out rather than derived from the
-        // clock, so DTSTAMP only changes when the caller's stamp does.
-        let _ = write!(line, "DTSTAMP:{stamp}T000000Z");
-        emit(&mut line);
-
-        let _ = write!(line, "DTSTART;VALUE=DATE:{}", format_date(event.date));
-        emit(&mut line);
-
-        // DTEND is exclusive, so an all-day event ends on the next day. The only
-        // date without a next day is the last one jiff can represent; there the
-        // property is left out, which RFC 5545 (section 3.6.1) defines as lasting
-        // one day for a DATE-valued DTSTART, i.e. the same meaning.
-        if let Ok(next) = event.date.tomorrow() {
-            let _ = write!(line, "DTEND;VALUE=DATE:{}", format_date(next));
-            emit(&mut line);
-        }
-
-        line.push_str("SUMMARY:");
-        escape_text_into(&mut line, &event.summary);
-        emit(&mut line);
-
-        if !event.description.is_empty() {
-            line.push_str("DESCRIPTION:");
-            escape_text_into(&mut line, &event.description);
-            emit(&mut line);
-        }
-
-        if let Some(url) = &event.url {
-            // URL is a URI value, which RFC 5545 does not escape; control
-            // characters are dropped instead so a stray newline cannot end the
-            // content line and inject properties.
-            let url: String = url.chars().filter(|c| !c.is_control()).collect();
-            if !url.is_empty() {
-                line.push_str("URL:");
-                line.push_str(&url);
-                emit(&mut line);
-            }
-        }
-
-        if !event.categories.is_empty() {
-            line.push_str("CATEGORIES:");
-            for (i, category) in event.categories.iter().enumerate() {
-                if i > 0 {
-                    line.push(',');
-                }
-                // Escaped one by one so a comma inside a category stays part of
-                // it instead of splitting it in two.
-                escape_text_into(&mut line, category);
-            }
-            emit(&mut line);
-        }
-
-        // All-day reminders should not show the reader as busy.
-        line.push_str("TRANSP:TRANSPARENT");
-        emit(&mut line);
-
-        line.push_str("END:VEVENT");
-        emit(&mut line);
+        write_event(&mut lines, event, &stamp);
     }
+    lines.fixed("END:VCALENDAR");
+    lines.out
+}
 
-    line.push_str("END:VCALENDAR");
-    emit(&mut line);
-    out
+/// One `VEVENT`, its reminder inside it.
+fn write_event(lines: &mut Lines, event: &Event, stamp: &str) {
+    lines.fixed("BEGIN:VEVENT");
+    lines.text("UID", &event.uid);
+    // Midnight UTC of the stamp date, spelled out rather than derived from the
+    // clock, so DTSTAMP only changes when the caller's stamp does.
+    lines.fixed(&format!("DTSTAMP:{stamp}T000000Z"));
+    lines.fixed(&format!("DTSTART;VALUE=DATE:{}", format_date(event.date)));
+    // DTEND is exclusive, so an all-day event ends on the next day. The only
+    // date without a next day is the last one jiff can represent; there the
+    // property is left out, which RFC 5545 (section 3.6.1) defines as lasting
+    // one day for a DATE-valued DTSTART, i.e. the same meaning.
+    if let Ok(next) = event.date.tomorrow() {
+        lines.fixed(&format!("DTEND;VALUE=DATE:{}", format_date(next)));
+    }
+    lines.text("SUMMARY", &event.summary);
+    if !event.description.is_empty() {
+        lines.text("DESCRIPTION", &event.description);
+    }
+    if let Some(url) = &event.url {
+        // URL is a URI value, which RFC 5545 does not escape; control
+        // characters are dropped instead so a stray newline cannot end the
+        // content line and inject properties.
+        let url: String = url.chars().filter(|c| !c.is_control()).collect();
+        if !url.is_empty() {
+            lines.fixed(&format!("URL:{url}"));
+        }
+    }
+    if !event.categories.is_empty() {
+        lines.line.push_str("CATEGORIES:");
+        for (i, category) in event.categories.iter().enumerate() {
+            if i > 0 {
+                lines.line.push(',');
+            }
+            // Escaped one by one so a comma inside a category stays part of
+            // it instead of splitting it in two.
+            escape_text_into(&mut lines.line, category);
+        }
+        lines.emit();
+    }
+    if event.cancelled {
+        lines.fixed("STATUS:CANCELLED");
+    }
+    // All-day reminders should not show the reader as busy.
+    lines.fixed("TRANSP:TRANSPARENT");
+    if let Some(alarm) = &event.alarm {
+        lines.fixed("BEGIN:VALARM");
+        lines.fixed("ACTION:DISPLAY");
+        lines.fixed(&format!("TRIGGER:{}", trigger(alarm.day, event.date)));
+        lines.text("DESCRIPTION", &alarm.description);
+        lines.fixed("END:VALARM");
+    }
+    lines.fixed("END:VEVENT");
+}
+
+/// The `TRIGGER` of a reminder at [`ALARM_HOUR`] on `day`, for an all-day event
+/// on `start`: a duration relative to the event's start, midnight of its day in
+/// the reader's time zone (RFC 5545 section 3.8.6.3). `-PT15H` is 09:00 the day
+/// before, `-P2DT15H` 09:00 three days before, `PT9H` 09:00 on the day itself.
+///
+/// The relative form is the one Apple Calendar, Outlook and Google Calendar write
+/// themselves for an all-day event's reminder; an absolute `DATE-TIME` trigger
+/// would have to be in UTC, and so at another hour for every reader's time zone.
+fn trigger(day: Date, start: Date) -> String {
+    let days_before = day
+        .until(start)
+        .map(|span| i64::from(span.get_days()))
+        .unwrap_or(0);
+    let hours = ALARM_HOUR - 24 * days_before;
+    let sign = if hours < 0 { "-" } else { "" };
+    let hours = hours.unsigned_abs();
+    let (days, hours) = (hours / 24, hours % 24);
+    match (days, hours) {
+        (0, h) => format!("{sign}PT{h}H"),
+        (d, 0) => format!("{sign}P{d}D"),
+        (d, h) => format!("{sign}P{d}DT{h}H"),
+    }
 }
 
 /// Formats a date as the iCalendar `DATE` value `YYYYMMDD`.
@@ -282,6 +331,8 @@ mod tests {
             description: String::new(),
             url: None,
             categories: Vec::new(),
+            cancelled: false,
+            alarm: None,
         }
     }
 
@@ -364,6 +415,8 @@ mod tests {
             description: "Bring ID".to_owned(),
             url: Some("https://example.com/kb/setup/".to_owned()),
             categories: vec!["onboarding".to_owned(), "week 1".to_owned()],
+            cancelled: false,
+            alarm: None,
         };
         let expected = "BEGIN:VCALENDAR\r\n\
             VERSION:2.0\r\n\
@@ -387,10 +440,55 @@ mod tests {
     }
 
     #[test]
+    fn reminders_are_relative_to_the_start_of_the_day() {
+        let due = date(2026, 12, 28);
+        assert_eq!(trigger(date(2026, 12, 28), due), "PT9H");
+        assert_eq!(trigger(date(2026, 12, 27), due), "-PT15H");
+        assert_eq!(trigger(date(2026, 12, 24), due), "-P3DT15H");
+        assert_eq!(trigger(date(2026, 11, 28), due), "-P29DT15H");
+        // Across a month and a year.
+        assert_eq!(trigger(date(2026, 12, 31), date(2027, 1, 1)), "-PT15H");
+    }
+
+    #[test]
+    fn an_alarm_is_the_last_part_of_its_event() {
+        let mut e = event("Sign the order");
+        e.date = date(2026, 12, 28);
+        e.alarm = Some(Alarm {
+            day: date(2026, 12, 24),
+            description: "Due 28 Dec, soon".to_owned(),
+        });
+        let text = render(&[e]);
+        let tail = text
+            .split("TRANSP:TRANSPARENT\r\n")
+            .nth(1)
+            .expect("TRANSP before the alarm");
+        assert_eq!(
+            tail,
+            "BEGIN:VALARM\r\n\
+             ACTION:DISPLAY\r\n\
+             TRIGGER:-P3DT15H\r\n\
+             DESCRIPTION:Due 28 Dec\\, soon\r\n\
+             END:VALARM\r\n\
+             END:VEVENT\r\n\
+             END:VCALENDAR\r\n"
+        );
+        assert!(values(&text, "STATUS").is_empty());
+    }
+
+    #[test]
+    fn a_cancelled_event_says_so() {
+        let mut e = event("Not needed");
+        e.cancelled = true;
+        assert_eq!(values(&render(&[e]), "STATUS"), ["CANCELLED"]);
+    }
+
+    #[test]
     fn optional_properties_are_omitted() {
         let text = render(&[event("Only a summary")]);
         let names: Vec<String> = parse(&text).into_iter().map(|(n, _)| n).collect();
-        for absent in ["DESCRIPTION", "URL", "CATEGORIES"] {
+        assert!(!text.contains("VALARM"), "{text}");
+        for absent in ["DESCRIPTION", "URL", "CATEGORIES", "STATUS"] {
             assert!(!names.iter().any(|n| n == absent), "{absent} in {text}");
         }
         assert!(names.iter().any(|n| n == "TRANSP"));

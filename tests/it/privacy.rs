@@ -179,9 +179,10 @@ fn the_examples_own_internal_tasks_appear_in_no_output_file() {
             checked += 1;
         }
         let id = task["id"].as_str().expect("an id");
+        // `.ics`: the calendar of everything and each role's own.
         for (path, needle) in [
             ("plan.json", format!("\"{id}\"")),
-            ("calendar.ics", format!("-{id}@")),
+            (".ics", format!("-{id}@")),
             ("checklist/index.html", format!("task-{id}\"")),
         ] {
             let leaks: Vec<&str> = files
@@ -344,6 +345,8 @@ fn a_customers_portal_is_written_under_its_own_folder_only() {
     assert_eq!(
         portal,
         [
+            "calendar-admin.ics",
+            "calendar-csm.ics",
             "calendar.ics",
             "checklist/index.html",
             "faq/index.html",

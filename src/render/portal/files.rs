@@ -1,112 +1,235 @@
-//! The portal's files other than pages: the calendar (`calendar.ics`) and the
-//! machine-readable plan (`plan.json`), both in the customer's language.
+//! The portal's files other than pages: the calendars (`calendar.ics`, and
+//! `calendar-<role>.ics` for each role's own tasks) and the machine-readable plan
+//! (`plan.json`), all in the customer's language.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
 
 use crate::ics;
+use crate::lang::Lang;
+use crate::locale::Locale;
 use crate::model::{Customer, Playbook};
+use crate::offset::Offset;
 use crate::plan::{Item, Kind, Plan, pick};
-use crate::raw::Side;
+use crate::raw::{Side, Status};
 use crate::render::RenderInput;
 
-/// The calendar, in the customer's language.
-pub(super) fn calendar(
+/// One calendar file of a portal: its path under the portal's folder and its text.
+pub(super) struct CalendarFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// The name of the calendar of `role`'s tasks in a portal's folder.
+pub(super) fn role_calendar_name(role: &str) -> String {
+    format!("calendar-{role}.ics")
+}
+
+/// The roles with a calendar of their own: those that own a task the customer
+/// sees, in the playbook's order. Role ids are valid ids (`ids::is_valid_id`), so
+/// they stand in file names and addresses as they are.
+pub(super) fn calendar_roles<'a>(playbook: &'a Playbook, plan: &Plan) -> Vec<&'a str> {
+    playbook
+        .roles
+        .keys()
+        .map(String::as_str)
+        .filter(|role| {
+            plan.visible()
+                .any(|i| i.kind == Kind::Task && i.owner.as_deref() == Some(*role))
+        })
+        .collect()
+}
+
+/// The calendars, in the customer's language: `calendar.ics` with every item the
+/// customer sees, then one per role in [`calendar_roles`] with that role's tasks.
+pub(super) fn calendars(
     input: &RenderInput<'_>,
     customer: &Customer,
     playbook: &Playbook,
     plan: &Plan,
     dir: &str,
-) -> String {
-    let site = input.site;
-    let lang = &customer.language;
-    let default = &site.config.default_language;
-    let locale = input.locale(lang);
-    let planned_expected = site
-        .theme
-        .strings
-        .get(lang)
-        .and_then(|s| s.get("planned_expected"))
-        .map_or("planned {planned} → expected {expected}", String::as_str);
-    let host = site
-        .config
-        .base_url
-        .split("://")
-        .nth(1)
-        .unwrap_or("gangway")
-        .split('/')
-        .next()
-        .unwrap_or("gangway")
-        .to_string();
-    let events: Vec<ics::Event> = plan
+) -> Vec<CalendarFile> {
+    let words = Words::new(input, customer, dir);
+    let events: Vec<(Option<&str>, ics::Event)> = plan
         .visible()
         .map(|item| {
-            let owner = item
-                .owner
-                .as_ref()
-                .map(|o| {
-                    let role = playbook
-                        .roles
-                        .get(o)
-                        .map(|r| r.title.get(lang).0.to_string())
-                        .unwrap_or_default();
-                    match customer.team.get(o) {
-                        Some(p) => format!("{} ({role})", p.name),
-                        None => role,
-                    }
-                })
-                .unwrap_or_default();
-            let mut description = String::new();
-            if !owner.is_empty() {
-                description.push_str(&owner);
-            }
-            if !item.note.is_empty() {
-                if !description.is_empty() {
-                    description.push('\n');
-                }
-                description.push_str(&item.note);
-            }
-            // The event is on the expected date (a done task's real one); one not
-            // done yet names its planned date.
-            if item.forecast_due != item.due && !item.status.is_closed() {
-                if !description.is_empty() {
-                    description.push('\n');
-                }
-                description.push_str(
-                    &planned_expected
-                        .replace("{planned}", &locale.date(item.due))
-                        .replace("{expected}", &locale.date(item.forecast_due)),
-                );
-            }
-            ics::Event {
-                uid: format!("{}-{}@{host}", customer.id, item.id),
-                date: item.forecast_due,
-                summary: item.text(lang, default).0.title.clone(),
-                description,
-                url: Some(match item.kind {
-                    Kind::Task => {
-                        format!("{}/{dir}checklist/#task-{}", site.config.base_url, item.id)
-                    }
-                    Kind::Milestone => {
-                        format!("{}/{dir}#milestone-{}", site.config.base_url, item.id)
-                    }
-                }),
-                categories: vec![match item.kind {
-                    Kind::Task => "task".to_string(),
-                    Kind::Milestone => "milestone".to_string(),
-                }],
-            }
+            let owner = (item.kind == Kind::Task)
+                .then_some(item.owner.as_deref())
+                .flatten();
+            (owner, words.event(playbook, item))
         })
         .collect();
-    let name = format!(
+    let lang = &customer.language;
+    let default = &input.site.config.default_language;
+    let title = format!(
         "{} — {}",
         customer.name,
         pick(&plan.title, lang, default).0.title
     );
-    ics::write(&ics::Calendar {
-        name: &name,
-        stamp: plan.kickoff,
-        events: &events,
-    })
+    let write = |name: &str, events: &[ics::Event]| {
+        ics::write(&ics::Calendar {
+            name,
+            stamp: plan.kickoff,
+            events,
+        })
+    };
+    let all: Vec<ics::Event> = events.iter().map(|(_, e)| e.clone()).collect();
+    let mut files = vec![CalendarFile {
+        name: "calendar.ics".to_string(),
+        text: write(&title, &all),
+    }];
+    for role in calendar_roles(playbook, plan) {
+        let own: Vec<ics::Event> = events
+            .iter()
+            .filter(|(owner, _)| *owner == Some(role))
+            .map(|(_, e)| e.clone())
+            .collect();
+        let role_title = playbook
+            .roles
+            .get(role)
+            .map(|r| r.title.get(lang).0)
+            .unwrap_or(role);
+        files.push(CalendarFile {
+            name: role_calendar_name(role),
+            text: write(&format!("{title} — {role_title}"), &own),
+        });
+    }
+    files
+}
+
+/// What a portal's calendar events are made of besides the plan: the customer,
+/// the site, and the interface text of the customer's language.
+struct Words<'a> {
+    customer: &'a Customer,
+    lang: &'a Lang,
+    default: &'a Lang,
+    locale: &'a Locale,
+    base_url: &'a str,
+    dir: &'a str,
+    /// The host part of the site's address, for event UIDs.
+    host: String,
+    today: Date,
+    reminders: Option<Offset>,
+    strings: Option<&'a BTreeMap<String, String>>,
+}
+
+impl<'a> Words<'a> {
+    fn new(input: &'a RenderInput<'_>, customer: &'a Customer, dir: &'a str) -> Words<'a> {
+        let site = input.site;
+        let host = site
+            .config
+            .base_url
+            .split("://")
+            .nth(1)
+            .unwrap_or("gangway")
+            .split('/')
+            .next()
+            .unwrap_or("gangway")
+            .to_string();
+        Words {
+            customer,
+            lang: &customer.language,
+            default: &site.config.default_language,
+            locale: input.locale(&customer.language),
+            base_url: &site.config.base_url,
+            dir,
+            host,
+            today: input.today,
+            reminders: site.config.reminders,
+            strings: site.theme.strings.get(&customer.language),
+        }
+    }
+
+    /// The interface text `key` in the customer's language, else `fallback`.
+    fn string(&self, key: &str, fallback: &'a str) -> &str {
+        self.strings
+            .and_then(|s| s.get(key))
+            .map_or(fallback, String::as_str)
+    }
+
+    /// The event of one item: on its expected date, its title marked when it is
+    /// done or skipped (and a skipped one cancelled), with a reminder when it is a
+    /// customer-side task still to do.
+    fn event(&self, playbook: &Playbook, item: &Item) -> ics::Event {
+        let title = &item.text(self.lang, self.default).0.title;
+        let summary = match item.status {
+            Status::Done => self.string("calendar_done", "✓ {title}"),
+            Status::Skipped => self.string("calendar_skipped", "Skipped: {title}"),
+            _ => "{title}",
+        }
+        .replace("{title}", title);
+        let (dir, base_url) = (self.dir, self.base_url);
+        ics::Event {
+            uid: format!("{}-{}@{}", self.customer.id, item.id, self.host),
+            date: item.forecast_due,
+            summary,
+            description: self.description(playbook, item),
+            url: Some(match item.kind {
+                Kind::Task => format!("{base_url}/{dir}checklist/#task-{}", item.id),
+                Kind::Milestone => format!("{base_url}/{dir}#milestone-{}", item.id),
+            }),
+            categories: vec![match item.kind {
+                Kind::Task => "task".to_string(),
+                Kind::Milestone => "milestone".to_string(),
+            }],
+            cancelled: item.status == Status::Skipped,
+            alarm: self.alarm(item, title),
+        }
+    }
+
+    /// The owner, the note, and the planned date when the event is not on it.
+    fn description(&self, playbook: &Playbook, item: &Item) -> String {
+        let lang = self.lang;
+        let owner = item.owner.as_ref().map(|o| {
+            let role = playbook
+                .roles
+                .get(o)
+                .map(|r| r.title.get(lang).0.to_string())
+                .unwrap_or_default();
+            match self.customer.team.get(o) {
+                Some(p) => format!("{} ({role})", p.name),
+                None => role,
+            }
+        });
+        let mut lines: Vec<String> = Vec::new();
+        lines.extend(owner.filter(|o| !o.is_empty()));
+        if !item.note.is_empty() {
+            lines.push(item.note.clone());
+        }
+        // The event is on the expected date (a done task's real one); one not
+        // done yet names its planned date.
+        if item.forecast_due != item.due && !item.status.is_closed() {
+            lines.push(
+                self.string(
+                    "planned_expected",
+                    "planned {planned} → expected {expected}",
+                )
+                .replace("{planned}", &self.locale.date(item.due))
+                .replace("{expected}", &self.locale.date(item.forecast_due)),
+            );
+        }
+        lines.join("\n")
+    }
+
+    /// The reminder of a customer-side task still to do: `[reminders] before` its
+    /// expected due date, counted on the customer's business days. None when
+    /// reminders are off, or when that day is already past (an import would only
+    /// raise it as missed).
+    fn alarm(&self, item: &Item, title: &str) -> Option<ics::Alarm> {
+        let before = self.reminders?;
+        if item.kind != Kind::Task || item.side != Some(Side::Customer) || item.status.is_closed() {
+            return None;
+        }
+        let day = self.customer.calendar.before(item.forecast_due, before);
+        (day >= self.today).then(|| ics::Alarm {
+            day,
+            description: self
+                .string("reminder_due", "Due {date}: {title}")
+                .replace("{date}", &self.locale.date(item.forecast_due))
+                .replace("{title}", title),
+        })
+    }
 }
 
 /// The machine-readable plan, in the customer's language.

@@ -60,10 +60,12 @@ pub(crate) fn render_portal(
     let mut out = rendered.into_inner().unwrap_or_default();
     out.sort_by(|a, b| a.path.cmp(&b.path));
     let dir = portal_dir(customer);
-    out.push(OutputFile {
-        path: format!("{dir}calendar.ics"),
-        bytes: files::calendar(input, customer, playbook, plan, &dir).into_bytes(),
-    });
+    for calendar in files::calendars(input, customer, playbook, plan, &dir) {
+        out.push(OutputFile {
+            path: format!("{dir}{}", calendar.name),
+            bytes: calendar.text.into_bytes(),
+        });
+    }
     out.push(OutputFile {
         path: format!("{dir}plan.json"),
         bytes: files::plan_json(input, customer, playbook, plan).into_bytes(),

@@ -75,6 +75,9 @@ struct PortalLang<'a> {
     texts: Vec<Arc<TaskText>>,
     /// The `customer` value of every page.
     customer_value: Value,
+    /// The roles with a calendar of their own (`files::calendar_roles`) and their
+    /// titles in this language.
+    calendar_roles: Vec<(&'a str, &'a str)>,
 }
 
 /// Where a page lies: its output path, and the relative roots of the site and
@@ -113,6 +116,16 @@ impl<'a> PortalLang<'a> {
             },
             texts: Vec::new(),
             customer_value: Value::UNDEFINED,
+            calendar_roles: super::files::calendar_roles(playbook, plan)
+                .into_iter()
+                .map(|role| {
+                    let title = playbook
+                        .roles
+                        .get(role)
+                        .map_or(role, |r| r.title.get(lang).0);
+                    (role, title)
+                })
+                .collect(),
         };
         portal.texts = portal.task_texts();
         portal.customer_value = portal.customer_value();
@@ -333,8 +346,19 @@ impl<'a> PortalLang<'a> {
             ""
         };
         let here = format!("{site_root}{dir}");
+        let calendars = list(self.calendar_roles.iter().map(|&(role, title)| {
+            let file = super::files::role_calendar_name(role);
+            record! {
+                "file" => file.as_str(),
+                "person" => customer.team.get(role).map_or("", |p| p.name.as_str()),
+                "role" => role,
+                "title" => title,
+                "url" => format!("{site_root}{base}{file}{sealed_suffix}"),
+            }
+        }));
         let portal_links = record! {
             "calendar" => format!("{site_root}{base}calendar.ics{sealed_suffix}"),
+            "calendars" => calendars,
             "checklist" => format!("{here}checklist/"),
             "faq" => format!("{here}faq/"),
             "overview" => here.as_str(),

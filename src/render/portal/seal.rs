@@ -1,5 +1,5 @@
 //! An encrypted portal: every page becomes an unlock page in its language, the
-//! calendar and plan become `.enc` envelopes the decrypted pages download.
+//! calendars and the plan become `.enc` envelopes the decrypted pages download.
 
 use sha2::{Digest, Sha256};
 
@@ -66,9 +66,16 @@ pub(super) fn seal_portal(
                     bytes,
                 }
             } else {
+                // The calendars (`calendar.ics`, `calendar-<role>.ics`) lie at
+                // the portal's root; their names are made of ids.
                 let (media, name) = match rel.as_str() {
-                    "calendar.ics" => ("text/calendar", "calendar.ics"),
                     "plan.json" => ("application/json", "plan.json"),
+                    ics if ics.starts_with("calendar")
+                        && ics.ends_with(".ics")
+                        && !ics.contains('/') =>
+                    {
+                        ("text/calendar", ics)
+                    }
                     _ => ("application/octet-stream", "download"),
                 };
                 let bytes = crate::seal::seal_blob(
