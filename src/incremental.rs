@@ -902,6 +902,45 @@ mod tests {
         }
     }
 
+    /// A role's own calendar (`calendar-<role>.ics`) comes and goes with its first
+    /// task: an edit that shows or hides a task adds or removes a portal file.
+    #[test]
+    fn a_customer_edit_that_adds_and_removes_a_roles_calendar_matches_a_full_build() {
+        let tree = example();
+        let feeds = |tree: &SourceTree| -> usize {
+            full(tree)
+                .0
+                .keys()
+                .filter(|p| p.ends_with("/calendar-it-contact.ics"))
+                .count()
+        };
+        let before = feeds(&tree);
+        let mut enterprise = example();
+        edit(
+            &mut enterprise,
+            "customers/tanjung-logistics.yaml",
+            "plan: growth",
+            "plan: enterprise",
+        );
+        assert_eq!(feeds(&enterprise), before + 1);
+        check_tree(
+            tree,
+            &[
+                (
+                    "customers/tanjung-logistics.yaml",
+                    "plan: growth",
+                    "plan: enterprise",
+                ),
+                (
+                    "customers/tanjung-logistics.yaml",
+                    "plan: enterprise",
+                    "plan: growth",
+                ),
+            ],
+            false,
+        );
+    }
+
     #[test]
     fn playbook_edits_match_a_full_build() {
         for lazy in [false, true] {
