@@ -130,3 +130,73 @@ fn page_language<'a>(input: &'a RenderInput<'_>, customer: &'a Customer, rel: &s
         .find(|l| rel.starts_with(&format!("{l}/")))
         .unwrap_or(&customer.language)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::options::BuildOptions;
+    use crate::seal::{BLOB_SUFFIX, open_blob, open_html};
+
+    const PASSPHRASE: &str = "correct horse battery staple lantern";
+
+    /// The starter site with its customer's portal encrypted: every file, by path.
+    fn sealed_starter() -> BTreeMap<String, Vec<u8>> {
+        let mut tree = crate::init::starter_tree();
+        let path = "customers/example-customer.yaml";
+        let mut text =
+            String::from_utf8(tree.get(path).expect("starter customer").to_vec()).expect("UTF-8");
+        text.push_str("encrypt:\n  passphrase_env: ACME_PASSPHRASE\n");
+        tree.insert(path, text);
+        let mut options = BuildOptions::for_tests(jiff::civil::date(2026, 12, 14));
+        options.env = crate::secret::Secret::new(BTreeMap::from([(
+            "ACME_PASSPHRASE".to_string(),
+            PASSPHRASE.to_string(),
+        )]));
+        let compiled = crate::build::compile(&tree, &options);
+        assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
+        compiled
+            .files
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect()
+    }
+
+    /// Each role's calendar is sealed like `calendar.ics`, and the decrypted
+    /// timeline offers every calendar as a download (a subscription cannot
+    /// decrypt), saying so.
+    #[test]
+    fn role_calendars_are_sealed_and_offered_as_downloads() {
+        let files = sealed_starter();
+        let timeline = files
+            .keys()
+            .find(|p| p.starts_with("p/") && p.ends_with("/timeline/index.html"))
+            .expect("the portal's timeline");
+        let dir = &timeline[..timeline.len() - "timeline/index.html".len()];
+        let page = String::from_utf8(open_html(&files[timeline], PASSPHRASE).expect("opens"))
+            .expect("UTF-8");
+        for name in ["calendar.ics", "calendar-admin.ics", "calendar-csm.ics"] {
+            let sealed = files
+                .get(&format!("{dir}{name}{BLOB_SUFFIX}"))
+                .unwrap_or_else(|| panic!("no sealed {name}"));
+            assert!(
+                !files.contains_key(&format!("{dir}{name}")),
+                "{name} in clear"
+            );
+            let text =
+                String::from_utf8(open_blob(sealed, PASSPHRASE).expect("opens")).expect("UTF-8");
+            assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{name}");
+            assert!(
+                page.contains(&format!(
+                    "{name}{BLOB_SUFFIX}\" type=\"text/calendar\" data-sealed-download download=\"{name}\""
+                )),
+                "{name}: {page}"
+            );
+        }
+        assert!(
+            page.contains("<p class=\"more calendars\">Download: "),
+            "{page}"
+        );
+        assert!(page.contains("does not update by itself"), "{page}");
+    }
+}
