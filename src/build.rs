@@ -185,6 +185,17 @@ impl Prepared {
         }
     }
 
+    /// Every planned customer's row, in the order of the customer files
+    /// (plans kept: `serve`, reports).
+    pub(crate) fn rows(&self, today: jiff::civil::Date) -> Vec<crate::roster::CustomerRow> {
+        self.site
+            .customers
+            .iter()
+            .zip(&self.plans)
+            .filter_map(|(c, p)| Some(crate::roster::row(&self.site, c, p.as_ref()?, today)))
+            .collect()
+    }
+
     /// Every portal's address.
     pub fn portals(&self) -> Vec<PortalLink> {
         self.site
@@ -321,6 +332,22 @@ fn prepare(
         templates,
         engine,
     })
+}
+
+/// Every customer's row of figures (the dashboard's rows) for `options.today`,
+/// in the order of the customer files, with every problem found: resolves and
+/// plans the site without rendering it. For `gangway report`. The rows are
+/// empty when the site has errors.
+pub fn customer_rows(
+    tree: &SourceTree,
+    options: &BuildOptions,
+) -> (Vec<crate::roster::CustomerRow>, Vec<Diagnostic>) {
+    let mut diagnostics = Diagnostics::new();
+    let rows = prepare(tree, Vec::new(), options, true, &mut diagnostics)
+        .filter(|_| !diagnostics.has_errors())
+        .map(|prepared| prepared.rows(options.today))
+        .unwrap_or_default();
+    (rows, diagnostics.sorted())
 }
 
 /// [`compile_to`] for a tree the caller no longer needs: the files are let go

@@ -48,6 +48,7 @@ mod raw_html;
 mod render;
 pub mod report;
 mod resolve;
+pub mod roster;
 mod seal;
 pub mod secret;
 pub mod serve;
