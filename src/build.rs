@@ -96,6 +96,17 @@ pub struct Compiled {
     pub translations: crate::translation::TranslationReport,
     /// Every customer's portal address (empty when the site did not resolve).
     pub portals: Vec<PortalLink>,
+    /// Where the vendor's dashboard is published, when it is.
+    pub dashboard: Option<DashboardLink>,
+}
+
+/// Where the vendor's dashboard is published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DashboardLink {
+    /// Its folder under the site root: `p/<token>/`.
+    pub path: String,
+    /// Whether it is encrypted.
+    pub encrypted: bool,
 }
 
 /// Where a customer's portal is published.
@@ -194,6 +205,14 @@ impl Prepared {
             .zip(&self.plans)
             .filter_map(|(c, p)| Some(crate::roster::row(&self.site, c, p.as_ref()?, today)))
             .collect()
+    }
+
+    /// The dashboard's address, when it is written.
+    pub fn dashboard(&self) -> Option<DashboardLink> {
+        self.site.dashboard.as_ref().map(|d| DashboardLink {
+            path: d.path.clone(),
+            encrypted: d.passphrase.is_some(),
+        })
     }
 
     /// Every portal's address.
@@ -403,6 +422,7 @@ fn finish(
                 stats: BuildStats::default(),
                 translations: Default::default(),
                 portals: Vec::new(),
+                dashboard: None,
             },
             None,
         );
@@ -464,6 +484,7 @@ fn finish(
         stats,
         translations: prepared.site.translations.clone(),
         portals: prepared.portals(),
+        dashboard: prepared.dashboard(),
     };
     (compiled, Some(prepared))
 }

@@ -41,6 +41,20 @@ pub struct Config {
     /// `[forecast] late_after_days`: a milestone (or the whole onboarding) expected
     /// more working days than this after its planned date is late; fewer, at risk.
     pub late_after_days: u32,
+    /// `[dashboard]`: the vendor's page across all customers.
+    pub dashboard: DashboardSettings,
+}
+
+/// `[dashboard]` in `gangway.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct DashboardSettings {
+    /// `enabled`: `None` when not said (written when the site has customers).
+    pub enabled: Option<bool>,
+    /// `rotation`: bump it to move the dashboard to a new address.
+    pub rotation: u32,
+    /// `encrypt = { passphrase_env = "..." }`: the variable's name and where it
+    /// is written in `gangway.toml` (resolve reads the environment).
+    pub passphrase_env: Option<(String, std::ops::Range<usize>)>,
 }
 
 /// `late_after_days` when `gangway.toml` does not say: a working week.
@@ -78,6 +92,7 @@ impl Config {
             raw_html: crate::raw_html::RawHtml::default(),
             csp: crate::csp::Csp::default(),
             late_after_days: DEFAULT_LATE_AFTER_DAYS,
+            dashboard: DashboardSettings::default(),
         }
     }
 
@@ -126,6 +141,21 @@ struct RawConfig {
     markdown: Option<RawMarkdown>,
     security: Option<RawSecurity>,
     forecast: Option<RawForecast>,
+    dashboard: Option<RawDashboard>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDashboard {
+    enabled: Option<bool>,
+    rotation: Option<u32>,
+    encrypt: Option<RawEncrypt>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEncrypt {
+    passphrase_env: toml::Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -359,6 +389,17 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             .forecast
             .and_then(|f| f.late_after_days)
             .unwrap_or(DEFAULT_LATE_AFTER_DAYS),
+        dashboard: raw
+            .dashboard
+            .map(|d| DashboardSettings {
+                enabled: d.enabled,
+                rotation: d.rotation.unwrap_or(0),
+                passphrase_env: d.encrypt.map(|e| {
+                    let span = e.passphrase_env.span();
+                    (e.passphrase_env.into_inner(), span)
+                }),
+            })
+            .unwrap_or_default(),
     })
 }
 

@@ -97,6 +97,9 @@ pub struct CustomerRow {
     /// Not serialized: reports go to CI logs, which are often public.
     #[serde(skip)]
     pub portal: String,
+    /// Whether the customer's portal is encrypted: an unencrypted dashboard
+    /// leaves such customers out, so their text is never on the host in the clear.
+    pub encrypted: bool,
 }
 
 /// The row of `customer`, planned as `plan`, on `today`.
@@ -148,6 +151,7 @@ pub(crate) fn row(site: &Site, customer: &Customer, plan: &Plan, today: Date) ->
         finished: plan.finished(),
         outlook,
         portal: customer.portal.clone(),
+        encrypted: customer.passphrase.is_some(),
     }
 }
 
@@ -400,6 +404,7 @@ mod tests {
             finished,
             outlook,
             portal: String::new(),
+            encrypted: false,
         }
     }
 
