@@ -96,6 +96,17 @@ pub struct Compiled {
     pub translations: crate::translation::TranslationReport,
     /// Every customer's portal address (empty when the site did not resolve).
     pub portals: Vec<PortalLink>,
+    /// Where the vendor's dashboard is published, when it is.
+    pub dashboard: Option<DashboardLink>,
+}
+
+/// Where the vendor's dashboard is published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DashboardLink {
+    /// Its folder under the site root: `p/<token>/`.
+    pub path: String,
+    /// Whether it is encrypted.
+    pub encrypted: bool,
 }
 
 /// Where a customer's portal is published.
@@ -183,6 +194,25 @@ impl Prepared {
             rendered: std::sync::atomic::AtomicUsize::new(0),
             markdown_rendered: std::sync::atomic::AtomicUsize::new(0),
         }
+    }
+
+    /// Every planned customer's row, in the order of the customer files
+    /// (plans kept: `serve`, reports).
+    pub(crate) fn rows(&self, today: jiff::civil::Date) -> Vec<crate::roster::CustomerRow> {
+        self.site
+            .customers
+            .iter()
+            .zip(&self.plans)
+            .filter_map(|(c, p)| Some(crate::roster::row(&self.site, c, p.as_ref()?, today)))
+            .collect()
+    }
+
+    /// The dashboard's address, when it is written.
+    pub fn dashboard(&self) -> Option<DashboardLink> {
+        self.site.dashboard.as_ref().map(|d| DashboardLink {
+            path: d.path.clone(),
+            encrypted: d.passphrase.is_some(),
+        })
     }
 
     /// Every portal's address.
@@ -323,6 +353,22 @@ fn prepare(
     })
 }
 
+/// Every customer's row of figures (the dashboard's rows) for `options.today`,
+/// in the order of the customer files, with every problem found: resolves and
+/// plans the site without rendering it. For `gangway report`. The rows are
+/// empty when the site has errors.
+pub fn customer_rows(
+    tree: &SourceTree,
+    options: &BuildOptions,
+) -> (Vec<crate::roster::CustomerRow>, Vec<Diagnostic>) {
+    let mut diagnostics = Diagnostics::new();
+    let rows = prepare(tree, Vec::new(), options, true, &mut diagnostics)
+        .filter(|_| !diagnostics.has_errors())
+        .map(|prepared| prepared.rows(options.today))
+        .unwrap_or_default();
+    (rows, diagnostics.sorted())
+}
+
 /// [`compile_to`] for a tree the caller no longer needs: the files are let go
 /// once the site is resolved, so they are not in memory while pages are rendered.
 /// Meant for a process that ends after the build (the command line): the
@@ -376,6 +422,7 @@ fn finish(
                 stats: BuildStats::default(),
                 translations: Default::default(),
                 portals: Vec::new(),
+                dashboard: None,
             },
             None,
         );
@@ -437,6 +484,7 @@ fn finish(
         stats,
         translations: prepared.site.translations.clone(),
         portals: prepared.portals(),
+        dashboard: prepared.dashboard(),
     };
     (compiled, Some(prepared))
 }

@@ -45,6 +45,20 @@ pub struct Config {
     /// `[reminders] before`: how long before a customer-side task's due date its
     /// calendar event reminds; `None` when reminders are off (`before = "none"`).
     pub reminders: Option<Offset>,
+    /// `[dashboard]`: the vendor's page across all customers.
+    pub dashboard: DashboardSettings,
+}
+
+/// `[dashboard]` in `gangway.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct DashboardSettings {
+    /// `enabled`: `None` when not said (written when the site has customers).
+    pub enabled: Option<bool>,
+    /// `rotation`: bump it to move the dashboard to a new address.
+    pub rotation: u32,
+    /// `encrypt = { passphrase_env = "..." }`: the variable's name and where it
+    /// is written in `gangway.toml` (resolve reads the environment).
+    pub passphrase_env: Option<(String, std::ops::Range<usize>)>,
 }
 
 /// `late_after_days` when `gangway.toml` does not say: a working week.
@@ -89,6 +103,7 @@ impl Config {
             csp: crate::csp::Csp::default(),
             late_after_days: DEFAULT_LATE_AFTER_DAYS,
             reminders: Some(DEFAULT_REMINDER),
+            dashboard: DashboardSettings::default(),
         }
     }
 
@@ -138,12 +153,27 @@ struct RawConfig {
     security: Option<RawSecurity>,
     forecast: Option<RawForecast>,
     reminders: Option<RawReminders>,
+    dashboard: Option<RawDashboard>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawReminders {
     before: Option<toml::Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDashboard {
+    enabled: Option<bool>,
+    rotation: Option<u32>,
+    encrypt: Option<RawEncrypt>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEncrypt {
+    passphrase_env: toml::Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -384,6 +414,17 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             .and_then(|f| f.late_after_days)
             .unwrap_or(DEFAULT_LATE_AFTER_DAYS),
         reminders,
+        dashboard: raw
+            .dashboard
+            .map(|d| DashboardSettings {
+                enabled: d.enabled,
+                rotation: d.rotation.unwrap_or(0),
+                passphrase_env: d.encrypt.map(|e| {
+                    let span = e.passphrase_env.span();
+                    (e.passphrase_env.into_inner(), span)
+                }),
+            })
+            .unwrap_or_default(),
     })
 }
 

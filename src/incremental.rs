@@ -16,11 +16,13 @@
 //!   (guides) and in other pages' link checks;
 //! - an FAQ answer is on the home and FAQ pages in every language and in the
 //!   portals of customers whose plan cites it (its question also in references);
-//! - a customer file is only in that customer's portal;
+//! - a customer file is in that customer's portal and in the dashboard;
 //! - a file in `static/` or beside the articles is copied to one output file
 //!   (the one in `static/` when both have the name);
 //! - a playbook is in its preview, on the home page (its title and summary), in
-//!   every playbook that extends it, and in the portals of customers on any of them.
+//!   every playbook that extends it, and in the portals of customers on any of
+//!   them and their dashboard rows (the dashboard is made again whenever a
+//!   portal is).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -376,6 +378,19 @@ fn render_changed(
     }
     for &index in &now {
         replaced.push(prepared.site.customers[index].portal.clone());
+    }
+    // The dashboard shows every customer: made again from all the plans (kept,
+    // so it costs a row per customer) whenever any customer is.
+    if let Some(dashboard) = &prepared.site.dashboard
+        && !work.customers.is_empty()
+    {
+        let rows = prepared.rows(options.today);
+        let (made, d) = crate::render::render_dashboard(&input, dashboard, &rows);
+        diagnostics.extend(d);
+        for f in made {
+            sink(f);
+        }
+        replaced.push(dashboard.path.clone());
     }
     let stale = later
         .iter()
@@ -897,8 +912,9 @@ mod tests {
                 "sales-handover: { status: blocked, note: Waiting }",
             ),
         ]);
+        // One portal in at most six languages, and the dashboard's pages.
         for n in made {
-            assert!(n > 0 && n <= 6 * 4 + 2, "{n} files for one portal");
+            assert!(n > 0 && n <= 6 * 4 + 2 + 6, "{n} files for one portal");
         }
     }
 

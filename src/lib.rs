@@ -48,6 +48,7 @@ mod raw_html;
 mod render;
 pub mod report;
 mod resolve;
+pub mod roster;
 mod seal;
 pub mod secret;
 pub mod serve;
@@ -64,7 +65,9 @@ mod yaml;
 /// quarter of 60,000 files was decoded on one core (0.2 s) while the other waited.
 const PAR_CHUNK: usize = 16;
 
-pub use build::{BuildOptions, BuildStats, Compiled, PortalLink, compile, compile_to};
+pub use build::{
+    BuildOptions, BuildStats, Compiled, DashboardLink, PortalLink, compile, compile_to,
+};
 pub use output::OutputFile;
 pub use secret::Secret;
 pub use source::SourceTree;

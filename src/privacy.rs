@@ -7,6 +7,10 @@
 //! variable in CI, a git-ignored file on an author's machine), so nobody can derive
 //! a token from a customer's name or id; the same secret and rotation always give the
 //! same address, and bumping the rotation issues a new one.
+//!
+//! The vendor's dashboard lives under `p/` too, at a token made the same way from
+//! a message of its own ([`dashboard_token`]): the host treats it as a portal
+//! (`_headers`), and nothing about it tells it apart from one.
 
 use std::fmt;
 
@@ -71,6 +75,15 @@ impl PortalSecret {
 /// The token of a customer's portal: 128 bits, as 26 lower-case base32 letters and digits.
 pub(crate) fn portal_token(secret: &PortalSecret, customer_id: &str, rotation: u32) -> String {
     let digest = secret.mac(format!("gangway portal\0{customer_id}\0{rotation}").as_bytes());
+    base32(&digest[..16])
+}
+
+/// The token of the vendor's dashboard: like a portal's, 128 bits of
+/// HMAC-SHA256 under the portal secret, over a message of its own
+/// (`gangway dashboard`, then the rotation), so it is neither a portal's token
+/// nor derivable from one, and a customer id cannot be chosen to match it.
+pub(crate) fn dashboard_token(secret: &PortalSecret, rotation: u32) -> String {
+    let digest = secret.mac(format!("gangway dashboard\0{rotation}").as_bytes());
     base32(&digest[..16])
 }
 
@@ -191,6 +204,23 @@ mod tests {
         let s = PortalSecret::from_text("x".repeat(40).as_str()).unwrap();
         assert_eq!(format!("{s:?}"), "PortalSecret(..)");
         assert_eq!(PortalSecret::generate_text().unwrap().len(), 64);
+    }
+
+    #[test]
+    fn the_dashboard_token_is_no_portals_and_moves_with_its_rotation() {
+        let secret = PortalSecret::insecure_for_tests();
+        let other = PortalSecret::from_text(&"y".repeat(40)).unwrap();
+        let t = dashboard_token(&secret, 0);
+        assert_eq!(t.len(), 26);
+        assert_eq!(t, dashboard_token(&secret, 0));
+        assert_ne!(t, dashboard_token(&secret, 1));
+        assert_ne!(t, dashboard_token(&other, 0));
+        // Not the portal of a customer named like the dashboard's message.
+        for id in ["dashboard", "gangway dashboard", "", "0"] {
+            for rotation in 0..3 {
+                assert_ne!(t, portal_token(&secret, id, rotation), "{id}");
+            }
+        }
     }
 
     #[test]

@@ -18,8 +18,9 @@ pub(crate) struct Args {
     root: PathBuf,
 }
 
-/// Runs `gangway links`: every portal's address, one per line, on standard
-/// output (never a throw-away secret's addresses).
+/// Runs `gangway links`: every portal's address, one per line, then the
+/// dashboard's (`dashboard<TAB>URL`), on standard output (never a throw-away
+/// secret's addresses).
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let root = args.root;
     let compiled = compile_with(&root, None, SecretUse::Require, Some(&|_| {}))?;
@@ -31,6 +32,12 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     for p in &compiled.portals {
         let lock = if p.encrypted { "  (encrypted)" } else { "" };
         writeln!(out, "{}\t{}/{}\t{}{lock}", p.customer, base, p.path, p.name)?;
+    }
+    // After the customers. A customer whose file is `customers/dashboard.yaml`
+    // also has `dashboard` first, but its line has three columns, this one two.
+    if let Some(d) = &compiled.dashboard {
+        let lock = if d.encrypted { "  (encrypted)" } else { "" };
+        writeln!(out, "dashboard\t{}/{}{lock}", base, d.path)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -311,6 +311,17 @@ pub(crate) struct Site {
     pub links: crate::model::LinkTargets,
     /// Which articles and FAQ entries playbooks and customers may name.
     pub content_index: crate::model::ContentIndex,
+    /// The vendor's dashboard, when it is written.
+    pub dashboard: Option<Dashboard>,
+}
+
+/// Where the vendor's dashboard is written, and how.
+#[derive(Clone, Debug)]
+pub(crate) struct Dashboard {
+    /// Its folder under the site root: `p/<token>/` ([`crate::privacy::dashboard_token`]).
+    pub path: String,
+    /// The passphrase it is encrypted with, when it is (read from the environment).
+    pub passphrase: Option<crate::secret::Secret<String>>,
 }
 
 /// Positions of articles and FAQ entries by id, and of articles by section.

@@ -3,13 +3,16 @@
 //! One file per concept: `page` (a page and the values every page has),
 //! `language` (one language's values about articles, sections, FAQ and
 //! playbooks), `pages` (the public pages), `sitemap`, `portal/` (a customer's
-//! portal), `timeline` (the chart), `values` (template value helpers).
+//! portal), `dashboard` (the vendor's page across customers), `timeline` (the
+//! chart), `values` (template value helpers).
 //!
 //! Invariant: never touches the file system; every byte it makes goes to the
 //! caller's sink as an [`OutputFile`]. Invariant: everything about one customer is
-//! written under that customer's portal directory and nowhere else; public pages
-//! are built from playbooks and content only, never from customers.
+//! written under that customer's portal directory and, as a row of figures, in
+//! the vendor's dashboard, and nowhere else; public pages are built from
+//! playbooks and content only, never from customers.
 
+mod dashboard;
 pub(crate) mod language;
 pub(crate) mod page;
 pub(crate) mod pages;
@@ -32,6 +35,7 @@ use crate::model::{Customer, Site};
 use crate::output::OutputFile;
 use crate::plan::Plan;
 
+pub(crate) use dashboard::render_dashboard;
 pub(crate) use pages::render_public;
 pub(crate) use portal::render_portal;
 
@@ -252,14 +256,16 @@ pub(crate) fn render_site(
     diagnostics: &mut Diagnostics,
     sink: &Sink<'_>,
 ) -> usize {
+    let dashboard = input.site.dashboard.as_ref();
     // Each portal is sent on as soon as it is made, so no more than a few portals
-    // are in memory at once.
-    let portal = |customer: &Customer, plan: &Plan| {
+    // are in memory at once; the dashboard's small row is kept instead.
+    let portal = |customer: &Customer, plan: &Plan| -> Rendered {
         let (files, d) = render_portal(input, customer, plan);
         for f in files {
             sink(f);
         }
-        d
+        let row = dashboard.map(|_| crate::roster::row(input.site, customer, plan, input.today));
+        (true, d, row)
     };
     let customers = || {
         input
@@ -268,13 +274,13 @@ pub(crate) fn render_site(
             .par_iter()
             .with_max_len(crate::PAR_CHUNK)
     };
-    let portals = || -> Vec<(bool, Diagnostics)> {
+    let portals = || -> Vec<Rendered> {
         match plans {
             CustomerPlans::Made(plans) => customers()
                 .zip(plans.par_iter())
                 .map(|(customer, plan)| match plan {
-                    Some(plan) => (true, portal(customer, plan)),
-                    None => (false, Diagnostics::new()),
+                    Some(plan) => portal(customer, plan),
+                    None => (false, Diagnostics::new(), None),
                 })
                 .collect(),
             CustomerPlans::OnDemand(make) => customers()
@@ -282,10 +288,11 @@ pub(crate) fn render_site(
                     let (plan, mut d) = make(customer);
                     match plan {
                         Some(plan) => {
-                            d.extend(portal(customer, &plan));
-                            (true, d)
+                            let (done, more, row) = portal(customer, &plan);
+                            d.extend(more);
+                            (done, d, row)
                         }
-                        None => (false, d),
+                        None => (false, d, None),
                     }
                 })
                 .collect(),
@@ -296,12 +303,25 @@ pub(crate) fn render_site(
     let (public, portals) = rayon::join(|| render_public(input, sink), portals);
     diagnostics.extend(public);
     let mut rendered = 0;
-    for (done, d) in portals {
+    let mut rows = Vec::new();
+    for (done, d, row) in portals {
         rendered += usize::from(done);
         diagnostics.extend(d);
+        rows.extend(row);
+    }
+    if let Some(dashboard) = dashboard {
+        let (files, d) = render_dashboard(input, dashboard, &rows);
+        diagnostics.extend(d);
+        for f in files {
+            sink(f);
+        }
     }
     rendered
 }
+
+/// What rendering one customer gave: whether its portal was rendered, the
+/// problems, and its dashboard row (when there is a dashboard).
+type Rendered = (bool, Diagnostics, Option<crate::roster::CustomerRow>);
 
 /// The relative path from a page at `path` (`kb/setup/index.html`) to the site root.
 pub(crate) fn root_of(path: &str) -> String {

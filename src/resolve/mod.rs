@@ -7,6 +7,7 @@
 
 pub(crate) mod content;
 pub(crate) mod customers;
+mod dashboard;
 pub(crate) mod playbook_translations;
 pub(crate) mod playbooks;
 pub(crate) mod theme;
@@ -160,6 +161,12 @@ pub(crate) fn resolve(
         diagnostics,
     );
     let static_files = static_files(tree, files.assets);
+    let dashboard = match &config {
+        Some(c) => {
+            dashboard::resolve_dashboard(&config_file, c, customers.len(), options, diagnostics)
+        }
+        None => Some(None),
+    };
 
     if diagnostics.has_errors() {
         return None;
@@ -179,6 +186,7 @@ pub(crate) fn resolve(
         markdown_parsed: content.parsed,
         links: content.links,
         content_index: index,
+        dashboard: dashboard?,
     };
     site.index();
     Some(site)

@@ -28,6 +28,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = builtin!(
     "portal_checklist.html",
     "portal_timeline.html",
     "portal_faq.html",
+    "dashboard.html",
 );
 
 /// The built-in static files, written under `assets/`.

@@ -465,6 +465,8 @@ pub struct Files {
     pub files: BTreeMap<String, Vec<u8>>,
     /// Each customer's portal folder (`p/<token>/`), by customer id.
     pub portals: BTreeMap<String, String>,
+    /// The vendor's dashboard folder (`p/<token>/`), when there is one.
+    pub dashboard: Option<String>,
 }
 
 impl Files {
@@ -476,6 +478,7 @@ impl Files {
                 .map(|f| (f.path.clone(), f.bytes.clone()))
                 .collect(),
             portals: portals_of(compiled),
+            dashboard: compiled.dashboard.as_ref().map(|d| d.path.clone()),
         }
     }
 
@@ -496,6 +499,7 @@ impl Files {
         Files {
             files,
             portals: BTreeMap::new(),
+            dashboard: None,
         }
     }
 
@@ -503,6 +507,7 @@ impl Files {
     /// used the same portal secret: see [`TEST_SECRET`]).
     pub fn with_portals(mut self, build: &Build) -> Files {
         self.portals = portals_of(&build.compiled);
+        self.dashboard = build.compiled.dashboard.as_ref().map(|d| d.path.clone());
         self
     }
 
@@ -517,9 +522,33 @@ impl Files {
         })
     }
 
-    /// The real path of `path`, with a leading `portal/<customer>/` replaced.
+    /// The vendor's dashboard folder, `p/<token>/`.
+    #[track_caller]
+    pub fn dashboard(&self) -> &str {
+        self.dashboard.as_deref().expect("the site has a dashboard")
+    }
+
+    /// Whether a real path lies in the vendor's dashboard.
+    pub fn in_dashboard(&self, path: &str) -> bool {
+        self.dashboard
+            .as_deref()
+            .is_some_and(|dir| path.starts_with(dir))
+    }
+
+    /// Whether a real path is public: in no portal and not in the dashboard.
+    pub fn is_public(&self, path: &str) -> bool {
+        !self.in_any_portal(path) && !self.in_dashboard(path)
+    }
+
+    /// The real path of `path`, with a leading `portal/<customer>/` (or
+    /// `dashboard/`) replaced.
     #[track_caller]
     pub fn real_path(&self, path: &str) -> String {
+        if let Some(within) = path.strip_prefix("dashboard/")
+            && let Some(dir) = &self.dashboard
+        {
+            return format!("{dir}{within}");
+        }
         if let Some(rest) = path.strip_prefix("portal/")
             && let Some((customer, within)) = rest.split_once('/')
             && let Some(dir) = self.portals.get(customer)

@@ -216,6 +216,7 @@ fn the_starter_fixture_is_the_site_init_writes() {
                 .map(|(path, text)| (path.to_string(), text.as_bytes().to_vec()))
                 .collect(),
             portals: Default::default(),
+            dashboard: None,
         };
         write_tree(&site_dir, &starter);
     }

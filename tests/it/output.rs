@@ -592,6 +592,7 @@ fn links_prints_every_customers_portal_address() {
                 "other\thttps://portal.test/{}\tOther Org",
                 files.portal("other")
             ),
+            format!("dashboard\thttps://portal.test/{}", files.dashboard()),
         ]
     );
 }

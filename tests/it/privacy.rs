@@ -256,8 +256,17 @@ fn customer_names_and_people_appear_only_in_their_own_portals() {
     let public = public_strings(site);
     // Who may show each string: the customers that name it.
     let mut owners: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // What the vendor's dashboard may show besides: each customer's name and
+    // its owner (the example's playbooks make `csm` the vendor-side contact).
+    let mut on_dashboard: BTreeSet<String> = BTreeSet::new();
     for (id, customer) in parsed(site, "customers/") {
         let name = customer["name"].as_str().expect("a name").to_string();
+        on_dashboard.insert(name.clone());
+        for key in ["name", "email"] {
+            if let Some(s) = customer["team"]["csm"][key].as_str() {
+                on_dashboard.insert(s.to_string());
+            }
+        }
         owners.entry(name).or_default().insert(id.clone());
         for person in customer["team"]
             .as_object()
@@ -286,7 +295,8 @@ fn customer_names_and_people_appear_only_in_their_own_portals() {
         let customers = &owners[&text];
         for path in paths {
             assert!(
-                customers.iter().any(|c| files.in_portal(path, c)),
+                customers.iter().any(|c| files.in_portal(path, c))
+                    || (files.in_dashboard(path) && on_dashboard.contains(&text)),
                 "{text:?} (of {customers:?}) is in {path}"
             );
         }
@@ -297,8 +307,10 @@ fn customer_names_and_people_appear_only_in_their_own_portals() {
 fn public_pages_and_the_sitemap_never_lead_to_a_portal() {
     let (_, files) = marked();
     assert!(files.portals.len() >= 2);
+    let dashboard = files.dashboard();
+    let dashboard_token = dashboard.trim_start_matches("p/").trim_end_matches('/');
     for path in files.paths() {
-        if files.in_any_portal(path) {
+        if !files.is_public(path) {
             continue;
         }
         let text = decode_attributes(&String::from_utf8_lossy(&files.files[path]));
@@ -309,10 +321,15 @@ fn public_pages_and_the_sitemap_never_lead_to_a_portal() {
                 "{path} leads to the portal of {customer}"
             );
         }
+        assert!(
+            !text.contains(dashboard_token),
+            "{path} leads to the dashboard"
+        );
     }
     let sitemap = files.file("sitemap.xml");
     assert!(sitemap.contains("<loc>https://onboarding.northwind.example/kb/"));
     assert!(!sitemap.contains("/p/"), "{sitemap}");
+    assert!(!sitemap.contains(dashboard_token), "{sitemap}");
     assert!(files.has("robots.txt"));
 }
 
@@ -323,7 +340,7 @@ fn portal_pages_ask_not_to_be_indexed_and_public_pages_do_not() {
         let noindex = files
             .file(path)
             .contains(r#"<meta name="robots" content="noindex"#);
-        assert_eq!(noindex, files.in_any_portal(path), "{path}");
+        assert_eq!(noindex, !files.is_public(path), "{path}");
     }
 }
 
@@ -359,14 +376,23 @@ fn a_customers_portal_is_written_under_its_own_folder_only() {
         !dir.contains("acme"),
         "the folder does not give the customer away: {dir}"
     );
+    // The dashboard shows each customer's name and owner (`csm`), no one else.
     for secret in ["Acme Corp", "Ada Admin", "ada@acme.test"] {
         for path in files.containing(secret) {
-            assert!(files.in_portal(path, "acme"), "{secret} in {path}");
+            let listed = secret == "Acme Corp" && files.in_dashboard(path);
+            assert!(
+                files.in_portal(path, "acme") || listed,
+                "{secret} in {path}"
+            );
         }
     }
     for secret in ["Other Org", "Olive Other", "olive@other.test"] {
         for path in files.containing(secret) {
-            assert!(files.in_portal(path, "other"), "{secret} in {path}");
+            let listed = secret == "Other Org" && files.in_dashboard(path);
+            assert!(
+                files.in_portal(path, "other") || listed,
+                "{secret} in {path}"
+            );
         }
     }
 }
@@ -435,11 +461,7 @@ fn portal_addresses_depend_on_the_secret_and_the_rotation() {
     assert_ne!(dirs[0], dirs[2]);
     assert_ne!(dirs[1], dirs[2]);
     // Only the portal moves: the public pages do not change.
-    for path in usual
-        .paths()
-        .into_iter()
-        .filter(|p| !usual.in_any_portal(p))
-    {
+    for path in usual.paths().into_iter().filter(|p| usual.is_public(p)) {
         assert!(usual.files[path] == rotated.files[path], "{path} changed");
     }
 }
@@ -464,10 +486,16 @@ fn no_portal_links_to_another() {
         assert!(!paths.is_empty(), "the portal of {owner} links to itself");
         for path in paths {
             assert!(
-                files.in_portal(path, owner),
+                files.in_portal(path, owner) || files.in_dashboard(path),
                 "{path} names the portal of {owner}"
             );
         }
+    }
+    // Nor does any portal lead to the dashboard.
+    let dashboard = files.dashboard();
+    let token = dashboard.trim_start_matches("p/").trim_end_matches('/');
+    for path in files.containing(token) {
+        assert!(files.in_dashboard(path), "{path} names the dashboard");
     }
 }
 
@@ -475,7 +503,7 @@ fn no_portal_links_to_another() {
 fn every_portal_page_asks_for_no_referrer() {
     let files = Site::new().build().ok();
     for path in files.paths() {
-        if files.in_any_portal(path) && path.ends_with(".html") {
+        if !files.is_public(path) && path.ends_with(".html") {
             assert!(
                 files
                     .file(path)
@@ -676,7 +704,13 @@ fn every_customer_field_stays_in_its_own_portal_and_internal_ones_nowhere() {
                 "{needle} reaches {id}'s portal (else this test proves nothing)"
             );
             for path in all {
-                assert!(files.in_portal(path, id), "{needle} of {id} is in {path}");
+                // The dashboard lists each customer's name and owner (`csm`).
+                let listed =
+                    ["NAME", "CSM", "CSMEMAIL"].contains(&field) && files.in_dashboard(path);
+                assert!(
+                    files.in_portal(path, id) || listed,
+                    "{needle} of {id} is in {path}"
+                );
             }
         }
         for field in hidden {
@@ -702,4 +736,139 @@ fn every_customer_field_stays_in_its_own_portal_and_internal_ones_nowhere() {
             "{needle} is readable"
         );
     }
+}
+
+// ---------------------------------------------------------------------------
+// The vendor's dashboard: every customer on one private page.
+
+/// Its folder's token.
+fn dashboard_token(files: &Files) -> &str {
+    files
+        .dashboard()
+        .strip_prefix("p/")
+        .and_then(|t| t.strip_suffix('/'))
+        .expect("p/<token>/")
+}
+
+#[test]
+fn the_dashboard_address_is_unguessable_and_no_portals() {
+    let usual = Site::new().build().ok();
+    let token = dashboard_token(&usual);
+    assert_eq!(token.len(), 26, "128 bits in base32: {token}");
+    assert!(!token.contains("dashboard"));
+    assert!(usual.portals.values().all(|dir| !dir.contains(token)));
+    let other_secret = Site::new().secret(OTHER_SECRET).build().ok();
+    assert_ne!(
+        dashboard_token(&other_secret),
+        token,
+        "depends on the secret"
+    );
+    let rotated = Site::new()
+        .append("gangway.toml", "\n[dashboard]\nrotation = 1\n")
+        .build()
+        .ok();
+    assert_ne!(dashboard_token(&rotated), token, "moves with its rotation");
+    // Only the dashboard moves: portals and public pages are the same files.
+    assert_eq!(rotated.portals, usual.portals);
+    for path in usual.paths().into_iter().filter(|p| !usual.in_dashboard(p)) {
+        assert!(usual.files[path] == rotated.files[path], "{path} changed");
+    }
+    // A customer named after it gets a portal of its own elsewhere.
+    let named = Site::new()
+        .file("customers/dashboard.yaml", &dedent(CUSTOMER))
+        .build()
+        .ok();
+    assert_ne!(named.portal("dashboard"), named.dashboard());
+}
+
+#[test]
+fn host_headers_treat_the_dashboard_as_a_portal() {
+    let files = Site::new().build().ok();
+    let headers = files.file("_headers");
+    assert!(files.dashboard().starts_with("p/"));
+    assert!(
+        headers.contains("/p/*\n  X-Robots-Tag: noindex"),
+        "{headers}"
+    );
+    assert!(!files.file("robots.txt").contains(dashboard_token(&files)));
+    assert!(!files.file("sitemap.xml").contains(dashboard_token(&files)));
+    for path in files.paths().into_iter().filter(|p| files.in_dashboard(p)) {
+        let page = files.file(path);
+        assert!(
+            page.contains(r#"<meta name="robots" content="noindex"#),
+            "{path}"
+        );
+        assert!(
+            page.contains(r#"<meta name="referrer" content="no-referrer">"#),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn an_encrypted_dashboard_holds_no_customers_text() {
+    let files = Site::new()
+        .append(
+            "gangway.toml",
+            "\n[dashboard]\nencrypt = { passphrase_env = \"STAFF_PASSPHRASE\" }\n",
+        )
+        .env("STAFF_PASSPHRASE", "correct horse battery staple lantern")
+        .build()
+        .ok();
+    assert!(files.has("dashboard/index.html"));
+    assert!(files.has("dashboard/by-name/index.html"));
+    for secret in [
+        "Acme Corp",
+        "Casey Vendor",
+        "casey@vendor.test",
+        "Onboarding",
+    ] {
+        for path in files.containing(secret) {
+            assert!(!files.in_dashboard(path), "{secret} readable in {path}");
+        }
+    }
+    assert!(
+        files
+            .file("dashboard/index.html")
+            .contains(r#"id="sealed""#),
+        "an unlock page"
+    );
+}
+
+#[test]
+fn an_unencrypted_dashboard_leaves_out_encrypted_customers() {
+    let files = Site::new()
+        .append("customers/acme.yaml", "encrypt:\n  passphrase_env: ACME_PASSPHRASE\n")
+        .file(
+            "customers/open.yaml",
+            "name: Open Org\nplaybook: onboarding\nkickoff: 2026-12-01\nteam:\n  csm: { name: Olive Open }\n",
+        )
+        .env("ACME_PASSPHRASE", "correct horse battery staple")
+        .build()
+        .ok();
+    let page = files.page("dashboard/index.html");
+    assert!(page.contains("Open Org"));
+    assert!(!page.contains("Acme Corp") && !page.contains("Casey Vendor"));
+    assert!(
+        page.contains("1 customers with encrypted portals are not shown here"),
+        "{page}"
+    );
+}
+
+#[test]
+fn the_example_dashboard_shows_no_notes_nor_internal_task_titles() {
+    let (_, files) = marked();
+    let dashboard: Vec<&str> = files
+        .paths()
+        .into_iter()
+        .filter(|p| files.in_dashboard(p))
+        .collect();
+    assert!(dashboard.len() >= 6, "{dashboard:?}");
+    for marker in MARKERS {
+        for path in &dashboard {
+            assert!(!files.file(path).contains(marker), "{marker} in {path}");
+        }
+    }
+    // Internal work is counted there, never named.
+    assert!(files.file(dashboard[0]).contains("internal open"));
 }

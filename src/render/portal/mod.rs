@@ -16,6 +16,8 @@ mod pages;
 mod seal;
 mod tasks;
 
+pub(crate) use seal::seal_folder;
+
 use crate::diagnostic::Diagnostics;
 use crate::lang::Lang;
 use crate::model::Customer;

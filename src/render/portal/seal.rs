@@ -20,18 +20,33 @@ pub(super) fn seal_portal(
     files: Vec<OutputFile>,
 ) -> Vec<OutputFile> {
     let dir = portal_dir(customer);
+    seal_folder(input, &dir, passphrase, files, &|rel| {
+        page_language(input, customer, rel)
+    })
+}
+
+/// Encrypts every file of the folder `dir` (a portal, the dashboard) as
+/// [`seal_portal`] does; `language` gives the language of the unlock page for a
+/// page at a path relative to `dir`.
+pub(crate) fn seal_folder<'a>(
+    input: &'a RenderInput<'_>,
+    dir: &str,
+    passphrase: &str,
+    files: Vec<OutputFile>,
+    language: &dyn Fn(&str) -> &'a Lang,
+) -> Vec<OutputFile> {
     let unlock_csp = input.site.config.csp.unlock();
     files
         .into_iter()
         .map(|file| {
             let rel = file
                 .path
-                .strip_prefix(&dir)
+                .strip_prefix(dir)
                 .unwrap_or(&file.path)
                 .to_string();
             let mut rng = seeded_stream(input, &file);
             if rel.ends_with(".html") {
-                let lang = page_language(input, customer, &rel);
+                let lang = language(&rel);
                 let strings = input.site.theme.strings.get(lang);
                 let s = |key: &str| {
                     strings

@@ -1,0 +1,448 @@
+//! The roster: one small row of figures per customer, for the vendor's
+//! dashboard ([`crate::render`]) and for reports (`gangway report`), and the
+//! roll-ups of those rows per playbook and per owner.
+//!
+//! A row is made from a customer's plan while its portal renders, so a build
+//! that lets each plan go with its portal still has every row at the end; rows
+//! are a few hundred bytes, plans are not.
+//!
+//! What a row counts, and why:
+//! - tasks: every task of the plan, internal ones too. The dashboard is the
+//!   vendor's view, and internal work is work the vendor still has to do; the
+//!   portal's own percentage counts only what the customer can see, so the two
+//!   differ by the internal tasks (`internal_open` says by how many are open).
+//! - owner: the person in the customer's `team:` filling the playbook's contact
+//!   role when that role is on the vendor side (the single point of contact),
+//!   else the first vendor-side role of the playbook (in its order) that the
+//!   team fills; none when the team names no vendor-side person.
+//! - risk: [`Plan::outlook`] with `[forecast] late_after_days`: a finished
+//!   onboarding is on track however late it finished.
+//!
+//! Pure: "today" is an input. Nothing here reads a customer's `notes:` (the
+//! model does not hold them) nor the titles of internal tasks: a row holds
+//! counts of internal work, never its text.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::calendar::days_between;
+use crate::model::{Customer, Playbook, Site};
+use crate::plan::{Kind, Outlook, Plan, pick};
+use crate::raw::{Side, Status};
+
+/// One customer's onboarding in figures. Field names are stable (`snake_case`),
+/// dates are ISO `YYYY-MM-DD`, and every field is a plain value, so the rows
+/// serialize as JSON objects and as CSV records alike.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CustomerRow {
+    /// The customer's id (its file name).
+    pub customer: String,
+    /// The customer's name.
+    pub name: String,
+    /// The id of the customer's playbook.
+    pub playbook: String,
+    /// The playbook's title in the site's default language.
+    pub playbook_title: String,
+    /// The vendor-side owner's role id (see the module's header for who that is).
+    pub owner_role: Option<String>,
+    /// The owner's name.
+    pub owner_name: Option<String>,
+    /// The owner's e-mail address, when the team gives one.
+    pub owner_email: Option<String>,
+    /// Tasks done or skipped, in whole percent of all tasks (rounded down, so
+    /// 100 means every task is closed).
+    pub percent_done: u32,
+    /// Tasks done or skipped, internal ones included.
+    pub tasks_done: usize,
+    /// Every task of the plan, internal ones included.
+    pub tasks_total: usize,
+    /// Internal tasks (vendor-only work) still open.
+    pub internal_open: usize,
+    /// Open tasks past their planned due date.
+    pub overdue: usize,
+    /// Tasks marked blocked.
+    pub blocked: usize,
+    /// The next milestone not reached: the one expected first.
+    pub next_milestone: Option<String>,
+    /// Its title in the site's default language.
+    pub next_milestone_title: Option<String>,
+    /// Its planned date.
+    #[serde(serialize_with = "iso::option")]
+    pub next_milestone_planned: Option<Date>,
+    /// Its expected date (the forecast).
+    #[serde(serialize_with = "iso::option")]
+    pub next_milestone_forecast: Option<Date>,
+    /// The kickoff, as the customer's file gives it.
+    #[serde(serialize_with = "iso::date")]
+    pub kickoff: Date,
+    /// When the plan ends: the planned go-live (`Plan::end`).
+    #[serde(serialize_with = "iso::date")]
+    pub go_live_planned: Date,
+    /// When it is expected to end now (`Plan::forecast_end`); for a finished
+    /// onboarding, when it did.
+    #[serde(serialize_with = "iso::date")]
+    pub go_live_forecast: Date,
+    /// Working days the expected go-live is after the planned one (0 when not).
+    pub late_days: i64,
+    /// `on-track`, `at-risk` or `late`.
+    pub risk: &'static str,
+    /// Calendar days from the kickoff to today (negative before the kickoff).
+    pub days_since_kickoff: i64,
+    /// Whether everything the customer sees is done or skipped.
+    pub finished: bool,
+    /// The risk as a value, for ordering.
+    #[serde(skip)]
+    pub(crate) outlook: Outlook,
+    /// The customer's portal folder (`p/<token>/`), for the dashboard's links.
+    /// Not serialized: reports go to CI logs, which are often public.
+    #[serde(skip)]
+    pub portal: String,
+    /// Whether the customer's portal is encrypted: an unencrypted dashboard
+    /// leaves such customers out, so their text is never on the host in the clear.
+    pub encrypted: bool,
+}
+
+/// The row of `customer`, planned as `plan`, on `today`.
+pub(crate) fn row(site: &Site, customer: &Customer, plan: &Plan, today: Date) -> CustomerRow {
+    let default = &site.config.default_language;
+    let playbook = site.playbooks.get(&customer.playbook);
+    let owner = playbook.and_then(|p| owner(p, customer));
+    let (mut done, mut total, mut internal_open, mut overdue, mut blocked) = (0, 0, 0, 0, 0);
+    for item in plan.items.iter().filter(|i| i.kind == Kind::Task) {
+        total += 1;
+        let closed = item.status.is_closed();
+        done += usize::from(closed);
+        internal_open += usize::from(item.internal && !closed);
+        overdue += usize::from(item.overdue);
+        blocked += usize::from(item.status == Status::Blocked);
+    }
+    let next = plan
+        .items
+        .iter()
+        .filter(|i| i.kind == Kind::Milestone && !i.status.is_closed())
+        .min_by_key(|i| (i.forecast_due, i.due));
+    let outlook = plan.outlook(site.config.late_after_days);
+    CustomerRow {
+        customer: customer.id.clone(),
+        name: customer.name.clone(),
+        playbook: customer.playbook.clone(),
+        playbook_title: pick(&plan.title, default, default).0.title.clone(),
+        owner_role: owner.map(|(role, _)| role.to_string()),
+        owner_name: owner.map(|(_, p)| p.name.clone()),
+        owner_email: owner
+            .map(|(_, p)| p.email.clone())
+            .filter(|e| !e.is_empty()),
+        percent_done: percent(done, total, plan.finished()),
+        tasks_done: done,
+        tasks_total: total,
+        internal_open,
+        overdue,
+        blocked,
+        next_milestone: next.map(|m| m.id.clone()),
+        next_milestone_title: next.map(|m| m.text(default, default).0.title.clone()),
+        next_milestone_planned: next.map(|m| m.due),
+        next_milestone_forecast: next.map(|m| m.forecast_due),
+        kickoff: customer.kickoff,
+        go_live_planned: plan.end,
+        go_live_forecast: plan.forecast_end,
+        late_days: plan.late_days,
+        risk: outlook.as_str(),
+        days_since_kickoff: days_between(customer.kickoff, today),
+        finished: plan.finished(),
+        outlook,
+        portal: customer.portal.clone(),
+        encrypted: customer.passphrase.is_some(),
+    }
+}
+
+/// Done in whole percent, rounded down; a plan without tasks is all done once finished.
+fn percent(done: usize, total: usize, finished: bool) -> u32 {
+    if total == 0 {
+        return if finished { 100 } else { 0 };
+    }
+    u32::try_from(done * 100 / total).unwrap_or(100)
+}
+
+/// The vendor-side owner of a customer: its role id and person (see the module's header).
+fn owner<'a>(
+    playbook: &'a Playbook,
+    customer: &'a Customer,
+) -> Option<(&'a str, &'a crate::model::Person)> {
+    let filled = |role: &'a str| customer.team.get(role).map(|p| (role, p));
+    playbook
+        .contact_role()
+        .filter(|(_, r)| r.side == Side::Vendor)
+        .and_then(|(id, _)| filled(id))
+        .or_else(|| {
+            playbook
+                .roles
+                .iter()
+                .filter(|(_, r)| r.side == Side::Vendor)
+                .find_map(|(id, _)| filled(id))
+        })
+}
+
+impl CustomerRow {
+    /// Calendar days from the kickoff to the go-live, for a finished onboarding.
+    pub fn days_to_go_live(&self) -> Option<i64> {
+        self.finished
+            .then(|| days_between(self.kickoff, self.go_live_forecast))
+    }
+
+    /// Tasks still open, internal ones included.
+    pub fn open_tasks(&self) -> usize {
+        self.tasks_total - self.tasks_done
+    }
+
+    /// Where the row stands in the dashboard's first order: late, at risk, on
+    /// track, then finished.
+    pub(crate) fn urgency(&self) -> u8 {
+        match (self.finished, self.outlook) {
+            (false, Outlook::Late) => 0,
+            (false, Outlook::AtRisk) => 1,
+            (false, Outlook::OnTrack) => 2,
+            (true, _) => 3,
+        }
+    }
+
+    /// What rows are grouped by for the per-owner roll-up: the owner's e-mail
+    /// address (one person on several playbooks), else the name; `""` for none.
+    pub fn owner_key(&self) -> String {
+        match (&self.owner_email, &self.owner_name) {
+            (Some(email), _) => email.to_lowercase(),
+            (None, Some(name)) => name.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// Figures over a group of rows (a playbook's customers, an owner's).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RollUp {
+    /// What the rows have in common: a playbook id, an owner key (`""` for none).
+    pub key: String,
+    /// How to show it: the playbook's title, the owner's name.
+    pub label: String,
+    /// Customers in the group.
+    pub customers: usize,
+    /// Of them, finished.
+    pub finished: usize,
+    /// Unfinished and on track.
+    pub on_track: usize,
+    /// Unfinished and at risk.
+    pub at_risk: usize,
+    /// Unfinished and late.
+    pub late: usize,
+    /// Open tasks across the group, internal ones included.
+    pub open_tasks: usize,
+    /// Overdue tasks across the group.
+    pub overdue: usize,
+    /// The median of calendar days from kickoff to go-live over the finished
+    /// customers (the mean of the middle two, rounded up, for an even count);
+    /// `None` when none has finished.
+    pub median_days_to_go_live: Option<i64>,
+}
+
+/// The rows grouped by `key` (which gives each row's key and label), in key
+/// order. One pass over the rows and a sort of each group's durations.
+pub fn roll_up<'a>(
+    rows: impl IntoIterator<Item = &'a CustomerRow>,
+    key: impl Fn(&CustomerRow) -> (String, String),
+) -> Vec<RollUp> {
+    let mut groups: std::collections::BTreeMap<String, (RollUp, Vec<i64>)> =
+        std::collections::BTreeMap::new();
+    for row in rows {
+        let (k, label) = key(row);
+        let (group, days) = groups.entry(k.clone()).or_insert_with(|| {
+            (
+                RollUp {
+                    key: k,
+                    label,
+                    ..RollUp::default()
+                },
+                Vec::new(),
+            )
+        });
+        group.customers += 1;
+        group.open_tasks += row.open_tasks();
+        group.overdue += row.overdue;
+        match row.urgency() {
+            0 => group.late += 1,
+            1 => group.at_risk += 1,
+            2 => group.on_track += 1,
+            _ => group.finished += 1,
+        }
+        days.extend(row.days_to_go_live());
+    }
+    groups
+        .into_values()
+        .map(|(mut group, mut days)| {
+            group.median_days_to_go_live = median(&mut days);
+            group
+        })
+        .collect()
+}
+
+/// The median, the mean of the middle two rounded up for an even count.
+fn median(values: &mut [i64]) -> Option<i64> {
+    values.sort_unstable();
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => {
+            let (a, b) = (values[n / 2 - 1], values[n / 2]);
+            Some(a + (b - a + 1) / 2)
+        }
+    }
+}
+
+/// Dates as ISO `YYYY-MM-DD` text, for serde.
+mod iso {
+    use jiff::civil::Date;
+    use serde::Serializer;
+
+    pub(super) fn date<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(d)
+    }
+
+    pub(super) fn option<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.collect_str(d),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::{BuildOptions, plan_one};
+    use crate::diagnostic::Diagnostics;
+    use crate::text::TextEngine;
+
+    const TODAY: Date = jiff::civil::date(2027, 1, 20);
+
+    /// The starter site with `customer` (YAML) as its one customer, resolved
+    /// and planned for [`TODAY`].
+    fn row_of(extra: &str) -> CustomerRow {
+        let mut tree = crate::init::starter_tree();
+        let path = "customers/example-customer.yaml";
+        let text =
+            String::from_utf8(tree.get(path).expect("starter customer").to_vec()).expect("UTF-8");
+        tree.insert(path, format!("{text}{extra}"));
+        let options = BuildOptions::for_tests(TODAY);
+        let mut d = Diagnostics::new();
+        let site = crate::resolve::resolve(&tree, Vec::new(), &options, &mut d).expect("resolves");
+        let engine = TextEngine::new();
+        let customer = &site.customers[0];
+        let plan = plan_one(&site, customer, &options, &engine, &mut d).expect("plans");
+        assert!(!d.has_errors(), "{d:?}");
+        row(&site, customer, &plan, TODAY)
+    }
+
+    #[test]
+    fn a_row_counts_every_task_and_names_the_vendor_side_owner() {
+        let row = row_of("");
+        assert_eq!(row.customer, "example-customer");
+        assert!(row.tasks_total > 0);
+        assert!(row.tasks_done <= row.tasks_total);
+        assert_eq!(
+            row.percent_done as usize,
+            row.tasks_done * 100 / row.tasks_total
+        );
+        assert_eq!(row.owner_role.as_deref(), Some("csm"), "{row:#?}");
+        assert!(row.owner_name.is_some());
+        assert_eq!(row.days_since_kickoff, days_between(row.kickoff, TODAY));
+        assert!(row.go_live_forecast >= row.go_live_planned);
+        // Far past the example's kickoff with work open: late.
+        assert_eq!(row.risk, "late");
+        assert!(!row.finished && row.days_to_go_live().is_none());
+        assert!(row.next_milestone.is_some() && row.next_milestone_title.is_some());
+    }
+
+    #[test]
+    fn rows_serialize_with_iso_dates_and_without_the_portal() {
+        let row = row_of("");
+        let json = serde_json::to_value(&row).expect("serializes");
+        assert_eq!(json["kickoff"], row.kickoff.to_string());
+        assert!(
+            json["go_live_planned"]
+                .as_str()
+                .is_some_and(|s| s.len() == 10)
+        );
+        assert!(json.get("portal").is_none() && json.get("outlook").is_none());
+        assert_eq!(json["risk"], "late");
+    }
+
+    fn sample(id: &str, finished: bool, days: i64, outlook: Outlook) -> CustomerRow {
+        let kickoff = jiff::civil::date(2026, 1, 1);
+        CustomerRow {
+            customer: id.into(),
+            name: id.into(),
+            playbook: "p".into(),
+            playbook_title: "P".into(),
+            owner_role: None,
+            owner_name: Some("Ann".into()),
+            owner_email: Some("Ann@X.example".into()),
+            percent_done: 0,
+            tasks_done: 1,
+            tasks_total: 4,
+            internal_open: 0,
+            overdue: 2,
+            blocked: 0,
+            next_milestone: None,
+            next_milestone_title: None,
+            next_milestone_planned: None,
+            next_milestone_forecast: None,
+            kickoff,
+            go_live_planned: kickoff,
+            go_live_forecast: kickoff.checked_add(jiff::Span::new().days(days)).unwrap(),
+            late_days: 0,
+            risk: outlook.as_str(),
+            days_since_kickoff: 0,
+            finished,
+            outlook,
+            portal: String::new(),
+            encrypted: false,
+        }
+    }
+
+    #[test]
+    fn roll_ups_count_risks_and_take_the_median_of_finished_customers() {
+        let rows = [
+            sample("a", true, 30, Outlook::OnTrack),
+            sample("b", true, 41, Outlook::OnTrack),
+            sample("c", false, 500, Outlook::Late),
+            sample("d", false, 5, Outlook::AtRisk),
+        ];
+        let groups = roll_up(&rows, |r| (r.owner_key(), r.owner_name.clone().unwrap()));
+        assert_eq!(groups.len(), 1);
+        let g = &groups[0];
+        assert_eq!(g.key, "ann@x.example");
+        assert_eq!(
+            (g.customers, g.finished, g.late, g.at_risk, g.on_track),
+            (4, 2, 1, 1, 0)
+        );
+        assert_eq!(g.open_tasks, 12);
+        assert_eq!(g.overdue, 8);
+        // (30 + 41) / 2 = 35.5, rounded up; the unfinished ones do not count.
+        assert_eq!(g.median_days_to_go_live, Some(36));
+        let odd = roll_up(&rows[..1], |r| {
+            (r.playbook.clone(), r.playbook_title.clone())
+        });
+        assert_eq!(odd[0].median_days_to_go_live, Some(30));
+        let none = roll_up(&rows[2..], |r| {
+            (r.playbook.clone(), r.playbook_title.clone())
+        });
+        assert_eq!(none[0].median_days_to_go_live, None);
+    }
+
+    #[test]
+    fn percent_is_rounded_down_so_100_means_all_closed() {
+        assert_eq!(percent(199, 200, false), 99);
+        assert_eq!(percent(200, 200, true), 100);
+        assert_eq!(percent(0, 0, true), 100);
+        assert_eq!(percent(0, 0, false), 0);
+    }
+}
