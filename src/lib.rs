@@ -49,6 +49,7 @@ mod render;
 pub mod report;
 mod resolve;
 pub mod roster;
+pub mod roster_table;
 mod seal;
 pub mod secret;
 pub mod serve;

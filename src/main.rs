@@ -35,6 +35,9 @@ enum Command {
     /// Give a customer a new portal address; the old one stops working at the next publish
     #[command(after_help = EXIT_CODES)]
     Rotate(cmd::rotate::Args),
+    /// Print every customer's figures (progress, overdue, forecast, risk) as JSON or CSV, for spreadsheets and CI
+    #[command(after_help = EXIT_CODES)]
+    Report(cmd::report::Args),
     /// Create a small starter site that builds as it is
     #[command(after_help = EXIT_CODES)]
     Init(cmd::init::Args),
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Links(args) => cmd::links::run(args),
         Command::Rotate(args) => cmd::rotate::run(args),
+        Command::Report(args) => cmd::report::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Serve(args) => cmd::serve::run(args),
     };

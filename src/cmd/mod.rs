@@ -6,6 +6,7 @@ pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod init;
 pub(crate) mod links;
+pub(crate) mod report;
 pub(crate) mod rotate;
 pub(crate) mod secret;
 pub(crate) mod serve;
@@ -14,7 +15,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use gangway::report::{self, Format};
+use gangway::report::Format;
 use gangway::{BuildOptions, Compiled, SourceTree};
 use jiff::civil::Date;
 
@@ -28,15 +29,7 @@ pub(crate) fn compile_with(
     secret: SecretUse,
     sink: Option<&(dyn Fn(gangway::OutputFile) + Sync)>,
 ) -> Result<Compiled> {
-    if !root.is_dir() {
-        bail!("{} is not a directory", root.display());
-    }
-    if !root.join("gangway.toml").is_file() {
-        bail!(
-            "{} has no gangway.toml: pass the site's folder with --root, or create one with `gangway init DIR`",
-            root.display()
-        );
-    }
+    check_root(root)?;
     let today = resolve_today(today)?;
     let started = std::time::Instant::now();
     let (tree, read_problems) = SourceTree::read(root);
@@ -63,6 +56,20 @@ pub(crate) fn compile_with(
         compiled.files.clear();
     }
     Ok(compiled)
+}
+
+/// Refuses a root that is not a site's folder, with what to do instead.
+pub(crate) fn check_root(root: &Path) -> Result<()> {
+    if !root.is_dir() {
+        bail!("{} is not a directory", root.display());
+    }
+    if !root.join("gangway.toml").is_file() {
+        bail!(
+            "{} has no gangway.toml: pass the site's folder with --root, or create one with `gangway init DIR`",
+            root.display()
+        );
+    }
+    Ok(())
 }
 
 /// The memory this process uses now and the most it has used, in MB, from
@@ -114,15 +121,15 @@ pub(crate) fn report_diagnostics(compiled: &Compiled, format: Format) -> Result<
             if !compiled.diagnostics.is_empty() {
                 let color =
                     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                let text = report::render(&compiled.diagnostics, format, color);
+                let text = gangway::report::render(&compiled.diagnostics, format, color);
                 let mut err = std::io::stderr().lock();
                 write!(err, "{text}")?;
-                writeln!(err, "{}", report::summary(errors, warnings))?;
+                writeln!(err, "{}", gangway::report::summary(errors, warnings))?;
             }
         }
         Format::Json => {
             // The diagnostics document, with the translation status beside them.
-            let text = report::render(&compiled.diagnostics, format, false);
+            let text = gangway::report::render(&compiled.diagnostics, format, false);
             let mut doc: serde_json::Value = serde_json::from_str(&text)?;
             if let serde_json::Value::Object(map) = &mut doc
                 && !compiled.translations.languages.is_empty()
@@ -137,7 +144,7 @@ pub(crate) fn report_diagnostics(compiled: &Compiled, format: Format) -> Result<
             std::io::stdout().lock().write_all(out.as_bytes())?;
         }
         Format::Github => {
-            let text = report::render(&compiled.diagnostics, format, false);
+            let text = gangway::report::render(&compiled.diagnostics, format, false);
             std::io::stdout().lock().write_all(text.as_bytes())?;
         }
     }

@@ -16,6 +16,7 @@ mod i18n;
 mod ics;
 mod output;
 mod privacy;
+mod report;
 mod scale;
 mod schedule;
 mod schema;
