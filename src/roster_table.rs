@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::roster::{CustomerRow, RollUp, roll_up};
 
 /// The columns of the CSV form, in order; the same names as the JSON fields.
-pub const COLUMNS: [&str; 26] = [
+pub const COLUMNS: [&str; 27] = [
     "customer",
     "name",
     "playbook",
@@ -46,6 +46,7 @@ pub const COLUMNS: [&str; 26] = [
     "risk",
     "days_since_kickoff",
     "finished",
+    "encrypted",
     "days_to_go_live",
     "open_tasks",
 ];
@@ -95,6 +96,7 @@ fn cells(row: &CustomerRow) -> [Cell<'_>; COLUMNS.len()] {
         Cell::Value(row.risk.to_string()),
         number(row.days_since_kickoff),
         number(row.finished),
+        number(row.encrypted),
         Cell::Value(
             row.days_to_go_live()
                 .map(|d| d.to_string())

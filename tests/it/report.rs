@@ -50,7 +50,10 @@ fn read_csv(text: &str) -> Vec<Vec<String>> {
             records.push(std::mem::take(&mut record));
         }
     }
-    assert!(field.is_empty() && record.is_empty(), "the last record ends in CRLF");
+    assert!(
+        field.is_empty() && record.is_empty(),
+        "the last record ends in CRLF"
+    );
     records
 }
 
@@ -59,7 +62,11 @@ fn json_rows_agree_with_every_portals_plan() {
     let site = Site::example();
     let dir = site.on_disk();
     let out = report(dir.path(), &["--format", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_str(&stdout(&out)).expect("one JSON document");
     assert_eq!(doc["today"], TODAY);
     let rows = doc["customers"].as_array().expect("customers");
@@ -70,22 +77,36 @@ fn json_rows_agree_with_every_portals_plan() {
         .filter(|(path, _)| path.starts_with("customers/") && path.ends_with(".yaml"))
         .count();
     assert_eq!(rows.len(), customers);
-    assert!(rows.len() >= 5, "the example has customers at several stages");
+    assert!(
+        rows.len() >= 5,
+        "the example has customers at several stages"
+    );
     for row in rows {
         let id = row["customer"].as_str().expect("customer id");
         let plan = build.plan(id);
         assert_eq!(row["go_live_forecast"], plan.0["forecast_end"], "{id}");
         assert_eq!(row["late_days"], plan.0["late_days"], "{id}");
         assert_eq!(row["risk"], plan.0["risk"], "{id}");
-        let keys: Vec<&str> = row.as_object().expect("a row").keys().map(|k| k.as_str()).collect();
+        let keys: Vec<&str> = row
+            .as_object()
+            .expect("a row")
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
         let mut columns = gangway::roster_table::COLUMNS.to_vec();
         let mut sorted = keys.clone();
         sorted.sort_unstable();
         columns.sort_unstable();
-        assert_eq!(sorted, columns, "JSON fields and CSV columns are the same names");
+        assert_eq!(
+            sorted, columns,
+            "JSON fields and CSV columns are the same names"
+        );
     }
     let risks: Vec<&str> = rows.iter().filter_map(|r| r["risk"].as_str()).collect();
-    assert!(risks.contains(&"late") && risks.contains(&"on-track"), "{risks:?}");
+    assert!(
+        risks.contains(&"late") && risks.contains(&"on-track"),
+        "{risks:?}"
+    );
     // Roll-ups count every customer once, per playbook and per owner.
     for group in ["by_playbook", "by_owner"] {
         let total: u64 = doc[group]
@@ -103,7 +124,11 @@ fn csv_is_a_header_and_one_record_per_customer() {
     let site = Site::example();
     let dir = site.on_disk();
     let out = report(dir.path(), &["--format", "csv"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let records = read_csv(&stdout(&out));
     assert_eq!(records[0], gangway::roster_table::COLUMNS);
     let json = report(dir.path(), &[]);
@@ -140,7 +165,11 @@ fn customer_text_cannot_break_the_csv_nor_become_a_formula() {
         );
     let dir = site.on_disk();
     let out = report(dir.path(), &["--format", "csv"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = stdout(&out);
     let records = read_csv(&text);
     assert_eq!(records.len(), 2, "{text}");
@@ -152,7 +181,10 @@ fn customer_text_cannot_break_the_csv_nor_become_a_formula() {
     assert!(!text.contains("renewal"), "notes never reach a report");
     let json = stdout(&report(dir.path(), &[]));
     assert!(!json.contains("renewal"));
-    assert!(!json.contains("p/"), "no portal address in a report: {json}");
+    assert!(
+        !json.contains("p/"),
+        "no portal address in a report: {json}"
+    );
 }
 
 #[test]
@@ -164,7 +196,11 @@ fn internal_work_is_counted_but_never_named() {
     );
     let dir = site.on_disk();
     let out = report(dir.path(), &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = stdout(&out);
     assert!(!text.contains("Secret credit check"), "{text}");
     let doc: Value = serde_json::from_str(&text).expect("JSON");
@@ -174,7 +210,11 @@ fn internal_work_is_counted_but_never_named() {
 
 #[test]
 fn a_site_with_errors_prints_no_report_and_says_why() {
-    let site = Site::new().edit("customers/acme.yaml", "playbook: onboarding", "playbook: onbording");
+    let site = Site::new().edit(
+        "customers/acme.yaml",
+        "playbook: onboarding",
+        "playbook: onbording",
+    );
     let dir = site.on_disk();
     let out = report(dir.path(), &["--format", "csv"]);
     assert_eq!(out.status.code(), Some(1));
@@ -189,7 +229,11 @@ fn report_writes_to_a_file_when_asked() {
     let dir = Site::new().on_disk();
     let target = dir.path().join("report.csv");
     let out = report(dir.path(), &["--format", "csv", "--output", "report.csv"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
     let text = std::fs::read_to_string(target).expect("the report file");
     assert!(text.starts_with("customer,name,"), "{text}");
