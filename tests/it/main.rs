@@ -14,6 +14,7 @@ mod hostile_values;
 mod i18n;
 mod ics;
 mod output;
+mod plans_only;
 mod privacy;
 mod scale;
 mod schedule;
