@@ -41,6 +41,57 @@ pub struct Config {
     /// `[forecast] late_after_days`: a milestone (or the whole onboarding) expected
     /// more working days than this after its planned date is late; fewer, at risk.
     pub late_after_days: u32,
+    /// `[digest]`: how `gangway digest` writes its messages.
+    pub digest: DigestSettings,
+}
+
+/// `[digest]` in `gangway.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct DigestSettings {
+    /// `from`: the sender of the e-mail files (`"Name <address>"` or an address);
+    /// `None` uses `[vendor] support_email`.
+    pub from: Option<Mailbox>,
+    /// `within_days`: tasks due within this many working days are "due soon".
+    pub within_days: Option<u32>,
+}
+
+/// An e-mail address with an optional display name, checked to be one address
+/// that can stand in a header as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mailbox {
+    /// The display name, or empty.
+    pub name: String,
+    /// `local@domain`.
+    pub address: String,
+}
+
+impl Mailbox {
+    /// Reads `Name <local@domain>` or `local@domain`; `None` unless it is one
+    /// plain address (no spaces, quotes, brackets, commas or control characters,
+    /// one `@` between a local part and a domain with a dot) and the name has no
+    /// control characters or angle brackets.
+    pub fn parse(text: &str) -> Option<Mailbox> {
+        let text = text.trim();
+        let (name, address) = match text.strip_suffix('>').and_then(|t| t.rsplit_once('<')) {
+            Some((name, address)) => (name.trim().trim_matches('"').trim(), address.trim()),
+            None => ("", text),
+        };
+        let bad_name = |c: char| c.is_control() || matches!(c, '<' | '>' | '"' | '\\');
+        let bad_address =
+            |c: char| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\".contains(c);
+        let (local, domain) = address.split_once('@')?;
+        let fits = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && !address.contains(bad_address)
+            && !name.contains(bad_name);
+        fits.then(|| Mailbox {
+            name: name.to_string(),
+            address: address.to_string(),
+        })
+    }
 }
 
 /// `late_after_days` when `gangway.toml` does not say: a working week.
@@ -78,6 +129,7 @@ impl Config {
             raw_html: crate::raw_html::RawHtml::default(),
             csp: crate::csp::Csp::default(),
             late_after_days: DEFAULT_LATE_AFTER_DAYS,
+            digest: DigestSettings::default(),
         }
     }
 
@@ -126,6 +178,14 @@ struct RawConfig {
     markdown: Option<RawMarkdown>,
     security: Option<RawSecurity>,
     forecast: Option<RawForecast>,
+    digest: Option<RawDigest>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDigest {
+    from: Option<toml::Spanned<String>>,
+    within_days: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -341,6 +401,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         support_url: support_url.unwrap_or_default(),
     });
     let translations = parse_translations(file, raw.translations, &languages, diagnostics, &mut ok);
+    let digest = parse_digest(file, raw.digest, diagnostics, &mut ok);
     ok.then(|| Config {
         title: raw.title,
         base_url,
@@ -359,7 +420,42 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             .forecast
             .and_then(|f| f.late_after_days)
             .unwrap_or(DEFAULT_LATE_AFTER_DAYS),
+        digest,
     })
+}
+
+/// `[digest]`: `from` must be one e-mail address (with an optional name).
+fn parse_digest(
+    file: &Arc<SourceFile>,
+    raw: Option<RawDigest>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> DigestSettings {
+    let Some(raw) = raw else {
+        return DigestSettings::default();
+    };
+    let from = raw.from.and_then(|from| {
+        let mailbox = Mailbox::parse(from.get_ref());
+        if mailbox.is_none() {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!(
+                        "`{}` is not an e-mail address digests can be sent from",
+                        from.get_ref()
+                    ),
+                )
+                .at(span_label(file, &from.span()))
+                .help("for example from = \"Northwind Onboarding <onboarding@northwind.example>\""),
+            );
+            *ok = false;
+        }
+        mailbox
+    });
+    DigestSettings {
+        from,
+        within_days: raw.within_days,
+    }
 }
 
 fn span_label(file: &Arc<SourceFile>, span: &std::ops::Range<usize>) -> Label {

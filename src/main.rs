@@ -35,6 +35,10 @@ enum Command {
     /// Give a customer a new portal address; the old one stops working at the next publish
     #[command(after_help = EXIT_CODES)]
     Rotate(cmd::rotate::Args),
+    /// Print (or write, one file per person) what each person should hear today:
+    /// tasks blocked, overdue, ready to start, due soon or expected late
+    #[command(after_help = EXIT_CODES)]
+    Digest(cmd::digest::Args),
     /// Create a small starter site that builds as it is
     #[command(after_help = EXIT_CODES)]
     Init(cmd::init::Args),
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Links(args) => cmd::links::run(args),
         Command::Rotate(args) => cmd::rotate::run(args),
+        Command::Digest(args) => cmd::digest::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Serve(args) => cmd::serve::run(args),
     };
