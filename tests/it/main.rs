@@ -4,6 +4,7 @@
 mod harness;
 
 mod architecture;
+mod digest;
 mod fuzz;
 mod golden;
 mod hostile_markdown;
