@@ -1,6 +1,6 @@
 //! `gangway digest`: what each person should hear today, from every
 //! customer's plan ([`crate::build::plan_customers`]), as data ([`Digest`])
-//! that [`markdown`], [`html`], [`json`] and [`eml`] write out.
+//! that [`markdown`], [`html`], [`json`] and [`eml()`] write out.
 //!
 //! Who hears what:
 //! - each person in a customer's `team:` holding a customer-side role hears of
