@@ -47,6 +47,8 @@ pub struct Config {
     pub reminders: Option<Offset>,
     /// `[dashboard]`: the vendor's page across all customers.
     pub dashboard: DashboardSettings,
+    /// `[digest]`: how `gangway digest` writes its messages.
+    pub digest: DigestSettings,
 }
 
 /// `[dashboard]` in `gangway.toml`.
@@ -59,6 +61,55 @@ pub struct DashboardSettings {
     /// `encrypt = { passphrase_env = "..." }`: the variable's name and where it
     /// is written in `gangway.toml` (resolve reads the environment).
     pub passphrase_env: Option<(String, std::ops::Range<usize>)>,
+}
+
+/// `[digest]` in `gangway.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct DigestSettings {
+    /// `from`: the sender of the e-mail files (`"Name <address>"` or an address);
+    /// `None` uses `[vendor] support_email`.
+    pub from: Option<Mailbox>,
+    /// `within_days`: tasks due within this many working days are "due soon".
+    pub within_days: Option<u32>,
+}
+
+/// An e-mail address with an optional display name, checked to be one address
+/// that can stand in a header as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mailbox {
+    /// The display name, or empty.
+    pub name: String,
+    /// `local@domain`.
+    pub address: String,
+}
+
+impl Mailbox {
+    /// Reads `Name <local@domain>` or `local@domain`; `None` unless it is one
+    /// plain address (no spaces, quotes, brackets, commas or control characters,
+    /// one `@` between a local part and a domain with a dot) and the name has no
+    /// control characters or angle brackets.
+    pub fn parse(text: &str) -> Option<Mailbox> {
+        let text = text.trim();
+        let (name, address) = match text.strip_suffix('>').and_then(|t| t.rsplit_once('<')) {
+            Some((name, address)) => (name.trim().trim_matches('"').trim(), address.trim()),
+            None => ("", text),
+        };
+        let bad_name = |c: char| c.is_control() || matches!(c, '<' | '>' | '"' | '\\');
+        let bad_address =
+            |c: char| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\".contains(c);
+        let (local, domain) = address.split_once('@')?;
+        let fits = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && !address.contains(bad_address)
+            && !name.contains(bad_name);
+        fits.then(|| Mailbox {
+            name: name.to_string(),
+            address: address.to_string(),
+        })
+    }
 }
 
 /// `late_after_days` when `gangway.toml` does not say: a working week.
@@ -104,6 +155,7 @@ impl Config {
             late_after_days: DEFAULT_LATE_AFTER_DAYS,
             reminders: Some(DEFAULT_REMINDER),
             dashboard: DashboardSettings::default(),
+            digest: DigestSettings::default(),
         }
     }
 
@@ -154,6 +206,7 @@ struct RawConfig {
     forecast: Option<RawForecast>,
     reminders: Option<RawReminders>,
     dashboard: Option<RawDashboard>,
+    digest: Option<RawDigest>,
 }
 
 #[derive(Deserialize)]
@@ -174,6 +227,13 @@ struct RawDashboard {
 #[serde(deny_unknown_fields)]
 struct RawEncrypt {
     passphrase_env: toml::Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDigest {
+    from: Option<toml::Spanned<String>>,
+    within_days: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -395,6 +455,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         diagnostics,
         &mut ok,
     );
+    let digest = parse_digest(file, raw.digest, diagnostics, &mut ok);
     ok.then(|| Config {
         title: raw.title,
         base_url,
@@ -425,7 +486,42 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
                 }),
             })
             .unwrap_or_default(),
+        digest,
     })
+}
+
+/// `[digest]`: `from` must be one e-mail address (with an optional name).
+fn parse_digest(
+    file: &Arc<SourceFile>,
+    raw: Option<RawDigest>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> DigestSettings {
+    let Some(raw) = raw else {
+        return DigestSettings::default();
+    };
+    let from = raw.from.and_then(|from| {
+        let mailbox = Mailbox::parse(from.get_ref());
+        if mailbox.is_none() {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!(
+                        "`{}` is not an e-mail address digests can be sent from",
+                        from.get_ref()
+                    ),
+                )
+                .at(span_label(file, &from.span()))
+                .help("for example from = \"Northwind Onboarding <onboarding@northwind.example>\""),
+            );
+            *ok = false;
+        }
+        mailbox
+    });
+    DigestSettings {
+        from,
+        within_days: raw.within_days,
+    }
 }
 
 fn span_label(file: &Arc<SourceFile>, span: &std::ops::Range<usize>) -> Label {

@@ -28,6 +28,7 @@ mod config;
 mod csp;
 mod cycles;
 pub mod diagnostic;
+pub mod digest;
 mod html;
 pub mod ics;
 pub mod ids;

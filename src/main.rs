@@ -38,6 +38,10 @@ enum Command {
     /// Print every customer's figures (progress, overdue, forecast, risk) as JSON or CSV, for spreadsheets and CI
     #[command(after_help = EXIT_CODES)]
     Report(cmd::report::Args),
+    /// Print (or write, one file per person) what each person should hear today:
+    /// tasks blocked, overdue, ready to start, due soon or expected late
+    #[command(after_help = EXIT_CODES)]
+    Digest(cmd::digest::Args),
     /// Create a small starter site that builds as it is
     #[command(after_help = EXIT_CODES)]
     Init(cmd::init::Args),
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
         Command::Links(args) => cmd::links::run(args),
         Command::Rotate(args) => cmd::rotate::run(args),
         Command::Report(args) => cmd::report::run(args),
+        Command::Digest(args) => cmd::digest::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Serve(args) => cmd::serve::run(args),
     };

@@ -4,6 +4,7 @@
 
 pub(crate) mod build;
 pub(crate) mod check;
+pub(crate) mod digest;
 pub(crate) mod init;
 pub(crate) mod links;
 pub(crate) mod report;

@@ -92,6 +92,11 @@ codes! {
         example: "playbooks/saas.yaml:\n  - id: a\n    after: [b]\n  - id: b\n    after: [a]",
         fix: "Remove one of the `after:` entries named in the message to break the circle.",
     },
+    DigestWithoutEmail = "digest-without-email" {
+        summary: "`gangway digest` has something to tell the holder of a role, but the customer file gives nobody with a usable e-mail address for it; the digest is written to a file named after the customer and role instead.",
+        example: "customers/acme.yaml:\nteam:\n  admin: { name: Ada Admin }",
+        fix: "Give the person holding the role an `email:` in the customer's `team:` (or pass the file on by hand).",
+    },
     DueBeforeDependency = "due-before-dependency" {
         summary: "A task's fixed due date falls before a task it waits for can be finished.",
         example: "playbooks/saas.yaml:\n  - id: go-live\n    due: 5d\n    after: [integration]   # integration takes 10 days",

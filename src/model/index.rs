@@ -144,6 +144,19 @@ pub(crate) struct LinkTargets {
 }
 
 impl LinkTargets {
+    /// No targets at all: the site of [`crate::build::plan_customers`], whose
+    /// knowledge base is known by name only and never rendered.
+    pub(crate) fn none(default: Lang) -> LinkTargets {
+        LinkTargets {
+            ids: BTreeMap::new(),
+            anchors: BTreeMap::new(),
+            others: BTreeSet::new(),
+            unreadable: BTreeSet::new(),
+            drafts: BTreeSet::new(),
+            default,
+        }
+    }
+
     /// The anchors of page `id` as a reader of `lang` sees it (its translation, else the original).
     pub(crate) fn anchors_of(&self, id: &str, lang: &Lang) -> Option<&BTreeSet<String>> {
         let key = |l: &Lang| (id.to_string(), l.clone());

@@ -8,6 +8,7 @@
 pub(crate) mod content;
 pub(crate) mod customers;
 mod dashboard;
+mod plans_only;
 pub(crate) mod playbook_translations;
 pub(crate) mod playbooks;
 pub(crate) mod theme;
@@ -122,51 +123,24 @@ pub(crate) fn resolve(
         || read_customers(tree),
     );
     let index = content_index(&content);
-
-    let texts = TextEngine::new().with_raw_html(raw_html);
-    let (playbooks, known_broken) = resolve_playbooks(
+    let (playbooks, customers, theme) = resolve_the_rest(
         tree,
-        &lang,
-        &languages,
+        &config_file,
+        config.as_ref(),
         &index,
-        &texts,
+        customer_entries,
         &mut tracker,
-        diagnostics,
-    );
-
-    // With errors in gangway.toml, customers are still checked (against defaults).
-    let fallback;
-    let config_for_customers = match &config {
-        Some(c) => c,
-        None => {
-            fallback = crate::config::Config::fallback(languages.clone());
-            &fallback
-        }
-    };
-    let so_far = customers::SiteSoFar {
-        config: config_for_customers,
-        playbooks: &playbooks,
-        broken_playbooks: &known_broken,
-        content: &index,
-        texts: &texts,
         options,
-    };
-    let customers = resolve_customers(customer_entries, &so_far, diagnostics);
-
-    let theme = theme::resolve_theme(
-        tree,
-        config.as_ref().and_then(|c| c.theme.as_deref()),
-        &languages,
-        Some(&config_file),
         diagnostics,
     );
     let static_files = static_files(tree, files.assets);
-    let dashboard = match &config {
-        Some(c) => {
-            dashboard::resolve_dashboard(&config_file, c, customers.len(), options, diagnostics)
-        }
-        None => Some(None),
-    };
+    let dashboard = site_dashboard(
+        &config_file,
+        config.as_ref(),
+        &customers,
+        options,
+        diagnostics,
+    );
 
     if diagnostics.has_errors() {
         return None;
@@ -190,6 +164,139 @@ pub(crate) fn resolve(
     };
     site.index();
     Some(site)
+}
+
+/// Everything of a site but its knowledge base, resolved against it: what
+/// [`resolve`] and [`resolve_for_plans`] share, so the two report the same
+/// problems in settings, playbooks and customers.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the pieces resolve and resolve_for_plans each make their own way"
+)]
+fn resolve_the_rest(
+    tree: &SourceTree,
+    config_file: &Arc<SourceFile>,
+    config: Option<&crate::config::Config>,
+    index: &crate::model::ContentIndex,
+    customer_entries: Vec<CustomerEntry<'_>>,
+    tracker: &mut crate::translation::Tracker,
+    options: &crate::options::BuildOptions,
+    diagnostics: &mut Diagnostics,
+) -> (
+    BTreeMap<String, crate::model::Playbook>,
+    Vec<crate::model::Customer>,
+    crate::model::Theme,
+) {
+    let (lang, languages) = site_languages(config);
+    let raw_html = config.map(|c| c.raw_html).unwrap_or_default();
+    let texts = TextEngine::new().with_raw_html(raw_html);
+    let (playbooks, known_broken) =
+        resolve_playbooks(tree, &lang, &languages, index, &texts, tracker, diagnostics);
+
+    // With errors in gangway.toml, customers are still checked (against defaults).
+    let fallback;
+    let config_for_customers = match config {
+        Some(c) => c,
+        None => {
+            fallback = crate::config::Config::fallback(languages.clone());
+            &fallback
+        }
+    };
+    let so_far = customers::SiteSoFar {
+        config: config_for_customers,
+        playbooks: &playbooks,
+        broken_playbooks: &known_broken,
+        content: index,
+        texts: &texts,
+        options,
+    };
+    let customers = resolve_customers(customer_entries, &so_far, diagnostics);
+
+    let theme = theme::resolve_theme(
+        tree,
+        config.and_then(|c| c.theme.as_deref()),
+        &languages,
+        Some(config_file),
+        diagnostics,
+    );
+    (playbooks, customers, theme)
+}
+
+/// Resolves what planning needs of a site, for [`crate::build::plan_customers`]:
+/// settings, playbooks, customers and theme exactly as [`resolve`] does (the
+/// same checks, the same diagnostics), but of the knowledge base only which
+/// articles and FAQ entries exist and which are drafts, from file names and
+/// front matter ([`plans_only::content_index`]), so task references still
+/// resolve. No Markdown is parsed and nothing under `content/` is checked:
+/// that is `gangway check`'s job. The site has no articles, sections, FAQ
+/// entries or static files; it must not be rendered.
+pub(crate) fn resolve_for_plans(
+    tree: &SourceTree,
+    options: &crate::options::BuildOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<Site> {
+    let config_file = config_file(tree, diagnostics)?;
+    let config = parse_config(&config_file, diagnostics);
+    let (lang, languages) = site_languages(config.as_ref());
+    let mut tracker = crate::translation::Tracker::new(&languages[1..]);
+    let (index, customer_entries) = rayon::join(
+        || plans_only::content_index(tree, &lang, &languages),
+        || read_customers(tree),
+    );
+    let (playbooks, customers, theme) = resolve_the_rest(
+        tree,
+        &config_file,
+        config.as_ref(),
+        &index,
+        customer_entries,
+        &mut tracker,
+        options,
+        diagnostics,
+    );
+    let dashboard = site_dashboard(
+        &config_file,
+        config.as_ref(),
+        &customers,
+        options,
+        diagnostics,
+    );
+    if diagnostics.has_errors() {
+        return None;
+    }
+    Some(Site {
+        config: config?,
+        playbooks,
+        customers,
+        articles: Vec::new(),
+        sections: Vec::new(),
+        faqs: Vec::new(),
+        home: None,
+        translations: tracker.finish(),
+        theme,
+        static_files: BTreeMap::new(),
+        index: Default::default(),
+        markdown_parsed: 0,
+        links: crate::model::LinkTargets::none(lang),
+        content_index: index,
+        dashboard: dashboard?,
+    })
+}
+
+/// The dashboard's settings resolved (`Some(None)` when none is written; `None`
+/// after an error), or no dashboard when the settings did not parse.
+fn site_dashboard(
+    config_file: &Arc<SourceFile>,
+    config: Option<&crate::config::Config>,
+    customers: &[crate::model::Customer],
+    options: &crate::options::BuildOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<Option<crate::model::Dashboard>> {
+    match config {
+        Some(c) => {
+            dashboard::resolve_dashboard(config_file, c, customers.len(), options, diagnostics)
+        }
+        None => Some(None),
+    }
 }
 
 /// `gangway.toml` as text; without it, this is not a site.

@@ -261,15 +261,26 @@ impl Site {
 
     /// Compiles the site in memory.
     pub fn build(&self) -> Build {
+        Build {
+            compiled: gangway::compile(&self.tree, &self.options()),
+        }
+    }
+
+    /// The options [`Site::build`] builds with.
+    pub fn options(&self) -> BuildOptions {
         let today = self.today.parse().expect("today is YYYY-MM-DD");
         let mut options = BuildOptions::for_tests(today);
         if let Some(text) = &self.secret {
             options.secret = PortalSecret::from_text(text).expect("a usable portal secret");
         }
         options.env = gangway::Secret::new(self.env.clone());
-        Build {
-            compiled: gangway::compile(&self.tree, &options),
-        }
+        options
+    }
+
+    /// Plans every customer without building ([`gangway::build::plan_customers`],
+    /// the fast path of `gangway digest`).
+    pub fn plan(&self) -> gangway::build::Planned {
+        gangway::build::plan_customers(&self.tree, &self.options())
     }
 
     /// Writes the site's files into `dir` (created if missing).

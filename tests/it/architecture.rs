@@ -21,6 +21,7 @@ const STAGES: &[&str] = &[
     "build",
     "incremental",
     "serve",
+    "digest",
 ];
 
 /// Modules that use no stage: anything may use them.

@@ -5,6 +5,7 @@ mod harness;
 
 mod architecture;
 mod dashboard;
+mod digest;
 mod fuzz;
 mod golden;
 mod hostile_markdown;
@@ -15,6 +16,7 @@ mod hostile_values;
 mod i18n;
 mod ics;
 mod output;
+mod plans_only;
 mod privacy;
 mod report;
 mod scale;

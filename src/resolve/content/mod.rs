@@ -9,7 +9,7 @@
 mod file;
 mod links;
 
-pub(crate) use file::{ParsedFiles, content_id, parse_content, version_paths};
+pub(crate) use file::{ParsedFiles, content_id, parse_content, split_front_matter, version_paths};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
