@@ -308,6 +308,18 @@ impl Planned {
         self.plans.iter().flatten().count()
     }
 
+    /// Every planned customer's row (empty when the site has errors).
+    pub fn rows(&self, today: jiff::civil::Date) -> Vec<crate::roster::CustomerRow> {
+        let Some(site) = self.site.as_ref().filter(|_| !self.has_errors()) else {
+            return Vec::new();
+        };
+        site.customers
+            .iter()
+            .zip(&self.plans)
+            .filter_map(|(c, p)| Some(crate::roster::row(site, c, p.as_ref()?, today)))
+            .collect()
+    }
+
     /// The site's languages, each with its locale ready (empty when the site has errors).
     pub fn languages(&self) -> Vec<String> {
         self.locales.keys().map(ToString::to_string).collect()
@@ -456,19 +468,19 @@ fn prepare(
 }
 
 /// Every customer's row of figures (the dashboard's rows) for `options.today`,
-/// in the order of the customer files, with every problem found: resolves and
-/// plans the site without rendering it. For `gangway report`. The rows are
-/// empty when the site has errors.
+/// in the order of the customer files, with every problem found: plans the
+/// site without rendering it or reading its articles ([`plan_customers`]). For
+/// `gangway report`. The rows are empty when the site has errors.
 pub fn customer_rows(
     tree: &SourceTree,
     options: &BuildOptions,
 ) -> (Vec<crate::roster::CustomerRow>, Vec<Diagnostic>) {
-    let mut diagnostics = Diagnostics::new();
-    let rows = prepare(tree, Vec::new(), options, true, &mut diagnostics)
-        .filter(|_| !diagnostics.has_errors())
-        .map(|prepared| prepared.rows(options.today))
-        .unwrap_or_default();
-    (rows, diagnostics.sorted())
+    let planned = plan_customers(tree, options);
+    let rows = planned.rows(options.today);
+    // The process usually ends soon after: let the plans go without freeing them.
+    let diagnostics = planned.diagnostics.clone();
+    std::mem::forget(planned);
+    (rows, diagnostics)
 }
 
 /// [`compile_to`] for a tree the caller no longer needs: the files are let go

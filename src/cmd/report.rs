@@ -38,12 +38,14 @@ pub(crate) struct Args {
 }
 
 /// Runs `gangway report`: every customer's row of figures (the vendor
-/// dashboard's rows), planned for the day, without rendering any page. Problems
+/// dashboard's rows), planned for the day, without rendering any page or
+/// parsing any article (problems in articles are `check`'s to find). Problems
 /// go to standard error; with errors, no report is printed.
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
     check_root(&args.root)?;
     let today = resolve_today(args.today.as_deref())?;
-    let (tree, read_problems) = SourceTree::read(&args.root);
+    // Plans only: the knowledge base is read by file name and front matter.
+    let (tree, read_problems) = SourceTree::read_for_plans(&args.root);
     // Addresses are not part of a report, so any secret plans the same rows.
     let secret = portal_secret(&args.root, SecretUse::Ephemeral)?;
     let options = BuildOptions::new(today, secret, std::env::vars().collect());

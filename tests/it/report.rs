@@ -239,3 +239,22 @@ fn report_writes_to_a_file_when_asked() {
     assert!(text.starts_with("customer,name,"), "{text}");
     assert!(text.contains("acme,Acme Corp,onboarding,"), "{text}");
 }
+
+#[test]
+fn report_plans_without_reading_articles() {
+    // A broken link in an article stops a build, not a report: the knowledge
+    // base is read by name only, and its problems are `check`'s to find.
+    let site = Site::new().append("content/kb/setup.md", "\n[gone](missing-page.md)\n");
+    assert!(
+        !site.build().errors().is_empty(),
+        "the build refuses the link"
+    );
+    let dir = site.on_disk();
+    let out = report(dir.path(), &["--format", "csv"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("acme,Acme Corp,"));
+}
