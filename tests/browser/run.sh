@@ -84,4 +84,6 @@ example=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$example_port/" >/dev/null && break; sleep 0.1; done
 portals=$("$gangway" links --root "$repo" | awk -F'\t' '{print $2}' | sed -E "s#^https?://[^/]+/#http://127.0.0.1:$example_port/#")
 # shellcheck disable=SC2086
-NODE_PATH="$deps/node_modules" node "$here/timeline.mjs" $portals ${shots:+--shots "$shots"}
+NODE_PATH="$deps/node_modules" node "$here/timeline.mjs" $portals \
+  "public:http://127.0.0.1:$example_port/playbooks/saas/" "public:http://127.0.0.1:$example_port/ne/playbooks/base/" \
+  ${shots:+--shots "$shots"}

@@ -3,7 +3,7 @@
 // or runs past the chart, the page does not scroll sideways; and axe-core finds no
 // accessibility violation on the timeline or the overview.
 //
-//   node tests/browser/timeline.mjs PORTAL_URL... [--shots DIR]
+//   node tests/browser/timeline.mjs PORTAL_URL... [public:PAGE_URL...] [--shots DIR]
 //
 // Each PORTAL_URL is an unencrypted portal's overview (its timeline is
 // PORTAL_URL + "timeline/"). With --shots, screenshots of each timeline's chart and
@@ -20,7 +20,9 @@ const axePath = require.resolve('axe-core/axe.min.js');
 const args = process.argv.slice(2);
 const shotsAt = args.indexOf('--shots');
 const shots = shotsAt >= 0 ? args.splice(shotsAt, 2)[1] : null;
-const portals = args;
+// `public:URL` is a public page with the chart (a playbook's preview).
+const pages = args.filter((a) => a.startsWith('public:')).map((a) => a.slice('public:'.length));
+const portals = args.filter((a) => !a.startsWith('public:'));
 const WIDTHS = [320, 390, 1280];
 
 let passed = 0;
@@ -113,6 +115,20 @@ for (const portal of portals) {
     const violations = await axe(page);
     assert(violations.length === 0, violations.join(' | '));
   });
+}
+for (const url of pages) {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(url);
+    await check(`${url} at ${width} px: names whole, ticks apart, no sideways scroll`, async () => {
+      const problems = await page.evaluate(layoutProblems);
+      assert(problems.length === 0, problems.join(' | '));
+    });
+    await check(`axe-core on ${url} at ${width} px`, async () => {
+      const violations = await axe(page);
+      assert(violations.length === 0, violations.join(' | '));
+    });
+  }
 }
 await browser.close();
 console.log(`${passed} passed, ${failed} failed`);
