@@ -25,7 +25,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
 fi
 # Without them Nepali and Lao are drawn as boxes and measured wrongly.
-if ! fc-list 2>/dev/null | grep -q "Noto Sans Lao"; then
+# (grep reads all of fc-list's output: with -q it could stop early, and pipefail
+# would read fc-list's broken pipe as fonts missing.)
+if ! fc-list 2>/dev/null | grep "Noto Sans Lao" >/dev/null; then
   echo "installing fonts-noto-core"
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq fonts-noto-core >/dev/null
   else sudo apt-get install -y -qq fonts-noto-core >/dev/null; fi
@@ -82,7 +84,7 @@ example_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1"
 python3 "$here/static_host.py" "$example_port" "$site/example" >/dev/null 2>&1 &
 example=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$example_port/" >/dev/null && break; sleep 0.1; done
-portals=$("$gangway" links --root "$repo" | awk -F'\t' '{print $2}' | sed -E "s#^https?://[^/]+/#http://127.0.0.1:$example_port/#")
+portals=$("$gangway" links --root "$repo" 2>/dev/null | awk -F'\t' '{print $2}' | sed -E "s#^https?://[^/]+/#http://127.0.0.1:$example_port/#")
 # shellcheck disable=SC2086
 NODE_PATH="$deps/node_modules" node "$here/timeline.mjs" $portals \
   "public:http://127.0.0.1:$example_port/playbooks/saas/" "public:http://127.0.0.1:$example_port/ne/playbooks/base/" \
