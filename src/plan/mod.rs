@@ -118,7 +118,7 @@ pub(crate) struct Plan {
 
 impl Plan {
     /// Items a customer may see.
-    pub fn visible(&self) -> impl Iterator<Item = &Item> {
+    pub fn visible(&self) -> impl Iterator<Item = &Item> + Clone {
         self.items.iter().filter(|i| !i.internal)
     }
 

@@ -285,9 +285,11 @@ impl Lx<'_> {
             plan.kickoff,
             plan.end,
             None,
-            &|i: &Item| i.text(self.lang, default).0.title.clone(),
-            &|d, _| label(d),
-            &label,
+            &timeline::Labels {
+                row: &|i: &Item| i.text(self.lang, default).0.title.clone(),
+                tick: &|d, _| label(d),
+                date: &label,
+            },
         )
         .draw(&timeline::ChartWords::new(
             &|key, fallback| self.t(key, fallback),

@@ -124,8 +124,8 @@ async function built(base, portal, passphrase) {
   await check('the unlocked timeline shows its chart under the policy', async () => {
     await page.locator('.portal-header nav a').nth(2).click();
     await page.waitForLoadState('load');
-    await page.locator('svg.gantt').waitFor({ state: 'visible', timeout: 60000 });
-    const fill = await page.locator('svg.gantt rect').first().evaluate((el) => getComputedStyle(el).fill);
+    await page.locator('.gantt').waitFor({ state: 'visible', timeout: 60000 });
+    const fill = await page.locator('.gantt rect.bar').first().evaluate((el) => getComputedStyle(el).fill);
     none(problems, 'unlocked timeline');
     return `first bar fill ${fill}`;
   });
@@ -145,7 +145,7 @@ async function built(base, portal, passphrase) {
         await p.locator('.portal-header').waitFor({ state: 'visible', timeout: 60000 });
         await p.screenshot({ path: join(shots, `portal-${width}.png`), fullPage: true });
         await p.locator('.portal-header nav a').nth(2).click();
-        await p.locator('svg.gantt').waitFor({ state: 'visible', timeout: 60000 });
+        await p.locator('.gantt').waitFor({ state: 'visible', timeout: 60000 });
         await p.screenshot({ path: join(shots, `timeline-${width}.png`), fullPage: true });
         none(seen, `${width} px`);
         await ctx.close();

@@ -6,8 +6,11 @@
 # passphrase, encrypted download) and tests/browser/csp.mjs (no policy violation
 # on public pages, the unlocked portal and its timeline); then runs `gangway
 # serve` on a copy of the site and checks live reload and the error overlay
-# under the policy. Installs Chromium (Debian package) and playwright-core (npm)
-# when they are missing.
+# under the policy. Last, builds the example site of the repository on a day its
+# customers run late and checks every portal's timeline at 320, 390 and 1280 px
+# (tests/browser/timeline.mjs: no clipped name, no overlapping tick label, no
+# axe-core violation). Installs Chromium and the Noto fonts (Debian packages),
+# playwright-core and axe-core (npm) when they are missing.
 #
 #   bash tests/browser/run.sh [path/to/gangway] [screenshot folder]
 set -euo pipefail
@@ -21,16 +24,26 @@ if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null
   else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
 fi
-deps="$repo/target/browser-deps"
-if [ ! -d "$deps/node_modules/playwright-core" ]; then
-  echo "installing playwright-core"
-  mkdir -p "$deps"
-  npm install --silent --no-audit --no-fund --prefix "$deps" playwright-core@1 >/dev/null
+# Without them Nepali and Lao are drawn as boxes and measured wrongly.
+# (grep reads all of fc-list's output: with -q it could stop early, and pipefail
+# would read fc-list's broken pipe as fonts missing.)
+if ! fc-list 2>/dev/null | grep "Noto Sans Lao" >/dev/null; then
+  echo "installing fonts-noto-core"
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq fonts-noto-core >/dev/null
+  else sudo apt-get install -y -qq fonts-noto-core >/dev/null; fi
 fi
+deps="$repo/target/browser-deps"
+for package in playwright-core@1 axe-core@4; do
+  if [ ! -d "$deps/node_modules/${package%@*}" ]; then
+    echo "installing ${package%@*}"
+    mkdir -p "$deps"
+    npm install --silent --no-audit --no-fund --prefix "$deps" "$package" >/dev/null
+  fi
+done
 [ -x "$gangway" ] || (cd "$repo" && cargo build --locked --quiet)
 
 site=$(mktemp -d)
-trap 'rm -rf "$site"; for p in ${server:-} ${serve:-}; do kill "$p" 2>/dev/null || true; done' EXIT
+trap 'rm -rf "$site"; for p in ${server:-} ${serve:-} ${example:-}; do kill "$p" 2>/dev/null || true; done' EXIT
 "$gangway" init "$site/site" >/dev/null 2>&1
 printf 'encrypt:\n  passphrase_env: GANGWAY_TEST_PASSPHRASE\n' >> "$site/site/customers/example-customer.yaml"
 export GANGWAY_TEST_PASSPHRASE="correct horse battery staple"
@@ -64,3 +77,15 @@ serve_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0
 serve=$!
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$serve_port/__gangway/status" >/dev/null && break; sleep 0.1; done
 NODE_PATH="$deps/node_modules" node "$here/csp.mjs" serve "http://127.0.0.1:$serve_port/" "$site/served"
+
+# The example site's portals on a day they run late: every timeline in its language.
+"$gangway" build --root "$repo" --output "$site/example" --today 2027-01-20 >/dev/null 2>&1
+example_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+python3 "$here/static_host.py" "$example_port" "$site/example" >/dev/null 2>&1 &
+example=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$example_port/" >/dev/null && break; sleep 0.1; done
+portals=$("$gangway" links --root "$repo" 2>/dev/null | awk -F'\t' '{print $2}' | sed -E "s#^https?://[^/]+/#http://127.0.0.1:$example_port/#")
+# shellcheck disable=SC2086
+NODE_PATH="$deps/node_modules" node "$here/timeline.mjs" $portals \
+  "public:http://127.0.0.1:$example_port/playbooks/saas/" "public:http://127.0.0.1:$example_port/ne/playbooks/base/" \
+  ${shots:+--shots "$shots"}

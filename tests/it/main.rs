@@ -24,4 +24,5 @@ mod schedule;
 mod schema;
 mod serve;
 mod text_sandbox;
+mod timeline;
 mod unpublished;

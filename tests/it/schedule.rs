@@ -542,7 +542,10 @@ fn the_overview_leads_with_the_risk_and_shows_plan_and_forecast() {
     );
     assert!(overview.contains("5 working days late"), "{overview}");
     assert!(
-        overview.contains("planned 7 Dec 2026 → expected 14 Dec 2026"),
+        overview.contains(
+            "planned <time datetime=\"2026-12-07\">7 Dec 2026</time> → expected \
+             <time class=\"expected\" datetime=\"2026-12-14\">14 Dec 2026</time>"
+        ),
         "{overview}"
     );
     let on_time = forecast_site()
@@ -582,11 +585,14 @@ fn late_tasks_show_their_planned_and_expected_due_dates() {
     let checklist = site.file("portal/acme/checklist/index.html");
     // `b` was planned for 12-07 and cannot finish before today, 12-09.
     assert!(
-        checklist.contains("planned 7 Dec 2026 → expected 9 Dec 2026"),
+        checklist.contains(
+            "planned <time datetime=\"2026-12-07\">7 Dec 2026</time> → expected \
+             <time class=\"expected\" datetime=\"2026-12-09\">9 Dec 2026</time>"
+        ),
         "{checklist}"
     );
     // `a` was done late: its own due date stands, with no forecast.
-    assert!(!checklist.contains("planned 2 Dec 2026"), "{checklist}");
+    assert!(!checklist.contains(">2 Dec 2026</time> → "), "{checklist}");
 }
 
 #[test]

@@ -460,9 +460,11 @@ impl<'a> PortalLang<'a> {
             plan.kickoff,
             plan.end,
             Some(self.input.today),
-            &|i: &Item| i.text(lang, default).0.title.clone(),
-            &|d, _| locale.short_date(d),
-            &|d| self.date(d).as_str().unwrap_or_default().to_string(),
+            &timeline::Labels {
+                row: &|i: &Item| i.text(lang, default).0.title.clone(),
+                tick: &|d, _| locale.short_date(d),
+                date: &|d| self.date(d).as_str().unwrap_or_default().to_string(),
+            },
         )
         .draw(&timeline::ChartWords::new(&t, true));
         self.page(
