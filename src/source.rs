@@ -250,11 +250,14 @@ fn read_front_matter(path: &Path) -> std::io::Result<Vec<u8>> {
             // Done after a first line that opens no front matter, or the line closing it.
             if first != fence {
                 bytes.truncate(at);
+                // Tens of thousands of these are kept: not a chunk each.
+                bytes.shrink_to_fit();
                 return Ok(bytes);
             }
         }
         scanned = at;
         if read == 0 || before + read >= LIMIT {
+            bytes.shrink_to_fit();
             return Ok(bytes);
         }
     }

@@ -84,8 +84,10 @@ example_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1"
 python3 "$here/static_host.py" "$example_port" "$site/example" >/dev/null 2>&1 &
 example=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$example_port/" >/dev/null && break; sleep 0.1; done
-portals=$("$gangway" links --root "$repo" 2>/dev/null | awk -F'\t' '{print $2}' | sed -E "s#^https?://[^/]+/#http://127.0.0.1:$example_port/#")
+links=$("$gangway" links --root "$repo" 2>/dev/null | sed -E "s#https?://[^/]+/#http://127.0.0.1:$example_port/#")
+portals=$(printf '%s\n' "$links" | awk -F'\t' '$1!="dashboard"{print $2}')
+dashboard=$(printf '%s\n' "$links" | awk -F'\t' '$1=="dashboard" && NF==2{print "dashboard:" $2}')
 # shellcheck disable=SC2086
-NODE_PATH="$deps/node_modules" node "$here/timeline.mjs" $portals \
+NODE_PATH="$deps/node_modules" node "$here/timeline.mjs" $portals $dashboard \
   "public:http://127.0.0.1:$example_port/playbooks/saas/" "public:http://127.0.0.1:$example_port/ne/playbooks/base/" \
   ${shots:+--shots "$shots"}

@@ -3,10 +3,11 @@
 // or runs past the chart, the page does not scroll sideways; and axe-core finds no
 // accessibility violation on the timeline or the overview.
 //
-//   node tests/browser/timeline.mjs PORTAL_URL... [public:PAGE_URL...] [--shots DIR]
+//   node tests/browser/timeline.mjs PORTAL_URL... [public:PAGE_URL...] [dashboard:URL] [--shots DIR]
 //
 // Each PORTAL_URL is an unencrypted portal's overview (its timeline is
-// PORTAL_URL + "timeline/"). With --shots, screenshots of each timeline's chart and
+// PORTAL_URL + "timeline/"). The vendor's dashboard (unencrypted) is checked with
+// axe-core and for sideways scrolling at each width. With --shots, screenshots of each timeline's chart and
 // table at each width, named by the page's language. Needs axe-core beside playwright-core
 // (NODE_PATH). Exits non-zero on any failure.
 
@@ -22,7 +23,8 @@ const shotsAt = args.indexOf('--shots');
 const shots = shotsAt >= 0 ? args.splice(shotsAt, 2)[1] : null;
 // `public:URL` is a public page with the chart (a playbook's preview).
 const pages = args.filter((a) => a.startsWith('public:')).map((a) => a.slice('public:'.length));
-const portals = args.filter((a) => !a.startsWith('public:'));
+const dashboards = args.filter((a) => a.startsWith('dashboard:')).map((a) => a.slice('dashboard:'.length));
+const portals = args.filter((a) => !a.startsWith('public:') && !a.startsWith('dashboard:'));
 const WIDTHS = [320, 390, 1280];
 
 let passed = 0;
@@ -125,6 +127,28 @@ for (const url of pages) {
       assert(problems.length === 0, problems.join(' | '));
     });
     await check(`axe-core on ${url} at ${width} px`, async () => {
+      const violations = await axe(page);
+      assert(violations.length === 0, violations.join(' | '));
+    });
+  }
+}
+for (const url of dashboards) {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(url);
+    await check(`dashboard at ${width} px: rows shown, no sideways scroll`, async () => {
+      const problems = await page.evaluate(() => {
+        const found = [];
+        const width = document.documentElement.clientWidth;
+        if (document.documentElement.scrollWidth > width) {
+          found.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${width})`);
+        }
+        if (document.querySelectorAll('tbody tr').length === 0) found.push('no customer rows');
+        return found;
+      });
+      assert(problems.length === 0, problems.join(' | '));
+    });
+    await check(`axe-core on the dashboard at ${width} px`, async () => {
       const violations = await axe(page);
       assert(violations.length === 0, violations.join(' | '));
     });

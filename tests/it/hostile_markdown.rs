@@ -228,7 +228,13 @@ fn hostile_raw_html_is_never_live_markup_by_default() {
         }
         pages += 1;
         let pictures: &[&str] = if files.in_dashboard(path) {
-            &["gantt-track", "gantt-track gantt-axis", "marks", "at", "bar"]
+            &[
+                "gantt-track",
+                "gantt-track gantt-axis",
+                "marks",
+                "at",
+                "bar",
+            ]
         } else {
             &CHART
         };
