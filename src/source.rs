@@ -192,17 +192,22 @@ fn read_path_to(root: &Path, path: &str, depth: Depth) -> ReadPath {
         }
         found.push((relative, item.into_path()));
     }
+    let originals: std::collections::HashSet<&str> = match depth {
+        Depth::Whole => Default::default(),
+        Depth::FrontMatter => found.iter().map(|(r, _)| r.as_str()).collect(),
+    };
     // The files are read in parallel: on a disk (rather than the page cache)
     // the reads overlap.
     let read: Vec<(String, std::io::Result<Vec<u8>>)> = found
-        .into_par_iter()
+        .par_iter()
         .with_max_len(crate::PAR_CHUNK)
         .map(|(relative, path)| {
             let bytes = match depth {
-                Depth::Whole => std::fs::read(&path),
-                Depth::FrontMatter => read_front_matter(&path),
+                Depth::Whole => std::fs::read(path),
+                Depth::FrontMatter if translation_of_one_of(relative, &originals) => Ok(Vec::new()),
+                Depth::FrontMatter => read_front_matter(path),
             };
-            (relative, bytes)
+            (relative.clone(), bytes)
         })
         .collect();
     let mut files = Vec::with_capacity(read.len());
@@ -220,6 +225,36 @@ fn read_path_to(root: &Path, path: &str, depth: Depth) -> ReadPath {
         }
     }
     (files, problems)
+}
+
+/// Whether a Markdown file looks like a translation of another file in
+/// `paths` (`kb/setup.ms.md` or `ms/kb/setup.md` beside `kb/setup.md`: a
+/// language-shaped name part, two or three letters with an optional region).
+/// Planning needs only the original's front matter (whether the page is a
+/// draft), so the translation is known by its name alone, and a site with five
+/// translations of every article opens a sixth of its files.
+fn translation_of_one_of(relative: &str, paths: &std::collections::HashSet<&str>) -> bool {
+    let language_like = |part: &str| {
+        let (lang, region) = part.split_once('-').unwrap_or((part, ""));
+        (2..=3).contains(&lang.len())
+            && lang.bytes().all(|b| b.is_ascii_lowercase())
+            && region.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    let Some((top, rest)) = relative.split_once('/') else {
+        return false;
+    };
+    let Some(stem) = rest.strip_suffix(".md") else {
+        return false;
+    };
+    let by_suffix = stem.rsplit_once('.').is_some_and(|(original, suffix)| {
+        !suffix.contains('/')
+            && language_like(suffix)
+            && paths.contains(format!("{top}/{original}.md").as_str())
+    });
+    let by_folder = rest.split_once('/').is_some_and(|(folder, below)| {
+        language_like(folder) && paths.contains(format!("{top}/{below}").as_str())
+    });
+    by_suffix || by_folder
 }
 
 /// The start of a Markdown file up to and with the line that closes its front
@@ -304,6 +339,32 @@ fn display(root: &Path, path: Option<&Path>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn translations_are_told_by_a_language_shaped_part_beside_an_original() {
+        let paths: std::collections::HashSet<&str> = [
+            "content/kb/setup.md",
+            "content/kb/setup.ms.md",
+            "content/kb/setup.pt-BR.md",
+            "content/ne/kb/setup.md",
+            "content/guides/setup.md",
+            "content/kb/v1.2.md",
+            "content/kb/only.lo.md",
+        ]
+        .into_iter()
+        .collect();
+        let translation = |p: &str| translation_of_one_of(p, &paths);
+        assert!(translation("content/kb/setup.ms.md"));
+        assert!(translation("content/kb/setup.pt-BR.md"));
+        assert!(translation("content/ne/kb/setup.md"));
+        assert!(!translation("content/kb/setup.md"));
+        assert!(!translation("content/guides/setup.md"), "not a language");
+        assert!(!translation("content/kb/v1.2.md"));
+        assert!(
+            !translation("content/kb/only.lo.md"),
+            "no original beside it"
+        );
+    }
 
     #[test]
     fn under_lists_one_folder_in_order() {

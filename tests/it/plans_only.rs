@@ -115,3 +115,71 @@ fn reading_for_plans_keeps_front_matter_and_skips_bodies_and_static_files() {
     );
     assert_eq!(planned.customer_ids(), ["acme"]);
 }
+
+#[test]
+fn translations_are_known_by_name_and_drafts_judged_as_in_a_full_build() {
+    // Read from disk for plans, a translation beside its original is known by
+    // its name alone; a page that exists only as a translation is read, so its
+    // `draft: true` still refuses a task's reference as a full build does.
+    let site = Site::new()
+        .edit(
+            "gangway.toml",
+            "title = \"Test Portal\"",
+            "title = \"Test Portal\"\nlanguages = [\"en\", \"ms\"]",
+        )
+        .edit(
+            "playbooks/onboarding.yaml",
+            "guides: [kb/setup]",
+            "guides: [kb/setup, kb/only-ms, kb/draft-original]",
+        )
+        .file(
+            "content/kb/setup.ms.md",
+            "---\ntitle: Persediaan\ndraft: true\n---\n",
+        )
+        .file(
+            "content/kb/only-ms.ms.md",
+            "---\ntitle: Hanya\ndraft: true\n---\n",
+        )
+        .file(
+            "content/kb/draft-original.md",
+            "---\ntitle: Later\ndraft: true\n---\n",
+        )
+        .file(
+            "content/ms/kb/draft-original.md",
+            "---\ntitle: Nanti\n---\n",
+        );
+    let dir = site.on_disk();
+    let (tree, problems) = gangway::SourceTree::read_for_plans(dir.path());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        tree.get("content/kb/setup.ms.md"),
+        Some(&b""[..]),
+        "known by name"
+    );
+    assert_eq!(tree.get("content/ms/kb/draft-original.md"), Some(&b""[..]));
+    assert!(
+        !tree
+            .get("content/kb/only-ms.ms.md")
+            .unwrap_or_default()
+            .is_empty()
+    );
+    let from_disk = gangway::build::plan_customers(&tree, &site.options());
+    let full = site.build();
+    let errors = |d: &[Diagnostic]| -> Vec<String> {
+        d.iter()
+            .filter(|d| d.severity == gangway::diagnostic::Severity::Error)
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    let expected = errors(full.diagnostics());
+    assert_eq!(expected.len(), 2, "{expected:?}");
+    assert!(
+        expected.iter().any(|m| m.contains("kb/only-ms")),
+        "{expected:?}"
+    );
+    assert!(
+        expected.iter().any(|m| m.contains("kb/draft-original")),
+        "{expected:?}"
+    );
+    assert_eq!(errors(&from_disk.diagnostics), expected);
+}
