@@ -94,6 +94,31 @@ impl Lines {
 /// Renders `calendar` as iCalendar text: CRLF line endings (the last line
 /// included), escaped text values, and lines folded at 75 octets.
 pub fn write(calendar: &Calendar<'_>) -> String {
+    let stamp = format_date(calendar.stamp);
+    let events: Vec<String> = calendar
+        .events
+        .iter()
+        .map(|event| write_one(event, &stamp))
+        .collect();
+    assemble(calendar.name, events.iter().map(String::as_str))
+}
+
+/// One event's lines (`BEGIN:VEVENT` ... `END:VEVENT`, folded, CRLF), for
+/// [`assemble`]: an event in several calendars is written once. `stamp` is
+/// the calendar's stamp as [`stamp`] spells it.
+pub fn write_one(event: &Event, stamp: &str) -> String {
+    let mut lines = Lines::default();
+    write_event(&mut lines, event, stamp);
+    lines.out
+}
+
+/// The stamp date as `DTSTAMP` spells it, for [`write_one`].
+pub fn stamp(date: Date) -> String {
+    format_date(date)
+}
+
+/// A calendar named `name` of events already written by [`write_one`], in order.
+pub fn assemble<'e>(name: &str, events: impl IntoIterator<Item = &'e str>) -> String {
     let mut lines = Lines::default();
     for fixed in [
         "BEGIN:VCALENDAR",
@@ -104,10 +129,9 @@ pub fn write(calendar: &Calendar<'_>) -> String {
     ] {
         lines.fixed(fixed);
     }
-    lines.text("X-WR-CALNAME", calendar.name);
-    let stamp = format_date(calendar.stamp);
-    for event in calendar.events {
-        write_event(&mut lines, event, &stamp);
+    lines.text("X-WR-CALNAME", name);
+    for event in events {
+        lines.out.push_str(event);
     }
     lines.fixed("END:VCALENDAR");
     lines.out

@@ -67,24 +67,21 @@ pub(super) fn calendars(
         customer.name,
         pick(&plan.title, lang, default).0.title
     );
-    let write = |name: &str, events: &[ics::Event]| {
-        ics::write(&ics::Calendar {
-            name,
-            stamp: plan.kickoff,
-            events,
-        })
-    };
-    let all: Vec<ics::Event> = events.iter().map(|(_, e)| e.clone()).collect();
+    let stamp = ics::stamp(plan.kickoff);
+    // Each event is written once, for the calendar of all tasks and its role's.
+    let written: Vec<(Option<&str>, String)> = events
+        .iter()
+        .map(|(owner, event)| (*owner, ics::write_one(event, &stamp)))
+        .collect();
     let mut files = vec![CalendarFile {
         name: "calendar.ics".to_string(),
-        text: write(&title, &all),
+        text: ics::assemble(&title, written.iter().map(|(_, e)| e.as_str())),
     }];
     for role in calendar_roles(playbook, plan) {
-        let own: Vec<ics::Event> = events
+        let own = written
             .iter()
             .filter(|(owner, _)| *owner == Some(role))
-            .map(|(_, e)| e.clone())
-            .collect();
+            .map(|(_, e)| e.as_str());
         let role_title = playbook
             .roles
             .get(role)
@@ -92,7 +89,7 @@ pub(super) fn calendars(
             .unwrap_or(role);
         files.push(CalendarFile {
             name: role_calendar_name(role),
-            text: write(&format!("{title} — {role_title}"), &own),
+            text: ics::assemble(&format!("{title} — {role_title}"), own),
         });
     }
     files

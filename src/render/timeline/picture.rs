@@ -92,11 +92,17 @@ pub(super) fn draw(chart: &Timeline, words: &ChartWords) -> String {
 
 /// The grid lines and the today line, from `top` (in pixels) to the bottom.
 fn grid(chart: &Timeline, top: i64) -> String {
+    // Repeated in every row: `y1` is left out where it is its default, 0.
+    let y1 = if top == 0 {
+        String::new()
+    } else {
+        format!(" y1=\"{top}\"")
+    };
     let mut grid = String::from("<g class=\"grid\">");
     for tick in &chart.ticks {
         let _ = write!(
             grid,
-            "<line x1=\"{x}\" y1=\"{top}\" x2=\"{x}\" y2=\"100%\"/>",
+            "<line x1=\"{x}\"{y1} x2=\"{x}\" y2=\"100%\"/>",
             x = tick.x
         );
     }
@@ -104,7 +110,7 @@ fn grid(chart: &Timeline, top: i64) -> String {
     if let Some(x) = chart.today_x {
         let _ = write!(
             grid,
-            "<line class=\"today\" x1=\"{x}\" y1=\"{top}\" x2=\"{x}\" y2=\"100%\"/>"
+            "<line class=\"today\" x1=\"{x}\"{y1} x2=\"{x}\" y2=\"100%\"/>"
         );
     }
     grid
