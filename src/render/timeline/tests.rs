@@ -115,7 +115,7 @@ fn picture_escapes_names_and_draws_expected_bars() {
         "<rect class=\"expect\" x=\"20.00%\" y=\"3\" width=\"7.50%\" height=\"6\" rx=\"2\"/>",
         "<line class=\"slip\" x1=\"12.50%\" y1=\"0\" x2=\"20.00%\" y2=\"0\"/>",
         "<svg class=\"at\" x=\"20.00%\" overflow=\"visible\"><polygon class=\"expect\" points=\"0,-7 7,0 0,7 -7,0\"/></svg>",
-        "<line class=\"today\" x1=\"30.00%\" y1=\"0\" x2=\"30.00%\" y2=\"100%\"/>",
+        "<line class=\"today\" x1=\"30.00%\" x2=\"30.00%\" y2=\"100%\"/>",
         "<li class=\"gantt-row is-task s-in-progress late\"><span class=\"gantt-name\"><span class=\"warn\" aria-hidden=\"true\">⚠ </span>On time</span>",
     ] {
         assert!(html.contains(expected), "{expected}\nnot in\n{html}");
