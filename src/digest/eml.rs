@@ -23,7 +23,7 @@ const WORD_BYTES: usize = 36;
 
 /// The message `m` from `from`, dated `today`, as the bytes of an `.eml` file.
 pub fn eml(m: &Message, from: &Mailbox, today: Date) -> String {
-    let text = format::markdown(m);
+    let text = format::plain(m);
     let html = format::html(m);
     let hash = {
         let mut h = Sha256::new();

@@ -205,9 +205,25 @@ fn entry(
     }
 }
 
-/// The message as Markdown: the plain-text part of an e-mail, and `--format md`.
+/// The message as Markdown (`--format md`): every value escaped, so nothing in
+/// it is read as markup.
 pub fn markdown(m: &Message) -> String {
-    let md = |s: &str| escape_md(s);
+    written(m, escape_md)
+}
+
+/// The message as plain text, the text part of an e-mail: laid out as the
+/// Markdown is, but with nothing escaped (a mail client shows the text as it
+/// is, and "Seitkali\!" would be read with its backslash); line breaks inside
+/// a value become spaces, so a value cannot start a line of its own.
+pub fn plain(m: &Message) -> String {
+    written(m, |s| {
+        s.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect()
+    })
+}
+
+fn written(m: &Message, md: impl Fn(&str) -> String) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", md(&m.subject));
     let _ = writeln!(out, "{}\n\n{}\n", md(&m.greeting), md(&m.intro));

@@ -40,7 +40,7 @@ use crate::raw::{Side, Status};
 
 pub use crate::config::Mailbox;
 pub use eml::eml;
-pub use format::{html, json, markdown};
+pub use format::{html, json, markdown, plain};
 
 /// Working days ahead a task counts as due soon, unless `[digest] within_days`
 /// or `--within` says.

@@ -519,3 +519,34 @@ fn an_invalid_sender_is_reported_where_it_is_written() {
         + 1;
     b.assert_error("invalid-value", "gangway.toml", line);
 }
+
+#[test]
+fn the_text_part_of_an_e_mail_is_plain_text_not_escaped_markdown() {
+    let s = site().edit("customers/acme.yaml", "Ada Admin", "Ada Admin_x!");
+    let d = all(&s);
+    let ada = d
+        .messages
+        .iter()
+        .find(|m| m.recipient.side == "customer")
+        .expect("Ada");
+    assert!(digest::markdown(ada).contains("Ada Admin\\_x"));
+    let plain = digest::plain(ada);
+    assert!(plain.contains("Ada Admin_x"), "{plain}");
+    assert!(!plain.contains('\\'), "{plain}");
+    let from = d
+        .from
+        .clone()
+        .unwrap_or_else(|| digest::Mailbox::parse("x@vendor.test").expect("an address"));
+    let eml = digest::eml(ada, &from, d.today);
+    // The first base64 body is the text part.
+    let body: String = eml
+        .split("Content-Transfer-Encoding: base64\r\n\r\n")
+        .nth(1)
+        .expect("a base64 part")
+        .split("\r\n--")
+        .next()
+        .expect("its lines")
+        .replace("\r\n", "");
+    let text = String::from_utf8(base64_decode(&body)).expect("UTF-8");
+    assert_eq!(text, plain);
+}
