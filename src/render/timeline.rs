@@ -202,16 +202,21 @@ pub(crate) fn layout<'a>(
     }
 }
 
+/// Days between two grid lines: a week, or four weeks or thirteen on long plans.
+pub(super) fn tick_step(days: i64) -> i64 {
+    match days {
+        ..=140 => 7,
+        141..=560 => 28,
+        _ => 91,
+    }
+}
+
 /// The grid lines (every week, or every four weeks or thirteen on long plans) and, for
 /// each minimum width in [`FITS`], which of them are labelled: every k-th line, k
 /// chosen so that the widest label fits between two labels, and none whose label would
 /// run past the chart's end.
 fn ticks(kickoff: Date, days: i64, label: &dyn Fn(Date, i64) -> String) -> Vec<Tick> {
-    let step = match days {
-        ..=140 => 7,
-        141..=560 => 28,
-        _ => 91,
-    };
+    let step = tick_step(days);
     let mut ticks: Vec<(i64, Tick, f64)> = (0..days)
         .step_by(step as usize)
         .map(|offset| {

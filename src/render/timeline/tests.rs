@@ -169,3 +169,29 @@ fn tick_labels_are_spaced_by_their_width() {
     assert!(text_width("ທັນວາ", 12.0) > text_width("Dec 1", 12.0));
     assert!(text_width("डिसेम्", 12.0) > text_width("Dec 12", 12.0));
 }
+
+/// Rows draw their grid with the axis's pattern, one tile per tick step (a week
+/// on a 40-day chart: 17.5 %), not with a line element per tick.
+#[test]
+fn rows_draw_the_grid_with_one_pattern_at_the_tick_step() {
+    let t = |key: &str, _: &str| key.to_string();
+    let html = chart(
+        None,
+        vec![row("A", "task", false, None), row("B", "task", false, None)],
+    )
+    .draw(&ChartWords::new(&t, true))
+    .html;
+    assert!(
+        html.contains("<pattern id=\"gantt-grid\" width=\"17.5000%\" height=\"100%\" patternUnits=\"userSpaceOnUse\">"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("fill=\"url(#gantt-grid)\"").count(),
+        2,
+        "{html}"
+    );
+    let rows = &html[html.find("gantt-rows").expect("rows")..];
+    assert!(!rows.contains("<line x1="), "no grid lines in rows: {rows}");
+    assert_eq!(super::tick_step(40), 7);
+    assert_eq!(super::tick_step(300), 28);
+}
