@@ -253,6 +253,32 @@ pub(crate) fn plan_one(
     })
 }
 
+/// Plans `customers` in parallel, in their order, their problems added to
+/// `diagnostics` in that order too.
+fn plan_all(
+    site: &Site,
+    customers: &[crate::model::Customer],
+    options: &BuildOptions,
+    engine: &TextEngine,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Option<Plan>> {
+    let planned: Vec<(Option<Plan>, Diagnostics)> = customers
+        .par_iter()
+        .with_max_len(crate::PAR_CHUNK)
+        .map(|customer| {
+            let mut d = Diagnostics::new();
+            let plan = plan_one(site, customer, options, engine, &mut d);
+            (plan, d)
+        })
+        .collect();
+    let mut plans = Vec::with_capacity(planned.len());
+    for (p, d) in planned {
+        diagnostics.extend(d);
+        plans.push(p);
+    }
+    plans
+}
+
 /// Plans the public preview of a playbook, with its checks.
 pub(crate) fn plan_preview(
     site: &Site,
@@ -353,21 +379,7 @@ pub fn plan_customers(tree: &SourceTree, options: &BuildOptions) -> Planned {
     for playbook in site.playbooks.values() {
         plan_preview(&site, playbook, &engine, &mut diagnostics);
     }
-    let planned: Vec<(Option<Plan>, Diagnostics)> = site
-        .customers
-        .par_iter()
-        .with_max_len(crate::PAR_CHUNK)
-        .map(|customer| {
-            let mut d = Diagnostics::new();
-            let plan = plan_one(&site, customer, options, &engine, &mut d);
-            (plan, d)
-        })
-        .collect();
-    let mut plans = Vec::with_capacity(planned.len());
-    for (p, d) in planned {
-        diagnostics.extend(d);
-        plans.push(p);
-    }
+    let plans = plan_all(&site, &site.customers, options, &engine, &mut diagnostics);
     let locales = site
         .config
         .languages
@@ -407,20 +419,7 @@ fn prepare(
         }
     }
     let customers: &[crate::model::Customer] = if plan_customers { &site.customers } else { &[] };
-    let planned: Vec<(Option<Plan>, Diagnostics)> = customers
-        .par_iter()
-        .with_max_len(crate::PAR_CHUNK)
-        .map(|customer| {
-            let mut d = Diagnostics::new();
-            let plan = plan_one(&site, customer, options, &engine, &mut d);
-            (plan, d)
-        })
-        .collect();
-    let mut plans = Vec::with_capacity(planned.len());
-    for (p, d) in planned {
-        diagnostics.extend(d);
-        plans.push(p);
-    }
+    let plans = plan_all(&site, customers, options, &engine, diagnostics);
 
     let locales: std::sync::Arc<BTreeMap<_, _>> = std::sync::Arc::new(
         site.config
