@@ -197,14 +197,9 @@ impl Prepared {
     }
 
     /// Every planned customer's row, in the order of the customer files
-    /// (plans kept: `serve`, reports).
+    /// (plans kept: `serve`).
     pub(crate) fn rows(&self, today: jiff::civil::Date) -> Vec<crate::roster::CustomerRow> {
-        self.site
-            .customers
-            .iter()
-            .zip(&self.plans)
-            .filter_map(|(c, p)| Some(crate::roster::row(&self.site, c, p.as_ref()?, today)))
-            .collect()
+        crate::roster::rows(&self.site, &self.plans, today)
     }
 
     /// The dashboard's address, when it is written.
@@ -336,14 +331,10 @@ impl Planned {
 
     /// Every planned customer's row (empty when the site has errors).
     pub fn rows(&self, today: jiff::civil::Date) -> Vec<crate::roster::CustomerRow> {
-        let Some(site) = self.site.as_ref().filter(|_| !self.has_errors()) else {
-            return Vec::new();
-        };
-        site.customers
-            .iter()
-            .zip(&self.plans)
-            .filter_map(|(c, p)| Some(crate::roster::row(site, c, p.as_ref()?, today)))
-            .collect()
+        match self.site.as_ref().filter(|_| !self.has_errors()) {
+            Some(site) => crate::roster::rows(site, &self.plans, today),
+            None => Vec::new(),
+        }
     }
 
     /// The site's languages, each with its locale ready (empty when the site has errors).
@@ -464,22 +455,6 @@ fn prepare(
         templates,
         engine,
     })
-}
-
-/// Every customer's row of figures (the dashboard's rows) for `options.today`,
-/// in the order of the customer files, with every problem found: plans the
-/// site without rendering it or reading its articles ([`plan_customers`]). For
-/// `gangway report`. The rows are empty when the site has errors.
-pub fn customer_rows(
-    tree: &SourceTree,
-    options: &BuildOptions,
-) -> (Vec<crate::roster::CustomerRow>, Vec<Diagnostic>) {
-    let planned = plan_customers(tree, options);
-    let rows = planned.rows(options.today);
-    // The process usually ends soon after: let the plans go without freeing them.
-    let diagnostics = planned.diagnostics.clone();
-    std::mem::forget(planned);
-    (rows, diagnostics)
 }
 
 /// [`compile_to`] for a tree the caller no longer needs: the files are let go

@@ -155,6 +155,16 @@ pub(crate) fn row(site: &Site, customer: &Customer, plan: &Plan, today: Date) ->
     }
 }
 
+/// The rows of every customer planned in `plans` (by index into
+/// `site.customers`), in the order of the customer files.
+pub(crate) fn rows(site: &Site, plans: &[Option<Plan>], today: Date) -> Vec<CustomerRow> {
+    site.customers
+        .iter()
+        .zip(plans)
+        .filter_map(|(c, p)| Some(row(site, c, p.as_ref()?, today)))
+        .collect()
+}
+
 /// Done in whole percent, rounded down; a plan without tasks is all done once finished.
 fn percent(done: usize, total: usize, finished: bool) -> u32 {
     if total == 0 {

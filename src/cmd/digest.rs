@@ -2,17 +2,13 @@
 //! as one file per person (`--out`), e-mail files included, for CI to send.
 //! gangway sends nothing.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use super::{plan_site, print_problems, resolve_today};
 use anyhow::{Context, Result, bail};
 use gangway::digest::{self, Digest, Refused, Request};
-use gangway::report::{self, Format};
-use gangway::{BuildOptions, SourceTree};
-
-use super::resolve_today;
-use super::secret::{SecretUse, portal_secret};
 
 /// How the digests are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -60,13 +56,6 @@ pub(crate) struct Args {
 
 /// Runs `gangway digest`.
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
-    let root = &args.root;
-    if !root.join("gangway.toml").is_file() {
-        bail!(
-            "{} has no gangway.toml: pass the site's folder with --root",
-            root.display()
-        );
-    }
     if args.format == DigestFormat::Eml && args.out.is_none() {
         bail!("--format eml writes one file per person: say where with --out DIR");
     }
@@ -78,17 +67,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         ),
         None => None,
     };
-    let (tree, read_problems) = SourceTree::read_for_plans(root);
-    // Portal addresses are not printed: a throw-away secret will do.
-    let secret = portal_secret(root, SecretUse::Ephemeral)?;
-    let options = BuildOptions::new(today, secret, std::env::vars().collect());
-    let planned = gangway::build::plan_customers(&tree, &options);
-    let mut problems: Vec<_> = read_problems.iter().cloned().collect();
-    problems.extend(planned.diagnostics.iter().cloned());
-    report_problems(&problems)?;
-    if planned.has_errors() || !read_problems.is_empty() {
+    let Some((planned, options)) = plan_site(&args.root, today)? else {
         return Ok(ExitCode::from(1));
-    }
+    };
     let request = Request {
         customer: args.customer.clone(),
         owner: args.owner.clone(),
@@ -100,7 +81,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         Err(Refused::SiteHasErrors) => return Ok(ExitCode::from(1)),
         Err(refused) => bail!("{refused}"),
     };
-    report_problems(&digest.warnings)?;
+    print_problems(&digest.warnings)?;
     write_out(&digest, &args)?;
     // The process ends here: freeing every plan one by one would only delay it.
     std::mem::forget(planned);
@@ -115,17 +96,6 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         )?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Diagnostics on standard error, as `check` shows them.
-fn report_problems(problems: &[gangway::diagnostic::Diagnostic]) -> Result<()> {
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let text = report::render(problems, Format::Human, color);
-    std::io::stderr().lock().write_all(text.as_bytes())?;
-    Ok(())
 }
 
 /// Prints the digests, or writes them into `--out`.

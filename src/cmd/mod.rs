@@ -59,6 +59,49 @@ pub(crate) fn compile_with(
     Ok(compiled)
 }
 
+/// Problems on standard error, as `check` shows them, with their count line;
+/// returns how many are errors.
+pub(crate) fn print_problems(problems: &[gangway::diagnostic::Diagnostic]) -> Result<usize> {
+    let errors = problems
+        .iter()
+        .filter(|d| d.severity == gangway::diagnostic::Severity::Error)
+        .count();
+    if !problems.is_empty() {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let mut err = std::io::stderr().lock();
+        write!(
+            err,
+            "{}",
+            gangway::report::render(problems, Format::Human, color)
+        )?;
+        writeln!(
+            err,
+            "{}",
+            gangway::report::summary(errors, problems.len() - errors)
+        )?;
+    }
+    Ok(errors)
+}
+
+/// Every customer of the site at `root` planned for `today` without building
+/// pages (`digest`, `report`): the knowledge base is read by file name and
+/// front matter only. Problems go to standard error; `None` when any is an error.
+pub(crate) fn plan_site(
+    root: &Path,
+    today: Date,
+) -> Result<Option<(gangway::build::Planned, BuildOptions)>> {
+    check_root(root)?;
+    let (tree, read_problems) = SourceTree::read_for_plans(root);
+    // Addresses are not printed: a throw-away secret plans the same.
+    let secret = portal_secret(root, SecretUse::Ephemeral)?;
+    let options = BuildOptions::new(today, secret, std::env::vars().collect());
+    let planned = gangway::build::plan_customers(&tree, &options);
+    let mut problems: Vec<_> = read_problems.iter().cloned().collect();
+    problems.extend(planned.diagnostics.iter().cloned());
+    let errors = print_problems(&problems)?;
+    Ok((errors == 0).then_some((planned, options)))
+}
+
 /// Refuses a root that is not a site's folder, with what to do instead.
 pub(crate) fn check_root(root: &Path) -> Result<()> {
     if !root.is_dir() {
@@ -116,17 +159,9 @@ pub(crate) fn report_diagnostics(compiled: &Compiled, format: Format) -> Result<
         .iter()
         .filter(|d| d.severity == gangway::diagnostic::Severity::Error)
         .count();
-    let warnings = compiled.diagnostics.len() - errors;
     match format {
         Format::Human => {
-            if !compiled.diagnostics.is_empty() {
-                let color =
-                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                let text = gangway::report::render(&compiled.diagnostics, format, color);
-                let mut err = std::io::stderr().lock();
-                write!(err, "{text}")?;
-                writeln!(err, "{}", gangway::report::summary(errors, warnings))?;
-            }
+            print_problems(&compiled.diagnostics)?;
         }
         Format::Json => {
             // The diagnostics document, with the translation status beside them.

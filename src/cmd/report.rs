@@ -1,15 +1,11 @@
 //! `gangway report`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::{plan_site, resolve_today};
 use anyhow::{Context, Result};
-use gangway::report::{self, Format};
-use gangway::{BuildOptions, SourceTree};
-
-use super::secret::{SecretUse, portal_secret};
-use super::{check_root, resolve_today};
 
 /// The form of the report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -42,29 +38,13 @@ pub(crate) struct Args {
 /// parsing any article (problems in articles are `check`'s to find). Problems
 /// go to standard error; with errors, no report is printed.
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
-    check_root(&args.root)?;
     let today = resolve_today(args.today.as_deref())?;
-    // Plans only: the knowledge base is read by file name and front matter.
-    let (tree, read_problems) = SourceTree::read_for_plans(&args.root);
-    // Addresses are not part of a report, so any secret plans the same rows.
-    let secret = portal_secret(&args.root, SecretUse::Ephemeral)?;
-    let options = BuildOptions::new(today, secret, std::env::vars().collect());
-    let (rows, diagnostics) = gangway::build::customer_rows(&tree, &options);
-    let mut all: Vec<_> = read_problems.iter().cloned().collect();
-    all.extend(diagnostics);
-    let errors = all
-        .iter()
-        .filter(|d| d.severity == gangway::diagnostic::Severity::Error)
-        .count();
-    if !all.is_empty() {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        let mut err = std::io::stderr().lock();
-        write!(err, "{}", report::render(&all, Format::Human, color))?;
-        writeln!(err, "{}", report::summary(errors, all.len() - errors))?;
-    }
-    if errors > 0 {
+    let Some((planned, _)) = plan_site(&args.root, today)? else {
         return Ok(ExitCode::from(1));
-    }
+    };
+    let rows = planned.rows(today);
+    // The process ends here: freeing every plan one by one would only delay it.
+    std::mem::forget(planned);
     let text = match args.format {
         Form::Json => gangway::roster_table::json(&rows, today),
         Form::Csv => gangway::roster_table::csv(&rows),
