@@ -73,7 +73,7 @@ pub(super) fn draw(chart: &Timeline, words: &ChartWords) -> String {
          {}",
         escape(&words.title),
         100.0 * super::tick_step(chart.days) as f64 / chart.days.max(1) as f64,
-        self::grid(chart, 16),
+        axis_grid(chart, 16),
     );
     for tick in chart.ticks.iter().filter(|t| !t.fits.is_empty()) {
         out.push_str("\n    <text class=\"tick-label");
@@ -109,19 +109,14 @@ fn row_grid(chart: &Timeline) -> String {
     grid
 }
 
-/// The grid lines and the today line, from `top` (in pixels) to the bottom.
-fn grid(chart: &Timeline, top: i64) -> String {
-    // Repeated in every row: `y1` is left out where it is its default, 0.
-    let y1 = if top == 0 {
-        String::new()
-    } else {
-        format!(" y1=\"{top}\"")
-    };
+/// The axis's grid lines and today line, below its labels (from `top`, in
+/// pixels, to the bottom); the rows draw theirs with [`row_grid`].
+fn axis_grid(chart: &Timeline, top: i64) -> String {
     let mut grid = String::from("<g class=\"grid\">");
     for tick in &chart.ticks {
         let _ = write!(
             grid,
-            "<line x1=\"{x}\"{y1} x2=\"{x}\" y2=\"100%\"/>",
+            "<line x1=\"{x}\" y1=\"{top}\" x2=\"{x}\" y2=\"100%\"/>",
             x = tick.x
         );
     }
@@ -129,7 +124,7 @@ fn grid(chart: &Timeline, top: i64) -> String {
     if let Some(x) = chart.today_x {
         let _ = write!(
             grid,
-            "<line class=\"today\" x1=\"{x}\"{y1} x2=\"{x}\" y2=\"100%\"/>"
+            "<line class=\"today\" x1=\"{x}\" y1=\"{top}\" x2=\"{x}\" y2=\"100%\"/>"
         );
     }
     grid
