@@ -49,6 +49,40 @@ pub struct Config {
     pub dashboard: DashboardSettings,
     /// `[digest]`: how `gangway digest` writes its messages.
     pub digest: DigestSettings,
+    /// `[actions]`: where the portal's task actions and ratings are sent.
+    #[expect(
+        dead_code,
+        reason = "the portal's forms and `gangway ingest` read it next"
+    )]
+    pub actions: ActionSettings,
+}
+
+/// `[actions]` in `gangway.toml`.
+#[derive(Clone, Debug)]
+#[expect(dead_code, reason = "the portal's forms and `gangway ingest` read it next")]
+pub struct ActionSettings {
+    /// `endpoint`: the form service the portal's forms post to; `None` makes
+    /// them `mailto:` links to the customer's contact.
+    pub endpoint: Option<String>,
+    /// `confirm`: a task the client reports done is shown "awaiting
+    /// confirmation" until the vendor removes `reported: true`.
+    pub confirm: bool,
+    /// `valid_days`: how many days after its publication a form's signature is
+    /// accepted by `gangway ingest`.
+    pub valid_days: u32,
+}
+
+/// How long a published form is accepted unless `[actions] valid_days` says.
+pub const DEFAULT_VALID_DAYS: u32 = 90;
+
+impl Default for ActionSettings {
+    fn default() -> Self {
+        ActionSettings {
+            endpoint: None,
+            confirm: false,
+            valid_days: DEFAULT_VALID_DAYS,
+        }
+    }
 }
 
 /// `[dashboard]` in `gangway.toml`.
@@ -156,6 +190,7 @@ impl Config {
             reminders: Some(DEFAULT_REMINDER),
             dashboard: DashboardSettings::default(),
             digest: DigestSettings::default(),
+            actions: ActionSettings::default(),
         }
     }
 
@@ -207,6 +242,15 @@ struct RawConfig {
     reminders: Option<RawReminders>,
     dashboard: Option<RawDashboard>,
     digest: Option<RawDigest>,
+    actions: Option<RawActions>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawActions {
+    endpoint: Option<toml::Spanned<String>>,
+    confirm: Option<bool>,
+    valid_days: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -415,6 +459,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         &mut ok,
     );
     let feedback_url = checked_url(file, raw.feedback.and_then(|f| f.url), diagnostics, &mut ok);
+    let actions = parse_actions(file, raw.actions.take(), diagnostics, &mut ok);
     let (default_language, languages) = parse_languages(
         file,
         raw.default_language.as_ref(),
@@ -487,6 +532,7 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             })
             .unwrap_or_default(),
         digest,
+        actions,
     })
 }
 
@@ -521,6 +567,43 @@ fn parse_digest(
     DigestSettings {
         from,
         within_days: raw.within_days,
+    }
+}
+
+/// `[actions]`: the endpoint must be an address a form can post to (`https://`,
+/// `http://` or a path on the site, `/…`).
+fn parse_actions(
+    file: &Arc<SourceFile>,
+    raw: Option<RawActions>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> ActionSettings {
+    let Some(raw) = raw else {
+        return ActionSettings::default();
+    };
+    let endpoint = raw.endpoint.and_then(|endpoint| {
+        let text = endpoint.get_ref();
+        let postable = text.starts_with("https://")
+            || text.starts_with("http://")
+            || (text.starts_with('/') && !text.starts_with("//"));
+        if postable {
+            return checked_url(file, Some(endpoint), diagnostics, ok);
+        }
+        diagnostics.push(
+            Diagnostic::error(
+                Code::InvalidValue,
+                format!("`{text}` is not an address a form can post to"),
+            )
+            .at(span_label(file, &endpoint.span()))
+            .help("give the form service's `https://` address, or a path on this site such as `/actions`"),
+        );
+        *ok = false;
+        None
+    });
+    ActionSettings {
+        endpoint,
+        confirm: raw.confirm.unwrap_or(false),
+        valid_days: raw.valid_days.unwrap_or(DEFAULT_VALID_DAYS),
     }
 }
 

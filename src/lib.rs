@@ -22,6 +22,7 @@
 // Diagnostics are large values on a cold path; boxing them everywhere buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod actions;
 pub mod build;
 mod calendar;
 mod config;

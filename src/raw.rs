@@ -176,6 +176,11 @@ pub struct RawProgress {
     pub on: Option<Spanned<String>>,
     pub note: Option<String>,
     pub reason: Option<String>,
+    /// Who approved, acknowledged or reported it.
+    pub by: Option<String>,
+    /// Reported by the client (written by `gangway ingest`).
+    #[serde(default)]
+    pub reported: bool,
 }
 
 /// The status of a task for a customer.
@@ -293,4 +298,47 @@ pub struct RawPlaybookTranslation {
 pub struct RawTranslatedText {
     pub title: Option<Spanned<String>>,
     pub description: Option<Spanned<String>>,
+}
+
+/// `feedback/<customer>.yaml`: a customer's milestone ratings, written by `gangway ingest`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCustomerFeedback {
+    #[serde(default)]
+    pub ratings: Vec<RawRating>,
+}
+
+/// One rating of a reached milestone.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRating {
+    pub milestone: Spanned<String>,
+    pub rating: Spanned<i64>,
+    pub on: Spanned<String>,
+    pub comment: Option<String>,
+    pub by: Option<String>,
+    /// The submission's own time stamp, as the form service gave it: what
+    /// `gangway ingest` recognises a submission it applied before by.
+    #[expect(dead_code, reason = "read by `gangway ingest` alone")]
+    pub at: Option<String>,
+}
+
+/// `feedback/<section>/<article>.yaml`: the votes on a public article.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPageFeedback {
+    #[serde(default)]
+    pub votes: Vec<RawVote>,
+}
+
+/// One answer to "Was this page helpful?".
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVote {
+    pub lang: Spanned<String>,
+    pub helpful: bool,
+    pub on: Spanned<String>,
+    /// As [`RawRating::at`].
+    #[expect(dead_code, reason = "read by `gangway ingest` alone")]
+    pub at: Option<String>,
 }

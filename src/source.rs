@@ -15,13 +15,14 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 
 /// The top-level names of a site that gangway reads. Everything else in the root
 /// (the output, `target/`, a README) is not part of the site.
-pub const SITE_ENTRIES: [&str; 6] = [
+pub const SITE_ENTRIES: [&str; 7] = [
     "gangway.toml",
     "playbooks",
     "customers",
     "content",
     "themes",
     "static",
+    "feedback",
 ];
 
 /// Every file of a site, by path relative to the root with `/` separators.

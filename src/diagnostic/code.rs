@@ -247,6 +247,11 @@ codes! {
         example: "content/Setup.md and content/setup.md",
         fix: "Rename one of the files.",
     },
+    StaleFeedback = "stale-feedback" {
+        summary: "A record under feedback/ names a customer, milestone or page the site no longer has; it is kept but not shown.",
+        example: "feedback/acme.yaml:\nratings:\n  - { milestone: go-liv, rating: 5, on: 2026-12-03 }",
+        fix: "Leave it (the history stays in git), or remove the record.",
+    },
     TemplateError = "template-error" {
         summary: "A template or templated text failed while it was rendered (an undefined value, a wrong type).",
         example: "playbooks/saas.yaml:\n    title: Welcome {{ customer.nmae }}",

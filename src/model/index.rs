@@ -81,6 +81,11 @@ impl ContentIndex {
     }
 
     /// The article id a reference names, or a help line.
+    /// Whether an article (published or a draft) has exactly this id.
+    pub fn has_article(&self, id: &str) -> bool {
+        self.articles.contains(id) || self.draft_articles.contains(id)
+    }
+
     pub fn article(&self, reference: &str) -> Result<String, String> {
         let reference = reference.trim().trim_start_matches('/');
         let reference = reference.strip_prefix("content/").unwrap_or(reference);

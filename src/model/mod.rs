@@ -149,6 +149,11 @@ pub(crate) struct Progress {
     pub on: Option<Date>,
     /// The blocked note or the skipped reason, shown to the customer.
     pub note: String,
+    /// Who approved, acknowledged or reported the status (`by:`), or empty.
+    pub by: String,
+    /// Reported by the client from the portal (`reported: true`, written by
+    /// `gangway ingest`): with `[actions] confirm`, awaiting the vendor's confirmation.
+    pub reported: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -313,6 +318,38 @@ pub(crate) struct Site {
     pub content_index: crate::model::ContentIndex,
     /// The vendor's dashboard, when it is written.
     pub dashboard: Option<Dashboard>,
+    /// What clients said, from `feedback/`: ratings and page votes.
+    #[expect(dead_code, reason = "the portal and the dashboard show it next")]
+    pub feedback: Feedback,
+}
+
+/// What clients said about their onboarding and the knowledge base, as
+/// `gangway ingest` recorded it under `feedback/` (untrusted text throughout).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Feedback {
+    /// Milestone ratings by customer id (`feedback/<customer>.yaml`), in file order.
+    pub ratings: BTreeMap<String, Vec<Rating>>,
+    /// Votes by article id (`feedback/<section>/<article>.yaml`), in file order.
+    pub votes: BTreeMap<String, Vec<Vote>>,
+}
+
+/// A client's rating of a reached milestone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Rating {
+    pub milestone: String,
+    /// 1 to 5.
+    pub rating: u8,
+    pub comment: String,
+    pub by: String,
+    pub on: Date,
+}
+
+/// A reader's answer to "Was this page helpful?".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Vote {
+    pub lang: Lang,
+    pub helpful: bool,
+    pub on: Date,
 }
 
 /// Where the vendor's dashboard is written, and how.

@@ -61,6 +61,13 @@ pub(crate) struct Item {
     pub status: Status,
     pub done_on: Option<Date>,
     pub note: String,
+    /// The status was reported by the client from the portal (`reported: true`),
+    /// on `reported_on`; the vendor has not confirmed it yet.
+    pub reported: bool,
+    /// The day of a reported or approved status: its progress entry's `on`.
+    pub reported_on: Option<Date>,
+    /// Who approved, acknowledged or reported it, as they gave their name.
+    pub by: String,
     pub overdue: bool,
     pub days_overdue: i64,
     pub critical: bool,
@@ -244,8 +251,12 @@ pub(crate) fn plan_customer(
         };
         if let Some(p) = progress {
             item.status = p.status;
-            item.done_on = p.on;
+            // A blocked task's date is when it became blocked, not a finish.
+            item.done_on = p.on.filter(|_| p.status != Status::Blocked);
             item.note = p.note.clone();
+            item.reported = p.reported;
+            item.reported_on = p.on.filter(|_| p.reported || !p.by.is_empty());
+            item.by = p.by.clone();
         } else if let Some(status) = derived {
             item.status = status;
         }
@@ -486,6 +497,9 @@ fn schedule(
                 status: Status::Todo,
                 done_on: None,
                 note: String::new(),
+                reported: false,
+                reported_on: None,
+                by: String::new(),
                 overdue: false,
                 days_overdue: 0,
                 critical: critical[i],

@@ -549,6 +549,8 @@ fn progress_entry(
         status,
         on,
         note: note.unwrap_or_default(),
+        by: p.by.clone().unwrap_or_default(),
+        reported: p.reported,
     }
 }
 

@@ -8,6 +8,7 @@
 pub(crate) mod content;
 pub(crate) mod customers;
 mod dashboard;
+pub(crate) mod feedback;
 mod plans_only;
 pub(crate) mod playbook_translations;
 pub(crate) mod playbooks;
@@ -142,6 +143,14 @@ pub(crate) fn resolve(
         diagnostics,
     );
 
+    let feedback = feedback::resolve_feedback(
+        tree,
+        &customers,
+        &playbooks,
+        &index,
+        &languages,
+        diagnostics,
+    );
     if diagnostics.has_errors() {
         return None;
     }
@@ -161,6 +170,7 @@ pub(crate) fn resolve(
         links: content.links,
         content_index: index,
         dashboard: dashboard?,
+        feedback,
     };
     site.index();
     Some(site)
@@ -260,6 +270,14 @@ pub(crate) fn resolve_for_plans(
         options,
         diagnostics,
     );
+    let feedback = feedback::resolve_feedback(
+        tree,
+        &customers,
+        &playbooks,
+        &index,
+        &languages,
+        diagnostics,
+    );
     if diagnostics.has_errors() {
         return None;
     }
@@ -279,6 +297,7 @@ pub(crate) fn resolve_for_plans(
         links: crate::model::LinkTargets::none(lang),
         content_index: index,
         dashboard: dashboard?,
+        feedback,
     })
 }
 
