@@ -95,6 +95,48 @@ impl Action {
     }
 }
 
+/// How a client finishes a customer-side task from the portal: the task's
+/// `action:` in its playbook (`done` unless it says `approve` or `acknowledge`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Completion {
+    /// "Done".
+    #[default]
+    Done,
+    /// "Approve", with the approver's name.
+    Approve,
+    /// "Acknowledge", with the name of who acknowledges.
+    Acknowledge,
+}
+
+impl Completion {
+    /// Every completion, as written in a playbook.
+    pub const ALL: [Completion; 3] = [
+        Completion::Done,
+        Completion::Approve,
+        Completion::Acknowledge,
+    ];
+
+    /// As written in a playbook's `action:`.
+    pub fn as_str(self) -> &'static str {
+        self.action().as_str()
+    }
+
+    /// The action that finishes the task.
+    pub fn action(self) -> Action {
+        match self {
+            Completion::Done => Action::Done,
+            Completion::Approve => Action::Approve,
+            Completion::Acknowledge => Action::Acknowledge,
+        }
+    }
+
+    /// Whether a client may send `action` about a task finished this way:
+    /// its own finishing action, or "stuck".
+    pub fn allows(self, action: Action) -> bool {
+        action == self.action() || action == Action::Stuck
+    }
+}
+
 /// What a signature covers: one customer, one task or milestone, one action,
 /// offered on one day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -95,6 +95,9 @@ pub struct RawTask {
     pub when: Option<Spanned<String>>,
     #[serde(default)]
     pub internal: bool,
+    /// How the client finishes it from the portal: `done` (the default),
+    /// `approve` or `acknowledge`.
+    pub action: Option<Spanned<String>>,
 }
 
 /// A milestone: a named point in the plan.

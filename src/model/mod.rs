@@ -88,6 +88,12 @@ pub(crate) struct Task {
     pub links: Vec<Link>,
     pub when: Option<Text>,
     pub internal: bool,
+    /// How the client finishes it from the portal (`action:`); customer-side tasks only.
+    #[expect(
+        dead_code,
+        reason = "the portal's forms and `gangway ingest` read it next"
+    )]
+    pub action: crate::actions::Completion,
 }
 
 #[derive(Clone, Debug)]

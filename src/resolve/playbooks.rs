@@ -11,13 +11,14 @@ use std::sync::Arc;
 use crate::yaml::Spanned;
 use indexmap::IndexMap;
 
+use crate::actions::Completion;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::ids::{ID_HELP, is_valid_id};
 use crate::lang::Lang;
 use crate::model::ContentIndex;
 use crate::model::{Link, Milestone, Origin, Phase, Playbook, Ref, Role, Task, Text};
 use crate::offset::{OFFSET_HELP, Offset};
-use crate::raw::{RawMilestone, RawPhase, RawPlaybook, RawRole, RawTask};
+use crate::raw::{RawMilestone, RawPhase, RawPlaybook, RawRole, RawTask, Side};
 use crate::suggest::hint;
 use crate::text::TextEngine;
 use crate::yaml;
@@ -783,6 +784,7 @@ pub(crate) fn convert_task(
         texts.check_condition(w, diagnostics);
     }
     let side = raw.side.or(role.map(|r| r.side))?;
+    let action = task_action(file, raw, side, diagnostics);
     (diagnostics.error_count() == before).then(|| Task {
         id: raw.id.value.clone(),
         title,
@@ -797,7 +799,50 @@ pub(crate) fn convert_task(
         links,
         when,
         internal: raw.internal,
+        action,
     })
+}
+
+/// A task's `action:`: one of [`Completion::ALL`], on a task the client can see
+/// and owns (customer-side, not internal).
+fn task_action(
+    file: &Arc<SourceFile>,
+    raw: &RawTask,
+    side: Side,
+    diagnostics: &mut Diagnostics,
+) -> Completion {
+    let Some(action) = &raw.action else {
+        return Completion::default();
+    };
+    let Some(completion) = Completion::ALL
+        .into_iter()
+        .find(|c| c.as_str() == action.value)
+    else {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::InvalidValue,
+                format!("`{}` is not a task action", action.value),
+            )
+            .at(label(file, action))
+            .suggest(&action.value, Completion::ALL.iter().map(|c| c.as_str()))
+            .help("write `approve` or `acknowledge` (a client marks any other task `done`)"),
+        );
+        return Completion::default();
+    };
+    if side != Side::Customer || raw.internal {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::InvalidValue,
+                format!(
+                    "`action: {}` is for tasks the customer does, and `{}` is not one",
+                    action.value, raw.id.value
+                ),
+            )
+            .at(label(file, action))
+            .help("give the task to a customer-side role, or remove `action:`"),
+        );
+    }
+    completion
 }
 
 /// The role that owns a task; an unknown one is reported with a suggestion.
