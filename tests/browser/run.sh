@@ -6,10 +6,14 @@
 # passphrase, encrypted download) and tests/browser/csp.mjs (no policy violation
 # on public pages, the unlocked portal and its timeline); then runs `gangway
 # serve` on a copy of the site and checks live reload and the error overlay
-# under the policy. Last, builds the example site of the repository on a day its
+# under the policy. Then builds the example site of the repository on a day its
 # customers run late and checks every portal's timeline at 320, 390 and 1280 px
 # (tests/browser/timeline.mjs: no clipped name, no overlapping tick label, no
-# axe-core violation). Installs Chromium and the Noto fonts (Debian packages),
+# axe-core violation). Last, the portal's forms (tests/browser/actions.mjs): a task
+# reported done and stuck, a milestone rated and an article voted on, posted to a
+# form endpoint on loopback (contrib/form_endpoint.py), read back by `gangway
+# ingest` and shown by the next build; and an encrypted portal's form after
+# unlocking. Installs Chromium and the Noto fonts (Debian packages),
 # playwright-core and axe-core (npm) when they are missing.
 #
 #   bash tests/browser/run.sh [path/to/gangway] [screenshot folder]
@@ -91,3 +95,92 @@ dashboard=$(printf '%s\n' "$links" | awk -F'\t' '$1=="dashboard" && NF==2{print 
 NODE_PATH="$deps/node_modules" node "$here/timeline.mjs" $portals $dashboard \
   "public:http://127.0.0.1:$example_port/playbooks/saas/" "public:http://127.0.0.1:$example_port/ne/playbooks/base/" \
   ${shots:+--shots "$shots"}
+
+# Client actions: the example site with its forms posting to a recorder on loopback
+# (contrib/form_endpoint.py). A task done and one stuck, a milestone rated and an
+# article voted on in Chromium (tests/browser/actions.mjs); then `gangway ingest`
+# reads what was recorded, and the rebuilt site shows it.
+today=$(date -u +%F)
+mkdir -p "$site/actions"
+for entry in gangway.toml playbooks customers content themes static feedback; do
+  [ -e "$repo/$entry" ] && cp -r "$repo/$entry" "$site/actions/"
+done
+form_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+python3 "$repo/contrib/form_endpoint.py" --port "$form_port" --out "$site/recorded.jsonl" &
+recorder=$!
+trap 'rm -rf "$site"; for p in ${server:-} ${serve:-} ${example:-} ${recorder:-} ${actions_host:-}; do kill "$p" 2>/dev/null || true; done' EXIT
+python3 - "$site/actions/gangway.toml" "http://127.0.0.1:$form_port/submit" <<'PY'
+import re, sys
+path, endpoint = sys.argv[1], sys.argv[2]
+text = open(path, encoding="utf-8").read()
+text = re.sub(r'(?m)^endpoint = .*$', f'endpoint = "{endpoint}"', text)
+if f'"{endpoint}"' not in text:
+    text += f'\n[actions]\nendpoint = "{endpoint}"\n'
+open(path, "w", encoding="utf-8").write(text)
+PY
+"$gangway" build --root "$site/actions" --output "$site/actions-out" --today "$today" >/dev/null 2>&1
+actions_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+python3 "$here/static_host.py" "$actions_port" "$site/actions-out" >/dev/null 2>&1 &
+actions_host=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$actions_port/" >/dev/null && break; sleep 0.1; done
+# What to act on, from the portals' plan.json: a customer's two open tasks of its own,
+# and a milestone a finished customer reached.
+read -r checklist task stuck overview milestone article < <(python3 - "$site/actions-out" "$("$gangway" links --root "$site/actions" 2>/dev/null)" <<'PY'
+import json, os, sys
+out, links = sys.argv[1], sys.argv[2]
+portals = {l.split("\t")[0]: l.split("\t")[1].split("/", 3)[3] for l in links.splitlines() if l.count("\t") >= 1 and not l.startswith("dashboard")}
+def plan(customer):
+    return json.load(open(os.path.join(out, portals[customer], "plan.json"), encoding="utf-8"))
+acting = rated = None
+for customer in sorted(portals):
+    p = plan(customer)
+    open_tasks = [t["id"] for ph in p["phases"] for t in ph["tasks"]
+                  if t["side"] == "customer" and t["status"] in ("todo", "in-progress")
+                  and t.get("action", "done") == "done"]
+    if acting is None and len(open_tasks) >= 2:
+        acting = (customer, open_tasks[0], open_tasks[1])
+    reached = [m["id"] for m in p["milestones"] if m["status"] == "done"]
+    if rated is None and reached:
+        feedback = os.path.join(os.path.dirname(out), "actions", "feedback", customer + ".yaml")
+        taken = open(feedback, encoding="utf-8").read() if os.path.exists(feedback) else ""
+        free = [m for m in reached if f"milestone: {m}" not in taken]
+        if free:
+            rated = (customer, free[-1])
+article = next(os.path.relpath(os.path.join(d, "index.html"), out)[:-len("index.html")]
+               for d, _, files in sorted(os.walk(os.path.join(out, "kb"))) if "index.html" in files and d != os.path.join(out, "kb"))
+print(portals[acting[0]] + "checklist/", acting[1], acting[2], portals[rated[0]], rated[1], article)
+PY
+)
+base="http://127.0.0.1:$actions_port/"
+NODE_PATH="$deps/node_modules" node "$here/actions.mjs" --recorded "$site/recorded.jsonl" \
+  --checklist "$base$checklist" --task "$task" --stuck-task "$stuck" \
+  --overview "$base$overview" --milestone "$milestone" --article "$base$article" \
+  ${shots:+--shots "$shots"}
+"$gangway" ingest "$site/recorded.jsonl" --root "$site/actions" --today "$today"
+before=$(cat "$site/actions"/customers/*.yaml "$site/actions"/feedback/*.yaml "$site/actions"/feedback/*/*.yaml 2>/dev/null | sha256sum)
+"$gangway" ingest "$site/recorded.jsonl" --root "$site/actions" --today "$today" >/dev/null
+after=$(cat "$site/actions"/customers/*.yaml "$site/actions"/feedback/*.yaml "$site/actions"/feedback/*/*.yaml 2>/dev/null | sha256sum)
+[ "$before" = "$after" ] || { echo "FAIL: ingesting the same submissions again changed the files" >&2; exit 1; }
+"$gangway" build --root "$site/actions" --output "$site/actions-out" --today "$today" >/dev/null 2>&1
+python3 - "$site/actions-out" "$checklist" "$task" "$stuck" <<'PY'
+import json, os, sys
+out, checklist, task, stuck = sys.argv[1:]
+plan = json.load(open(os.path.join(out, checklist, "..", "plan.json"), encoding="utf-8"))
+items = {t["id"]: t for ph in plan["phases"] for t in ph["tasks"]}
+assert items[task]["status"] == "done" and items[task].get("reported") is True, items[task]
+assert items[stuck]["status"] == "blocked" and "{{ customer.name }}" in items[stuck]["note"], items[stuck]
+page = open(os.path.join(out, checklist, "index.html"), encoding="utf-8").read()
+assert "&lt;b&gt;IT&lt;/b&gt;" in page and "<b>IT</b>" not in page, "the note is not escaped on the checklist"
+print("ok   ingest applied the task done and the stuck note; the rebuilt checklist shows them, escaped")
+PY
+dashboard_dir=$("$gangway" links --root "$site/actions" | awk -F'\t' '$1=="dashboard"{print $2}' | sed -E 's#^https?://[^/]+/##')
+grep -q "Smooth, thank you" "$site/actions-out/${dashboard_dir}index.html" \
+  || { echo "FAIL: the rating's comment is not on the dashboard" >&2; exit 1; }
+echo "ok   the rating reached the dashboard"
+
+# An encrypted portal's forms work once it is unlocked.
+printf '\n[actions]\nendpoint = "http://127.0.0.1:%s/submit"\n' "$form_port" >> "$site/site/gangway.toml"
+"$gangway" build --root "$site/site" --today "$today" >/dev/null 2>&1
+NODE_PATH="$deps/node_modules" node "$here/actions.mjs" --recorded "$site/recorded.jsonl" \
+  --checklist "http://127.0.0.1:$port/${portal}checklist/" --task account \
+  --passphrase "$GANGWAY_TEST_PASSPHRASE"
