@@ -824,8 +824,8 @@ fn task_action(
                 format!("`{}` is not a task action", action.value),
             )
             .at(label(file, action))
-            .suggest(&action.value, Completion::ALL.iter().map(|c| c.as_str()))
-            .help("write `approve` or `acknowledge` (a client marks any other task `done`)"),
+            .help("write `approve` or `acknowledge` (a client marks any other task `done`)")
+            .suggest(&action.value, Completion::ALL.iter().map(|c| c.as_str())),
         );
         return Completion::default();
     };

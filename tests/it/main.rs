@@ -6,6 +6,7 @@ mod harness;
 mod architecture;
 mod dashboard;
 mod digest;
+mod feedback;
 mod fuzz;
 mod golden;
 mod hostile_markdown;
