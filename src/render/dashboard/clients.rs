@@ -201,7 +201,7 @@ impl View<'_> {
                 e.1 += 1;
             }
             let title = article.text.get(lang).0.title.as_str();
-            let share = helpful * 100 / votes.len().max(1);
+            let share = (helpful * 200 + votes.len()) / (2 * votes.len().max(1));
             let value = record! {
                 "helpful" => helpful,
                 "langs" => by_lang.keys().copied().collect::<Vec<_>>().join(", "),
