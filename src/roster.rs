@@ -492,11 +492,19 @@ mod tests {
     /// The starter site with `customer` (YAML) as its one customer, resolved
     /// and planned for [`TODAY`].
     fn row_of(extra: &str) -> CustomerRow {
+        row_with(extra, &[])
+    }
+
+    /// [`row_of`] with more files (path, text) in the site.
+    fn row_with(extra: &str, files: &[(&str, &str)]) -> CustomerRow {
         let mut tree = crate::init::starter_tree();
         let path = "customers/example-customer.yaml";
         let text =
             String::from_utf8(tree.get(path).expect("starter customer").to_vec()).expect("UTF-8");
         tree.insert(path, format!("{text}{extra}"));
+        for (path, text) in files {
+            tree.insert(*path, text.to_string());
+        }
         let options = BuildOptions::for_tests(TODAY);
         let mut d = Diagnostics::new();
         let site = crate::resolve::resolve(&tree, Vec::new(), &options, &mut d).expect("resolves");
@@ -607,6 +615,79 @@ mod tests {
             (r.playbook.clone(), r.playbook_title.clone())
         });
         assert_eq!(none[0].median_days_to_go_live, None);
+    }
+
+    #[test]
+    fn csat_averages_to_two_decimals_and_is_none_without_ratings() {
+        let mut csat = Csat::default();
+        assert_eq!(csat.average(), None);
+        for r in [4, 5, 5] {
+            csat.add(r);
+        }
+        assert_eq!((csat.count, csat.total), (3, 14));
+        assert_eq!(csat.average(), Some(4.67));
+        let mut rows = [
+            sample("a", false, 0, Outlook::Late),
+            sample("b", false, 0, Outlook::Late),
+        ];
+        let rated = |rating| Rated {
+            milestone: "m".into(),
+            title: "M".into(),
+            rating,
+            comment: String::new(),
+            by: String::new(),
+            on: jiff::civil::date(2026, 1, 1),
+            place: 0,
+        };
+        rows[0].ratings = vec![rated(1), rated(2)];
+        rows[1].ratings = vec![rated(5)];
+        rows[1].reported_unconfirmed = 2;
+        let groups = roll_up(&rows, |r| (r.playbook.clone(), r.playbook_title.clone()));
+        // Every rating weighs the same, not every customer: 8 / 3.
+        assert_eq!(groups[0].csat_average, Some(2.67));
+        assert_eq!(groups[0].csat_count, 3);
+        assert_eq!(groups[0].reported_unconfirmed, 2);
+    }
+
+    #[test]
+    fn a_row_lists_reported_customer_side_tasks_and_rated_milestones() {
+        let row = row_of("");
+        assert!(row.reports.is_empty() && row.ratings.is_empty());
+        assert_eq!(
+            (row.reported_unconfirmed, row.csat_count, row.csat_average),
+            (0, 0, None)
+        );
+        let customer = "customers/example-customer.yaml";
+        let text = String::from_utf8(crate::init::starter_tree().get(customer).unwrap().to_vec())
+            .unwrap()
+            .replace(
+                "kickoff: { status: in-progress }",
+                "kickoff: { status: done, on: 2026-12-02 }\n  account: { status: done, on: 2026-12-03, reported: true, by: Alex }\n  sso: { status: blocked, note: no IdP, on: 2026-12-04, reported: true }",
+            );
+        let row = row_with(
+            "",
+            &[
+                (customer, &text),
+                (
+                    "feedback/example-customer.yaml",
+                    "ratings:\n  - { milestone: go-live, rating: 3, on: 2026-12-05, comment: ok }\n",
+                ),
+            ],
+        );
+        let reports: Vec<_> = row
+            .reports
+            .iter()
+            .map(|r| (r.task.as_str(), r.status, r.by.as_str()))
+            .collect();
+        assert_eq!(reports, [("account", "done", "Alex"), ("sso", "stuck", "")]);
+        assert_eq!(row.reports[0].on, Some(jiff::civil::date(2026, 12, 3)));
+        assert_eq!(row.reported_unconfirmed, 2);
+        assert_eq!((row.csat_count, row.csat_average), (1, Some(3.0)));
+        assert_eq!(row.ratings[0].comment, "ok");
+        assert_ne!(
+            row.ratings[0].title, "go-live",
+            "the milestone's title, not its id"
+        );
     }
 
     #[test]
