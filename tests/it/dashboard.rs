@@ -398,3 +398,41 @@ fn an_encrypted_customers_reports_and_ratings_stay_off_an_unencrypted_dashboard(
         Vec::<&str>::new()
     );
 }
+
+#[test]
+fn the_least_helpful_articles_are_listed_worst_first_and_apart_from_the_most() {
+    let vote = |helpful: bool| format!("  - {{ lang: en, helpful: {helpful}, on: 2026-12-01 }}\n");
+    let files = with_feedback()
+        .file(
+            "content/kb/good.md",
+            "---\ntitle: Good one\nsummary: s\n---\nText.\n",
+        )
+        .file(
+            "content/kb/bad.md",
+            "---\ntitle: Bad one\nsummary: s\n---\nText.\n",
+        )
+        .file(
+            "feedback/kb/good.yaml",
+            &format!("votes:\n{}", vote(true).repeat(4)),
+        )
+        .file(
+            "feedback/kb/bad.yaml",
+            &format!("votes:\n{}{}", vote(false).repeat(2), vote(true)),
+        )
+        .build()
+        .ok();
+    let page = files.page("dashboard/index.html");
+    let most = between(&page, "id=\"kb-most-h\"", "</table>");
+    let at = positions(most, &["Good one", "Setting up your account"]);
+    assert!(at[0] < at[1], "best first: {most}");
+    assert!(!most.contains("Bad one"));
+    let least = between(&page, "id=\"kb-least-h\"", "</table>");
+    assert!(
+        least.contains("Bad one") && least.contains("33&nbsp;%"),
+        "{least}"
+    );
+    assert!(
+        !least.contains("Good one") && !least.contains("Setting up"),
+        "{least}"
+    );
+}

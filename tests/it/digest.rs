@@ -663,3 +663,50 @@ fn since_widens_what_the_client_said_and_a_reported_task_is_said_once() {
         );
     }
 }
+
+#[test]
+fn the_command_line_since_sets_the_window_of_what_the_client_said() {
+    let dir = with_client_reports().on_disk();
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gangway"))
+            .args([
+                "digest",
+                "--today",
+                "2026-12-14",
+                "--owner",
+                "casey@vendor.test",
+            ])
+            .args(extra)
+            .current_dir(dir.path())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env("GANGWAY_PORTAL_SECRET", crate::harness::TEST_SECRET)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run the gangway binary");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let default = run(&[]);
+    let reported = |md: &str| {
+        md.split("## Reported by the client")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        reported(&default).contains("Set up the account"),
+        "{default}"
+    );
+    assert!(
+        !reported(&default).contains("Invite your team"),
+        "{default}"
+    );
+    let wide = run(&["--since", "2026-12-01"]);
+    assert!(reported(&wide).contains("Invite your team"), "{wide}");
+    assert_eq!(wide.matches("rated ").count(), 2, "{wide}");
+}
