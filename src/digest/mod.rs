@@ -63,8 +63,9 @@ pub struct Request {
     pub owner: Option<String>,
     /// Working days ahead a task counts as due soon.
     pub within_days: Option<u32>,
-    /// What counts as newly unblocked: closed on or after this day (default:
-    /// the working day before today).
+    /// What counts as newly unblocked (closed on or after this day), and from
+    /// when what the client reported and rated is told (default: the working
+    /// day before today).
     pub since: Option<Date>,
 }
 
@@ -111,7 +112,8 @@ impl std::error::Error for Refused {}
 pub struct Digest {
     /// The day it is for.
     pub today: Date,
-    /// Tasks whose last dependency closed on or after this day are newly unblocked.
+    /// Tasks whose last dependency closed on or after this day are newly
+    /// unblocked, and what the client reported or rated from this day on is told.
     pub since: Date,
     /// Working days ahead a task counts as due soon.
     pub within_days: u32,
