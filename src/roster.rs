@@ -33,7 +33,7 @@ use crate::raw::{Side, Status};
 /// One customer's onboarding in figures. Field names are stable (`snake_case`),
 /// dates are ISO `YYYY-MM-DD`, and every field is a plain value, so the rows
 /// serialize as JSON objects and as CSV records alike.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CustomerRow {
     /// The customer's id (its file name).
     pub customer: String,
@@ -100,6 +100,88 @@ pub struct CustomerRow {
     /// Whether the customer's portal is encrypted: an unencrypted dashboard
     /// leaves such customers out, so their text is never on the host in the clear.
     pub encrypted: bool,
+    /// Tasks the client reported done or stuck from the portal that still say
+    /// `reported: true` (the vendor has not confirmed them).
+    pub reported_unconfirmed: usize,
+    /// Milestone ratings the client gave (`feedback/<customer>.yaml`).
+    pub csat_count: usize,
+    /// Their average, to two decimals; none without ratings.
+    pub csat_average: Option<f64>,
+    /// The reported tasks themselves, for the dashboard (customer-side tasks
+    /// only: an internal task's title is never in a row).
+    #[serde(skip)]
+    pub reports: Vec<Reported>,
+    /// The ratings, with their milestones' titles, for the dashboard and the
+    /// roll-ups. Comments are the client's text, untrusted.
+    #[serde(skip)]
+    pub ratings: Vec<Rated>,
+}
+
+/// A task the client reported from the portal, not confirmed by the vendor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reported {
+    /// The task's id.
+    pub task: String,
+    /// Its title in the site's default language.
+    pub title: String,
+    /// `done`, or `stuck` for a task reported blocked.
+    pub status: &'static str,
+    /// The day it was reported (its progress entry's `on`).
+    pub on: Option<Date>,
+    /// Who reported it, as they gave their name.
+    pub by: String,
+}
+
+/// A client's rating of a milestone, with the milestone's title.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rated {
+    /// The milestone's id.
+    pub milestone: String,
+    /// Its title in the site's default language (the id when the plan has it not).
+    pub title: String,
+    /// 1 to 5.
+    pub rating: u8,
+    /// The client's comment (untrusted text), or empty.
+    pub comment: String,
+    /// Who rated, as they gave their name.
+    pub by: String,
+    /// When.
+    pub on: Date,
+    /// The milestone's place in the plan, to list milestones in plan order.
+    pub place: usize,
+}
+
+/// Ratings in sum: how many and their total, for averages over any group.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Csat {
+    /// How many ratings.
+    pub count: usize,
+    /// Their sum.
+    pub total: u64,
+}
+
+impl Csat {
+    /// Counts one rating.
+    pub fn add(&mut self, rating: u8) {
+        self.count += 1;
+        self.total += u64::from(rating);
+    }
+
+    /// The sum of `ratings`.
+    pub fn of<'a>(ratings: impl IntoIterator<Item = &'a Rated>) -> Csat {
+        let mut csat = Csat::default();
+        for r in ratings {
+            csat.add(r.rating);
+        }
+        csat
+    }
+
+    /// The average rating rounded to two decimals; none without ratings.
+    pub fn average(self) -> Option<f64> {
+        #[expect(clippy::cast_precision_loss, reason = "counts of ratings are small")]
+        let average = (self.count > 0).then(|| self.total as f64 / self.count as f64);
+        average.map(|a| (a * 100.0).round() / 100.0)
+    }
 }
 
 /// The row of `customer`, planned as `plan`, on `today`.
@@ -122,6 +204,9 @@ pub(crate) fn row(site: &Site, customer: &Customer, plan: &Plan, today: Date) ->
         .filter(|i| i.kind == Kind::Milestone && !i.status.is_closed())
         .min_by_key(|i| (i.forecast_due, i.due));
     let outlook = plan.outlook(site.config.late_after_days);
+    let reports = reports(plan, default);
+    let ratings = ratings(site, customer, plan);
+    let csat = Csat::of(&ratings);
     CustomerRow {
         customer: customer.id.clone(),
         name: customer.name.clone(),
@@ -152,7 +237,65 @@ pub(crate) fn row(site: &Site, customer: &Customer, plan: &Plan, today: Date) ->
         outlook,
         portal: customer.portal.clone(),
         encrypted: customer.passphrase.is_some(),
+        reported_unconfirmed: reports.len(),
+        csat_count: csat.count,
+        csat_average: csat.average(),
+        reports,
+        ratings,
     }
+}
+
+/// The customer-side tasks of `plan` the client reported done or stuck and
+/// the vendor has not confirmed (`reported: true`), in plan order.
+fn reports(plan: &Plan, default: &crate::lang::Lang) -> Vec<Reported> {
+    plan.visible()
+        .filter(|i| i.kind == Kind::Task && i.reported)
+        .filter_map(|i| {
+            let status = match i.status {
+                Status::Done => "done",
+                Status::Blocked => "stuck",
+                _ => return None,
+            };
+            Some(Reported {
+                task: i.id.clone(),
+                title: i.text(default, default).0.title.clone(),
+                status,
+                on: i.reported_on,
+                by: i.by.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The customer's milestone ratings, each with its milestone's title.
+fn ratings(site: &Site, customer: &Customer, plan: &Plan) -> Vec<Rated> {
+    let default = &site.config.default_language;
+    let Some(given) = site.feedback.ratings.get(&customer.id) else {
+        return Vec::new();
+    };
+    given
+        .iter()
+        .map(|r| {
+            let found = plan
+                .items
+                .iter()
+                .enumerate()
+                .find(|(_, i)| i.kind == Kind::Milestone && i.id == r.milestone);
+            let (place, title) = found.map_or_else(
+                || (usize::MAX, r.milestone.clone()),
+                |(n, m)| (n, m.text(default, default).0.title.clone()),
+            );
+            Rated {
+                milestone: r.milestone.clone(),
+                title,
+                rating: r.rating,
+                comment: r.comment.clone(),
+                by: r.by.clone(),
+                on: r.on,
+                place,
+            }
+        })
+        .collect()
 }
 
 /// The rows of every customer planned in `plans` (by index into
@@ -174,7 +317,7 @@ fn percent(done: usize, total: usize, finished: bool) -> u32 {
 }
 
 /// The vendor-side owner of a customer: its role id and person (see the module's header).
-fn owner<'a>(
+pub(crate) fn owner<'a>(
     playbook: &'a Playbook,
     customer: &'a Customer,
 ) -> Option<(&'a str, &'a crate::model::Person)> {
@@ -227,7 +370,7 @@ impl CustomerRow {
 }
 
 /// Figures over a group of rows (a playbook's customers, an owner's).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RollUp {
     /// What the rows have in common: a playbook id, an owner key (`""` for none).
     pub key: String,
@@ -251,6 +394,12 @@ pub struct RollUp {
     /// customers (the mean of the middle two, rounded up, for an even count);
     /// `None` when none has finished.
     pub median_days_to_go_live: Option<i64>,
+    /// Tasks reported by the group's clients and not confirmed.
+    pub reported_unconfirmed: usize,
+    /// Milestone ratings the group's clients gave.
+    pub csat_count: usize,
+    /// Their average, to two decimals; none without ratings.
+    pub csat_average: Option<f64>,
 }
 
 /// The rows grouped by `key` (which gives each row's key and label), in key
@@ -259,11 +408,11 @@ pub fn roll_up<'a>(
     rows: impl IntoIterator<Item = &'a CustomerRow>,
     key: impl Fn(&CustomerRow) -> (String, String),
 ) -> Vec<RollUp> {
-    let mut groups: std::collections::BTreeMap<String, (RollUp, Vec<i64>)> =
+    let mut groups: std::collections::BTreeMap<String, (RollUp, Vec<i64>, Csat)> =
         std::collections::BTreeMap::new();
     for row in rows {
         let (k, label) = key(row);
-        let (group, days) = groups.entry(k.clone()).or_insert_with(|| {
+        let (group, days, csat) = groups.entry(k.clone()).or_insert_with(|| {
             (
                 RollUp {
                     key: k,
@@ -271,8 +420,13 @@ pub fn roll_up<'a>(
                     ..RollUp::default()
                 },
                 Vec::new(),
+                Csat::default(),
             )
         });
+        group.reported_unconfirmed += row.reported_unconfirmed;
+        for r in &row.ratings {
+            csat.add(r.rating);
+        }
         group.customers += 1;
         group.open_tasks += row.open_tasks();
         group.overdue += row.overdue;
@@ -286,8 +440,10 @@ pub fn roll_up<'a>(
     }
     groups
         .into_values()
-        .map(|(mut group, mut days)| {
+        .map(|(mut group, mut days, csat)| {
             group.median_days_to_go_live = median(&mut days);
+            group.csat_count = csat.count;
+            group.csat_average = csat.average();
             group
         })
         .collect()
@@ -336,11 +492,19 @@ mod tests {
     /// The starter site with `customer` (YAML) as its one customer, resolved
     /// and planned for [`TODAY`].
     fn row_of(extra: &str) -> CustomerRow {
+        row_with(extra, &[])
+    }
+
+    /// [`row_of`] with more files (path, text) in the site.
+    fn row_with(extra: &str, files: &[(&str, &str)]) -> CustomerRow {
         let mut tree = crate::init::starter_tree();
         let path = "customers/example-customer.yaml";
         let text =
             String::from_utf8(tree.get(path).expect("starter customer").to_vec()).expect("UTF-8");
         tree.insert(path, format!("{text}{extra}"));
+        for (path, text) in files {
+            tree.insert(*path, text.to_string());
+        }
         let options = BuildOptions::for_tests(TODAY);
         let mut d = Diagnostics::new();
         let site = crate::resolve::resolve(&tree, Vec::new(), &options, &mut d).expect("resolves");
@@ -415,6 +579,11 @@ mod tests {
             outlook,
             portal: String::new(),
             encrypted: false,
+            reported_unconfirmed: 0,
+            csat_count: 0,
+            csat_average: None,
+            reports: Vec::new(),
+            ratings: Vec::new(),
         }
     }
 
@@ -446,6 +615,79 @@ mod tests {
             (r.playbook.clone(), r.playbook_title.clone())
         });
         assert_eq!(none[0].median_days_to_go_live, None);
+    }
+
+    #[test]
+    fn csat_averages_to_two_decimals_and_is_none_without_ratings() {
+        let mut csat = Csat::default();
+        assert_eq!(csat.average(), None);
+        for r in [4, 5, 5] {
+            csat.add(r);
+        }
+        assert_eq!((csat.count, csat.total), (3, 14));
+        assert_eq!(csat.average(), Some(4.67));
+        let mut rows = [
+            sample("a", false, 0, Outlook::Late),
+            sample("b", false, 0, Outlook::Late),
+        ];
+        let rated = |rating| Rated {
+            milestone: "m".into(),
+            title: "M".into(),
+            rating,
+            comment: String::new(),
+            by: String::new(),
+            on: jiff::civil::date(2026, 1, 1),
+            place: 0,
+        };
+        rows[0].ratings = vec![rated(1), rated(2)];
+        rows[1].ratings = vec![rated(5)];
+        rows[1].reported_unconfirmed = 2;
+        let groups = roll_up(&rows, |r| (r.playbook.clone(), r.playbook_title.clone()));
+        // Every rating weighs the same, not every customer: 8 / 3.
+        assert_eq!(groups[0].csat_average, Some(2.67));
+        assert_eq!(groups[0].csat_count, 3);
+        assert_eq!(groups[0].reported_unconfirmed, 2);
+    }
+
+    #[test]
+    fn a_row_lists_reported_customer_side_tasks_and_rated_milestones() {
+        let row = row_of("");
+        assert!(row.reports.is_empty() && row.ratings.is_empty());
+        assert_eq!(
+            (row.reported_unconfirmed, row.csat_count, row.csat_average),
+            (0, 0, None)
+        );
+        let customer = "customers/example-customer.yaml";
+        let text = String::from_utf8(crate::init::starter_tree().get(customer).unwrap().to_vec())
+            .unwrap()
+            .replace(
+                "kickoff: { status: in-progress }",
+                "kickoff: { status: done, on: 2026-12-02 }\n  account: { status: done, on: 2026-12-03, reported: true, by: Alex }\n  sso: { status: blocked, note: no IdP, on: 2026-12-04, reported: true }",
+            );
+        let row = row_with(
+            "",
+            &[
+                (customer, &text),
+                (
+                    "feedback/example-customer.yaml",
+                    "ratings:\n  - { milestone: go-live, rating: 3, on: 2026-12-05, comment: ok }\n",
+                ),
+            ],
+        );
+        let reports: Vec<_> = row
+            .reports
+            .iter()
+            .map(|r| (r.task.as_str(), r.status, r.by.as_str()))
+            .collect();
+        assert_eq!(reports, [("account", "done", "Alex"), ("sso", "stuck", "")]);
+        assert_eq!(row.reports[0].on, Some(jiff::civil::date(2026, 12, 3)));
+        assert_eq!(row.reported_unconfirmed, 2);
+        assert_eq!((row.csat_count, row.csat_average), (1, Some(3.0)));
+        assert_eq!(row.ratings[0].comment, "ok");
+        assert_ne!(
+            row.ratings[0].title, "go-live",
+            "the milestone's title, not its id"
+        );
     }
 
     #[test]

@@ -8,6 +8,12 @@
 //! more people than the portals are), never a customer's `notes:` (the model
 //! does not hold them), never the text of an internal task.
 //!
+//! Besides the plan's figures, each row counts what the client said: tasks
+//! reported from the portal and not yet confirmed (`reported_unconfirmed`),
+//! and milestone ratings (`csat_count`, `csat_average` to two decimals, empty
+//! without ratings); the roll-ups carry the same per playbook and per owner.
+//! Comments are not in reports.
+//!
 //! CSV follows RFC 4180 (CRLF line ends, fields with a comma, a quote or a line
 //! break quoted, quotes doubled). A text field that a spreadsheet would read as
 //! a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) is
@@ -21,7 +27,7 @@ use serde::Serialize;
 use crate::roster::{CustomerRow, RollUp, roll_up};
 
 /// The columns of the CSV form, in order; the same names as the JSON fields.
-pub const COLUMNS: [&str; 27] = [
+pub const COLUMNS: [&str; 30] = [
     "customer",
     "name",
     "playbook",
@@ -49,6 +55,9 @@ pub const COLUMNS: [&str; 27] = [
     "encrypted",
     "days_to_go_live",
     "open_tasks",
+    "reported_unconfirmed",
+    "csat_count",
+    "csat_average",
 ];
 
 /// One field: text a spreadsheet must not evaluate, or a number, date or flag.
@@ -103,6 +112,9 @@ fn cells(row: &CustomerRow) -> [Cell<'_>; COLUMNS.len()] {
                 .unwrap_or_default(),
         ),
         number(row.open_tasks()),
+        number(row.reported_unconfirmed),
+        number(row.csat_count),
+        Cell::Value(row.csat_average.map(|a| a.to_string()).unwrap_or_default()),
     ]
 }
 

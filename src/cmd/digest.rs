@@ -46,7 +46,8 @@ pub(crate) struct Args {
     #[arg(long, value_name = "N")]
     within: Option<u32>,
     /// Tasks whose last dependency was done on or after this day are "ready to
-    /// start" (default: the working day before --today)
+    /// start", and the customer's owner hears what the client reported and
+    /// rated from this day to --today (default: the working day before --today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     since: Option<String>,
     /// Write one file per person into this folder (created if missing) instead of printing

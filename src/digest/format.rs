@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use super::{Entry, Message, Recipient, Rules, Section, SectionKind};
 use crate::lang::Lang;
 use crate::locale::Locale;
-use crate::model::{Customer, Site};
+use crate::model::{Customer, Rating, Site};
 use crate::plan::{Item, Kind, Plan};
 use crate::raw::Side;
 
@@ -73,17 +73,24 @@ pub(super) fn label(r: &Recipient) -> String {
     }
 }
 
-/// A message from what a recipient hears: (section, customer, item), sorted.
+/// A message from what a recipient hears: (section, customer, item), sorted,
+/// and the ratings they hear of (the section of its own after reported tasks).
 pub(super) fn message<'a>(
     site: &Site,
     words: &Words<'_>,
-    recipient: Recipient,
-    side: Side,
+    (recipient, side): (Recipient, Side),
     found: impl Iterator<Item = (SectionKind, &'a Customer, &'a Plan, &'a Item)>,
+    rated: impl Iterator<Item = (&'a Customer, &'a Plan, &'a Rating)>,
     rules: &Rules,
 ) -> Message {
     let mut sections: Vec<Section> = Vec::new();
+    let mut ratings: Vec<Entry> = rated
+        .map(|(customer, plan, rating)| rated_entry(words, customer, plan, rating))
+        .collect();
     for (kind, customer, plan, item) in found {
+        if kind > SectionKind::Rated && !ratings.is_empty() {
+            sections.push(rated_section(words, std::mem::take(&mut ratings)));
+        }
         let entry = entry(site, words, side, &recipient, (customer, plan, item), kind);
         match sections.last_mut() {
             Some(s) if s.kind == kind => s.entries.push(entry),
@@ -94,9 +101,18 @@ pub(super) fn message<'a>(
             }),
         }
     }
+    if !ratings.is_empty() {
+        sections.push(rated_section(words, ratings));
+    }
     for s in &mut sections {
-        s.entries
-            .sort_by(|a, b| (a.due, &a.customer, &a.id).cmp(&(b.due, &b.customer, &b.id)));
+        s.entries.sort_by(|a, b| {
+            (a.reported_on, a.due, &a.customer, &a.id).cmp(&(
+                b.reported_on,
+                b.due,
+                &b.customer,
+                &b.id,
+            ))
+        });
     }
     let today = words.date(rules.today);
     let vendor = site.config.vendor.name.as_str();
@@ -116,8 +132,60 @@ pub(super) fn message<'a>(
     }
 }
 
+fn rated_section(words: &Words<'_>, entries: Vec<Entry>) -> Section {
+    Section {
+        kind: SectionKind::Rated,
+        heading: words.text("digest_rated", &[]),
+        entries,
+    }
+}
+
+/// A rating the client gave, as an entry: the milestone, the customer, the
+/// rating and its day, who gave it, and the comment.
+fn rated_entry(words: &Words<'_>, customer: &Customer, plan: &Plan, rating: &Rating) -> Entry {
+    let milestone = plan
+        .items
+        .iter()
+        .find(|i| i.kind == Kind::Milestone && i.id == rating.milestone);
+    let title = milestone.map_or_else(
+        || rating.milestone.clone(),
+        |m| m.text(words.lang, words.default).0.title.clone(),
+    );
+    let mut details = vec![customer.name.clone()];
+    let stars = rating.rating.to_string();
+    let on = words.date(rating.on);
+    details.push(words.text("digest_rating", &[("rating", &stars), ("date", &on)]));
+    if !rating.by.trim().is_empty() {
+        details.push(words.text("digest_by", &[("name", rating.by.trim())]));
+    }
+    if !rating.comment.trim().is_empty() {
+        details.push(format!("“{}”", rating.comment.trim()));
+    }
+    Entry {
+        customer: customer.id.clone(),
+        customer_name: customer.name.clone(),
+        id: rating.milestone.clone(),
+        kind: "rating",
+        title,
+        owner: None,
+        status: milestone.map_or("", |m| m.status.as_str()),
+        due: milestone.map_or(rating.on, |m| m.due),
+        expected: milestone.map_or(rating.on, |m| m.forecast_due),
+        late_days: 0,
+        days_overdue: 0,
+        ready_since: None,
+        note: rating.comment.clone(),
+        by: rating.by.clone(),
+        reported_on: Some(rating.on),
+        rating: Some(rating.rating),
+        details,
+    }
+}
+
 fn heading(words: &Words<'_>, kind: SectionKind, within: u32) -> String {
     match kind {
+        SectionKind::Reported => words.text("digest_reported", &[]),
+        SectionKind::Rated => words.text("digest_rated", &[]),
         SectionKind::Blocked => words.text("digest_blocked", &[]),
         SectionKind::Overdue => words.text("digest_overdue", &[]),
         SectionKind::Unblocked => words.text("digest_unblocked", &[]),
@@ -157,6 +225,19 @@ fn entry(
     }
     let due = words.text("digest_due_on", &[("date", &words.date(item.due))]);
     match kind {
+        SectionKind::Reported => {
+            let key = if item.status == crate::raw::Status::Blocked {
+                "digest_reported_stuck"
+            } else {
+                "digest_reported_done"
+            };
+            let on = item.reported_on.map(|d| words.date(d)).unwrap_or_default();
+            details.push(words.text(key, &[("date", &on)]));
+            if !item.by.trim().is_empty() {
+                details.push(words.text("digest_by", &[("name", item.by.trim())]));
+            }
+        }
+        SectionKind::Rated => {}
         SectionKind::Blocked | SectionKind::DueSoon => details.push(due),
         SectionKind::Overdue => {
             details.push(due);
@@ -180,7 +261,10 @@ fn entry(
             details.push(words.count("working_days_late", item.late_days));
         }
     }
-    if !item.note.trim().is_empty() && kind == SectionKind::Blocked {
+    if !item.note.trim().is_empty()
+        && (kind == SectionKind::Blocked
+            || (kind == SectionKind::Reported && item.status == crate::raw::Status::Blocked))
+    {
         let note = words.text("note", &[]);
         details.push(format!("{note}: {}", item.note.trim()));
     }
@@ -201,6 +285,11 @@ fn entry(
         days_overdue: item.days_overdue,
         ready_since: ready,
         note: item.note.clone(),
+        by: item.by.clone(),
+        reported_on: (kind == SectionKind::Reported)
+            .then_some(item.reported_on)
+            .flatten(),
+        rating: None,
         details,
     }
 }
@@ -339,5 +428,8 @@ fn entry_json(e: &Entry) -> serde_json::Value {
         "days_overdue": e.days_overdue,
         "ready_since": e.ready_since.map(|d| d.to_string()),
         "note": e.note,
+        "by": e.by,
+        "reported_on": e.reported_on.map(|d| d.to_string()),
+        "rating": e.rating,
     })
 }

@@ -13,7 +13,15 @@
 //!   contact role (`contact: true`) also hears of every task of their customers
 //!   that is overdue or blocked, whoever owns it, and of late milestones.
 //!
-//! Each task is said once, in the first section that fits: blocked (with its
+//! The customer's owner (the vendor-side person [`crate::roster`] names) also
+//! hears what the client said since `since` (the working day before today
+//! unless `--since` says), up to today: the tasks the client reported done or
+//! stuck from the portal (`reported: true`, by their `on`), and the
+//! milestone ratings of `feedback/<customer>.yaml`, comments included (the
+//! client's text, escaped as every value is).
+//!
+//! Each task is said once, in the first section that fits: reported by the
+//! client, blocked (with its
 //! note), overdue, newly unblocked (every task it waits for is closed, the last
 //! of them done since the previous working day, or `since`), due within
 //! `within_days` working days, expected later than planned (its forecast due
@@ -55,8 +63,9 @@ pub struct Request {
     pub owner: Option<String>,
     /// Working days ahead a task counts as due soon.
     pub within_days: Option<u32>,
-    /// What counts as newly unblocked: closed on or after this day (default:
-    /// the working day before today).
+    /// What counts as newly unblocked (closed on or after this day), and from
+    /// when what the client reported and rated is told (default: the working
+    /// day before today).
     pub since: Option<Date>,
 }
 
@@ -103,7 +112,8 @@ impl std::error::Error for Refused {}
 pub struct Digest {
     /// The day it is for.
     pub today: Date,
-    /// Tasks whose last dependency closed on or after this day are newly unblocked.
+    /// Tasks whose last dependency closed on or after this day are newly
+    /// unblocked, and what the client reported or rated from this day on is told.
     pub since: Date,
     /// Working days ahead a task counts as due soon.
     pub within_days: u32,
@@ -158,6 +168,10 @@ pub struct Recipient {
 /// What a section of a digest is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SectionKind {
+    /// Tasks the client reported done or stuck from the portal since `since`.
+    Reported,
+    /// Milestone ratings the client gave since `since`.
+    Rated,
     /// Tasks that cannot go on, with their notes.
     Blocked,
     /// Tasks past their due date.
@@ -174,6 +188,8 @@ impl SectionKind {
     /// The name in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
+            SectionKind::Reported => "reported",
+            SectionKind::Rated => "rated",
             SectionKind::Blocked => "blocked",
             SectionKind::Overdue => "overdue",
             SectionKind::Unblocked => "unblocked",
@@ -221,8 +237,14 @@ pub struct Entry {
     pub days_overdue: i64,
     /// When the last task it waited for was done (newly unblocked tasks).
     pub ready_since: Option<Date>,
-    /// The blocked note, or empty.
+    /// The blocked note, a rating's comment, or empty.
     pub note: String,
+    /// Who reported, approved or rated it, as they gave their name, or empty.
+    pub by: String,
+    /// When the client reported it, or rated (reported and rated entries).
+    pub reported_on: Option<Date>,
+    /// The rating, 1 to 5 (rated entries; their `id` is the milestone's).
+    pub rating: Option<u8>,
     /// The facts to show after the title, in the message's language ("due 3
     /// Dec 2026", "11 days overdue", the customer and owner for vendor digests).
     pub details: Vec<String>,
@@ -376,6 +398,8 @@ struct Gathered {
     unaddressed: Option<(String, String)>,
     /// (section, customer index in `site.customers`, item id): each once.
     items: BTreeSet<(SectionKind, usize, String)>,
+    /// (customer index, index into its ratings): the ratings they hear of.
+    ratings: BTreeSet<(usize, usize)>,
 }
 
 /// Everyone with a digest, by key: an address, or customer and role when
@@ -427,6 +451,16 @@ impl People {
                 .items
                 .extend(heard.into_iter().map(|(s, id)| (s, c, id)));
         }
+        if let Some((role_id, _)) = crate::roster::owner(playbook, customer)
+            && let Some(role) = playbook.roles.get(role_id)
+        {
+            let (items, ratings) = client_said(site, customer, plan, rules);
+            let gathered = self.holder(site, customer, role_id, role);
+            gathered
+                .items
+                .extend(items.into_iter().map(|id| (SectionKind::Reported, c, id)));
+            gathered.ratings.extend(ratings.into_iter().map(|r| (c, r)));
+        }
     }
 
     /// The recipient who holds `role_id` for `customer`, made on first use.
@@ -471,6 +505,7 @@ impl People {
             lang,
             unaddressed,
             items: BTreeSet::new(),
+            ratings: BTreeSet::new(),
         });
         let r = &mut gathered.recipient;
         if !r.roles.iter().any(|x| x == role_id) {
@@ -521,7 +556,17 @@ impl People {
         let mut warnings = Vec::new();
         let mut stems = BTreeSet::new();
         for (_, mut g) in self.by_key {
-            if g.items.is_empty() {
+            // A task reported by the client is said there, not again as blocked.
+            let reported: BTreeSet<(usize, String)> = g
+                .items
+                .iter()
+                .filter(|(s, _, _)| *s == SectionKind::Reported)
+                .map(|(_, c, id)| (*c, id.clone()))
+                .collect();
+            g.items.retain(|(s, c, id)| {
+                *s == SectionKind::Reported || !reported.contains(&(*c, id.clone()))
+            });
+            if g.items.is_empty() && g.ratings.is_empty() {
                 quiet.push(format::label(&g.recipient));
                 continue;
             }
@@ -535,17 +580,49 @@ impl People {
                 let item = plan.items.iter().find(|i| i.id == *id)?;
                 Some((*section, &site.customers[*c], plan, item))
             });
+            let rated = g.ratings.iter().filter_map(|&(c, r)| {
+                let customer = &site.customers[c];
+                let plan = planned.plans.get(c)?.as_ref()?;
+                let rating = site.feedback.ratings.get(&customer.id)?.get(r)?;
+                Some((customer, plan, rating))
+            });
             messages.push(format::message(
                 site,
                 &words,
-                g.recipient,
-                g.side,
+                (g.recipient, g.side),
                 found,
+                rated,
                 rules,
             ));
         }
         (messages, quiet, warnings)
     }
+}
+
+/// What the client of `customer` said within the window: the ids of the tasks
+/// they reported done or stuck (customer-side tasks only), and the indexes of
+/// their ratings.
+fn client_said(
+    site: &Site,
+    customer: &Customer,
+    plan: &Plan,
+    rules: &Rules,
+) -> (Vec<String>, Vec<usize>) {
+    let within = |d: Date| d >= rules.since && d <= rules.today;
+    let items = plan
+        .visible()
+        .filter(|i| i.kind == Kind::Task && i.reported)
+        .filter(|i| matches!(i.status, Status::Done | Status::Blocked))
+        .filter(|i| i.reported_on.is_some_and(within))
+        .map(|i| i.id.clone())
+        .collect();
+    let ratings = site
+        .feedback
+        .ratings
+        .get(&customer.id)
+        .map(|all| (0..all.len()).filter(|&n| within(all[n].on)).collect())
+        .unwrap_or_default();
+    (items, ratings)
 }
 
 /// A file name for a recipient's digest: their address, or customer and role.

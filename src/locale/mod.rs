@@ -189,6 +189,19 @@ impl Locale {
         }
     }
 
+    /// A number with one decimal, given in tenths: 43 is en "4.3", ne "४.३".
+    pub fn tenths(&self, tenths: i64) -> String {
+        match &self.decimal {
+            Some(f) => {
+                let mut d = Decimal::from(tenths);
+                d.multiply_pow10(-1);
+                d.pad_end(-1);
+                f.format(&d).to_string()
+            }
+            None => format!("{}.{}", tenths / 10, (tenths % 10).abs()),
+        }
+    }
+
     /// A percentage, `n` being 0..=100: en "29%", ne "२९%".
     ///
     /// ICU4X 2 has no percent formatter outside `icu_experimental`, so this is the
@@ -475,6 +488,8 @@ mod tests {
         assert_eq!(ne.number(0), "०");
         assert_eq!(ne.number(-42), "-४२");
         assert_eq!(ne.percent(29), "२९%");
+        assert_eq!(ne.tenths(43), "४.३");
+        assert_eq!(locale("en").tenths(50), "5.0");
         assert_eq!(ne.percent(100), "१००%");
         assert_eq!(locale("en").number(1_234_567), "1,234,567");
         assert_eq!(locale("en").percent(29), "29%");

@@ -325,7 +325,6 @@ pub(crate) struct Site {
     /// The vendor's dashboard, when it is written.
     pub dashboard: Option<Dashboard>,
     /// What clients said, from `feedback/`: ratings and page votes.
-    #[expect(dead_code, reason = "the portal and the dashboard show it next")]
     pub feedback: Feedback,
 }
 

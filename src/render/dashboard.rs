@@ -23,6 +23,8 @@ use crate::render::values::{list, record};
 use crate::render::{RenderInput, portal};
 use crate::roster::{CustomerRow, RollUp, roll_up};
 
+mod clients;
+
 /// The orders the rows are shown in: (key, folder under the dashboard, the
 /// column's string key). The first is the dashboard's own page.
 const SORTS: [(&str, &str, &str); 6] = [
@@ -53,6 +55,7 @@ pub(crate) fn render_dashboard(
     };
     let view = View::new(input, lang, rows);
     let summary = view.summary(left_out);
+    let clients = view.clients();
     let row_values: Vec<Value> = rows.iter().map(|r| view.row(r)).collect();
     let pages = SORTS
         .iter()
@@ -61,6 +64,7 @@ pub(crate) fn render_dashboard(
             let path = format!("{}{folder}index.html", dashboard.path);
             let values = vec![
                 ("dashboard", summary.clone()),
+                ("clients", clients.clone()),
                 ("sort", Value::from(key)),
                 ("sorts", view.sorts(key, &dashboard.path)),
                 ("sort_links", view.sort_links(key, &dashboard.path)),
@@ -228,6 +232,7 @@ impl<'a> View<'a> {
             "percent" => r.percent_done,
             "playbook" => r.playbook_title.as_str(),
             "portal" => r.portal.as_str(),
+            "reported" => r.reports.iter().filter(|p| self.listed(p)).count(),
             "risk" => r.risk,
             "risk_label" => self.t(if r.finished { "dashboard_finished" } else { r.outlook.string_key() }),
             "tasks_done" => r.tasks_done,

@@ -550,3 +550,163 @@ fn the_text_part_of_an_e_mail_is_plain_text_not_escaped_markdown() {
     let text = String::from_utf8(base64_decode(&body)).expect("UTF-8");
     assert_eq!(text, plain);
 }
+
+/// [`site`] where the client reported `setup` done on the 11th and `invite`
+/// stuck on the 2nd, and rated go-live twice (the 12th, with a comment that
+/// is markup, and the 1st).
+fn with_client_reports() -> Site {
+    site()
+        .edit(
+            "customers/acme.yaml",
+            "contract: { status: blocked, note: Waiting for the signed copy }",
+            "contract: { status: blocked, note: Waiting for the signed copy }\n  setup: { status: done, on: 2026-12-11, reported: true, by: \"<b>Ada</b>\" }\n  invite: { status: blocked, note: No staff list yet, on: 2026-12-02, reported: true }",
+        )
+        .file(
+            "feedback/acme.yaml",
+            "ratings:\n  - { milestone: live, rating: 3, on: 2026-12-12, by: Ada, comment: \"<script>x</script> so-so\" }\n  - { milestone: live, rating: 5, on: 2026-12-01 }\n",
+        )
+}
+
+#[test]
+fn the_owner_hears_what_the_client_reported_and_rated_since_the_last_run() {
+    let s = with_client_reports();
+    let d = all(&s);
+    assert_eq!(d.since.to_string(), "2026-12-11");
+    assert_eq!(
+        sections_of(&d, "casey@vendor.test"),
+        vec![
+            (SectionKind::Reported, ids(&["setup"])),
+            (SectionKind::Rated, ids(&["live"])),
+            // Reported on the 2nd, before --since: blocked as any task is.
+            (SectionKind::Blocked, ids(&["contract", "invite"])),
+            (SectionKind::Overdue, ids(&["credit-check"])),
+        ]
+    );
+    // The client's own people hear nothing of it.
+    for (kind, _) in sections_of(&d, "ada@acme.test") {
+        assert!(!matches!(kind, SectionKind::Reported | SectionKind::Rated));
+    }
+    let casey = d
+        .messages
+        .iter()
+        .find(|m| m.recipient.side == "vendor")
+        .expect("Casey");
+    let md = digest::markdown(casey);
+    assert!(md.contains("## Reported by the client"), "{md}");
+    assert!(
+        md.contains("reported done on 11 Dec 2026 · by \\<b\\>Ada\\</b\\>"),
+        "{md}"
+    );
+    assert!(md.contains("## Rated by the client"), "{md}");
+    assert!(md.contains("**Go live** · Acme Corp · rated 3/5 on 12 Dec 2026 · by Ada · “\\<script\\>x\\</script\\> so-so”"), "{md}");
+    let html = digest::html(casey);
+    assert!(
+        !html.contains("<script>") && !html.contains("<b>Ada"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;script&gt;x&lt;/script&gt; so-so"),
+        "{html}"
+    );
+    let plain = digest::plain(casey);
+    assert!(
+        plain.contains("by <b>Ada</b>"),
+        "plain text is as written: {plain}"
+    );
+    let json = digest::json(&d);
+    let rated = &json["digests"][0]["sections"][1];
+    assert_eq!(rated["kind"], "rated");
+    assert_eq!(rated["items"][0]["rating"], 3);
+    assert_eq!(rated["items"][0]["by"], "Ada");
+    assert_eq!(rated["items"][0]["reported_on"], "2026-12-12");
+}
+
+#[test]
+fn since_widens_what_the_client_said_and_a_reported_task_is_said_once() {
+    let s = with_client_reports();
+    let request = Request {
+        since: Some("2026-12-01".parse().expect("a date")),
+        ..Request::default()
+    };
+    let d = make(&s, &request).expect("a digest");
+    assert_eq!(
+        sections_of(&d, "casey@vendor.test"),
+        vec![
+            // Oldest report first; `invite` is no longer under Blocked.
+            (SectionKind::Reported, ids(&["invite", "setup"])),
+            (SectionKind::Rated, ids(&["live", "live"])),
+            (SectionKind::Blocked, ids(&["contract"])),
+            (SectionKind::Overdue, ids(&["credit-check"])),
+        ]
+    );
+    let casey = d
+        .messages
+        .iter()
+        .find(|m| m.recipient.side == "vendor")
+        .expect("Casey");
+    let md = digest::markdown(casey);
+    assert!(
+        md.contains("reported stuck on 2 Dec 2026 · Note: No staff list yet"),
+        "{md}"
+    );
+    // A window that ends before the reports holds none of them.
+    let before = Request {
+        since: Some("2026-11-01".parse().expect("a date")),
+        ..Request::default()
+    };
+    let early = make(&s.clone().today("2026-11-30"), &before).expect("a digest");
+    for m in &early.messages {
+        assert!(
+            m.sections
+                .iter()
+                .all(|x| !matches!(x.kind, SectionKind::Reported | SectionKind::Rated))
+        );
+    }
+}
+
+#[test]
+fn the_command_line_since_sets_the_window_of_what_the_client_said() {
+    let dir = with_client_reports().on_disk();
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gangway"))
+            .args([
+                "digest",
+                "--today",
+                "2026-12-14",
+                "--owner",
+                "casey@vendor.test",
+            ])
+            .args(extra)
+            .current_dir(dir.path())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env("GANGWAY_PORTAL_SECRET", crate::harness::TEST_SECRET)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run the gangway binary");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let default = run(&[]);
+    let reported = |md: &str| {
+        md.split("## Reported by the client")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        reported(&default).contains("Set up the account"),
+        "{default}"
+    );
+    assert!(
+        !reported(&default).contains("Invite your team"),
+        "{default}"
+    );
+    let wide = run(&["--since", "2026-12-01"]);
+    assert!(reported(&wide).contains("Invite your team"), "{wide}");
+    assert_eq!(wide.matches("rated ").count(), 2, "{wide}");
+}

@@ -258,3 +258,53 @@ fn report_plans_without_reading_articles() {
     );
     assert!(stdout(&out).contains("acme,Acme Corp,"));
 }
+
+#[test]
+fn reports_count_unconfirmed_client_reports_and_csat() {
+    let site = Site::new()
+        .append(
+            "customers/acme.yaml",
+            "progress:\n  welcome: { status: done, on: 2026-12-01 }\n  setup: { status: blocked, note: waiting, on: 2026-12-03, reported: true, by: \"=cmd|' /C calc'!A0\" }\n",
+        )
+        .file(
+            "feedback/acme.yaml",
+            "ratings:\n  - { milestone: live, rating: 4, on: 2026-12-04, comment: \"=SUM(A1)\" }\n  - { milestone: live, rating: 5, on: 2026-12-05 }\n  - { milestone: live, rating: 5, on: 2026-12-06 }\n",
+        );
+    let dir = site.on_disk();
+    let out = report(dir.path(), &["--format", "csv"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    let records = read_csv(&text);
+    let column = |name: &str| {
+        gangway::roster_table::COLUMNS
+            .iter()
+            .position(|c| *c == name)
+            .expect(name)
+    };
+    assert_eq!(records[1][column("reported_unconfirmed")], "1");
+    assert_eq!(records[1][column("csat_count")], "3");
+    // (4 + 5 + 5) / 3 = 4.666…, to two decimals.
+    assert_eq!(records[1][column("csat_average")], "4.67");
+    // Who reported and what they commented are not in a report.
+    assert!(!text.contains("calc") && !text.contains("SUM"), "{text}");
+    let doc: Value = serde_json::from_str(&stdout(&report(dir.path(), &[]))).expect("JSON");
+    let row = &doc["customers"][0];
+    assert_eq!(row["reported_unconfirmed"], 1);
+    assert_eq!(row["csat_count"], 3);
+    assert_eq!(row["csat_average"], 4.67);
+    for rollup in ["by_playbook", "by_owner"] {
+        let group = &doc[rollup][0];
+        assert_eq!(group["csat_count"], 3, "{rollup}");
+        assert_eq!(group["csat_average"], 4.67, "{rollup}");
+        assert_eq!(group["reported_unconfirmed"], 1, "{rollup}");
+    }
+    // Without ratings the average is empty in CSV and null in JSON.
+    let plain = Site::new().on_disk();
+    let records = read_csv(&stdout(&report(plain.path(), &["--format", "csv"])));
+    assert_eq!(records[1][column("csat_average")], "");
+    assert_eq!(records[1][column("csat_count")], "0");
+}
