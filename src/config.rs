@@ -50,10 +50,6 @@ pub struct Config {
     /// `[digest]`: how `gangway digest` writes its messages.
     pub digest: DigestSettings,
     /// `[actions]`: where the portal's task actions and ratings are sent.
-    #[expect(
-        dead_code,
-        reason = "the portal's forms and `gangway ingest` read it next"
-    )]
     pub actions: ActionSettings,
 }
 
