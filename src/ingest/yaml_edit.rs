@@ -103,7 +103,7 @@ struct Block {
 fn find_block(text: &str, all: &[Line], key: &str, sequence: bool) -> Option<Block> {
     let top = |l: &Line| {
         let s = &text[l.start..l.text_end];
-        !is_filler(s) && !s.starts_with([' ', '\t']) && !(sequence && s.starts_with('-'))
+        !(is_filler(s) || s.starts_with([' ', '\t']) || (sequence && s.starts_with('-')))
     };
     let key_line = all.iter().position(|l| {
         let s = &text[l.start..l.text_end];
@@ -365,5 +365,83 @@ mod tests {
         );
         assert_eq!(quoted("a \"b\" \\ {{ c }}\n"), r#""a \"b\" \\ {{ c }}\n""#);
         assert_eq!(quoted("\u{FEFF}\u{2028}"), r#""\uFEFF\L""#);
+    }
+
+    fn progress_of(text: &str) -> Vec<(String, crate::raw::RawProgress)> {
+        let file = crate::diagnostic::SourceFile::new("customers/x.yaml", text);
+        let raw: crate::raw::RawCustomer =
+            crate::yaml::parse(&file, 0, text.len()).expect("the edited file reads back");
+        raw.progress
+            .into_iter()
+            .map(|(k, v)| (k.value, v))
+            .collect()
+    }
+
+    /// Lines of `a` and `b` that differ, by a common prefix and suffix.
+    fn changed<'a>(a: &'a str, b: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
+        let a: Vec<&str> = a.split_inclusive('\n').collect();
+        let b: Vec<&str> = b.split_inclusive('\n').collect();
+        let p = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        let s = a[p..]
+            .iter()
+            .rev()
+            .zip(b[p..].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        (a[p..a.len() - s].to_vec(), b[p..b.len() - s].to_vec())
+    }
+
+    #[test]
+    fn every_example_customer_file_changes_in_the_one_entry_only() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("customers");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 3);
+        let note = "{{ customer.name }} \"]: x &anchor *alias # c\n- y: 'z'";
+        let value = format!(
+            "{{ status: blocked, note: {}, on: 2026-12-03, reported: true }}",
+            quoted(note)
+        );
+        for path in files {
+            let lf = std::fs::read_to_string(&path).unwrap();
+            for text in [lf.clone(), lf.replace('\n', "\r\n")] {
+                let eol = ending(&text);
+                let before = progress_of(&text);
+                let block = before
+                    .iter()
+                    .position(|(k, _)| text.contains(&format!("  {k}:{eol}")));
+                let mut keys = vec!["zz-absent".to_string(), before[0].0.clone()];
+                keys.extend(block.map(|i| before[i].0.clone()));
+                for key in keys {
+                    let out = set_entry(&text, "progress", &key, &value).unwrap();
+                    let after = progress_of(&out);
+                    let (entry, _) = after
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map(|e| (e, ()))
+                        .unwrap();
+                    assert_eq!(entry.1.note.as_deref(), Some(note), "{path:?} {key}");
+                    assert_eq!(after.len(), before.len() + usize::from(key == "zz-absent"));
+                    let (gone, new) = changed(&text, &out);
+                    assert_eq!(
+                        new,
+                        [format!("  {key}: {value}{eol}").as_str()],
+                        "{path:?} {key}"
+                    );
+                    assert!(
+                        gone.iter()
+                            .all(|l| l.starts_with(&format!("  {key}:")) || l.starts_with("    ")),
+                        "{path:?} {key}: {gone:?}"
+                    );
+                    assert!(
+                        out.matches('\n').count() == out.matches("\r\n").count() || eol == "\n"
+                    );
+                }
+            }
+        }
     }
 }
