@@ -78,20 +78,27 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             write_atomically(&args.root.join(path), text)?;
         }
     }
+    drop(out);
+    // With --format json or github, standard output is the problems' document alone.
+    let mut summary: Box<dyn Write> = if args.format == Format::Human {
+        Box::new(std::io::stdout())
+    } else {
+        Box::new(std::io::stderr())
+    };
     for (path, report) in &outcome.reports {
         if !report.changed.is_empty() {
             let verb = if args.dry_run { " (dry run)" } else { "" };
-            writeln!(out, "{path}{verb}: {}", report.changed.join(", "))?;
+            writeln!(summary, "{path}{verb}: {}", report.changed.join(", "))?;
         }
         if !report.already.is_empty() {
             writeln!(
-                out,
+                summary,
                 "{path}: already recorded: {}",
                 report.already.join(", ")
             )?;
         }
     }
-    drop(out);
+    drop(summary);
     let rejected = problems
         .iter()
         .filter(|d| d.severity == gangway::diagnostic::Severity::Error)

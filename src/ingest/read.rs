@@ -133,9 +133,10 @@ fn object_fields(value: serde_json::Value) -> Option<Vec<(String, String)>> {
 fn json_submission(
     file: &Arc<SourceFile>,
     offset: usize,
+    line: usize,
     value: serde_json::Value,
 ) -> Result<Submission, Diagnostic> {
-    let place = format!("line {}", line_at(&file.text, offset));
+    let place = format!("line {line}");
     match object_fields(value) {
         Some(fields) => Ok(Submission {
             file: Arc::clone(file),
@@ -153,8 +154,18 @@ fn json_submission(
 
 fn json_lines(file: &Arc<SourceFile>) -> (Vec<Submission>, Vec<Diagnostic>) {
     let (mut out, mut problems) = (Vec::new(), Vec::new());
+    // One object written over several lines (a JSON file of one submission).
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(&file.text) {
+        let start = file.text.len() - file.text.trim_start().len();
+        match json_submission(file, start, line_at(&file.text, start), value) {
+            Ok(s) => out.push(s),
+            Err(d) => problems.push(d),
+        }
+        return (out, problems);
+    }
     let mut offset = 0;
-    for line in file.text.split_inclusive('\n') {
+    for (index, line) in file.text.split_inclusive('\n').enumerate() {
+        let number = index + 1;
         let at = offset;
         offset += line.len();
         let trimmed = line.trim();
@@ -163,18 +174,14 @@ fn json_lines(file: &Arc<SourceFile>) -> (Vec<Submission>, Vec<Diagnostic>) {
         }
         let start = at + (line.len() - line.trim_start().len());
         match serde_json::from_str::<serde_json::Value>(trimmed) {
-            Ok(value) => match json_submission(file, start, value) {
+            Ok(value) => match json_submission(file, start, number, value) {
                 Ok(s) => out.push(s),
                 Err(d) => problems.push(d),
             },
             Err(err) => problems.push(unreadable(
                 file,
                 start,
-                format!(
-                    "{} line {}: not JSON ({err})",
-                    file.path,
-                    line_at(&file.text, start)
-                ),
+                format!("{} line {number}: not JSON ({err})", file.path),
             )),
         }
     }
@@ -192,6 +199,16 @@ fn json_array(file: &Arc<SourceFile>) -> (Vec<Submission>, Vec<Diagnostic>) {
     };
     let mut at = skip_ws(0) + 1; // past `[`
     let mut first = true;
+    // Lines counted as the reading goes, never from the start again.
+    let (mut counted_to, mut line) = (0, 1);
+    let mut line_of = |offset: usize| {
+        line += text.as_bytes()[counted_to..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted_to = offset;
+        line
+    };
     loop {
         at = skip_ws(at);
         if text.as_bytes().get(at) == Some(&b']') {
@@ -217,7 +234,7 @@ fn json_array(file: &Arc<SourceFile>) -> (Vec<Submission>, Vec<Diagnostic>) {
             serde_json::Deserializer::from_str(&text[at..]).into_iter::<serde_json::Value>();
         match stream.next() {
             Some(Ok(value)) => {
-                match json_submission(file, at, value) {
+                match json_submission(file, at, line_of(at), value) {
                     Ok(s) => out.push(s),
                     Err(d) => problems.push(d),
                 }
@@ -352,6 +369,9 @@ mod tests {
         let (b, p) = read("-", b"{\"task\": \"x\"}\n\n{\"task\": \"y\"}\n");
         assert!(p.is_empty());
         assert_eq!(b[1].place, "line 3");
+        let (one, p) = read("one.json", b"\n{\n  \"task\": \"x\"\n}\n");
+        assert!(p.is_empty());
+        assert_eq!((one.len(), one[0].place.as_str()), (1, "line 2"));
         let (c, p) = read("c.csv", b"task,note\r\nx,\"a, \"\"b\"\"\r\nc\"\r\ny,\r\n");
         assert!(p.is_empty());
         assert_eq!(fields(&c[0]), [("task", "x"), ("note", "a, \"b\"\r\nc")]);

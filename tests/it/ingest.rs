@@ -431,3 +431,29 @@ fn malformed_exports_are_reported_never_a_panic() {
     let dir = site_with("");
     assert_eq!(ingest(dir.path(), "missing.json", &[]).code, 2);
 }
+
+#[test]
+fn an_approval_carries_the_name_and_json_reports_the_rejections() {
+    let mut approve = submission("acme", "sign-off", "approve", "2026-12-10", "2026-12-11");
+    approve["by"] = json!("Ada \"the\" Admin");
+    let dir = Site::new()
+        .append(
+            "customers/acme.yaml",
+            "extra_tasks:\n  - phase: start\n    id: sign-off\n    title: Sign the plan\n    owner: admin\n    action: approve\n",
+        )
+        .on_disk();
+    let forged = json!({"action": "done", "customer": "acme", "task": "setup", "issued": "2026-12-10", "sig": "ab", "date": "2026-12-11"});
+    std::fs::write(dir.path().join("subs.jsonl"), jsonl(&[approve, forged])).unwrap();
+    let run = ingest(dir.path(), "subs.jsonl", &["--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(read(dir.path(), "customers/acme.yaml").ends_with(
+        "progress:\n  sign-off: { status: done, on: 2026-12-11, by: \"Ada \\\"the\\\" Admin\" }\n"
+    ));
+    let doc: Value =
+        serde_json::from_str(&run.stdout).expect("standard output is the JSON document");
+    assert!(doc.to_string().contains("submission-signature"), "{doc}");
+    assert!(
+        run.stderr
+            .contains("customers/acme.yaml: sign-off approve (2026-12-11)")
+    );
+}
