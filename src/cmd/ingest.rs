@@ -67,6 +67,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let mut outcome =
         gangway::ingest::ingest(&tree, &planned, &submissions, &secret, &ingest_options);
     problems.append(&mut outcome.diagnostics);
+    // The process ends soon: freeing every plan and file one by one would only delay it.
+    std::mem::forget(planned);
+    std::mem::forget(tree);
     let mut out = std::io::stdout().lock();
     if args.dry_run {
         for (path, text) in &outcome.files {
