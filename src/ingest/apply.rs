@@ -51,9 +51,16 @@ impl Entry {
     }
 }
 
-fn file_path(effect: &Effect<'_>) -> String {
+fn file_path(tree: &SourceTree, effect: &Effect<'_>) -> String {
     match &effect.kind {
-        EffectKind::Progress { customer, .. } => format!("customers/{customer}.yaml"),
+        EffectKind::Progress { customer, .. } => {
+            let yml = format!("customers/{customer}.yml");
+            if tree.get(&yml).is_some() {
+                yml
+            } else {
+                format!("customers/{customer}.yaml")
+            }
+        }
         EffectKind::Rating { customer, .. } => format!("feedback/{customer}.yaml"),
         EffectKind::Vote { page, .. } => format!("feedback/{page}.yaml"),
     }
@@ -70,7 +77,7 @@ pub(super) fn apply(tree: &SourceTree, effects: Vec<Effect<'_>>, outcome: &mut O
     }
     let mut by_file: BTreeMap<String, Vec<Effect<'_>>> = BTreeMap::new();
     for (i, e) in effects.into_iter().enumerate() {
-        let path = file_path(&e);
+        let path = file_path(tree, &e);
         if let EffectKind::Progress { customer, task, .. } = &e.kind
             && last[&(customer.clone(), task.clone())] != i
         {
@@ -85,7 +92,13 @@ pub(super) fn apply(tree: &SourceTree, effects: Vec<Effect<'_>>, outcome: &mut O
             .get(&path)
             .map(|b| String::from_utf8_lossy(b).into_owned());
         let mut report = outcome.reports.remove(&path).unwrap_or_default();
-        let result = if path.starts_with("customers/") {
+        let result = if path.starts_with("customers/") && before.is_none() {
+            Err(edit_failed(
+                &path,
+                "",
+                "the customer's file is not in the site".into(),
+            ))
+        } else if path.starts_with("customers/") {
             progress(
                 &path,
                 before.as_deref().unwrap_or(""),

@@ -1,5 +1,5 @@
 //! `gangway ingest`: a form service's export of portal submissions folded back
-//! into the site's files. Each submission is read ([`read`]), checked against
+//! into the site's files. Each submission is read ([`read()`]), checked against
 //! the planned site (its signature, customer, task or milestone, action and
 //! dates), and applied in date order ([`apply`]): task actions to the customer's
 //! `progress:`, ratings to `feedback/<customer>.yaml`, page votes to

@@ -457,3 +457,19 @@ fn an_approval_carries_the_name_and_json_reports_the_rejections() {
             .contains("customers/acme.yaml: sign-off approve (2026-12-11)")
     );
 }
+
+#[test]
+fn a_customer_file_named_yml_is_edited_where_it_is() {
+    let dir = Site::new()
+        .remove("customers/acme.yaml")
+        .file("customers/acme.yml", CUSTOMER)
+        .on_disk();
+    std::fs::write(dir.path().join("subs.jsonl"), jsonl(&[done()])).unwrap();
+    let run = ingest(dir.path(), "subs.jsonl", &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        read(dir.path(), "customers/acme.yml")
+            .ends_with("  setup: { status: done, on: 2026-12-11, reported: true }\n")
+    );
+    assert!(!dir.path().join("customers/acme.yaml").exists());
+}
