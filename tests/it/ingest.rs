@@ -473,3 +473,40 @@ fn a_customer_file_named_yml_is_edited_where_it_is() {
     );
     assert!(!dir.path().join("customers/acme.yaml").exists());
 }
+
+#[test]
+fn of_several_submissions_about_a_task_the_latest_counts_and_a_rerun_changes_nothing() {
+    let mut stuck = submission(
+        "acme",
+        "setup",
+        "stuck",
+        "2026-12-10",
+        "2026-12-11T08:00:00Z",
+    );
+    stuck["note"] = json!("no access yet");
+    let done = submission(
+        "acme",
+        "setup",
+        "done",
+        "2026-12-10",
+        "2026-12-12T08:00:00Z",
+    );
+    // The later one first in the file: the day decides, not the order.
+    let dir = Site::new().on_disk();
+    std::fs::write(dir.path().join("subs.jsonl"), jsonl(&[done, stuck.clone()])).unwrap();
+    assert_eq!(ingest(dir.path(), "subs.jsonl", &[]).code, 0);
+    let after = read(dir.path(), "customers/acme.yaml");
+    assert!(
+        after.ends_with("  setup: { status: done, on: 2026-12-12, reported: true }\n"),
+        "{after}"
+    );
+    let again = ingest(dir.path(), "subs.jsonl", &[]);
+    assert_eq!(again.code, 0);
+    assert_eq!(read(dir.path(), "customers/acme.yaml"), after);
+    // An older submission in another export does not undo the newer one.
+    std::fs::write(dir.path().join("old.jsonl"), jsonl(&[stuck])).unwrap();
+    let old = ingest(dir.path(), "old.jsonl", &[]);
+    assert_eq!(old.code, 0, "{old:?}");
+    assert!(old.stdout.contains("superseded"), "{}", old.stdout);
+    assert_eq!(read(dir.path(), "customers/acme.yaml"), after);
+}
