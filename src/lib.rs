@@ -34,6 +34,7 @@ mod html;
 pub mod ics;
 pub mod ids;
 mod incremental;
+pub mod ingest;
 pub mod init;
 mod lang;
 mod links;

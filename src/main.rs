@@ -42,6 +42,10 @@ enum Command {
     /// tasks blocked, overdue, ready to start, due soon or expected late
     #[command(after_help = EXIT_CODES)]
     Digest(cmd::digest::Args),
+    /// Fold the portal's submissions (a form service's JSON or CSV export) into the
+    /// customer and feedback files: task actions, ratings, page votes
+    #[command(after_help = EXIT_CODES)]
+    Ingest(cmd::ingest::Args),
     /// Create a small starter site that builds as it is
     #[command(after_help = EXIT_CODES)]
     Init(cmd::init::Args),
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         Command::Rotate(args) => cmd::rotate::run(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Digest(args) => cmd::digest::run(args),
+        Command::Ingest(args) => cmd::ingest::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Serve(args) => cmd::serve::run(args),
     };

@@ -322,7 +322,6 @@ pub struct RawRating {
     pub by: Option<String>,
     /// The submission's own time stamp, as the form service gave it: what
     /// `gangway ingest` recognises a submission it applied before by.
-    #[expect(dead_code, reason = "read by `gangway ingest` alone")]
     pub at: Option<String>,
 }
 
@@ -342,6 +341,5 @@ pub struct RawVote {
     pub helpful: bool,
     pub on: Spanned<String>,
     /// As [`RawRating::at`].
-    #[expect(dead_code, reason = "read by `gangway ingest` alone")]
     pub at: Option<String>,
 }

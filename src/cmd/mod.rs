@@ -5,6 +5,7 @@
 pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod digest;
+pub(crate) mod ingest;
 pub(crate) mod init;
 pub(crate) mod links;
 pub(crate) mod report;

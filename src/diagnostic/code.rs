@@ -137,6 +137,11 @@ codes! {
         example: "content/faq/billing/refunds.md (FAQ entries live directly in content/faq/)",
         fix: "Move the file to where the message says it belongs, or delete it.",
     },
+    IngestEdit = "ingest-edit" {
+        summary: "`gangway ingest` could not edit a file so that the build reads back what it meant to write; the file is left as it is.",
+        example: "customers/acme.yaml:\nprogress: { gather-info: { status: done } }",
+        fix: "Write `progress:` (or `ratings:`, `votes:`) as a block, one entry a line, or apply the submission by hand.",
+    },
     InvalidDate = "invalid-date" {
         summary: "A date is not a real calendar date in `YYYY-MM-DD` form.",
         example: "gangway.toml:\nholidays = [\"2026-02-30\"]",
@@ -251,6 +256,41 @@ codes! {
         summary: "A record under feedback/ names a customer, milestone or page the site no longer has; it is kept but not shown.",
         example: "feedback/acme.yaml:\nratings:\n  - { milestone: go-liv, rating: 5, on: 2026-12-03 }",
         fix: "Leave it (the history stays in git), or remove the record.",
+    },
+    SubmissionDate = "submission-date" {
+        summary: "A submission's day is missing, unreadable, in the future, before its form was published, or more than `[actions] valid_days` after it (expired).",
+        example: "submissions.jsonl:\n{\"action\": \"done\", \"issued\": \"2026-01-02\", \"submitted_at\": \"2026-12-03T10:00:00Z\", ...}",
+        fix: "Export the form service's time stamp (or name its field with `--date-field`); an expired form is sent again from the portal as it is now.",
+    },
+    SubmissionInvalid = "submission-invalid" {
+        summary: "A submission lacks a field its action needs or holds a value it cannot: no action, a rating not 1 to 5, stuck without a note, approve without a name.",
+        example: "submissions.csv:\naction,customer,task,issued,sig,submitted_at\nstuck,acme,sso,2026-12-01,9f…,2026-12-03   (no note)",
+        fix: "Check that the form service keeps every field of the portal's form.",
+    },
+    SubmissionNotAllowed = "submission-not-allowed" {
+        summary: "A submission asks for what its task or milestone does not allow: a task the customer does not do, an action the task is not finished by, or a rating of a milestone not reached.",
+        example: "submissions.jsonl:\n{\"action\": \"done\", \"customer\": \"acme\", \"task\": \"sales-handover\", ...}   (a vendor task)",
+        fix: "Nothing to do: the portal never offers it. Apply it by hand if the client is right.",
+    },
+    SubmissionSignature = "submission-signature" {
+        summary: "A task action or rating is not signed, or its signature does not match: it was altered, forged, made for another customer, or signed with another portal secret.",
+        example: "submissions.jsonl:\n{\"action\": \"done\", \"customer\": \"acme\", \"task\": \"sso\", \"issued\": \"2026-12-01\", \"sig\": \"00ff…\"}",
+        fix: "Nothing of it is applied. If the portal secret changed, ask the client to send it again from the portal as it is now.",
+    },
+    SubmissionStale = "submission-stale" {
+        summary: "A client's action on a task the vendor has since closed (done or skipped, not reported by the client): the vendor's entry wins.",
+        example: "customers/acme.yaml:\nprogress:\n  sso: { status: done, on: 2026-12-04 }\nsubmissions.jsonl:\n{\"action\": \"stuck\", \"customer\": \"acme\", \"task\": \"sso\", ...}",
+        fix: "Nothing to do; if the client is right, edit the task's entry by hand.",
+    },
+    SubmissionUnknown = "submission-unknown" {
+        summary: "A submission names a customer, task, milestone, page or language the site does not have.",
+        example: "submissions.jsonl:\n{\"action\": \"done\", \"customer\": \"acme\", \"task\": \"old-task\", ...}",
+        fix: "The playbook or customer changed since the form was published: apply it by hand if it still matters.",
+    },
+    SubmissionUnreadable = "submission-unreadable" {
+        summary: "An export of submissions, or one submission in it, cannot be read: not UTF-8, not JSON, or CSV with a quote left open.",
+        example: "submissions.json:\n[{\"action\": \"done\", ",
+        fix: "Export the form's submissions again as a JSON array, JSON Lines or CSV with a header row.",
     },
     TemplateError = "template-error" {
         summary: "A template or templated text failed while it was rendered (an undefined value, a wrong type).",

@@ -89,10 +89,6 @@ pub(crate) struct Task {
     pub when: Option<Text>,
     pub internal: bool,
     /// How the client finishes it from the portal (`action:`); customer-side tasks only.
-    #[expect(
-        dead_code,
-        reason = "the portal's forms and `gangway ingest` read it next"
-    )]
     pub action: crate::actions::Completion,
 }
 

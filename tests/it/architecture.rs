@@ -22,6 +22,7 @@ const STAGES: &[&str] = &[
     "incremental",
     "serve",
     "digest",
+    "ingest",
 ];
 
 /// Modules that use no stage: anything may use them.

@@ -16,6 +16,7 @@ mod hostile_urls;
 mod hostile_values;
 mod i18n;
 mod ics;
+mod ingest;
 mod output;
 mod plans_only;
 mod privacy;
