@@ -43,7 +43,7 @@ done
 [ -x "$gangway" ] || (cd "$repo" && cargo build --locked --quiet)
 
 site=$(mktemp -d)
-trap 'rm -rf "$site"; for p in ${server:-} ${serve:-} ${example:-}; do kill "$p" 2>/dev/null || true; done' EXIT
+trap 'rm -rf "$site"; for p in ${server:-} ${serve:-} ${example:-} ${recorder:-} ${forms_host:-}; do kill "$p" 2>/dev/null || true; done' EXIT
 "$gangway" init "$site/site" >/dev/null 2>&1
 printf 'encrypt:\n  passphrase_env: GANGWAY_TEST_PASSPHRASE\n' >> "$site/site/customers/example-customer.yaml"
 export GANGWAY_TEST_PASSPHRASE="correct horse battery staple"
@@ -77,6 +77,25 @@ serve_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0
 serve=$!
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$serve_port/__gangway/status" >/dev/null && break; sleep 0.1; done
 NODE_PATH="$deps/node_modules" node "$here/csp.mjs" serve "http://127.0.0.1:$serve_port/" "$site/served"
+
+# The portal's forms (issue 20): an encrypted portal whose forms post to a
+# recording endpoint on loopback, with and without JavaScript.
+cp -r "$site/site" "$site/forms"
+rm -rf "$site/forms/public"
+endpoint_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+printf '\n[actions]\nendpoint = "http://127.0.0.1:%s/submit"\n' "$endpoint_port" >> "$site/forms/gangway.toml"
+printf '  - id: kicked-off\n    title: Kickoff done\n    after: [kickoff]\n' >> "$site/forms/playbooks/standard.yaml"
+sed -i 's/kickoff: { status: in-progress }/kickoff: { status: done, on: 2026-12-03 }/' "$site/forms/customers/example-customer.yaml"
+"$gangway" build --root "$site/forms" --today 2026-12-14 >/dev/null 2>&1
+python3 "$here/endpoint.py" "$endpoint_port" "$site/submissions.jsonl" >/dev/null 2>&1 &
+recorder=$!
+forms_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+python3 "$here/static_host.py" "$forms_port" "$site/forms/public" >/dev/null 2>&1 &
+forms_host=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$forms_port/" >/dev/null && break; sleep 0.1; done
+forms_portal=$("$gangway" links --root "$site/forms" | awk -F'\t' '$1=="example-customer"{print $2}' | sed -E 's#^https?://[^/]+/##')
+NODE_PATH="$deps/node_modules" node "$here/actions.mjs" "http://127.0.0.1:$forms_port/$forms_portal" \
+  "http://127.0.0.1:$forms_port/kb/getting-started/" "$GANGWAY_TEST_PASSPHRASE" "$site/submissions.jsonl"
 
 # The example site's portals on a day they run late: every timeline in its language.
 "$gangway" build --root "$repo" --output "$site/example" --today 2027-01-20 >/dev/null 2>&1

@@ -34,9 +34,11 @@
     var i;
     for (i = 0; i < buttons.length; i++) buttons[i].disabled = true;
     if (status) status.textContent = text.sending;
-    fetch(form.action, {
+    // Form-encoded, as the plain form sends it: the endpoint sees one shape.
+    // Not `form.action`: the field named "action" shadows it.
+    fetch(form.getAttribute("action"), {
       method: "POST",
-      body: data,
+      body: new URLSearchParams(data),
       headers: { "Accept": "application/json" }
     }).then(function (response) {
       for (i = 0; i < buttons.length; i++) buttons[i].disabled = false;
