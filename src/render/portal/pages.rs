@@ -34,7 +34,7 @@ pub(super) fn language_pages(
     forms: &Forms<'_>,
     lang: &Lang,
 ) -> Vec<Page> {
-    let mut portal = PortalLang::new(input, customer, playbook, plan, common, lang);
+    let mut portal = PortalLang::new(input, customer, playbook, plan, common, forms, lang);
     portal.forms_value = forms.page_value();
     portal.ratings = plan
         .visible()
@@ -108,6 +108,7 @@ impl<'a> PortalLang<'a> {
         playbook: &'a Playbook,
         plan: &'a Plan,
         common: &'a Common<'a>,
+        forms: &'a Forms<'a>,
         lang: &'a Lang,
     ) -> PortalLang<'a> {
         let site = input.site;
@@ -142,7 +143,7 @@ impl<'a> PortalLang<'a> {
                 })
                 .collect(),
         };
-        portal.texts = portal.task_texts();
+        portal.texts = portal.task_texts(forms);
         portal.customer_value = portal.customer_value();
         portal
     }
@@ -173,15 +174,17 @@ impl<'a> PortalLang<'a> {
     }
 
     /// Every task's values in this language.
-    fn task_texts(&self) -> Vec<Arc<TaskText>> {
+    fn task_texts(&self, forms: &Forms<'_>) -> Vec<Arc<TaskText>> {
         let lang = self.lang;
         let locale = self.lx.locale;
         let mut owners: HashMap<(Option<&str>, &str), Value> = HashMap::default();
         let mut labels: HashMap<Status, Value> = HashMap::default();
+        let t = |key: &str, fallback: &str| self.t(key, fallback);
         self.common
             .tasks
             .iter()
-            .map(|(item, _)| {
+            .zip(&self.common.entries)
+            .map(|((item, _), entries)| {
                 let side = item.side.map(Side::as_str).unwrap_or("");
                 let owner = owners
                     .entry((item.owner.as_deref(), side))
@@ -201,6 +204,9 @@ impl<'a> PortalLang<'a> {
                     .clone();
                 let (text, text_lang) = item.text(lang, self.default);
                 Arc::new(TaskText {
+                    actions_html: Value::from_safe_string(forms.actions_html(
+                        &item.id, entries, &t,
+                    )),
                     description_html: Value::from(Arc::clone(&text.description_html)),
                     done_on: item
                         .done_on

@@ -8,7 +8,7 @@ use minijinja::Value;
 use minijinja::value::{Enumerator, Object};
 use rustc_hash::FxHashSet as HashSet;
 
-use super::forms::Forms;
+use super::forms::{Entry, Forms};
 use crate::model::{Faq, Playbook};
 use crate::plan::{Item, Kind, Plan};
 use crate::raw::Status;
@@ -38,6 +38,7 @@ pub(super) struct TaskCore {
 /// The values of a portal task in one language, the same on every page.
 #[derive(Debug)]
 pub(super) struct TaskText {
+    pub(super) actions_html: Value,
     pub(super) description_html: Value,
     pub(super) done_on: Value,
     pub(super) due: Value,
@@ -63,8 +64,9 @@ pub(super) struct TaskValue {
     pub(super) faq: Value,
 }
 
-pub(super) const TASK_KEYS: &[&str; 29] = &[
+pub(super) const TASK_KEYS: &[&str; 30] = &[
     "actions",
+    "actions_html",
     "critical",
     "days_overdue",
     "description_html",
@@ -105,6 +107,7 @@ impl Object for TaskValue {
         let (c, t) = (&self.core, &self.text);
         let v = match key {
             "actions" => &c.actions,
+            "actions_html" => &t.actions_html,
             "critical" => &c.critical,
             "days_overdue" => &c.days_overdue,
             "description_html" => &t.description_html,
@@ -152,6 +155,8 @@ impl Object for TaskValue {
 pub(super) struct Common<'a> {
     /// Visible tasks (not milestones), in plan order.
     pub(super) tasks: Vec<(&'a Item, Arc<TaskCore>)>,
+    /// What the client may send about each task (indexes as in `tasks`).
+    pub(super) entries: Vec<Vec<Entry>>,
     /// Indexes into `tasks`: the overview's lists.
     pub(super) next_steps: Vec<usize>,
     pub(super) overdue: Vec<usize>,
@@ -174,45 +179,14 @@ impl<'a> Common<'a> {
         plan: &'a Plan,
         forms: &Forms<'_>,
     ) -> Common<'a> {
-        let tasks: Vec<(&Item, Arc<TaskCore>)> = plan
+        let (tasks, entries): (Vec<_>, Vec<_>) = plan
             .visible()
             .filter(|i| i.kind == Kind::Task)
             .map(|item| {
-                let core = TaskCore {
-                    actions: forms.task_actions(item),
-                    critical: Value::from(item.critical),
-                    days_overdue: Value::from(item.days_overdue),
-                    due_iso: Value::from(item.due.to_string()),
-                    forecast_iso: Value::from(item.forecast_due.to_string()),
-                    id: Value::from(item.id.as_str()),
-                    late_days: Value::from(if item.status.is_closed() {
-                        0
-                    } else {
-                        item.late_days
-                    }),
-                    links: links_value(item),
-                    note: Value::from(item.note.as_str()),
-                    overdue: Value::from(item.overdue),
-                    phase: Value::from(
-                        item.phase
-                            .and_then(|i| playbook.phases.get(i))
-                            .map(|p| p.id.as_str())
-                            .unwrap_or_default(),
-                    ),
-                    reported: Value::from(item.reported),
-                    request: item.request.as_ref().map_or(Value::from(()), |r| {
-                        record! {
-                            "kind" => r.kind.as_str(),
-                            "title" => r.title.as_str(),
-                            "url" => r.url.as_str(),
-                        }
-                    }),
-                    start_iso: Value::from(item.start.to_string()),
-                    status: Value::from(item.status.as_str()),
-                };
-                (item, Arc::new(core))
+                let (core, entries) = task_core(item, playbook, forms);
+                ((item, core), entries)
             })
-            .collect();
+            .unzip();
         // Open tasks whose dependencies are done come first; when everything open
         // waits on something (a blocked task, say), the earliest open ones still show.
         let closed: HashSet<&str> = plan
@@ -266,6 +240,7 @@ impl<'a> Common<'a> {
             .filter(|&k| tasks[k].0.request.is_some() && !tasks[k].0.status.is_closed())
             .collect();
         Common {
+            entries,
             documents,
             reportable,
             next_steps,
@@ -277,6 +252,45 @@ impl<'a> Common<'a> {
             tasks,
         }
     }
+}
+
+/// A task's values that are the same in every language, and what the client
+/// may send about it.
+fn task_core(item: &Item, playbook: &Playbook, forms: &Forms<'_>) -> (Arc<TaskCore>, Vec<Entry>) {
+    let entries = forms.task_actions(item);
+    let core = TaskCore {
+        actions: Forms::actions_value(&entries),
+        critical: Value::from(item.critical),
+        days_overdue: Value::from(item.days_overdue),
+        due_iso: Value::from(item.due.to_string()),
+        forecast_iso: Value::from(item.forecast_due.to_string()),
+        id: Value::from(item.id.as_str()),
+        late_days: Value::from(if item.status.is_closed() {
+            0
+        } else {
+            item.late_days
+        }),
+        links: links_value(item),
+        note: Value::from(item.note.as_str()),
+        overdue: Value::from(item.overdue),
+        phase: Value::from(
+            item.phase
+                .and_then(|i| playbook.phases.get(i))
+                .map(|p| p.id.as_str())
+                .unwrap_or_default(),
+        ),
+        reported: Value::from(item.reported),
+        request: item.request.as_ref().map_or(Value::from(()), |r| {
+            record! {
+                "kind" => r.kind.as_str(),
+                "title" => r.title.as_str(),
+                "url" => r.url.as_str(),
+            }
+        }),
+        start_iso: Value::from(item.start.to_string()),
+        status: Value::from(item.status.as_str()),
+    };
+    (Arc::new(core), entries)
 }
 
 /// The visible milestones in the order they are expected (then planned), as
@@ -334,6 +348,7 @@ mod tests {
                 status: v("todo"),
             }),
             text: Arc::new(TaskText {
+                actions_html: v(""),
                 description_html: v("<p>x</p>"),
                 done_on: v(""),
                 due: v("3 Dec"),
