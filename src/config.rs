@@ -388,6 +388,54 @@ fn checked_url(
     }
 }
 
+/// The customer values a URL template (`[feedback] url`) may hold in `{{ … }}`.
+pub(crate) const URL_PLACEHOLDERS: [&str; 3] =
+    ["customer.id", "customer.name", "customer.language"];
+
+/// Whether the `{{ … }}` in `url` are all closed and name [`URL_PLACEHOLDERS`];
+/// a located error for the first that does not.
+fn check_url_template(
+    file: &Arc<SourceFile>,
+    url: &toml::Spanned<String>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> bool {
+    let text = url.get_ref();
+    // The value's text starts after its opening quote (escapes aside).
+    let start = url.span().start + 1;
+    let at = |offset: usize, len: usize| {
+        let from = (start + offset).min(url.span().end);
+        Label::new(file, from, (from + len).min(url.span().end))
+    };
+    let problem = match crate::url::template_parts(text) {
+        Err(offset) => Some(
+            Diagnostic::error(Code::InvalidValue, "`{{` is not closed by `}}`")
+                .at(at(offset, 2))
+                .help("write a placeholder as {{ customer.id }}"),
+        ),
+        Ok(parts) => parts
+            .into_iter()
+            .find(|(placeholder, name, _)| *placeholder && !URL_PLACEHOLDERS.contains(name))
+            .map(|(_, name, offset)| {
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!("`{{{{ {name} }}}}` is not a value a URL can hold"),
+                )
+                .at(at(offset, name.len() + 4))
+                .suggest(name, URL_PLACEHOLDERS)
+                .help(format!("use {}", URL_PLACEHOLDERS.join(", ")))
+            }),
+    };
+    match problem {
+        Some(d) => {
+            diagnostics.push(d);
+            *ok = false;
+            false
+        }
+        None => true,
+    }
+}
+
 /// `[markdown] raw_html`: one of its choices, else a located error and the default.
 fn parse_raw_html(
     file: &Arc<SourceFile>,
@@ -457,7 +505,11 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         diagnostics,
         &mut ok,
     );
-    let feedback_url = checked_url(file, raw.feedback.and_then(|f| f.url), diagnostics, &mut ok);
+    let feedback_url = raw
+        .feedback
+        .and_then(|f| f.url)
+        .filter(|url| check_url_template(file, url, diagnostics, &mut ok));
+    let feedback_url = checked_url(file, feedback_url, diagnostics, &mut ok);
     let actions = parse_actions(file, raw.actions.take(), diagnostics, &mut ok);
     let (default_language, languages) = parse_languages(
         file,
@@ -485,6 +537,9 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             diagnostics.push(d);
             ok = false;
         }
+    }
+    if let Some(endpoint) = &actions.endpoint {
+        csp.allow_endpoint(endpoint);
     }
     let calendar = parse_calendar(file, raw.calendar, diagnostics, &mut ok);
     let vendor = raw.vendor.map_or_else(Vendor::default, |v| Vendor {

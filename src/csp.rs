@@ -124,6 +124,22 @@ impl Csp {
         Ok(())
     }
 
+    /// Lets pages post forms to, and fetch from, the origin of `[actions]
+    /// endpoint` (`form-action` and `connect-src`); a path on the site needs nothing.
+    pub(crate) fn allow_endpoint(&mut self, endpoint: &str) {
+        let Some(origin) = endpoint_origin(endpoint) else {
+            return;
+        };
+        for (directive, sources) in &mut self.directives {
+            if (directive == "form-action" || directive == "connect-src")
+                && !sources.iter().any(|s| s == origin)
+            {
+                sources.retain(|s| s != "'none'");
+                sources.push(origin.to_string());
+            }
+        }
+    }
+
     /// The policy for a page's `<meta http-equiv="Content-Security-Policy">`.
     pub fn page(&self) -> String {
         self.write(&[], false)
@@ -167,6 +183,22 @@ impl Csp {
     }
 }
 
+/// The origin of an `http://` or `https://` address (`https://forms.example:8443`),
+/// if it is one and it can stand in a policy.
+fn endpoint_origin(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let origin = &url[..url.len() - rest.len() + host_end];
+    let fits = host_end > 0
+        && !rest[..host_end].contains('@')
+        && origin
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"\";,<>\\'*".contains(&b));
+    fits.then_some(origin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +223,30 @@ font-src 'self'; connect-src 'self'; form-action 'self' https: mailto:; base-uri
         assert!(csp.header().ends_with("; frame-ancestors 'none'"));
         assert!(!csp.page().contains("frame-ancestors"));
         assert!(csp.unlock().contains("script-src 'self' 'sha256-"));
+    }
+
+    #[test]
+    fn an_endpoint_origin_may_receive_forms_and_fetches() {
+        let mut csp = Csp::default();
+        csp.allow_endpoint("http://127.0.0.1:8123/submit?x=1");
+        let page = csp.page();
+        assert!(
+            page.contains("connect-src 'self' http://127.0.0.1:8123;"),
+            "{page}"
+        );
+        assert!(
+            page.contains("form-action 'self' https: mailto: http://127.0.0.1:8123;"),
+            "{page}"
+        );
+        let mut same = Csp::default();
+        same.allow_endpoint("/actions");
+        same.allow_endpoint("https://a@b/");
+        same.allow_endpoint("https://x;y/");
+        assert_eq!(same, Csp::default());
+        assert_eq!(
+            endpoint_origin("https://forms.example"),
+            Some("https://forms.example")
+        );
     }
 
     #[test]

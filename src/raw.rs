@@ -98,6 +98,18 @@ pub struct RawTask {
     /// How the client finishes it from the portal: `done` (the default),
     /// `approve` or `acknowledge`.
     pub action: Option<Spanned<String>>,
+    /// A document the task asks the client for, and where it goes.
+    pub request: Option<RawRequest>,
+}
+
+/// A task's `request:`: what the client sends (`upload`, `sign`, `form`) and the
+/// address of the vendor's service that receives it (templated per customer).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequest {
+    pub kind: Spanned<String>,
+    pub url: Spanned<String>,
+    pub title: Option<Spanned<String>>,
 }
 
 /// A milestone: a named point in the plan.

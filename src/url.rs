@@ -160,6 +160,80 @@ pub(crate) fn encode_for_sitemap(path: &str) -> Cow<'_, str> {
     utf8_percent_encode(path, SITEMAP_PATH).into()
 }
 
+/// The parts of a URL template (`https://forms.example/?c={{ customer.id }}`):
+/// literal text and the names in `{{ … }}` (trimmed), in order; `Err` with the
+/// byte offset of a `{{` that is never closed.
+pub(crate) fn template_parts(template: &str) -> Result<Vec<(bool, &str, usize)>, usize> {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    let mut at = 0;
+    while let Some(open) = rest.find("{{") {
+        if open > 0 {
+            parts.push((false, &rest[..open], at));
+        }
+        let inner = &rest[open + 2..];
+        let close = inner.find("}}").ok_or(at + open)?;
+        parts.push((true, inner[..close].trim(), at + open));
+        let used = open + 2 + close + 2;
+        rest = &rest[used..];
+        at += used;
+    }
+    if !rest.is_empty() {
+        parts.push((false, rest, at));
+    }
+    Ok(parts)
+}
+
+/// Fills a URL template checked by [`template_parts`]: each `{{ name }}` is
+/// `value(name)`, percent-encoded as a query or path component, so no value
+/// can add a scheme, a host, a parameter or a fragment.
+pub(crate) fn fill_template(template: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
+    /// Everything but RFC 3986's unreserved characters.
+    const COMPONENT: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'$')
+        .add(b'%')
+        .add(b'&')
+        .add(b'\'')
+        .add(b'(')
+        .add(b')')
+        .add(b'*')
+        .add(b'+')
+        .add(b',')
+        .add(b'/')
+        .add(b':')
+        .add(b';')
+        .add(b'<')
+        .add(b'=')
+        .add(b'>')
+        .add(b'?')
+        .add(b'@')
+        .add(b'[')
+        .add(b'\\')
+        .add(b']')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}')
+        .add(b'!');
+    let Ok(parts) = template_parts(template) else {
+        return template.to_string();
+    };
+    let mut out = String::with_capacity(template.len() + 16);
+    for (placeholder, text, _) in parts {
+        if placeholder {
+            let v = value(text).unwrap_or_default();
+            out.extend(utf8_percent_encode(&v, COMPONENT));
+        } else {
+            out.push_str(text);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,6 +90,41 @@ pub(crate) struct Task {
     pub internal: bool,
     /// How the client finishes it from the portal (`action:`); customer-side tasks only.
     pub action: crate::actions::Completion,
+    /// A document the task asks the client for (`request:`).
+    pub request: Option<Request>,
+}
+
+/// A document a task asks for: a link to the vendor's file-request,
+/// e-signature or form service (gangway never receives the file).
+#[derive(Clone, Debug)]
+pub(crate) struct Request {
+    pub kind: RequestKind,
+    /// The service's address, templated per customer.
+    pub url: Text,
+    /// What is asked for, templated per customer; the task's title when `None`.
+    pub title: Option<Text>,
+}
+
+/// What the client does with a requested document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RequestKind {
+    Upload,
+    Sign,
+    Form,
+}
+
+impl RequestKind {
+    pub(crate) const ALL: [RequestKind; 3] =
+        [RequestKind::Upload, RequestKind::Sign, RequestKind::Form];
+
+    /// As written in a playbook, and in templates (`request.kind`).
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::Upload => "upload",
+            RequestKind::Sign => "sign",
+            RequestKind::Form => "form",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -47,6 +47,10 @@ pub(crate) struct Item {
     pub guides: Vec<String>,
     pub faq: Vec<String>,
     pub links: Vec<Link>,
+    /// How the client finishes the task from the portal (tasks; `Done` for milestones).
+    pub action: crate::actions::Completion,
+    /// The document the task asks for, its address and title filled in.
+    pub request: Option<ItemRequest>,
     pub start: Date,
     pub due: Date,
     /// How long the task takes (zero for a milestone), for the forecast.
@@ -71,6 +75,16 @@ pub(crate) struct Item {
     pub overdue: bool,
     pub days_overdue: i64,
     pub critical: bool,
+}
+
+/// A task's requested document for one customer.
+#[derive(Clone, Debug)]
+pub(crate) struct ItemRequest {
+    pub kind: crate::model::RequestKind,
+    /// The service's address, filled in and allowed by `url::check`.
+    pub url: String,
+    /// What is asked for, in the customer's language; empty: the task's title.
+    pub title: String,
 }
 
 /// The title and description of a plan item or phase in one language.
@@ -242,6 +256,15 @@ pub(crate) fn plan_customer(
         who: &who,
     };
     localizer.plan(&mut plan, playbook, &drafts, diagnostics);
+    fill_requests(
+        &mut plan,
+        &drafts,
+        engine,
+        &ctx,
+        customer,
+        &who,
+        diagnostics,
+    );
     for item in &mut plan.items {
         let progress = customer.progress.get(&item.id);
         let derived = if item.kind == Kind::Milestone && progress.is_none() {
@@ -400,6 +423,66 @@ impl Localizer<'_> {
     }
 }
 
+/// Each task's `request:` for this customer: its address and title filled in.
+/// An address the URL allow-list refuses once filled in (or that is not
+/// absolute) is left out, with a warning at the playbook's address.
+fn fill_requests(
+    plan: &mut Plan,
+    drafts: &[Draft<'_>],
+    engine: &TextEngine,
+    ctx: &Value,
+    customer: &Customer,
+    who: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let lang = &customer.language;
+    let requests: Vec<(&str, &crate::model::Request)> = drafts
+        .iter()
+        .filter_map(|d| Some((d.id, d.task?.request.as_ref()?)))
+        .collect();
+    if requests.is_empty() {
+        return;
+    }
+    for item in &mut plan.items {
+        let Some(&(_, request)) = requests.iter().find(|(id, _)| *id == item.id) else {
+            continue;
+        };
+        let url = match engine.render_in(&request.url, lang, ctx) {
+            Ok(url) => url.trim().to_string(),
+            Err(e) => {
+                diagnostics.push(with_context(e, who));
+                continue;
+            }
+        };
+        let absolute = url.starts_with("https://") || url.starts_with("http://");
+        if !absolute || !crate::url::is_allowed(&url) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::UnsafeUrl,
+                    format!(
+                        "{who}: the request of `{}` leads to `{url}`, which is not an https:// or http:// address; it is left out",
+                        item.id
+                    ),
+                )
+                .at(request.url.origin.label())
+                .help("check the customer's values the address is made of"),
+            );
+            continue;
+        }
+        let title = match &request.title {
+            None => String::new(),
+            Some(t) => engine
+                .render_in(t, lang, ctx)
+                .unwrap_or_else(|_| t.source.clone()),
+        };
+        item.request = Some(ItemRequest {
+            kind: request.kind,
+            url,
+            title,
+        });
+    }
+}
+
 fn with_context(mut d: Diagnostic, who: &str) -> Diagnostic {
     d.message = format!("{who}: {}", d.message);
     d
@@ -488,6 +571,8 @@ fn schedule(
                 guides: task.map(|t| t.guides.clone()).unwrap_or_default(),
                 faq: task.map(|t| t.faq.clone()).unwrap_or_default(),
                 links: task.map(|t| t.links.clone()).unwrap_or_default(),
+                action: task.map(|t| t.action).unwrap_or_default(),
+                request: None,
                 start: dates.start[i],
                 due: dates.due[i],
                 duration: d.duration,

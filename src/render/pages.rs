@@ -180,13 +180,22 @@ fn article_page(lx: &Lx<'_>, a: &Article, html: &str) -> Page {
         "toc" => toc,
         "url" => format!("{root}{}/", a.id),
     };
+    // "Was this page helpful?": the page and its language, nothing about the
+    // reader, so the page stays the same for everyone.
+    let vote = lx.site.config.actions.endpoint.as_deref().map(|endpoint| {
+        record! {
+            "endpoint" => endpoint,
+            "lang" => lx.lang.as_str(),
+            "page" => a.id.as_str(),
+        }
+    });
     lx.page(
         &path,
         "article.html",
         v.title.clone(),
         "article",
         content_lang,
-        vec![("article", article)],
+        vec![("article", article), ("vote", Value::from(vote))],
     )
 }
 

@@ -62,6 +62,8 @@ pub(crate) struct Expected {
 /// One row of the chart.
 #[derive(Debug, Serialize)]
 pub(crate) struct Row {
+    /// The task's or milestone's id.
+    pub id: String,
     pub label: String,
     /// Where the bar starts, and its length (a milestone's `x` is its day's middle).
     pub x: Pct,
@@ -171,6 +173,7 @@ pub(crate) fn layout<'a>(
                 }
             });
             Row {
+                id: item.id.clone(),
                 label: (labels.row)(item),
                 x,
                 w,
@@ -296,6 +299,7 @@ impl Timeline {
                 "due" => r.due,
                 "due_iso" => r.due_iso,
                 "forecast" => forecast,
+                "id" => r.id,
                 "kind" => r.kind,
                 "label" => r.label,
                 "overdue" => r.overdue,

@@ -16,9 +16,11 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::ids::{ID_HELP, is_valid_id};
 use crate::lang::Lang;
 use crate::model::ContentIndex;
-use crate::model::{Link, Milestone, Origin, Phase, Playbook, Ref, Role, Task, Text};
+use crate::model::{
+    Link, Milestone, Origin, Phase, Playbook, Ref, Request, RequestKind, Role, Task, Text,
+};
 use crate::offset::{OFFSET_HELP, Offset};
-use crate::raw::{RawMilestone, RawPhase, RawPlaybook, RawRole, RawTask, Side};
+use crate::raw::{RawMilestone, RawPhase, RawPlaybook, RawRequest, RawRole, RawTask, Side};
 use crate::suggest::hint;
 use crate::text::TextEngine;
 use crate::yaml;
@@ -785,6 +787,10 @@ pub(crate) fn convert_task(
     }
     let side = raw.side.or(role.map(|r| r.side))?;
     let action = task_action(file, raw, side, diagnostics);
+    let request = raw
+        .request
+        .as_ref()
+        .and_then(|r| task_request(file, r, &data_text, texts, diagnostics));
     (diagnostics.error_count() == before).then(|| Task {
         id: raw.id.value.clone(),
         title,
@@ -800,7 +806,64 @@ pub(crate) fn convert_task(
         when,
         internal: raw.internal,
         action,
+        request,
     })
+}
+
+/// A task's `request:`: a known kind, a title and an address whose templates
+/// compile, and an address that is absolute and allowed when it holds no
+/// template (a templated one is checked per customer once filled in).
+fn task_request(
+    file: &Arc<SourceFile>,
+    raw: &RawRequest,
+    text: &dyn Fn(&Spanned<String>) -> Text,
+    texts: &TextEngine,
+    diagnostics: &mut Diagnostics,
+) -> Option<Request> {
+    let Some(kind) = RequestKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == raw.kind.value)
+    else {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::InvalidValue,
+                format!("`{}` is not a kind of request", raw.kind.value),
+            )
+            .at(label(file, &raw.kind))
+            .suggest(&raw.kind.value, RequestKind::ALL.iter().map(|k| k.as_str()))
+            .help("write `upload` (a file), `sign` (an e-signature) or `form` (a form to fill in)"),
+        );
+        return None;
+    };
+    let url = text(&raw.url);
+    texts.check_text(&url, diagnostics);
+    let written = raw.url.value.trim();
+    if url.data || !crate::text::is_templated(written) {
+        if let Err(refused) = crate::url::check(written) {
+            diagnostics.push(
+                Diagnostic::error(Code::UnsafeUrl, refused.message(written))
+                    .at(label(file, &raw.url))
+                    .help("a request links the service that receives the document: https://…"),
+            );
+            return None;
+        }
+        if !(written.starts_with("https://") || written.starts_with("http://")) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidUrl,
+                    format!("`{written}` is not an absolute link"),
+                )
+                .at(label(file, &raw.url))
+                .help("a request links the service that receives the document: https://…"),
+            );
+            return None;
+        }
+    }
+    let title = raw.title.as_ref().map(text);
+    if let Some(t) = &title {
+        texts.check_text(t, diagnostics);
+    }
+    Some(Request { kind, url, title })
 }
 
 /// A task's `action:`: one of [`Completion::ALL`], on a task the client can see

@@ -32,8 +32,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = builtin!(
 );
 
 /// The built-in static files, written under `assets/`.
-pub(crate) const ASSETS: &[(&str, &[u8])] =
-    &[("style.css", include_bytes!("../theme/static/style.css"))];
+pub(crate) const ASSETS: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../theme/static/style.css")),
+    ("actions.js", include_bytes!("../theme/static/actions.js")),
+];
 
 /// The built-in UI strings by language. English is complete; the others fall back
 /// to it key by key.

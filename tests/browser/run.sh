@@ -9,11 +9,10 @@
 # under the policy. Then builds the example site of the repository on a day its
 # customers run late and checks every portal's timeline at 320, 390 and 1280 px
 # (tests/browser/timeline.mjs: no clipped name, no overlapping tick label, no
-# axe-core violation). Last, the portal's forms (tests/browser/actions.mjs): a task
-# reported done and stuck, a milestone rated and an article voted on, posted to a
-# form endpoint on loopback (contrib/form_endpoint.py), read back by `gangway
-# ingest` and shown by the next build; and an encrypted portal's form after
-# unlocking. Installs Chromium and the Noto fonts (Debian packages),
+# axe-core violation). Last, the example site's forms end to end
+# (tests/browser/roundtrip.mjs): a task reported done and stuck, a milestone rated
+# and an article voted on, posted to contrib/form_endpoint.py on loopback, read
+# back by `gangway ingest` and shown by the next build. Installs Chromium and the Noto fonts (Debian packages),
 # playwright-core and axe-core (npm) when they are missing.
 #
 #   bash tests/browser/run.sh [path/to/gangway] [screenshot folder]
@@ -47,7 +46,7 @@ done
 [ -x "$gangway" ] || (cd "$repo" && cargo build --locked --quiet)
 
 site=$(mktemp -d)
-trap 'rm -rf "$site"; for p in ${server:-} ${serve:-} ${example:-}; do kill "$p" 2>/dev/null || true; done' EXIT
+trap 'rm -rf "$site"; for p in ${server:-} ${serve:-} ${example:-} ${recorder:-} ${forms_host:-} ${roundtrip_recorder:-} ${actions_host:-}; do kill "$p" 2>/dev/null || true; done' EXIT
 "$gangway" init "$site/site" >/dev/null 2>&1
 printf 'encrypt:\n  passphrase_env: GANGWAY_TEST_PASSPHRASE\n' >> "$site/site/customers/example-customer.yaml"
 export GANGWAY_TEST_PASSPHRASE="correct horse battery staple"
@@ -82,6 +81,25 @@ serve=$!
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$serve_port/__gangway/status" >/dev/null && break; sleep 0.1; done
 NODE_PATH="$deps/node_modules" node "$here/csp.mjs" serve "http://127.0.0.1:$serve_port/" "$site/served"
 
+# The portal's forms (issue 20): an encrypted portal whose forms post to a
+# recording endpoint on loopback, with and without JavaScript.
+cp -r "$site/site" "$site/forms"
+rm -rf "$site/forms/public"
+endpoint_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+printf '\n[actions]\nendpoint = "http://127.0.0.1:%s/submit"\n' "$endpoint_port" >> "$site/forms/gangway.toml"
+printf '  - id: kicked-off\n    title: Kickoff done\n    after: [kickoff]\n' >> "$site/forms/playbooks/standard.yaml"
+sed -i 's/kickoff: { status: in-progress }/kickoff: { status: done, on: 2026-12-03 }/' "$site/forms/customers/example-customer.yaml"
+"$gangway" build --root "$site/forms" --today 2026-12-14 >/dev/null 2>&1
+python3 "$here/endpoint.py" "$endpoint_port" "$site/submissions.jsonl" >/dev/null 2>&1 &
+recorder=$!
+forms_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+python3 "$here/static_host.py" "$forms_port" "$site/forms/public" >/dev/null 2>&1 &
+forms_host=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$forms_port/" >/dev/null && break; sleep 0.1; done
+forms_portal=$("$gangway" links --root "$site/forms" | awk -F'\t' '$1=="example-customer"{print $2}' | sed -E 's#^https?://[^/]+/##')
+NODE_PATH="$deps/node_modules" node "$here/actions.mjs" "http://127.0.0.1:$forms_port/$forms_portal" \
+  "http://127.0.0.1:$forms_port/kb/getting-started/" "$GANGWAY_TEST_PASSPHRASE" "$site/submissions.jsonl"
+
 # The example site's portals on a day they run late: every timeline in its language.
 "$gangway" build --root "$repo" --output "$site/example" --today 2027-01-20 >/dev/null 2>&1
 example_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
@@ -96,10 +114,12 @@ NODE_PATH="$deps/node_modules" node "$here/timeline.mjs" $portals $dashboard \
   "public:http://127.0.0.1:$example_port/playbooks/saas/" "public:http://127.0.0.1:$example_port/ne/playbooks/base/" \
   ${shots:+--shots "$shots"}
 
-# Client actions: the example site with its forms posting to a recorder on loopback
-# (contrib/form_endpoint.py). A task done and one stuck, a milestone rated and an
-# article voted on in Chromium (tests/browser/actions.mjs); then `gangway ingest`
-# reads what was recorded, and the rebuilt site shows it.
+# The whole round trip on the example site: its forms post to the self-hosted
+# recorder README offers (contrib/form_endpoint.py); a task done and one stuck, a
+# milestone rated and an article voted on in Chromium (tests/browser/roundtrip.mjs);
+# then `gangway ingest` reads what was recorded, a second ingest changes nothing,
+# and the rebuilt site shows the task done, the note escaped and the rating on the
+# dashboard.
 today=$(date -u +%F)
 mkdir -p "$site/actions"
 for entry in gangway.toml playbooks customers content themes static feedback; do
@@ -107,8 +127,7 @@ for entry in gangway.toml playbooks customers content themes static feedback; do
 done
 form_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 python3 "$repo/contrib/form_endpoint.py" --port "$form_port" --out "$site/recorded.jsonl" &
-recorder=$!
-trap 'rm -rf "$site"; for p in ${server:-} ${serve:-} ${example:-} ${recorder:-} ${actions_host:-}; do kill "$p" 2>/dev/null || true; done' EXIT
+roundtrip_recorder=$!
 python3 - "$site/actions/gangway.toml" "http://127.0.0.1:$form_port/submit" <<'PY'
 import re, sys
 path, endpoint = sys.argv[1], sys.argv[2]
@@ -152,7 +171,7 @@ print(portals[acting[0]] + "checklist/", acting[1], acting[2], portals[rated[0]]
 PY
 )
 base="http://127.0.0.1:$actions_port/"
-NODE_PATH="$deps/node_modules" node "$here/actions.mjs" --recorded "$site/recorded.jsonl" \
+NODE_PATH="$deps/node_modules" node "$here/roundtrip.mjs" --recorded "$site/recorded.jsonl" \
   --checklist "$base$checklist" --task "$task" --stuck-task "$stuck" \
   --overview "$base$overview" --milestone "$milestone" --article "$base$article" \
   ${shots:+--shots "$shots"}
@@ -178,9 +197,3 @@ grep -q "Smooth, thank you" "$site/actions-out/${dashboard_dir}index.html" \
   || { echo "FAIL: the rating's comment is not on the dashboard" >&2; exit 1; }
 echo "ok   the rating reached the dashboard"
 
-# An encrypted portal's forms work once it is unlocked.
-printf '\n[actions]\nendpoint = "http://127.0.0.1:%s/submit"\n' "$form_port" >> "$site/site/gangway.toml"
-"$gangway" build --root "$site/site" --today "$today" >/dev/null 2>&1
-NODE_PATH="$deps/node_modules" node "$here/actions.mjs" --recorded "$site/recorded.jsonl" \
-  --checklist "http://127.0.0.1:$port/${portal}checklist/" --task account \
-  --passphrase "$GANGWAY_TEST_PASSPHRASE"

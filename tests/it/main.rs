@@ -3,6 +3,7 @@
 #[path = "../harness/mod.rs"]
 mod harness;
 
+mod actions;
 mod architecture;
 mod dashboard;
 mod digest;

@@ -247,6 +247,7 @@ pub(super) fn plan_json<'p>(
                 .map(String::as_str)
                 .filter(|a| visible.contains(a))
                 .collect(),
+            by: (!i.by.is_empty()).then_some(i.by.as_str()),
             critical: i.critical,
             done_on: i.done_on.map(|d| d.to_string()),
             due: i.due.to_string(),
@@ -268,6 +269,8 @@ pub(super) fn plan_json<'p>(
                 .and_then(|o| customer.team.get(o))
                 .map(|p| p.name.as_str()),
             owner_role: i.owner.as_deref(),
+            reported: i.reported,
+            reported_on: i.reported_on.map(|d| d.to_string()),
             side: i.side.map(Side::as_str),
             start: i.start.to_string(),
             status: i.status.as_str(),
@@ -353,6 +356,8 @@ struct PlanPhase<'a> {
 #[derive(serde::Serialize)]
 struct PlanItem<'a> {
     after: Vec<&'a str>,
+    /// Who approved, acknowledged or reported it (`by:`), when given.
+    by: Option<&'a str>,
     critical: bool,
     done_on: Option<String>,
     due: String,
@@ -368,6 +373,10 @@ struct PlanItem<'a> {
     overdue: bool,
     owner_name: Option<&'a str>,
     owner_role: Option<&'a str>,
+    /// Reported by the client, not yet confirmed by the vendor.
+    reported: bool,
+    /// The day of a reported or approved status.
+    reported_on: Option<String>,
     side: Option<&'static str>,
     start: String,
     status: &'static str,

@@ -12,6 +12,7 @@
 //! nothing internal (internal tasks, their ids, notes) is among its inputs' output.
 
 mod files;
+mod forms;
 mod pages;
 mod seal;
 mod tasks;
@@ -46,11 +47,12 @@ pub(crate) fn render_portal(
     let Some(playbook) = site.playbooks.get(&customer.playbook) else {
         return (Vec::new(), Diagnostics::new());
     };
-    let common = tasks::Common::new(site.faqs.as_slice(), playbook, plan);
+    let forms = forms::Forms::new(input, customer, playbook);
+    let common = tasks::Common::new(site.faqs.as_slice(), playbook, plan, &forms);
     let mut all_pages = Vec::new();
     for lang in &customer.languages {
         all_pages.extend(pages::language_pages(
-            input, customer, playbook, plan, &common, lang,
+            input, customer, playbook, plan, &common, &forms, lang,
         ));
     }
     let rendered = std::sync::Mutex::new(Vec::new());

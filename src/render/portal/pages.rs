@@ -9,8 +9,10 @@ use jiff::civil::Date;
 use minijinja::Value;
 use rustc_hash::FxHashMap as HashMap;
 
+use super::forms::Forms;
 use super::tasks::{Common, TaskText, TaskValue};
 use super::{portal_lang_dir, url_escape};
+use crate::actions::Completion;
 use crate::lang::Lang;
 use crate::locale::Locale;
 use crate::model::{Customer, Person, Playbook};
@@ -29,9 +31,16 @@ pub(super) fn language_pages(
     playbook: &Playbook,
     plan: &Plan,
     common: &Common<'_>,
+    forms: &Forms<'_>,
     lang: &Lang,
 ) -> Vec<Page> {
-    let portal = PortalLang::new(input, customer, playbook, plan, common, lang);
+    let mut portal = PortalLang::new(input, customer, playbook, plan, common, forms, lang);
+    portal.forms_value = forms.page_value();
+    portal.ratings = plan
+        .visible()
+        .filter(|i| i.kind == crate::plan::Kind::Milestone)
+        .filter_map(|m| forms.rating(m).map(|r| (m.id.as_str(), r)))
+        .collect();
     vec![
         portal.overview(),
         portal.checklist(),
@@ -78,6 +87,10 @@ struct PortalLang<'a> {
     /// The roles with a calendar of their own (`files::calendar_roles`) and their
     /// titles in this language.
     calendar_roles: Vec<(&'a str, &'a str)>,
+    /// The `forms` value of every page ([`Forms::page_value`]).
+    forms_value: Value,
+    /// The rating forms of reached milestones, by milestone id.
+    ratings: HashMap<&'a str, Value>,
 }
 
 /// Where a page lies: its output path, and the relative roots of the site and
@@ -95,6 +108,7 @@ impl<'a> PortalLang<'a> {
         playbook: &'a Playbook,
         plan: &'a Plan,
         common: &'a Common<'a>,
+        forms: &'a Forms<'a>,
         lang: &'a Lang,
     ) -> PortalLang<'a> {
         let site = input.site;
@@ -116,6 +130,8 @@ impl<'a> PortalLang<'a> {
             },
             texts: Vec::new(),
             customer_value: Value::UNDEFINED,
+            forms_value: Value::UNDEFINED,
+            ratings: HashMap::default(),
             calendar_roles: super::files::calendar_roles(playbook, plan)
                 .into_iter()
                 .map(|role| {
@@ -127,7 +143,7 @@ impl<'a> PortalLang<'a> {
                 })
                 .collect(),
         };
-        portal.texts = portal.task_texts();
+        portal.texts = portal.task_texts(forms);
         portal.customer_value = portal.customer_value();
         portal
     }
@@ -158,15 +174,17 @@ impl<'a> PortalLang<'a> {
     }
 
     /// Every task's values in this language.
-    fn task_texts(&self) -> Vec<Arc<TaskText>> {
+    fn task_texts(&self, forms: &Forms<'_>) -> Vec<Arc<TaskText>> {
         let lang = self.lang;
         let locale = self.lx.locale;
         let mut owners: HashMap<(Option<&str>, &str), Value> = HashMap::default();
         let mut labels: HashMap<Status, Value> = HashMap::default();
+        let t = |key: &str, fallback: &str| self.t(key, fallback);
         self.common
             .tasks
             .iter()
-            .map(|(item, _)| {
+            .zip(&self.common.entries)
+            .map(|((item, _), entries)| {
                 let side = item.side.map(Side::as_str).unwrap_or("");
                 let owner = owners
                     .entry((item.owner.as_deref(), side))
@@ -186,6 +204,9 @@ impl<'a> PortalLang<'a> {
                     .clone();
                 let (text, text_lang) = item.text(lang, self.default);
                 Arc::new(TaskText {
+                    actions_html: Value::from_safe_string(forms.actions_html(
+                        &item.id, entries, &t,
+                    )),
                     description_html: Value::from(Arc::clone(&text.description_html)),
                     done_on: item
                         .done_on
@@ -202,11 +223,43 @@ impl<'a> PortalLang<'a> {
                     owner,
                     plural: Value::from(locale.plural(item.days_overdue)),
                     start: self.date(item.start),
+                    state: self.state(item),
                     status_label,
                     title: Value::from(text.title.as_str()),
                 })
             })
             .collect()
+    }
+
+    /// What the client said about `item`, in words: reported done or stuck
+    /// (awaiting confirmation when the site confirms reports), approved or
+    /// acknowledged by whom; empty otherwise. `by` is text, escaped where shown.
+    fn state(&self, item: &Item) -> Value {
+        let Some(on) = item.reported_on else {
+            return Value::from("");
+        };
+        let confirm = self.input.site.config.actions.confirm;
+        let (key, fallback) = match (item.reported, item.status, item.action) {
+            (true, Status::Done, _) if confirm => (
+                "reported_done_awaiting",
+                "Reported done by you on {date}, awaiting confirmation",
+            ),
+            (true, Status::Done, _) => ("reported_done", "Reported done by you on {date}"),
+            (true, Status::Blocked, _) => ("reported_stuck", "Reported stuck by you on {date}"),
+            (false, Status::Done, Completion::Approve) if !item.by.is_empty() => {
+                ("approved_by", "Approved by {name} on {date}")
+            }
+            (false, Status::Done, Completion::Acknowledge) if !item.by.is_empty() => {
+                ("acknowledged_by", "Acknowledged by {name} on {date}")
+            }
+            _ => return Value::from(""),
+        };
+        let date = self.date(on);
+        Value::from(
+            self.t(key, fallback)
+                .replace("{date}", date.as_str().unwrap_or_default())
+                .replace("{name}", &item.by),
+        )
     }
 
     /// Task `k` of `common.tasks` on a page whose root is `root` and whose FAQ
@@ -286,11 +339,23 @@ impl<'a> PortalLang<'a> {
         Outlook::of(late_days, self.input.site.config.late_after_days)
     }
 
-    /// Where feedback goes: the site's `feedback_url`, else an e-mail to the
-    /// customer's contact.
+    /// Where feedback goes: the site's `feedback_url` with this customer's
+    /// values filled in (each percent-encoded; nothing when the result is
+    /// refused), else an e-mail to the customer's contact.
     fn feedback_url(&self) -> String {
-        if let Some(url) = &self.input.site.config.feedback_url {
-            return url.clone();
+        if let Some(template) = &self.input.site.config.feedback_url {
+            let c = self.customer;
+            let url = crate::url::fill_template(template, &|name| match name {
+                "customer.id" => Some(c.id.clone()),
+                "customer.name" => Some(c.name.clone()),
+                "customer.language" => Some(c.language.as_str().to_string()),
+                _ => None,
+            });
+            return if crate::url::is_allowed(&url) {
+                url
+            } else {
+                String::new()
+            };
         }
         self.playbook
             .contact_role()
@@ -369,6 +434,7 @@ impl<'a> PortalLang<'a> {
         let mut values = vec![
             ("portal", portal_links),
             ("customer", self.customer_value.clone()),
+            ("forms", self.forms_value.clone()),
         ];
         values.extend(extra);
         Page {
@@ -396,15 +462,25 @@ impl<'a> PortalLang<'a> {
     fn overview(&self) -> Page {
         let at = self.at("");
         let common = self.common;
+        let ratings = self.input.site.feedback.ratings.get(&self.customer.id);
         let milestones = list(common.milestones.iter().map(|m| {
             let risk = self.risk(m.late_days);
+            // The customer's latest rating of the milestone, if any.
+            let rated = ratings.and_then(|r| r.iter().rev().find(|r| r.milestone == m.id));
+            let rate = match rated {
+                Some(_) => None,
+                None => self.ratings.get(m.id.as_str()).cloned(),
+            };
             record! {
+                "comment" => rated.map_or("", |r| r.comment.as_str()),
                 "date" => self.date(m.due),
                 "date_iso" => m.due.to_string(),
                 "forecast" => self.date(m.forecast_due),
                 "forecast_iso" => m.forecast_due.to_string(),
                 "id" => m.id.as_str(),
                 "late_days" => m.late_days,
+                "rate" => rate.unwrap_or_else(|| Value::from(())),
+                "rating" => rated.map_or(0, |r| r.rating),
                 "reached" => m.status.is_closed(),
                 "risk" => risk.as_str(),
                 "risk_label" => self.t(risk.string_key(), risk_english(risk)),
@@ -415,6 +491,7 @@ impl<'a> PortalLang<'a> {
             ("next_steps", self.tasks(&common.next_steps, &at)),
             ("overdue", self.tasks(&common.overdue, &at)),
             ("blocked", self.tasks(&common.blocked, &at)),
+            ("documents", self.tasks(&common.documents, &at)),
             ("milestones", milestones),
         ];
         self.page(
@@ -472,7 +549,10 @@ impl<'a> PortalLang<'a> {
             at,
             ("portal_timeline.html", "portal_timeline"),
             self.t("timeline", "Timeline"),
-            vec![("timeline", tl.into_value())],
+            vec![
+                ("report", self.common.reportable.clone()),
+                ("timeline", tl.into_value()),
+            ],
         )
     }
 

@@ -8,15 +8,17 @@ use minijinja::Value;
 use minijinja::value::{Enumerator, Object};
 use rustc_hash::FxHashSet as HashSet;
 
+use super::forms::{Entry, Forms};
 use crate::model::{Faq, Playbook};
 use crate::plan::{Item, Kind, Plan};
 use crate::raw::Status;
 use crate::render::language::links_value;
-use crate::render::values::sorted;
+use crate::render::values::{record, sorted};
 
 /// The values of a portal task that are the same in every language.
 #[derive(Debug)]
 pub(super) struct TaskCore {
+    actions: Value,
     critical: Value,
     days_overdue: Value,
     due_iso: Value,
@@ -27,6 +29,8 @@ pub(super) struct TaskCore {
     note: Value,
     overdue: Value,
     phase: Value,
+    reported: Value,
+    request: Value,
     start_iso: Value,
     status: Value,
 }
@@ -34,6 +38,7 @@ pub(super) struct TaskCore {
 /// The values of a portal task in one language, the same on every page.
 #[derive(Debug)]
 pub(super) struct TaskText {
+    pub(super) actions_html: Value,
     pub(super) description_html: Value,
     pub(super) done_on: Value,
     pub(super) due: Value,
@@ -43,6 +48,7 @@ pub(super) struct TaskText {
     pub(super) owner: Value,
     pub(super) plural: Value,
     pub(super) start: Value,
+    pub(super) state: Value,
     pub(super) status_label: Value,
     pub(super) title: Value,
 }
@@ -58,7 +64,9 @@ pub(super) struct TaskValue {
     pub(super) faq: Value,
 }
 
-pub(super) const TASK_KEYS: &[&str; 25] = &[
+pub(super) const TASK_KEYS: &[&str; 30] = &[
+    "actions",
+    "actions_html",
     "critical",
     "days_overdue",
     "description_html",
@@ -79,8 +87,11 @@ pub(super) const TASK_KEYS: &[&str; 25] = &[
     "owner",
     "phase",
     "plural",
+    "reported",
+    "request",
     "start",
     "start_iso",
+    "state",
     "status",
     "status_label",
     "title",
@@ -95,6 +106,8 @@ impl Object for TaskValue {
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
         let (c, t) = (&self.core, &self.text);
         let v = match key {
+            "actions" => &c.actions,
+            "actions_html" => &t.actions_html,
             "critical" => &c.critical,
             "days_overdue" => &c.days_overdue,
             "description_html" => &t.description_html,
@@ -115,8 +128,11 @@ impl Object for TaskValue {
             "owner" => &t.owner,
             "phase" => &c.phase,
             "plural" => &t.plural,
+            "reported" => &c.reported,
+            "request" => &c.request,
             "start" => &t.start,
             "start_iso" => &c.start_iso,
+            "state" => &t.state,
             "status" => &c.status,
             "status_label" => &t.status_label,
             "title" => &t.title,
@@ -139,48 +155,38 @@ impl Object for TaskValue {
 pub(super) struct Common<'a> {
     /// Visible tasks (not milestones), in plan order.
     pub(super) tasks: Vec<(&'a Item, Arc<TaskCore>)>,
+    /// What the client may send about each task (indexes as in `tasks`).
+    pub(super) entries: Vec<Vec<Entry>>,
     /// Indexes into `tasks`: the overview's lists.
     pub(super) next_steps: Vec<usize>,
     pub(super) overdue: Vec<usize>,
     pub(super) blocked: Vec<usize>,
+    /// Open tasks that ask for a document, in plan order.
+    pub(super) documents: Vec<usize>,
     /// The checklist's phases that have tasks: (phase index, tasks, done).
     pub(super) phases: Vec<(usize, Vec<usize>, usize)>,
     pub(super) milestones: Vec<&'a Item>,
     pub(super) faqs: Vec<&'a Faq>,
+    /// The ids of the tasks the client can act on (the timeline links them to
+    /// the checklist).
+    pub(super) reportable: Value,
 }
 
 impl<'a> Common<'a> {
-    pub(super) fn new(faqs: &'a [Faq], playbook: &Playbook, plan: &'a Plan) -> Common<'a> {
-        let tasks: Vec<(&Item, Arc<TaskCore>)> = plan
+    pub(super) fn new(
+        faqs: &'a [Faq],
+        playbook: &Playbook,
+        plan: &'a Plan,
+        forms: &Forms<'_>,
+    ) -> Common<'a> {
+        let (tasks, entries): (Vec<_>, Vec<_>) = plan
             .visible()
             .filter(|i| i.kind == Kind::Task)
             .map(|item| {
-                let core = TaskCore {
-                    critical: Value::from(item.critical),
-                    days_overdue: Value::from(item.days_overdue),
-                    due_iso: Value::from(item.due.to_string()),
-                    forecast_iso: Value::from(item.forecast_due.to_string()),
-                    id: Value::from(item.id.as_str()),
-                    late_days: Value::from(if item.status.is_closed() {
-                        0
-                    } else {
-                        item.late_days
-                    }),
-                    links: links_value(item),
-                    note: Value::from(item.note.as_str()),
-                    overdue: Value::from(item.overdue),
-                    phase: Value::from(
-                        item.phase
-                            .and_then(|i| playbook.phases.get(i))
-                            .map(|p| p.id.as_str())
-                            .unwrap_or_default(),
-                    ),
-                    start_iso: Value::from(item.start.to_string()),
-                    status: Value::from(item.status.as_str()),
-                };
-                (item, Arc::new(core))
+                let (core, entries) = task_core(item, playbook, forms);
+                ((item, core), entries)
             })
-            .collect();
+            .unzip();
         // Open tasks whose dependencies are done come first; when everything open
         // waits on something (a blocked task, say), the earliest open ones still show.
         let closed: HashSet<&str> = plan
@@ -223,7 +229,20 @@ impl<'a> Common<'a> {
                 Some((n, items, done))
             })
             .collect();
+        let reportable = Value::from(
+            tasks
+                .iter()
+                .filter(|(_, c)| c.actions.len().is_some_and(|n| n > 0))
+                .map(|(i, _)| i.id.clone())
+                .collect::<Vec<_>>(),
+        );
+        let documents = (0..tasks.len())
+            .filter(|&k| tasks[k].0.request.is_some() && !tasks[k].0.status.is_closed())
+            .collect();
         Common {
+            entries,
+            documents,
+            reportable,
             next_steps,
             overdue,
             blocked,
@@ -233,6 +252,45 @@ impl<'a> Common<'a> {
             tasks,
         }
     }
+}
+
+/// A task's values that are the same in every language, and what the client
+/// may send about it.
+fn task_core(item: &Item, playbook: &Playbook, forms: &Forms<'_>) -> (Arc<TaskCore>, Vec<Entry>) {
+    let entries = forms.task_actions(item);
+    let core = TaskCore {
+        actions: Forms::actions_value(&entries),
+        critical: Value::from(item.critical),
+        days_overdue: Value::from(item.days_overdue),
+        due_iso: Value::from(item.due.to_string()),
+        forecast_iso: Value::from(item.forecast_due.to_string()),
+        id: Value::from(item.id.as_str()),
+        late_days: Value::from(if item.status.is_closed() {
+            0
+        } else {
+            item.late_days
+        }),
+        links: links_value(item),
+        note: Value::from(item.note.as_str()),
+        overdue: Value::from(item.overdue),
+        phase: Value::from(
+            item.phase
+                .and_then(|i| playbook.phases.get(i))
+                .map(|p| p.id.as_str())
+                .unwrap_or_default(),
+        ),
+        reported: Value::from(item.reported),
+        request: item.request.as_ref().map_or(Value::from(()), |r| {
+            record! {
+                "kind" => r.kind.as_str(),
+                "title" => r.title.as_str(),
+                "url" => r.url.as_str(),
+            }
+        }),
+        start_iso: Value::from(item.start.to_string()),
+        status: Value::from(item.status.as_str()),
+    };
+    (Arc::new(core), entries)
 }
 
 /// The visible milestones in the order they are expected (then planned), as
@@ -265,7 +323,7 @@ fn portal_faqs<'a>(faqs: &'a [Faq], plan: &Plan) -> Vec<&'a Faq> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::values::{list, record};
+    use crate::render::values::list;
 
     /// A portal task answers every documented key and iterates as a map of them.
     #[test]
@@ -273,6 +331,7 @@ mod tests {
         let v = |s: &str| Value::from(s);
         let task = Arc::new(TaskValue {
             core: Arc::new(TaskCore {
+                actions: list([]),
                 critical: Value::from(true),
                 days_overdue: Value::from(3i64),
                 due_iso: v("2026-12-03"),
@@ -283,10 +342,13 @@ mod tests {
                 note: v(""),
                 overdue: Value::from(true),
                 phase: v("setup"),
+                reported: Value::from(false),
+                request: Value::from(()),
                 start_iso: v("2026-12-01"),
                 status: v("todo"),
             }),
             text: Arc::new(TaskText {
+                actions_html: v(""),
                 description_html: v("<p>x</p>"),
                 done_on: v(""),
                 due: v("3 Dec"),
@@ -296,6 +358,7 @@ mod tests {
                 owner: record! { "name" => "", "role" => "Admin", "side" => "customer" },
                 plural: v("other"),
                 start: v("1 Dec"),
+                state: v(""),
                 status_label: v("To do"),
                 title: v("Kick-off"),
             }),

@@ -4,6 +4,7 @@ use super::*;
 
 fn row(label: &str, kind: &'static str, critical: bool, forecast: Option<Expected>) -> Row {
     Row {
+        id: label.to_string(),
         label: label.into(),
         x: Pct(1250),
         w: Pct(500),
