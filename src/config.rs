@@ -55,10 +55,6 @@ pub struct Config {
 
 /// `[actions]` in `gangway.toml`.
 #[derive(Clone, Debug)]
-#[expect(
-    dead_code,
-    reason = "the portal's forms and `gangway ingest` read it next"
-)]
 pub struct ActionSettings {
     /// `endpoint`: the form service the portal's forms post to; `None` makes
     /// them `mailto:` links to the customer's contact.

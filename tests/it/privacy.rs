@@ -258,6 +258,7 @@ fn customer_names_and_people_appear_only_in_their_own_portals() {
     let mut owners: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     // What the vendor's dashboard may show besides: each customer's name and
     // its owner (the example's playbooks make `csm` the vendor-side contact).
+    // Nobody else of a customer's team, unless they signed a report.
     let mut on_dashboard: BTreeSet<String> = BTreeSet::new();
     for (id, customer) in parsed(site, "customers/") {
         let name = customer["name"].as_str().expect("a name").to_string();
@@ -265,6 +266,17 @@ fn customer_names_and_people_appear_only_in_their_own_portals() {
         for key in ["name", "email"] {
             if let Some(s) = customer["team"]["csm"][key].as_str() {
                 on_dashboard.insert(s.to_string());
+            }
+        }
+        // And who reported, approved or acknowledged a task from the portal (`by`),
+        // beside the report it signs.
+        for entry in customer["progress"]
+            .as_object()
+            .into_iter()
+            .flat_map(|p| p.values())
+        {
+            if let Some(by) = entry["by"].as_str() {
+                on_dashboard.insert(by.to_string());
             }
         }
         owners.entry(name).or_default().insert(id.clone());
