@@ -72,9 +72,14 @@ fn normal(name: &str) -> String {
         .collect()
 }
 
-/// The day of an RFC 3339 / ISO time stamp or a plain `YYYY-MM-DD`, as written.
+/// The day of an RFC 3339 / ISO time stamp, a plain `YYYY-MM-DD` or an
+/// e-mail's `Date:` (RFC 2822), as written.
 fn day_of(stamp: &str) -> Option<Date> {
     let stamp = stamp.trim();
+    iso_day(stamp).or_else(|| jiff::fmt::rfc2822::parse(stamp).ok().map(|z| z.date()))
+}
+
+fn iso_day(stamp: &str) -> Option<Date> {
     let day = stamp.get(..10)?;
     let rest = &stamp[10..];
     if !(rest.is_empty() || rest.starts_with(['T', 't', ' '])) {
@@ -482,6 +487,8 @@ mod tests {
             "2026-12-03T23:59:59Z",
             "2026-12-03T23:59:59-08:00",
             "2026-12-03 10:00",
+            "Thu, 03 Dec 2026 23:59:59 -0800",
+            "3 Dec 2026 10:00:00 +0000",
         ] {
             assert_eq!(day_of(ok), Some(d), "{ok}");
         }
@@ -492,6 +499,7 @@ mod tests {
             "2026-12-03x",
             "2026-13-01",
             "ééééééééééé",
+            "Thu, 33 Dec 2026 10:00:00 +0000",
         ] {
             assert_eq!(day_of(bad), None, "{bad}");
         }

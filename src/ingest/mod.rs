@@ -9,6 +9,7 @@
 
 mod apply;
 mod check;
+mod mail;
 mod read;
 mod yaml_edit;
 

@@ -1,5 +1,5 @@
 //! Reading a form service's export: a JSON array of objects, JSON Lines, or CSV
-//! with a header row (RFC 4180). Each submission keeps its fields as text and
+//! with a header row (RFC 4180); or e-mails (`.eml`, `.txt`: see [`super::mail`]). Each submission keeps its fields as text and
 //! where it was written; fields nobody asked for are kept and never read.
 
 use std::sync::Arc;
@@ -49,6 +49,7 @@ enum Form {
     JsonArray,
     JsonLines,
     Csv,
+    Mail,
 }
 
 fn form_of(path: &str, text: &str) -> Form {
@@ -56,6 +57,8 @@ fn form_of(path: &str, text: &str) -> Form {
     let first = text.trim_start().chars().next();
     if lower.ends_with(".csv") {
         Form::Csv
+    } else if lower.ends_with(".eml") || lower.ends_with(".txt") {
+        Form::Mail
     } else if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
         Form::JsonLines
     } else if first == Some('[') {
@@ -73,7 +76,7 @@ fn unreadable(file: &Arc<SourceFile>, at: usize, message: String) -> Diagnostic 
         .map_or(file.text.len(), |i| at + i);
     Diagnostic::error(Code::SubmissionUnreadable, message)
         .at(Label::new(file, at, end))
-        .help("export the form's submissions as JSON (an array or one object a line) or CSV with a header row")
+        .help("export the form's submissions as JSON (an array or one object a line) or CSV with a header row; save e-mails as .eml or .txt")
 }
 
 /// The submissions in `bytes`, read from `path` (`-` shown as `<stdin>`), and
@@ -98,6 +101,7 @@ pub fn read(path: &str, bytes: &[u8]) -> (Vec<Submission>, Vec<Diagnostic>) {
         Form::JsonArray => json_array(&file),
         Form::JsonLines => json_lines(&file),
         Form::Csv => csv(&file),
+        Form::Mail => (super::mail::read(&file), Vec::new()),
     }
 }
 

@@ -161,7 +161,10 @@ async function main() {
       watchCsp(page, violations);
       await open(page, opts.overview, opts.passphrase);
       const { form, submit } = await formFor(page, 'milestone', opts.milestone, 'rate');
-      await form.locator('input[name=rating][value="4"]').check();
+      // The radio buttons are drawn by their labels, as a row of numbers.
+      const four = form.locator('input[name=rating][value="4"]');
+      await form.locator(`label[for="${await four.getAttribute('id')}"]`).click();
+      if (!(await four.isChecked())) throw new Error('clicking "4" did not choose it');
       const comment = form.locator('textarea[name=comment]');
       if (await comment.count()) await comment.fill('Smooth, thank you');
       if (opts.shots) await page.screenshot({ path: join(opts.shots, 'rating-390.png'), fullPage: true });

@@ -510,3 +510,67 @@ fn of_several_submissions_about_a_task_the_latest_counts_and_a_rerun_changes_not
     assert!(old.stdout.contains("superseded"), "{}", old.stdout);
     assert_eq!(read(dir.path(), "customers/acme.yaml"), after);
 }
+
+/// The `mailto:` link of `task`'s `action` on acme's checklist: its body decoded.
+fn mailto_body(page: &str, task: &str, action: &str) -> String {
+    let start = page
+        .find(&format!(r#"id="task-{task}""#))
+        .expect("the task is on the checklist");
+    let href = page[start..]
+        .split("href=\"mailto:")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .find(|href| href.contains(&format!("action%3A%20{action}")))
+        .unwrap_or_else(|| panic!("no mailto for {action} on {task}"));
+    let body = href.split("body=").nth(1).unwrap();
+    let bytes = body.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&body[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap().replace("&amp;", "&")
+}
+
+#[test]
+fn an_e_mail_sent_by_a_portal_s_mailto_link_is_ingested() {
+    let page = Site::new()
+        .build()
+        .ok()
+        .page("portal/acme/checklist/index.html");
+    let body = mailto_body(&page, "setup", "stuck")
+        .replace("note: ", "note: The VPN is down, see =\r\nticket 4711");
+    // As a mail program saves it: headers, a greeting, the fields, quoted-printable.
+    let mail = format!(
+        "From: Ada Admin <ada@acme.test>\r\nTo: casey@vendor.test\r\nDate: Tue, 15 Dec 2026 08:10:00 +0100\r\nSubject: stuck setup (acme)\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nHello Casey,\r\n\r\n{body}\r\nAda\r\n"
+    );
+    let dir = Site::new().on_disk();
+    std::fs::write(dir.path().join("mail.eml"), mail).unwrap();
+    let run = gangway(dir.path(), &["ingest", "mail.eml", "--today", "2026-12-15"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let after = read(dir.path(), "customers/acme.yaml");
+    assert!(
+        after.contains(r#"setup: { status: blocked, note: "The VPN is down, see ticket 4711", on: 2026-12-15, reported: true }"#),
+        "{after}"
+    );
+    // The same message with its signature altered is refused.
+    let forged = std::fs::read_to_string(dir.path().join("mail.eml"))
+        .unwrap()
+        .replace("action: stuck", "action: done");
+    std::fs::write(dir.path().join("forged.eml"), forged).unwrap();
+    let run = gangway(
+        dir.path(),
+        &["ingest", "forged.eml", "--today", "2026-12-15"],
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("submission-signature") || run.stdout.contains("submission-signature"),
+        "{run:?}"
+    );
+}

@@ -241,6 +241,8 @@ pub(super) fn plan_json<'p>(
     let visible: BTreeSet<&str> = plan.visible().map(|i| i.id.as_str()).collect();
     let item = |i: &'p Item| -> PlanItem<'p> {
         PlanItem {
+            action: (i.kind == Kind::Task && i.side == Some(Side::Customer))
+                .then(|| i.action.as_str()),
             after: i
                 .after
                 .iter()
@@ -355,6 +357,9 @@ struct PlanPhase<'a> {
 }
 #[derive(serde::Serialize)]
 struct PlanItem<'a> {
+    /// How the client finishes a customer-side task in the portal: `done`,
+    /// `approve` or `acknowledge`.
+    action: Option<&'static str>,
     after: Vec<&'a str>,
     /// Who approved, acknowledged or reported it (`by:`), when given.
     by: Option<&'a str>,
