@@ -126,7 +126,8 @@ async function main() {
     const row = await waitRecorded(opts.recorded, { task: opts.task, action: 'done' });
     if (!/^[0-9a-f]{32}$/.test(row.sig || '')) throw new Error(`no signature recorded: ${JSON.stringify(row)}`);
     if (page.url() !== before) throw new Error(`the page left for ${page.url()}`);
-    const status = form.locator('xpath=ancestor-or-self::*[.//*[@aria-live]][1]//*[@aria-live]').first();
+    // The answer is said in the status line nearest the form (role="status").
+    const status = form.locator('xpath=ancestor-or-self::*[.//*[@role="status" or @aria-live]][1]//*[@role="status" or @aria-live]').first();
     await status.waitFor({ state: 'attached' });
     await page.waitForFunction((el) => el.textContent.trim().length > 0, await status.elementHandle(), { timeout: 5000 });
     const said = (await status.textContent()).trim();
