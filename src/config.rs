@@ -527,16 +527,13 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         diagnostics,
         &mut ok,
     );
-    let mut csp = crate::csp::Csp::default();
-    for (directive, sources) in raw.security.and_then(|s| s.csp).into_iter().flatten() {
-        if let Err(d) = csp.add(&directive, &sources, file) {
-            diagnostics.push(d);
-            ok = false;
-        }
-    }
-    if let Some(endpoint) = &actions.endpoint {
-        csp.allow_endpoint(endpoint);
-    }
+    let csp = parse_csp(
+        file,
+        raw.security.take(),
+        actions.endpoint.as_deref(),
+        diagnostics,
+        &mut ok,
+    );
     let calendar = parse_calendar(file, raw.calendar, diagnostics, &mut ok);
     let vendor = raw.vendor.map_or_else(Vendor::default, |v| Vendor {
         name: v.name.unwrap_or_default(),
@@ -618,6 +615,28 @@ fn parse_digest(
         from,
         within_days: raw.within_days,
     }
+}
+
+/// The pages' policy: gangway's, the sources `[security.csp]` adds, and the
+/// origin of the form endpoint (`[actions] endpoint`).
+fn parse_csp(
+    file: &Arc<SourceFile>,
+    raw: Option<RawSecurity>,
+    endpoint: Option<&str>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> crate::csp::Csp {
+    let mut csp = crate::csp::Csp::default();
+    for (directive, sources) in raw.and_then(|s| s.csp).into_iter().flatten() {
+        if let Err(d) = csp.add(&directive, &sources, file) {
+            diagnostics.push(d);
+            *ok = false;
+        }
+    }
+    if let Some(endpoint) = endpoint {
+        csp.allow_endpoint(endpoint);
+    }
+    csp
 }
 
 /// `[actions]`: the endpoint must be an address a form can post to (`https://`,

@@ -124,7 +124,7 @@ pub(crate) fn resolve(
         || read_customers(tree),
     );
     let index = content_index(&content);
-    let (playbooks, customers, theme) = resolve_the_rest(
+    let (playbooks, customers, theme, feedback) = resolve_the_rest(
         tree,
         &config_file,
         config.as_ref(),
@@ -143,14 +143,6 @@ pub(crate) fn resolve(
         diagnostics,
     );
 
-    let feedback = feedback::resolve_feedback(
-        tree,
-        &customers,
-        &playbooks,
-        &index,
-        &languages,
-        diagnostics,
-    );
     if diagnostics.has_errors() {
         return None;
     }
@@ -178,7 +170,7 @@ pub(crate) fn resolve(
 
 /// Everything of a site but its knowledge base, resolved against it: what
 /// [`resolve`] and [`resolve_for_plans`] share, so the two report the same
-/// problems in settings, playbooks and customers.
+/// problems in settings, playbooks, customers and client feedback.
 #[expect(
     clippy::too_many_arguments,
     reason = "the pieces resolve and resolve_for_plans each make their own way"
@@ -196,6 +188,7 @@ fn resolve_the_rest(
     BTreeMap<String, crate::model::Playbook>,
     Vec<crate::model::Customer>,
     crate::model::Theme,
+    crate::model::Feedback,
 ) {
     let (lang, languages) = site_languages(config);
     let raw_html = config.map(|c| c.raw_html).unwrap_or_default();
@@ -229,7 +222,9 @@ fn resolve_the_rest(
         Some(config_file),
         diagnostics,
     );
-    (playbooks, customers, theme)
+    let feedback =
+        feedback::resolve_feedback(tree, &customers, &playbooks, index, &languages, diagnostics);
+    (playbooks, customers, theme, feedback)
 }
 
 /// Resolves what planning needs of a site, for [`crate::build::plan_customers`]:
@@ -253,7 +248,7 @@ pub(crate) fn resolve_for_plans(
         || plans_only::content_index(tree, &lang, &languages),
         || read_customers(tree),
     );
-    let (playbooks, customers, theme) = resolve_the_rest(
+    let (playbooks, customers, theme, feedback) = resolve_the_rest(
         tree,
         &config_file,
         config.as_ref(),
@@ -268,14 +263,6 @@ pub(crate) fn resolve_for_plans(
         config.as_ref(),
         &customers,
         options,
-        diagnostics,
-    );
-    let feedback = feedback::resolve_feedback(
-        tree,
-        &customers,
-        &playbooks,
-        &index,
-        &languages,
         diagnostics,
     );
     if diagnostics.has_errors() {
