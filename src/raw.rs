@@ -332,8 +332,11 @@ pub struct RawRating {
     pub on: Spanned<String>,
     pub comment: Option<String>,
     pub by: Option<String>,
-    /// The submission's own time stamp, as the form service gave it: what
-    /// `gangway ingest` recognises a submission it applied before by.
+    /// The submission's own time stamp, as the form service gave it.
+    #[expect(
+        dead_code,
+        reason = "kept in the file for the record; a rating sent twice is recognised without it"
+    )]
     pub at: Option<String>,
 }
 
@@ -352,6 +355,7 @@ pub struct RawVote {
     pub lang: Spanned<String>,
     pub helpful: bool,
     pub on: Spanned<String>,
-    /// As [`RawRating::at`].
+    /// The submission's own time stamp, as the form service gave it: what
+    /// `gangway ingest` recognises a vote it applied before by.
     pub at: Option<String>,
 }

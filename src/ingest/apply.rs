@@ -279,7 +279,10 @@ fn progress(
     Ok(Some(text))
 }
 
-/// A feedback record, as compared for replays: every field, `at` too.
+/// A feedback record, as compared for replays: a vote's every field, `at`
+/// too (two readers may vote alike on one day); a rating's every field but
+/// `at`, so the same rating sent twice (a form posted again after its in-place
+/// answer was refused, a replay with a new time stamp) is recorded once.
 type Record = Vec<String>;
 
 fn records(path: &str, text: &str) -> Result<HashSet<Record>, Diagnostic> {
@@ -296,7 +299,6 @@ fn records(path: &str, text: &str) -> Result<HashSet<Record>, Diagnostic> {
                     r.on.value,
                     r.comment.unwrap_or_default(),
                     r.by.unwrap_or_default(),
-                    r.at.unwrap_or_default(),
                 ]
             })
             .collect())
@@ -343,7 +345,6 @@ fn record(e: &Effect<'_>) -> (Record, String) {
                 on,
                 comment.clone(),
                 by.clone(),
-                at.clone(),
             ];
             (rec, flow)
         }

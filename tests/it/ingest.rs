@@ -278,6 +278,21 @@ fn ratings_of_reached_milestones_and_votes_are_appended_once() {
         again.stdout
     );
     assert_eq!(read(dir.path(), "feedback/acme.yaml"), ratings);
+    // The same rating posted again seconds later (a form sent a second time):
+    // recorded once.
+    let mut twice = submission(
+        "acme",
+        "live",
+        "rate",
+        "2026-12-10",
+        "2026-12-11T10:00:07+01:00",
+    );
+    twice["rating"] = json!("4");
+    twice["comment"] = json!("Smooth {{ customer.name }}");
+    std::fs::write(dir.path().join("twice.jsonl"), jsonl(&[twice])).unwrap();
+    let run = ingest(dir.path(), "twice.jsonl", &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(read(dir.path(), "feedback/acme.yaml"), ratings);
     let check = gangway(dir.path(), &["check", "--today", TODAY]);
     assert_eq!(check.code, 0, "{check:?}");
 }

@@ -1,8 +1,9 @@
 // Sends the portal's forms (task actions, ratings) and page votes in place:
 // the same fields as the plain form, posted with fetch, and the answer shown in
-// the form's status line (role="status"). On a network error the form is sent
-// the ordinary way, so nothing is lost. Without this script the forms work as
-// they are. No inline script: the Content-Security-Policy allows this file only.
+// the form's status line (role="status"). When no answer can be read, the
+// reader is told, and pressing again sends the form the ordinary way. Without
+// this script the forms work as they are. No inline script: the
+// Content-Security-Policy allows this file only.
 (function () {
   "use strict";
 
@@ -48,14 +49,16 @@
       }
       if (response.ok) form.reset();
     }, function () {
-      // The endpoint could not be reached this way (offline, or it refuses
-      // cross-origin requests): send the form as a page would.
+      // No answer could be read: the browser is offline, or the endpoint does
+      // not answer cross-origin requests (then the submission may well have
+      // arrived). Sending it again at once could record it twice, so the
+      // reader is told, and pressing the button again sends the form as a
+      // page would, showing the endpoint's own answer.
       form.setAttribute("data-gw-plain", "1");
       for (i = 0; i < buttons.length; i++) buttons[i].disabled = false;
-      if (form.requestSubmit) {
-        form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
-      } else {
-        form.submit();
+      if (status) {
+        status.textContent = text.failed;
+        status.className = "form-status is-failed";
       }
     });
   }
