@@ -663,7 +663,8 @@ def check_split(kind: str, cmd: list[str], out: Path, log: Path) -> str | None:
     try:
         if r["exit"] != 0:
             return f"FAILED (exit {r['exit']}), log {log}"
-        portals = [d for d in (out / "p").iterdir() if d.is_dir()] if (out / "p").is_dir() else []
+        # Portals hold a checklist; the vendor's dashboard, also under p/, does not.
+        portals = [d for d in (out / "p").iterdir() if (d / "checklist").is_dir()] if (out / "p").is_dir() else []
         if not portals:
             return "no portals built"
         if kind == "own" and any((d / lang).is_dir() for d in portals for lang in LANGS):
