@@ -84,10 +84,9 @@ fn quoted_printable(text: &str) -> String {
                 i += 2;
                 continue;
             }
-            if rest.len() >= 2
-                && let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16)
-            {
-                out.push(b);
+            let digit = |at: usize| rest.get(at).and_then(|&b| (b as char).to_digit(16));
+            if let (Some(high), Some(low)) = (digit(0), digit(1)) {
+                out.push((high * 16 + low) as u8);
                 i += 3;
                 continue;
             }
@@ -186,6 +185,14 @@ mod tests {
             note,
             Some("Waiting for the naïve IT team, who are very busy this week")
         );
+        // An `=` before text that is not two hex digits stays as it is.
+        let odd =
+            "Content-Transfer-Encoding: quoted-printable\n\naction: stuck\nnote: a=中 b=é c=4 d=\n";
+        let note = fields(odd)[0]
+            .iter()
+            .find(|(n, _)| n == "note")
+            .map(|(_, v)| v.clone());
+        assert_eq!(note.as_deref(), Some("a=中 b=é c=4 d"));
     }
 
     #[test]

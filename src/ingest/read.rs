@@ -52,6 +52,9 @@ enum Form {
     Mail,
 }
 
+/// The first character of a JSON object, named so no brace stands unmatched in code.
+const OBJECT_START: char = '{';
+
 fn form_of(path: &str, text: &str) -> Form {
     let lower = path.to_ascii_lowercase();
     let first = text.trim_start().chars().next();
@@ -63,7 +66,7 @@ fn form_of(path: &str, text: &str) -> Form {
         Form::JsonLines
     } else if first == Some('[') {
         Form::JsonArray
-    } else if first == Some('{') || lower.ends_with(".json") {
+    } else if first == Some(OBJECT_START) || lower.ends_with(".json") {
         Form::JsonLines
     } else {
         Form::Csv
