@@ -160,6 +160,44 @@ pub(crate) fn encode_for_sitemap(path: &str) -> Cow<'_, str> {
     utf8_percent_encode(path, SITEMAP_PATH).into()
 }
 
+/// Everything but RFC 3986's unreserved characters.
+const COMPONENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'$')
+    .add(b'%')
+    .add(b'&')
+    .add(b'\'')
+    .add(b'(')
+    .add(b')')
+    .add(b'*')
+    .add(b'+')
+    .add(b',')
+    .add(b'/')
+    .add(b':')
+    .add(b';')
+    .add(b'<')
+    .add(b'=')
+    .add(b'>')
+    .add(b'?')
+    .add(b'@')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}')
+    .add(b'!');
+
+/// `text` percent-encoded as one query or path component: everything but RFC
+/// 3986's unreserved characters (letters, digits, `-`, `.`, `_`, `~`).
+pub(crate) fn encode_component(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
+}
+
 /// The parts of a URL template (`https://forms.example/?c={{ customer.id }}`):
 /// literal text and the names in `{{ … }}` (trimmed), in order; `Err` with the
 /// byte offset of a `{{` that is never closed.
@@ -188,37 +226,6 @@ pub(crate) fn template_parts(template: &str) -> Result<Vec<(bool, &str, usize)>,
 /// `value(name)`, percent-encoded as a query or path component, so no value
 /// can add a scheme, a host, a parameter or a fragment.
 pub(crate) fn fill_template(template: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
-    /// Everything but RFC 3986's unreserved characters.
-    const COMPONENT: &AsciiSet = &CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'#')
-        .add(b'$')
-        .add(b'%')
-        .add(b'&')
-        .add(b'\'')
-        .add(b'(')
-        .add(b')')
-        .add(b'*')
-        .add(b'+')
-        .add(b',')
-        .add(b'/')
-        .add(b':')
-        .add(b';')
-        .add(b'<')
-        .add(b'=')
-        .add(b'>')
-        .add(b'?')
-        .add(b'@')
-        .add(b'[')
-        .add(b'\\')
-        .add(b']')
-        .add(b'^')
-        .add(b'`')
-        .add(b'{')
-        .add(b'|')
-        .add(b'}')
-        .add(b'!');
     let Ok(parts) = template_parts(template) else {
         return template.to_string();
     };
@@ -226,7 +233,7 @@ pub(crate) fn fill_template(template: &str, value: &dyn Fn(&str) -> Option<Strin
     for (placeholder, text, _) in parts {
         if placeholder {
             let v = value(text).unwrap_or_default();
-            out.extend(utf8_percent_encode(&v, COMPONENT));
+            out.push_str(&encode_component(&v));
         } else {
             out.push_str(text);
         }

@@ -9,13 +9,13 @@
 use jiff::civil::Date;
 use minijinja::Value;
 
-use super::url_escape;
 use crate::actions::{self, Action, Signed, field};
 use crate::model::{Customer, Playbook};
 use crate::plan::{Item, Kind};
 use crate::privacy::PortalSecret;
 use crate::raw::{Side, Status};
 use crate::render::values::{list, record};
+use crate::url::encode_component;
 
 /// One signed action a client may send about a task.
 pub(super) struct Entry {
@@ -118,12 +118,12 @@ impl<'a> Forms<'a> {
                 }
                 format!(
                     "mailto:{to}?subject={}&body={}",
-                    url_escape(&format!(
+                    encode_component(&format!(
                         "{} {subject} ({})",
                         action.as_str(),
                         self.customer
                     )),
-                    url_escape(&body)
+                    encode_component(&body)
                 )
             }
             _ => String::new(),

@@ -79,16 +79,3 @@ pub(crate) fn render_portal(
     }
     (out, diagnostics)
 }
-
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-fn url_escape(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}

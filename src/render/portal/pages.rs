@@ -10,8 +10,8 @@ use minijinja::Value;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::forms::Forms;
+use super::portal_lang_dir;
 use super::tasks::{Common, TaskText, TaskValue};
-use super::{portal_lang_dir, url_escape};
 use crate::actions::Completion;
 use crate::lang::Lang;
 use crate::locale::Locale;
@@ -23,6 +23,7 @@ use crate::render::page::{Page, lang_prefix};
 use crate::render::timeline;
 use crate::render::values::{list, record};
 use crate::render::{RenderInput, portal_dir, root_of};
+use crate::url::encode_component;
 
 /// The pages of one customer's portal in `lang`.
 pub(super) fn language_pages(
@@ -365,7 +366,7 @@ impl<'a> PortalLang<'a> {
                 format!(
                     "mailto:{}?subject={}",
                     p.email,
-                    url_escape(&format!(
+                    encode_component(&format!(
                         "{} — {}",
                         self.t("feedback_heading", "Feedback"),
                         self.customer.name
