@@ -187,6 +187,7 @@ impl Index {
         let entries = self.entries();
         let mut shards = Vec::new();
         place_all(&entries, &mut shards);
+        shards.sort_by(|a, b| a.0.cmp(b.0));
         let mut files = Vec::with_capacity(shards.len() + self.docs.len() + 1);
         let mut listed = Vec::with_capacity(shards.len());
         for (key, slice) in shards {

@@ -44,6 +44,18 @@ pub(crate) struct Hit {
     pub score: f64,
 }
 
+impl Hit {
+    /// Where the result leads: `url#anchor`, or `url` when there is no anchor or
+    /// the url already has one (an FAQ entry).
+    pub fn address(&self) -> String {
+        if self.anchor.is_empty() || self.url.contains('#') {
+            self.url.clone()
+        } else {
+            format!("{}#{}", self.url, self.anchor)
+        }
+    }
+}
+
 /// What a query found, and what it fetched to find it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Found {

@@ -481,6 +481,7 @@ fn ranking_by_weight_and_own_language_first() {
     assert_eq!(urls(&index, "invoice"), ["t/", "h/", "k/", "b/", "z/"]);
     let found = query_files(&files(&index), "billing");
     assert_eq!(found.hits[0].anchor, "billing");
+    assert_eq!(found.hits[0].address(), "h/#billing");
     assert_eq!(found.hits[0].snippet, "Send the invoice each month.");
     let scores: Vec<f64> = query_files(&files(&index), "invoice")
         .hits
