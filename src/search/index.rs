@@ -19,7 +19,11 @@ pub(crate) const POSTING_CAP: usize = 1000;
 /// The highest weight of a term in a document.
 const WEIGHT_CAP: u32 = 1000;
 /// About how much text a fragment keeps, in chars (the index holds it all).
-const FRAGMENT_CHARS: usize = 6000;
+const FRAGMENT_CHARS: usize = 1200;
+
+/// At most this much of each part's text is kept in a fragment: a snippet shows
+/// about 160 chars.
+const PART_CHARS: usize = 300;
 /// Below this many documents, tokenising runs on the caller's thread.
 const PARALLEL_FROM: usize = 32;
 /// The most documents one parallel task takes at a time.
@@ -276,9 +280,10 @@ impl Index {
             if part.heading.is_empty() && part.text.is_empty() {
                 continue;
             }
-            let text = cut(&part.text, budget);
-            let whole = text.len() == part.text.len();
-            let text = if whole {
+            // Every heading is kept (a result lands on it); of the text, the
+            // beginning of each part, while the budget lasts.
+            let text = cut(&part.text, budget.min(PART_CHARS));
+            let text = if text.len() == part.text.len() {
                 text
             } else {
                 // Cut at a space when there is one in the second half.
@@ -289,9 +294,6 @@ impl Index {
             };
             p.push((part.anchor.clone(), part.heading.clone(), text.to_string()));
             budget -= text.chars().count().min(budget);
-            if !whole || budget == 0 {
-                break;
-            }
         }
         Fragment {
             u: doc.url.clone(),

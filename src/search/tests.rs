@@ -234,9 +234,43 @@ fn bad_documents_do_not_panic() {
     assert_eq!(urls(&index, &latin), ["latin/"]);
     let hit = &query_files(&files, &latin).hits[0];
     assert!(hit.snippet.chars().count() <= 170, "{}", hit.snippet.len());
-    // The fragment keeps about 6,000 chars of the text.
+    // The fragment keeps the beginning of the text: 300 chars (Lao: 3 bytes each).
     let kept = files["f/1.json"].len();
-    assert!((6000..=6000 * 3 + 100).contains(&kept), "{kept}");
+    assert!((300 * 3..=300 * 3 + 100).contains(&kept), "{kept}");
+}
+
+#[test]
+fn the_quick_letter_test_agrees_with_the_standard_library() {
+    for c in ('\u{0}'..='\u{2FFF}').chain(['\u{1F600}', '\u{20000}']) {
+        assert_eq!(
+            super::words::is_alphanumeric(c),
+            c.is_alphanumeric(),
+            "{c:?} U+{:04X}",
+            c as u32
+        );
+    }
+}
+
+#[test]
+fn a_fragment_keeps_every_heading_and_the_beginning_of_each_part() {
+    let mut d = doc("long/", "en", "Long", &"word ".repeat(2000));
+    for i in 0..20 {
+        d.parts.push(Part {
+            anchor: format!("h{i}"),
+            heading: format!("Heading {i}"),
+            text: "text ".repeat(500),
+        });
+    }
+    let index = Index::new(&lang("en"), vec![d]);
+    let files = files(&index);
+    let fragment: super::index::Fragment =
+        serde_json::from_slice(&files["f/0.json"]).expect("JSON");
+    assert_eq!(fragment.p.len(), 21);
+    assert!(fragment.p.iter().all(|p| p.2.chars().count() <= 300));
+    let text: usize = fragment.p.iter().map(|p| p.2.chars().count()).sum();
+    assert!(text <= 1200, "{text}");
+    assert_eq!(fragment.p[20].1, "Heading 19");
+    assert_eq!(query_files(&files, "heading 19").hits[0].anchor, "h19");
 }
 
 #[test]

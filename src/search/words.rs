@@ -32,10 +32,31 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
     SEGMENTER.segment_str(text).filter_map(move |at| {
         let start = previous.replace(at)?;
         let word = &text[start..at];
-        word.chars()
-            .any(char::is_alphanumeric)
-            .then_some((start, word))
+        word.chars().any(is_alphanumeric).then_some((start, word))
     })
+}
+
+/// `char::is_alphanumeric`, answered at once for ASCII and for the letters that
+/// begin most words of the scripts written without spaces here (Thai and Lao
+/// consonants and leading vowels) and of Devanagari and Cyrillic.
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    matches!(
+        c,
+        '\u{0E01}'..='\u{0E2E}'
+            | '\u{0E40}'..='\u{0E44}'
+            | '\u{0E81}'..='\u{0E82}'
+            | '\u{0E84}'
+            | '\u{0E86}'..='\u{0E8A}'
+            | '\u{0E8C}'..='\u{0EA3}'
+            | '\u{0EA5}'
+            | '\u{0EA7}'..='\u{0EAE}'
+            | '\u{0EC0}'..='\u{0EC4}'
+            | '\u{0904}'..='\u{0939}'
+            | '\u{0410}'..='\u{044F}'
+    ) || c.is_alphanumeric()
 }
 
 /// `text` in the form the segmenter's dictionaries know: Lao ຫນ, ຫມ and ໍາ, and
