@@ -122,6 +122,8 @@ def gangway_run(binary: Path, site: Path, out: Path, log: Path) -> dict:
     errors = re.findall(r"^error.*$", text, re.M)
     r["errors"] = len(errors)
     if r["exit"] != 0:
+        # A problem with the configuration first (the other errors may follow from it).
+        errors.sort(key=lambda e: "gangway.toml" not in e and "unknown" not in e)
         r["first_errors"] = errors[:3] or text.strip().splitlines()[-5:]
     return r
 
