@@ -567,20 +567,24 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             .and_then(|f| f.late_after_days)
             .unwrap_or(DEFAULT_LATE_AFTER_DAYS),
         reminders,
-        dashboard: raw
-            .dashboard
-            .map(|d| DashboardSettings {
-                enabled: d.enabled,
-                rotation: d.rotation.unwrap_or(0),
-                passphrase_env: d.encrypt.map(|e| {
-                    let span = e.passphrase_env.span();
-                    (e.passphrase_env.into_inner(), span)
-                }),
-            })
-            .unwrap_or_default(),
+        dashboard: dashboard_settings(raw.dashboard),
         digest,
         actions,
     })
+}
+
+/// `[dashboard]` as written (its passphrase variable is checked when the
+/// environment is read).
+fn dashboard_settings(raw: Option<RawDashboard>) -> DashboardSettings {
+    raw.map(|d| DashboardSettings {
+        enabled: d.enabled,
+        rotation: d.rotation.unwrap_or(0),
+        passphrase_env: d.encrypt.map(|e| {
+            let span = e.passphrase_env.span();
+            (e.passphrase_env.into_inner(), span)
+        }),
+    })
+    .unwrap_or_default()
 }
 
 /// `[digest]`: `from` must be one e-mail address (with an optional name).
