@@ -215,6 +215,18 @@ def pagefind_runs(args, binary: Path, pub: Path, logs: Path) -> dict:
     return res
 
 
+def pagefind_lang_bytes(bundle: Path) -> dict[str, int]:
+    """Bytes of Pagefind's per-language files (index chunks, fragments, meta, wasm: named
+    `<lang>_<hash>` or `wasm.<lang>.pagefind`); its shared code and UI files are left out."""
+    out: dict[str, int] = {}
+    for f in bundle.rglob("*"):
+        m = re.match(r"(?:pagefind\.)?([a-z]{2,3})_[0-9a-f]+\.pf_|wasm\.([a-z]{2,3})\.pagefind$", f.name)
+        if f.is_file() and m:
+            lang = m.group(1) or m.group(2)
+            out[lang] = out.get(lang, 0) + f.stat().st_size
+    return out
+
+
 def pagefind_urls(bundle: Path) -> dict[str, str]:
     """Result id → url, from Pagefind's fragment files (gzip; `pagefind_dcd` then JSON)."""
     urls = {}
@@ -354,6 +366,7 @@ def summarise(tasks: list[dict], answers: list[dict], probes: dict, pf_urls: dic
         if task["use"] == "bytes":
             for q in ans["queries"]:
                 slot["bytes"].append({"q": q["q"], "bytes": q["search_bytes"], "files": q["search_files"],
+                                      "data_bytes": q["search_bytes"] - q.get("code_bytes", 0),
                                       "results": len(q.get("ids", q["results"]))})
             script = ans.get("script_bytes") if task["kind"] == "gangway" else ans["queries"][0]["script_bytes"]
             slot["script_bytes"] = script
@@ -375,6 +388,8 @@ def summarise(tasks: list[dict], answers: list[dict], probes: dict, pf_urls: dic
             b = [x["bytes"] for x in slot["bytes"]]
             slot["bytes_median"] = statistics.median(b) if b else None
             slot["bytes_max"] = max(b) if b else None
+            d = [x["data_bytes"] for x in slot["bytes"]]
+            slot["data_bytes_median"] = statistics.median(d) if d else None
     return out
 
 
@@ -415,14 +430,14 @@ def report(res: dict) -> list[str]:
     lines.append("bytes per query (uncompressed response bodies: gangway's search/ files, Pagefind's /pagefind/ files "
                  "incl. pagefind.js and its wasm; median (max) over the queries) and recall (probe's article found "
                  "at all / in the top 10)")
-    lines.append(f"{'lang':5} {'gangway KB':>16} {'Pagefind KB':>16} {'ratio':>6}  {'gangway recall':>16} "
-                 f"{'Pagefind recall':>16}")
+    lines.append(f"{'lang':5} {'gangway KB':>16} {'Pagefind KB':>16} {'ratio':>6} {'PF data KB':>10}  "
+                 f"{'gangway recall':>16} {'Pagefind recall':>16}")
     for lang in LANGS:
         gs, ps = q.get("gangway", {}).get(lang, {}), q.get("pagefind", {}).get(lang, {})
         ratio = (gs["bytes_median"] / ps["bytes_median"]) if gs.get("bytes_median") and ps.get("bytes_median") else None
         lines.append(f"{lang:5} {kb(gs.get('bytes_median')) + ' (' + kb(gs.get('bytes_max')) + ')':>16} "
                      f"{kb(ps.get('bytes_median')) + ' (' + kb(ps.get('bytes_max')) + ')':>16} "
-                     f"{'—' if ratio is None else f'{ratio:.3f}':>6}  "
+                     f"{'—' if ratio is None else f'{ratio:.3f}':>6} {kb(ps.get('data_bytes_median')):>10}  "
                      f"{pct(gs.get('recall_found')) + ' / ' + pct(gs.get('recall_top10')):>16} "
                      f"{pct(ps.get('recall_found')) + ' / ' + pct(ps.get('recall_top10')):>16}")
         for tool, slot in (("gangway", gs), ("Pagefind", ps)):
@@ -432,7 +447,11 @@ def report(res: dict) -> list[str]:
     scripts = {lang: gq.get(lang, {}).get("script_bytes") for lang in LANGS}
     lines.append(f"scripts: gangway assets/search.js {kb(max((v for v in scripts.values() if v), default=None))} KB; "
                  f"Pagefind pagefind.js {kb(q.get('pagefind', {}).get('en', {}).get('script_bytes'))} KB "
-                 "(Pagefind's is in its bytes above, gangway's is not)")
+                 "(Pagefind's code, with its worker and wasm, is in its bytes above, gangway's is not; "
+                 "PF data KB: Pagefind's bytes less its code)")
+    early = [lang for lang in LANGS if gq.get(lang, {}).get("before_focus")]
+    if early:
+        lines.append(f"gangway fetched search/ files before the box was focused on the pages of: {', '.join(early)}")
     lo_g, lo_p = gq.get("lo", {}).get("bytes_median"), q.get("pagefind", {}).get("lo", {}).get("bytes_median")
     if lo_g and lo_p:
         lines.append(f"Lao query: gangway {lo_g / lo_p:.3f} of Pagefind's bytes "
@@ -512,6 +531,8 @@ def main() -> int:
     public_copy(keep, pub)
     have_gangway = (keep / "search").is_dir()
     res["bytes"] = {"gangway": tree_bytes(keep / "search") if have_gangway else {}, "pagefind": {}}
+    if have_gangway:
+        res["bytes"]["gangway"]["languages"] = {lang: tree_bytes(keep / "search" / lang) for lang in LANGS}
     pf_urls: dict = {}
     nodes = ensure_node(Path(args.node_dir).resolve() if args.node_dir else work / "node", args.pagefind_version)
     if not args.no_pagefind:
@@ -520,6 +541,7 @@ def main() -> int:
         pf["version"] = nodes["version"]
         if (pub / "pagefind").is_dir():
             res["bytes"]["pagefind"] = tree_bytes(pub / "pagefind")
+            res["bytes"]["pagefind"]["languages"] = pagefind_lang_bytes(pub / "pagefind")
             pf_urls = pagefind_urls(pub / "pagefind")
     print("== probes and queries ==", flush=True)
     res["probes"] = probes = pick_probes(n, args.probes, args.seed)

@@ -171,6 +171,8 @@ async function pagefindTask(browser, base, task) {
         search_bytes: sum(entries, (e) => e.path.startsWith("pagefind/")),
         search_files: entries.filter((e) => e.path.startsWith("pagefind/")).length,
         script_bytes: sum(entries, (e) => e.path === "pagefind/pagefind.js"),
+        // Its code (script, worker, wasm), as against the index data the query needed.
+        code_bytes: sum(entries, (e) => /^pagefind\/(pagefind(-worker)?\.js|wasm\.)/.test(e.path)),
         ids: r.ids,
         results: r.urls.map((u) => u.replace(/^\//, "")),
       });
