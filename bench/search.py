@@ -83,13 +83,21 @@ def public_copy(out: Path, pub: Path):
         shutil.rmtree(pub / "p")
 
 
-def tree_bytes(root: Path) -> dict:
-    total = files = 0
+def gz(path: Path) -> int:
+    """The file's size gzip-compressed (level 6, as a web server would send it)."""
+    return len(gzip.compress(path.read_bytes(), 6))
+
+
+def tree_bytes(root: Path, gzipped: bool = False) -> dict:
+    """Bytes and files under root; with `gzipped`, also the sum of each file gzip-compressed."""
+    total = files = packed = 0
     for dirpath, _, names in os.walk(root):
         for name in names:
             total += os.path.getsize(os.path.join(dirpath, name))
             files += 1
-    return {"bytes": total, "files": files}
+            if gzipped:
+                packed += gz(Path(dirpath) / name)
+    return {"bytes": total, "files": files, **({"gzip_bytes": packed} if gzipped else {})}
 
 
 # ---------------------------------------------------------------------- builds
@@ -329,14 +337,11 @@ def fetch_rule_bytes(search: Path, lang: str, word: str, urls: list[str], ids: d
     below = [k for k in shards if w.startswith(k)]
     total = sum(shards[k] for k in below)
     above = [k for k in shards if k.startswith(w) and k not in below] if total <= 60000 else []
-    frags = []
-    for u in urls[:5]:
-        i = ids.get(u)
-        if i is not None:
-            frags.append((folder / "f" / f"{i}.json").stat().st_size)
+    frags = [folder / "f" / f"{ids[u]}.json" for u in urls[:5] if u in ids]
+    files = [folder / "index.json"] + [folder / "s" / f"{k.encode().hex()}.json" for k in below + above] + frags
     return {"manifest": len(manifest), "shards": total + sum(shards[k] for k in above),
-            "shard_files": len(below) + len(above), "fragments": sum(frags),
-            "bytes": len(manifest) + total + sum(shards[k] for k in above) + sum(frags)}
+            "shard_files": len(below) + len(above), "fragments": sum(f.stat().st_size for f in frags),
+            "bytes": sum(f.stat().st_size for f in files), "gzip_bytes": sum(gz(f) for f in files)}
 
 
 def fragment_ids(search: Path, lang: str) -> dict[str, int]:
@@ -363,7 +368,8 @@ def gangway_cli(binary: Path, site: Path, search: Path, probes: dict, queries: i
             if k < queries:
                 sizes.append(dict(fetch_rule_bytes(search, lang, probe["word"], every, ids), q=probe["word"]))
         b = [x["bytes"] for x in sizes]
-        out[lang] = {"probes": rows, "bytes": sizes,
+        zb = [x["gzip_bytes"] for x in sizes]
+        out[lang] = {"probes": rows, "bytes": sizes, "gzip_bytes_median": statistics.median(zb) if zb else None,
                      "recall_found": sum(r["rank"] is not None for r in rows) / len(rows) if rows else None,
                      "recall_top10": sum(r["top10"] for r in rows) / len(rows) if rows else None,
                      "bytes_median": statistics.median(b) if b else None, "bytes_max": max(b) if b else None}
@@ -526,6 +532,12 @@ def report(res: dict) -> list[str]:
     early = [lang for lang in LANGS if gq.get(lang, {}).get("before_focus")]
     if early:
         lines.append(f"gangway fetched search/ files before the box was focused on the pages of: {', '.join(early)}")
+    zs = [f"{lang} {kb(cli[lang].get('gzip_bytes_median'))}" for lang in LANGS if cli.get(lang)]
+    if zs:
+        lines.append("gangway rule bytes gzip-compressed (as a server would send them; Pagefind's files are gzip "
+                     "already), median KB: " + ", ".join(zs))
+    if res["bytes"]["gangway"].get("gzip_bytes"):
+        lines.append(f"gangway index gzip-compressed file by file: {kb(res['bytes']['gangway']['gzip_bytes'])} KB")
     lo_p = q.get("pagefind", {}).get("lo", {}).get("bytes_median")
     for how, lo_g in (("box", gq.get("lo", {}).get("bytes_median")), ("rule", cli.get("lo", {}).get("bytes_median"))):
         if lo_g and lo_p:
@@ -609,9 +621,10 @@ def main() -> int:
     keep, pub = Path(g["output"]), out_root / "public"
     public_copy(keep, pub)
     have_gangway = (keep / "search").is_dir()
-    res["bytes"] = {"gangway": tree_bytes(keep / "search") if have_gangway else {}, "pagefind": {}}
+    res["bytes"] = {"gangway": tree_bytes(keep / "search", gzipped=True) if have_gangway else {}, "pagefind": {}}
     if have_gangway:
-        res["bytes"]["gangway"]["languages"] = {lang: tree_bytes(keep / "search" / lang) for lang in LANGS}
+        res["bytes"]["gangway"]["languages"] = {lang: tree_bytes(keep / "search" / lang, gzipped=True)
+                                                for lang in LANGS}
     pf_urls: dict = {}
     nodes = ensure_node(Path(args.node_dir).resolve() if args.node_dir else work / "node", args.pagefind_version)
     if not args.no_pagefind:
