@@ -199,8 +199,15 @@
 
   /* Where the query's words are in `text`: [start, end) ranges in UTF-16 units. */
   function marksIn(text, words, split) {
-    return split(text).filter(function (s) { return wordMatches(norm(s.word), words); })
-      .map(function (s) { return [s.at, s.at + s.word.length]; });
+    var out = [];
+    split(text).forEach(function (s) {
+      if (!wordMatches(norm(s.word), words)) return;
+      var last = out[out.length - 1];
+      // Words written together (Lao) are marked as one.
+      if (last && last[1] === s.at) last[1] = s.at + s.word.length;
+      else out.push([s.at, s.at + s.word.length]);
+    });
+    return out;
   }
 
   /* The part to show and about 160 characters of it around the first match. */
@@ -285,13 +292,14 @@
     var self = this, timer = 0;
     this.input.addEventListener("focus", function () {
       self.load().catch(function () { /* said when a query runs */ });
-      if (self.input.value && self.list.firstChild) self.panel.hidden = false;
+      if (self.input.value && self.list.firstChild && !self.dismissed) self.panel.hidden = false;
     });
     // Focus leaving the form hides the results (they come back with it).
     this.form.addEventListener("focusout", function (e) {
       if (e.relatedTarget && !self.form.contains(e.relatedTarget)) self.panel.hidden = true;
     });
     this.input.addEventListener("input", function () {
+      self.dismissed = false;
       clearTimeout(timer);
       timer = setTimeout(function () { self.run(); }, 120);
     });
@@ -304,7 +312,7 @@
   Search.prototype.key = function (e) {
     var links = this.links(), at = links.indexOf(document.activeElement);
     if (e.key === "Escape") {
-      if (!this.panel.hidden) this.close();
+      if (!this.panel.hidden) { this.close(); this.dismissed = true; }
       else if (e.target === this.input) this.input.value = "";
       this.input.focus();
       e.preventDefault();
@@ -394,8 +402,10 @@
         self.ids = rank(runs, function (w) { return units.get(w); }, m.own);
         self.list.textContent = "";
         self.shown = 0;
-        self.count();
-        return self.showMore(false, seq);
+        // The count is said once the first results are there to be read.
+        return self.showMore(false, seq).then(function (shown) {
+          if (shown && seq === self.seq) self.count();
+        });
       });
     }).catch(function () {
       if (seq === self.seq) self.unavailable();
@@ -408,7 +418,8 @@
     return this.fetchJson(this.folder() + "f/" + id + ".json");
   };
 
-  /* The next eight results; `focus` moves to the first of them. */
+  /* The next eight results; `focus` moves to the first of them. Resolves to
+     whether they could be shown. */
   Search.prototype.showMore = function (focus, seq) {
     var self = this, next = this.ids.slice(this.shown, this.shown + PAGE);
     seq = seq || this.seq;
@@ -425,8 +436,10 @@
       self.more.hidden = self.shown >= self.ids.length;
       self.panel.hidden = false;
       if (focus && first) first.focus();
+      return true;
     }).catch(function () {
       if (seq === self.seq) self.unavailable();
+      return false;
     });
   };
 
