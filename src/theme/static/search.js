@@ -13,6 +13,7 @@
   var MAX_TERMS = 64;
   var WIDE = 60000;
   var SNIPPET = 160;
+  var BEFORE = 50;
   var LETTER = /[\p{Alphabetic}\p{N}]/u;
   var SPACE = /\p{White_Space}+/u;
 
@@ -73,8 +74,8 @@
     return runs;
   }
 
-  /* The shards a word needs: keys that are a prefix of it, and keys that start
-     with it when those are small enough together. */
+  /* The shards a word needs: keys that are a prefix of it (or it), and keys
+     that extend it when those are small enough together. */
   function shardsFor(word, shards) {
     var prefix = [], longer = [], size = 0, i, key;
     for (i = 0; i < shards.length; i++) {
@@ -82,7 +83,6 @@
       if (word.startsWith(key)) prefix.push(key);
       else if (key.startsWith(word)) { longer.push(key); size += shards[i][1]; }
     }
-    for (i = 0; i < shards.length; i++) if (shards[i][0] === word) size += shards[i][1];
     return size <= WIDE ? prefix.concat(longer) : prefix;
   }
 
@@ -109,7 +109,8 @@
         var postings = tab.t[term];
         if (!Array.isArray(postings)) throw new TypeError("postings");
         var capped = tab.c && Object.prototype.hasOwnProperty.call(tab.c, term);
-        found.push({ term: term, q: q, postings: postings, capped: capped, df: capped ? tab.c[term] : postings.length / 2 });
+        var df = Math.max(1, capped ? Number(tab.c[term]) : Math.floor(postings.length / 2));
+        found.push({ term: term, q: q, postings: postings, capped: capped, df: df });
       });
     });
     found.sort(function (a, b) { return b.q - a.q || b.df - a.df || byCodePoint(a.term, b.term); });
@@ -197,53 +198,58 @@
     return false;
   }
 
-  /* Where the query's words are in `text`: [start, end) ranges in UTF-16 units. */
-  function marksIn(text, words, split) {
-    var out = [];
-    split(text).forEach(function (s) {
-      if (!wordMatches(norm(s.word), words)) return;
-      var last = out[out.length - 1];
-      // Words written together (Lao) are marked as one.
-      if (last && last[1] === s.at) last[1] = s.at + s.word.length;
-      else out.push([s.at, s.at + s.word.length]);
+  /* The words of `text` with their place ([from, to) in UTF-16 units) and
+     whether they match a query word. */
+  function found(text, words, split) {
+    return split(text).map(function (s) {
+      return { from: s.at, to: s.at + s.word.length, match: wordMatches(norm(s.word), words) };
     });
-    return out;
   }
 
-  /* The part to show and about 160 characters of it around the first match. */
+  /* The range of `text` a snippet shows: from a word shortly before the first
+     match to a word end about 160 characters later. */
+  function span(text, list) {
+    var count = function (a, b) { return chars(text.slice(a, b)).length; };
+    var first = Math.max(0, list.findIndex(function (w) { return w.match; }));
+    var s = first, e, start, end;
+    while (s > 0 && count(list[s - 1].from, list[first].from) <= BEFORE) s--;
+    start = s === 0 ? 0 : list[s].from;
+    e = s;
+    while (e + 1 < list.length && count(start, list[e + 1].to) <= SNIPPET) e++;
+    if (e + 1 >= list.length && count(start, text.length) <= SNIPPET) end = text.length;
+    else end = list[e] ? list[e].to : text.length;
+    if (count(start, end) > SNIPPET) end = start + cut(text.slice(start), SNIPPET).length;
+    return [start, end];
+  }
+
+  /* The first part with a matching word (else the first part): its anchor,
+     heading, and about 160 characters of its text with the matches to mark. */
   function snippet(fragment, words, split) {
-    var parts = Array.isArray(fragment.p) ? fragment.p : [], i, part, text, marks;
-    for (i = 0; i < parts.length; i++) {
-      part = parts[i];
-      text = String(part[2] || "");
-      marks = marksIn(text, words, split);
-      if (marks.length || marksIn(String(part[1] || ""), words, split).length) return excerpt(part, text, marks);
+    var parts = Array.isArray(fragment.p) ? fragment.p : [], i, part = null, list;
+    for (i = 0; i < parts.length && !part; i++) {
+      list = found(String(parts[i][2] || ""), words, split);
+      if (list.some(function (w) { return w.match; }) ||
+          found(String(parts[i][1] || ""), words, split).some(function (w) { return w.match; })) part = parts[i];
     }
-    part = parts[0] || ["", "", ""];
-    return excerpt(part, String(part[2] || ""), []);
-  }
-
-  function excerpt(part, text, marks) {
-    var start = 0, end = text.length;
-    if (text.length > SNIPPET) {
-      var at = marks.length ? marks[0][0] : 0;
-      start = Math.max(0, at - SNIPPET / 3);
-      end = Math.min(text.length, start + SNIPPET);
-      start = Math.max(0, Math.min(start, end - SNIPPET));
-      if (start > 0) { var sp = text.indexOf(" ", start); if (sp >= 0 && sp < at) start = sp + 1; }
-      if (end < text.length) { var ep = text.lastIndexOf(" ", end); if (ep > (marks.length ? marks[0][1] : start)) end = ep; }
-    }
-    // Whole UTF-16 pairs only.
-    if (start > 0 && /[\uDC00-\uDFFF]/.test(text[start])) start++;
-    if (end < text.length && /[\uDC00-\uDFFF]/.test(text[end])) end--;
+    part = part || parts[0] || ["", "", ""];
+    var text = String(part[2] || "");
+    list = found(text, words, split);
+    var range = span(text, list), marks = [];
+    list.forEach(function (w) {
+      if (!w.match || w.to <= range[0] || w.from >= range[1]) return;
+      var from = Math.max(w.from, range[0]) - range[0], to = Math.min(w.to, range[1]) - range[0];
+      var last = marks[marks.length - 1];
+      // Words written together (Lao) are marked as one.
+      if (last && last[1] === from) last[1] = to;
+      else marks.push([from, to]);
+    });
     return {
       anchor: String(part[0] || ""),
       heading: String(part[1] || ""),
-      text: text.slice(start, end),
-      before: start > 0,
-      after: end < text.length,
-      marks: marks.filter(function (m) { return m[0] >= start && m[1] <= end; })
-        .map(function (m) { return [m[0] - start, m[1] - start]; })
+      text: text.slice(range[0], range[1]),
+      before: range[0] > 0,
+      after: range[1] < text.length,
+      marks: marks
     };
   }
 
@@ -466,7 +472,7 @@
   Search.prototype.marked = function (s) {
     var p = document.createElement("p"), at = 0;
     p.className = "search-snippet";
-    if (s.before) p.append("… ");
+    if (s.before) p.append("…");
     s.marks.forEach(function (m) {
       if (m[0] < at) return;
       p.append(s.text.slice(at, m[0]));
@@ -476,7 +482,7 @@
       at = m[1];
     });
     p.append(s.text.slice(at));
-    if (s.after) p.append(" …");
+    if (s.after) p.append("…");
     return p;
   };
 
