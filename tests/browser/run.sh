@@ -117,8 +117,9 @@ NODE_PATH="$deps/node_modules" node "$here/timeline.mjs" $portals $dashboard \
 # Search on the example site (tests/browser/search.mjs): Lao and Nepali words found
 # and followed to their section, the keyboard, nothing fetched before the box has
 # focus, axe-core with the results open, and the A–Z page without JavaScript.
+# Its queries in every language give the pages `gangway search` gives, in its order.
 NODE_PATH="$deps/node_modules" node "$here/search.mjs" "http://127.0.0.1:$example_port/" \
-  ${shots:+--shots "$shots"}
+  --gangway "$gangway" "$repo" ${shots:+--shots "$shots"}
 
 # The whole round trip on the example site: its forms post to the self-hosted
 # recorder README offers (contrib/form_endpoint.py); a task done and one stuck, a

@@ -6,10 +6,11 @@
 // with the results open; a missing index says "unavailable"; odd queries throw
 // nothing; without JavaScript the form lands on the A–Z page.
 //
-//   node tests/browser/search.mjs SITE_URL [--shots DIR]
+//   node tests/browser/search.mjs SITE_URL [--gangway BINARY SITE_DIR] [--shots DIR]
 //
 // SITE_URL is the site root (ending in "/"), built from the repository's example
-// site. Needs axe-core beside playwright-core (NODE_PATH). Exits non-zero on any failure.
+// site. With --gangway, queries in every language are run by `gangway search` on
+// SITE_DIR too, and the browser must find the same pages in the same order. Needs axe-core beside playwright-core (NODE_PATH). Exits non-zero on any failure.
 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -21,9 +22,11 @@ const axePath = require.resolve('axe-core/axe.min.js');
 const args = process.argv.slice(2);
 const shotsAt = args.indexOf('--shots');
 const shots = shotsAt >= 0 ? args.splice(shotsAt, 2)[1] : null;
+const cliAt = args.indexOf('--gangway');
+const cli = cliAt >= 0 ? args.splice(cliAt, 3).slice(1) : null;
 const site = args[0];
 if (!site || !site.endsWith('/')) {
-  console.error('usage: node search.mjs SITE_URL [--shots DIR]');
+  console.error('usage: node search.mjs SITE_URL [--gangway BINARY SITE_DIR] [--shots DIR]');
   process.exit(2);
 }
 
@@ -126,6 +129,37 @@ for (const c of CASES) {
     await page.close();
     return `${decodeURIComponent(new URL(page.url()).hash) || 'page'}, ${marked} marks`;
   });
+}
+
+// The same queries through `gangway search`: the same pages in the same order
+// (anchors aside: which part a snippet comes from may differ).
+const SAME = [
+  ['en', 'invite users'], ['en', 'password'], ['en', 'setting up'], ['ms', 'kata laluan'], ['ms', 'data'],
+  ['ne', 'मिनेट'], ['ne', 'प्रशासक'], ['kk', 'деректері'], ['kk', 'жұмыс'], ['lo', CASES[0].word], ['ny', 'akaunti'],
+];
+if (cli) {
+  const { execFileSync } = require('node:child_process');
+  const [binary, root] = cli;
+  for (const [lang, q] of SAME) {
+    await check(`${lang}: "${q}" finds what \`gangway search\` finds, in its order`, async () => {
+      const out = execFileSync(binary, ['search', '--root', root, '--lang', lang, '--format', 'json', '--limit', '1000', q],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const expected = JSON.parse(out).map((h) => h.url.replace(/#.*$/, ''));
+      const page = await open(context, `${site}${lang === 'en' ? '' : `${lang}/`}`);
+      await page.focus('#gw-search');
+      await search(page, q);
+      while (await page.locator('.search-more').isVisible()) {
+        const before = await page.locator('.search-results li').count();
+        await page.locator('.search-more').click();
+        await page.waitForFunction((n) => document.querySelectorAll('.search-results li').length > n, before);
+      }
+      const got = await page.locator('.search-results a').evaluateAll((as, base) => as.map((a) => decodeURI(a.href.slice(base.length)).replace(/#.*$/, '')), site);
+      await page.close();
+      assert(JSON.stringify(got) === JSON.stringify(expected.map(decodeURI)),
+        `browser ${JSON.stringify(got)}, gangway search ${JSON.stringify(expected)}`);
+      return `${got.length} results`;
+    });
+  }
 }
 
 await check('keyboard: ArrowDown/ArrowUp move through the results, Escape closes, Enter opens the first', async () => {
