@@ -54,6 +54,7 @@ mod resolve;
 pub mod roster;
 pub mod roster_table;
 mod seal;
+pub(crate) mod search;
 pub mod secret;
 pub mod serve;
 pub mod source;

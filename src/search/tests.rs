@@ -1,0 +1,493 @@
+//! The index and the query together: scripts, bad input, the files' form and size.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::words::{normalise, words};
+use super::*;
+use crate::lang::Lang;
+
+fn lang(tag: &str) -> Lang {
+    Lang::parse(tag).unwrap()
+}
+
+fn doc(url: &str, tag: &str, title: &str, text: &str) -> Doc {
+    Doc {
+        url: url.to_string(),
+        title: title.to_string(),
+        section: String::new(),
+        lang: lang(tag),
+        keywords: String::new(),
+        parts: vec![Part {
+            anchor: String::new(),
+            heading: String::new(),
+            text: text.to_string(),
+        }],
+    }
+}
+
+/// The public form's files by their path under the index folder.
+fn files(index: &Index) -> BTreeMap<String, Vec<u8>> {
+    index
+        .files("search/x/")
+        .into_iter()
+        .map(|f| {
+            (
+                f.path.strip_prefix("search/x/").unwrap().to_string(),
+                f.bytes,
+            )
+        })
+        .collect()
+}
+
+fn query_files(files: &BTreeMap<String, Vec<u8>>, q: &str) -> Found {
+    search(&|path| files.get(path).cloned(), q, 10).unwrap()
+}
+
+/// The urls found for `q`, the same from the public and the portal form.
+fn urls(index: &Index, q: &str) -> Vec<String> {
+    let sharded = query_files(&files(index), q);
+    let single = index.single_file();
+    let one = search(&|p| (p == "index.json").then(|| single.clone()), q, 10).unwrap();
+    let list = |f: &Found| f.hits.iter().map(|h| h.url.clone()).collect::<Vec<_>>();
+    assert_eq!(list(&sharded), list(&one), "{q}");
+    assert!(one.fetched.iter().all(|(p, _)| p == "index.json"));
+    list(&sharded)
+}
+
+#[test]
+fn files_have_the_contract_form() {
+    let index = Index::new(
+        &lang("ms"),
+        vec![
+            doc("b/", "ms", "Hi", "Hello world"),
+            doc("a/", "ms", "", "hello"),
+            doc("c/", "en", "X", ""),
+        ],
+    );
+    let files = files(&index);
+    let text = |p: &str| String::from_utf8(files[p].clone()).unwrap();
+    assert_eq!(
+        text("index.json"),
+        format!(
+            "{{\"v\":1,\"lang\":\"ms\",\"stem\":\"none\",\"pages\":3,\"own\":2,\"shards\":[[\"h\",{}],[\"w\",{}],[\"x\",{}]]}}",
+            files["s/68.json"].len(),
+            files["s/77.json"].len(),
+            files["s/78.json"].len()
+        )
+    );
+    assert_eq!(
+        text("s/68.json"),
+        r#"{"t":{"hello":[0,1,1,1],"hi":[1,10]}}"#
+    );
+    assert_eq!(text("s/78.json"), r#"{"t":{"x":[2,10]}}"#);
+    assert_eq!(
+        text("f/1.json"),
+        r#"{"u":"b/","t":"Hi","s":"","p":[["","","Hello world"]]}"#
+    );
+    assert_eq!(
+        text("f/2.json"),
+        r#"{"u":"c/","t":"X","s":"","l":"en","p":[]}"#
+    );
+    assert_eq!(files.len(), 1 + 3 + 3);
+    let single = String::from_utf8(index.single_file()).unwrap();
+    assert!(single.starts_with(
+        r#"{"v":1,"lang":"ms","stem":"none","pages":3,"own":2,"t":{"hello":[0,1,1,1],"hi":[1,10],"#
+    ));
+    assert!(single.ends_with(r#""p":[]}]}"#), "{single}");
+    // The paths are sorted, the default stemmer is named.
+    let paths: Vec<String> = index.files("d/").into_iter().map(|f| f.path).collect();
+    assert!(paths.is_sorted());
+    let en = Index::new(&lang("en"), vec![doc("a/", "en", "Running", "")]);
+    assert!(
+        String::from_utf8(en.single_file())
+            .unwrap()
+            .contains(r#""stem":"english""#)
+    );
+}
+
+#[test]
+fn lao_word_from_inside_a_run_without_spaces() {
+    let sentence = "ຂ້ອຍຮັກພາສາລາວແລະຂ້ອຍຢາກຮຽນພາສາອັງກິດຢູ່ໂຮງຮຽນ";
+    let found: Vec<&str> = words(sentence).map(|(_, w)| w).collect();
+    assert!(found.len() >= 5, "{found:?}");
+    let middle = found[found.len() / 2];
+    let index = Index::new(
+        &lang("lo"),
+        vec![
+            doc("lo/a/", "lo", "ບົດຄວາມ", sentence),
+            doc("lo/b/", "lo", "ອື່ນ", "ສະບາຍດີ"),
+        ],
+    );
+    assert_eq!(urls(&index, middle), ["lo/a/"], "{middle}");
+    assert_eq!(urls(&index, "ໂຮງຮຽນ"), ["lo/a/"]);
+    assert_eq!(urls(&index, "ສະບາຍດີ"), ["lo/b/"]);
+    let hit = &query_files(&files(&index), middle).hits[0];
+    assert!(
+        hit.snippet.contains(&format!("[{middle}]")),
+        "{}",
+        hit.snippet
+    );
+}
+
+#[test]
+fn composed_and_decomposed_lao_find_each_other() {
+    // ຳ (U+0EB3) and ໍ + າ; ໜ (U+0EDC) and ຫ + ນ.
+    let composed = "ຄຳຖາມ ໜ້າທຳອິດ";
+    let decomposed = "ຄໍາຖາມ ຫນ້າທໍາອິດ";
+    assert_ne!(composed, decomposed);
+    let index = Index::new(
+        &lang("lo"),
+        vec![
+            doc("lo/c/", "lo", "", composed),
+            doc("lo/d/", "lo", "", decomposed),
+        ],
+    );
+    for q in ["ຄຳຖາມ", "ຄໍາຖາມ", "ໜ້າທຳອິດ", "ຫນ້າທໍາອິດ", "ໜ້າ"]
+    {
+        assert_eq!(urls(&index, q), ["lo/c/", "lo/d/"], "{q}");
+    }
+}
+
+#[test]
+fn english_stems_and_prefixes() {
+    let index = Index::new(
+        &lang("en"),
+        vec![
+            doc("a/", "en", "Setup", "How to configure the gateway."),
+            doc("b/", "en", "Welcome", "Your onboarding starts here."),
+            doc("c/", "en", "Other", "Nothing relevant."),
+        ],
+    );
+    assert_eq!(urls(&index, "configurations"), ["a/"]);
+    assert_eq!(urls(&index, "Configuring"), ["a/"]);
+    assert_eq!(urls(&index, "onboa"), ["b/"]);
+    assert_eq!(urls(&index, "ONBOARDING starts"), ["b/"]);
+    // Every word must match.
+    assert!(urls(&index, "onboarding gateway").is_empty());
+    assert!(urls(&index, "xylophone").is_empty());
+    // Without a stemmer, prefixes still work.
+    let ms = Index::new(
+        &lang("ms"),
+        vec![doc("a/", "ms", "", "Proses onboarding pelanggan")],
+    );
+    assert_eq!(urls(&ms, "onboa pelang"), ["a/"]);
+    let hit: &Hit = &query_files(&files(&index), "configurations").hits[0];
+    assert_eq!(hit.title, "Setup");
+    assert!(hit.snippet.contains("[configure]"), "{}", hit.snippet);
+}
+
+#[test]
+fn nepali_hindi_and_kazakh_words() {
+    let ne = "कृपया आफ्नो खाता सेटिङ्गहरू जाँच गर्नुहोस्। हिंदी भाषा";
+    let index = Index::new(&lang("ne"), vec![doc("ne/a/", "ne", "खाता", ne)]);
+    // A conjunct (ङ्ग) with a vowel sign at the end (ू), a virama at the end,
+    // a candrabindu, and a word ending in a vowel sign (ी).
+    for q in ["सेटिङ्गहरू", "गर्नुहोस्", "जाँच", "हिंदी", "कृपया", "सेटिङ्ग"]
+    {
+        assert_eq!(urls(&index, q), ["ne/a/"], "{q}");
+    }
+    let kk = "Әріптестеріңізге ғана Құжаттар Өңдеу Ұйым Үйлестіру Һижра Іскер";
+    let index = Index::new(&lang("kk"), vec![doc("kk/a/", "kk", "Ақпарат", kk)]);
+    for q in [
+        "әріптестеріңізге",
+        "ӘРІПТЕСТЕРІҢІЗГЕ",
+        "ғана",
+        "құжат",
+        "ӨҢДЕУ",
+        "ұйым",
+        "үйлестіру",
+        "һижра",
+        "іскер",
+        "ақпарат",
+    ] {
+        assert_eq!(urls(&index, q), ["kk/a/"], "{q}");
+    }
+}
+
+#[test]
+fn bad_documents_do_not_panic() {
+    let empty = Index::new(&lang("lo"), Vec::new());
+    assert_eq!(
+        files(&empty)["index.json"],
+        br#"{"v":1,"lang":"lo","stem":"none","pages":0,"own":0,"shards":[]}"#
+    );
+    assert!(urls(&empty, "ສະບາຍດີ").is_empty());
+    let lao = "ສະບາຍດີ".repeat(1500);
+    let latin = "a".repeat(10_000);
+    let mut blank = doc("blank/", "lo", "", "");
+    blank.parts.push(Part {
+        anchor: "x".into(),
+        heading: String::new(),
+        text: String::new(),
+    });
+    let index = Index::new(
+        &lang("lo"),
+        vec![
+            blank,
+            doc("lao/", "lo", "", &lao),
+            doc("latin/", "lo", "", &latin),
+        ],
+    );
+    let files = files(&index);
+    assert_eq!(files["f/0.json"], br#"{"u":"blank/","t":"","s":"","p":[]}"#);
+    assert_eq!(urls(&index, "ສະບາຍດີ"), ["lao/"]);
+    assert_eq!(urls(&index, &latin), ["latin/"]);
+    let hit = &query_files(&files, &latin).hits[0];
+    assert!(hit.snippet.chars().count() <= 170, "{}", hit.snippet.len());
+    // The fragment keeps about 6,000 chars of the text.
+    let kept = files["f/1.json"].len();
+    assert!((6000..=6000 * 3 + 100).contains(&kept), "{kept}");
+}
+
+#[test]
+fn bad_queries_do_not_panic() {
+    let index = Index::new(
+        &lang("en"),
+        vec![
+            doc("a/", "en", "Setup", "Configure the gateway ́ ຳ"),
+            doc("b/", "lo", "ລາວ", "ສະບາຍດີ"),
+        ],
+    );
+    let files = files(&index);
+    for q in [
+        "",
+        "   \t\n ",
+        "!!! ,,, ??? … —",
+        "\u{0}\u{1}\u{7}\u{1b}\u{7f}\u{202e}\u{feff}",
+        "\u{301}\u{301}",
+        "\u{0eb3}",
+        "\u{948}\u{94d}",
+        "a\u{301}",
+    ] {
+        query_files(&files, q);
+        urls(&index, q);
+    }
+    assert!(query_files(&files, "").fetched.is_empty());
+    assert!(query_files(&files, " ,.; ").hits.is_empty());
+    let long = "configure ".repeat(1000);
+    assert_eq!(urls(&index, &long), ["a/"]);
+    urls(&index, &"ສະບາຍດີ".repeat(1500));
+    urls(&index, &"x".repeat(10_000));
+    // A missing or broken index is an error, not a panic.
+    assert!(matches!(
+        search(&|_| None, "gateway", 10),
+        Err(QueryError::Missing(_))
+    ));
+    assert!(matches!(
+        search(&|_| Some(b"{".to_vec()), "gateway", 10),
+        Err(QueryError::Invalid { .. })
+    ));
+}
+
+/// Every term in the shards of `files`, each shard's size checked against the
+/// manifest and the limit.
+fn shard_terms(files: &BTreeMap<String, Vec<u8>>) -> BTreeSet<String> {
+    let manifest: serde_json::Value = serde_json::from_slice(&files["index.json"]).unwrap();
+    let mut terms = BTreeSet::new();
+    let listed = manifest["shards"].as_array().unwrap();
+    assert_eq!(
+        listed.len(),
+        files.keys().filter(|p| p.starts_with("s/")).count()
+    );
+    for pair in listed {
+        let key = pair[0].as_str().unwrap();
+        let path = format!("s/{}.json", super::index::hex(key));
+        let bytes = &files[&path];
+        assert_eq!(bytes.len() as u64, pair[1].as_u64().unwrap());
+        let shard: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        let t = shard["t"].as_object().unwrap();
+        assert!(
+            bytes.len() <= SHARD_LIMIT || t.len() == 1,
+            "{key}: {}",
+            bytes.len()
+        );
+        for term in t.keys() {
+            assert!(term.starts_with(key), "{term} in {key}");
+            assert!(terms.insert(term.clone()), "{term} twice");
+        }
+    }
+    terms
+}
+
+/// Word `i` of a made-up language: letters from `i`'s digits in base 20.
+fn made_up(mut i: usize, first: char) -> String {
+    let mut w = String::from(first);
+    loop {
+        w.push(char::from(b'a' + (i % 20) as u8));
+        i /= 20;
+        if i == 0 {
+            break w;
+        }
+    }
+}
+
+#[test]
+fn a_large_page_splits_its_shards_and_keeps_every_word() {
+    let text: Vec<String> = (0..20_000).map(|i| made_up(i, 's')).collect();
+    let index = Index::new(&lang("ms"), vec![doc("big/", "ms", "", &text.join(" "))]);
+    let files = files(&index);
+    let terms = shard_terms(&files);
+    let expected: BTreeSet<String> = text.iter().cloned().collect();
+    assert_eq!(terms, expected);
+    let keys = files.keys().filter(|p| p.starts_with("s/")).count();
+    assert!(keys > 5, "{keys} shards");
+    for w in text.iter().step_by(997).chain(text.last()) {
+        assert_eq!(urls(&index, w), ["big/"], "{w}");
+    }
+}
+
+#[test]
+fn a_term_in_most_documents_is_capped() {
+    let docs: Vec<Doc> = (0..5000)
+        .map(|i| {
+            let title = if i % 1000 == 7 { "common" } else { "page" };
+            doc(
+                &format!("p{i:05}/"),
+                "ms",
+                title,
+                &format!("common zebra{i}"),
+            )
+        })
+        .collect();
+    let index = Index::new(&lang("ms"), docs);
+    let files = files(&index);
+    let shard: serde_json::Value = serde_json::from_slice(&files["s/63.json"]).unwrap();
+    assert_eq!(shard["c"]["common"], 5000);
+    assert_eq!(
+        shard["t"]["common"].as_array().unwrap().len(),
+        2 * POSTING_CAP
+    );
+    let found = query_files(&files, "common");
+    assert_eq!(found.total, POSTING_CAP);
+    // The documents with the word in their title come first.
+    assert_eq!(found.hits[0].url, "p00007/");
+    assert_eq!(found.hits[4].url, "p04007/");
+    // A capped word filters nothing: a page beyond the cap is still found.
+    assert_eq!(urls(&index, "common zebra4321"), ["p04321/"]);
+    assert_eq!(urls(&index, "zebra4321 common"), ["p04321/"]);
+}
+
+#[test]
+fn a_query_fetches_little_of_a_large_index() {
+    let docs: Vec<Doc> = (0..3000)
+        .map(|i| {
+            let text: Vec<String> = (0..60)
+                .map(|j| made_up((i * 7919 + j * 104_729) % 20_000, 'k'))
+                .collect();
+            doc(&format!("d{i}/"), "ms", &made_up(i, 't'), &text.join(" "))
+        })
+        .collect();
+    let index = Index::new(&lang("ms"), docs);
+    let files = files(&index);
+    shard_terms(&files);
+    let all: usize = files.values().map(Vec::len).sum();
+    for q in ["kab", "taa", "kbcd", "k", "kabcd tbc"] {
+        let found = query_files(&files, q);
+        let shards: usize = found
+            .fetched
+            .iter()
+            .filter(|(p, _)| p.starts_with("s/"))
+            .map(|(_, n)| n)
+            .sum();
+        assert!(shards <= 160_000, "{q}: {shards} of {all} bytes");
+        let fragments = found
+            .fetched
+            .iter()
+            .filter(|(p, _)| p.starts_with("f/"))
+            .count();
+        assert!(fragments <= 10);
+    }
+    assert!(!query_files(&files, "kab").hits.is_empty());
+}
+
+#[test]
+fn bytes_do_not_depend_on_input_order() {
+    let docs: Vec<Doc> = (0..200)
+        .map(|i| {
+            let tag = if i % 3 == 0 { "en" } else { "lo" };
+            doc(
+                &format!("x/{}/", (i * 37) % 200),
+                tag,
+                &format!("ໜ້າ {i}"),
+                &format!("ຂ້ອຍຮັກພາສາລາວ word{i} shared"),
+            )
+        })
+        .collect();
+    let mut reversed = docs.clone();
+    reversed.reverse();
+    let (a, b) = (
+        Index::new(&lang("lo"), docs),
+        Index::new(&lang("lo"), reversed),
+    );
+    assert_eq!(a.files("s/"), b.files("s/"));
+    assert_eq!(a.single_file(), b.single_file());
+    // Lao documents first: English ones have ids from `own`.
+    let manifest: serde_json::Value = serde_json::from_slice(&files(&a)["index.json"]).unwrap();
+    assert_eq!(manifest["own"], 133);
+    let found = query_files(&files(&a), "shared");
+    assert!(found.hits.iter().all(|h| h.lang.is_none()));
+    assert_eq!(found.total, 200);
+}
+
+#[test]
+fn replacing_a_document_gives_the_bytes_of_a_new_index() {
+    let mut docs: Vec<Doc> = (0..50)
+        .map(|i| {
+            doc(
+                &format!("a{i}/"),
+                "en",
+                &format!("Title {i}"),
+                &format!("alpha beta{i}"),
+            )
+        })
+        .collect();
+    let mut index = Index::new(&lang("en"), docs.clone());
+    let changed = doc("a7/", "en", "Changed", "gamma delta alpha");
+    assert!(index.replace(changed.clone()));
+    docs[7] = changed;
+    let fresh = Index::new(&lang("en"), docs.clone());
+    assert_eq!(index.files("s/"), fresh.files("s/"));
+    assert_eq!(index.single_file(), fresh.single_file());
+    assert_eq!(index.len(), 50);
+    assert!(urls(&index, "beta7").is_empty());
+    assert_eq!(urls(&index, "gamma"), ["a7/"]);
+    // Unknown urls and a change of language group are declined.
+    assert!(!index.replace(doc("new/", "en", "", "")));
+    assert!(!index.replace(doc("a3/", "lo", "", "")));
+    assert_eq!(index.files("s/"), fresh.files("s/"));
+}
+
+#[test]
+fn ranking_by_weight_and_own_language_first() {
+    let mut keywords = doc("k/", "en", "", "");
+    keywords.keywords = "invoice".into();
+    let mut heading = doc("h/", "en", "", "");
+    heading.parts[0].heading = "Invoice".into();
+    heading.parts.push(Part {
+        anchor: "billing".into(),
+        heading: "Billing".into(),
+        text: "Send the invoice each month.".into(),
+    });
+    let index = Index::new(
+        &lang("en"),
+        vec![
+            doc("b/", "en", "", "an invoice in the body"),
+            keywords,
+            heading,
+            doc("t/", "en", "Invoice", ""),
+            doc("z/", "ms", "Invoice", "invoice"),
+        ],
+    );
+    assert_eq!(urls(&index, "invoice"), ["t/", "h/", "k/", "b/", "z/"]);
+    let found = query_files(&files(&index), "billing");
+    assert_eq!(found.hits[0].anchor, "billing");
+    assert_eq!(found.hits[0].address(), "h/#billing");
+    assert_eq!(found.hits[0].snippet, "Send the invoice each month.");
+    let scores: Vec<f64> = query_files(&files(&index), "invoice")
+        .hits
+        .iter()
+        .map(|h| h.score)
+        .collect();
+    assert!(scores[0] > scores[1] && scores[1] > scores[2] && scores[2] > scores[3]);
+    assert_eq!(normalise("INVOICE"), "invoice");
+}
