@@ -55,17 +55,26 @@
     };
   }
 
-  /* The query's runs: each with its words (cut to 64 chars) and, when it
-     splits into several, the joined text as an alternative; 8 words at most. */
+  /* Text in the form the segmenters' dictionaries know: Lao ຫນ, ຫມ and ໍາ, and
+     Thai ํา, as the single letters ໜ, ໝ, ຳ and ำ (NFKC writes them as two). */
+  var PAIRS = [["\u0EAB\u0E99", "\u0EDC"], ["\u0EAB\u0EA1", "\u0EDD"], ["\u0ECD\u0EB2", "\u0EB3"], ["\u0E4D\u0E32", "\u0E33"]];
+  function dictionaryForm(text) {
+    PAIRS.forEach(function (p) { text = text.split(p[0]).join(p[1]); });
+    return text;
+  }
+
+  /* The query's runs: each with its words (segmented in the dictionaries' form,
+     then each in NFKC, lower case, 64 chars) and, when it splits into several,
+     the words joined as an alternative; 8 words at most. */
   function parseQuery(q, split) {
     var runs = [], total = 0, pieces, i, words, j;
     pieces = cut(norm(q), 256).split(SPACE);
     for (i = 0; i < pieces.length && total < MAX_WORDS; i++) {
       if (!pieces[i]) continue;
       words = [];
-      var found = split(pieces[i]);
+      var found = split(dictionaryForm(pieces[i]));
       for (j = 0; j < found.length && total < MAX_WORDS; j++) {
-        words.push(cut(found[j].word, 64));
+        words.push(cut(norm(found[j].word), 64));
         total++;
       }
       if (!words.length) continue;
