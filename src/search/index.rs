@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::words::{Stemmer, cut, lower_into, nfkc, words};
+use super::words::{Stemmer, cut, dictionary_form, lower_into, nfkc, quality, words};
 use crate::lang::Lang;
 use crate::output::OutputFile;
 
@@ -341,37 +341,47 @@ impl<'a> Tokeniser<'a> {
         terms
     }
 
+    /// Adds the terms of `text` to `weights`: each word's stem, and the word
+    /// itself too when a query for it would not find its stem (`every` → `everi`,
+    /// `settings` → `set`), so that every word is found by itself.
     fn add(&mut self, text: &str, weight: u32, weights: &mut FxHashMap<Box<str>, u32>) {
-        let text = nfkc(text);
+        let text = dictionary_form(text);
         let Tokeniser {
             stemmer,
             lower,
             stems,
         } = self;
         for (_, word) in words(&text) {
-            lower_into(word, lower);
-            let term: &str = match stemmer {
-                None => lower,
-                Some(stemmer) => {
-                    if !stems.contains_key(lower.as_str()) {
-                        if stems.len() >= STEM_CACHE {
-                            stems.clear();
-                        }
-                        let stem = stemmer.stem(lower).into_owned();
-                        stems.insert(lower.clone(), stem.into());
-                    }
-                    &stems[lower.as_str()]
-                }
-            };
-            if term.is_empty() {
+            lower_into(&nfkc(word), lower);
+            let Some(stemmer) = stemmer else {
+                add_term(lower, weight, weights);
                 continue;
-            }
-            match weights.get_mut(term) {
-                Some(w) => *w = w.saturating_add(weight),
-                None => {
-                    weights.insert(term.into(), weight);
+            };
+            if !stems.contains_key(lower.as_str()) {
+                if stems.len() >= STEM_CACHE {
+                    stems.clear();
                 }
+                let stem = stemmer.stem(lower).into_owned();
+                stems.insert(lower.clone(), stem.into());
             }
+            let stem = &stems[lower.as_str()];
+            add_term(stem, weight, weights);
+            if quality(stem, lower, true).is_none() {
+                add_term(lower, weight, weights);
+            }
+        }
+    }
+}
+
+/// Adds `weight` to the weight of `term`.
+fn add_term(term: &str, weight: u32, weights: &mut FxHashMap<Box<str>, u32>) {
+    if term.is_empty() {
+        return;
+    }
+    match weights.get_mut(term) {
+        Some(w) => *w = w.saturating_add(weight),
+        None => {
+            weights.insert(term.into(), weight);
         }
     }
 }

@@ -11,7 +11,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::index::{Fragment, hex};
-use super::words::{MAX_WORD_CHARS, Stemmer, cut, nfkc, normalise, words};
+use super::words::{
+    MAX_WORD_CHARS, Stemmer, cut, dictionary_form, nfkc, normalise, quality, words,
+};
 
 /// The most chars of a query that are read.
 const QUERY_CHARS: usize = 256;
@@ -122,7 +124,8 @@ pub(crate) struct Run {
 }
 
 /// A query's runs: NFKC, lower case, 256 chars, split on whitespace and into
-/// words, each cut to 64 chars; at most 8 words in all.
+/// words (segmented in the dictionaries' form, then each word normalised again:
+/// NFKC, lower case, 64 chars); at most 8 words in all.
 pub(crate) fn parse_query(q: &str) -> Vec<Run> {
     let q = nfkc(q).to_lowercase();
     let q = cut(&q, QUERY_CHARS);
@@ -132,8 +135,9 @@ pub(crate) fn parse_query(q: &str) -> Vec<Run> {
         if used == MAX_WORDS {
             break;
         }
-        let words: Vec<String> = words(run)
-            .map(|(_, w)| cut(w, MAX_WORD_CHARS).to_string())
+        let run = dictionary_form(run);
+        let words: Vec<String> = words(&run)
+            .map(|(_, w)| normalise(w))
             .take(MAX_WORDS - used)
             .collect();
         if words.is_empty() {
@@ -443,21 +447,6 @@ pub(crate) fn search(
         total,
         fetched: reader.fetcher.fetched,
     })
-}
-
-/// How well the term `term` matches the query word `word` (rule 4 of the
-/// search's contract): equal, the term extends the word, or (with a stemmer) the
-/// term is a stem of the word.
-fn quality(term: &str, word: &str, stem: bool) -> Option<f64> {
-    if term == word {
-        return Some(1.0);
-    }
-    if term.starts_with(word) {
-        return Some(0.6);
-    }
-    let chars = term.chars().count();
-    (stem && word.starts_with(term) && chars >= 3 && 2 * chars >= word.chars().count())
-        .then_some(0.8)
 }
 
 /// Whether a word of a page (normalised) matches a query word for its snippet:

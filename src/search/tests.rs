@@ -491,3 +491,52 @@ fn ranking_by_weight_and_own_language_first() {
     assert!(scores[0] > scores[1] && scores[1] > scores[2] && scores[2] > scores[3]);
     assert_eq!(normalise("INVOICE"), "invoice");
 }
+
+/// Every word of the example site's pages finds its page, in each language: a word
+/// cut out of its text and searched alone is segmented as it was in the text, or
+/// its pieces or the pieces joined match.
+#[test]
+fn every_word_of_the_example_pages_finds_its_page() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
+    for tag in ["en", "lo", "ne", "kk", "ms", "ny"] {
+        let mut docs = Vec::new();
+        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().to_string();
+            let ours = match tag {
+                "en" => name.ends_with(".md") && name.split('.').count() == 2,
+                _ => name.ends_with(&format!(".{tag}.md")),
+            };
+            if ours {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                let url = entry
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap()
+                    .display()
+                    .to_string();
+                docs.push(doc(&url, tag, "", &text));
+            }
+        }
+        assert!(docs.len() >= 10, "{tag}: {} pages", docs.len());
+        let index = Index::new(&lang(tag), docs.clone());
+        let files = files(&index);
+        let (mut tried, mut missed) = (0, Vec::new());
+        for d in &docs {
+            let text = &d.parts[0].text;
+            for (_, w) in words(text).step_by(23) {
+                tried += 1;
+                let found = search(&|p| files.get(p).cloned(), w, usize::MAX).unwrap();
+                if !found.hits.iter().any(|h| h.url == d.url) {
+                    missed.push(w.to_string());
+                }
+            }
+        }
+        assert!(tried >= 100, "{tag}: {tried}");
+        assert!(
+            missed.is_empty(),
+            "{tag}: {} of {tried}: {missed:?}",
+            missed.len()
+        );
+    }
+}

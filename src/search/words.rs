@@ -38,6 +38,30 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
     })
 }
 
+/// `text` in the form the segmenter's dictionaries know: Lao ຫນ, ຫມ and ໍາ, and
+/// Thai ํา, as the single letters ໜ, ໝ, ຳ and ำ. NFKC writes those letters as two,
+/// and in that form the dictionary finds no words around them; so text is put in
+/// this form before it is segmented (documents and queries alike), and each word
+/// is put in NFKC afterwards ([`normalise`]), where both spellings are one.
+pub(crate) fn dictionary_form(text: &str) -> Cow<'_, str> {
+    const PAIRS: [(&str, &str); 4] = [
+        ("\u{0EAB}\u{0E99}", "\u{0EDC}"),
+        ("\u{0EAB}\u{0EA1}", "\u{0EDD}"),
+        ("\u{0ECD}\u{0EB2}", "\u{0EB3}"),
+        ("\u{0E4D}\u{0E32}", "\u{0E33}"),
+    ];
+    if !PAIRS.iter().any(|(two, _)| text.contains(two)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    for (two, one) in PAIRS {
+        if out.contains(two) {
+            out = out.replace(two, one);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// `text` in NFKC (borrowed when it already is).
 pub(crate) fn nfkc(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
@@ -83,6 +107,22 @@ pub(crate) fn cut(word: &str, max: usize) -> &str {
         Some((at, _)) => &word[..at],
         None => word,
     }
+}
+
+/// How well the term `term` matches the query word `word` (rule 4 of the
+/// search's contract): equal 1.0, the term extends the word 0.6, or, when the
+/// index has a stemmer, the term starts the word and is at least 3 chars and half
+/// its length 0.8 (a stem of it).
+pub(crate) fn quality(term: &str, word: &str, stem: bool) -> Option<f64> {
+    if term == word {
+        return Some(1.0);
+    }
+    if term.starts_with(word) {
+        return Some(0.6);
+    }
+    let chars = term.chars().count();
+    (stem && word.starts_with(term) && chars >= 3 && 2 * chars >= word.chars().count())
+        .then_some(0.8)
 }
 
 /// The Snowball stemmers: the primary subtags they serve, their names.
@@ -170,6 +210,24 @@ mod tests {
         }
         assert!(list("  ,.;! ").is_empty());
         assert!(list("").is_empty());
+    }
+
+    #[test]
+    fn dictionary_form_keeps_lao_words_whole() {
+        // NFKC splits ໜ and ຳ; segmenting that form breaks the words around them.
+        let text = "ທັງໝົດໃນແຜນງານຂອງທ່ານ ຄຳຖາມ";
+        let split = nfkc(text);
+        let form = dictionary_form(&split);
+        assert_eq!(form, text);
+        let found: Vec<String> = words(&form).map(|(_, w)| normalise(w)).collect();
+        assert!(found.contains(&normalise("ແຜນງານ")), "{found:?}");
+        assert!(found.contains(&normalise("ທັງໝົດ")), "{found:?}");
+        assert!(matches!(dictionary_form("plain"), Cow::Borrowed(_)));
+        // Thai's sara am.
+        assert_eq!(
+            dictionary_form("\u{0E19}\u{0E4D}\u{0E32}"),
+            "\u{0E19}\u{0E33}"
+        );
     }
 
     #[test]
