@@ -174,6 +174,9 @@ pub(crate) struct Prepared {
     pub shared: BTreeMap<Lang, minijinja::Value>,
     pub templates: Templates,
     pub engine: TextEngine,
+    /// The public search indexes by language, kept for incremental updates
+    /// (filled when the site is rendered, only for `serve`: `plans_deferred` is false).
+    pub search: std::sync::Mutex<BTreeMap<Lang, crate::search::Index>>,
     /// How long resolving and planning took and the memory in use after each,
     /// when [`BuildOptions::timings`] asks.
     stage_times: Option<StageTimes>,
@@ -193,6 +196,7 @@ impl Prepared {
             seal_iterations: options.seal_iterations,
             rendered: std::sync::atomic::AtomicUsize::new(0),
             markdown_rendered: std::sync::atomic::AtomicUsize::new(0),
+            keep_search: (!self.plans_deferred).then_some(&self.search),
         }
     }
 
@@ -454,6 +458,7 @@ fn prepare(
         shared,
         templates,
         engine,
+        search: std::sync::Mutex::default(),
     })
 }
 
@@ -645,4 +650,115 @@ mod tests {
             assert_hides_secrets(&shown);
         }
     }
+}
+
+/// What `gangway search` found.
+#[derive(Debug)]
+pub struct Searched {
+    /// The site's problems (there is an index only when there is no error).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The site's languages.
+    pub languages: Vec<String>,
+    /// The language's index; `None` when the site has errors or no language by
+    /// the name asked.
+    pub index: Option<SearchIndex>,
+}
+
+/// One language's public search index, in memory: the files `build` writes
+/// under `search/<lang>/`.
+#[derive(Debug)]
+pub struct SearchIndex {
+    /// The language searched.
+    pub lang: String,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+/// A page `gangway search` found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchHit {
+    /// The page's address relative to the site root, without the anchor.
+    pub url: String,
+    /// The heading id of the section that matched; empty for the page's top.
+    pub anchor: String,
+    /// The page's title.
+    pub title: String,
+    /// The page's section (an article's), or what kind of page it is.
+    pub section: String,
+    /// The text around the first match, the matched words in `[` `]`.
+    pub snippet: String,
+    /// How well it matched (higher is better; pages in the searched language come first).
+    pub score: f64,
+    /// Where the result leads: the url, with `#anchor` when there is one.
+    pub address: String,
+}
+
+impl SearchIndex {
+    /// `query` run as the search box runs it: every page found, best first.
+    /// An index that cannot be read finds nothing.
+    pub fn query(&self, query: &str) -> Vec<SearchHit> {
+        let fetch = |path: &str| self.files.get(path).cloned();
+        let found = crate::search::search(&fetch, query, usize::MAX).unwrap_or_default();
+        found
+            .hits
+            .into_iter()
+            .map(|h| SearchHit {
+                address: h.address(),
+                url: h.url,
+                anchor: h.anchor,
+                title: h.title,
+                section: h.section,
+                snippet: h.snippet,
+                score: h.score,
+            })
+            .collect()
+    }
+
+    /// The index's files, by path under its folder.
+    pub fn files(&self) -> &BTreeMap<String, Vec<u8>> {
+        &self.files
+    }
+}
+
+/// `gangway search`: the public index of `lang` (else the default language),
+/// made as `build` makes it but in memory. No page is rendered and no customer
+/// is planned.
+pub fn search(tree: &SourceTree, options: &BuildOptions, lang: Option<&str>) -> Searched {
+    let mut diagnostics = Diagnostics::new();
+    let prepared = prepare(tree, Vec::new(), options, false, &mut diagnostics);
+    let has_errors = diagnostics.has_errors();
+    let mut searched = Searched {
+        diagnostics: diagnostics.sorted(),
+        languages: Vec::new(),
+        index: None,
+    };
+    let Some(prepared) = prepared.filter(|_| !has_errors) else {
+        return searched;
+    };
+    let site = &prepared.site;
+    searched.languages = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    let wanted = lang.unwrap_or(site.config.default_language.as_str());
+    let Some(lang) = site.config.languages.iter().find(|l| l.as_str() == wanted) else {
+        return searched;
+    };
+    let lx = crate::render::language::Lx {
+        site,
+        lang,
+        locale: &prepared.locales[lang],
+    };
+    let docs = crate::render::search::public_docs(&lx, &prepared.previews);
+    let files = crate::search::Index::new(lang, docs)
+        .files("")
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    searched.index = Some(SearchIndex {
+        lang: lang.to_string(),
+        files,
+    });
+    searched
 }

@@ -51,6 +51,28 @@ pub struct Config {
     pub digest: DigestSettings,
     /// `[actions]`: where the portal's task actions and ratings are sent.
     pub actions: ActionSettings,
+    /// `[search]`: the public search index and the portals' own.
+    pub search: SearchSettings,
+}
+
+/// `[search]` in `gangway.toml`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchSettings {
+    /// `enabled`: the public pages' search index (`search/<lang>/`), the search
+    /// box in their header and the A–Z page of each language.
+    pub enabled: bool,
+    /// `portal`: each portal's own index of the FAQ entries and guides it shows,
+    /// with a search box in the portal's header.
+    pub portal: bool,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            enabled: true,
+            portal: true,
+        }
+    }
 }
 
 /// `[actions]` in `gangway.toml`.
@@ -186,6 +208,7 @@ impl Config {
             dashboard: DashboardSettings::default(),
             digest: DigestSettings::default(),
             actions: ActionSettings::default(),
+            search: SearchSettings::default(),
         }
     }
 
@@ -238,6 +261,14 @@ struct RawConfig {
     dashboard: Option<RawDashboard>,
     digest: Option<RawDigest>,
     actions: Option<RawActions>,
+    search: Option<RawSearch>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    enabled: Option<bool>,
+    portal: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -567,20 +598,30 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
             .and_then(|f| f.late_after_days)
             .unwrap_or(DEFAULT_LATE_AFTER_DAYS),
         reminders,
-        dashboard: raw
-            .dashboard
-            .map(|d| DashboardSettings {
-                enabled: d.enabled,
-                rotation: d.rotation.unwrap_or(0),
-                passphrase_env: d.encrypt.map(|e| {
-                    let span = e.passphrase_env.span();
-                    (e.passphrase_env.into_inner(), span)
-                }),
-            })
-            .unwrap_or_default(),
+        dashboard: dashboard_settings(raw.dashboard),
         digest,
         actions,
+        search: raw
+            .search
+            .map_or_else(SearchSettings::default, |s| SearchSettings {
+                enabled: s.enabled.unwrap_or(true),
+                portal: s.portal.unwrap_or(true),
+            }),
     })
+}
+
+/// `[dashboard]` as written (its passphrase variable is checked when the
+/// environment is read).
+fn dashboard_settings(raw: Option<RawDashboard>) -> DashboardSettings {
+    raw.map(|d| DashboardSettings {
+        enabled: d.enabled,
+        rotation: d.rotation.unwrap_or(0),
+        passphrase_env: d.encrypt.map(|e| {
+            let span = e.passphrase_env.span();
+            (e.passphrase_env.into_inner(), span)
+        }),
+    })
+    .unwrap_or_default()
 }
 
 /// `[digest]`: `from` must be one e-mail address (with an optional name).

@@ -103,7 +103,8 @@ pub(crate) fn update(
         return None;
     }
     work.customers.extend(citing);
-    let rendered = render_changed(state, options, &work, &touched.customers, lazy)?;
+    let mut rendered = render_changed(state, options, &work, &touched.customers, lazy)?;
+    redo_search(state, options, &touched, &work, &mut rendered)?;
     work.diagnostics.extend(rendered.diagnostics);
     let diagnostics = merge_diagnostics(state, &work.replaced_files, work.diagnostics)?;
     state.diagnostics = diagnostics.clone();
@@ -262,33 +263,40 @@ fn redo_pages(
     touched: &Touched,
     work: &mut Work,
 ) -> Option<BTreeSet<usize>> {
+    let mut citing = BTreeSet::new();
     for id in &touched.articles {
         let files = update_page(state, tree, id, &mut work.diagnostics)?;
         work.replaced_files.extend(files);
         work.public.articles.insert(id.clone());
+        // A portal's own search index holds the text of the guides it cites.
+        if state.prepared.site.config.search.portal {
+            citing.extend(citing_plans(state, |item| {
+                item.guides.iter().any(|g| g == id)
+            }));
+        }
     }
-    let mut citing = BTreeSet::new();
     for id in &touched.faqs {
         let files = update_page(state, tree, id, &mut work.diagnostics)?;
         work.replaced_files.extend(files);
         work.public.home = true;
         work.public.faq = true;
         let entry = id.trim_start_matches("faq/");
-        citing.extend(
-            state
-                .prepared
-                .plans
-                .iter()
-                .enumerate()
-                .filter_map(|(i, plan)| {
-                    plan.as_ref()?
-                        .visible()
-                        .any(|item| item.faq.iter().any(|f| f == entry))
-                        .then_some(i)
-                }),
-        );
+        citing.extend(citing_plans(state, |item| {
+            item.faq.iter().any(|f| f == entry)
+        }));
     }
     Some(citing)
+}
+
+/// The customers (by index) whose plan has a visible item `cites`.
+fn citing_plans(state: &State, cites: impl Fn(&crate::plan::Item) -> bool) -> Vec<usize> {
+    state
+        .prepared
+        .plans
+        .iter()
+        .enumerate()
+        .filter_map(|(i, plan)| plan.as_ref()?.visible().any(&cites).then_some(i))
+        .collect()
 }
 
 /// Resolves and plans again every customer in `work.customers`, in parallel.
@@ -408,6 +416,48 @@ fn render_changed(
         stale,
         diagnostics,
     })
+}
+
+/// The public search indexes after an edit of articles, FAQ entries or
+/// playbooks: their folders made again as a whole. `None` when they cannot be
+/// updated in place.
+fn redo_search(
+    state: &State,
+    options: &BuildOptions,
+    touched: &Touched,
+    work: &Work,
+    rendered: &mut Rendered,
+) -> Option<()> {
+    let public = &work.public;
+    if touched.faqs.is_empty() && public.articles.is_empty() && public.playbooks.is_empty() {
+        return Some(());
+    }
+    let prepared = &state.prepared;
+    let input = prepared.input(options);
+    let articles: Vec<&str> = public.articles.iter().map(String::as_str).collect();
+    let faqs: Vec<&str> = touched
+        .faqs
+        .iter()
+        .map(|id| id.trim_start_matches("faq/"))
+        .collect();
+    let playbooks: Vec<&str> = public.playbooks.iter().map(String::as_str).collect();
+    let mut kept = prepared.search.lock().ok()?;
+    let files = crate::render::search::update_public_search(
+        &input, &mut kept, &articles, &faqs, &playbooks,
+    )?;
+    if prepared.site.config.search.enabled {
+        rendered.replaced.extend(
+            prepared
+                .site
+                .config
+                .languages
+                .iter()
+                .map(crate::render::search::index_dir),
+        );
+        rendered.replaced.sort();
+    }
+    rendered.files.extend(files);
+    Some(())
 }
 
 /// The site's diagnostics now: the old ones of files not looked at again, and the
@@ -765,7 +815,12 @@ mod tests {
                 .iter()
                 .any(|dir| path.starts_with(dir.as_str()))
         });
-        let n = update.files.len();
+        // Pages and portal files; the public search index's files are not counted.
+        let n = update
+            .files
+            .iter()
+            .filter(|f| !f.path.starts_with("search/"))
+            .count();
         for f in update.files {
             files.insert(f.path, f.bytes);
         }
@@ -854,8 +909,9 @@ mod tests {
                 "translation_of: 000000000000",
             ),
         ]);
-        // One page per language, nothing else.
-        assert_eq!(made, [6, 6, 6]);
+        // One page per language, and the portal whose plan cites the article as a
+        // guide (its own search index holds the guide's text): 88 files.
+        assert_eq!(made, [94, 94, 94]);
     }
 
     #[test]

@@ -46,6 +46,10 @@ enum Command {
     /// customer and feedback files: task actions, ratings, page votes
     #[command(after_help = EXIT_CODES)]
     Ingest(cmd::ingest::Args),
+    /// Search the public pages of one language as the search box does, printing the
+    /// pages found best first with the matched words
+    #[command(after_help = EXIT_CODES)]
+    Search(cmd::search::Args),
     /// Create a small starter site that builds as it is
     #[command(after_help = EXIT_CODES)]
     Init(cmd::init::Args),
@@ -74,6 +78,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args),
         Command::Digest(args) => cmd::digest::run(args),
         Command::Ingest(args) => cmd::ingest::run(args),
+        Command::Search(args) => cmd::search::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Serve(args) => cmd::serve::run(args),
     };

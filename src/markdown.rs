@@ -255,6 +255,9 @@ pub(crate) struct Outline {
     /// The visible text: what [`crate::locale::strip_html`] leaves of the
     /// rendered HTML, with the same spaces between blocks.
     pub text: String,
+    /// Where each heading's own words are in `text` (byte ranges, in the order of
+    /// the headings in the document): what lies between two of them is a section.
+    pub heading_spans: Vec<(usize, usize)>,
 }
 
 /// The [`Outline`] of `markdown`: one parse, no HTML written.
@@ -284,6 +287,7 @@ pub(crate) fn outline(markdown: &str, raw: RawHtml) -> Outline {
             text.push(' ');
         }
     };
+    let mut heading_spans = Vec::new();
     for event in events {
         if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) && !raw_html.is_empty() {
             text.push_str(&crate::locale::strip_html(&raw_html));
@@ -305,6 +309,16 @@ pub(crate) fn outline(markdown: &str, raw: RawHtml) -> Outline {
                 separate(&mut text);
                 text.push_str(&footnote_number(name).to_string());
             }
+            Event::Start(Tag::Heading { .. }) => {
+                separate(&mut text);
+                heading_spans.push((text.len(), text.len()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(span) = heading_spans.last_mut() {
+                    span.1 = text.len();
+                }
+                separate(&mut text);
+            }
             Event::Start(tag) if is_block(&tag.to_end()) => separate(&mut text),
             Event::End(tag) if is_block(&tag) => separate(&mut text),
             _ => {}
@@ -319,6 +333,7 @@ pub(crate) fn outline(markdown: &str, raw: RawHtml) -> Outline {
         dropped,
         sanitised,
         text,
+        heading_spans,
     }
 }
 

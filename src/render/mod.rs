@@ -17,6 +17,7 @@ pub(crate) mod language;
 pub(crate) mod page;
 pub(crate) mod pages;
 mod portal;
+pub(crate) mod search;
 pub(crate) mod sitemap;
 pub(crate) mod timeline;
 pub(crate) mod values;
@@ -216,6 +217,9 @@ pub(crate) struct RenderInput<'a> {
     pub rendered: std::sync::atomic::AtomicUsize,
     /// Article versions rendered to HTML so far (for [`crate::BuildStats::markdown_rendered`]).
     pub markdown_rendered: std::sync::atomic::AtomicUsize,
+    /// Where the public search indexes are kept after they are written, for a
+    /// later incremental update (`serve`); `None` lets them go.
+    pub keep_search: Option<&'a std::sync::Mutex<BTreeMap<Lang, crate::search::Index>>>,
 }
 
 impl RenderInput<'_> {
@@ -300,7 +304,14 @@ pub(crate) fn render_site(
     };
     // The portals are rendered alongside the public pages, so neither's last few
     // pages leave a core idle.
-    let (public, portals) = rayon::join(|| render_public(input, sink), portals);
+    let (public, portals) = rayon::join(
+        || {
+            let d = render_public(input, sink);
+            search::render_public_search(input, sink);
+            d
+        },
+        portals,
+    );
     diagnostics.extend(public);
     let mut rendered = 0;
     let mut rows = Vec::new();

@@ -140,6 +140,7 @@ impl Index {
     }
 
     /// The number of documents.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.docs.len()
     }

@@ -22,18 +22,16 @@
 //!   query follows the same steps as the browser's script, so both find the same
 //!   pages.
 
-// Render and the command line call it; until they do, only its tests use it.
-#![cfg_attr(
-    not(test),
-    expect(dead_code, unused_imports, reason = "used by render and the CLI")
-)]
-
 mod index;
 mod query;
 mod words;
 
-pub(crate) use index::{Doc, Index, POSTING_CAP, Part, SHARD_LIMIT};
-pub(crate) use query::{Found, Hit, QueryError, search};
+pub(crate) use index::{Doc, Index, Part};
+#[cfg(test)]
+use index::{POSTING_CAP, SHARD_LIMIT};
+pub(crate) use query::search;
+#[cfg(test)]
+use query::{Found, Hit, QueryError};
 
 #[cfg(test)]
 mod tests;

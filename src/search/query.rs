@@ -477,16 +477,34 @@ impl Marker<'_> {
             })
     }
 
-    /// The anchor and the marked snippet of the first part of `fragment` that has
-    /// a matching word (else of its first part).
-    fn snippet(&self, fragment: &Fragment) -> (String, String) {
-        let hit = |text: &str| words(text).any(|(_, w)| self.is_match(w));
-        let part = fragment
-            .p
+    /// How many of the query's words `text` holds.
+    fn count(&self, text: &str) -> usize {
+        let page: Vec<String> = words(text).map(|(_, w)| normalise(w)).collect();
+        let stems: Vec<String> = match &self.stemmer {
+            Some(s) => page.iter().map(|w| s.stem(w).into_owned()).collect(),
+            None => Vec::new(),
+        };
+        self.query
             .iter()
-            .find(|(_, heading, text)| hit(heading) || hit(text))
-            .or(fragment.p.first());
-        let Some((anchor, heading, text)) = part else {
+            .filter(|q| {
+                page.iter().any(|w| matches(w, q))
+                    || stems.iter().any(|t| quality(t, q, true).is_some())
+            })
+            .count()
+    }
+
+    /// The anchor and the marked snippet of the part of `fragment` that holds
+    /// the most of the query's words, a word in its heading counting twice (the
+    /// section is about it); the first such part, else the first part.
+    fn snippet(&self, fragment: &Fragment) -> (String, String) {
+        let mut best: Option<(usize, &(String, String, String))> = None;
+        for part in &fragment.p {
+            let score = 2 * self.count(&part.1) + self.count(&part.2);
+            if score > 0 && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, part));
+            }
+        }
+        let Some((anchor, heading, text)) = best.map(|(_, p)| p).or(fragment.p.first()) else {
             return (String::new(), String::new());
         };
         let source = if text.is_empty() { heading } else { text };

@@ -25,6 +25,7 @@ mod report;
 mod scale;
 mod schedule;
 mod schema;
+mod search;
 mod serve;
 mod text_sandbox;
 mod timeline;

@@ -381,6 +381,7 @@ fn a_customers_portal_is_written_under_its_own_folder_only() {
             "faq/index.html",
             "index.html",
             "plan.json",
+            "search.json",
             "timeline/index.html",
         ]
     );

@@ -74,6 +74,18 @@ pub(crate) fn render_portal(
         path: format!("{dir}plan.json"),
         bytes: files::plan_json(input, customer, playbook, plan).into_bytes(),
     });
+    if site.config.search.portal {
+        for lang in &customer.languages {
+            let at = portal_lang_dir(customer, lang);
+            out.push(crate::render::search::portal_index(
+                input,
+                plan,
+                &common.faqs,
+                lang,
+                &at,
+            ));
+        }
+    }
     if let Some(passphrase) = &customer.passphrase {
         out = seal::seal_portal(input, customer, passphrase.expose(), out);
     }

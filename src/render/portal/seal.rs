@@ -85,6 +85,9 @@ pub(crate) fn seal_folder<'a>(
                 // the portal's root; their names are made of ids.
                 let (media, name) = match rel.as_str() {
                     "plan.json" => ("application/json", "plan.json"),
+                    search if search.ends_with("search.json") => {
+                        ("application/json", "search.json")
+                    }
                     ics if ics.starts_with("calendar")
                         && ics.ends_with(".ics")
                         && !ics.contains('/') =>

@@ -1,0 +1,333 @@
+//! What search may find: the public pages of each language as [`crate::search`]
+//! documents, and each portal's own FAQ entries and guides.
+//!
+//! Invariant: the public index is made from the site's content and playbooks only
+//! (the home text, articles, FAQ entries, playbook previews); no customer is an
+//! input of [`public_docs`]. A portal's index holds only what that portal shows,
+//! and is written inside its folder (encrypted with it when it is).
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::lang::Lang;
+use crate::markdown;
+use crate::model::{Article, Faq, Playbook, Site};
+use crate::plan::Plan;
+use crate::render::language::Lx;
+use crate::render::page::lang_prefix;
+use crate::render::{RenderInput, Sink};
+use crate::search::{Doc, Index, Part};
+
+/// The folder of a language's public index, relative to the site root.
+pub(crate) fn index_dir(lang: &Lang) -> String {
+    format!("search/{lang}/")
+}
+
+/// The public documents of one language: home, articles, FAQ entries and
+/// playbook previews, as that language's pages show them.
+pub(crate) fn public_docs(lx: &Lx<'_>, previews: &BTreeMap<String, Plan>) -> Vec<Doc> {
+    let site = lx.site;
+    let prefix = lang_prefix(lx.lang, lx.default());
+    let mut docs = Vec::with_capacity(site.articles.len() + site.faqs.len() + 8);
+    docs.push(home_doc(site, lx.lang, &prefix));
+    // Each article's Markdown is read again for its text, on every thread.
+    let articles: Vec<Doc> = site
+        .articles
+        .par_iter()
+        .with_max_len(crate::PAR_CHUNK)
+        .map(|a| article_doc(lx, a, &prefix))
+        .collect();
+    docs.extend(articles);
+    let faq_title = lx.t("faq", "FAQ");
+    docs.extend(
+        site.faqs
+            .iter()
+            .map(|f| faq_doc(f, lx.lang, &format!("{prefix}faq/"), &faq_title)),
+    );
+    let playbooks_title = lx.t("playbook_preview", "Onboarding plan");
+    for p in site.playbooks.values().filter(|p| !p.draft) {
+        if let Some(plan) = previews.get(&p.id) {
+            docs.push(playbook_doc(lx, p, plan, &prefix, &playbooks_title));
+        }
+    }
+    docs
+}
+
+/// The home page: the site's title and the home text.
+fn home_doc(site: &Site, lang: &Lang, prefix: &str) -> Doc {
+    let (text, text_lang) = match &site.home {
+        Some(h) => {
+            let (html, l) = h.get(lang);
+            (squeeze(&crate::locale::strip_html(html)), l.clone())
+        }
+        None => (String::new(), lang.clone()),
+    };
+    Doc {
+        url: prefix.to_string(),
+        title: site.config.title_in(lang).to_string(),
+        section: String::new(),
+        lang: text_lang,
+        keywords: site.config.description_in(lang).to_string(),
+        parts: vec![Part {
+            anchor: String::new(),
+            heading: String::new(),
+            text,
+        }],
+    }
+}
+
+/// An article as its page in `lx.lang` shows it, one part per heading.
+pub(crate) fn article_doc(lx: &Lx<'_>, a: &Article, prefix: &str) -> Doc {
+    let (v, content_lang) = a.text.get(lx.lang);
+    let section = lx
+        .site
+        .sections
+        .iter()
+        .find(|s| s.id == a.section)
+        .map(|s| s.text.get(lx.lang).0.title.clone())
+        .unwrap_or_default();
+    let outline = markdown::outline(v.body.text(), lx.site.config.raw_html);
+    let mut keywords = v.summary.clone();
+    for tag in &v.tags {
+        keywords.push(' ');
+        keywords.push_str(tag);
+    }
+    Doc {
+        url: format!("{prefix}{}/", a.id),
+        title: v.title.clone(),
+        section,
+        lang: content_lang.clone(),
+        keywords,
+        parts: sections(&outline),
+    }
+}
+
+/// `text` with every run of white space (line breaks of the Markdown source,
+/// spaces between blocks) made one space: what a snippet shows.
+fn squeeze(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The text of a page cut at its headings: the text before the first heading,
+/// then each heading with the text up to the next.
+fn sections(outline: &markdown::Outline) -> Vec<Part> {
+    let text = outline.text.as_str();
+    let spans = &outline.heading_spans;
+    // Headings written as raw HTML are not in the outline's list: without one
+    // span per heading, the page is one part.
+    if spans.len() != outline.headings.len() {
+        return vec![Part {
+            anchor: String::new(),
+            heading: String::new(),
+            text: squeeze(text),
+        }];
+    }
+    let mut parts = Vec::with_capacity(spans.len() + 1);
+    let first_end = spans.first().map_or(text.len(), |s| s.0);
+    parts.push(Part {
+        anchor: String::new(),
+        heading: String::new(),
+        text: squeeze(&text[..first_end]),
+    });
+    for (i, (heading, &(start, end))) in outline.headings.iter().zip(spans).enumerate() {
+        let next = spans.get(i + 1).map_or(text.len(), |s| s.0);
+        parts.push(Part {
+            anchor: heading.id.clone(),
+            heading: squeeze(&text[start..end]),
+            text: squeeze(&text[end..next]),
+        });
+    }
+    parts
+}
+
+/// An FAQ entry: found at its place on the FAQ page (`faq_url` is that page).
+pub(crate) fn faq_doc(f: &Faq, lang: &Lang, faq_url: &str, faq_title: &str) -> Doc {
+    let (v, text_lang) = f.text.get(lang);
+    Doc {
+        url: format!("{faq_url}#{}", f.id),
+        title: v.question.clone(),
+        section: faq_title.to_string(),
+        lang: text_lang.clone(),
+        keywords: v.tags.join(" "),
+        parts: vec![Part {
+            anchor: String::new(),
+            heading: String::new(),
+            text: squeeze(&crate::locale::strip_html(&v.answer_html)),
+        }],
+    }
+}
+
+/// A playbook's public preview: its summary, then a part per phase with the
+/// phase's tasks and milestones.
+fn playbook_doc(lx: &Lx<'_>, p: &Playbook, plan: &Plan, prefix: &str, section: &str) -> Doc {
+    let default = lx.default();
+    let (text, title_lang) = lx.playbook_text(plan);
+    let mut parts = vec![Part {
+        anchor: String::new(),
+        heading: String::new(),
+        text: squeeze(&crate::locale::strip_html(&text.description_html)),
+    }];
+    let mut by_phase: Vec<String> = vec![String::new(); p.phases.len()];
+    for item in plan.visible() {
+        if let Some(out) = item.phase.and_then(|i| by_phase.get_mut(i)) {
+            let (t, _) = item.text(lx.lang, default);
+            out.push_str(&t.title);
+            out.push_str(". ");
+            out.push_str(&crate::locale::strip_html(&t.description_html));
+            out.push('\n');
+        }
+    }
+    for ((i, phase), tasks) in p.phases.iter().enumerate().zip(by_phase) {
+        let (t, _) = plan
+            .phases
+            .get(i)
+            .map(|t| crate::plan::pick(t, lx.lang, default))
+            .unwrap_or((&*crate::plan::EMPTY_TEXT, default));
+        let mut body = crate::locale::strip_html(&t.description_html);
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        body.push_str(&tasks);
+        parts.push(Part {
+            anchor: format!("phase-{}", phase.id),
+            heading: t.title.clone(),
+            text: squeeze(&body),
+        });
+    }
+    Doc {
+        url: format!("{prefix}playbooks/{}/", p.id),
+        title: text.title.clone(),
+        section: section.to_string(),
+        lang: title_lang.clone(),
+        keywords: String::new(),
+        parts,
+    }
+}
+
+/// Writes the public search index of every language (when `[search] enabled`),
+/// keeping the indexes when the input asks (`serve`).
+pub(crate) fn render_public_search(input: &RenderInput<'_>, sink: &Sink<'_>) {
+    let site = input.site;
+    if !site.config.search.enabled {
+        return;
+    }
+    for lang in &site.config.languages {
+        let lx = Lx {
+            site,
+            lang,
+            locale: input.locale(lang),
+        };
+        let index = Index::new(lang, public_docs(&lx, input.previews));
+        for f in index.files(&index_dir(lang)) {
+            sink(f);
+        }
+        if let Some(keep) = input.keep_search
+            && let Ok(mut kept) = keep.lock()
+        {
+            kept.insert(lang.clone(), index);
+        }
+    }
+}
+
+/// A portal's own index in `lang`, written at `dir` (the portal's folder in that
+/// language): the FAQ entries the portal shows (`faqs`, found on its FAQ page)
+/// and the guides its visible tasks and milestones cite (public articles).
+/// Addresses are relative to `dir`.
+pub(crate) fn portal_index(
+    input: &RenderInput<'_>,
+    plan: &Plan,
+    faqs: &[&Faq],
+    lang: &Lang,
+    dir: &str,
+) -> crate::output::OutputFile {
+    let site = input.site;
+    let lx = Lx {
+        site,
+        lang,
+        locale: input.locale(lang),
+    };
+    let faq_title = lx.t("faq", "FAQ");
+    let mut docs: Vec<Doc> = faqs
+        .iter()
+        .map(|f| faq_doc(f, lang, "faq/", &faq_title))
+        .collect();
+    let root = format!(
+        "{}{}",
+        crate::render::root_of(&format!("{dir}index.html")),
+        lang_prefix(lang, lx.default())
+    );
+    let mut guides: Vec<&str> = plan
+        .visible()
+        .flat_map(|item| item.guides.iter().map(String::as_str))
+        .collect();
+    guides.sort_unstable();
+    guides.dedup();
+    docs.extend(
+        guides
+            .into_iter()
+            .filter_map(|id| site.article(id))
+            .map(|a| article_doc(&lx, a, &root)),
+    );
+    crate::output::OutputFile {
+        path: format!("{dir}search.json"),
+        bytes: Index::new(lang, docs).single_file(),
+    }
+}
+
+/// The public indexes after an edit (`serve`): the named articles, FAQ entries
+/// (ids without `faq/`) and playbooks made again as documents and replaced in
+/// each kept index, whose files are made again. `None` when an index is not kept
+/// or a document cannot be replaced in place (a new page, or one whose text
+/// changed language): the caller builds everything.
+pub(crate) fn update_public_search(
+    input: &RenderInput<'_>,
+    kept: &mut BTreeMap<Lang, Index>,
+    articles: &[&str],
+    faqs: &[&str],
+    playbooks: &[&str],
+) -> Option<Vec<crate::output::OutputFile>> {
+    let site = input.site;
+    if !site.config.search.enabled {
+        return Some(Vec::new());
+    }
+    let mut files = Vec::new();
+    for lang in &site.config.languages {
+        let index = kept.get_mut(lang)?;
+        let lx = Lx {
+            site,
+            lang,
+            locale: input.locale(lang),
+        };
+        let prefix = lang_prefix(lang, lx.default());
+        let mut docs: Vec<Doc> = Vec::new();
+        for id in articles {
+            docs.push(article_doc(&lx, site.article(id)?, &prefix));
+        }
+        let faq_title = lx.t("faq", "FAQ");
+        for id in faqs {
+            let faq = site.faq(id)?;
+            docs.push(faq_doc(faq, lang, &format!("{prefix}faq/"), &faq_title));
+        }
+        let playbooks_title = lx.t("playbook_preview", "Onboarding plan");
+        for id in playbooks {
+            let p = site.playbooks.get(*id)?;
+            let plan = input.previews.get(*id)?;
+            docs.push(playbook_doc(&lx, p, plan, &prefix, &playbooks_title));
+        }
+        for doc in docs {
+            if !index.replace(doc) {
+                return None;
+            }
+        }
+        files.extend(index.files(&index_dir(lang)));
+    }
+    Some(files)
+}
