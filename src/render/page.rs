@@ -85,9 +85,8 @@ const SEARCHABLE: &[&str] = &[
 /// The search box's value on a public page: its language's index folder
 /// (`search/<lang>/` at the site root) and the A–Z page the form goes to
 /// without JavaScript; none on portals, the dashboard, or when search is off.
-/// (`[search] enabled`, once it exists, is checked here.)
-pub(crate) fn search_value(page: &Page, site_root: &str, root: &str) -> Value {
-    if !SEARCHABLE.contains(&page.kind) {
+pub(crate) fn search_value(site: &Site, page: &Page, site_root: &str, root: &str) -> Value {
+    if !site.config.search.enabled || !SEARCHABLE.contains(&page.kind) {
         return Value::from(());
     }
     record! {
@@ -143,7 +142,7 @@ pub(crate) fn context(
         "title" => page.title.as_str(),
         "url" => format!("{base_url}/{}", dir_url(&page.path)),
     };
-    let search = search_value(page, &site_root, &root);
+    let search = search_value(site, page, &site_root, &root);
     let mut own = vec![
         ("search", search),
         // A portal page's own values set it when the portal has an index.

@@ -85,7 +85,7 @@ fn language_pages(
             Vec::new(),
         ));
     }
-    if want(PublicPage::AToZ) {
+    if site.config.search.enabled && want(PublicPage::AToZ) {
         pages.push(a_z_page(input, lx));
     }
     for p in site.playbooks.values().filter(|p| !p.draft) {
@@ -451,7 +451,12 @@ fn site_files(site: &Site, sitemap_entries: Vec<SitemapEntry>) -> Vec<OutputFile
             .into_bytes(),
         },
     ];
+    let search = site.config.search.enabled || site.config.search.portal;
     for (path, bytes) in &site.theme.assets {
+        // The search box's script, only where there is a search box.
+        if path == "search.js" && !search {
+            continue;
+        }
         files.push(OutputFile {
             path: format!("assets/{path}"),
             bytes: bytes.clone(),
