@@ -238,6 +238,7 @@ fn redo_playbooks(
     let affected = update_playbooks(state, tree, playbooks, &mut work.diagnostics)?;
     work.public.playbooks.extend(affected.iter().cloned());
     work.public.home = true;
+    work.public.a_z = true;
     work.replaced_files.extend(
         tree.under("playbooks/")
             .map(|(path, _)| crate::locale::nfc(path)),
@@ -538,19 +539,22 @@ fn portal_files(
 struct Wanted {
     home: bool,
     faq: bool,
+    /// The A–Z pages, which list the playbooks by title.
+    a_z: bool,
     articles: BTreeSet<String>,
     playbooks: BTreeSet<String>,
 }
 
 impl Wanted {
     fn any(&self) -> bool {
-        self.home || self.faq || !self.articles.is_empty() || !self.playbooks.is_empty()
+        self.home || self.faq || self.a_z || !self.articles.is_empty() || !self.playbooks.is_empty()
     }
 
     fn wants(&self, page: PublicPage<'_>) -> bool {
         match page {
             PublicPage::Home => self.home,
             PublicPage::Faq => self.faq,
+            PublicPage::AToZ => self.a_z,
             PublicPage::Article(id) => self.articles.contains(id),
             PublicPage::Playbook(id) => self.playbooks.contains(id),
             PublicPage::KbIndex | PublicPage::NotFound | PublicPage::Files => false,

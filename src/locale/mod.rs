@@ -19,7 +19,7 @@
 
 mod text;
 
-pub(crate) use text::{nfc, nfc_owned, strip_html, word_count};
+pub(crate) use text::{index_letter, nfc, nfc_owned, strip_html, word_count};
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;

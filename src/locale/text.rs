@@ -28,6 +28,27 @@ pub(crate) fn nfc_owned(s: String) -> String {
     }
 }
 
+/// The letter a title is filed under in an index (the A–Z page): its first
+/// letter without accents or vowel signs (the first character of its canonical
+/// decomposition), upper-cased where the script has case; a Lao or Thai vowel
+/// written before its consonant is passed over, as collation does. A title that
+/// starts with no letter is filed under `#`.
+pub(crate) fn index_letter(title: &str) -> String {
+    const NFD: icu_normalizer::DecomposingNormalizerBorrowed<'static> =
+        icu_normalizer::DecomposingNormalizerBorrowed::new_nfd();
+    let decomposed = NFD.normalize(title.trim_start());
+    let mut chars = decomposed.chars().peekable();
+    let prefix_vowel = |c: char| matches!(c, '\u{0E40}'..='\u{0E44}' | '\u{0EC0}'..='\u{0EC4}');
+    let mut first = chars.next();
+    if first.is_some_and(prefix_vowel) && chars.peek().is_some_and(|c| c.is_alphabetic()) {
+        first = chars.next();
+    }
+    match first {
+        Some(c) if c.is_alphabetic() => c.to_uppercase().collect(),
+        _ => "#".to_string(),
+    }
+}
+
 /// Marks a code point in [`NFC_QUICK`] whose presence needs the full normaliser.
 const NFC_ASK: u8 = u8::MAX;
 
@@ -301,6 +322,26 @@ fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_letters() {
+        let cases = [
+            ("apple", "A"),
+            ("Éclair", "E"),
+            ("  ökonomie", "O"),
+            ("ການຕັ້ງຄ່າ", "ກ"),
+            ("ເລີ່ມຕົ້ນ", "ລ"),
+            ("ເ", "ເ"),
+            ("किन", "क"),
+            ("Әліпби", "Ә"),
+            ("йогурт", "И"),
+            ("2FA", "#"),
+            ("", "#"),
+        ];
+        for (title, letter) in cases {
+            assert_eq!(index_letter(title), letter, "{title}");
+        }
+    }
 
     #[test]
     fn quick_check_agrees_with_the_normaliser() {

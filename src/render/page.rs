@@ -77,6 +77,24 @@ fn base_path(base_url: &str) -> String {
     }
 }
 
+/// The kinds of public page that carry the search box.
+const SEARCHABLE: &[&str] = &[
+    "404", "a_z", "article", "faq", "home", "kb_index", "playbook",
+];
+
+/// The search box's value on a public page: its language's index folder
+/// (`search/<lang>/` at the site root) and the A–Z page the form goes to
+/// without JavaScript; none on portals, the dashboard, or when search is off.
+pub(crate) fn search_value(site: &Site, page: &Page, site_root: &str, root: &str) -> Value {
+    if !site.config.search.enabled || !SEARCHABLE.contains(&page.kind) {
+        return Value::from(());
+    }
+    record! {
+        "a_z" => format!("{root}a-z/"),
+        "index" => format!("{site_root}search/{}/", page.lang),
+    }
+}
+
 /// The values every template gets, merged with the page's own.
 pub(crate) fn context(
     site: &Site,
@@ -124,7 +142,11 @@ pub(crate) fn context(
         "title" => page.title.as_str(),
         "url" => format!("{base_url}/{}", dir_url(&page.path)),
     };
+    let search = search_value(site, page, &site_root, &root);
     let mut own = vec![
+        ("search", search),
+        // A portal page's own values set it when the portal has an index.
+        ("portal_search", Value::from(())),
         ("root", Value::from(root)),
         ("site_root", Value::from(site_root)),
         ("page", page_value),

@@ -31,6 +31,8 @@ pub(crate) enum PublicPage<'a> {
     NotFound,
     Article(&'a str),
     Playbook(&'a str),
+    /// The A–Z page: every article, FAQ entry and playbook by title, and the tags.
+    AToZ,
     /// sitemap.xml, robots.txt, _headers, theme assets and static files.
     Files,
 }
@@ -83,6 +85,9 @@ fn language_pages(
             Vec::new(),
         ));
     }
+    if site.config.search.enabled && want(PublicPage::AToZ) {
+        pages.push(a_z_page(input, lx));
+    }
     for p in site.playbooks.values().filter(|p| !p.draft) {
         if let Some(plan) = input.previews.get(&p.id)
             && want(PublicPage::Playbook(&p.id))
@@ -132,6 +137,132 @@ fn home_page(
             ("sections", lx.sections(listing, &root, &site_root)),
             ("faqs", lx.faq_values(all_faqs, &root, &site_root)),
         ],
+    )
+}
+
+/// A title on the A–Z page, with its address and the language it is written in.
+struct Indexed<'a> {
+    title: &'a str,
+    url: String,
+    lang: &'a Lang,
+}
+
+impl Indexed<'_> {
+    fn value(&self, lx: &Lx<'_>) -> Value {
+        record! {
+            "lang_attr" => if self.lang == lx.lang { "" } else { self.lang.as_str() },
+            "title" => self.title,
+            "url" => self.url.as_str(),
+        }
+    }
+}
+
+/// The A–Z page of a language: every article, FAQ entry and playbook preview by
+/// title, filed under its first letter ([`crate::locale::index_letter`]) in the
+/// language's collation, then every tag with its articles.
+fn a_z_page(input: &RenderInput<'_>, lx: &Lx<'_>) -> Page {
+    let path = "a-z/index.html";
+    let (root, _) = lx.roots(path);
+    let site = input.site;
+    let mut entries: Vec<Indexed<'_>> = Vec::new();
+    for a in &site.articles {
+        let (v, lang) = a.text.get(lx.lang);
+        let url = format!("{root}{}/", a.id);
+        entries.push(Indexed {
+            title: &v.title,
+            url,
+            lang,
+        });
+    }
+    for f in &site.faqs {
+        let (v, lang) = f.text.get(lx.lang);
+        let url = format!("{root}faq/#{}", f.id);
+        entries.push(Indexed {
+            title: &v.question,
+            url,
+            lang,
+        });
+    }
+    for p in site.playbooks.values().filter(|p| !p.draft) {
+        if let Some(plan) = input.previews.get(&p.id) {
+            let (text, lang) = lx.playbook_text(plan);
+            let url = format!("{root}playbooks/{}/", p.id);
+            entries.push(Indexed {
+                title: &text.title,
+                url,
+                lang,
+            });
+        }
+    }
+    entries.sort_by(|a, b| {
+        lx.locale
+            .compare(a.title, b.title)
+            .then_with(|| a.url.cmp(&b.url))
+    });
+    // A letter's entries stay together even where collation puts another
+    // letter's title among them.
+    let mut letters: Vec<(String, Vec<Value>)> = Vec::new();
+    for e in &entries {
+        let letter = crate::locale::index_letter(e.title);
+        match letters.iter_mut().find(|(l, _)| *l == letter) {
+            Some((_, list)) => list.push(e.value(lx)),
+            None => letters.push((letter, vec![e.value(lx)])),
+        }
+    }
+    let letters = list(
+        letters
+            .into_iter()
+            .enumerate()
+            .map(|(i, (letter, entries))| {
+                record! {
+                    "entries" => Value::from(entries),
+                    "id" => format!("letter-{}", i + 1),
+                    "letter" => letter,
+                }
+            }),
+    );
+    lx.page(
+        path,
+        "a_z.html",
+        lx.t("a_z_title", "A–Z index"),
+        "a_z",
+        lx.lang,
+        vec![("letters", letters), ("tags", a_z_tags(lx, &root))],
+    )
+}
+
+/// Every tag of the language's articles, in its collation, with its articles by title.
+fn a_z_tags(lx: &Lx<'_>, root: &str) -> Value {
+    let mut tags: std::collections::BTreeMap<&str, Vec<Indexed<'_>>> = Default::default();
+    for a in &lx.site.articles {
+        let (v, lang) = a.text.get(lx.lang);
+        for tag in &v.tags {
+            let url = format!("{root}{}/", a.id);
+            let entry = Indexed {
+                title: &v.title,
+                url,
+                lang,
+            };
+            tags.entry(tag.as_str()).or_default().push(entry);
+        }
+    }
+    let mut tags: Vec<(&str, Vec<Indexed<'_>>)> = tags.into_iter().collect();
+    tags.sort_by(|a, b| lx.locale.compare(a.0, b.0).then_with(|| a.0.cmp(b.0)));
+    list(
+        tags.into_iter()
+            .enumerate()
+            .map(|(i, (tag, mut articles))| {
+                articles.sort_by(|a, b| {
+                    lx.locale
+                        .compare(a.title, b.title)
+                        .then_with(|| a.url.cmp(&b.url))
+                });
+                record! {
+                    "articles" => list(articles.iter().map(|e| e.value(lx))),
+                    "id" => format!("tag-{}", i + 1),
+                    "tag" => tag,
+                }
+            }),
     )
 }
 
@@ -320,7 +451,12 @@ fn site_files(site: &Site, sitemap_entries: Vec<SitemapEntry>) -> Vec<OutputFile
             .into_bytes(),
         },
     ];
+    let search = site.config.search.enabled || site.config.search.portal;
     for (path, bytes) in &site.theme.assets {
+        // The search box's script, only where there is a search box.
+        if path == "search.js" && !search {
+            continue;
+        }
         files.push(OutputFile {
             path: format!("assets/{path}"),
             bytes: bytes.clone(),

@@ -29,12 +29,14 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = builtin!(
     "portal_timeline.html",
     "portal_faq.html",
     "dashboard.html",
+    "a_z.html",
 );
 
 /// The built-in static files, written under `assets/`.
 pub(crate) const ASSETS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../theme/static/style.css")),
     ("actions.js", include_bytes!("../theme/static/actions.js")),
+    ("search.js", include_bytes!("../theme/static/search.js")),
 ];
 
 /// The built-in UI strings by language. English is complete; the others fall back

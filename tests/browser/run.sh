@@ -9,7 +9,7 @@
 # under the policy. Then builds the example site of the repository on a day its
 # customers run late and checks every portal's timeline at 320, 390 and 1280 px
 # (tests/browser/timeline.mjs: no clipped name, no overlapping tick label, no
-# axe-core violation). Last, the example site's forms end to end
+# axe-core violation), and its search box (tests/browser/search.mjs). Last, the example site's forms end to end
 # (tests/browser/roundtrip.mjs): a task reported done and stuck, a milestone rated
 # and an article voted on, posted to contrib/form_endpoint.py on loopback, read
 # back by `gangway ingest` and shown by the next build. Installs Chromium and the Noto fonts (Debian packages),
@@ -113,6 +113,13 @@ dashboard=$(printf '%s\n' "$links" | awk -F'\t' '$1=="dashboard" && NF==2{print 
 NODE_PATH="$deps/node_modules" node "$here/timeline.mjs" $portals $dashboard \
   "public:http://127.0.0.1:$example_port/playbooks/saas/" "public:http://127.0.0.1:$example_port/ne/playbooks/base/" \
   ${shots:+--shots "$shots"}
+
+# Search on the example site (tests/browser/search.mjs): Lao and Nepali words found
+# and followed to their section, the keyboard, nothing fetched before the box has
+# focus, axe-core with the results open, and the A–Z page without JavaScript.
+# Its queries in every language give the pages `gangway search` gives, in its order.
+NODE_PATH="$deps/node_modules" node "$here/search.mjs" "http://127.0.0.1:$example_port/" \
+  --gangway "$gangway" "$repo" ${shots:+--shots "$shots"}
 
 # The whole round trip on the example site: its forms post to the self-hosted
 # recorder README offers (contrib/form_endpoint.py); a task done and one stuck, a

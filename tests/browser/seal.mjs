@@ -191,6 +191,22 @@ try {
     });
   }
 
+  // What the portal's search reads an encrypted index with: the plan's envelope,
+  // fetched and decrypted with the page's passphrase, as bytes.
+  const plan = page.locator('a[data-sealed-download][download="plan.json"]');
+  if (await plan.count() > 0) {
+    await check('gangwaySeal.open(url) gives a sealed file\'s bytes', async () => {
+      const href = await plan.first().getAttribute('href');
+      const opened = await page.evaluate(async (url) => {
+        const bytes = await window.gangwaySeal.open(url);
+        return { isBytes: bytes instanceof Uint8Array, text: new TextDecoder().decode(bytes) };
+      }, href);
+      assert(opened.isBytes, 'not a Uint8Array');
+      assert(!opened.text.includes('"ct"') && JSON.parse(opened.text).customer, `not the plan: ${opened.text.slice(0, 60)}`);
+      return `${opened.text.length} characters`;
+    });
+  }
+
   if (opts.next) {
     await check('another page of the portal unlocks with the remembered passphrase', async () => {
       await page.goto(opts.next);

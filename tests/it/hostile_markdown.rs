@@ -174,6 +174,24 @@ fn live_markup(html: &str) -> Vec<String> {
     live_markup_beside(html, &CHART)
 }
 
+/// `body` without the theme's search form (`<form class="site-search" role="search"`
+/// up to its `</form>`) when it is inside the site's header.
+fn theme_search_form_left_out(body: &str) -> String {
+    let header_end = body
+        .find("<header class=\"site-header")
+        .and_then(|h| body[h..].find("</header>").map(|e| h + e));
+    let form = body.find("<form class=\"site-search\" role=\"search\"");
+    match (form, header_end) {
+        (Some(start), Some(header_end)) if start < header_end => {
+            match body[start..header_end].find("</form>") {
+                Some(len) => format!("{}{}", &body[..start], &body[start + len + 7..]),
+                None => body.to_string(),
+            }
+        }
+        _ => body.to_string(),
+    }
+}
+
 /// The classes of the timeline chart's SVG pictures (one per row).
 const CHART: [&str; 4] = ["gantt-track", "gantt-track gantt-axis", "marks", "at"];
 
@@ -183,7 +201,10 @@ fn live_markup_beside(html: &str, pictures: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     // The theme's own <head> holds meta elements; Markdown never reaches it.
     let body = html.find("<body").map_or(html, |i| &html[i..]);
-    for (name, attrs) in tags(body) {
+    // Nor the search form in the site's header, the one form public pages have
+    // without an endpoint: it is left out, and only it.
+    let body = theme_search_form_left_out(body);
+    for (name, attrs) in tags(&body) {
         if FORBIDDEN.contains(&name.as_str()) || name == "meta" {
             found.push(format!("<{name}>"));
         }

@@ -200,6 +200,18 @@ fn ics_values(ics: &str, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// `page` without the theme's `<script src="…assets/search.js" defer></script>`.
+fn without_search_script(page: &str) -> String {
+    let end = "assets/search.js\" defer></script>";
+    match page.find(end) {
+        Some(e) => match page[..e].rfind("<script src=\"") {
+            Some(s) => format!("{}{}", &page[..s], &page[e + end.len()..]),
+            None => page.to_string(),
+        },
+        None => page.to_string(),
+    }
+}
+
 #[test]
 fn no_customer_value_creates_markup_on_any_portal_page_in_any_language() {
     let hostile = site(PAYLOAD).build().ok();
@@ -222,6 +234,8 @@ fn no_customer_value_creates_markup_on_any_portal_page_in_any_language() {
             skeleton(&plain_files[path]),
             "a value made markup in {path}"
         );
+        // The theme's search script is the one script a portal page loads without forms.
+        let text = without_search_script(text);
         for markup in [
             "<script",
             "<img",

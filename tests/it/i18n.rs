@@ -428,3 +428,74 @@ fn the_language_switcher_leads_to_the_same_page() {
         "{page}"
     );
 }
+
+/// Every language's A–Z page lists each of its articles, FAQ entries and
+/// playbook previews once, under letters that are each shown once, and every
+/// public page links to it and carries the search box for its language.
+#[test]
+fn the_a_to_z_page_lists_every_public_page_of_its_language() {
+    let files = Site::example().build().ok();
+    let paths = files.paths();
+    for prefix in ["", "ms/", "ne/", "kk/", "lo/", "ny/"] {
+        let page = files.page(&format!("{prefix}a-z/index.html"));
+        let root = if prefix.is_empty() {
+            "../".to_string()
+        } else {
+            format!("../../{prefix}")
+        };
+        let articles: Vec<&str> = paths
+            .iter()
+            .filter_map(|p| p.strip_prefix(prefix)?.strip_suffix("index.html"))
+            .filter(|p| {
+                (p.starts_with("kb/") || p.starts_with("security/") || p.starts_with("playbooks/"))
+                    && p.matches('/').count() == 2
+            })
+            .collect();
+        assert!(articles.len() > 10, "{prefix}: {articles:?}");
+        // By letter (then by tag, where an article shows once per tag).
+        let (letters_part, tags_part) = page.split_once("class=\"a-z-tags\"").unwrap();
+        assert!(
+            tags_part.contains("<h3 id=\"tag-1\">"),
+            "{prefix}a-z: no tags"
+        );
+        for a in &articles {
+            let link = format!("href=\"{root}{a}\"");
+            assert_eq!(
+                letters_part.matches(&link).count(),
+                1,
+                "{prefix}a-z: {link}"
+            );
+        }
+        assert!(
+            page.contains(&format!("href=\"{root}faq/#")),
+            "{prefix}a-z: no FAQ entry"
+        );
+        let letters: Vec<&str> = page
+            .split("<h2 id=\"letter-")
+            .skip(1)
+            .filter_map(|s| s.split_once('>')?.1.split_once('<').map(|(l, _)| l))
+            .collect();
+        let mut unique = letters.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), letters.len(), "{prefix}a-z: {letters:?}");
+        let home = files.page(&format!("{prefix}index.html"));
+        let (up, lang) = match prefix {
+            "" => ("", "en"),
+            _ => ("../", prefix.trim_end_matches('/')),
+        };
+        assert!(
+            home.contains(&format!("href=\"{up}{prefix}a-z/\"")),
+            "{prefix}: no link to the A–Z page"
+        );
+        assert!(
+            home.contains(&format!("data-index=\"{up}search/{lang}/\"")),
+            "{prefix}: no search box"
+        );
+    }
+    let sitemap = files.file("sitemap.xml");
+    assert!(
+        sitemap.contains("/lo/a-z/</loc>"),
+        "the A–Z pages are not in the sitemap"
+    );
+}

@@ -432,8 +432,13 @@ impl<'a> PortalLang<'a> {
             "sealed" => customer.passphrase.is_some(),
             "timeline" => format!("{here}timeline/"),
         };
+        // Its own search index, in the folder of its overview (`[search] portal`).
+        let portal_search = self.input.site.config.search.portal.then(|| {
+            record! { "index" => format!("search.json{sealed_suffix}") }
+        });
         let mut values = vec![
             ("portal", portal_links),
+            ("portal_search", Value::from(portal_search)),
             ("customer", self.customer_value.clone()),
             ("forms", self.forms_value.clone()),
         ];
