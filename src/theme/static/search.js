@@ -231,14 +231,22 @@
     return [start, end];
   }
 
-  /* The first part with a matching word (else the first part): its anchor,
+  /* How many of the query's words `text` holds. */
+  function count(text, words, split) {
+    var page = split(text).map(function (s) { return norm(s.word); });
+    return words.filter(function (q) {
+      return page.some(function (w) { return wordMatches(w, [q]); });
+    }).length;
+  }
+
+  /* The part holding the most of the query's words, a word in its heading
+     counting twice (the first such part, else the first part): its anchor,
      heading, and about 160 characters of its text with the matches to mark. */
   function snippet(fragment, words, split) {
-    var parts = Array.isArray(fragment.p) ? fragment.p : [], i, part = null, list;
-    for (i = 0; i < parts.length && !part; i++) {
-      list = found(String(parts[i][2] || ""), words, split);
-      if (list.some(function (w) { return w.match; }) ||
-          found(String(parts[i][1] || ""), words, split).some(function (w) { return w.match; })) part = parts[i];
+    var parts = Array.isArray(fragment.p) ? fragment.p : [], i, part = null, best = 0, score, list;
+    for (i = 0; i < parts.length; i++) {
+      score = 2 * count(String(parts[i][1] || ""), words, split) + count(String(parts[i][2] || ""), words, split);
+      if (score > best) { best = score; part = parts[i]; }
     }
     part = part || parts[0] || ["", "", ""];
     var text = String(part[2] || "");
