@@ -212,6 +212,12 @@ impl Index {
         self.docs.len()
     }
 
+    /// How many terms have more postings than they keep.
+    #[cfg(test)]
+    pub fn postings_capped(&self) -> usize {
+        self.postings.values().filter(|p| p.c > 0).count()
+    }
+
     /// Puts `doc` in place of the document with its url, keeping every id. False
     /// (and nothing changed) when no document or more than one has the url, or when
     /// it moves between the language's own documents and the others: the caller

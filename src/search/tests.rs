@@ -728,3 +728,63 @@ fn a_one_word_edit_writes_a_few_files() {
     apply_changed(&mut written, changed);
     assert_eq!(written, files(&Index::new(&lang("ms"), docs)));
 }
+
+/// How long replacing one document and writing what changed take on an index of
+/// 10,000 documents (200 words each, 150 words in most of them, capped). Prints
+/// the times; run by hand:
+/// `cargo test --release --lib search::tests::time_an_edit -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, printed, not a check"]
+fn time_an_edit_of_a_large_index() {
+    use std::time::{Duration, Instant};
+    let mut numbers = Numbers(10_000);
+    let with_common = |d: &mut Doc, numbers: &mut Numbers| {
+        let common: Vec<String> = (0..150)
+            .filter(|i| numbers.next(100) < 20 + i % 70)
+            .map(|i| made_up(i, 'c'))
+            .collect();
+        d.parts[0].text.push(' ');
+        d.parts[0].text.push_str(&common.join(" "));
+    };
+    let mut docs: Vec<Doc> = (0..10_000)
+        .map(|i| {
+            let mut d = generated(i, &mut numbers, 200);
+            with_common(&mut d, &mut numbers);
+            d
+        })
+        .collect();
+    let started = Instant::now();
+    let mut index = Index::new(&lang("ms"), docs.clone());
+    let made = started.elapsed();
+    let started = Instant::now();
+    let all = index.files("search/x/");
+    let written = started.elapsed();
+    let capped = index.postings_capped();
+    let (mut replace, mut changed) = (Vec::new(), Vec::new());
+    let mut sizes = Vec::new();
+    for _ in 0..30 {
+        let at = numbers.next(docs.len());
+        let mut doc = generated(at, &mut numbers, 200);
+        with_common(&mut doc, &mut numbers);
+        doc.url = docs[at].url.clone();
+        let started = Instant::now();
+        assert!(index.replace(doc.clone()));
+        replace.push(started.elapsed());
+        let started = Instant::now();
+        let files = index.changed_files("search/x/");
+        changed.push(started.elapsed());
+        sizes.push((files.files.len(), files.whole));
+        docs[at] = doc;
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        (v[v.len() / 2], v[v.len() - 1])
+    };
+    eprintln!(
+        "10,000 documents: {} files, {capped} capped terms; new {made:?}, files() {written:?}",
+        all.len()
+    );
+    eprintln!("replace (median, max): {:?}", median(&mut replace));
+    eprintln!("changed_files (median, max): {:?}", median(&mut changed));
+    eprintln!("files written per edit (count, whole): {sizes:?}");
+}
