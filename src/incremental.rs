@@ -442,21 +442,14 @@ fn redo_search(
         .collect();
     let playbooks: Vec<&str> = public.playbooks.iter().map(String::as_str).collect();
     let mut kept = prepared.search.lock().ok()?;
-    let files = crate::render::search::update_public_search(
+    let update = crate::render::search::update_public_search(
         &input, &mut kept, &articles, &faqs, &playbooks,
     )?;
-    if prepared.site.config.search.enabled {
-        rendered.replaced.extend(
-            prepared
-                .site
-                .config
-                .languages
-                .iter()
-                .map(crate::render::search::index_dir),
-        );
+    if !update.replaced.is_empty() {
+        rendered.replaced.extend(update.replaced);
         rendered.replaced.sort();
     }
-    rendered.files.extend(files);
+    rendered.files.extend(update.files);
     Some(())
 }
 
@@ -808,23 +801,25 @@ mod tests {
         BTreeMap::from([(path.to_string(), Change::Modified)])
     }
 
-    fn apply(files: &mut BTreeMap<String, Vec<u8>>, update: Update) -> usize {
+    /// Writes `update` into `files`: how many pages and portal files it made, and
+    /// how many files of the public search index.
+    fn apply(files: &mut BTreeMap<String, Vec<u8>>, update: Update) -> (usize, usize) {
         files.retain(|path, _| {
             !update
                 .replaced
                 .iter()
                 .any(|dir| path.starts_with(dir.as_str()))
         });
-        // Pages and portal files; the public search index's files are not counted.
-        let n = update
+        let search = update
             .files
             .iter()
-            .filter(|f| !f.path.starts_with("search/"))
+            .filter(|f| f.path.starts_with("search/"))
             .count();
+        let n = update.files.len() - search;
         for f in update.files {
             files.insert(f.path, f.bytes);
         }
-        n
+        (n, search)
     }
 
     /// Applies edits one after another, each incrementally, and checks the
@@ -837,7 +832,17 @@ mod tests {
         check_tree(example(), edits, lazy)
     }
 
-    fn check_tree(mut tree: SourceTree, edits: &[(&str, &str, &str)], lazy: bool) -> Vec<usize> {
+    fn check_tree(tree: SourceTree, edits: &[(&str, &str, &str)], lazy: bool) -> Vec<usize> {
+        counts(tree, edits, lazy).into_iter().map(|c| c.0).collect()
+    }
+
+    /// [`check_tree`], counting the public search index's files apart: (pages
+    /// and portal files, search files) per edit.
+    fn counts(
+        mut tree: SourceTree,
+        edits: &[(&str, &str, &str)],
+        lazy: bool,
+    ) -> Vec<(usize, usize)> {
         let (mut files, _, state) = full(&tree);
         let mut state = state.unwrap();
         let mut made = Vec::new();
@@ -860,7 +865,9 @@ mod tests {
                 assert!(lazy);
                 let later = render_portals(&state, &stale, &options()).expect("portals");
                 assert_eq!(later.diagnostics, diagnostics);
-                n += apply(&mut files, later);
+                let (pages, search) = apply(&mut files, later);
+                n.0 += pages;
+                n.1 += search;
             }
             made.push(n);
             let (expected, expected_diagnostics, _) = full(&tree);
@@ -892,26 +899,36 @@ mod tests {
 
     #[test]
     fn article_edits_match_a_full_build() {
-        let made = check(&[
-            (
-                "content/kb/permissions.md",
-                "Every person",
-                "Each and every person",
-            ),
-            (
-                "content/kb/permissions.ms.md",
-                "Setiap orang",
-                "Setiap seorang",
-            ),
-            (
-                "content/kb/permissions.ms.md",
-                "translation_of: 8c1933627fea",
-                "translation_of: 000000000000",
-            ),
-        ]);
-        // One page per language, and the portal whose plan cites the article as a
-        // guide (its own search index holds the guide's text): 88 files.
-        assert_eq!(made, [94, 94, 94]);
+        let made = counts(
+            example(),
+            &[
+                (
+                    "content/kb/permissions.md",
+                    "Every person",
+                    "Each and every person",
+                ),
+                (
+                    "content/kb/permissions.ms.md",
+                    "Setiap orang",
+                    "Setiap seorang",
+                ),
+                (
+                    "content/kb/permissions.ms.md",
+                    "translation_of: 8c1933627fea",
+                    "translation_of: 000000000000",
+                ),
+            ],
+            false,
+        );
+        // One page per language, and the files of the portals whose plan cites the
+        // article as a guide (their own search index holds the guide's text).
+        let pages: Vec<usize> = made.iter().map(|c| c.0).collect();
+        assert_eq!(pages, [94, 94, 94]);
+        // Of the public search index, per language: the manifest, the article's
+        // fragment and the few shards of the words that changed.
+        for (_, search) in &made {
+            assert!(*search <= 6 * (1 + 1 + 6), "{made:?}");
+        }
     }
 
     #[test]

@@ -282,23 +282,35 @@ pub(crate) fn portal_index(
     }
 }
 
+/// What the public indexes write after an edit.
+pub(crate) struct SearchUpdate {
+    /// The files that changed.
+    pub files: Vec<crate::output::OutputFile>,
+    /// The shard folders (`search/L/s/`) whose files are all in `files`: what
+    /// else they hold is gone.
+    pub replaced: Vec<String>,
+}
+
 /// The public indexes after an edit (`serve`): the named articles, FAQ entries
 /// (ids without `faq/`) and playbooks made again as documents and replaced in
-/// each kept index, whose files are made again. `None` when an index is not kept
-/// or a document cannot be replaced in place (a new page, or one whose text
-/// changed language): the caller builds everything.
+/// each kept index, which gives the files that changed since it last wrote.
+/// `None` when an index is not kept or a document cannot be replaced in place (a
+/// new page, or one whose text changed language): the caller builds everything.
 pub(crate) fn update_public_search(
     input: &RenderInput<'_>,
     kept: &mut BTreeMap<Lang, Index>,
     articles: &[&str],
     faqs: &[&str],
     playbooks: &[&str],
-) -> Option<Vec<crate::output::OutputFile>> {
+) -> Option<SearchUpdate> {
     let site = input.site;
+    let mut update = SearchUpdate {
+        files: Vec::new(),
+        replaced: Vec::new(),
+    };
     if !site.config.search.enabled {
-        return Some(Vec::new());
+        return Some(update);
     }
-    let mut files = Vec::new();
     for lang in &site.config.languages {
         let index = kept.get_mut(lang)?;
         let lx = Lx {
@@ -327,7 +339,12 @@ pub(crate) fn update_public_search(
                 return None;
             }
         }
-        files.extend(index.files(&index_dir(lang)));
+        let dir = index_dir(lang);
+        let changed = index.changed_files(&dir);
+        if changed.whole {
+            update.replaced.push(format!("{dir}s/"));
+        }
+        update.files.extend(changed.files);
     }
-    Some(files)
+    Some(update)
 }

@@ -2,7 +2,9 @@
 //! weighted postings, written as a manifest, shards of terms and one fragment per
 //! document (the public form), or as one file (a portal's).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -75,6 +77,54 @@ pub(crate) struct Fragment {
 /// A document's terms (sorted) with their weights.
 type Terms = Vec<(Box<str>, u32)>;
 
+/// The shards' keys and sizes, by key, as a manifest lists them.
+type Listed = Vec<(Box<str>, usize)>;
+
+/// A term's postings and the lengths of what a shard writes of it.
+struct Postings {
+    /// (id, weight), ids ascending, not capped.
+    list: Vec<(u32, u32)>,
+    /// The length of `"term":[…]` (the capped list when capped).
+    t: usize,
+    /// The length of `"term":df` when capped, else 0.
+    c: usize,
+}
+
+impl Postings {
+    fn new(term: &str, list: Vec<(u32, u32)>) -> Postings {
+        let mut p = Postings { list, t: 0, c: 0 };
+        p.measure(term);
+        p
+    }
+
+    /// Sets `t` and `c` from `list`, counting digits rather than writing.
+    fn measure(&mut self, term: &str) {
+        let name = json_str_len(term) + 1;
+        if self.list.len() > POSTING_CAP {
+            self.t = name + list_len(&top(&self.list));
+            self.c = name + digits(self.list.len() as u64);
+        } else {
+            self.t = name + list_len(&self.list);
+            self.c = 0;
+        }
+    }
+}
+
+/// The files [`Index::changed_files`] made: those that differ from the last
+/// written. When `whole`, the shards' keys changed: every shard is in `files`
+/// and the caller removes the shards it has before writing them.
+pub(crate) struct Changed {
+    pub files: Vec<OutputFile>,
+    pub whole: bool,
+}
+
+/// A shard: its key, the range of the index's terms (in order) it holds, its size.
+struct Shard<'e> {
+    key: &'e str,
+    terms: Range<usize>,
+    size: usize,
+}
+
 /// One language's index.
 pub(crate) struct Index {
     lang: Lang,
@@ -84,10 +134,17 @@ pub(crate) struct Index {
     own: usize,
     /// By id: the document's terms, so that [`Index::replace`] can take them back.
     terms: Vec<Terms>,
-    /// Term → (id, weight), ids ascending, not capped.
-    postings: BTreeMap<Box<str>, Vec<(u32, u32)>>,
+    /// Term → its postings.
+    postings: BTreeMap<Box<str>, Postings>,
     /// Url → id; `u32::MAX` for a url that more than one document has.
     by_url: FxHashMap<String, u32>,
+    /// Documents replaced since files were last made.
+    touched_docs: BTreeSet<u32>,
+    /// The terms whose postings those documents changed (added, removed, weighed
+    /// again).
+    touched_terms: BTreeSet<Box<str>>,
+    /// The shards (key, size) of the files last made, by key; `None` before.
+    written: Mutex<Option<Listed>>,
 }
 
 impl Index {
@@ -113,18 +170,25 @@ impl Index {
                 )
                 .collect()
         };
-        let mut postings: BTreeMap<Box<str>, Vec<(u32, u32)>> = BTreeMap::new();
+        let mut lists: BTreeMap<Box<str>, Vec<(u32, u32)>> = BTreeMap::new();
         for (id, list) in terms.iter().enumerate() {
             for (term, weight) in list {
                 let posting = (id as u32, *weight);
-                match postings.get_mut(term) {
+                match lists.get_mut(term) {
                     Some(p) => p.push(posting),
                     None => {
-                        postings.insert(term.clone(), vec![posting]);
+                        lists.insert(term.clone(), vec![posting]);
                     }
                 }
             }
         }
+        let postings = lists
+            .into_iter()
+            .map(|(term, list)| {
+                let p = Postings::new(&term, list);
+                (term, p)
+            })
+            .collect();
         let mut by_url = FxHashMap::default();
         for (id, d) in docs.iter().enumerate() {
             by_url
@@ -140,6 +204,9 @@ impl Index {
             terms,
             postings,
             by_url,
+            touched_docs: BTreeSet::new(),
+            touched_terms: BTreeSet::new(),
+            written: Mutex::new(None),
         }
     }
 
@@ -147,6 +214,12 @@ impl Index {
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.docs.len()
+    }
+
+    /// How many terms have more postings than they keep.
+    #[cfg(test)]
+    pub fn postings_capped(&self) -> usize {
+        self.postings.values().filter(|p| p.c > 0).count()
     }
 
     /// Puts `doc` in place of the document with its url, keeping every id. False
@@ -164,24 +237,33 @@ impl Index {
             return false;
         }
         let new_terms = Tokeniser::new(self.stemmer.as_ref()).doc_terms(&doc);
-        for (term, _) in &self.terms[id as usize] {
-            if let Some(list) = self.postings.get_mut(term) {
-                if let Ok(at) = list.binary_search_by_key(&id, |p| p.0) {
-                    list.remove(at);
+        let old_terms = std::mem::replace(&mut self.terms[id as usize], new_terms);
+        for (term, weight) in changes(&old_terms, &self.terms[id as usize]) {
+            let p = self
+                .postings
+                .entry(term.into())
+                .or_insert_with(|| Postings {
+                    list: Vec::new(),
+                    t: 0,
+                    c: 0,
+                });
+            let at = p.list.binary_search_by_key(&id, |p| p.0);
+            match (at, weight) {
+                (Ok(at), Some(w)) => p.list[at].1 = w,
+                (Err(at), Some(w)) => p.list.insert(at, (id, w)),
+                (Ok(at), None) => {
+                    p.list.remove(at);
                 }
-                if list.is_empty() {
-                    self.postings.remove(term);
-                }
+                (Err(_), None) => {}
             }
-        }
-        for (term, weight) in &new_terms {
-            let list = self.postings.entry(term.clone()).or_default();
-            match list.binary_search_by_key(&id, |p| p.0) {
-                Ok(at) => list[at].1 = *weight,
-                Err(at) => list.insert(at, (id, *weight)),
+            if p.list.is_empty() {
+                self.postings.remove(term);
+            } else {
+                p.measure(term);
             }
+            self.touched_terms.insert(term.into());
         }
-        self.terms[id as usize] = new_terms;
+        self.touched_docs.insert(id);
         self.docs[id as usize] = doc;
         true
     }
@@ -189,45 +271,106 @@ impl Index {
     /// The public form under `dir` (`search/lo/`): `index.json`, the shards
     /// `s/<hex of key>.json` and the fragments `f/<id>.json`, sorted by path.
     pub fn files(&self, dir: &str) -> Vec<OutputFile> {
-        let entries = self.entries();
-        let mut shards = Vec::new();
-        place_all(&entries, &mut shards);
-        shards.sort_by(|a, b| a.0.cmp(b.0));
+        let terms: Vec<(&str, &Postings)> = self.postings.iter().map(|(t, p)| (&**t, p)).collect();
+        let shards = layout(&terms);
         let mut files = Vec::with_capacity(shards.len() + self.docs.len() + 1);
-        let mut listed = Vec::with_capacity(shards.len());
-        for (key, slice) in shards {
-            let bytes = shard_json(slice).into_bytes();
-            listed.push((key.to_string(), bytes.len()));
-            files.push(OutputFile {
-                path: format!("{dir}s/{}.json", hex(key)),
-                bytes,
-            });
+        files.extend(shards.iter().map(|s| shard_file(dir, s, &terms)));
+        files.push(self.manifest(dir, &shards));
+        for id in 0..self.docs.len() {
+            files.push(self.fragment_file(dir, id));
         }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        *self.written.lock().unwrap_or_else(PoisonError::into_inner) = Some(listed(&shards));
+        files
+    }
+
+    /// What differs under `dir` from the files last made ([`Index::files`] or
+    /// this): the manifest when a shard's size changed, the fragments of the
+    /// documents replaced since, and the shards that hold a term they had or have.
+    /// When the shards' keys changed, every shard, and `whole`. Sorted by path.
+    pub fn changed_files(&mut self, dir: &str) -> Changed {
+        let (changed, written) = self.changes(dir);
+        *self
+            .written
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = Some(written);
+        self.touched_docs.clear();
+        self.touched_terms.clear();
+        changed
+    }
+
+    /// [`Index::changed_files`]' files, and the shards they list.
+    fn changes(&self, dir: &str) -> (Changed, Listed) {
+        let terms: Vec<(&str, &Postings)> = self.postings.iter().map(|(t, p)| (&**t, p)).collect();
+        let shards = layout(&terms);
+        let now = listed(&shards);
+        let last = self.written.lock().unwrap_or_else(PoisonError::into_inner);
+        let same_keys = last.as_ref().is_some_and(|last| {
+            last.len() == now.len() && last.iter().zip(&now).all(|(a, b)| a.0 == b.0)
+        });
+        let mut files = Vec::new();
+        if same_keys {
+            // The shard of a term, there or gone: the longest key that starts it.
+            let mut chosen = BTreeSet::new();
+            for term in &self.touched_terms {
+                let found = term
+                    .char_indices()
+                    .map(|(at, c)| &term[..at + c.len_utf8()])
+                    .rev()
+                    .find_map(|key| now.binary_search_by(|s| (*s.0).cmp(key)).ok());
+                chosen.extend(found);
+            }
+            files.extend(
+                chosen
+                    .into_iter()
+                    .map(|i| shard_file(dir, &shards[i], &terms)),
+            );
+        } else {
+            files.extend(shards.iter().map(|s| shard_file(dir, s, &terms)));
+        }
+        if last.as_ref() != Some(&now) {
+            files.push(self.manifest(dir, &shards));
+        }
+        if last.is_none() {
+            files.extend((0..self.docs.len()).map(|id| self.fragment_file(dir, id)));
+        } else {
+            files.extend(
+                self.touched_docs
+                    .iter()
+                    .map(|&id| self.fragment_file(dir, id as usize)),
+            );
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let whole = !same_keys;
+        (Changed { files, whole }, now)
+    }
+
+    /// `index.json` under `dir`, listing `shards`.
+    fn manifest(&self, dir: &str, shards: &[Shard]) -> OutputFile {
         let mut manifest = self.header();
         manifest.push_str(",\"shards\":[");
-        for (i, (key, size)) in listed.iter().enumerate() {
+        for (i, s) in shards.iter().enumerate() {
             if i > 0 {
                 manifest.push(',');
             }
             manifest.push('[');
-            json_str(&mut manifest, key);
+            json_str(&mut manifest, s.key);
             manifest.push(',');
-            push_num(&mut manifest, *size as u64);
+            push_num(&mut manifest, s.size as u64);
             manifest.push(']');
         }
         manifest.push_str("]}");
-        files.push(OutputFile {
+        OutputFile {
             path: format!("{dir}index.json"),
             bytes: manifest.into_bytes(),
-        });
-        for id in 0..self.docs.len() {
-            files.push(OutputFile {
-                path: format!("{dir}f/{id}.json"),
-                bytes: self.fragment_json(id),
-            });
         }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        files
+    }
+
+    fn fragment_file(&self, dir: &str, id: usize) -> OutputFile {
+        OutputFile {
+            path: format!("{dir}f/{id}.json"),
+            bytes: self.fragment_json(id),
+        }
     }
 
     /// The portal form: the manifest's fields with every term (`"t"`, `"c"`) and
@@ -265,10 +408,10 @@ impl Index {
     }
 
     /// Every term as it is written into a shard, in term order.
-    fn entries(&self) -> Vec<Entry<'_>> {
+    fn entries(&self) -> Vec<Entry> {
         self.postings
             .iter()
-            .map(|(term, list)| entry(term, list))
+            .map(|(term, p)| entry(term, &p.list))
             .collect()
     }
 
@@ -376,6 +519,38 @@ impl<'a> Tokeniser<'a> {
     }
 }
 
+/// The terms whose weight differs between `old` and `new` (both sorted), with
+/// the new weight (`None`: gone).
+fn changes<'a>(old: &'a Terms, new: &'a Terms) -> Vec<(&'a str, Option<u32>)> {
+    let mut out = Vec::new();
+    let (mut old, mut new) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        let order = match (old.peek(), new.peek()) {
+            (None, None) => return out,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(a), Some(b)) => a.0.cmp(&b.0),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let (term, _) = old.next().expect("peeked");
+                out.push((&**term, None));
+            }
+            std::cmp::Ordering::Greater => {
+                let (term, weight) = new.next().expect("peeked");
+                out.push((&**term, Some(*weight)));
+            }
+            std::cmp::Ordering::Equal => {
+                let (_, before) = old.next().expect("peeked");
+                let (term, weight) = new.next().expect("peeked");
+                if before != weight {
+                    out.push((&**term, Some(*weight)));
+                }
+            }
+        }
+    }
+}
+
 /// Adds `weight` to the weight of `term`.
 fn add_term(term: &str, weight: u32, weights: &mut FxHashMap<Box<str>, u32>) {
     if term.is_empty() {
@@ -390,22 +565,17 @@ fn add_term(term: &str, weight: u32, weights: &mut FxHashMap<Box<str>, u32>) {
 }
 
 /// A term as a shard writes it.
-struct Entry<'a> {
-    term: &'a str,
+struct Entry {
     /// `"term":[id0,w0,d1,w1,…]`
     json: String,
     /// `"term":df` when its postings were capped.
     capped: Option<String>,
 }
 
-fn entry<'a>(term: &'a str, list: &[(u32, u32)]) -> Entry<'a> {
-    let mut kept: Vec<(u32, u32)>;
+fn entry(term: &str, list: &[(u32, u32)]) -> Entry {
+    let kept: Vec<(u32, u32)>;
     let (list, capped) = if list.len() > POSTING_CAP {
-        kept = list.to_vec();
-        // The heaviest, ties to the lower id; then back in id order.
-        kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        kept.truncate(POSTING_CAP);
-        kept.sort_unstable_by_key(|p| p.0);
+        kept = top(list);
         let mut c = String::with_capacity(term.len() + 8);
         json_str(&mut c, term);
         c.push(':');
@@ -428,73 +598,169 @@ fn entry<'a>(term: &'a str, list: &[(u32, u32)]) -> Entry<'a> {
         previous = *id;
     }
     json.push(']');
-    Entry { term, json, capped }
+    Entry { json, capped }
 }
 
-/// The shards of all `entries` (sorted by term): keys of one char, split while
-/// too large.
-fn place_all<'a, 'e>(entries: &'a [Entry<'e>], out: &mut Vec<(&'e str, &'a [Entry<'e>])>) {
-    by_prefix(entries, 1, &mut |key, group| place(key, group, out));
+/// The postings a capped term keeps: the heaviest, ties to the lower id, in id
+/// order.
+fn top(list: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut kept = list.to_vec();
+    if kept.len() > POSTING_CAP {
+        kept.select_nth_unstable_by(POSTING_CAP, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        kept.truncate(POSTING_CAP);
+    }
+    kept.sort_unstable_by_key(|p| p.0);
+    kept
 }
 
-/// Calls `each` with every run of `entries` (sorted) that shares its first
-/// `chars` chars, and that prefix; every entry has at least `chars` chars.
-fn by_prefix<'a, 'e>(
-    mut entries: &'a [Entry<'e>],
-    chars: usize,
-    each: &mut dyn FnMut(&'e str, &'a [Entry<'e>]),
-) {
-    while let Some(first) = entries.first() {
-        let key = cut(first.term, chars);
-        let end = entries.partition_point(|e| e.term.starts_with(key));
-        each(key, &entries[..end]);
-        entries = &entries[end..];
+/// The length of `[id0,w0,d1,w1,…]` for `list` (ids ascending).
+fn list_len(list: &[(u32, u32)]) -> usize {
+    let mut len = 2 + (2 * list.len()).saturating_sub(1);
+    let mut previous = 0;
+    for &(id, weight) in list {
+        len += digits(u64::from(id - previous)) + digits(u64::from(weight));
+        previous = id;
+    }
+    len
+}
+
+/// The number of decimal digits of `n`.
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// The length of [`json_str`] of `s`.
+fn json_str_len(s: &str) -> usize {
+    2 + s
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' => 2,
+            c if u32::from(c) < 0x20 => 6,
+            c => c.len_utf8(),
+        })
+        .sum::<usize>()
+}
+
+/// The sizes of the terms of an index (in order) as sums from the first, so that
+/// a shard's size is a subtraction.
+struct Sizes<'e> {
+    terms: Vec<&'e str>,
+    /// Before term i: the lengths of their `"t"` members, of their `"c"` members,
+    /// and how many are capped.
+    sums: Vec<(usize, usize, usize)>,
+}
+
+impl Sizes<'_> {
+    /// The length of [`shard_json`] of the terms in `range`.
+    fn shard(&self, range: &Range<usize>) -> usize {
+        let (t0, c0, n0) = self.sums[range.start];
+        let (t1, c1, n1) = self.sums[range.end];
+        let n = range.len();
+        let capped = n1 - n0;
+        // {"t":{…}} and ,"c":{…}, members separated by commas
+        "{\"t\":{}}".len()
+            + (t1 - t0)
+            + n.saturating_sub(1)
+            + if capped > 0 {
+                ",\"c\":{}".len() + (c1 - c0) + capped - 1
+            } else {
+                0
+            }
     }
 }
 
-/// Places the entries that start with `key`: one shard, or the term equal to the
-/// key in its own and the longer ones under keys one char longer.
-fn place<'a, 'e>(
-    key: &'e str,
-    entries: &'a [Entry<'e>],
-    out: &mut Vec<(&'e str, &'a [Entry<'e>])>,
+/// The shards of the index's `terms` (in order), sorted by key: keys of one
+/// char, split while too large. Sizes are counted, nothing is written.
+fn layout<'e>(terms: &[(&'e str, &Postings)]) -> Vec<Shard<'e>> {
+    let mut sums = Vec::with_capacity(terms.len() + 1);
+    let mut sum = (0, 0, 0);
+    sums.push(sum);
+    for (_, p) in terms {
+        sum = (sum.0 + p.t, sum.1 + p.c, sum.2 + usize::from(p.c > 0));
+        sums.push(sum);
+    }
+    let sizes = Sizes {
+        terms: terms.iter().map(|(t, _)| *t).collect(),
+        sums,
+    };
+    let mut out = Vec::new();
+    by_prefix(&sizes.terms, 0..terms.len(), 1, &mut |key, range| {
+        place(&sizes, key, range, &mut out);
+    });
+    out.sort_by(|a, b| a.key.cmp(b.key));
+    out
+}
+
+/// Calls `each` with every run of `terms[range]` (sorted) that shares its first
+/// `chars` chars, and that prefix; every term has at least `chars` chars.
+fn by_prefix<'e>(
+    terms: &[&'e str],
+    range: Range<usize>,
+    chars: usize,
+    each: &mut dyn FnMut(&'e str, Range<usize>),
 ) {
-    if shard_size(entries) <= SHARD_LIMIT {
-        out.push((key, entries));
+    let mut start = range.start;
+    while start < range.end {
+        let key = cut(terms[start], chars);
+        let end = start + terms[start..range.end].partition_point(|t| t.starts_with(key));
+        each(key, start..end);
+        start = end;
+    }
+}
+
+/// Places the terms in `range`, which start with `key`: one shard, or the term
+/// equal to the key in its own and the longer ones under keys one char longer.
+fn place<'e>(sizes: &Sizes<'e>, key: &'e str, range: Range<usize>, out: &mut Vec<Shard<'e>>) {
+    let size = sizes.shard(&range);
+    if size <= SHARD_LIMIT {
+        out.push(Shard {
+            key,
+            terms: range,
+            size,
+        });
         return;
     }
-    let split = usize::from(entries.first().is_some_and(|e| e.term == key));
-    let (exact, longer) = entries.split_at(split);
-    if !exact.is_empty() {
-        out.push((key, exact));
+    let split = usize::from(sizes.terms[range.start] == key);
+    if split == 1 {
+        let exact = range.start..range.start + 1;
+        out.push(Shard {
+            key,
+            size: sizes.shard(&exact),
+            terms: exact,
+        });
     }
     let chars = key.chars().count() + 1;
-    by_prefix(longer, chars, &mut |child, group| place(child, group, out));
+    by_prefix(
+        &sizes.terms,
+        range.start + split..range.end,
+        chars,
+        &mut |child, group| place(sizes, child, group, out),
+    );
 }
 
-/// The length of [`shard_json`] of `entries`.
-fn shard_size(entries: &[Entry]) -> usize {
-    let list = |sizes: &mut dyn Iterator<Item = usize>| {
-        let (mut total, mut n) = (0, 0);
-        for s in sizes {
-            total += s;
-            n += 1;
-        }
-        (total + n.max(1) - 1, n)
-    };
-    let (t, _) = list(&mut entries.iter().map(|e| e.json.len()));
-    let (c, n) = list(
-        &mut entries
-            .iter()
-            .filter_map(|e| e.capped.as_ref().map(String::len)),
-    );
-    // {"t":{…}} and ,"c":{…}
-    "{\"t\":{}}".len() + t + if n > 0 { ",\"c\":{}".len() + c } else { 0 }
+/// The keys and sizes of `shards`, as the manifest lists them.
+fn listed(shards: &[Shard]) -> Listed {
+    shards.iter().map(|s| (s.key.into(), s.size)).collect()
+}
+
+/// The file of `shard` under `dir`, of the index's `terms`.
+fn shard_file(dir: &str, shard: &Shard, terms: &[(&str, &Postings)]) -> OutputFile {
+    let entries: Vec<Entry> = terms[shard.terms.clone()]
+        .iter()
+        .map(|(term, p)| entry(term, &p.list))
+        .collect();
+    let json = shard_json(&entries);
+    debug_assert_eq!(json.len(), shard.size, "{}", shard.key);
+    OutputFile {
+        path: format!("{dir}s/{}.json", hex(shard.key)),
+        bytes: json.into_bytes(),
+    }
 }
 
 /// `{"t":{…},"c":{…}}`, `"c"` left out when no term is capped.
 fn shard_json(entries: &[Entry]) -> String {
-    let mut out = String::with_capacity(shard_size(entries));
+    let mut out =
+        String::with_capacity(entries.iter().map(|e| e.json.len() + 1).sum::<usize>() + 16);
     out.push_str("{\"t\":{");
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {

@@ -26,6 +26,8 @@ mod index;
 mod query;
 mod words;
 
+#[cfg(test)]
+use index::Changed;
 pub(crate) use index::{Doc, Index, Part};
 #[cfg(test)]
 use index::{POSTING_CAP, SHARD_LIMIT};

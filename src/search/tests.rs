@@ -574,3 +574,251 @@ fn every_word_of_the_example_pages_finds_its_page() {
         );
     }
 }
+
+/// A small random number generator (a linear congruence), the same numbers on
+/// every run.
+struct Numbers(u64);
+
+impl Numbers {
+    fn next(&mut self, below: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % below as u64) as usize
+    }
+}
+
+/// Document `i`: `n` made-up words, most of them common, starting with a, b, k or s.
+fn generated(i: usize, numbers: &mut Numbers, n: usize) -> Doc {
+    let text: Vec<String> = (0..n)
+        .map(|_| {
+            let first = ['a', 'b', 'k', 's'][numbers.next(4)];
+            let bound = numbers.next(3000) + 1;
+            made_up(numbers.next(bound), first)
+        })
+        .collect();
+    doc(&format!("g{i}/"), "ms", &made_up(i, 't'), &text.join(" "))
+}
+
+/// `files` with the files of `changed` written, its shards first removed when
+/// they are all written again.
+fn apply_changed(files: &mut BTreeMap<String, Vec<u8>>, changed: Changed) {
+    if changed.whole {
+        files.retain(|p, _| !p.starts_with("s/"));
+    }
+    for f in changed.files {
+        let path = f.path.strip_prefix("search/x/").unwrap().to_string();
+        files.insert(path, f.bytes);
+    }
+}
+
+/// Replaces `doc` in `index` and `docs`, then checks that the changed files make
+/// `written` the files of a new index of `docs`. Whether the shards' keys changed.
+fn edit_and_check(
+    index: &mut Index,
+    docs: &mut [Doc],
+    written: &mut BTreeMap<String, Vec<u8>>,
+    at: usize,
+    doc: Doc,
+) -> bool {
+    assert!(index.replace(doc.clone()));
+    docs[at] = doc;
+    let changed = index.changed_files("search/x/");
+    let whole = changed.whole;
+    apply_changed(written, changed);
+    let expected = files(&Index::new(&lang("ms"), docs.to_vec()));
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &expected {
+        assert!(written[path] == *bytes, "{path} differs");
+    }
+    whole
+}
+
+/// The keys of the manifest in `files`.
+fn keys(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let manifest: serde_json::Value = serde_json::from_slice(&files["index.json"]).unwrap();
+    manifest["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| pair[0].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn changed_files_bring_the_files_to_those_of_a_new_index() {
+    let mut numbers = Numbers(21);
+    let mut docs: Vec<Doc> = (0..400).map(|i| generated(i, &mut numbers, 40)).collect();
+    let mut index = Index::new(&lang("ms"), docs.clone());
+    let mut written = files(&index);
+    let first_keys = keys(&written);
+    assert!(
+        first_keys.iter().any(|k| k.chars().count() > 1),
+        "{first_keys:?}"
+    );
+    let mut whole = Vec::new();
+    // Documents written again: their words move between shards.
+    for _ in 0..25 {
+        let at = numbers.next(docs.len());
+        let n = 10 + numbers.next(60);
+        let doc = generated(at, &mut numbers, n);
+        whole.push(edit_and_check(&mut index, &mut docs, &mut written, at, doc));
+    }
+    assert!(whole.iter().any(|w| !w), "{whole:?}");
+    // A document with thousands of new words: shards split, and a new one.
+    let before = docs[7].clone();
+    let mut big = generated(7, &mut numbers, 5);
+    big.parts[0].text = (0..4000)
+        .map(|i| made_up(i, if i % 2 == 0 { 'a' } else { 'q' }))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(edit_and_check(&mut index, &mut docs, &mut written, 7, big));
+    let split = keys(&written);
+    assert!(split.len() > first_keys.len() + 2, "{split:?}");
+    assert!(split.iter().any(|k| k.starts_with('q')));
+    // A small edit with those shards in place, then back: the shards merge.
+    let small = generated(100, &mut numbers, 20);
+    edit_and_check(&mut index, &mut docs, &mut written, 100, small);
+    assert!(edit_and_check(
+        &mut index,
+        &mut docs,
+        &mut written,
+        7,
+        before
+    ));
+    let merged = keys(&written);
+    assert!(merged.len() < split.len());
+    assert!(!merged.iter().any(|k| k.starts_with('q')));
+    // Nothing replaced since: nothing written.
+    let none = index.changed_files("search/x/");
+    assert!(none.files.is_empty() && !none.whole);
+}
+
+#[test]
+fn changed_files_of_capped_terms() {
+    let mut docs: Vec<Doc> = (0..1200)
+        .map(|i| {
+            let title = if i % 100 == 3 { "common" } else { "page" };
+            let text = format!("common shared{} word{i}", i % 3);
+            doc(&format!("c{i:04}/"), "ms", title, &text)
+        })
+        .collect();
+    let mut index = Index::new(&lang("ms"), docs.clone());
+    let mut written = files(&index);
+    let edits = [
+        // Heavier: among the kept postings now.
+        (1150, "common", "common common"),
+        // Gone: one fewer counted, and another posting kept in its place.
+        (3, "page", "shared1"),
+        (40, "page", "shared0 shared0"),
+        // Back again.
+        (3, "common", "common"),
+        (1199, "page", "common word1199"),
+    ];
+    for (at, title, text) in edits {
+        let doc = doc(&format!("c{at:04}/"), "ms", title, text);
+        assert!(!edit_and_check(
+            &mut index,
+            &mut docs,
+            &mut written,
+            at,
+            doc
+        ));
+    }
+}
+
+#[test]
+fn a_one_word_edit_writes_a_few_files() {
+    let mut numbers = Numbers(5);
+    let mut docs: Vec<Doc> = (0..500).map(|i| generated(i, &mut numbers, 40)).collect();
+    let mut index = Index::new(&lang("ms"), docs.clone());
+    let mut written = files(&index);
+    let mut doc = docs[250].clone();
+    let text = &doc.parts[0].text;
+    let first = text.split(' ').next().unwrap().to_string();
+    // A word other documents have, in place of the first.
+    let other = docs[3].parts[0].text.split(' ').nth(2).unwrap().to_string();
+    doc.parts[0].text = text.replacen(&first, &other, 1);
+    assert!(index.replace(doc.clone()));
+    docs[250] = doc;
+    let changed = index.changed_files("search/x/");
+    assert!(!changed.whole);
+    let paths: Vec<&str> = changed.files.iter().map(|f| f.path.as_str()).collect();
+    let shards = paths
+        .iter()
+        .filter(|p| p.starts_with("search/x/s/"))
+        .count();
+    assert!((1..=3).contains(&shards), "{paths:?}");
+    let fragments = paths
+        .iter()
+        .filter(|p| p.starts_with("search/x/f/"))
+        .count();
+    assert_eq!(fragments, 1, "{paths:?}");
+    assert!(paths.len() <= shards + 2, "{paths:?}");
+    apply_changed(&mut written, changed);
+    assert_eq!(written, files(&Index::new(&lang("ms"), docs)));
+}
+
+/// How long replacing one document and writing what changed take on an index of
+/// 10,000 documents (200 words each, 150 words in most of them, capped). Prints
+/// the times; run by hand:
+/// `cargo test --release --lib search::tests::time_an_edit -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, printed, not a check"]
+fn time_an_edit_of_a_large_index() {
+    use std::time::{Duration, Instant};
+    let mut numbers = Numbers(10_000);
+    let with_common = |d: &mut Doc, numbers: &mut Numbers| {
+        let common: Vec<String> = (0..150)
+            .filter(|i| numbers.next(100) < 20 + i % 70)
+            .map(|i| made_up(i, 'c'))
+            .collect();
+        d.parts[0].text.push(' ');
+        d.parts[0].text.push_str(&common.join(" "));
+    };
+    let mut docs: Vec<Doc> = (0..10_000)
+        .map(|i| {
+            let mut d = generated(i, &mut numbers, 200);
+            with_common(&mut d, &mut numbers);
+            d
+        })
+        .collect();
+    let started = Instant::now();
+    let mut index = Index::new(&lang("ms"), docs.clone());
+    let made = started.elapsed();
+    let started = Instant::now();
+    let all = index.files("search/x/");
+    let written = started.elapsed();
+    let capped = index.postings_capped();
+    let (mut replace, mut changed) = (Vec::new(), Vec::new());
+    let mut sizes = Vec::new();
+    for _ in 0..30 {
+        let at = numbers.next(docs.len());
+        let mut doc = generated(at, &mut numbers, 200);
+        with_common(&mut doc, &mut numbers);
+        doc.url = docs[at].url.clone();
+        let started = Instant::now();
+        assert!(index.replace(doc.clone()));
+        replace.push(started.elapsed());
+        let started = Instant::now();
+        let files = index.changed_files("search/x/");
+        changed.push(started.elapsed());
+        sizes.push((files.files.len(), files.whole));
+        docs[at] = doc;
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        (v[v.len() / 2], v[v.len() - 1])
+    };
+    eprintln!(
+        "10,000 documents: {} files, {capped} capped terms; new {made:?}, files() {written:?}",
+        all.len()
+    );
+    eprintln!("replace (median, max): {:?}", median(&mut replace));
+    eprintln!("changed_files (median, max): {:?}", median(&mut changed));
+    eprintln!("files written per edit (count, whole): {sizes:?}");
+}
