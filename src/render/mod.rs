@@ -304,11 +304,15 @@ pub(crate) fn render_site(
     };
     // The portals are rendered alongside the public pages, so neither's last few
     // pages leave a core idle.
+    // The search indexes are made beside the pages: their single-threaded
+    // stretches (gathering postings, writing shards) fill the cores the pages leave.
     let (public, portals) = rayon::join(
         || {
-            let d = render_public(input, sink);
-            search::render_public_search(input, sink);
-            d
+            rayon::join(
+                || render_public(input, sink),
+                || search::render_public_search(input, sink),
+            )
+            .0
         },
         portals,
     );

@@ -219,7 +219,8 @@ pub(crate) fn render_public_search(input: &RenderInput<'_>, sink: &Sink<'_>) {
     if !site.config.search.enabled {
         return;
     }
-    for lang in &site.config.languages {
+    // The languages in parallel, each index let go (or kept) once written.
+    site.config.languages.par_iter().for_each(|lang| {
         let lx = Lx {
             site,
             lang,
@@ -234,7 +235,7 @@ pub(crate) fn render_public_search(input: &RenderInput<'_>, sink: &Sink<'_>) {
         {
             kept.insert(lang.clone(), index);
         }
-    }
+    });
 }
 
 /// A portal's own index in `lang`, written at `dir` (the portal's folder in that

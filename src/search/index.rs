@@ -170,7 +170,8 @@ impl Index {
                 )
                 .collect()
         };
-        let mut lists: BTreeMap<Box<str>, Vec<(u32, u32)>> = BTreeMap::new();
+        // Gathered in a hash map, then sorted once.
+        let mut lists: FxHashMap<Box<str>, PostingList> = FxHashMap::default();
         for (id, list) in terms.iter().enumerate() {
             for (term, weight) in list {
                 let posting = (id as u32, *weight);
@@ -182,6 +183,8 @@ impl Index {
                 }
             }
         }
+        let mut lists: Vec<(Box<str>, PostingList)> = lists.into_iter().collect();
+        lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let postings = lists
             .into_iter()
             .map(|(term, list)| {
@@ -456,18 +459,26 @@ impl Index {
 struct Tokeniser<'a> {
     stemmer: Option<&'a Stemmer>,
     lower: String,
-    stems: FxHashMap<String, Box<str>>,
+    /// A word as written → its term, and the word itself as a second term when a
+    /// query for it would not reach its stem: most words come again and again.
+    terms: FxHashMap<Box<str>, WordTerms>,
 }
 
-/// How many stems a tokeniser remembers before it starts again.
-const STEM_CACHE: usize = 50_000;
+/// A word's term, and the word itself when it is a term too.
+type WordTerms = (Box<str>, Option<Box<str>>);
+
+/// A term's postings while they are gathered: (id, weight), ids ascending.
+type PostingList = Vec<(u32, u32)>;
+
+/// How many words a tokeniser remembers before it starts again.
+const WORD_CACHE: usize = 50_000;
 
 impl<'a> Tokeniser<'a> {
     fn new(stemmer: Option<&'a Stemmer>) -> Self {
         Tokeniser {
             stemmer,
             lower: String::new(),
-            stems: FxHashMap::default(),
+            terms: FxHashMap::default(),
         }
     }
 
@@ -495,26 +506,35 @@ impl<'a> Tokeniser<'a> {
         let Tokeniser {
             stemmer,
             lower,
-            stems,
+            terms,
         } = self;
         for (_, word) in words(&text) {
-            lower_into(&nfkc(word), lower);
-            let Some(stemmer) = stemmer else {
-                add_term(lower, weight, weights);
-                continue;
-            };
-            if !stems.contains_key(lower.as_str()) {
-                if stems.len() >= STEM_CACHE {
-                    stems.clear();
+            if let Some((term, also)) = terms.get(word) {
+                add_term(term, weight, weights);
+                if let Some(also) = also {
+                    add_term(also, weight, weights);
                 }
-                let stem = stemmer.stem(lower).into_owned();
-                stems.insert(lower.clone(), stem.into());
+                continue;
             }
-            let stem = &stems[lower.as_str()];
-            add_term(stem, weight, weights);
-            if quality(stem, lower, true).is_none() {
-                add_term(lower, weight, weights);
+            lower_into(&nfkc(word), lower);
+            let (term, also): WordTerms = match stemmer {
+                None => (lower.as_str().into(), None),
+                Some(stemmer) => {
+                    let stem = stemmer.stem(lower);
+                    let also = quality(&stem, lower, true)
+                        .is_none()
+                        .then(|| lower.as_str().into());
+                    (stem.into(), also)
+                }
+            };
+            add_term(&term, weight, weights);
+            if let Some(also) = &also {
+                add_term(also, weight, weights);
             }
+            if terms.len() >= WORD_CACHE {
+                terms.clear();
+            }
+            terms.insert(word.into(), (term, also));
         }
     }
 }
