@@ -543,11 +543,16 @@ def report(res: dict) -> list[str]:
         if lo_g and lo_p:
             lines.append(f"Lao query ({how}): gangway {lo_g / lo_p:.3f} of Pagefind's bytes "
                          f"{R.verdict(lo_g / lo_p, GOALS['lao_bytes_ratio'])}")
-    for how, part in (("gangway search", cli), ("the box", gq)):
-        r = [part.get(lang, {}).get("recall_found") for lang in LANGS]
-        if all(x is not None for x in r):
-            lines.append(f"gangway recall by {how}: every probe word found in every language "
-                         f"{'PASS' if min(r) >= 1 else 'FAIL'}")
+    r = [cli.get(lang, {}).get("recall_found") for lang in LANGS]
+    if all(x is not None for x in r):
+        lines.append("gangway recall by gangway search (every match, any rank): every probe word found "
+                     f"in every language {'PASS' if min(r) >= 1 else 'FAIL'}")
+    # The box shows 8 results until "Show more" is pressed: what it finds beyond them is
+    # `gangway search`'s (the browser test checks both list the same pages in one order).
+    r = [gq.get(lang, {}).get("recall_found") for lang in LANGS]
+    if all(x is not None for x in r):
+        lines.append("gangway recall in the box's first 8 results (not a goal: the probe words occur "
+                     "in most articles): " + ", ".join(f"{lang} {x:.0%}" for lang, x in zip(LANGS, r)))
     return lines
 
 
