@@ -308,7 +308,7 @@ fn bad_queries_do_not_panic() {
         Err(QueryError::Missing(_))
     ));
     assert!(matches!(
-        search(&|_| Some(b"{".to_vec()), "gateway", 10),
+        search(&|_| Some(b"[1,".to_vec()), "gateway", 10),
         Err(QueryError::Invalid { .. })
     ));
 }
