@@ -39,16 +39,11 @@ pub(crate) fn public_docs(lx: &Lx<'_>, previews: &BTreeMap<String, Plan>) -> Vec
         .map(|a| article_doc(lx, a, &prefix))
         .collect();
     docs.extend(articles);
-    let faq_title = lx.t("faq", "FAQ");
-    docs.extend(
-        site.faqs
-            .iter()
-            .map(|f| faq_doc(f, lx.lang, &format!("{prefix}faq/"), &faq_title)),
-    );
-    let playbooks_title = lx.t("playbook_preview", "Onboarding plan");
+    let faq_page = format!("{prefix}faq/");
+    docs.extend(site.faqs.iter().map(|f| faq_doc(lx, f, &faq_page)));
     for p in site.playbooks.values().filter(|p| !p.draft) {
         if let Some(plan) = previews.get(&p.id) {
-            docs.push(playbook_doc(lx, p, plan, &prefix, &playbooks_title));
+            docs.push(playbook_doc(lx, p, plan, &prefix));
         }
     }
     docs
@@ -149,12 +144,12 @@ fn sections(outline: &markdown::Outline) -> Vec<Part> {
 }
 
 /// An FAQ entry: found at its place on the FAQ page (`faq_url` is that page).
-pub(crate) fn faq_doc(f: &Faq, lang: &Lang, faq_url: &str, faq_title: &str) -> Doc {
-    let (v, text_lang) = f.text.get(lang);
+fn faq_doc(lx: &Lx<'_>, f: &Faq, faq_url: &str) -> Doc {
+    let (v, text_lang) = f.text.get(lx.lang);
     Doc {
         url: format!("{faq_url}#{}", f.id),
         title: v.question.clone(),
-        section: faq_title.to_string(),
+        section: lx.t("faq", "FAQ"),
         lang: text_lang.clone(),
         keywords: v.tags.join(" "),
         parts: vec![Part {
@@ -167,7 +162,7 @@ pub(crate) fn faq_doc(f: &Faq, lang: &Lang, faq_url: &str, faq_title: &str) -> D
 
 /// A playbook's public preview: its summary, then a part per phase with the
 /// phase's tasks and milestones.
-fn playbook_doc(lx: &Lx<'_>, p: &Playbook, plan: &Plan, prefix: &str, section: &str) -> Doc {
+fn playbook_doc(lx: &Lx<'_>, p: &Playbook, plan: &Plan, prefix: &str) -> Doc {
     let default = lx.default();
     let (text, title_lang) = lx.playbook_text(plan);
     let mut parts = vec![Part {
@@ -205,7 +200,7 @@ fn playbook_doc(lx: &Lx<'_>, p: &Playbook, plan: &Plan, prefix: &str, section: &
     Doc {
         url: format!("{prefix}playbooks/{}/", p.id),
         title: text.title.clone(),
-        section: section.to_string(),
+        section: lx.t("playbook_preview", "Onboarding plan"),
         lang: title_lang.clone(),
         keywords: String::new(),
         parts,
@@ -255,11 +250,7 @@ pub(crate) fn portal_index(
         lang,
         locale: input.locale(lang),
     };
-    let faq_title = lx.t("faq", "FAQ");
-    let mut docs: Vec<Doc> = faqs
-        .iter()
-        .map(|f| faq_doc(f, lang, "faq/", &faq_title))
-        .collect();
+    let mut docs: Vec<Doc> = faqs.iter().map(|f| faq_doc(&lx, f, "faq/")).collect();
     let root = format!(
         "{}{}",
         crate::render::root_of(&format!("{dir}index.html")),
@@ -324,16 +315,14 @@ pub(crate) fn update_public_search(
         for id in articles {
             docs.push(article_doc(&lx, site.article(id)?, &prefix));
         }
-        let faq_title = lx.t("faq", "FAQ");
+        let faq_page = format!("{prefix}faq/");
         for id in faqs {
-            let faq = site.faq(id)?;
-            docs.push(faq_doc(faq, lang, &format!("{prefix}faq/"), &faq_title));
+            docs.push(faq_doc(&lx, site.faq(id)?, &faq_page));
         }
-        let playbooks_title = lx.t("playbook_preview", "Onboarding plan");
         for id in playbooks {
             let p = site.playbooks.get(*id)?;
             let plan = input.previews.get(*id)?;
-            docs.push(playbook_doc(&lx, p, plan, &prefix, &playbooks_title));
+            docs.push(playbook_doc(&lx, p, plan, &prefix));
         }
         for doc in docs {
             if !index.replace(doc) {
