@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -75,7 +75,7 @@ pub(crate) struct Fragment {
 }
 
 /// A document's terms (sorted) with their weights.
-type Terms = Vec<(Box<str>, u32)>;
+type Terms = Vec<(Arc<str>, u32)>;
 
 /// The shards' keys and sizes, by key, as a manifest lists them.
 type Listed = Vec<(Box<str>, usize)>;
@@ -171,7 +171,7 @@ impl Index {
                 .collect()
         };
         // Gathered in a hash map, then sorted once.
-        let mut lists: FxHashMap<Box<str>, PostingList> = FxHashMap::default();
+        let mut lists: FxHashMap<Arc<str>, PostingList> = FxHashMap::default();
         for (id, list) in terms.iter().enumerate() {
             for (term, weight) in list {
                 let posting = (id as u32, *weight);
@@ -183,13 +183,13 @@ impl Index {
                 }
             }
         }
-        let mut lists: Vec<(Box<str>, PostingList)> = lists.into_iter().collect();
+        let mut lists: Vec<(Arc<str>, PostingList)> = lists.into_iter().collect();
         lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let postings = lists
             .into_iter()
             .map(|(term, list)| {
                 let p = Postings::new(&term, list);
-                (term, p)
+                (Box::from(&*term), p)
             })
             .collect();
         let mut by_url = FxHashMap::default();
@@ -461,11 +461,18 @@ struct Tokeniser<'a> {
     lower: String,
     /// A word as written → its term, and the word itself as a second term when a
     /// query for it would not reach its stem: most words come again and again.
-    terms: FxHashMap<Box<str>, WordTerms>,
+    words: FxHashMap<Box<str>, WordTerms>,
+    /// The terms seen, by number, and their numbers.
+    names: Vec<Arc<str>>,
+    ids: FxHashMap<Arc<str>, u32>,
+    /// The weight of each term (by number) in the document being read; 0: absent.
+    weights: Vec<u32>,
+    /// The terms with a weight.
+    touched: Vec<u32>,
 }
 
-/// A word's term, and the word itself when it is a term too.
-type WordTerms = (Box<str>, Option<Box<str>>);
+/// A word's term (its number), and the word itself when it is a term too.
+type WordTerms = (u32, Option<u32>);
 
 /// A term's postings while they are gathered: (id, weight), ids ascending.
 type PostingList = Vec<(u32, u32)>;
@@ -478,64 +485,97 @@ impl<'a> Tokeniser<'a> {
         Tokeniser {
             stemmer,
             lower: String::new(),
-            terms: FxHashMap::default(),
+            words: FxHashMap::default(),
+            names: Vec::new(),
+            ids: FxHashMap::default(),
+            weights: Vec::new(),
+            touched: Vec::new(),
         }
     }
 
     fn doc_terms(&mut self, doc: &Doc) -> Terms {
-        let mut weights: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        self.add(&doc.title, TITLE, &mut weights);
-        self.add(&doc.keywords, KEYWORDS, &mut weights);
+        self.add(&doc.title, TITLE);
+        self.add(&doc.keywords, KEYWORDS);
         for part in &doc.parts {
-            self.add(&part.heading, HEADING, &mut weights);
-            self.add(&part.text, BODY, &mut weights);
+            self.add(&part.heading, HEADING);
+            self.add(&part.text, BODY);
         }
-        let mut terms: Terms = weights
-            .into_iter()
-            .map(|(t, w)| (t, w.min(WEIGHT_CAP)))
-            .collect();
+        let mut terms: Terms = Vec::with_capacity(self.touched.len());
+        for id in self.touched.drain(..) {
+            let weight = std::mem::take(&mut self.weights[id as usize]);
+            terms.push((self.names[id as usize].clone(), weight.min(WEIGHT_CAP)));
+        }
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if self.words.len() >= WORD_CACHE {
+            self.words.clear();
+            self.names.clear();
+            self.ids.clear();
+            self.weights.clear();
+        }
         terms
     }
 
-    /// Adds the terms of `text` to `weights`: each word's stem, and the word
+    /// Adds the terms of `text` with `weight`: each word's stem, and the word
     /// itself too when a query for it would not find its stem (`every` → `everi`,
     /// `settings` → `set`), so that every word is found by itself.
-    fn add(&mut self, text: &str, weight: u32, weights: &mut FxHashMap<Box<str>, u32>) {
+    fn add(&mut self, text: &str, weight: u32) {
         let text = dictionary_form(text);
-        let Tokeniser {
-            stemmer,
-            lower,
-            terms,
-        } = self;
         for (_, word) in words(&text) {
-            if let Some((term, also)) = terms.get(word) {
-                add_term(term, weight, weights);
-                if let Some(also) = also {
-                    add_term(also, weight, weights);
-                }
-                continue;
-            }
-            lower_into(&nfkc(word), lower);
-            let (term, also): WordTerms = match stemmer {
-                None => (lower.as_str().into(), None),
-                Some(stemmer) => {
-                    let stem = stemmer.stem(lower);
-                    let also = quality(&stem, lower, true)
-                        .is_none()
-                        .then(|| lower.as_str().into());
-                    (stem.into(), also)
+            let (term, also) = match self.words.get(word) {
+                Some(&known) => known,
+                None => {
+                    let found = self.word_terms(word);
+                    self.words.insert(word.into(), found);
+                    found
                 }
             };
-            add_term(&term, weight, weights);
-            if let Some(also) = &also {
-                add_term(also, weight, weights);
+            self.weigh(term, weight);
+            if let Some(also) = also {
+                self.weigh(also, weight);
             }
-            if terms.len() >= WORD_CACHE {
-                terms.clear();
-            }
-            terms.insert(word.into(), (term, also));
         }
+    }
+
+    /// The terms of a word not seen before.
+    fn word_terms(&mut self, word: &str) -> WordTerms {
+        let mut lower = std::mem::take(&mut self.lower);
+        lower_into(&nfkc(word), &mut lower);
+        let found = match self.stemmer {
+            None => (self.number(&lower), None),
+            Some(stemmer) => {
+                let stem = stemmer.stem(&lower);
+                let also = quality(&stem, &lower, true).is_none();
+                let term = self.number(&stem);
+                (term, also.then(|| self.number(&lower)))
+            }
+        };
+        self.lower = lower;
+        found
+    }
+
+    /// The number of `term`, given it when it has none.
+    fn number(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        let name: Arc<str> = term.into();
+        self.names.push(name.clone());
+        self.ids.insert(name, id);
+        self.weights.push(0);
+        id
+    }
+
+    /// Adds `weight` to the weight of term `id` (an empty term is none).
+    fn weigh(&mut self, id: u32, weight: u32) {
+        if self.names[id as usize].is_empty() {
+            return;
+        }
+        let slot = &mut self.weights[id as usize];
+        if *slot == 0 {
+            self.touched.push(id);
+        }
+        *slot = slot.saturating_add(weight);
     }
 }
 
@@ -567,19 +607,6 @@ fn changes<'a>(old: &'a Terms, new: &'a Terms) -> Vec<(&'a str, Option<u32>)> {
                     out.push((&**term, Some(*weight)));
                 }
             }
-        }
-    }
-}
-
-/// Adds `weight` to the weight of `term`.
-fn add_term(term: &str, weight: u32, weights: &mut FxHashMap<Box<str>, u32>) {
-    if term.is_empty() {
-        return;
-    }
-    match weights.get_mut(term) {
-        Some(w) => *w = w.saturating_add(weight),
-        None => {
-            weights.insert(term.into(), weight);
         }
     }
 }

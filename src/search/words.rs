@@ -5,6 +5,8 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use icu_normalizer::ComposingNormalizerBorrowed;
+use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
+use icu_properties::{CodePointMapData, CodePointMapDataBorrowed};
 use icu_segmenter::WordSegmenter;
 use icu_segmenter::WordSegmenterBorrowed;
 use icu_segmenter::options::WordBreakInvariantOptions;
@@ -20,20 +22,141 @@ pub(crate) const MAX_WORD_CHARS: usize = 64;
 const NFKC: ComposingNormalizerBorrowed<'static> = ComposingNormalizerBorrowed::new_nfkc();
 
 /// ICU's word segmenter with the dictionary model for every script written without
-/// spaces (Lao, Thai, Khmer, Burmese, Chinese, Japanese), the rules elsewhere.
+/// spaces (Lao, Thai, Khmer, Burmese, Chinese, Japanese).
 static SEGMENTER: LazyLock<WordSegmenterBorrowed<'static>> =
     LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
 
-/// The words of `text`: each with its byte offset, as written. A word is a segment
-/// that holds a letter or a number (`char::is_alphanumeric`); ICU's "word-like"
-/// flag is not asked, since it drops some Nepali words (icu4x#8321).
+/// Zero-width non-joiner and joiner: inside words of Indic and Arabic scripts.
+const JOINERS: [char; 2] = ['\u{200C}', '\u{200D}'];
+
+/// The words of `text`, each with its byte offset, as written. A run of letters,
+/// marks, numbers and zero-width (non-)joiners is a word, unless it holds a letter
+/// of a script written without spaces (Lao, Thai, Khmer, Burmese, Chinese,
+/// Japanese): such a run is cut into words by ICU's dictionaries. A word holds a
+/// letter or number. `search.js` splits a query the same way (its `words`), so
+/// a query's words are the index's terms whatever the browser's segmenter does
+/// with punctuation inside spaced words (`don't`, `3.5`).
 pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
-    let mut previous: Option<usize> = None;
-    SEGMENTER.segment_str(text).filter_map(move |at| {
-        let start = previous.replace(at)?;
-        let word = &text[start..at];
-        word.chars().any(is_alphanumeric).then_some((start, word))
-    })
+    let mut out = Vec::new();
+    let mut run: Option<Run> = None;
+    for (at, c) in text.char_indices() {
+        let kind = kind(c);
+        if kind == Kind::Other {
+            if let Some(r) = run.take() {
+                r.push(text, at, &mut out);
+            }
+            continue;
+        }
+        let r = run.get_or_insert(Run {
+            start: at,
+            letters: false,
+            unspaced: false,
+        });
+        r.letters |= kind == Kind::Letter;
+        r.unspaced |= !c.is_ascii() && needs_dictionary(c);
+    }
+    if let Some(r) = run {
+        r.push(text, text.len(), &mut out);
+    }
+    out.into_iter()
+}
+
+/// A run of word chars being read.
+struct Run {
+    start: usize,
+    /// Whether it holds a letter or number (general category L or N).
+    letters: bool,
+    /// Whether it holds a letter of a script written without spaces.
+    unspaced: bool,
+}
+
+impl Run {
+    /// Adds the words of the run, which ends at `end`, to `out`.
+    fn push<'t>(&self, text: &'t str, end: usize, out: &mut Vec<(usize, &'t str)>) {
+        let run = &text[self.start..end];
+        if !self.unspaced {
+            // A run of marks alone may still hold an alphabetic one.
+            if self.letters || run.chars().any(is_alphanumeric) {
+                out.push((self.start, run));
+            }
+            return;
+        }
+        let mut previous: Option<usize> = None;
+        for at in SEGMENTER.segment_str(run) {
+            if let Some(from) = previous.replace(at) {
+                let word = &run[from..at];
+                if word.chars().any(is_alphanumeric) {
+                    out.push((self.start + from, word));
+                }
+            }
+        }
+    }
+}
+
+/// What a char is to the word splitter.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A letter or number.
+    Letter,
+    /// A mark or zero-width (non-)joiner: inside a word, not one alone.
+    Inside,
+    /// Anything else separates words.
+    Other,
+}
+
+/// Unicode's general categories, from ICU's data (one table lookup a char).
+const CATEGORIES: CodePointMapDataBorrowed<'static, GeneralCategory> =
+    CodePointMapData::<GeneralCategory>::new();
+
+/// What `c` is to the word splitter: general categories L and N are letters, M
+/// and the zero-width (non-)joiners are inside words (JavaScript:
+/// `[\p{L}\p{N}]` and `[\p{M}\u200C\u200D]`).
+fn kind(c: char) -> Kind {
+    if c.is_ascii() {
+        return if c.is_ascii_alphanumeric() {
+            Kind::Letter
+        } else {
+            Kind::Other
+        };
+    }
+    let category = CATEGORIES.get(c);
+    if GeneralCategoryGroup::Letter.contains(category)
+        || GeneralCategoryGroup::Number.contains(category)
+    {
+        Kind::Letter
+    } else if GeneralCategoryGroup::Mark.contains(category) || JOINERS.contains(&c) {
+        Kind::Inside
+    } else {
+        Kind::Other
+    }
+}
+
+/// Is `c` part of a word (a letter, mark or number, or a zero-width
+/// (non-)joiner)?
+#[cfg(test)]
+pub(crate) fn is_word_char(c: char) -> bool {
+    kind(c) != Kind::Other
+}
+
+/// Is `c` a letter of a script written without spaces, which ICU's dictionaries
+/// cut into words: Thai, Lao, Burmese, Khmer, Han, Hiragana, Katakana?
+pub(crate) fn needs_dictionary(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0E00}'..='\u{0EFF}'
+            | '\u{1000}'..='\u{109F}'
+            | '\u{A9E0}'..='\u{A9FF}'
+            | '\u{AA60}'..='\u{AA7F}'
+            | '\u{1780}'..='\u{17FF}'
+            | '\u{19E0}'..='\u{19FF}'
+            | '\u{3040}'..='\u{30FF}'
+            | '\u{31F0}'..='\u{31FF}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{FF66}'..='\u{FF9F}'
+            | '\u{20000}'..='\u{2FFFF}'
+    )
 }
 
 /// `char::is_alphanumeric`, answered at once for ASCII and for the letters that
@@ -231,6 +354,27 @@ mod tests {
         }
         assert!(list("  ,.;! ").is_empty());
         assert!(list("").is_empty());
+    }
+
+    #[test]
+    fn runs_of_letters_marks_and_numbers_are_words() {
+        // Punctuation inside a spaced word cuts it, as `search.js` does.
+        assert_eq!(
+            list("don't e-mail 3.5"),
+            ["don", "t", "e", "mail", "3", "5"]
+        );
+        // Devanagari: a virama (a mark, not a letter) and a zero-width joiner stay
+        // inside the word.
+        assert_eq!(list("क्षेत्र र\u{200D}ाम"), ["क्षेत्र", "र\u{200D}ाम"]);
+        // Thai and Lao tone marks stay in their words; a run mixing Latin and Lao
+        // is cut by the dictionary segmenter.
+        let mixed = list("ABCລາວ");
+        assert_eq!(mixed.concat(), "ABCລາວ");
+        assert!(mixed.len() >= 2, "{mixed:?}");
+        // Marks or joiners alone are no word.
+        assert!(list("\u{094D}\u{200D}").is_empty());
+        assert!(is_word_char('\u{0E48}') && is_word_char('\u{094D}'));
+        assert!(!is_word_char('’') && !is_word_char('\u{00A0}'));
     }
 
     #[test]

@@ -37,20 +37,28 @@
     return out;
   }
 
-  /* Text -> words: the browser's word segmenter, else anything that is not a
-     letter, mark or number separates words. Only words with a letter or number. */
+  /* Text -> words, as the index's are made (src/search/words.rs): a run of
+     letters, marks, numbers and zero-width (non-)joiners is a word, unless it
+     holds a letter of a script written without spaces, which the browser's word
+     segmenter cuts (without one, the run stays whole). Only words with a letter
+     or number. */
+  var RUN = /[\p{L}\p{M}\p{N}\u200C\u200D]+/gu;
+  var UNSPACED = /[\u0E00-\u0EFF\u1000-\u109F\uA9E0-\uA9FF\uAA60-\uAA7F\u1780-\u17FF\u19E0-\u19FF\u3040-\u30FF\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\u{20000}-\u{2FFFF}]/u;
   function segmenter(lang) {
     var seg = null;
     try {
       if (typeof Intl === "object" && Intl.Segmenter) seg = new Intl.Segmenter(lang, { granularity: "word" });
     } catch (e) { seg = null; }
     return function (text) {
-      var out = [], re = /[\p{L}\p{M}\p{N}]+/gu, m;
-      if (seg) {
-        for (var s of seg.segment(text)) if (LETTER.test(s.segment)) out.push({ word: s.segment, at: s.index });
-        return out;
+      var out = [], m, run;
+      RUN.lastIndex = 0;
+      while ((m = RUN.exec(text))) {
+        run = m[0];
+        if (!LETTER.test(run)) continue;
+        if (seg && UNSPACED.test(run)) {
+          for (var s of seg.segment(run)) if (LETTER.test(s.segment)) out.push({ word: s.segment, at: m.index + s.index });
+        } else out.push({ word: run, at: m.index });
       }
-      while ((m = re.exec(text))) if (LETTER.test(m[0])) out.push({ word: m[0], at: m.index });
       return out;
     };
   }
