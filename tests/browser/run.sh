@@ -66,6 +66,7 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; s
 NODE_PATH="$deps/node_modules" node "$here/seal.mjs" "http://127.0.0.1:$port/$portal" \
   --passphrase "$GANGWAY_TEST_PASSPHRASE" --marker "Example Customer Ltd" \
   --next "http://127.0.0.1:$port/${portal}checklist/" --next-marker "Create the administrator account" \
+  --search-word password \
   ${shots:+--shots "$shots"}
 
 NODE_PATH="$deps/node_modules" node "$here/csp.mjs" built "http://127.0.0.1:$port/" \

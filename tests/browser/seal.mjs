@@ -1,6 +1,6 @@
 // Browser test of a sealed (passphrase-protected) portal page, in headless Chromium.
 //
-//   node tests/browser/seal.mjs URL [--passphrase P] [--marker TEXT]
+//   node tests/browser/seal.mjs URL [--passphrase P] [--marker TEXT] [--search-word WORD]
 //        [--next URL2 --next-marker TEXT2] [--shots DIR]
 //
 // URL is a page written by src/seal.rs and served over http://127.0.0.1 (WebCrypto
@@ -41,7 +41,7 @@ function parseArgs(argv) {
       rest.push(a);
     }
   }
-  if (rest.length !== 1) throw new Error('usage: node seal.mjs URL [--passphrase P] [--marker TEXT] [--next URL2 --next-marker TEXT2] [--shots DIR]');
+  if (rest.length !== 1) throw new Error('usage: node seal.mjs URL [--passphrase P] [--marker TEXT] [--next URL2 --next-marker TEXT2] [--search-word WORD] [--shots DIR]');
   opts.url = rest[0];
   return opts;
 }
@@ -204,6 +204,23 @@ try {
       assert(opened.isBytes, 'not a Uint8Array');
       assert(!opened.text.includes('"ct"') && JSON.parse(opened.text).customer, `not the plan: ${opened.text.slice(0, 60)}`);
       return `${opened.text.length} characters`;
+    });
+  }
+
+  // The portal's own search box reads its index, sealed like the pages.
+  const searchBox = page.locator('form[data-gw-search] input[type=search]');
+  if (opts.searchWord && await searchBox.count() > 0) {
+    await check('the portal search finds its FAQ in the encrypted index', async () => {
+      await searchBox.fill(opts.searchWord);
+      const first = page.locator('.search-results a').first();
+      await first.waitFor({ state: 'visible', timeout: 30000 });
+      const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+      assert(fetched.some((u) => /search\.json\.enc$/.test(u)), `no search.json.enc fetched: ${fetched.filter((u) => /search/.test(u))}`);
+      assert(!fetched.some((u) => /search\/[a-z-]+\/index\.json$/.test(u)), 'the public index was fetched from a portal');
+      const title = (await first.textContent()).trim();
+      const href = await first.getAttribute('href');
+      await searchBox.fill('');
+      return `"${opts.searchWord}" → ${title} (${href})`;
     });
   }
 
