@@ -369,6 +369,7 @@ fn render_changed(
         diagnostics.extend(crate::render::pages::render_public_only(
             &input,
             &|page| work.public.wants(page),
+            None,
             &sink,
         ));
     }

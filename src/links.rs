@@ -16,6 +16,16 @@ pub(crate) fn article_html(id: &str, body: &str, raw: RawHtml) -> String {
     markdown::render(body, &|dest| rewrite_link(dest, link_dir(id)), raw).html
 }
 
+/// [`article_html`] with the body's visible text and its headings' places in it
+/// (`markdown::render_with_text`), from the same parse.
+pub(crate) fn article_html_and_text(
+    id: &str,
+    body: &str,
+    raw: RawHtml,
+) -> (markdown::Rendered, String, Vec<(usize, usize)>) {
+    markdown::render_with_text(body, &|dest| rewrite_link(dest, link_dir(id)), raw)
+}
+
 /// The folder a page's relative links are resolved against: the folder of its id
 /// (a translation in a language folder links like its original does).
 pub(crate) fn link_dir(id: &str) -> &str {

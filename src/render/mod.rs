@@ -304,15 +304,16 @@ pub(crate) fn render_site(
     };
     // The portals are rendered alongside the public pages, so neither's last few
     // pages leave a core idle.
-    // The search indexes are made beside the pages: their single-threaded
-    // stretches (gathering postings, writing shards) fill the cores the pages leave.
+    // The articles' search documents are made from the parse of their pages; the
+    // indexes are written once every page has added its own.
     let (public, portals) = rayon::join(
         || {
-            rayon::join(
-                || render_public(input, sink),
-                || search::render_public_search(input, sink),
-            )
-            .0
+            let search = search::PublicSearch::new(input);
+            let diagnostics = render_public(input, search.as_ref(), sink);
+            if let Some(search) = search {
+                search::write_public_search(input, search, sink);
+            }
+            diagnostics
         },
         portals,
     );

@@ -18,9 +18,11 @@ use crate::output::OutputFile;
 use crate::plan::Plan;
 use crate::render::language::{ListedSection, Lx};
 use crate::render::page::{Page, place_links, render_page, render_pages};
+use crate::render::search::{BodyText, PublicSearch};
 use crate::render::sitemap::{SitemapEntry, sitemap, sitemap_entry};
 use crate::render::values::{list, record};
 use crate::render::{RenderInput, Sink};
+use crate::search::Tokeniser;
 
 /// A public page, in every language: what an incremental rebuild asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -330,15 +332,21 @@ fn article_page(lx: &Lx<'_>, a: &Article, html: &str) -> Page {
     )
 }
 
-/// Every public page and file.
-pub(crate) fn render_public(input: &RenderInput<'_>, sink: &Sink<'_>) -> Diagnostics {
-    render_public_only(input, &|_| true, sink)
+/// Every public page and file; each article's documents added to `search`.
+pub(crate) fn render_public(
+    input: &RenderInput<'_>,
+    search: Option<&PublicSearch>,
+    sink: &Sink<'_>,
+) -> Diagnostics {
+    render_public_only(input, &|_| true, search, sink)
 }
 
-/// The public pages and files `want` asks for, in every language.
+/// The public pages and files `want` asks for, in every language; the articles'
+/// documents added to `search` when given.
 pub(crate) fn render_public_only(
     input: &RenderInput<'_>,
     want: &(dyn Fn(PublicPage<'_>) -> bool + Sync),
+    search: Option<&PublicSearch>,
     sink: &Sink<'_>,
 ) -> Diagnostics {
     let site = input.site;
@@ -386,35 +394,13 @@ pub(crate) fn render_public_only(
         articles
             .into_par_iter()
             .with_max_len(crate::PAR_CHUNK)
-            .map(|a| {
-                let mut html: Vec<(&Lang, String)> = Vec::new();
-                let mut entries = Vec::with_capacity(lxs.len());
-                let mut problems = Vec::new();
-                for lx in &lxs {
-                    let (version, content_lang) = a.text.get(lx.lang);
-                    let at = match html.iter().position(|(l, _)| *l == content_lang) {
-                        Some(at) => at,
-                        None => {
-                            input
-                                .markdown_rendered
-                                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            html.push((
-                                content_lang,
-                                crate::links::article_html(
-                                    &a.id,
-                                    version.body.text(),
-                                    site.config.raw_html,
-                                ),
-                            ));
-                            html.len() - 1
-                        }
-                    };
-                    let page = article_page(lx, a, &html[at].1);
-                    entries.push(sitemap_entry(base_url, &page.path, &page.alternates));
-                    problems.extend(render_page(input, page, false, sink));
-                }
-                (entries, problems)
-            })
+            .map_init(
+                || search.map(PublicSearch::tokenisers),
+                |tokenisers, a| {
+                    let search = search.zip(tokenisers.as_deref_mut());
+                    article_pages(input, &lxs, a, search, sink)
+                },
+            )
             .collect::<Vec<(Vec<SitemapEntry>, Vec<Diagnostic>)>>()
     };
     let ((mut sitemap_entries, mut diagnostics), rendered) = rayon::join(listings, articles);
@@ -429,6 +415,79 @@ pub(crate) fn render_public_only(
     }
     diagnostics
 }
+
+/// An article's pages in every language, with their sitemap entries and problems.
+/// The HTML of each of its versions is rendered once (an untranslated article
+/// shows its original in every language), with its text for `search`.
+fn article_pages(
+    input: &RenderInput<'_>,
+    lxs: &[Lx<'_>],
+    a: &Article,
+    mut search: Option<(&PublicSearch, &mut [Tokeniser<'_>])>,
+    sink: &Sink<'_>,
+) -> (Vec<SitemapEntry>, Vec<Diagnostic>) {
+    let site = input.site;
+    let mut html: Vec<(&Lang, Version)> = Vec::new();
+    let mut entries = Vec::with_capacity(lxs.len());
+    let mut problems = Vec::new();
+    for (i, lx) in lxs.iter().enumerate() {
+        let (version, content_lang) = a.text.get(lx.lang);
+        let at = match html.iter().position(|(l, _)| *l == content_lang) {
+            Some(at) => at,
+            None => {
+                input
+                    .markdown_rendered
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let body = version.body.text();
+                let raw = site.config.raw_html;
+                let made = if search.is_some() {
+                    let (rendered, text, spans) =
+                        crate::links::article_html_and_text(&a.id, body, raw);
+                    Version {
+                        html: rendered.html,
+                        text: Some((text, spans, rendered.headings)),
+                    }
+                } else {
+                    Version {
+                        html: crate::links::article_html(&a.id, body, raw),
+                        text: None,
+                    }
+                };
+                html.push((content_lang, made));
+                html.len() - 1
+            }
+        };
+        let made = &html[at].1;
+        if let (Some((search, tokenisers)), Some((text, spans, headings))) =
+            (search.as_mut(), made.text.as_ref())
+        {
+            let body = BodyText {
+                text,
+                spans,
+                headings,
+            };
+            search.add_article(tokenisers, (i, lx), a, &body);
+        }
+        let page = article_page(lx, a, &made.html);
+        entries.push(sitemap_entry(
+            &site.config.base_url,
+            &page.path,
+            &page.alternates,
+        ));
+        problems.extend(render_page(input, page, false, sink));
+    }
+    (entries, problems)
+}
+
+/// One version of an article made for its pages: its HTML, and its text,
+/// headings' places and headings when search wants them.
+struct Version {
+    html: String,
+    text: Option<Text>,
+}
+
+/// An article version's visible text, its headings' places in it and its headings.
+type Text = (String, Vec<(usize, usize)>, Vec<crate::markdown::Heading>);
 
 /// The files of the public site that are not pages: the sitemap, `_headers`,
 /// `robots.txt`, the theme's assets and the static files.

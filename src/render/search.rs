@@ -17,7 +17,7 @@ use crate::plan::Plan;
 use crate::render::language::Lx;
 use crate::render::page::lang_prefix;
 use crate::render::{RenderInput, Sink};
-use crate::search::{Doc, Index, Part};
+use crate::search::{Builder, Doc, Index, Part, Tokeniser};
 
 /// The folder of a language's public index, relative to the site root.
 pub(crate) fn index_dir(lang: &Lang) -> String {
@@ -29,16 +29,24 @@ pub(crate) fn index_dir(lang: &Lang) -> String {
 pub(crate) fn public_docs(lx: &Lx<'_>, previews: &BTreeMap<String, Plan>) -> Vec<Doc> {
     let site = lx.site;
     let prefix = lang_prefix(lx.lang, lx.default());
-    let mut docs = Vec::with_capacity(site.articles.len() + site.faqs.len() + 8);
-    docs.push(home_doc(site, lx.lang, &prefix));
     // Each article's Markdown is read again for its text, on every thread.
-    let articles: Vec<Doc> = site
+    let mut docs: Vec<Doc> = site
         .articles
         .par_iter()
         .with_max_len(crate::PAR_CHUNK)
         .map(|a| article_doc(lx, a, &prefix))
         .collect();
-    docs.extend(articles);
+    docs.extend(listed_docs(lx, previews));
+    docs
+}
+
+/// The documents of one language that are not articles: home, FAQ entries and
+/// playbook previews.
+fn listed_docs(lx: &Lx<'_>, previews: &BTreeMap<String, Plan>) -> Vec<Doc> {
+    let site = lx.site;
+    let prefix = lang_prefix(lx.lang, lx.default());
+    let mut docs = Vec::with_capacity(site.faqs.len() + 8);
+    docs.push(home_doc(site, lx.lang, &prefix));
     let faq_page = format!("{prefix}faq/");
     docs.extend(site.faqs.iter().map(|f| faq_doc(lx, f, &faq_page)));
     for p in site.playbooks.values().filter(|p| !p.draft) {
@@ -74,6 +82,26 @@ fn home_doc(site: &Site, lang: &Lang, prefix: &str) -> Doc {
 
 /// An article as its page in `lx.lang` shows it, one part per heading.
 pub(crate) fn article_doc(lx: &Lx<'_>, a: &Article, prefix: &str) -> Doc {
+    let (v, _) = a.text.get(lx.lang);
+    let outline = markdown::outline(v.body.text(), lx.site.config.raw_html);
+    let body = BodyText {
+        text: &outline.text,
+        spans: &outline.heading_spans,
+        headings: &outline.headings,
+    };
+    article_doc_of(lx, a, prefix, &body)
+}
+
+/// The visible text of an article's body, its headings and their places in it
+/// (from [`markdown::outline`] or [`markdown::render_with_text`]).
+pub(crate) struct BodyText<'t> {
+    pub text: &'t str,
+    pub spans: &'t [(usize, usize)],
+    pub headings: &'t [markdown::Heading],
+}
+
+/// An article as its page in `lx.lang` shows it, from its body's text.
+fn article_doc_of(lx: &Lx<'_>, a: &Article, prefix: &str, body: &BodyText<'_>) -> Doc {
     let (v, content_lang) = a.text.get(lx.lang);
     let section = lx
         .site
@@ -82,7 +110,6 @@ pub(crate) fn article_doc(lx: &Lx<'_>, a: &Article, prefix: &str) -> Doc {
         .find(|s| s.id == a.section)
         .map(|s| s.text.get(lx.lang).0.title.clone())
         .unwrap_or_default();
-    let outline = markdown::outline(v.body.text(), lx.site.config.raw_html);
     let mut keywords = v.summary.clone();
     for tag in &v.tags {
         keywords.push(' ');
@@ -94,7 +121,7 @@ pub(crate) fn article_doc(lx: &Lx<'_>, a: &Article, prefix: &str) -> Doc {
         section,
         lang: content_lang.clone(),
         keywords,
-        parts: sections(&outline),
+        parts: sections(body),
     }
 }
 
@@ -113,12 +140,15 @@ fn squeeze(text: &str) -> String {
 
 /// The text of a page cut at its headings: the text before the first heading,
 /// then each heading with the text up to the next.
-fn sections(outline: &markdown::Outline) -> Vec<Part> {
-    let text = outline.text.as_str();
-    let spans = &outline.heading_spans;
-    // Headings written as raw HTML are not in the outline's list: without one
+fn sections(body: &BodyText<'_>) -> Vec<Part> {
+    let BodyText {
+        text,
+        spans,
+        headings,
+    } = *body;
+    // Headings written as raw HTML are not in the list of headings: without one
     // span per heading, the page is one part.
-    if spans.len() != outline.headings.len() {
+    if spans.len() != headings.len() {
         return vec![Part {
             anchor: String::new(),
             heading: String::new(),
@@ -132,7 +162,7 @@ fn sections(outline: &markdown::Outline) -> Vec<Part> {
         heading: String::new(),
         text: squeeze(&text[..first_end]),
     });
-    for (i, (heading, &(start, end))) in outline.headings.iter().zip(spans).enumerate() {
+    for (i, (heading, &(start, end))) in headings.iter().zip(spans).enumerate() {
         let next = spans.get(i + 1).map_or(text.len(), |s| s.0);
         parts.push(Part {
             anchor: heading.id.clone(),
@@ -207,30 +237,81 @@ fn playbook_doc(lx: &Lx<'_>, p: &Playbook, plan: &Plan, prefix: &str) -> Doc {
     }
 }
 
-/// Writes the public search index of every language (when `[search] enabled`),
-/// keeping the indexes when the input asks (`serve`).
-pub(crate) fn render_public_search(input: &RenderInput<'_>, sink: &Sink<'_>) {
-    let site = input.site;
-    if !site.config.search.enabled {
-        return;
+/// Each language's public index while the pages are rendered: the article pages
+/// add their documents as they are made (from the same parse as their HTML), the
+/// rest are added when they are written ([`write_public_search`]).
+pub(crate) struct PublicSearch {
+    /// In the order of the site's languages.
+    builders: Vec<Builder>,
+}
+
+impl PublicSearch {
+    /// The indexes to make, when `[search] enabled`.
+    pub fn new(input: &RenderInput<'_>) -> Option<PublicSearch> {
+        let site = input.site;
+        site.config.search.enabled.then(|| PublicSearch {
+            builders: site
+                .config
+                .languages
+                .iter()
+                .map(|lang| Builder::new(lang, input.keep_search.is_some()))
+                .collect(),
+        })
     }
+
+    /// A tokeniser per language, for one thread.
+    pub fn tokenisers(&self) -> Vec<Tokeniser<'_>> {
+        self.builders.iter().map(Builder::tokeniser).collect()
+    }
+
+    /// Adds the article `a` as shown in the `i`th language (`lx`), from its
+    /// body's text.
+    pub fn add_article(
+        &self,
+        tokenisers: &mut [Tokeniser<'_>],
+        (i, lx): (usize, &Lx<'_>),
+        a: &Article,
+        body: &BodyText<'_>,
+    ) {
+        let prefix = lang_prefix(lx.lang, lx.default());
+        let doc = article_doc_of(lx, a, &prefix, body);
+        if let (Some(builder), Some(tokeniser)) = (self.builders.get(i), tokenisers.get_mut(i)) {
+            builder.add(tokeniser, doc);
+        }
+    }
+}
+
+/// Writes the public search index of every language, with the articles `search`
+/// gathered and the other documents, keeping the indexes when the input asks
+/// (`serve`).
+pub(crate) fn write_public_search(input: &RenderInput<'_>, search: PublicSearch, sink: &Sink<'_>) {
+    let site = input.site;
     // The languages in parallel, each index let go (or kept) once written.
-    site.config.languages.par_iter().for_each(|lang| {
-        let lx = Lx {
-            site,
-            lang,
-            locale: input.locale(lang),
-        };
-        let index = Index::new(lang, public_docs(&lx, input.previews));
-        for f in index.files(&index_dir(lang)) {
-            sink(f);
-        }
-        if let Some(keep) = input.keep_search
-            && let Ok(mut kept) = keep.lock()
-        {
-            kept.insert(lang.clone(), index);
-        }
-    });
+    site.config
+        .languages
+        .par_iter()
+        .zip(search.builders)
+        .for_each(|(lang, builder)| {
+            let lx = Lx {
+                site,
+                lang,
+                locale: input.locale(lang),
+            };
+            let mut tokeniser = builder.tokeniser();
+            for doc in listed_docs(&lx, input.previews) {
+                builder.add(&mut tokeniser, doc);
+            }
+            drop(tokeniser);
+            let index = builder.finish();
+            for f in index.files(&index_dir(lang)) {
+                sink(f);
+            }
+            if let Some(keep) = input.keep_search
+                && let Ok(mut kept) = keep.lock()
+            {
+                kept.insert(lang.clone(), index);
+            }
+        });
 }
 
 /// A portal's own index in `lang`, written at `dir` (the portal's folder in that

@@ -147,47 +147,108 @@ pub(crate) struct Index {
     written: Mutex<Option<Listed>>,
 }
 
-impl Index {
-    /// The index of `docs`, shown in `lang`. The bytes it writes do not depend on
-    /// the order of `docs`.
-    pub fn new(lang: &Lang, mut docs: Vec<Doc>) -> Index {
-        docs.sort_by(|a, b| {
-            (a.lang != *lang)
-                .cmp(&(b.lang != *lang))
-                .then_with(|| a.cmp(b))
-        });
-        let own = docs.iter().take_while(|d| d.lang == *lang).count();
-        let stemmer = Stemmer::for_lang(lang);
-        let terms: Vec<Terms> = if docs.len() < PARALLEL_FROM {
-            let mut tokeniser = Tokeniser::new(stemmer.as_ref());
-            docs.iter().map(|d| tokeniser.doc_terms(d)).collect()
-        } else {
-            docs.par_iter()
-                .with_max_len(CHUNK)
-                .map_init(
-                    || Tokeniser::new(stemmer.as_ref()),
-                    |tokeniser, d| tokeniser.doc_terms(d),
-                )
-                .collect()
-        };
-        // Gathered in a hash map, then sorted once.
-        let mut lists: FxHashMap<Arc<str>, PostingList> = FxHashMap::default();
-        for (id, list) in terms.iter().enumerate() {
-            for (term, weight) in list {
-                let posting = (id as u32, *weight);
-                match lists.get_mut(term) {
-                    Some(p) => p.push(posting),
-                    None => {
-                        lists.insert(term.clone(), vec![posting]);
-                    }
+/// One language's index being made: documents added from any thread, in any
+/// order, each made into terms as it comes and let go of but for what its
+/// fragment shows ([`Builder::finish`] gives the [`Index`]).
+pub(crate) struct Builder {
+    lang: Lang,
+    stemmer: Option<Stemmer>,
+    /// Whether the index keeps each document's terms, for [`Index::replace`].
+    keep_terms: bool,
+    gathered: Mutex<Gathered>,
+}
+
+/// What a [`Builder`] has gathered, by the order documents came in.
+#[derive(Default)]
+struct Gathered {
+    docs: Vec<Doc>,
+    terms: Vec<Terms>,
+    lists: FxHashMap<Arc<str>, PostingList>,
+}
+
+impl Builder {
+    /// A builder of `lang`'s index; `keep_terms` when documents will be replaced.
+    pub fn new(lang: &Lang, keep_terms: bool) -> Builder {
+        Builder {
+            lang: lang.clone(),
+            stemmer: Stemmer::for_lang(lang),
+            keep_terms,
+            gathered: Mutex::default(),
+        }
+    }
+
+    /// A tokeniser for this index's documents (one per thread: it remembers the
+    /// words it has seen).
+    pub fn tokeniser(&self) -> Tokeniser<'_> {
+        Tokeniser::new(self.stemmer.as_ref())
+    }
+
+    /// Adds `doc`, made into terms by `tokeniser` (this builder's).
+    pub fn add(&self, tokeniser: &mut Tokeniser<'_>, doc: Doc) {
+        let terms = tokeniser.doc_terms(&doc);
+        let doc = doc.cut_for_fragment();
+        let mut g = self.gathered.lock().unwrap_or_else(PoisonError::into_inner);
+        let seq = g.docs.len() as u32;
+        for (term, weight) in &terms {
+            match g.lists.get_mut(term) {
+                Some(list) => list.push((seq, *weight)),
+                None => {
+                    g.lists.insert(term.clone(), vec![(seq, *weight)]);
                 }
             }
         }
+        g.docs.push(doc);
+        if self.keep_terms {
+            g.terms.push(terms);
+        }
+    }
+
+    /// The index of the documents added: ids by the language's own documents
+    /// first, then by document, whatever order they came in.
+    pub fn finish(self) -> Index {
+        let lang = self.lang;
+        let Gathered {
+            docs,
+            mut terms,
+            lists,
+        } = self
+            .gathered
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut order: Vec<u32> = (0..docs.len() as u32).collect();
+        let key = |i: &u32| {
+            let d = &docs[*i as usize];
+            (d.lang != lang, d)
+        };
+        order.sort_by(|a, b| key(a).cmp(&key(b)));
+        // `id[seq]`: the id of the document that came in `seq`th.
+        let mut id = vec![0u32; order.len()];
+        for (new, &seq) in order.iter().enumerate() {
+            id[seq as usize] = new as u32;
+        }
+        let mut slots: Vec<Option<Doc>> = docs.into_iter().map(Some).collect();
+        let docs: Vec<Doc> = order
+            .iter()
+            .filter_map(|&seq| slots[seq as usize].take())
+            .collect();
+        if !terms.is_empty() {
+            let mut slots: Vec<Option<Terms>> = terms.into_iter().map(Some).collect();
+            terms = order
+                .iter()
+                .filter_map(|&seq| slots[seq as usize].take())
+                .collect();
+        }
+        let own = docs.iter().take_while(|d| d.lang == lang).count();
+        // Gathered in a hash map, then sorted once.
         let mut lists: Vec<(Arc<str>, PostingList)> = lists.into_iter().collect();
         lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let postings = lists
             .into_iter()
-            .map(|(term, list)| {
+            .map(|(term, mut list)| {
+                for p in &mut list {
+                    p.0 = id[p.0 as usize];
+                }
+                list.sort_unstable();
                 let p = Postings::new(&term, list);
                 (Box::from(&*term), p)
             })
@@ -200,8 +261,8 @@ impl Index {
                 .or_insert(id as u32);
         }
         Index {
-            lang: lang.clone(),
-            stemmer,
+            lang,
+            stemmer: self.stemmer,
             docs,
             own,
             terms,
@@ -211,6 +272,38 @@ impl Index {
             touched_terms: BTreeSet::new(),
             written: Mutex::new(None),
         }
+    }
+}
+
+impl Doc {
+    /// The document with only what its fragment shows: each part's text cut to
+    /// one char more than a fragment keeps of it (so the fragment still knows it
+    /// was cut).
+    fn cut_for_fragment(mut self) -> Doc {
+        for part in &mut self.parts {
+            let kept = cut(&part.text, PART_CHARS + 1).len();
+            part.text.truncate(kept);
+        }
+        self
+    }
+}
+
+impl Index {
+    /// The index of `docs`, shown in `lang`. The bytes it writes do not depend on
+    /// the order of `docs`.
+    pub fn new(lang: &Lang, docs: Vec<Doc>) -> Index {
+        let builder = Builder::new(lang, true);
+        if docs.len() < PARALLEL_FROM {
+            let mut tokeniser = builder.tokeniser();
+            for d in docs {
+                builder.add(&mut tokeniser, d);
+            }
+        } else {
+            docs.into_par_iter()
+                .with_max_len(CHUNK)
+                .for_each_init(|| builder.tokeniser(), |t, d| builder.add(t, d));
+        }
+        builder.finish()
     }
 
     /// The number of documents.
@@ -236,7 +329,7 @@ impl Index {
         let Some(old) = self.docs.get(id as usize) else {
             return false;
         };
-        if (old.lang == self.lang) != (doc.lang == self.lang) {
+        if (old.lang == self.lang) != (doc.lang == self.lang) || self.terms.is_empty() {
             return false;
         }
         let new_terms = Tokeniser::new(self.stemmer.as_ref()).doc_terms(&doc);
@@ -267,7 +360,7 @@ impl Index {
             self.touched_terms.insert(term.into());
         }
         self.touched_docs.insert(id);
-        self.docs[id as usize] = doc;
+        self.docs[id as usize] = doc.cut_for_fragment();
         true
     }
 
@@ -456,7 +549,7 @@ impl Index {
 }
 
 /// Turns documents into terms; one per thread, with the stems it has seen.
-struct Tokeniser<'a> {
+pub(crate) struct Tokeniser<'a> {
     stemmer: Option<&'a Stemmer>,
     lower: String,
     /// A word as written → its term, and the word itself as a second term when a
