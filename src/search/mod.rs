@@ -1,8 +1,8 @@
 //! Site search without a server: each language's public documents made into an
 //! index of static files that a browser reads a few small pieces of per query.
 //!
-//! - `words`: words of every script (ICU's segmenter, with dictionaries for text
-//!   written without spaces), their normal form (NFKC, lower case, at most 64
+//! - `words`: words of every script (runs of letters, marks and numbers; ICU's
+//!   dictionaries for text written without spaces), their normal form (NFKC, lower case, at most 64
 //!   chars) and stems (Snowball, where the language has one).
 //! - `index`: the documents ([`Doc`], [`Part`]) and their [`Index`]: per term the
 //!   documents that hold it, weighted by where (title, heading, keywords, body),
