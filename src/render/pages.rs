@@ -22,7 +22,6 @@ use crate::render::search::{BodyText, PublicSearch};
 use crate::render::sitemap::{SitemapEntry, sitemap, sitemap_entry};
 use crate::render::values::{list, record};
 use crate::render::{RenderInput, Sink};
-use crate::search::Tokeniser;
 
 /// A public page, in every language: what an incremental rebuild asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -394,13 +393,7 @@ pub(crate) fn render_public_only(
         articles
             .into_par_iter()
             .with_max_len(crate::PAR_CHUNK)
-            .map_init(
-                || search.map(PublicSearch::tokenisers),
-                |tokenisers, a| {
-                    let search = search.zip(tokenisers.as_deref_mut());
-                    article_pages(input, &lxs, a, search, sink)
-                },
-            )
+            .map(|a| article_pages(input, &lxs, a, search, sink))
             .collect::<Vec<(Vec<SitemapEntry>, Vec<Diagnostic>)>>()
     };
     let ((mut sitemap_entries, mut diagnostics), rendered) = rayon::join(listings, articles);
@@ -423,7 +416,7 @@ fn article_pages(
     input: &RenderInput<'_>,
     lxs: &[Lx<'_>],
     a: &Article,
-    mut search: Option<(&PublicSearch, &mut [Tokeniser<'_>])>,
+    search: Option<&PublicSearch>,
     sink: &Sink<'_>,
 ) -> (Vec<SitemapEntry>, Vec<Diagnostic>) {
     let site = input.site;
@@ -458,15 +451,13 @@ fn article_pages(
             }
         };
         let made = &html[at].1;
-        if let (Some((search, tokenisers)), Some((text, spans, headings))) =
-            (search.as_mut(), made.text.as_ref())
-        {
+        if let (Some(search), Some((text, spans, headings))) = (search, made.text.as_ref()) {
             let body = BodyText {
                 text,
                 spans,
                 headings,
             };
-            search.add_article(tokenisers, (i, lx), a, &body);
+            search.add_article((i, lx), a, &body);
         }
         let page = article_page(lx, a, &made.html);
         entries.push(sitemap_entry(

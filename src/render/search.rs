@@ -17,7 +17,7 @@ use crate::plan::Plan;
 use crate::render::language::Lx;
 use crate::render::page::lang_prefix;
 use crate::render::{RenderInput, Sink};
-use crate::search::{Builder, Doc, Index, Part, Tokeniser};
+use crate::search::{Builder, Doc, Index, Part};
 
 /// The folder of a language's public index, relative to the site root.
 pub(crate) fn index_dir(lang: &Lang) -> String {
@@ -259,24 +259,12 @@ impl PublicSearch {
         })
     }
 
-    /// A tokeniser per language, for one thread.
-    pub fn tokenisers(&self) -> Vec<Tokeniser<'_>> {
-        self.builders.iter().map(Builder::tokeniser).collect()
-    }
-
     /// Adds the article `a` as shown in the `i`th language (`lx`), from its
     /// body's text.
-    pub fn add_article(
-        &self,
-        tokenisers: &mut [Tokeniser<'_>],
-        (i, lx): (usize, &Lx<'_>),
-        a: &Article,
-        body: &BodyText<'_>,
-    ) {
+    pub fn add_article(&self, (i, lx): (usize, &Lx<'_>), a: &Article, body: &BodyText<'_>) {
         let prefix = lang_prefix(lx.lang, lx.default());
-        let doc = article_doc_of(lx, a, &prefix, body);
-        if let (Some(builder), Some(tokeniser)) = (self.builders.get(i), tokenisers.get_mut(i)) {
-            builder.add(tokeniser, doc);
+        if let Some(builder) = self.builders.get(i) {
+            builder.add(article_doc_of(lx, a, &prefix, body));
         }
     }
 }
@@ -297,11 +285,9 @@ pub(crate) fn write_public_search(input: &RenderInput<'_>, search: PublicSearch,
                 lang,
                 locale: input.locale(lang),
             };
-            let mut tokeniser = builder.tokeniser();
             for doc in listed_docs(&lx, input.previews) {
-                builder.add(&mut tokeniser, doc);
+                builder.add(doc);
             }
-            drop(tokeniser);
             let index = builder.finish();
             for f in index.files(&index_dir(lang)) {
                 sink(f);

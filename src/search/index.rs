@@ -155,6 +155,9 @@ pub(crate) struct Builder {
     stemmer: Option<Stemmer>,
     /// Whether the index keeps each document's terms, for [`Index::replace`].
     keep_terms: bool,
+    /// A tokeniser per thread of the pool (and one for any other thread), kept
+    /// from document to document: they remember the words they have seen.
+    tokenisers: Vec<Mutex<Option<Tokeniser>>>,
     gathered: Mutex<Gathered>,
 }
 
@@ -163,7 +166,9 @@ pub(crate) struct Builder {
 struct Gathered {
     docs: Vec<Doc>,
     terms: Vec<Terms>,
-    lists: FxHashMap<Arc<str>, PostingList>,
+    /// Term → its postings (order, weight), each number as a LEB128 varint: half
+    /// the memory of pairs of `u32`, while every language's index is gathered.
+    lists: FxHashMap<Arc<str>, Vec<u8>>,
 }
 
 impl Builder {
@@ -173,29 +178,36 @@ impl Builder {
             lang: lang.clone(),
             stemmer: Stemmer::for_lang(lang),
             keep_terms,
+            tokenisers: (0..=rayon::current_num_threads())
+                .map(|_| Mutex::new(None))
+                .collect(),
             gathered: Mutex::default(),
         }
     }
 
-    /// A tokeniser for this index's documents (one per thread: it remembers the
-    /// words it has seen).
-    pub fn tokeniser(&self) -> Tokeniser<'_> {
-        Tokeniser::new(self.stemmer.as_ref())
-    }
-
-    /// Adds `doc`, made into terms by `tokeniser` (this builder's).
-    pub fn add(&self, tokeniser: &mut Tokeniser<'_>, doc: Doc) {
-        let terms = tokeniser.doc_terms(&doc);
+    /// Adds `doc`; any thread, any order.
+    pub fn add(&self, doc: Doc) {
+        let slot = rayon::current_thread_index()
+            .unwrap_or(self.tokenisers.len() - 1)
+            .min(self.tokenisers.len() - 1);
+        // A thread that waits inside a document may take up another: it then
+        // finds its tokeniser taken and makes one for the time.
+        let terms = match self.tokenisers[slot].try_lock() {
+            Ok(mut kept) => kept
+                .get_or_insert_with(|| Tokeniser::new(&self.lang))
+                .doc_terms(&doc),
+            Err(_) => Tokeniser::new(&self.lang).doc_terms(&doc),
+        };
         let doc = doc.cut_for_fragment();
         let mut g = self.gathered.lock().unwrap_or_else(PoisonError::into_inner);
         let seq = g.docs.len() as u32;
         for (term, weight) in &terms {
-            match g.lists.get_mut(term) {
-                Some(list) => list.push((seq, *weight)),
-                None => {
-                    g.lists.insert(term.clone(), vec![(seq, *weight)]);
-                }
-            }
+            let list = match g.lists.get_mut(term) {
+                Some(list) => list,
+                None => g.lists.entry(term.clone()).or_default(),
+            };
+            push_varint(list, seq);
+            push_varint(list, *weight);
         }
         g.docs.push(doc);
         if self.keep_terms {
@@ -226,25 +238,18 @@ impl Builder {
         for (new, &seq) in order.iter().enumerate() {
             id[seq as usize] = new as u32;
         }
-        let mut slots: Vec<Option<Doc>> = docs.into_iter().map(Some).collect();
-        let docs: Vec<Doc> = order
-            .iter()
-            .filter_map(|&seq| slots[seq as usize].take())
-            .collect();
+        let docs = in_order(docs, &order);
         if !terms.is_empty() {
-            let mut slots: Vec<Option<Terms>> = terms.into_iter().map(Some).collect();
-            terms = order
-                .iter()
-                .filter_map(|&seq| slots[seq as usize].take())
-                .collect();
+            terms = in_order(terms, &order);
         }
         let own = docs.iter().take_while(|d| d.lang == lang).count();
         // Gathered in a hash map, then sorted once.
-        let mut lists: Vec<(Arc<str>, PostingList)> = lists.into_iter().collect();
+        let mut lists: Vec<(Arc<str>, Vec<u8>)> = lists.into_iter().collect();
         lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let postings = lists
             .into_iter()
-            .map(|(term, mut list)| {
+            .map(|(term, bytes)| {
+                let mut list = read_pairs(&bytes);
                 for p in &mut list {
                     p.0 = id[p.0 as usize];
                 }
@@ -275,6 +280,40 @@ impl Builder {
     }
 }
 
+/// `items` (by the order they came in) put in `order` (those orders, sorted).
+fn in_order<T>(items: Vec<T>, order: &[u32]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|&seq| slots[seq as usize].take())
+        .collect()
+}
+
+/// Appends `n` as an unsigned LEB128 varint.
+fn push_varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// The pairs of varints [`push_varint`] wrote.
+fn read_pairs(bytes: &[u8]) -> Vec<(u32, u32)> {
+    let mut numbers = Vec::with_capacity(bytes.len() / 2);
+    let (mut n, mut shift) = (0u32, 0u32);
+    for &b in bytes {
+        n |= u32::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            numbers.push(n);
+            (n, shift) = (0, 0);
+        } else {
+            shift += 7;
+        }
+    }
+    numbers.chunks_exact(2).map(|p| (p[0], p[1])).collect()
+}
+
 impl Doc {
     /// The document with only what its fragment shows: each part's text cut to
     /// one char more than a fragment keeps of it (so the fragment still knows it
@@ -294,14 +333,13 @@ impl Index {
     pub fn new(lang: &Lang, docs: Vec<Doc>) -> Index {
         let builder = Builder::new(lang, true);
         if docs.len() < PARALLEL_FROM {
-            let mut tokeniser = builder.tokeniser();
             for d in docs {
-                builder.add(&mut tokeniser, d);
+                builder.add(d);
             }
         } else {
             docs.into_par_iter()
                 .with_max_len(CHUNK)
-                .for_each_init(|| builder.tokeniser(), |t, d| builder.add(t, d));
+                .for_each(|d| builder.add(d));
         }
         builder.finish()
     }
@@ -332,7 +370,7 @@ impl Index {
         if (old.lang == self.lang) != (doc.lang == self.lang) || self.terms.is_empty() {
             return false;
         }
-        let new_terms = Tokeniser::new(self.stemmer.as_ref()).doc_terms(&doc);
+        let new_terms = Tokeniser::new(&self.lang).doc_terms(&doc);
         let old_terms = std::mem::replace(&mut self.terms[id as usize], new_terms);
         for (term, weight) in changes(&old_terms, &self.terms[id as usize]) {
             let p = self
@@ -549,8 +587,8 @@ impl Index {
 }
 
 /// Turns documents into terms; one per thread, with the stems it has seen.
-pub(crate) struct Tokeniser<'a> {
-    stemmer: Option<&'a Stemmer>,
+struct Tokeniser {
+    stemmer: Option<Stemmer>,
     lower: String,
     /// A word as written → its term, and the word itself as a second term when a
     /// query for it would not reach its stem: most words come again and again.
@@ -567,16 +605,13 @@ pub(crate) struct Tokeniser<'a> {
 /// A word's term (its number), and the word itself when it is a term too.
 type WordTerms = (u32, Option<u32>);
 
-/// A term's postings while they are gathered: (id, weight), ids ascending.
-type PostingList = Vec<(u32, u32)>;
-
 /// How many words a tokeniser remembers before it starts again.
 const WORD_CACHE: usize = 50_000;
 
-impl<'a> Tokeniser<'a> {
-    fn new(stemmer: Option<&'a Stemmer>) -> Self {
+impl Tokeniser {
+    fn new(lang: &Lang) -> Self {
         Tokeniser {
-            stemmer,
+            stemmer: Stemmer::for_lang(lang),
             lower: String::new(),
             words: FxHashMap::default(),
             names: Vec::new(),
@@ -633,7 +668,7 @@ impl<'a> Tokeniser<'a> {
     fn word_terms(&mut self, word: &str) -> WordTerms {
         let mut lower = std::mem::take(&mut self.lower);
         lower_into(&nfkc(word), &mut lower);
-        let found = match self.stemmer {
+        let found = match &self.stemmer {
             None => (self.number(&lower), None),
             Some(stemmer) => {
                 let stem = stemmer.stem(&lower);
