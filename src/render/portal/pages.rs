@@ -218,7 +218,7 @@ impl<'a> PortalLang<'a> {
                     )),
                     description_html: lang_text::html(
                         Arc::clone(&text.description_html),
-                        text.description_lang(text_lang),
+                        text.description_lang(filed),
                     ),
                     done_on: item
                         .done_on
