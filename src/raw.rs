@@ -141,6 +141,9 @@ pub struct RawCustomer {
     pub playbook: Spanned<String>,
     pub kickoff: Spanned<String>,
     pub language: Option<Spanned<String>>,
+    /// The language the file's own text is written in (extra tasks, notes of
+    /// progress), when not `language`.
+    pub text_language: Option<Spanned<String>>,
     /// The languages the portal is published in besides `language`.
     #[serde(default)]
     pub languages: Vec<Spanned<String>>,

@@ -213,6 +213,9 @@ pub(crate) struct Customer {
     pub playbook: String,
     pub kickoff: Date,
     pub language: Lang,
+    /// The language the customer file's own text is written in (`text_language:`,
+    /// else `language`): extra tasks' originals, progress notes.
+    pub text_language: Lang,
     /// The languages its portal is published in, in the site's order; holds `language`.
     pub languages: Vec<Lang>,
     pub timezone: Option<String>,

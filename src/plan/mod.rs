@@ -93,9 +93,27 @@ pub(crate) struct ItemText {
     pub title: String,
     /// Shared with the text engine's cache when the description has no placeholders.
     pub description_html: Arc<str>,
+    /// The language the title is in, when not the one it is filed under (a
+    /// description translated without its title keeps the original title).
+    pub title_lang: Option<Lang>,
+    /// The same for the description.
+    pub description_lang: Option<Lang>,
 }
 
-/// Picks the text in `lang`, else in the default language: (text, its language).
+impl ItemText {
+    /// The title's language, the text being filed under `filed`.
+    pub fn title_lang<'a>(&'a self, filed: &'a Lang) -> &'a Lang {
+        self.title_lang.as_ref().unwrap_or(filed)
+    }
+
+    /// The description's language, the text being filed under `filed`.
+    pub fn description_lang<'a>(&'a self, filed: &'a Lang) -> &'a Lang {
+        self.description_lang.as_ref().unwrap_or(filed)
+    }
+}
+
+/// Picks the text in `lang`, else in the default language, else in the one it
+/// has (a customer's extra task written in another): (text, the language it is filed under).
 pub(crate) fn pick<'a>(
     texts: &'a BTreeMap<Lang, ItemText>,
     lang: &'a Lang,
@@ -103,7 +121,7 @@ pub(crate) fn pick<'a>(
 ) -> (&'a ItemText, &'a Lang) {
     match texts.get_key_value(lang) {
         Some((l, t)) => (t, l),
-        None => match texts.get_key_value(default) {
+        None => match texts.get_key_value(default).or_else(|| texts.iter().next()) {
             Some((l, t)) => (t, l),
             None => (&*EMPTY_TEXT, default),
         },
@@ -397,13 +415,21 @@ impl Localizer<'_> {
     ) -> BTreeMap<Lang, ItemText> {
         let (engine, ctx, who) = (self.engine, self.ctx, self.who);
         let mut out = BTreeMap::new();
-        for lang in self.languages {
+        // Always in the original's language, even one the portal is not in (a
+        // customer's extra task written in a language of its own), so a page in
+        // any language has a text to fall back to.
+        let original = (!self.languages.contains(&title.lang)).then_some(&title.lang);
+        for lang in self.languages.iter().chain(original) {
             let translated = title.translations.contains_key(lang)
                 || description.is_some_and(|d| d.translations.contains_key(lang));
             if *lang != title.lang && !translated {
                 continue;
             }
-            let mut text = ItemText::default();
+            let mut text = ItemText {
+                title_lang: other_lang(title, lang),
+                description_lang: description.and_then(|d| other_lang(d, lang)),
+                ..ItemText::default()
+            };
             match engine.render_in(title, lang, ctx) {
                 Ok(t) => text.title = t,
                 Err(e) => {
@@ -421,6 +447,12 @@ impl Localizer<'_> {
         }
         out
     }
+}
+
+/// The language `text` is shown in on a page in `lang`, when not `lang` (no
+/// translation: its original).
+fn other_lang(text: &Text, lang: &Lang) -> Option<Lang> {
+    Some(text.get(lang).2).filter(|l| *l != lang).cloned()
 }
 
 /// Each task's `request:` for this customer: its address and title filled in.

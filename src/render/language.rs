@@ -2,14 +2,13 @@
 //! articles, sections, FAQ entries, playbooks and the references of tasks, made
 //! the same way for public pages and portals.
 
-use std::sync::Arc;
-
 use minijinja::Value;
 
 use crate::lang::Lang;
 use crate::locale::Locale;
 use crate::model::{Article, Faq, Playbook, Section, Site};
 use crate::plan::{Item, Kind, Plan, pick};
+use crate::render::lang_text;
 use crate::render::page::{Page, lang_prefix, place_links};
 use crate::render::root_of;
 use crate::render::timeline::{self, Timeline};
@@ -134,7 +133,7 @@ impl Lx<'_> {
             .sections
             .iter()
             .map(|s| {
-                let (v, _) = s.text.get(self.lang);
+                let (v, section_lang) = s.text.get(self.lang);
                 let articles = self
                     .articles_of(&s.id)
                     .into_iter()
@@ -144,15 +143,15 @@ impl Lx<'_> {
                             article: a,
                             lang: content_lang,
                             reading_minutes: v.reading_minutes,
-                            summary: Value::from(v.summary.as_str()),
+                            summary: lang_text::text(v.summary.as_str(), content_lang),
                             tags: self.sorted_tags(&v.tags),
-                            title: Value::from(v.title.as_str()),
+                            title: lang_text::text(v.title.as_str(), content_lang),
                         }
                     })
                     .collect();
                 ListedSection {
                     section: s,
-                    title: Value::from(v.title.as_str()),
+                    title: lang_text::text(v.title.as_str(), section_lang),
                     intro_html: &v.intro_html,
                     articles,
                 }
@@ -192,11 +191,11 @@ impl Lx<'_> {
         list(faqs.iter().map(|f| {
             let (v, content_lang) = f.text.get(self.lang);
             record! {
-                "answer_html" => place_links(&v.answer_html, root, site_root),
+                "answer_html" => lang_text::html(place_links(&v.answer_html, root, site_root), content_lang),
                 "id" => f.id.as_str(),
                 "lang" => content_lang.as_str(),
                 "lang_attr" => if content_lang == self.lang { "" } else { content_lang.as_str() },
-                "question" => v.question.as_str(),
+                "question" => lang_text::text(v.question.as_str(), content_lang),
                 "tags" => self.sorted_tags(&v.tags),
             }
         }))
@@ -223,15 +222,17 @@ impl Lx<'_> {
                 .iter()
                 .filter_map(|id| site.article(id))
                 .map(|a| {
+                    let (v, l) = a.text.get(self.lang);
                     record! {
-                        "title" => a.text.get(self.lang).0.title.as_str(),
+                        "title" => lang_text::text(v.title.as_str(), l),
                         "url" => format!("{root}{}/", a.id),
                     }
                 }),
         );
         let faq = list(item.faq.iter().filter_map(|id| site.faq(id)).map(|f| {
+            let (v, l) = f.text.get(self.lang);
             record! {
-                "question" => f.text.get(self.lang).0.question.as_str(),
+                "question" => lang_text::text(v.question.as_str(), l),
                 "url" => format!("{faq_page}#{}", f.id),
             }
         }));
@@ -256,13 +257,13 @@ impl Lx<'_> {
         let days = self
             .preview_calendar()
             .business_days_between(plan.kickoff, plan.end);
-        let (text, _) = self.playbook_text(plan);
+        let (text, filed) = self.playbook_text(plan);
         record! {
             "id" => p.id.as_str(),
             "phase_count" => p.phases.len(),
-            "summary_html" => Arc::clone(&text.description_html),
+            "summary_html" => lang_text::description(text, filed),
             "task_count" => tasks,
-            "title" => text.title.as_str(),
+            "title" => lang_text::title(text, filed),
             "total_days" => days,
             "url" => format!("{root}playbooks/{}/", p.id),
         }
@@ -286,7 +287,14 @@ impl Lx<'_> {
             plan.end,
             None,
             &timeline::Labels {
-                row: &|i: &Item| i.text(self.lang, default).0.title.clone(),
+                row: &|i: &Item| {
+                    let (text, filed) = i.text(self.lang, default);
+                    let l = text.title_lang(filed);
+                    (
+                        text.title.clone(),
+                        (l != self.lang).then(|| l.as_str().to_string()),
+                    )
+                },
                 tick: &|d, _| label(d),
                 date: &label,
             },
@@ -307,13 +315,7 @@ impl Lx<'_> {
         let day = |d| calendar.business_days_between(plan.kickoff, d);
         let default = self.default();
         let faq_page = format!("{root}faq/");
-        // Each phase's items, gathered in one pass rather than one pass per phase.
-        let mut by_phase: Vec<Vec<&Item>> = vec![Vec::new(); p.phases.len()];
-        for item in plan.visible() {
-            if let Some(items) = item.phase.and_then(|i| by_phase.get_mut(i)) {
-                items.push(item);
-            }
-        }
+        let by_phase = items_by_phase(p, plan);
         let phases = list(
             p.phases
                 .iter()
@@ -326,12 +328,15 @@ impl Lx<'_> {
                             .owner
                             .as_ref()
                             .and_then(|o| p.roles.get(o))
-                            .map(|r| r.title.get(self.lang).0)
-                            .unwrap_or_default();
-                        let (text, lang) = item.text(self.lang, default);
+                            .map_or_else(
+                                || Value::from(""),
+                                |r| lang_text::get(&r.title, self.lang),
+                            );
+                        let (text, filed) = item.text(self.lang, default);
+                        let lang = text.title_lang(filed);
                         record! {
                             "conditional" => item.conditional,
-                            "description_html" => Arc::clone(&text.description_html),
+                            "description_html" => lang_text::description(text, filed),
                             "due_day" => day(item.due),
                             "faq" => faq,
                             "guides" => guides,
@@ -342,20 +347,21 @@ impl Lx<'_> {
                             "owner" => owner,
                             "side" => item.side.map(|s| s.as_str()).unwrap_or(""),
                             "start_day" => day(item.start),
-                            "title" => text.title.as_str(),
+                            "title" => lang_text::title(text, filed),
                         }
                     }));
-                    let (text, lang) = plan
+                    let (text, filed) = plan
                         .phases
                         .get(i)
                         .map(|t| pick(t, self.lang, default))
                         .unwrap_or((&*crate::plan::EMPTY_TEXT, default));
+                    let lang = text.title_lang(filed);
                     record! {
-                        "description_html" => Arc::clone(&text.description_html),
+                        "description_html" => lang_text::description(text, filed),
                         "id" => phase.id.as_str(),
                         "lang" => lang.as_str(),
                         "tasks" => tasks,
-                        "title" => text.title.as_str(),
+                        "title" => lang_text::title(text, filed),
                     }
                 }),
         );
@@ -364,7 +370,7 @@ impl Lx<'_> {
                 "contact" => r.contact,
                 "id" => id.as_str(),
                 "side" => r.side.as_str(),
-                "title" => r.title.get(self.lang).0,
+                "title" => lang_text::get(&r.title, self.lang),
             }
         }));
         let milestones = list(
@@ -374,11 +380,11 @@ impl Lx<'_> {
                     record! {
                         "day" => day(m.due),
                         "id" => m.id.as_str(),
-                        "title" => m.text(self.lang, default).0.title.as_str(),
+                        "title" => { let (text, filed) = m.text(self.lang, default); lang_text::title(text, filed) },
                     }
                 }),
         );
-        let (text, _) = self.playbook_text(plan);
+        let (text, filed) = self.playbook_text(plan);
         vec![
             (
                 "playbook",
@@ -387,14 +393,25 @@ impl Lx<'_> {
                     "milestones" => milestones,
                     "phases" => phases,
                     "roles" => roles,
-                    "summary_html" => Arc::clone(&text.description_html),
-                    "title" => text.title.as_str(),
+                    "summary_html" => lang_text::description(text, filed),
+                    "title" => lang_text::title(text, filed),
                     "total_days" => day(plan.end),
                 },
             ),
             ("timeline", self.preview_timeline(plan).into_value()),
         ]
     }
+}
+
+/// Each phase's items, gathered in one pass rather than one pass per phase.
+fn items_by_phase<'a>(p: &Playbook, plan: &'a Plan) -> Vec<Vec<&'a Item>> {
+    let mut by_phase: Vec<Vec<&Item>> = vec![Vec::new(); p.phases.len()];
+    for item in plan.visible() {
+        if let Some(items) = item.phase.and_then(|i| by_phase.get_mut(i)) {
+            items.push(item);
+        }
+    }
+    by_phase
 }
 
 /// The other links of an item (they do not depend on the language or the page).

@@ -4,7 +4,8 @@
 //! `language` (one language's values about articles, sections, FAQ and
 //! playbooks), `pages` (the public pages), `sitemap`, `portal/` (a customer's
 //! portal), `dashboard` (the vendor's page across customers), `timeline` (the
-//! chart), `values` (template value helpers).
+//! chart), `values` (template value helpers), `lang_text` (text that carries
+//! its language and says so on a page of another).
 //!
 //! Invariant: never touches the file system; every byte it makes goes to the
 //! caller's sink as an [`OutputFile`]. Invariant: everything about one customer is
@@ -13,6 +14,7 @@
 //! playbooks and content only, never from customers.
 
 mod dashboard;
+pub(crate) mod lang_text;
 pub(crate) mod language;
 pub(crate) mod page;
 pub(crate) mod pages;
@@ -92,7 +94,14 @@ impl Templates {
         env.set_fuel(Some(20_000_000));
         // Escape as Jinja2 does (& < > " '), not `/`: URLs in attributes stay readable
         // and pages stay small.
+        // Text in another language than the page is printed in an element saying
+        // so (`lang_text`).
+        env.add_filter("insert", lang_text::insert);
+        env.add_filter("safe", lang_text::safe);
         env.set_formatter(|out, state, value| {
+            if lang_text::write(out, state, value)? {
+                return Ok(());
+            }
             if *state.auto_escape() == minijinja::AutoEscape::Html
                 && !value.is_safe()
                 && let Some(text) = value.as_str()

@@ -16,6 +16,7 @@ use crate::lang::Lang;
 use crate::model::{Article, Faq, Playbook, Site};
 use crate::output::OutputFile;
 use crate::plan::Plan;
+use crate::render::lang_text;
 use crate::render::language::{ListedSection, Lx};
 use crate::render::page::{Page, place_links, render_page, render_pages};
 use crate::render::search::{BodyText, PublicSearch};
@@ -133,7 +134,7 @@ fn home_page(
         "home",
         &home_lang,
         vec![
-            ("intro_html", Value::from(home_html)),
+            ("intro_html", lang_text::html(home_html, &home_lang)),
             ("playbooks", playbooks),
             ("sections", lx.sections(listing, &root, &site_root)),
             ("faqs", lx.faq_values(all_faqs, &root, &site_root)),

@@ -65,6 +65,10 @@ pub(crate) struct Row {
     /// The task's or milestone's id.
     pub id: String,
     pub label: String,
+    /// The label's language when it is not the page's (an untranslated title);
+    /// the template value's `label` says it itself.
+    #[serde(skip)]
+    pub label_lang: Option<String>,
     /// Where the bar starts, and its length (a milestone's `x` is its day's middle).
     pub x: Pct,
     pub w: Pct,
@@ -119,8 +123,8 @@ const TICK_PAD: f64 = 3.0;
 
 /// What the chart's text says, in the page's language.
 pub(crate) struct Labels<'a> {
-    /// An item's name.
-    pub row: &'a dyn Fn(&Item) -> String,
+    /// An item's name, and its language when it is not the page's.
+    pub row: &'a dyn Fn(&Item) -> (String, Option<String>),
     /// A tick's label from its date and its day number (days after kickoff).
     pub tick: &'a dyn Fn(Date, i64) -> String,
     /// A date in the tooltips and the table.
@@ -172,9 +176,11 @@ pub(crate) fn layout<'a>(
                     late_days: item.late_days,
                 }
             });
+            let (label, label_lang) = (labels.row)(item);
             Row {
                 id: item.id.clone(),
-                label: (labels.row)(item),
+                label,
+                label_lang,
                 x,
                 w,
                 kind: match item.kind {
@@ -301,7 +307,10 @@ impl Timeline {
                 "forecast" => forecast,
                 "id" => r.id,
                 "kind" => r.kind,
-                "label" => r.label,
+                "label" => match r.label_lang {
+                    Some(l) => crate::render::lang_text::text_in(r.label, &l),
+                    None => minijinja::Value::from(r.label),
+                },
                 "overdue" => r.overdue,
                 "start" => r.start,
                 "start_iso" => r.start_iso,

@@ -80,12 +80,17 @@ pub(crate) fn resolve_customer(
         Some("write the kickoff date as YYYY-MM-DD")
     });
     let (language, languages) = portal_languages(file, &raw, site.config, diagnostics);
+    let text_language = raw
+        .text_language
+        .as_ref()
+        .and_then(|l| site_language(file, l, site.config, diagnostics))
+        .unwrap_or_else(|| language.clone());
     let timezone = timezone(file, &raw, diagnostics);
     check_vars(file, &raw, diagnostics);
     let team = team(file, &raw, playbook, diagnostics);
     let ids = TaskIds::new(file, &raw, playbook, diagnostics);
     let extra_tasks = playbook
-        .map(|p| extra_tasks(file, &raw, p, &ids, site, diagnostics))
+        .map(|p| extra_tasks(file, &raw, p, &ids, site, &text_language, diagnostics))
         .unwrap_or_default();
     let remove_tasks = remove_tasks(file, &raw, playbook.is_some(), &ids, diagnostics);
     let progress = raw
@@ -122,6 +127,7 @@ pub(crate) fn resolve_customer(
         playbook: raw.playbook.value.clone(),
         kickoff: kickoff?,
         language,
+        text_language,
         languages,
         timezone,
         vars: raw.vars.clone(),
@@ -389,6 +395,7 @@ fn extra_tasks(
     p: &Playbook,
     ids: &TaskIds,
     site: &SiteSoFar<'_>,
+    text_language: &Lang,
     diagnostics: &mut Diagnostics,
 ) -> Vec<ExtraTask> {
     // Sorted: `after:` references are looked up in it (`convert_task`).
@@ -398,7 +405,7 @@ fn extra_tasks(
         roles: &p.roles,
         known_ids: &known_refs,
         content: site.content,
-        lang: &site.config.default_language,
+        lang: text_language,
         texts: site.texts,
         extra: true,
     };

@@ -48,7 +48,13 @@ pub(crate) fn render_portal(
         return (Vec::new(), Diagnostics::new());
     };
     let forms = forms::Forms::new(input, customer, playbook);
-    let common = tasks::Common::new(site.faqs.as_slice(), playbook, plan, &forms);
+    let common = tasks::Common::new(
+        site.faqs.as_slice(),
+        playbook,
+        plan,
+        &forms,
+        &customer.text_language,
+    );
     let mut all_pages = Vec::new();
     for lang in &customer.languages {
         all_pages.extend(pages::language_pages(

@@ -18,6 +18,7 @@ use crate::locale::Locale;
 use crate::model::{Customer, Person, Playbook};
 use crate::plan::{Item, Outlook, Plan, pick};
 use crate::raw::{Side, Status};
+use crate::render::lang_text;
 use crate::render::language::Lx;
 use crate::render::page::{Page, lang_prefix};
 use crate::render::timeline;
@@ -87,7 +88,7 @@ struct PortalLang<'a> {
     customer_value: Value,
     /// The roles with a calendar of their own (`files::calendar_roles`) and their
     /// titles in this language.
-    calendar_roles: Vec<(&'a str, &'a str)>,
+    calendar_roles: Vec<(&'a str, Value)>,
     /// The `forms` value of every page ([`Forms::page_value`]).
     forms_value: Value,
     /// The rating forms of reached milestones, by milestone id.
@@ -136,10 +137,13 @@ impl<'a> PortalLang<'a> {
             calendar_roles: super::files::calendar_roles(playbook, plan)
                 .into_iter()
                 .map(|role| {
-                    let title = playbook
-                        .roles
-                        .get(role)
-                        .map_or(role, |r| r.title.get(lang).0);
+                    let title = playbook.roles.get(role).map_or_else(
+                        || Value::from(role),
+                        |r| {
+                            let (title, _, l) = r.title.get(lang);
+                            lang_text::text(title, l)
+                        },
+                    );
                     (role, title)
                 })
                 .collect(),
@@ -166,12 +170,15 @@ impl<'a> PortalLang<'a> {
         self.customer.team.get(role)
     }
 
-    fn role_title(&self, id: &str) -> &'a str {
-        self.playbook
-            .roles
-            .get(id)
-            .map(|r| r.title.get(self.lang).0)
-            .unwrap_or_default()
+    /// The title of role `id` in this language (or the one it falls back to).
+    fn role_title(&self, id: &str) -> Value {
+        self.playbook.roles.get(id).map_or_else(
+            || Value::from(""),
+            |r| {
+                let (title, _, l) = r.title.get(self.lang);
+                lang_text::text(title, l)
+            },
+        )
     }
 
     /// Every task's values in this language.
@@ -192,7 +199,7 @@ impl<'a> PortalLang<'a> {
                     .or_insert_with(|| {
                         record! {
                             "name" => item.owner.as_deref().and_then(|r| self.person(r)).map(|p| p.name.as_str()).unwrap_or_default(),
-                            "role" => item.owner.as_deref().map(|r| self.role_title(r)).unwrap_or_default(),
+                            "role" => item.owner.as_deref().map_or_else(|| Value::from(""), |r| self.role_title(r)),
                             "side" => side,
                         }
                     })
@@ -203,12 +210,16 @@ impl<'a> PortalLang<'a> {
                         Value::from(self.t(item.status.string_key(), item.status.as_str()))
                     })
                     .clone();
-                let (text, text_lang) = item.text(lang, self.default);
+                let (text, filed) = item.text(lang, self.default);
+                let text_lang = text.title_lang(filed);
                 Arc::new(TaskText {
                     actions_html: Value::from_safe_string(forms.actions_html(
                         &item.id, entries, &t,
                     )),
-                    description_html: Value::from(Arc::clone(&text.description_html)),
+                    description_html: lang_text::html(
+                        Arc::clone(&text.description_html),
+                        text.description_lang(filed),
+                    ),
                     done_on: item
                         .done_on
                         .map(|d| self.date(d))
@@ -226,7 +237,7 @@ impl<'a> PortalLang<'a> {
                     start: self.date(item.start),
                     state: self.state(item),
                     status_label,
-                    title: Value::from(text.title.as_str()),
+                    title: lang_text::text(text.title.as_str(), text_lang),
                 })
             })
             .collect()
@@ -293,7 +304,7 @@ impl<'a> PortalLang<'a> {
                     "email" => p.email.as_str(),
                     "name" => p.name.as_str(),
                     "phone" => p.phone.as_str(),
-                    "role" => role.title.get(lang).0,
+                    "role" => { let (title, _, l) = role.title.get(lang); lang_text::text(title, l) },
                 }
             })
         });
@@ -306,7 +317,10 @@ impl<'a> PortalLang<'a> {
                 "side" => self.playbook.roles.get(role_id).map(|r| r.side.as_str()).unwrap_or(""),
             }
         }));
-        let playbook_title = pick(&self.plan.title, lang, self.default).0.title.as_str();
+        let playbook_title = {
+            let (text, filed) = pick(&self.plan.title, lang, self.default);
+            lang_text::text(text.title.as_str(), text.title_lang(filed))
+        };
         let risk = self.plan.outlook(self.input.site.config.late_after_days);
         record! {
             "contact" => contact.unwrap_or_else(|| record! { "email" => "", "name" => "", "phone" => "", "role" => "" }),
@@ -412,13 +426,13 @@ impl<'a> PortalLang<'a> {
             ""
         };
         let here = format!("{site_root}{dir}");
-        let calendars = list(self.calendar_roles.iter().map(|&(role, title)| {
+        let calendars = list(self.calendar_roles.iter().map(|(role, title)| {
             let file = super::files::role_calendar_name(role);
             record! {
                 "file" => file.as_str(),
-                "person" => customer.team.get(role).map_or("", |p| p.name.as_str()),
-                "role" => role,
-                "title" => title,
+                "person" => customer.team.get(*role).map_or("", |p| p.name.as_str()),
+                "role" => *role,
+                "title" => title.clone(),
                 "url" => format!("{site_root}{base}{file}{sealed_suffix}"),
             }
         }));
@@ -490,7 +504,10 @@ impl<'a> PortalLang<'a> {
                 "reached" => m.status.is_closed(),
                 "risk" => risk.as_str(),
                 "risk_label" => self.t(risk.string_key(), risk_english(risk)),
-                "title" => m.text(self.lang, self.default).0.title.as_str(),
+                "title" => {
+                    let (text, filed) = m.text(self.lang, self.default);
+                    lang_text::text(text.title.as_str(), text.title_lang(filed))
+                },
             }
         }));
         let values = vec![
@@ -514,13 +531,16 @@ impl<'a> PortalLang<'a> {
         let at = self.at("checklist/");
         let (lang, default, plan) = (self.lang, self.default, self.plan);
         let phases = list(self.common.phases.iter().map(|(n, items, done)| {
-            let text = plan.phases.get(*n).map(|t| pick(t, lang, default).0);
+            let (text, filed) = plan
+                .phases
+                .get(*n)
+                .map_or((&*crate::plan::EMPTY_TEXT, default), |t| pick(t, lang, default));
             record! {
-                "description_html" => text.map(|t| Arc::clone(&t.description_html)).unwrap_or_default(),
+                "description_html" => lang_text::html(Arc::clone(&text.description_html), text.description_lang(filed)),
                 "done" => *done,
                 "id" => self.playbook.phases[*n].id.as_str(),
                 "tasks" => self.tasks(items, &at),
-                "title" => text.map(|t| t.title.as_str()).unwrap_or_default(),
+                "title" => lang_text::text(text.title.as_str(), text.title_lang(filed)),
                 "total" => items.len(),
             }
         }));
@@ -544,7 +564,14 @@ impl<'a> PortalLang<'a> {
             plan.end,
             Some(self.input.today),
             &timeline::Labels {
-                row: &|i: &Item| i.text(lang, default).0.title.clone(),
+                row: &|i: &Item| {
+                    let (text, filed) = i.text(lang, default);
+                    let l = text.title_lang(filed);
+                    (
+                        text.title.clone(),
+                        (l != lang).then(|| l.as_str().to_string()),
+                    )
+                },
                 tick: &|d, _| locale.short_date(d),
                 date: &|d| self.date(d).as_str().unwrap_or_default().to_string(),
             },

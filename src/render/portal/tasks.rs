@@ -178,12 +178,13 @@ impl<'a> Common<'a> {
         playbook: &Playbook,
         plan: &'a Plan,
         forms: &Forms<'_>,
+        text_language: &crate::lang::Lang,
     ) -> Common<'a> {
         let (tasks, entries): (Vec<_>, Vec<_>) = plan
             .visible()
             .filter(|i| i.kind == Kind::Task)
             .map(|item| {
-                let (core, entries) = task_core(item, playbook, forms);
+                let (core, entries) = task_core(item, playbook, forms, text_language);
                 ((item, core), entries)
             })
             .unzip();
@@ -256,7 +257,13 @@ impl<'a> Common<'a> {
 
 /// A task's values that are the same in every language, and what the client
 /// may send about it.
-fn task_core(item: &Item, playbook: &Playbook, forms: &Forms<'_>) -> (Arc<TaskCore>, Vec<Entry>) {
+/// `text_language` is the language of the customer file's text (the note).
+fn task_core(
+    item: &Item,
+    playbook: &Playbook,
+    forms: &Forms<'_>,
+    text_language: &crate::lang::Lang,
+) -> (Arc<TaskCore>, Vec<Entry>) {
     let entries = forms.task_actions(item);
     let core = TaskCore {
         actions: Forms::actions_value(&entries),
@@ -271,7 +278,7 @@ fn task_core(item: &Item, playbook: &Playbook, forms: &Forms<'_>) -> (Arc<TaskCo
             item.late_days
         }),
         links: links_value(item),
-        note: Value::from(item.note.as_str()),
+        note: crate::render::lang_text::text(item.note.as_str(), text_language),
         overdue: Value::from(item.overdue),
         phase: Value::from(
             item.phase

@@ -140,7 +140,7 @@ fn draw_row(out: &mut String, row: &Row, grid: &str, words: &ChartWords) {
     };
     let _ = write!(
         out,
-        "\n    <li class=\"gantt-row is-{} s-{}{}{}{}\"><span class=\"gantt-name\">{}{}</span>",
+        "\n    <li class=\"gantt-row is-{} s-{}{}{}{}\"><span class=\"gantt-name\"{}>{}{}</span>",
         row.kind,
         escape(status),
         if row.critical { " crit" } else { "" },
@@ -150,6 +150,7 @@ fn draw_row(out: &mut String, row: &Row, grid: &str, words: &ChartWords) {
         } else {
             ""
         },
+        LangAttr(row.label_lang.as_deref()),
         if row.overdue {
             "<span class=\"warn\" aria-hidden=\"true\">⚠ </span>"
         } else {
@@ -206,6 +207,18 @@ fn draw_row(out: &mut String, row: &Row, grid: &str, words: &ChartWords) {
     out.push_str("</svg></svg></span></li>");
 }
 
+/// ` lang="…"` for a name in another language than the page, else nothing.
+struct LangAttr<'a>(Option<&'a str>);
+
+impl std::fmt::Display for LangAttr<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(lang) => write!(f, " lang=\"{}\"", escape(lang)),
+            None => Ok(()),
+        }
+    }
+}
+
 /// A milestone's diamond, 14 px across, centred on `x` at mid-height.
 struct Diamond(&'static str, super::Pct);
 
@@ -221,8 +234,15 @@ impl std::fmt::Display for Diamond {
 
 /// A row's tooltip: name, dates, expected dates when late, status, and whether it is
 /// critical or overdue.
+///
+/// A label in another language than the page is left out: the tooltip is in
+/// the page's language (an SVG `<title>` holds text only, so no part of it can
+/// say it is in another), and the name stands beside the bar, marked.
 fn tooltip(out: &mut String, row: &Row, words: &ChartWords) {
-    let _ = write!(out, "{}: {}", escape(&row.label), escape(&row.start));
+    if row.label_lang.is_none() {
+        let _ = write!(out, "{}: ", escape(&row.label));
+    }
+    let _ = write!(out, "{}", escape(&row.start));
     if row.due != row.start {
         let _ = write!(out, " – {}", escape(&row.due));
     }

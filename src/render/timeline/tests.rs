@@ -6,6 +6,7 @@ fn row(label: &str, kind: &'static str, critical: bool, forecast: Option<Expecte
     Row {
         id: label.to_string(),
         label: label.into(),
+        label_lang: None,
         x: Pct(1250),
         w: Pct(500),
         kind,
