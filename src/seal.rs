@@ -352,6 +352,11 @@ pub(crate) fn seal_html(
             "hint" => crate::html::escape(page.hint),
             "contact" => Cow::Borrowed(page.contact_html),
             "root" => crate::html::escape(root),
+            // The portal's folder is two below the site root (`p/<token>/`).
+            "icon" => Cow::Owned(format!(
+                "{}../../assets/favicon.svg",
+                crate::html::escape(root)
+            )),
             "csp" => crate::html::escape(page.csp),
             "envelope" => Cow::Borrowed(envelope.as_str()),
             _ => return None,
@@ -864,6 +869,7 @@ mod tests {
             "hint",
             "contact",
             "root",
+            "icon",
             "envelope",
             "csp",
         ];

@@ -264,13 +264,14 @@ fn every_page_carries_its_icon_and_no_heading_repeats_its_parent() {
         .ok();
     let home = files.page("index.html");
     assert!(
-        home.contains("<link rel=\"icon\" href=\"data:image/svg+xml,"),
+        home.contains("<link rel=\"icon\" href=\"assets/favicon.svg\" type=\"image/svg+xml\">"),
         "{home}"
     );
+    assert!(files.has("assets/favicon.svg"));
+    let portal = files.page("portal/acme/index.html");
     assert!(
-        files
-            .page("portal/acme/index.html")
-            .contains("<link rel=\"icon\" href=\"data:image/svg+xml,")
+        portal.contains("<link rel=\"icon\" href=\"../../assets/favicon.svg\""),
+        "{portal}"
     );
     // The section titled "Knowledge base" is listed under the one heading of that name.
     assert_eq!(home.matches(">Knowledge base</h").count(), 1, "{home}");
@@ -325,4 +326,12 @@ fn the_unlock_page_names_the_vendor_the_passphrase_and_whom_to_ask() {
         "remembered by default: {unlock}"
     );
     assert!(!unlock.contains("Acme"), "the customer stays hidden");
+    assert!(
+        unlock.contains("<link rel=\"icon\" href=\"./../../assets/favicon.svg\""),
+        "{unlock}"
+    );
+    assert!(
+        unlock.contains("<link rel=\"icon\" href=\"./../../assets/favicon.svg\""),
+        "{unlock}"
+    );
 }
