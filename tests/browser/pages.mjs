@@ -188,8 +188,21 @@ await check('tables in articles are in scroll regions', async () => {
   assert(tables > 0, 'no article table found: the example has tables in its articles');
   return `${tables} tables`;
 });
-await check('no request for a file the site does not have (favicon included)', async () => {
+await check('no request for a file the site does not have, and every page's icon is there', async () => {
   assert(missing.length === 0, [...new Set(missing)].slice(0, 10).join(' | '));
+  // Headless Chromium may not ask for icons itself: fetch each page type's icon.
+  const icons = new Set();
+  for (const [, url] of typed) {
+    await visit(url);
+    const href = await page.evaluate(() => document.querySelector('link[rel~="icon"]')?.href || '');
+    assert(href, `no icon on ${url}`);
+    icons.add(href);
+  }
+  for (const href of icons) {
+    const r = await page.request.get(href);
+    assert(r.status() === 200 && (r.headers()['content-type'] || '').includes('svg'), `${href}: ${r.status()} ${r.headers()['content-type']}`);
+  }
+  return `${icons.size} icon address(es)`;
 });
 
 // 3. The biggest checklist on paper.
