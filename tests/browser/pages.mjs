@@ -188,7 +188,7 @@ await check('tables in articles are in scroll regions', async () => {
   assert(tables > 0, 'no article table found: the example has tables in its articles');
   return `${tables} tables`;
 });
-await check('no request for a file the site does not have, and every page's icon is there', async () => {
+await check("no request for a file the site does not have, and every page's icon is there", async () => {
   assert(missing.length === 0, [...new Set(missing)].slice(0, 10).join(' | '));
   // Headless Chromium may not ask for icons itself: fetch each page type's icon.
   const icons = new Set();
