@@ -278,6 +278,34 @@ fn plan_all(
     plans
 }
 
+/// What the public preview of `playbook` says in `lang` in place of a customer's
+/// values: the theme's `placeholder_*` strings and the playbook's role titles.
+fn placeholder_words(
+    site: &Site,
+    playbook: &crate::model::Playbook,
+    lang: &Lang,
+) -> minijinja::Value {
+    let strings = site.theme.strings.get(lang);
+    let t = |key: &str, fallback: &str| {
+        strings
+            .and_then(|s| s.get(key))
+            .map_or_else(|| fallback.to_string(), Clone::clone)
+    };
+    crate::text::placeholder_context_in(crate::text::PlaceholderWords {
+        company: t("placeholder_company", "your company"),
+        person: t("placeholder_person", "your {role}"),
+        email: t("placeholder_email", "the email address of your {role}"),
+        phone: t("placeholder_phone", "the phone number of your {role}"),
+        kickoff: t("placeholder_kickoff", "your start date"),
+        value: t("placeholder_value", "agreed"),
+        roles: playbook
+            .roles
+            .iter()
+            .map(|(id, role)| (id.clone(), crate::text::in_sentence(role.title.get(lang).0)))
+            .collect(),
+    })
+}
+
 /// Plans the public preview of a playbook, with its checks.
 pub(crate) fn plan_preview(
     site: &Site,
@@ -285,9 +313,16 @@ pub(crate) fn plan_preview(
     engine: &TextEngine,
     diagnostics: &mut Diagnostics,
 ) -> Option<Plan> {
+    let contexts = site
+        .config
+        .languages
+        .iter()
+        .map(|lang| (lang.clone(), placeholder_words(site, playbook, lang)))
+        .collect();
     let plan = plan::plan_preview(
         playbook,
         &site.config.languages,
+        &contexts,
         &site.config.calendar,
         engine,
         diagnostics,

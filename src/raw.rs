@@ -40,6 +40,8 @@ pub struct RawPlaybook {
     pub extends: Option<Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
+    /// Where the playbook is listed: lower first, then by id.
+    pub weight: Option<i64>,
     #[serde(default)]
     pub roles: IndexMap<Spanned<String>, RawRole>,
     #[serde(default)]

@@ -124,6 +124,15 @@ pub(crate) struct UnlockText<'a> {
     pub unsupported: &'a str,
     /// Shown (as an alert) when a sealed download cannot be fetched or opened.
     pub download_failed: &'a str,
+    /// Whose page this is: the vendor's name (or the site's title), never the
+    /// customer's. Shown above the title.
+    pub vendor: &'a str,
+    /// Where the passphrase comes from, e.g. "Use the passphrase Northwind sent
+    /// you separately from this link."
+    pub hint: &'a str,
+    /// Whom to ask when the passphrase is lost, as HTML: every part of it already
+    /// escaped by the caller (links to the vendor's support address and site), or empty.
+    pub contact_html: &'a str,
     /// The page's Content-Security-Policy ([`crate::csp::Csp::unlock`]): the
     /// site's, not the customer's.
     pub csp: &'a str,
@@ -143,6 +152,9 @@ impl UnlockText<'static> {
         no_js: "This page is encrypted. Please turn on JavaScript to unlock it with your passphrase.",
         unsupported: "This browser cannot unlock the page. Please open it over https:// in an up-to-date browser.",
         download_failed: "The file could not be downloaded. Please reload the page and try again.",
+        vendor: "Vendor Ltd",
+        hint: "Use the passphrase Vendor Ltd sent you separately from this link.",
+        contact_html: "",
         csp: "",
     };
 }
@@ -336,7 +348,15 @@ pub(crate) fn seal_html(
             "no_js" => crate::html::escape(page.no_js),
             "unsupported" => crate::html::escape(page.unsupported),
             "download_failed" => crate::html::escape(page.download_failed),
+            "vendor" => crate::html::escape(page.vendor),
+            "hint" => crate::html::escape(page.hint),
+            "contact" => Cow::Borrowed(page.contact_html),
             "root" => crate::html::escape(root),
+            // The portal's folder is two below the site root (`p/<token>/`).
+            "icon" => Cow::Owned(format!(
+                "{}../../assets/favicon.svg",
+                crate::html::escape(root)
+            )),
             "csp" => crate::html::escape(page.csp),
             "envelope" => Cow::Borrowed(envelope.as_str()),
             _ => return None,
@@ -845,7 +865,11 @@ mod tests {
             "no_js",
             "unsupported",
             "download_failed",
+            "vendor",
+            "hint",
+            "contact",
             "root",
+            "icon",
             "envelope",
             "csp",
         ];

@@ -17,6 +17,7 @@
 mod builtins;
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -351,14 +352,84 @@ fn kind_text(err: &minijinja::Error) -> String {
 }
 
 /// Stands in for any value on the public playbook preview, where there is no
-/// customer: `{{ customer.vars.plan }}` prints `[customer.vars.plan]`.
+/// customer: with the words of the text's language ([`PlaceholderWords`]),
+/// `{{ customer.name }}` prints "your company" and `{{ customer.team.csm.name }}`
+/// "your customer success manager"; without them, the value's name in brackets
+/// (`[customer.vars.plan]`).
 #[derive(Debug)]
-pub(crate) struct Placeholder(pub String);
+pub(crate) struct Placeholder(pub String, pub Option<Arc<PlaceholderWords>>);
+
+/// The words a reader of the public preview sees in place of a customer's values,
+/// in one language (the theme's `placeholder_*` strings; `{role}` and `{name}` are
+/// filled in).
+#[derive(Debug, Default)]
+pub(crate) struct PlaceholderWords {
+    /// `customer.name` and `customer.id`: "your company".
+    pub company: String,
+    /// `customer.team.<role>` and its `.name`: "your {role}".
+    pub person: String,
+    /// `customer.team.<role>.email`: "the email address of your {role}".
+    pub email: String,
+    /// `customer.team.<role>.phone`: "the phone number of your {role}".
+    pub phone: String,
+    /// `customer.kickoff`: "your start date".
+    pub kickoff: String,
+    /// Anything else (`customer.vars.plan`): "agreed"; `{name}` in it is the last
+    /// part of the value's name with `_` and `-` read as spaces.
+    pub value: String,
+    /// Role id -> its title in this language, as it reads inside a sentence.
+    pub roles: BTreeMap<String, String>,
+}
+
+impl PlaceholderWords {
+    /// The words for the value at `path` (`customer.team.csm.name`).
+    fn say(&self, path: &str) -> String {
+        let parts: Vec<&str> = path.split('.').collect();
+        let role = |id: &str| {
+            self.roles
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| id.replace(['_', '-'], " "))
+        };
+        match parts.as_slice() {
+            ["customer", "name" | "id"] => self.company.clone(),
+            ["customer", "kickoff"] => self.kickoff.clone(),
+            ["customer", "team", r] | ["customer", "team", r, "name"] => {
+                self.person.replace("{role}", &role(r))
+            }
+            ["customer", "team", r, "email"] => self.email.replace("{role}", &role(r)),
+            ["customer", "team", r, "phone"] => self.phone.replace("{role}", &role(r)),
+            [.., last] => self.value.replace("{name}", &last.replace(['_', '-'], " ")),
+            [] => String::new(),
+        }
+    }
+}
+
+/// A role's title as it reads inside a sentence: its first letter in lower case
+/// unless the word is an abbreviation ("Customer success manager" → "customer
+/// success manager", "IT administrator" stays).
+pub(crate) fn in_sentence(title: &str) -> String {
+    let mut chars = title.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), second)
+            if first.is_uppercase() && !second.is_some_and(char::is_uppercase) =>
+        {
+            first
+                .to_lowercase()
+                .chain(title[first.len_utf8()..].chars())
+                .collect()
+        }
+        _ => title.to_string(),
+    }
+}
 
 impl Object for Placeholder {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         let key = key.as_str()?;
-        Some(Value::from_object(Placeholder(format!("{}.{key}", self.0))))
+        Some(Value::from_object(Placeholder(
+            format!("{}.{key}", self.0),
+            self.1.clone(),
+        )))
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
@@ -370,13 +441,22 @@ impl Object for Placeholder {
     }
 
     fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{}]", self.0)
+        match &self.1 {
+            Some(words) => f.write_str(&words.say(&self.0)),
+            None => write!(f, "[{}]", self.0),
+        }
     }
 }
 
-/// The context for rendering author text without a customer.
+/// The context for rendering author text without a customer, values by their names.
 pub(crate) fn placeholder_context() -> Value {
-    minijinja::context! { customer => Value::from_object(Placeholder("customer".into())) }
+    minijinja::context! { customer => Value::from_object(Placeholder("customer".into(), None)) }
+}
+
+/// The context for rendering author text without a customer, values in `words`.
+pub(crate) fn placeholder_context_in(words: PlaceholderWords) -> Value {
+    let words = Some(Arc::new(words));
+    minijinja::context! { customer => Value::from_object(Placeholder("customer".into(), words)) }
 }
 
 #[cfg(test)]
@@ -536,6 +616,33 @@ mod tests {
             .render_in(&t, &Lang::english(), &customer(name))
             .unwrap();
         assert_eq!(title, format!("**Hi** {name}"));
+    }
+
+    #[test]
+    fn placeholders_read_as_words_of_the_language() {
+        let engine = TextEngine::new();
+        let source = "Hi {{ customer.name }}, ask {{ customer.team.csm.name }} ({{ customer.team.csm.email }}) about {{ customer.vars.seat_count }} *now*";
+        let t = text(source, 0, source);
+        let words = PlaceholderWords {
+            company: "your company".into(),
+            person: "your {role}".into(),
+            email: "the email address of your {role}".into(),
+            phone: "the phone number of your {role}".into(),
+            kickoff: "your start date".into(),
+            value: "your {name}".into(),
+            roles: [("csm".to_string(), in_sentence("Customer *success* manager"))].into(),
+        };
+        let ctx = placeholder_context_in(words);
+        let html = engine
+            .render_html_in(&t, &Lang::english(), &ctx, &mut Diagnostics::new())
+            .unwrap();
+        assert_eq!(
+            &*html,
+            "<p>Hi your company, ask your customer *success* manager (the email address of your customer *success* manager) about your seat count <em>now</em></p>\n"
+        );
+        assert_eq!(in_sentence("IT administrator"), "IT administrator");
+        assert_eq!(in_sentence("Ёлка"), "ёлка");
+        assert_eq!(in_sentence("ຜູ້ຈັດການ"), "ຜູ້ຈັດການ");
     }
 
     /// The public preview's placeholders read as they did before values were escaped.

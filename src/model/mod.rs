@@ -154,6 +154,9 @@ pub(crate) struct Playbook {
     pub title: Text,
     pub summary: Option<Text>,
     pub draft: bool,
+    /// Where the playbook is listed (its own file's `weight:`, 0 when not given):
+    /// lower first, then by id.
+    pub weight: i64,
     pub roles: IndexMap<String, Role>,
     pub phases: Vec<Phase>,
     pub milestones: Vec<Milestone>,
@@ -166,6 +169,11 @@ impl Playbook {
             .iter()
             .find(|(_, r)| r.contact)
             .map(|(id, r)| (id.as_str(), r))
+    }
+
+    /// Ordering of playbook listings: by `weight`, then by id.
+    pub fn listing_order(a: &&Playbook, b: &&Playbook) -> std::cmp::Ordering {
+        (a.weight, &a.id).cmp(&(b.weight, &b.id))
     }
 
     pub fn tasks(&self) -> impl Iterator<Item = &Task> {
@@ -343,6 +351,10 @@ pub(crate) struct Site {
     pub faqs: Vec<Faq>,
     /// The home page text by language.
     pub home: Option<Localized<String>>,
+    /// The home page's title (`content/_index.md`'s `title:`) by language.
+    pub home_title: Option<Localized<String>>,
+    /// The FAQ page's title and introduction (`content/faq/_index.md`) by language.
+    pub faq_page: Option<Localized<SectionVersion>>,
     /// Which translations are missing or outdated.
     pub translations: crate::translation::TranslationReport,
     pub theme: Theme,

@@ -271,6 +271,7 @@ pub(crate) fn plan_customer(
         languages,
         engine,
         ctx: &ctx,
+        by_lang: None,
         who: &who,
     };
     localizer.plan(&mut plan, playbook, &drafts, diagnostics);
@@ -344,11 +345,14 @@ fn milestone_status(
 }
 
 /// The plan of a playbook with no customer, for its public preview: every task
-/// included (conditional ones marked), text with placeholders, dated from a
-/// reference Monday on the site's work week without holidays.
+/// included (conditional ones marked), text with placeholders (in the words of
+/// `contexts`, the context per language of [`crate::text::placeholder_context_in`];
+/// by their names in a language without one), dated from a reference Monday on
+/// the site's work week without holidays.
 pub(crate) fn plan_preview(
     playbook: &Playbook,
     languages: &[Lang],
+    contexts: &BTreeMap<Lang, Value>,
     calendar: &WorkCalendar,
     engine: &TextEngine,
     diagnostics: &mut Diagnostics,
@@ -366,6 +370,7 @@ pub(crate) fn plan_preview(
         languages,
         engine,
         ctx: &ctx,
+        by_lang: Some(contexts),
         who: &who,
     };
     localizer.plan(&mut plan, playbook, &drafts, diagnostics);
@@ -378,6 +383,8 @@ struct Localizer<'a> {
     languages: &'a [Lang],
     engine: &'a TextEngine,
     ctx: &'a Value,
+    /// A context per language, in place of `ctx` for the texts in that language.
+    by_lang: Option<&'a BTreeMap<Lang, Value>>,
     who: &'a str,
 }
 
@@ -413,13 +420,14 @@ impl Localizer<'_> {
         description: Option<&Text>,
         diagnostics: &mut Diagnostics,
     ) -> BTreeMap<Lang, ItemText> {
-        let (engine, ctx, who) = (self.engine, self.ctx, self.who);
+        let (engine, who) = (self.engine, self.who);
         let mut out = BTreeMap::new();
         // Always in the original's language, even one the portal is not in (a
         // customer's extra task written in a language of its own), so a page in
         // any language has a text to fall back to.
         let original = (!self.languages.contains(&title.lang)).then_some(&title.lang);
         for lang in self.languages.iter().chain(original) {
+            let ctx = self.by_lang.and_then(|m| m.get(lang)).unwrap_or(self.ctx);
             let translated = title.translations.contains_key(lang)
                 || description.is_some_and(|d| d.translations.contains_key(lang));
             if *lang != title.lang && !translated {

@@ -92,6 +92,25 @@ impl Lx<'_> {
         }
     }
 
+    /// The name of the n-th table's scroll region on a page whose text is in
+    /// `text_lang` (the label is read in the text's language, as it sits inside it).
+    pub(crate) fn table_label(&self, text_lang: &Lang, n: usize) -> String {
+        let template = self
+            .site
+            .theme
+            .strings
+            .get(text_lang)
+            .and_then(|s| s.get("table_region"))
+            .map_or("Table {n}", String::as_str);
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        let number = if text_lang == self.lang {
+            self.locale.number(n)
+        } else {
+            n.to_string()
+        };
+        template.replace("{n}", &number)
+    }
+
     pub(crate) fn t(&self, key: &str, fallback: &str) -> String {
         self.site
             .theme
@@ -191,7 +210,12 @@ impl Lx<'_> {
         list(faqs.iter().map(|f| {
             let (v, content_lang) = f.text.get(self.lang);
             record! {
-                "answer_html" => lang_text::html(place_links(&v.answer_html, root, site_root), content_lang),
+                "answer_html" => lang_text::html(
+                    crate::render::page::wrap_tables(place_links(&v.answer_html, root, site_root), &|n| {
+                        self.table_label(content_lang, n)
+                    }),
+                    content_lang,
+                ),
                 "id" => f.id.as_str(),
                 "lang" => content_lang.as_str(),
                 "lang_attr" => if content_lang == self.lang { "" } else { content_lang.as_str() },

@@ -66,6 +66,39 @@ pub(crate) fn place_links<'a>(html: &'a str, lang_root: &str, site_root: &str) -
     out
 }
 
+/// Wraps every table of rendered Markdown in a scroll region of its own, so a wide
+/// table scrolls sideways inside the page instead of the whole page: a `div` the
+/// keyboard can reach (`tabindex="0"`) and a screen reader names, `label(n)` for
+/// the n-th table (1-based), already escaped by the caller or free of markup.
+/// Text without a table is returned as it is. The HTML is the Markdown
+/// renderer's (or the sanitiser's), so `<table` in it is always a tag: text and
+/// attribute values have `<` escaped.
+pub(crate) fn wrap_tables<'a>(html: Cow<'a, str>, label: &dyn Fn(usize) -> String) -> Cow<'a, str> {
+    if !html.contains("<table") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 160);
+    let mut rest: &str = &html;
+    let mut n = 0;
+    while let Some(at) = rest.find("<table") {
+        let after = rest.as_bytes().get(at + 6).copied();
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        if matches!(after, Some(b'>' | b' ' | b'\t' | b'\n')) {
+            n += 1;
+            out.push_str(
+                "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"",
+            );
+            out.push_str(&crate::html::escape(&label(n)));
+            out.push_str("\">");
+        }
+        out.push_str("<table");
+        rest = &from[6..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out.replace("</table>", "</table></div>"))
+}
+
 /// The path part of the base URL, with a trailing `/`: `https://x.example/help` → `/help/`.
 fn base_path(base_url: &str) -> String {
     let after_scheme = base_url
@@ -359,6 +392,23 @@ pub(crate) fn render_page(
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn wrap_tables_puts_each_table_in_a_labelled_region() {
+        let label = |n: usize| format!("Table {n} <\"x\">");
+        let html = "<p>a &lt;table&gt;</p><table><tr><td>1</td></tr></table><table class=\"t\"></table><tablet>";
+        let out = wrap_tables(Cow::Borrowed(html), &label);
+        assert_eq!(
+            out,
+            "<p>a &lt;table&gt;</p><div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table 1 &lt;&quot;x&quot;&gt;\">\
+             <table><tr><td>1</td></tr></table></div><div class=\"table-scroll\" role=\"region\" tabindex=\"0\" \
+             aria-label=\"Table 2 &lt;&quot;x&quot;&gt;\"><table class=\"t\"></table></div><tablet>"
+        );
+        assert!(matches!(
+            wrap_tables(Cow::Borrowed("<p>no</p>"), &label),
+            Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn place_links_replaces_as_two_replaces_do() {

@@ -18,7 +18,7 @@ use crate::output::OutputFile;
 use crate::plan::Plan;
 use crate::render::lang_text;
 use crate::render::language::{ListedSection, Lx};
-use crate::render::page::{Page, place_links, render_page, render_pages};
+use crate::render::page::{Page, place_links, render_page, render_pages, wrap_tables};
 use crate::render::search::{BodyText, PublicSearch};
 use crate::render::sitemap::{SitemapEntry, sitemap, sitemap_entry};
 use crate::render::values::{list, record};
@@ -67,15 +67,7 @@ fn language_pages(
         ));
     }
     if want(PublicPage::Faq) {
-        let (root, site_root) = lx.roots("faq/index.html");
-        pages.push(lx.page(
-            "faq/index.html",
-            "faq.html",
-            lx.t("faq", "Frequently asked questions"),
-            "faq",
-            lx.lang,
-            vec![("faqs", lx.faq_values(&all_faqs, &root, &site_root))],
-        ));
+        pages.push(faq_page(lx, &all_faqs));
     }
     if want(PublicPage::NotFound) {
         pages.push(lx.page(
@@ -100,7 +92,40 @@ fn language_pages(
     pages
 }
 
-/// The home page: its own text, the public playbooks, the sections and the FAQ.
+/// The FAQ page: every entry, under the title and introduction of
+/// `content/faq/_index.md` when there is one (in this language, else the original's).
+fn faq_page(lx: &Lx<'_>, all_faqs: &[&Faq]) -> Page {
+    let (root, site_root) = lx.roots("faq/index.html");
+    let (title, heading, heading_lang, intro_html) = match &lx.site.faq_page {
+        Some(text) => {
+            let (v, l) = text.get(lx.lang);
+            let attr = if l == lx.lang { "" } else { l.as_str() };
+            let intro = place_links(&v.intro_html, &root, &site_root);
+            (v.title.clone(), v.title.clone(), attr, intro)
+        }
+        None => (
+            lx.t("faq", "Frequently asked questions"),
+            lx.t("faq_heading", "Frequently asked questions"),
+            "",
+            Cow::Borrowed(""),
+        ),
+    };
+    lx.page(
+        "faq/index.html",
+        "faq.html",
+        title,
+        "faq",
+        lx.lang,
+        vec![
+            ("faqs", lx.faq_values(all_faqs, &root, &site_root)),
+            ("heading", Value::from(heading)),
+            ("heading_lang", Value::from(heading_lang)),
+            ("intro_html", Value::from(intro_html)),
+        ],
+    )
+}
+
+/// The home page: its own title and text, the public playbooks, the sections and the FAQ.
 fn home_page(
     input: &RenderInput<'_>,
     lx: &Lx<'_>,
@@ -116,17 +141,20 @@ fn home_page(
         }
         None => (Cow::Borrowed(""), lang.clone()),
     };
-    let playbooks = list(
-        site.playbooks
-            .values()
-            .filter(|p| !p.draft)
-            .filter_map(|p| {
-                input
-                    .previews
-                    .get(&p.id)
-                    .map(|plan| lx.playbook_summary(p, plan, &root))
-            }),
-    );
+    // The page is in the language of its text; the title comes with it.
+    let heading = site
+        .home_title
+        .as_ref()
+        .map(|t| t.get(&home_lang).0.as_str())
+        .unwrap_or_else(|| site.config.title_in(lang));
+    let mut listed: Vec<&Playbook> = site.playbooks.values().filter(|p| !p.draft).collect();
+    listed.sort_by(Playbook::listing_order);
+    let playbooks = list(listed.into_iter().filter_map(|p| {
+        input
+            .previews
+            .get(&p.id)
+            .map(|plan| lx.playbook_summary(p, plan, &root))
+    }));
     lx.page(
         "index.html",
         "home.html",
@@ -134,6 +162,7 @@ fn home_page(
         "home",
         &home_lang,
         vec![
+            ("heading", Value::from(heading)),
             ("intro_html", lang_text::html(home_html, &home_lang)),
             ("playbooks", playbooks),
             ("sections", lx.sections(listing, &root, &site_root)),
@@ -302,7 +331,7 @@ fn article_page(lx: &Lx<'_>, a: &Article, html: &str) -> Page {
         }
     }));
     let article = record! {
-        "html" => place_links(html, &root, &site_root).into_owned(),
+        "html" => wrap_tables(place_links(html, &root, &site_root), &|n| lx.table_label(content_lang, n)).into_owned(),
         "lang" => content_lang.as_str(),
         "reading_minutes" => v.reading_minutes,
         "section" => a.section.as_str(),

@@ -441,6 +441,7 @@ fn convert(
         title,
         summary,
         draft: raw.value.draft,
+        weight: raw.value.weight.unwrap_or(0),
         roles,
         phases,
         milestones,

@@ -37,6 +37,7 @@ pub(crate) const ASSETS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../theme/static/style.css")),
     ("actions.js", include_bytes!("../theme/static/actions.js")),
     ("search.js", include_bytes!("../theme/static/search.js")),
+    ("favicon.svg", include_bytes!("../theme/static/favicon.svg")),
 ];
 
 /// The built-in UI strings by language. English is complete; the others fall back

@@ -9,7 +9,8 @@
 # under the policy. Then builds the example site of the repository on a day its
 # customers run late and checks every portal's timeline at 320, 390 and 1280 px
 # (tests/browser/timeline.mjs: no clipped name, no overlapping tick label, no
-# axe-core violation), and its search box (tests/browser/search.mjs). Last, the example site's forms end to end
+# axe-core violation), every page type with axe-core (WCAG 2.2 A/AA, light and
+# dark), sideways scrolling and the printed checklist (tests/browser/pages.mjs), and its search box (tests/browser/search.mjs). Last, the example site's forms end to end
 # (tests/browser/roundtrip.mjs): a task reported done and stuck, a milestone rated
 # and an article voted on, posted to contrib/form_endpoint.py on loopback, read
 # back by `gangway ingest` and shown by the next build. Installs Chromium and the Noto fonts (Debian packages),
@@ -114,6 +115,16 @@ dashboard=$(printf '%s\n' "$links" | awk -F'\t' '$1=="dashboard" && NF==2{print 
 NODE_PATH="$deps/node_modules" node "$here/timeline.mjs" $portals $dashboard \
   "public:http://127.0.0.1:$example_port/playbooks/saas/" "public:http://127.0.0.1:$example_port/ne/playbooks/base/" \
   ${shots:+--shots "$shots"}
+
+# Every page type of the example site (tests/browser/pages.mjs): axe-core with the
+# WCAG 2.2 A and AA rules at 390 and 1280 px in the light and the dark scheme, no
+# public page scrolling sideways at 320 or 390 px (tables scroll in their own
+# region), no request for a missing file, and the biggest checklist printed to PDF
+# on at most 4 A4 pages with its date, contact and colour keys.
+page_args=$(printf '%s\n' "$links" | awk -F'\t' '$1!="dashboard"{print "--portal " $2} $1=="dashboard" && NF==2{print "--dashboard " $2}')
+# shellcheck disable=SC2086
+NODE_PATH="$deps/node_modules" node "$here/pages.mjs" --site "http://127.0.0.1:$example_port/" --out "$site/example" \
+  $page_args --pdf-max 4 ${shots:+--shots "$shots"}
 
 # Search on the example site (tests/browser/search.mjs): Lao and Nepali words found
 # and followed to their section, the keyboard, nothing fetched before the box has

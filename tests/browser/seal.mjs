@@ -17,7 +17,7 @@
 // /usr/bin/chromium (Debian package `chromium`), or CHROMIUM=/path/to/chrome.
 // Checks: the served page holds no marker; a wrong passphrase shows the error
 // (focus back on the field, no blank page); the right one shows the page; without
-// "remember" a reload asks again; with it a reload and a second page of the same
+// "remember" (ticked by default) a reload asks again; with it a reload and a second page of the same
 // portal unlock by themselves; a sealed download decrypts. Prints the PBKDF2 +
 // decrypt time measured in the page. Exits non-zero on any failure.
 
@@ -121,6 +121,21 @@ try {
     return `${runs.iter} iterations`;
   });
 
+  await check('the unlock page names the vendor, where the passphrase comes from and whom to ask', async () => {
+    const found = await page.evaluate(() => ({
+      vendor: document.querySelector('.vendor')?.textContent.trim(),
+      hint: document.querySelector('#seal-hint')?.textContent.trim(),
+      contact: document.querySelector('.contact a')?.getAttribute('href'),
+      described: document.getElementById('seal-pass').getAttribute('aria-describedby'),
+      remember: document.getElementById('seal-remember').checked,
+    }));
+    assert(found.vendor && found.hint && found.hint.includes(found.vendor), `vendor "${found.vendor}", hint "${found.hint}"`);
+    assert(found.contact && /^(mailto:|https?:)/.test(found.contact), `contact ${found.contact}`);
+    assert(found.described.split(' ').includes('seal-hint'), 'the field is not described by the hint');
+    assert(found.remember, '"remember" is not ticked by default');
+    return `${found.vendor}; ${found.contact}`;
+  });
+
   await check('wrong passphrase shows the error', async () => {
     await page.fill('#seal-pass', opts.wrong);
     // Record the button's working state as it happens (deriving may end before
@@ -150,6 +165,8 @@ try {
 
   await check('right passphrase shows the page', async () => {
     await page.fill('#seal-pass', opts.passphrase);
+    // Ticked by default; untick it to see that a reload then asks again.
+    await page.uncheck('#seal-remember');
     const t0 = Date.now();
     await page.click('#seal-submit');
     await markerLocator().first().waitFor({ state: 'visible', timeout: 60000 });

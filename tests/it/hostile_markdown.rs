@@ -247,6 +247,10 @@ fn hostile_raw_html_is_never_live_markup_by_default() {
         if !(path.ends_with(".html") || path.ends_with(".svg") || path.ends_with(".xml")) {
             continue;
         }
+        // The theme's own files (its icon) are copied as they are; no content reaches them.
+        if path.starts_with("assets/") {
+            continue;
+        }
         pages += 1;
         let pictures: &[&str] = if files.in_dashboard(path) {
             &[

@@ -19,6 +19,7 @@ mod i18n;
 mod ics;
 mod ingest;
 mod languages;
+mod layout;
 mod output;
 mod plans_only;
 mod privacy;

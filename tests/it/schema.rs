@@ -520,7 +520,8 @@ fn templated_titles_show_the_customer_in_portals_and_placeholders_in_the_preview
             .contains("Welcome Acme Corp")
     );
     let preview = files.file("playbooks/onboarding/index.html");
-    assert!(preview.contains("Welcome [customer.name]"));
+    // The preview has no customer: their values read as words (issue 22).
+    assert!(preview.contains("Welcome your company"), "{preview}");
     assert!(!preview.contains("Acme"));
 }
 
@@ -607,7 +608,7 @@ fn phase_descriptions_show_placeholders_in_the_preview() {
         )
         .build()
         .file("playbooks/onboarding/index.html");
-    assert!(preview.contains("Hello [customer.name]."), "{preview}");
+    assert!(preview.contains("Hello your company."), "{preview}");
     assert!(!preview.contains("{{"));
 }
 

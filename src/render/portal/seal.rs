@@ -25,6 +25,28 @@ pub(super) fn seal_portal(
     })
 }
 
+/// Whom an unlock page names for a lost passphrase, as HTML: the vendor's support
+/// address and site (`[vendor]` in gangway.toml, both checked URLs), or nothing.
+fn unlock_contact(vendor: &crate::config::Vendor, ask: &str, support_site: &str) -> String {
+    use crate::html::escape;
+    let mut links = Vec::new();
+    if !vendor.support_email.is_empty() {
+        let email = escape(&vendor.support_email);
+        links.push(format!("<a href=\"mailto:{email}\">{email}</a>"));
+    }
+    if !vendor.support_url.is_empty() {
+        links.push(format!(
+            "<a href=\"{}\">{}</a>",
+            escape(&vendor.support_url),
+            escape(support_site)
+        ));
+    }
+    if links.is_empty() {
+        return String::new();
+    }
+    format!("{} {}", escape(ask), links.join(" · "))
+}
+
 /// Encrypts every file of the folder `dir` (a portal, the dashboard) as
 /// [`seal_portal`] does; `language` gives the language of the unlock page for a
 /// page at a path relative to `dir`.
@@ -54,6 +76,14 @@ pub(crate) fn seal_folder<'a>(
                         .map(String::as_str)
                         .unwrap_or("")
                 };
+                let vendor = &input.site.config.vendor;
+                let who = if vendor.name.is_empty() {
+                    input.site.config.title_in(lang)
+                } else {
+                    vendor.name.as_str()
+                };
+                let hint = s("seal_hint").replace("{vendor}", who);
+                let contact_html = unlock_contact(vendor, s("seal_contact"), s("support_site"));
                 let text = crate::seal::UnlockText {
                     lang: lang.as_str(),
                     title: s("seal_title"),
@@ -65,6 +95,9 @@ pub(crate) fn seal_folder<'a>(
                     no_js: s("seal_no_js"),
                     unsupported: s("seal_unsupported"),
                     download_failed: s("seal_download_failed"),
+                    vendor: who,
+                    hint: &hint,
+                    contact_html: &contact_html,
                     csp: &unlock_csp,
                 };
                 let root = "../".repeat(rel.matches('/').count());

@@ -142,7 +142,8 @@ pub(crate) fn version_paths(id: &str, lang: &Lang, default: &Lang) -> Vec<String
 
 /// What the page at `id` is, from its front matter (at `start`, `len` bytes);
 /// `None` when the front matter has an error, or the file is not a page (an
-/// FAQ `_index.md`, or an entry in a sub-folder of content/faq/).
+/// entry in a sub-folder of content/faq/). The FAQ's `_index.md` is read as a
+/// section index (title and introduction of the FAQ page).
 fn page_kind(
     file: &Arc<SourceFile>,
     id: &str,
@@ -158,7 +159,11 @@ fn page_kind(
         )
     } else if let Some(rest) = id.strip_prefix("faq/") {
         if rest == "_index" {
-            return None;
+            return Some(Kind::SectionIndex(
+                yaml::parse(file, start, len)
+                    .map_err(|d| diagnostics.push(d))
+                    .ok()?,
+            ));
         }
         if rest.contains('/') {
             diagnostics.push(

@@ -33,6 +33,10 @@ pub(crate) struct Content {
     pub sections: Vec<Section>,
     pub faqs: Vec<Faq>,
     pub home: Option<Localized<String>>,
+    /// The home page's title (`content/_index.md`) by language.
+    pub home_title: Option<Localized<String>>,
+    /// The FAQ page's title and introduction (`content/faq/_index.md`) by language.
+    pub faq_page: Option<Localized<SectionVersion>>,
     /// Markdown files parsed (each exactly once).
     pub parsed: usize,
     /// Pages that exist but could not be read (their problem is already reported):
@@ -130,6 +134,8 @@ pub(crate) fn resolve_content(
         sections: Vec::new(),
         faqs: Vec::new(),
         home: None,
+        home_title: None,
+        faq_page: None,
         parsed: parsed_count,
         unreadable,
         links,
@@ -141,6 +147,8 @@ pub(crate) fn resolve_content(
     content
         .faqs
         .sort_by(|a, b| (a.weight, &a.id).cmp(&(b.weight, &b.id)));
+    // content/faq/_index.md titles the FAQ page; it is no section of articles.
+    content.faq_page = section_meta.remove("faq").map(|(_, text)| text);
     content.sections = sections(&content.articles, section_meta, default);
     content
 }
@@ -302,6 +310,17 @@ fn add_page(
             );
         }
         Kind::Home(_) => {
+            let titles = versions
+                .iter()
+                .filter_map(|(l, p)| match &p.kind {
+                    Kind::Home(meta) => Some((l.clone(), meta.title.value.clone())),
+                    _ => None,
+                })
+                .collect();
+            content.home_title = Some(Localized {
+                original: original.clone(),
+                versions: titles,
+            });
             let out = versions
                 .into_iter()
                 .map(|(l, p)| (l, p.rendered.html))
