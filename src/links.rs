@@ -3,6 +3,8 @@
 //! [`SITE_ROOT`]) that rendering fills in for each page, so an article's HTML is
 //! made once for every language and depth it is shown at.
 
+use std::collections::BTreeMap;
+
 use crate::markdown;
 use crate::raw_html::RawHtml;
 
@@ -12,8 +14,15 @@ pub(crate) const LANG_ROOT: &str = "@@gangway-lang-root@@";
 pub(crate) const SITE_ROOT: &str = "@@gangway-site-root@@";
 
 /// The HTML of an article's body (its Markdown `body`), with link placeholders (see [`LANG_ROOT`]).
-pub(crate) fn article_html(id: &str, body: &str, raw: RawHtml) -> String {
-    markdown::render(body, &|dest| rewrite_link(dest, id), raw).html
+/// A link to a page's earlier address (`aliases`: address → page id) leads to the
+/// page itself, so the reader skips the redirect and keeps the link's anchor.
+pub(crate) fn article_html(
+    id: &str,
+    body: &str,
+    raw: RawHtml,
+    aliases: &BTreeMap<String, String>,
+) -> String {
+    markdown::render(body, &|dest| rewrite_link_to(dest, id, aliases), raw).html
 }
 
 /// The folder a page's relative links are resolved against: the folder of its id
@@ -142,7 +151,18 @@ pub(crate) fn split_anchor(dest: &str) -> (&str, Option<&str>) {
 /// The placeholder URL for a link inside the site written on the page `id`, or
 /// `None` to keep it as written.
 pub(crate) fn rewrite_link(dest: &str, id: &str) -> Option<String> {
-    let link = resolve_link(dest, id)?;
+    rewrite_link_to(dest, id, &BTreeMap::new())
+}
+
+/// [`rewrite_link`], with links to earlier addresses (`aliases`: address → page
+/// id) leading to their pages.
+fn rewrite_link_to(dest: &str, id: &str, aliases: &BTreeMap<String, String>) -> Option<String> {
+    let mut link = resolve_link(dest, id)?;
+    if link.kind == LinkKind::Address
+        && let Some(page) = aliases.get(&link.target)
+    {
+        link.target.clone_from(page);
+    }
     let page = |id: &str| match id {
         "_index" | "" => LANG_ROOT.to_string(),
         _ if id.ends_with("/_index") => {
@@ -233,6 +253,12 @@ mod tests {
             format!("{LANG_ROOT}kb/b/")
         );
         assert_eq!(rewrite_link("../../", "kb/a").unwrap(), LANG_ROOT);
+        // An earlier address leads to the page itself.
+        let aliases = BTreeMap::from([("kb/old".to_string(), "kb/b".to_string())]);
+        assert_eq!(
+            rewrite_link_to("../old/#x", "kb/a", &aliases).unwrap(),
+            format!("{LANG_ROOT}kb/b/#x")
+        );
         // Absolute paths to files are left alone (and warned about).
         assert_eq!(rewrite_link("/images/a.png", "kb/a"), None);
         // Above the site root: not a link inside the site.

@@ -430,6 +430,7 @@ pub(crate) fn render_public_only(
                                     &a.id,
                                     version.body.text(),
                                     site.config.raw_html,
+                                    &site.links.aliases,
                                 ),
                             ));
                             html.len() - 1
