@@ -53,6 +53,9 @@ pub struct Config {
     pub actions: ActionSettings,
     /// `[search]`: the public search index and the portals' own.
     pub search: SearchSettings,
+    /// `[content] edit_url`: where "Edit this page" on an article leads, with
+    /// `{path}` standing for the article's file path from the site root.
+    pub edit_url: Option<String>,
 }
 
 /// `[search]` in `gangway.toml`.
@@ -209,6 +212,7 @@ impl Config {
             digest: DigestSettings::default(),
             actions: ActionSettings::default(),
             search: SearchSettings::default(),
+            edit_url: None,
         }
     }
 
@@ -262,6 +266,13 @@ struct RawConfig {
     digest: Option<RawDigest>,
     actions: Option<RawActions>,
     search: Option<RawSearch>,
+    content: Option<RawContent>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContent {
+    edit_url: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -579,7 +590,9 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         &mut ok,
     );
     let digest = parse_digest(file, raw.digest, diagnostics, &mut ok);
+    let edit_url = parse_edit_url(file, raw.content, diagnostics, &mut ok);
     ok.then(|| Config {
+        edit_url,
         title: raw.title,
         base_url,
         description: raw.description.unwrap_or_default(),
@@ -608,6 +621,43 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
                 portal: s.portal.unwrap_or(true),
             }),
     })
+}
+
+/// `[content] edit_url`: a URL template holding `{path}`, which passes the URL
+/// allow-list once the path is filled in.
+fn parse_edit_url(
+    file: &Arc<SourceFile>,
+    content: Option<RawContent>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> Option<String> {
+    let value = content?.edit_url?;
+    let span = value.span();
+    let template = value.get_ref();
+    let problem = if !template.contains("{path}") {
+        Some((Code::InvalidValue, format!("`{template}` does not say where the file's path goes"), "write `{path}` where the article's path from the site root goes: https://github.com/acme/help/edit/main/{path}".to_string()))
+    } else {
+        let sample = template.replace("{path}", "content/kb/setup.md");
+        crate::url::check(&sample).err().map(|refused| {
+            (
+                Code::UnsafeUrl,
+                refused.message(&sample),
+                format!("use {}", crate::url::ALLOWED_TEXT),
+            )
+        })
+    };
+    match problem {
+        Some((code, message, help)) => {
+            diagnostics.push(
+                Diagnostic::error(code, message)
+                    .at(Label::new(file, span.start, span.end))
+                    .help(help),
+            );
+            *ok = false;
+            None
+        }
+        None => Some(value.into_inner()),
+    }
 }
 
 /// `[dashboard]` as written (its passphrase variable is checked when the

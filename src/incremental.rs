@@ -698,7 +698,8 @@ fn update_page(
 
 /// Whether everything other pages show of an article is unchanged: its
 /// versions, section, weight, and per version the title, summary, tags,
-/// reading time and anchors.
+/// reading time and anchors; and what the site's files hold of it (the date in
+/// `sitemap.xml`, the redirects in `_redirects` and at their own addresses).
 fn same_outside(
     old: &Article,
     new: &Article,
@@ -716,6 +717,8 @@ fn same_outside(
                     && o.summary == n.summary
                     && o.tags == n.tags
                     && o.reading_minutes == n.reading_minutes
+                    && o.updated == n.updated
+                    && o.aliases == n.aliases
                     && anchors.get(&(new.id.clone(), lang.clone())) == Some(&ids)
             })
         })

@@ -3,6 +3,8 @@
 //! [`SITE_ROOT`]) that rendering fills in for each page, so an article's HTML is
 //! made once for every language and depth it is shown at.
 
+use std::collections::BTreeMap;
+
 use crate::markdown;
 use crate::raw_html::RawHtml;
 
@@ -12,8 +14,15 @@ pub(crate) const LANG_ROOT: &str = "@@gangway-lang-root@@";
 pub(crate) const SITE_ROOT: &str = "@@gangway-site-root@@";
 
 /// The HTML of an article's body (its Markdown `body`), with link placeholders (see [`LANG_ROOT`]).
-pub(crate) fn article_html(id: &str, body: &str, raw: RawHtml) -> String {
-    markdown::render(body, &|dest| rewrite_link(dest, link_dir(id)), raw).html
+/// A link to a page's earlier address (`aliases`: address → page id) leads to the
+/// page itself, so the reader skips the redirect and keeps the link's anchor.
+pub(crate) fn article_html(
+    id: &str,
+    body: &str,
+    raw: RawHtml,
+    aliases: &BTreeMap<String, String>,
+) -> String {
+    markdown::render(body, &|dest| rewrite_link_to(dest, id, aliases), raw).html
 }
 
 /// [`article_html`] with the body's visible text and its headings' places in it
@@ -22,8 +31,9 @@ pub(crate) fn article_html_and_text(
     id: &str,
     body: &str,
     raw: RawHtml,
+    aliases: &BTreeMap<String, String>,
 ) -> (markdown::Rendered, String, Vec<(usize, usize)>) {
-    markdown::render_with_text(body, &|dest| rewrite_link(dest, link_dir(id)), raw)
+    markdown::render_with_text(body, &|dest| rewrite_link_to(dest, id, aliases), raw)
 }
 
 /// The folder a page's relative links are resolved against: the folder of its id
@@ -33,6 +43,87 @@ pub(crate) fn link_dir(id: &str) -> &str {
         Some(i) => &id[..i + 1],
         None => "",
     }
+}
+
+/// The folder of a page's address, which links written as addresses are
+/// resolved against: `kb/setup/` for `kb/setup`, `kb/` for `kb/_index`, `faq/`
+/// for an FAQ entry, `""` for the home page.
+pub(crate) fn address_dir(id: &str) -> String {
+    if id == "_index" {
+        String::new()
+    } else if let Some(section) = id.strip_suffix("/_index") {
+        format!("{section}/")
+    } else if id.starts_with("faq/") {
+        "faq/".to_string()
+    } else {
+        format!("{id}/")
+    }
+}
+
+/// What a link inside the site is written as.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum LinkKind {
+    /// A Markdown file, relative to the linking file (`setup.md`, `../kb/setup.md`)
+    /// or to `content/` (Zola's `@/kb/setup.md`): `target` is its path under content/.
+    Markdown,
+    /// A page's address, relative to the linking page's address (`../setup/`, as
+    /// Hugo and Zola sites link) or to the site root (`/kb/setup/`): `target` is
+    /// the page's id, or a folder's path, without a trailing `/`.
+    Address,
+    /// Another file, relative to the linking file: `target` is its path under content/.
+    File,
+}
+
+/// A link inside the site, resolved: see [`LinkKind`].
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Resolved<'a> {
+    pub kind: LinkKind,
+    pub target: String,
+    pub anchor: Option<&'a str>,
+    /// Written from the site root (`/kb/setup/`).
+    pub absolute: bool,
+}
+
+/// Resolves `dest`, written on the page `id`; `None` when it is no link inside the
+/// site (a URL with a scheme, `#anchor`, `//host`) or leads outside content/.
+/// An absolute path counts only when it is written as a page's address.
+pub(crate) fn resolve_link<'a>(dest: &'a str, id: &str) -> Option<Resolved<'a>> {
+    let (path, anchor) = split_anchor(dest);
+    let path = path.split('?').next().unwrap_or(path);
+    if let Some(rest) = path.strip_prefix("@/") {
+        return Some(Resolved {
+            kind: LinkKind::Markdown,
+            target: resolve_path(rest, "")?,
+            anchor,
+            absolute: false,
+        });
+    }
+    let absolute = path.starts_with('/') && !path.starts_with("//");
+    if !absolute && !is_relative(dest) {
+        return None;
+    }
+    let last = path.rsplit('/').next().unwrap_or("");
+    let kind = if path.ends_with(".md") {
+        LinkKind::Markdown
+    } else if last.contains('.') && last != "." && last != ".." {
+        LinkKind::File
+    } else {
+        LinkKind::Address
+    };
+    if absolute && kind != LinkKind::Address {
+        return None;
+    }
+    let target = match kind {
+        LinkKind::Address if absolute => resolve_path(path, "")?,
+        LinkKind::Address => resolve_path(path, &address_dir(id))?,
+        _ => resolve_path(path, link_dir(id))?,
+    };
+    Some(Resolved {
+        kind,
+        target,
+        anchor,
+        absolute,
+    })
 }
 
 /// Is `dest` a link inside the site (relative, not `#...`, not `scheme:`)?
@@ -68,30 +159,40 @@ pub(crate) fn split_anchor(dest: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// The placeholder URL for a relative link, or `None` to keep it as written.
-pub(crate) fn rewrite_link(dest: &str, dir: &str) -> Option<String> {
-    if !is_relative(dest) {
-        return None;
+/// The placeholder URL for a link inside the site written on the page `id`, or
+/// `None` to keep it as written.
+pub(crate) fn rewrite_link(dest: &str, id: &str) -> Option<String> {
+    rewrite_link_to(dest, id, &BTreeMap::new())
+}
+
+/// [`rewrite_link`], with links to earlier addresses (`aliases`: address → page
+/// id) leading to their pages.
+fn rewrite_link_to(dest: &str, id: &str, aliases: &BTreeMap<String, String>) -> Option<String> {
+    let mut link = resolve_link(dest, id)?;
+    if link.kind == LinkKind::Address
+        && let Some(page) = aliases.get(&link.target)
+    {
+        link.target.clone_from(page);
     }
-    let (path, anchor) = split_anchor(dest);
-    let target = resolve_path(path, dir)?;
-    let url = match target.strip_suffix(".md") {
-        Some(md) => {
-            let id = page_id(md);
-            match id.as_str() {
-                "_index" => LANG_ROOT.to_string(),
-                _ if id.ends_with("/_index") => {
-                    format!("{LANG_ROOT}{}/", id.trim_end_matches("/_index"))
-                }
-                _ if id.starts_with("faq/") => {
-                    format!("{LANG_ROOT}faq/#{}", id.trim_start_matches("faq/"))
-                }
-                _ => format!("{LANG_ROOT}{id}/"),
-            }
+    let page = |id: &str| match id {
+        "_index" | "" => LANG_ROOT.to_string(),
+        _ if id.ends_with("/_index") => {
+            format!("{LANG_ROOT}{}/", id.trim_end_matches("/_index"))
         }
-        None => format!("{SITE_ROOT}{target}"),
+        _ if id.starts_with("faq/") => {
+            format!("{LANG_ROOT}faq/#{}", id.trim_start_matches("faq/"))
+        }
+        _ => format!("{LANG_ROOT}{id}/"),
     };
-    Some(match anchor {
+    let url = match link.kind {
+        LinkKind::Markdown => match link.target.strip_suffix(".md") {
+            Some(md) => page(&page_id(md)),
+            None => format!("{SITE_ROOT}{}", link.target),
+        },
+        LinkKind::Address => page(&link.target),
+        LinkKind::File => format!("{SITE_ROOT}{}", link.target),
+    };
+    Some(match link.anchor {
         Some(a) if !url.contains('#') => format!("{url}#{a}"),
         _ => url,
     })
@@ -118,23 +219,60 @@ mod tests {
     #[test]
     fn links_become_placeholders_resolved_against_the_file() {
         assert_eq!(
-            rewrite_link("permissions.md", "kb/").unwrap(),
+            rewrite_link("permissions.md", "kb/a").unwrap(),
             format!("{LANG_ROOT}kb/permissions/")
         );
         assert_eq!(
-            rewrite_link("../security/sso.md#metadata", "kb/").unwrap(),
+            rewrite_link("../security/sso.md#metadata", "kb/a").unwrap(),
             format!("{LANG_ROOT}security/sso/#metadata")
         );
         assert_eq!(
-            rewrite_link("setup.ms.md", "kb/").unwrap(),
+            rewrite_link("setup.ms.md", "kb/a").unwrap(),
             format!("{LANG_ROOT}kb/setup/")
         );
         assert_eq!(
-            rewrite_link("img/a.png", "kb/").unwrap(),
+            rewrite_link("img/a.png", "kb/a").unwrap(),
             format!("{SITE_ROOT}kb/img/a.png")
         );
-        assert_eq!(rewrite_link("https://x.example", "kb/"), None);
-        assert_eq!(rewrite_link("mailto:a@b", "kb/"), None);
-        assert_eq!(rewrite_link("#top", "kb/"), None);
+        assert_eq!(rewrite_link("https://x.example", "kb/a"), None);
+        assert_eq!(rewrite_link("mailto:a@b", "kb/a"), None);
+        assert_eq!(rewrite_link("#top", "kb/a"), None);
+        assert_eq!(rewrite_link("//cdn.example/x.png", "kb/a"), None);
+    }
+
+    #[test]
+    fn addresses_are_resolved_against_the_page_address() {
+        // Hugo and Zola: a page at kb/a/ links to its neighbour as ../b/.
+        for dest in ["../b/", "../b", "/kb/b/", "/kb/b", "@/kb/b.md"] {
+            assert_eq!(
+                rewrite_link(dest, "kb/a").unwrap(),
+                format!("{LANG_ROOT}kb/b/"),
+                "{dest}"
+            );
+        }
+        assert_eq!(
+            rewrite_link("../b/#step-2", "kb/a").unwrap(),
+            format!("{LANG_ROOT}kb/b/#step-2")
+        );
+        // From a section's page (kb/) and the home page.
+        assert_eq!(
+            rewrite_link("b/", "kb/_index").unwrap(),
+            format!("{LANG_ROOT}kb/b/")
+        );
+        assert_eq!(
+            rewrite_link("kb/b/", "_index").unwrap(),
+            format!("{LANG_ROOT}kb/b/")
+        );
+        assert_eq!(rewrite_link("../../", "kb/a").unwrap(), LANG_ROOT);
+        // An earlier address leads to the page itself.
+        let aliases = BTreeMap::from([("kb/old".to_string(), "kb/b".to_string())]);
+        assert_eq!(
+            rewrite_link_to("../old/#x", "kb/a", &aliases).unwrap(),
+            format!("{LANG_ROOT}kb/b/#x")
+        );
+        // Absolute paths to files are left alone (and warned about).
+        assert_eq!(rewrite_link("/images/a.png", "kb/a"), None);
+        // Above the site root: not a link inside the site.
+        assert_eq!(rewrite_link("../../../x/", "kb/a"), None);
     }
 }

@@ -273,11 +273,34 @@ pub struct RawArticleMeta {
     /// In a translation: the source hash of the original it was made from.
     pub translation_of: Option<Spanned<String>>,
     pub summary: Option<String>,
+    /// The page's description for search engines and link previews (else `summary`).
+    pub description: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Zola's `[taxonomies]`: its `tags` are the page's tags.
+    pub taxonomies: Option<RawTaxonomies>,
     pub weight: Option<i64>,
     #[serde(default)]
     pub draft: bool,
+    /// When the page was written (`YYYY-MM-DD`, a time after it is ignored).
+    pub date: Option<Spanned<String>>,
+    /// When the page was last changed (Hugo's name).
+    pub lastmod: Option<Spanned<String>>,
+    /// When the page was last changed (Zola's name).
+    pub updated: Option<Spanned<String>>,
+    /// Earlier addresses of the page, each made a redirect to it.
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    /// The last part of the page's earlier address, made a redirect to it.
+    pub slug: Option<Spanned<String>>,
+}
+
+/// Zola's `[taxonomies]` table in front matter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTaxonomies {
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// The front matter of an FAQ entry.

@@ -259,7 +259,7 @@ fn translation_of_one_of(relative: &str, paths: &std::collections::HashSet<&str>
 }
 
 /// The start of a Markdown file up to and with the line that closes its front
-/// matter; the first line alone when it opens none, at most 64 KiB when the
+/// matter (`---`, or `+++` around TOML); the first line alone when it opens none, at most 64 KiB when the
 /// front matter does not close before.
 fn read_front_matter(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
@@ -268,6 +268,8 @@ fn read_front_matter(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut file = std::fs::File::open(path)?;
     let mut bytes = Vec::with_capacity(CHUNK);
     let mut scanned = 0;
+    // The fence the first line opens: `---` (YAML) or `+++` (TOML).
+    let mut opening = [0u8; 3];
     loop {
         let before = bytes.len();
         let read = (&mut file).take(CHUNK as u64).read_to_end(&mut bytes)?;
@@ -280,8 +282,12 @@ fn read_front_matter(path: &Path) -> std::io::Result<Vec<u8>> {
             } else {
                 line
             };
-            let fence = line.trim_ascii_end() == b"---";
             let first = at == 0;
+            let trimmed = line.trim_ascii_end();
+            if first && (trimmed == b"---" || trimmed == b"+++") {
+                opening.copy_from_slice(trimmed);
+            }
+            let fence = trimmed == opening;
             at += n + 1;
             // Done after a first line that opens no front matter, or the line closing it.
             if first != fence {
@@ -376,6 +382,24 @@ mod tests {
         tree.insert("customers/a.yaml", "a");
         let names: Vec<&str> = tree.under("playbooks/").map(|(p, _)| p).collect();
         assert_eq!(names, ["playbooks/a.yaml", "playbooks/b.yaml"]);
+    }
+
+    #[test]
+    fn front_matter_is_read_to_its_closing_fence_yaml_or_toml() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let cases = [
+            ("---\ntitle: A\n---\nbody\n", "---\ntitle: A\n---\n"),
+            (
+                "+++\ntitle = \"A\"\n---\ndraft = true\n+++\nbody\n",
+                "+++\ntitle = \"A\"\n---\ndraft = true\n+++\n",
+            ),
+            ("# No front matter\nbody\n", "# No front matter\n"),
+        ];
+        for (i, (text, read)) in cases.into_iter().enumerate() {
+            let path = dir.path().join(format!("{i}.md"));
+            std::fs::write(&path, text).expect("written");
+            assert_eq!(read_front_matter(&path).expect("read"), read.as_bytes());
+        }
     }
 
     #[test]

@@ -16,8 +16,11 @@ use crate::suggest::hint;
 
 #[cfg(test)]
 mod differential;
+mod front_toml;
 mod scan;
 mod tree;
+
+pub use front_toml::parse_toml;
 
 /// Parses `file.text[base..base + len]` as YAML into `T`.
 ///

@@ -53,8 +53,8 @@ macro_rules! codes {
 
 codes! {
     AbsoluteLink = "absolute-link" {
-        summary: "A Markdown link starts with `/`, so it breaks when the site is not published at the root of its host.",
-        example: "content/billing.md:\n[Invoices](/invoices/)",
+        summary: "A Markdown link starts with `/` and is no page's address (a file, or a page outside the knowledge base), so it breaks when the site is not published at the root of its host; an absolute address of a page, `/kb/setup/`, is resolved like a relative link instead.",
+        example: "content/billing.md:\n[Price list](/files/prices.pdf)",
         fix: "Link to the file by its relative path (`[Invoices](invoices.md)`); gangway turns it into the page's address.",
     },
     BrokenAnchor = "broken-anchor" {
@@ -246,6 +246,11 @@ codes! {
         summary: "A playbook uses `remove:` but extends no other playbook.",
         example: "playbooks/saas.yaml:\nremove: [legacy-import]",
         fix: "Delete the tasks themselves, or add `extends:`.",
+    },
+    Shortcode = "shortcode" {
+        summary: "A Hugo or Zola shortcode (`{{< … >}}`, `{{% … %}}`) or a Jekyll or Liquid tag (`{% … %}`) is left in a Markdown page: gangway does not run them and would publish the text as it is.",
+        example: "content/kb/setup.md:\n{{< figure src=\"setup.png\" alt=\"The setup screen\" >}}",
+        fix: "Write it as Markdown: an image `![The setup screen](setup.png)`, a link to the Markdown file `[Setup](setup.md)` for `ref`/`relref`, a blockquote for a note; or, to show the text itself, put it in a code span or block.",
     },
     SlugCollision = "slug-collision" {
         summary: "Two content files would be published at the same address.",

@@ -144,6 +144,9 @@ pub(crate) struct LinkTargets {
     /// Pages whose original says `draft: true`: they exist, but are not published,
     /// so a published page may not link to them.
     pub drafts: BTreeSet<String>,
+    /// Earlier addresses of pages (front matter `aliases` and `slug`), each
+    /// published as a redirect: address without its trailing `/` → page id.
+    pub aliases: BTreeMap<String, String>,
     /// The site's default language.
     pub default: Lang,
 }
@@ -158,6 +161,7 @@ impl LinkTargets {
             others: BTreeSet::new(),
             unreadable: BTreeSet::new(),
             drafts: BTreeSet::new(),
+            aliases: BTreeMap::new(),
             default,
         }
     }

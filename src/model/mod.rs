@@ -272,6 +272,12 @@ pub(crate) struct ArticleVersion {
     pub body: MarkdownBody,
     pub headings: Vec<Heading>,
     pub reading_minutes: usize,
+    /// The page's description (front matter `description`, else `summary`).
+    pub description: String,
+    /// When it was last changed (`lastmod`, `updated`, else `date`).
+    pub updated: Option<jiff::civil::Date>,
+    /// Redirects to it: output paths under its language's root (`aliases`, `slug`).
+    pub aliases: Vec<String>,
 }
 
 /// Where a page's Markdown body is: its file, from a byte offset to the end.

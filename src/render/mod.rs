@@ -19,6 +19,7 @@ pub(crate) mod language;
 pub(crate) mod page;
 pub(crate) mod pages;
 mod portal;
+mod redirects;
 pub(crate) mod search;
 pub(crate) mod sitemap;
 pub(crate) mod timeline;

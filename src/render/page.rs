@@ -100,7 +100,7 @@ pub(crate) fn wrap_tables<'a>(html: Cow<'a, str>, label: &dyn Fn(usize) -> Strin
 }
 
 /// The path part of the base URL, with a trailing `/`: `https://x.example/help` → `/help/`.
-fn base_path(base_url: &str) -> String {
+pub(crate) fn base_path(base_url: &str) -> String {
     let after_scheme = base_url
         .split_once("://")
         .map_or(base_url, |(_, rest)| rest);
@@ -180,6 +180,8 @@ pub(crate) fn context(
         ("search", search),
         // A portal page's own values set it when the portal has an index.
         ("portal_search", Value::from(())),
+        // A page with a description of its own sets it (articles).
+        ("meta", Value::from(())),
         ("root", Value::from(root)),
         ("site_root", Value::from(site_root)),
         ("page", page_value),

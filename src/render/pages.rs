@@ -19,6 +19,7 @@ use crate::plan::Plan;
 use crate::render::lang_text;
 use crate::render::language::{ListedSection, Lx};
 use crate::render::page::{Page, place_links, render_page, render_pages, wrap_tables};
+use crate::render::redirects::redirect_pages;
 use crate::render::search::{BodyText, PublicSearch};
 use crate::render::sitemap::{SitemapEntry, sitemap, sitemap_entry};
 use crate::render::values::{list, record};
@@ -330,7 +331,11 @@ fn article_page(lx: &Lx<'_>, a: &Article, html: &str) -> Page {
             "title" => h.title.as_str(),
         }
     }));
+    // "Edit this page": the shown version's file, from the site root.
+    let edit_url = (lx.site.config.edit_url.as_ref())
+        .map(|template| template.replace("{path}", &v.body.file.path));
     let article = record! {
+        "edit_url" => edit_url,
         "html" => wrap_tables(place_links(html, &root, &site_root), &|n| lx.table_label(content_lang, n)).into_owned(),
         "lang" => content_lang.as_str(),
         "reading_minutes" => v.reading_minutes,
@@ -340,7 +345,14 @@ fn article_page(lx: &Lx<'_>, a: &Article, html: &str) -> Page {
         "tags" => lx.sorted_tags(&v.tags),
         "title" => v.title.as_str(),
         "toc" => toc,
+        "updated" => v.updated.map(|d| last_updated(lx, d)),
         "url" => format!("{root}{}/", a.id),
+    };
+    // The page's own description and kind for `<meta name="description">` and
+    // the Open Graph tags (the site's description when it has none).
+    let meta = record! {
+        "description" => v.description.as_str(),
+        "type" => "article",
     };
     // "Was this page helpful?": the page and its language, nothing about the
     // reader, so the page stays the same for everyone.
@@ -357,8 +369,22 @@ fn article_page(lx: &Lx<'_>, a: &Article, html: &str) -> Page {
         v.title.clone(),
         "article",
         content_lang,
-        vec![("article", article), ("vote", Value::from(vote))],
+        vec![
+            ("article", article),
+            ("meta", meta),
+            ("vote", Value::from(vote)),
+        ],
     )
+}
+
+/// "Last updated 12 Jun 2024" in `lx`'s language, as HTML: the day in a `<time>`.
+fn last_updated(lx: &Lx<'_>, day: jiff::civil::Date) -> String {
+    use crate::html::escape;
+    let time = format!(
+        "<time datetime=\"{day}\">{}</time>",
+        escape(&lx.locale.date(day))
+    );
+    escape(&lx.t("last_updated", "Last updated {date}")).replace("{date}", &time)
 }
 
 /// Every public page and file; each article's documents added to `search`.
@@ -405,7 +431,7 @@ pub(crate) fn render_public_only(
                 pages
                     .iter()
                     .filter(|p| p.kind != "404")
-                    .map(|p| sitemap_entry(base_url, &p.path, &p.alternates)),
+                    .map(|p| sitemap_entry(base_url, &p.path, &p.alternates, None)),
             );
             diagnostics.extend(render_pages(input, pages, false, sink));
         }
@@ -463,16 +489,17 @@ fn article_pages(
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let body = version.body.text();
                 let raw = site.config.raw_html;
+                let aliases = &site.links.aliases;
                 let made = if search.is_some() {
                     let (rendered, text, spans) =
-                        crate::links::article_html_and_text(&a.id, body, raw);
+                        crate::links::article_html_and_text(&a.id, body, raw, aliases);
                     Version {
                         html: rendered.html,
                         text: Some((text, spans, rendered.headings)),
                     }
                 } else {
                     Version {
-                        html: crate::links::article_html(&a.id, body, raw),
+                        html: crate::links::article_html(&a.id, body, raw, aliases),
                         text: None,
                     }
                 };
@@ -490,10 +517,13 @@ fn article_pages(
             search.add_article((i, lx), a, &body);
         }
         let page = article_page(lx, a, &made.html);
+        redirect_pages(site, lx, version, &page, sink);
+        let day = version.updated;
         entries.push(sitemap_entry(
             &site.config.base_url,
             &page.path,
             &page.alternates,
+            day,
         ));
         problems.extend(render_page(input, page, false, sink));
     }
@@ -542,10 +572,27 @@ fn site_files(site: &Site, sitemap_entries: Vec<SitemapEntry>) -> Vec<OutputFile
             bytes: bytes.clone(),
         });
     }
+    let mut redirects = super::redirects::redirects_file(site);
     for (path, bytes) in &site.static_files {
+        let mut bytes = bytes.clone();
+        // The site's own `_redirects` first, then the pages' earlier addresses.
+        if path == "_redirects"
+            && let Some(ours) = redirects.take()
+        {
+            if !bytes.ends_with(b"\n") && !bytes.is_empty() {
+                bytes.push(b'\n');
+            }
+            bytes.extend_from_slice(ours.as_bytes());
+        }
         files.push(OutputFile {
             path: path.clone(),
-            bytes: bytes.clone(),
+            bytes,
+        });
+    }
+    if let Some(ours) = redirects {
+        files.push(OutputFile {
+            path: "_redirects".into(),
+            bytes: ours.into_bytes(),
         });
     }
     files

@@ -6,12 +6,15 @@ use crate::render::page::dir_url;
 /// A page's URL path and its `<url>` element in the sitemap.
 pub(crate) type SitemapEntry = (String, String);
 
-/// A page's `<url>` element of the sitemap, with its address in every language
-/// when it has more than one: (the page's URL path, the element).
+/// A page's `<url>` element of the sitemap, with when it last changed (when
+/// known) and its address in every language when it has more than one, the
+/// first (the default language's) also as `x-default`, as the page's HTML
+/// says: (the page's URL path, the element).
 pub(crate) fn sitemap_entry(
     base_url: &str,
     path: &str,
     alternates: &[(Lang, String)],
+    lastmod: Option<jiff::civil::Date>,
 ) -> SitemapEntry {
     use std::fmt::Write as _;
 
@@ -28,8 +31,13 @@ pub(crate) fn sitemap_entry(
         "  <url><loc>{}</loc>",
         escape(&format!("{base_url}/{}", encode_for_sitemap(path)))
     );
+    if let Some(day) = lastmod {
+        let _ = write!(out, "<lastmod>{day}</lastmod>");
+    }
     if alternates.len() > 1 {
-        for (lang, p) in alternates {
+        let default = alternates.first().map(|(_, p)| ("x-default", p));
+        let every = alternates.iter().map(|(lang, p)| (lang.as_str(), p));
+        for (lang, p) in every.chain(default) {
             let _ = write!(
                 out,
                 "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",

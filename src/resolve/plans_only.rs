@@ -78,11 +78,17 @@ pub(super) fn content_index(tree: &SourceTree, default: &Lang, languages: &[Lang
 fn says_draft(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let Some((start, len)) = split_front_matter(text).yaml else {
+    let split = split_front_matter(text);
+    let Some((start, len)) = split.yaml else {
         return false;
     };
+    let key = if split.toml { "draft" } else { "draft:" };
     text[start..start + len].lines().any(|line| {
-        line.strip_prefix("draft:").is_some_and(|value| {
+        let value = line.strip_prefix(key).map(|v| match split.toml {
+            true => v.trim_start().strip_prefix('=').unwrap_or("#"),
+            false => v,
+        });
+        value.is_some_and(|value| {
             let value = value.split(" #").next().unwrap_or("").trim();
             matches!(value, "true" | "True" | "TRUE")
         })
@@ -100,6 +106,8 @@ mod tests {
         assert!(!says_draft(b"---\ntitle: A\ndraft: false\n---\n"));
         assert!(!says_draft(b"---\nmeta:\n  draft: true\n---\n"));
         assert!(!says_draft(b"draft: true\n"));
+        assert!(says_draft(b"+++\ntitle = \"A\"\ndraft = true\n+++\n"));
+        assert!(!says_draft(b"+++\ndraft = false\n+++\n"));
     }
 
     #[test]

@@ -46,6 +46,12 @@ pub(super) fn read<T: de::DeserializeOwned>(text: &str) -> Option<T> {
     T::deserialize(Reader(&root)).ok()
 }
 
+/// Reads the tree `root` (made by another reader: TOML front matter) into `T`, or
+/// `None` when it does not fit.
+pub(super) fn read_node<T: de::DeserializeOwned>(root: &Node<'_>) -> Option<T> {
+    T::deserialize(Reader(root)).ok()
+}
+
 /// The tree of a one-document `text` from granit-parser's events.
 pub(super) fn from_events(text: &str) -> Option<Node<'_>> {
     let mut events = Parser::new_from_str(text);

@@ -20,6 +20,7 @@ mod ics;
 mod ingest;
 mod languages;
 mod layout;
+mod migrate;
 mod output;
 mod plans_only;
 mod privacy;

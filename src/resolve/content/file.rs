@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::lang::Lang;
-use crate::links::{link_dir, rewrite_link};
+use crate::links::rewrite_link;
 use crate::markdown;
 use crate::raw::{RawArticleMeta, RawFaqMeta};
 use crate::raw_html::{RawHtml, sanitised_warning};
@@ -17,41 +17,48 @@ use crate::yaml;
 
 /// The Markdown body and front matter of a file.
 pub(crate) struct Split {
-    /// Byte range of the YAML between the `---` lines.
+    /// Byte range of the front matter between its fence lines.
     pub yaml: Option<(usize, usize)>,
     /// Byte offset where the body starts.
     pub body: usize,
+    /// The front matter is TOML (`+++` fences, as Hugo and Zola write it), not YAML.
+    pub toml: bool,
 }
 
-/// Splits `---` front matter from the body.
+/// Splits `---` (YAML) or `+++` (TOML) front matter from the body.
 pub(crate) fn split_front_matter(text: &str) -> Split {
     let first = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
     let rest = &text[first..];
-    let open = if rest.starts_with("---\n") {
-        4
-    } else if rest.starts_with("---\r\n") {
-        5
+    let none = Split {
+        yaml: None,
+        body: first,
+        toml: false,
+    };
+    let fence = if rest.starts_with("---") {
+        "---"
+    } else if rest.starts_with("+++") {
+        "+++"
     } else {
-        return Split {
-            yaml: None,
-            body: first,
-        };
+        return none;
+    };
+    let open = match &rest[3..] {
+        r if r.starts_with('\n') => 4,
+        r if r.starts_with("\r\n") => 5,
+        _ => return none,
     };
     let start = first + open;
     let mut pos = start;
     for line in text[start..].split_inclusive('\n') {
-        if line.trim_end() == "---" {
+        if line.trim_end() == fence {
             return Split {
                 yaml: Some((start, pos - start)),
                 body: pos + line.len(),
+                toml: fence == "+++",
             };
         }
         pos += line.len();
     }
-    Split {
-        yaml: None,
-        body: first,
-    }
+    none
 }
 
 pub(super) struct Parsed {
@@ -68,6 +75,8 @@ pub(super) struct Parsed {
     pub(super) rendered: markdown::Rendered,
     /// Minutes to read an article (counted here, while files are parsed in parallel).
     pub(super) reading_minutes: usize,
+    /// An article's description, dates and redirects.
+    pub(super) extras: super::front::Extras,
 }
 
 pub(super) enum Kind {
@@ -147,16 +156,13 @@ pub(crate) fn version_paths(id: &str, lang: &Lang, default: &Lang) -> Vec<String
 fn page_kind(
     file: &Arc<SourceFile>,
     id: &str,
-    start: usize,
-    len: usize,
+    split: &Split,
     diagnostics: &mut Diagnostics,
 ) -> Option<Kind> {
+    let (start, len) = split.yaml?;
+    let toml = split.toml;
     let kind = if id == "_index" {
-        Kind::Home(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
-                .ok()?,
-        )
+        Kind::Home(front_matter(file, start, len, toml, diagnostics)?)
     } else if let Some(rest) = id.strip_prefix("faq/") {
         if rest == "_index" {
             return Some(Kind::SectionIndex(
@@ -172,25 +178,30 @@ fn page_kind(
             );
             return None;
         }
-        Kind::Faq(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
-                .ok()?,
-        )
+        Kind::Faq(front_matter(file, start, len, toml, diagnostics)?)
     } else if id.ends_with("/_index") {
-        Kind::SectionIndex(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
-                .ok()?,
-        )
+        Kind::SectionIndex(front_matter(file, start, len, toml, diagnostics)?)
     } else {
-        Kind::Article(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
-                .ok()?,
-        )
+        Kind::Article(front_matter(file, start, len, toml, diagnostics)?)
     };
     Some(kind)
+}
+
+/// The front matter at `start` (`len` bytes), as YAML or TOML; `None` (with the
+/// problem in `diagnostics`) when it cannot be read.
+fn front_matter<T: serde::de::DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    start: usize,
+    len: usize,
+    toml: bool,
+    diagnostics: &mut Diagnostics,
+) -> Option<T> {
+    let read = if toml {
+        yaml::parse_toml(file, start, len)
+    } else {
+        yaml::parse(file, start, len)
+    };
+    read.map_err(|d| diagnostics.push(d)).ok()
 }
 
 /// The Markdown files under `content/`, each parsed on its own (in parallel):
@@ -226,7 +237,7 @@ pub(super) fn parse_file(
 ) -> Option<Parsed> {
     let (id, lang) = content_id(&file.path, default, languages)?;
     let split = split_front_matter(&file.text);
-    let Some((start, len)) = split.yaml else {
+    let Some((start, _)) = split.yaml else {
         diagnostics.push(
             Diagnostic::error(Code::MissingFrontMatter, "this page has no front matter")
                 .at(Label::new(file, 0, 0))
@@ -238,14 +249,21 @@ pub(super) fn parse_file(
         );
         return None;
     };
-    let kind = page_kind(file, &id, start, len, diagnostics)?;
-    let dir = link_dir(&id).to_string();
+    let kind = page_kind(file, &id, &split, diagnostics)?;
     let body = &file.text[split.body..];
     // Only an original's hash is compared (with what its translations record).
     let hash = match &kind {
         _ if lang != *default => String::new(),
         Kind::Article(m) | Kind::SectionIndex(m) | Kind::Home(m) => {
-            source_hash(&[&m.title.value, m.summary.as_deref().unwrap_or(""), body])
+            let mut parts = vec![
+                m.title.value.as_str(),
+                m.summary.as_deref().unwrap_or(""),
+                body,
+            ];
+            // A description is translated too (added only when there is one, so
+            // pages without one keep their hash).
+            parts.extend(m.description.as_deref());
+            source_hash(&parts)
         }
         Kind::Faq(m) => source_hash(&[&m.question.value, body]),
     };
@@ -265,14 +283,30 @@ pub(super) fn parse_file(
             (rendered, words.div_ceil(200).max(1))
         }
         _ => (
-            markdown::render(body, &|dest| rewrite_link(dest, &dir), raw),
+            markdown::render(body, &|dest| rewrite_link(dest, &id), raw),
             0,
         ),
     };
     for s in &rendered.sanitised {
         diagnostics.push(sanitised_warning(file, split.body + s.at, &s.what));
     }
+    for found in super::shortcodes::find(body) {
+        let text = &body[found.start..found.end];
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::Shortcode,
+                format!("`{text}` is a shortcode or template tag of another generator; gangway would publish it as it is written"),
+            )
+            .at(Label::new(file, split.body + found.start, split.body + found.end))
+            .help(super::shortcodes::advice(&found.name)),
+        );
+    }
+    let extras = match &kind {
+        Kind::Article(meta) => super::front::extras(file, start, &id, meta, diagnostics),
+        _ => super::front::Extras::default(),
+    };
     Some(Parsed {
+        extras,
         reading_minutes,
         id,
         lang,

@@ -7,7 +7,9 @@
 //! one rendering of a page serves every language it is shown in.
 
 mod file;
+mod front;
 mod links;
+mod shortcodes;
 
 pub(crate) use file::{ParsedFiles, content_id, parse_content, split_front_matter, version_paths};
 
@@ -241,6 +243,17 @@ fn link_targets(
             .filter(|(_, versions)| is_draft(versions, default))
             .map(|(id, _)| id.clone())
             .collect(),
+        aliases: by_id
+            .iter()
+            .flat_map(|(id, versions)| {
+                versions.values().flat_map(move |p| {
+                    p.extras.aliases.iter().map(move |path| {
+                        let address = path.strip_suffix("/index.html").unwrap_or(path);
+                        (address.to_string(), id.clone())
+                    })
+                })
+            })
+            .collect(),
         default: default.clone(),
     }
 }
@@ -391,7 +404,10 @@ fn build_article(
                 ArticleVersion {
                     title: meta.title.value,
                     summary: meta.summary.unwrap_or_default(),
-                    tags: meta.tags,
+                    tags: all_tags(meta.tags, meta.taxonomies),
+                    description: p.extras.description,
+                    updated: p.extras.updated,
+                    aliases: p.extras.aliases,
                     body: crate::model::MarkdownBody {
                         file: p.file,
                         start: p.body,
@@ -411,6 +427,16 @@ fn build_article(
             versions: out,
         },
     }
+}
+
+/// The tags of a page: `tags`, then Zola's `[taxonomies] tags`, each once.
+fn all_tags(mut tags: Vec<String>, taxonomies: Option<crate::raw::RawTaxonomies>) -> Vec<String> {
+    for tag in taxonomies.map(|t| t.tags).unwrap_or_default() {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags
 }
 
 /// An FAQ entry from its parsed versions; `weight` and `original` come from the original.

@@ -1,0 +1,204 @@
+//! Front matter written in TOML (`+++` … `+++`, as Hugo and Zola write it), read
+//! into the same raw structs as YAML front matter: the TOML becomes the tree the
+//! quick YAML reader hands to serde, with every value's place in the file, so a
+//! value and its place are what the same front matter in YAML would give.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use toml::de::{DeTable, DeValue};
+
+use super::Place;
+use super::tree::Node;
+use crate::diagnostic::{Code, Diagnostic, Label, SourceFile};
+
+/// Parses `file.text[base..base + len]` as TOML into `T`.
+pub fn parse_toml<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    base: usize,
+    len: usize,
+) -> Result<T, Diagnostic> {
+    let text = &file.text[base..base + len];
+    let table = DeTable::parse(text).map_err(|err| {
+        let span = err.span().unwrap_or(0..0);
+        Diagnostic::error(Code::TomlSyntax, err.message().trim().to_string()).at(Label::new(
+            file,
+            base + span.start,
+            base + span.end,
+        ))
+    })?;
+    let root = table_node(text, table.get_ref());
+    if let Some(value) = super::tree::read_node(&root) {
+        return Ok(value);
+    }
+    Err(shape_problem::<T>(file, base, table.get_ref()))
+}
+
+/// Why `table` does not fit `T`, worded as for YAML: serde-saphyr reads the same
+/// values written as JSON (which is YAML) for the wording; the place is the key
+/// the problem names, else the front matter's first line.
+fn shape_problem<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    base: usize,
+    table: &DeTable<'_>,
+) -> Diagnostic {
+    let json = serde_json::Value::Object(json_table(table)).to_string();
+    let message = match serde_saphyr::from_str::<T>(&json) {
+        Ok(_) => "this front matter could not be read".to_string(),
+        Err(err) => {
+            let raw = err.without_snippet().to_string();
+            match raw.rfind(" at line ") {
+                Some(i) => raw[..i].to_string(),
+                None => raw,
+            }
+        }
+    };
+    let (code, message, help) = super::classify_message(&message);
+    let named = message.split('`').nth(1).unwrap_or("");
+    let (start, end) = find_key(table, named).map_or(
+        (base.saturating_sub(4), base.saturating_sub(1)),
+        |(s, e)| (base + s, base + e),
+    );
+    let code = if code == Code::YamlSyntax {
+        Code::WrongType
+    } else {
+        code
+    };
+    let d = Diagnostic::error(code, message).at(Label::new(file, start, end));
+    match help {
+        Some(help) => d.help(help),
+        None => d,
+    }
+}
+
+/// The span of the first key named `name`, at any depth.
+fn find_key(table: &DeTable<'_>, name: &str) -> Option<(usize, usize)> {
+    if name.is_empty() {
+        return None;
+    }
+    table.iter().find_map(|(k, v)| {
+        if k.get_ref() == name {
+            return Some((k.span().start, k.span().end));
+        }
+        match v.get_ref() {
+            DeValue::Table(t) => find_key(t, name),
+            _ => None,
+        }
+    })
+}
+
+fn place(text: &str, span: std::ops::Range<usize>) -> Place {
+    let before = text.get(..span.start).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    Place {
+        line,
+        column,
+        offset: Some(span.start),
+        chars: text.get(span).map_or(0, |s| s.chars().count()),
+    }
+}
+
+fn table_node<'a>(text: &str, table: &'a DeTable<'a>) -> Node<'a> {
+    Node::Map(
+        table
+            .iter()
+            .map(|(k, v)| {
+                let key = Node::Scalar {
+                    text: Cow::Borrowed(k.get_ref().as_ref()),
+                    plain: false,
+                    place: place(text, k.span()),
+                };
+                (key, value_node(text, v))
+            })
+            .collect(),
+    )
+}
+
+fn value_node<'a>(text: &str, value: &'a toml::Spanned<DeValue<'a>>) -> Node<'a> {
+    let at = place(text, value.span());
+    let scalar = |text: Cow<'a, str>, plain: bool| Node::Scalar {
+        text,
+        plain,
+        place: at,
+    };
+    match value.get_ref() {
+        DeValue::String(s) => scalar(Cow::Borrowed(s.as_ref()), false),
+        DeValue::Integer(i) if i.radix() == 10 => scalar(Cow::Borrowed(i.as_str()), true),
+        // Numbers the quick reader does not read: left for the shape check to word.
+        DeValue::Integer(i) => scalar(Cow::Owned(format!("0x{}", i.as_str())), true),
+        DeValue::Float(f) => scalar(Cow::Borrowed(f.as_str()), true),
+        DeValue::Boolean(b) => scalar(Cow::Borrowed(if *b { "true" } else { "false" }), true),
+        // A date is text to the front matter (as `date: 2024-05-01` is in YAML).
+        DeValue::Datetime(d) => scalar(Cow::Owned(d.to_string()), false),
+        DeValue::Array(items) => Node::Seq(items.iter().map(|v| value_node(text, v)).collect()),
+        DeValue::Table(t) => table_node(text, t),
+    }
+}
+
+fn json_table(table: &DeTable<'_>) -> serde_json::Map<String, serde_json::Value> {
+    table
+        .iter()
+        .map(|(k, v)| (k.get_ref().to_string(), json_value(v.get_ref())))
+        .collect()
+}
+
+fn json_value(value: &DeValue<'_>) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        DeValue::String(s) => Value::from(s.as_ref()),
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .map_or_else(|_| Value::from(i.as_str()), Value::from),
+        DeValue::Float(f) => f
+            .as_str()
+            .parse::<f64>()
+            .map_or_else(|_| Value::from(f.as_str()), Value::from),
+        DeValue::Boolean(b) => Value::from(*b),
+        DeValue::Datetime(d) => Value::from(d.to_string()),
+        DeValue::Array(items) => items.iter().map(|v| json_value(v.get_ref())).collect(),
+        DeValue::Table(t) => Value::Object(json_table(t)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raw::RawArticleMeta;
+
+    fn front(toml: &str) -> (Arc<SourceFile>, usize, usize) {
+        let text = format!("+++\n{toml}+++\nBody\n");
+        let file = SourceFile::new("content/kb/a.md", &text);
+        (file, 4, toml.len())
+    }
+
+    #[test]
+    fn toml_front_matter_reads_like_yaml_with_places() {
+        let (file, base, len) = front(
+            "title = \"Set up SSO\"\ndate = 2024-05-01\nweight = 3\ntags = [\"sso\"]\n\n[taxonomies]\ntags = [\"login\"]\n",
+        );
+        let meta: RawArticleMeta = parse_toml(&file, base, len).unwrap();
+        assert_eq!(meta.title.value, "Set up SSO");
+        assert_eq!(meta.weight, Some(3));
+        assert_eq!(meta.tags, vec!["sso".to_string()]);
+        assert_eq!(meta.date.as_ref().unwrap().value, "2024-05-01");
+        let label = super::super::label(&file, base, &meta.title);
+        assert_eq!(&file.text[label.start..label.end], "\"Set up SSO\"");
+    }
+
+    #[test]
+    fn toml_problems_are_located_and_worded_as_for_yaml() {
+        let (file, base, len) = front("title = \"A\"\nautor = \"B\"\n");
+        let d = parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err();
+        assert_eq!(d.code, "unknown-key");
+        assert_eq!(d.location(), Some(("content/kb/a.md".into(), 3, 1)));
+        let (file, base, len) = front("weight = 3\n");
+        let d = parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err();
+        assert_eq!(d.code, "missing-key");
+        assert!(d.message.contains("title"), "{d:?}");
+        let (file, base, len) = front("title = \n");
+        let d = parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err();
+        assert_eq!(d.code, "toml-syntax");
+        assert_eq!(d.location().map(|l| l.1), Some(2));
+    }
+}

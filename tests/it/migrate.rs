@@ -1,0 +1,283 @@
+//! Knowledge bases moved from Hugo, Zola and MkDocs (`tests/migrate/`): each builds as
+//! its generator wrote it, with their front matter, links and shortcodes; and the
+//! keys and links they share with gangway, one at a time.
+
+use std::path::Path;
+
+use crate::harness::Site;
+
+fn fixture(name: &str) -> Site {
+    Site::read(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/migrate")
+            .join(name),
+    )
+}
+
+#[test]
+fn a_hugo_knowledge_base_builds_without_edits() {
+    let build = fixture("hugo").build();
+    let files = build.ok();
+    // The one shortcode is the only thing reported, where it is written.
+    assert_eq!(build.codes(), vec!["shortcode"], "{}", build.report());
+    let d = build.assert_warning("shortcode", "content/kb/getting-started.md", 20);
+    assert!(d.message.contains("{{< figure"), "{d:?}");
+    assert!(
+        d.help.as_deref().unwrap_or("").contains("![what it shows]"),
+        "{d:?}"
+    );
+
+    let page = files.file("kb/getting-started/index.html");
+    // Description, Open Graph, last updated (from lastmod), edit link.
+    assert!(
+        page.contains(
+            r#"<meta name="description" content="Create your Acme account and invite your team.">"#
+        ),
+        "{page}"
+    );
+    assert!(page.contains(r#"<meta property="og:type" content="article">"#));
+    assert!(page.contains(r#"<meta property="og:title" content="Getting started">"#));
+    assert!(page.contains(
+        r#"<meta property="og:url" content="https://help.acme.example/kb/getting-started/">"#
+    ));
+    assert!(
+        page.contains(r#"Last updated <time datetime="2024-06-12">12 Jun 2024</time>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<a href="https://github.com/acme/help/edit/main/content/kb/getting-started.md">Edit this page</a>"#));
+    // Hugo's links by address, relative to the page's address.
+    assert!(
+        page.contains(r#"href="../../kb/single-sign-on/""#),
+        "{page}"
+    );
+    // A link to an earlier address (the slug) leads to the page itself.
+    assert!(
+        page.contains(r#"href="../../kb/importing-data/#csv-files""#),
+        "{page}"
+    );
+    // A summary stands in for a missing description; an absolute address is made relative.
+    let sso = files.file("kb/single-sign-on/index.html");
+    assert!(sso.contains(
+        r#"<meta name="description" content="Connect Acme to your identity provider.">"#
+    ));
+    assert!(
+        sso.contains(r#"href="../../kb/getting-started/#invite-your-team""#),
+        "{sso}"
+    );
+    // Other pages keep the site's description.
+    let home = files.file("index.html");
+    assert!(home.contains(r#"<meta name="description" content="Answers about Acme, the shared inbox for support teams.">"#));
+    assert!(home.contains(r#"<meta property="og:type" content="website">"#));
+
+    // Aliases and a slug: a redirect page at each, and _redirects.
+    for (path, to) in [
+        ("docs/getting-started/index.html", "kb/getting-started/"),
+        ("start.html", "kb/getting-started/"),
+        ("security/sso/index.html", "kb/single-sign-on/"),
+        ("kb/import/index.html", "kb/importing-data/"),
+    ] {
+        let redirect = files.file(path);
+        let url = format!("https://help.acme.example/{to}");
+        assert!(
+            redirect.contains(&format!(
+                r#"<meta http-equiv="refresh" content="0; url={url}">"#
+            )),
+            "{path}: {redirect}"
+        );
+        assert!(
+            redirect.contains(&format!(r#"<link rel="canonical" href="{url}">"#)),
+            "{redirect}"
+        );
+        assert!(
+            redirect.contains(&format!(r#"<a href="{url}">"#)),
+            "{redirect}"
+        );
+        assert!(redirect.contains(r#"<meta name="robots" content="noindex">"#));
+        assert!(redirect.contains("Content-Security-Policy"));
+    }
+    let rules = files.file("_redirects");
+    assert_eq!(
+        rules,
+        "/docs/getting-started/ /kb/getting-started/ 301\n\
+         /kb/import/ /kb/importing-data/ 301\n\
+         /security/sso/ /kb/single-sign-on/ 301\n\
+         /start.html /kb/getting-started/ 301\n"
+    );
+    // The sitemap has each article's last change, and no redirect.
+    let sitemap = files.file("sitemap.xml");
+    assert!(
+        sitemap.contains(
+            "<loc>https://help.acme.example/kb/getting-started/</loc><lastmod>2024-06-12</lastmod>"
+        ),
+        "{sitemap}"
+    );
+    assert!(sitemap.contains(
+        "<loc>https://help.acme.example/kb/importing-data/</loc><lastmod>2024-04-20</lastmod>"
+    ));
+    assert!(!sitemap.contains("docs/getting-started"));
+    // The static picture is published as it was.
+    assert!(files.has("images/team.png"));
+}
+
+#[test]
+fn a_zola_knowledge_base_builds_without_edits() {
+    let build = fixture("zola").build();
+    let files = build.ok();
+    assert_eq!(build.codes(), vec!["shortcode"], "{}", build.report());
+    let d = build.assert_warning("shortcode", "content/kb/getting-started.md", 21);
+    assert!(d.message.contains("youtube(id="), "{d:?}");
+    let page = files.file("kb/getting-started/index.html");
+    // `@/` links, taxonomies, `updated`.
+    assert!(
+        page.contains(r#"href="../../kb/single-sign-on/""#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"href="../../kb/importing-data/#csv-files""#),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li>account</li>") && page.contains("<li>setup</li>"),
+        "{page}"
+    );
+    assert!(page.contains(r#"<time datetime="2024-06-12">"#));
+    // The section introduction links with `@/` too.
+    let kb = files.file("kb/index.html");
+    assert!(kb.contains(r#"href="../kb/getting-started/""#), "{kb}");
+    // Published in a folder of its host: redirects name it.
+    assert_eq!(
+        files.file("_redirects"),
+        "/help/docs/getting-started/ /help/kb/getting-started/ 301\n\
+         /help/kb/import/ /help/kb/importing-data/ 301\n"
+    );
+    assert!(
+        files
+            .file("kb/import/index.html")
+            .contains("url=https://acme.example/help/kb/importing-data/")
+    );
+}
+
+#[test]
+fn an_mkdocs_knowledge_base_builds_without_edits() {
+    let build = fixture("mkdocs").build();
+    let files = build.ok();
+    assert_eq!(build.codes(), vec!["shortcode"], "{}", build.report());
+    let d = build.assert_warning("shortcode", "content/kb/getting-started.md", 19);
+    assert!(
+        d.help.as_deref().unwrap_or("").contains("copy the text"),
+        "{d:?}"
+    );
+    let page = files.file("kb/getting-started/index.html");
+    assert!(
+        page.contains(r#"href="../../kb/importing-data/#csv-files""#),
+        "{page}"
+    );
+    assert!(page.contains(
+        r#"<meta name="description" content="Create your Acme account and invite your team.">"#
+    ));
+    // No dates written: no "Last updated", no edit link without `edit_url`.
+    assert!(!page.contains("Last updated") && !page.contains("Edit this page"));
+    assert!(!files.has("_redirects"));
+}
+
+#[test]
+fn links_by_address_that_lead_nowhere_are_reported() {
+    let build = Site::new()
+        .file(
+            "content/kb/other.md",
+            "---\ntitle: Other\n---\n[a](../setup/)\n[b](../stup/)\n[c](../setup/#nowhere)\n[d](/kb/nope/)\n[e](@/kb/gone.md)\n[f](../setup/#sign-in)\n",
+        )
+        .build();
+    build.assert_error("broken-link", "content/kb/other.md", 5);
+    let d = build.assert_error("broken-anchor", "content/kb/other.md", 6);
+    assert!(
+        d.help.as_deref().unwrap_or("").contains("#sign-in"),
+        "{d:?}"
+    );
+    build.assert_warning("absolute-link", "content/kb/other.md", 7);
+    build.assert_error("broken-link", "content/kb/other.md", 8);
+    assert_eq!(build.errors().len(), 3, "{}", build.report());
+    let d = build
+        .errors()
+        .into_iter()
+        .find(|d| d.message.contains("../stup/"))
+        .expect("the misspelt address");
+    assert!(
+        d.help.as_deref().unwrap_or("").contains("kb/setup/"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn bad_dates_and_aliases_are_located_errors() {
+    let build = Site::new()
+        .file(
+            "content/kb/other.md",
+            "---\ntitle: Other\ndate: 2024-02-30\naliases:\n  - https://old.example/x/\n---\nBody\n",
+        )
+        .build();
+    build.assert_error("invalid-date", "content/kb/other.md", 3);
+    build.assert_error("invalid-url", "content/kb/other.md", 5);
+    // An alias that falls on a real page is the existing output collision.
+    let build = Site::new()
+        .file(
+            "content/kb/other.md",
+            "---\ntitle: Other\naliases: [/kb/setup/]\n---\nBody\n",
+        )
+        .build();
+    let d = build.diagnostic("output-collision");
+    assert!(d.message.contains("kb/setup/index.html"), "{d:?}");
+}
+
+#[test]
+fn toml_front_matter_problems_are_located() {
+    let build = Site::new()
+        .file(
+            "content/kb/other.md",
+            "+++\ntitle = \"Other\"\nautor = \"Me\"\n+++\nBody\n",
+        )
+        .build();
+    let d = build.assert_error("unknown-key", "content/kb/other.md", 3);
+    assert_eq!(d.message, "unknown key `autor`");
+}
+
+#[test]
+fn an_edit_url_must_say_where_the_path_goes() {
+    for (value, code) in [
+        ("https://github.com/acme/help/edit/main/", "invalid-value"),
+        ("javascript:alert(1)//{path}", "unsafe-url"),
+    ] {
+        let site = Site::new().append(
+            "gangway.toml",
+            &format!("\n[content]\nedit_url = \"{value}\"\n"),
+        );
+        let line = site
+            .text("gangway.toml")
+            .lines()
+            .position(|l| l.starts_with("edit_url"))
+            .expect("the line")
+            + 1;
+        site.build().assert_error(code, "gangway.toml", line);
+    }
+}
+
+#[test]
+fn shortcodes_in_code_are_not_reported_and_placeholders_are_not_shortcodes() {
+    let build = Site::new()
+        .file(
+            "content/kb/other.md",
+            "---\ntitle: Other\n---\nHi {{ customer.name }}.\n\n`{{< ref \"x\" >}}`\n\n```\n{% raw %}\n```\n",
+        )
+        .build();
+    assert!(build.diagnostics().is_empty(), "{}", build.report());
+}
+
+#[test]
+fn the_sitemap_names_the_default_language_as_x_default() {
+    let files = Site::example().build().ok();
+    let sitemap = files.file("sitemap.xml");
+    assert!(
+        sitemap.contains(r#"<xhtml:link rel="alternate" hreflang="x-default" href="https://onboarding.northwind.example/kb/account-setup/"/>"#),
+        "{sitemap}"
+    );
+}
