@@ -239,6 +239,11 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
+    /// Adds each of `diagnostics`, in order.
+    pub fn push_all(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.items.extend(diagnostics);
+    }
+
     /// Adds all diagnostics of another list.
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);

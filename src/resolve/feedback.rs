@@ -82,10 +82,10 @@ fn ratings(
     playbooks: &std::collections::BTreeMap<String, Playbook>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Vec<Rating>> {
-    let raw: RawCustomerFeedback = match yaml::parse(file, 0, file.text.len()) {
+    let raw: RawCustomerFeedback = match yaml::parse_all(file, 0, file.text.len()) {
         Ok(raw) => raw,
-        Err(d) => {
-            diagnostics.push(d);
+        Err(ds) => {
+            diagnostics.push_all(ds);
             return None;
         }
     };
@@ -143,10 +143,10 @@ fn page_votes(
     languages: &[Lang],
     diagnostics: &mut Diagnostics,
 ) -> Option<Vec<Vote>> {
-    let raw: RawPageFeedback = match yaml::parse(file, 0, file.text.len()) {
+    let raw: RawPageFeedback = match yaml::parse_all(file, 0, file.text.len()) {
         Ok(raw) => raw,
-        Err(d) => {
-            diagnostics.push(d);
+        Err(ds) => {
+            diagnostics.push_all(ds);
             return None;
         }
     };

@@ -490,9 +490,12 @@ pub(crate) fn resolve_playbooks(
     let files = PlaybookFiles::read(tree, lang, languages, diagnostics);
     files.track_translations(tracker, diagnostics);
     let PlaybookFiles {
-        raws, translations, ..
+        raws,
+        translations,
+        broken,
     } = files;
-    let mut playbooks = playbooks::resolve_playbooks(raws, index, lang, texts, diagnostics);
+    let mut playbooks =
+        playbooks::resolve_playbooks(raws, &broken, index, lang, texts, diagnostics);
     playbook_translations::apply_translations(&mut playbooks, &translations, texts, diagnostics);
     let known_broken = unresolved_playbooks(tree, &playbooks);
     (playbooks, known_broken)

@@ -152,8 +152,8 @@ fn page_kind(
 ) -> Option<Kind> {
     let kind = if id == "_index" {
         Kind::Home(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
+            yaml::parse_all(file, start, len)
+                .map_err(|ds| diagnostics.push_all(ds))
                 .ok()?,
         )
     } else if let Some(rest) = id.strip_prefix("faq/") {
@@ -168,20 +168,20 @@ fn page_kind(
             return None;
         }
         Kind::Faq(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
+            yaml::parse_all(file, start, len)
+                .map_err(|ds| diagnostics.push_all(ds))
                 .ok()?,
         )
     } else if id.ends_with("/_index") {
         Kind::SectionIndex(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
+            yaml::parse_all(file, start, len)
+                .map_err(|ds| diagnostics.push_all(ds))
                 .ok()?,
         )
     } else {
         Kind::Article(
-            yaml::parse(file, start, len)
-                .map_err(|d| diagnostics.push(d))
+            yaml::parse_all(file, start, len)
+                .map_err(|ds| diagnostics.push_all(ds))
                 .ok()?,
         )
     };
@@ -212,6 +212,48 @@ pub(crate) fn parse_content(
     )
 }
 
+/// A front matter opened and never closed, or holding nothing: said so, at its
+/// opening `---`, instead of "no front matter" or the parser's words.
+fn front_matter_problem(file: &Arc<SourceFile>, id: &str, split: &Split) -> Option<Diagnostic> {
+    let key = if id.starts_with("faq/") {
+        "question"
+    } else {
+        "title"
+    };
+    let opened = file.text.trim_start_matches('\u{feff}');
+    if split.yaml.is_none() && (opened.starts_with("---\n") || opened.starts_with("---\r\n")) {
+        let at = file.text.len() - opened.len();
+        return Some(
+            Diagnostic::error(
+                Code::MissingFrontMatter,
+                "this page's front matter is not closed: no line `---` ends it",
+            )
+            .at(Label::new(file, at, at + 3))
+            .help(format!(
+                "end the front matter with a line holding only `---`:\n---\n{key}: ...\n---"
+            )),
+        );
+    }
+    if let Some((start, len)) = split.yaml
+        && id != "faq/_index"
+        && file.text[start..start + len]
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Some(
+            Diagnostic::error(
+                Code::MissingKey,
+                format!("the front matter is empty: this page has no `{key}`"),
+            )
+            .at(Label::new(file, 0, 3))
+            .help(format!(
+                "write the page's {key} between the `---` lines: `{key}: ...`"
+            )),
+        );
+    }
+    None
+}
+
 pub(super) fn parse_file(
     file: &Arc<SourceFile>,
     default: &Lang,
@@ -221,6 +263,10 @@ pub(super) fn parse_file(
 ) -> Option<Parsed> {
     let (id, lang) = content_id(&file.path, default, languages)?;
     let split = split_front_matter(&file.text);
+    if let Some(problem) = front_matter_problem(file, &id, &split) {
+        diagnostics.push(problem);
+        return None;
+    }
     let Some((start, len)) = split.yaml else {
         diagnostics.push(
             Diagnostic::error(Code::MissingFrontMatter, "this page has no front matter")
