@@ -122,6 +122,11 @@ fn diagnostic_of(
         message = plain.message;
         help = Some(plain.help);
     }
+    if code == Code::MissingKey {
+        // The mapping missing a key is shown by its first key.
+        let key = file.text[start..].find([':', '\n', ' ']).unwrap_or(0);
+        end = start + key;
+    }
     let mut diagnostic = Diagnostic::error(code, message).at(Label::new(file, start, end));
     if let Some(help) = help {
         diagnostic = diagnostic.help(help);
@@ -305,7 +310,7 @@ pub(crate) fn classify_message(message: &str) -> (Code, String, Option<String>) 
             Some(format!("add `{key}:` here")),
         );
     }
-    if message.starts_with("duplicate mapping key") {
+    if message.starts_with("duplicate mapping key") || message.starts_with("duplicate field") {
         let key = match message.split('`').nth(1) {
             Some(key) => key,
             None => message

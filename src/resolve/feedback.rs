@@ -96,10 +96,14 @@ fn ratings(
         ));
         return None;
     };
+    // A customer on a playbook that did not resolve (reported already) has no
+    // plan to check the ratings against.
     let milestones: BTreeSet<&str> = playbooks
-        .get(&customer.playbook)
-        .map(|p| p.milestones.iter().map(|m| m.id.as_str()).collect())
-        .unwrap_or_default();
+        .get(&customer.playbook)?
+        .milestones
+        .iter()
+        .map(|m| m.id.as_str())
+        .collect();
     let mut out = Vec::new();
     for r in raw.ratings {
         let on = date(file, &r.on, diagnostics);

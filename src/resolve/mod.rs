@@ -101,6 +101,10 @@ pub(crate) fn resolve(
 ) -> Option<Site> {
     let config_file = config_file(tree, diagnostics)?;
     let config = parse_config(&config_file, diagnostics);
+    if config.is_none() {
+        diagnostics.push(checks_skipped(&config_file));
+        return None;
+    }
     let (lang, languages) = site_languages(config.as_ref());
     let mut tracker = crate::translation::Tracker::new(&languages[1..]);
     let raw_html = config.as_ref().map(|c| c.raw_html).unwrap_or_default();
@@ -242,6 +246,10 @@ pub(crate) fn resolve_for_plans(
 ) -> Option<Site> {
     let config_file = config_file(tree, diagnostics)?;
     let config = parse_config(&config_file, diagnostics);
+    if config.is_none() {
+        diagnostics.push(checks_skipped(&config_file));
+        return None;
+    }
     let (lang, languages) = site_languages(config.as_ref());
     let mut tracker = crate::translation::Tracker::new(&languages[1..]);
     let (index, customer_entries) = rayon::join(
@@ -473,6 +481,17 @@ fn static_files(tree: &SourceTree, assets: BTreeMap<String, Vec<u8>>) -> BTreeMa
         static_files.entry(path).or_insert(bytes);
     }
     static_files
+}
+
+/// Said once when gangway.toml cannot be read: what depends on it is not checked,
+/// rather than checked against defaults and reported falsely.
+fn checks_skipped(config: &Arc<SourceFile>) -> Diagnostic {
+    Diagnostic::warning(
+        Code::ChecksSkipped,
+        "the rest of the site is not checked until gangway.toml has no errors",
+    )
+    .at(Label::new(config, 0, 0))
+    .help("the site's languages, calendar and addresses come from gangway.toml; fix the errors above and run again")
 }
 
 /// Playbooks, with their translations, resolved against the content: every

@@ -85,7 +85,11 @@ pub(super) fn problems<T: DeserializeOwned>(text: &str) -> Vec<Found> {
         edits: Vec::new(),
     };
     let mut found: Vec<Found> = Vec::new();
-    while found.len() < MAX_PROBLEMS {
+    // Each round mends one problem; mending that makes no progress ends it.
+    for _ in 0..2 * MAX_PROBLEMS {
+        if found.len() >= MAX_PROBLEMS {
+            break;
+        }
         let Err(error) = serde_saphyr::from_str::<T>(&mended.text) else {
             break;
         };
@@ -127,7 +131,8 @@ pub(super) fn problems<T: DeserializeOwned>(text: &str) -> Vec<Found> {
             }
             found.push(Found { error, offset });
         }
-        if !mend(&mut mended, at, &kind) {
+        let previous = mended.text.clone();
+        if !mend(&mut mended, at, &kind) || mended.text == previous {
             break;
         }
     }
@@ -150,7 +155,9 @@ impl Kind {
     fn of(message: &str) -> Kind {
         if message.starts_with("unknown field") {
             Kind::UnknownKey
-        } else if message.starts_with("duplicate mapping key") {
+        } else if message.starts_with("duplicate mapping key")
+            || message.starts_with("duplicate field")
+        {
             Kind::DuplicateKey
         } else if message.starts_with("missing field") {
             Kind::MissingKey
@@ -175,6 +182,12 @@ impl Kind {
     }
 }
 
+/// How serde names the kinds of numbers.
+const NUMBERS: [&str; 13] = [
+    "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "integer", "f32", "f64",
+    "number",
+];
+
 /// A value of the kind serde's `expected` names, when it is one of the plain kinds.
 fn placeholder(expected: &str) -> Option<&'static str> {
     let e = expected.trim_start_matches("a ").trim_start_matches("an ");
@@ -182,14 +195,7 @@ fn placeholder(expected: &str) -> Option<&'static str> {
         Some("x")
     } else if e.contains("bool") {
         Some("false")
-    } else if [
-        "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "integer",
-    ]
-    .iter()
-    .any(|n| e.starts_with(n))
-    {
-        Some("0")
-    } else if e.starts_with("f32") || e.starts_with("f64") || e.starts_with("number") {
+    } else if NUMBERS.iter().any(|n| e.starts_with(n)) {
         Some("0")
     } else if e.starts_with("sequence") || e.starts_with("seq") || e.starts_with("list") {
         Some("[]")
@@ -283,6 +289,10 @@ fn item_marker(text: &str, at: usize) -> Option<usize> {
 /// leaves an empty mapping (`{}`), not nothing.
 fn blank_entry(mended: &mut Mended, at: usize) -> bool {
     let text = &mended.text;
+    if let Some(end) = flow_entry_end(text, at) {
+        mended.replace(at, end, "");
+        return true;
+    }
     let column = at - line_start(text, at);
     let end = end_of_node(text, at, column);
     let next_is_sibling = end < text.len() && indent(text, end) == Some(column);
@@ -342,6 +352,21 @@ fn mapping_start(text: &str, at: usize) -> usize {
 /// its first key, or the key of the nearest line above indented less. `None` at
 /// the top of the file.
 fn owner(text: &str, at: usize) -> Option<usize> {
+    if text[at..].starts_with(['\x7b', '[']) {
+        // A flow mapping: its key is on its line, or it is an item.
+        let start = line_start(text, at);
+        let before = &text[start..at];
+        if depth(before) > 0 {
+            return None;
+        }
+        if before.trim_end().ends_with(':') {
+            let key = before.trim_start_matches([' ', '-']);
+            return Some(start + before.len() - key.len());
+        }
+        if let Some(marker) = item_marker(text, at) {
+            return Some(marker);
+        }
+    }
     let first = mapping_start(text, at);
     if let Some(marker) = item_marker(text, first) {
         return Some(marker);
@@ -378,6 +403,9 @@ fn key_of_value(text: &str, at: usize) -> Option<usize> {
 /// Where a value written at `at` ends: the end of its node, that is the next
 /// line indented no deeper than its key (or its item's `- `).
 fn value_end(text: &str, at: usize) -> usize {
+    if let Some(end) = flow_value_end(text, at) {
+        return end;
+    }
     let start = line_start(text, at);
     let before = &text[start..at];
     let column = if before.trim().is_empty() {
@@ -389,6 +417,71 @@ fn value_end(text: &str, at: usize) -> usize {
         before.len() - before.trim_start_matches([' ', '-']).len()
     };
     end_of_node(text, at, column).max(at)
+}
+
+/// How many flow collections (`{`, `[`) are open at the end of `code` (quoted
+/// text skipped).
+fn depth(code: &str) -> usize {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for c in code.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '\x7b' | '[') => depth += 1,
+            (None, '\x7d' | ']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    depth
+}
+
+/// Where the value written at `at` ends when it is a flow collection or inside
+/// one: after its closing bracket, or at the `,` or closing bracket after it.
+fn flow_value_end(text: &str, at: usize) -> Option<usize> {
+    let inside = depth(&text[line_start(text, at)..at]) > 0;
+    let opens = text[at..].starts_with(['\x7b', '[']);
+    if !inside && !opens {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, c) in text[at..].char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '\x7b' | '[') => depth += 1,
+            (None, '\x7d' | ']') if depth == 0 => return Some(at + i),
+            (None, '\x7d' | ']') => {
+                depth -= 1;
+                if depth == 0 && opens {
+                    return Some(at + i + 1);
+                }
+            }
+            (None, ',' | '\n') if depth == 0 => return Some(at + i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where the key written at `at` inside a flow mapping ends with its value and
+/// the `,` after it; `None` outside flow mappings.
+fn flow_entry_end(text: &str, at: usize) -> Option<usize> {
+    if depth(&text[line_start(text, at)..at]) == 0 {
+        return None;
+    }
+    let colon = at + text[at..].find(':')?;
+    let value =
+        colon + 1 + (text[colon + 1..].len() - text[colon + 1..].trim_start_matches(' ').len());
+    let end = flow_value_end(text, value).unwrap_or(value);
+    Some(if text[end..].starts_with(',') {
+        end + 1
+    } else {
+        end
+    })
 }
 
 /// The code of a line without its comment.

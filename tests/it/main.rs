@@ -18,6 +18,7 @@ mod hostile_values;
 mod i18n;
 mod ics;
 mod ingest;
+mod mistakes;
 mod output;
 mod plans_only;
 mod privacy;
