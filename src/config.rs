@@ -516,9 +516,15 @@ pub(crate) fn toml_diagnostic(file: &Arc<SourceFile>, err: &toml::de::Error) -> 
     }
 }
 
-/// The unknown keys of `file` after the first (`first`): each one's line is blanked
-/// and the text read again, until it reads or the next problem is another kind.
-fn more_unknown_keys(file: &Arc<SourceFile>, first: &toml::de::Error) -> Vec<Diagnostic> {
+/// The settings of `file` without the keys whose problem serde reported (`first`,
+/// then each next one): each such key's line (a whole table for a table of unknown
+/// name) is blanked and the text read again. Returns the problems after the first,
+/// and the settings when the mended text reads (`None` when a problem cannot be
+/// mended: a missing key, a value over several lines).
+fn mend_settings(
+    file: &Arc<SourceFile>,
+    first: &toml::de::Error,
+) -> (Vec<Diagnostic>, Option<RawConfig>) {
     let mut text = file.text.clone();
     let mut err = first.clone();
     let mut found = Vec::new();
@@ -526,10 +532,9 @@ fn more_unknown_keys(file: &Arc<SourceFile>, first: &toml::de::Error) -> Vec<Dia
         let Some(span) = err.span() else {
             break;
         };
-        if !err.message().starts_with("unknown field") {
+        if err.message().starts_with("missing field") {
             break;
         }
-        // The key's line, or for a table of unknown name, the whole table.
         let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
         let is_table = text[start..span.start].trim_start().starts_with('[');
         let mut end = text[span.start..]
@@ -546,16 +551,18 @@ fn more_unknown_keys(file: &Arc<SourceFile>, first: &toml::de::Error) -> Vec<Dia
             .collect();
         text.replace_range(start..end, &blank);
         match toml::from_str::<RawConfig>(&text) {
-            Ok(_) => break,
+            Ok(raw) => return (found, Some(raw)),
             Err(next) => {
-                if next.message().starts_with("unknown field") && next.span() != err.span() {
-                    found.push(toml_diagnostic(file, &next));
+                let syntax = toml::from_str::<toml::Table>(&text).is_err();
+                if syntax || next.span() == err.span() {
+                    break;
                 }
+                found.push(toml_diagnostic(file, &next));
                 err = next;
             }
         }
     }
-    found
+    (found, None)
 }
 
 /// Parses and validates `gangway.toml`, one setting (or group) at a time. A
@@ -567,8 +574,9 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         Ok(raw) => raw,
         Err(err) => {
             diagnostics.push(toml_diagnostic(file, &err));
-            diagnostics.push_all(more_unknown_keys(file, &err));
-            return None;
+            let (more, mended) = mend_settings(file, &err);
+            diagnostics.push_all(more);
+            mended?
         }
     };
     let mut ok = true;

@@ -507,8 +507,27 @@ fn every_unknown_key_of_every_table_of_the_settings() {
         .map(|d| d.location().map_or(0, |l| l.1))
         .collect();
     assert_eq!(unknown.len(), 4, "{}", build.report());
-    // Said once: nothing else is checked against a configuration that cannot be read.
-    build.diagnostic("checks-skipped");
+    // The rest of the site is checked against the settings without those keys.
+    assert!(
+        !build.codes().contains(&"checks-skipped"),
+        "{}",
+        build.report()
+    );
+}
+
+#[test]
+fn settings_that_cannot_be_read_are_said_once() {
+    let build = Site::example()
+        .edit(
+            CONFIG,
+            "languages = [\"en\", \"ms\"",
+            "languages = [\"en\", \"m s\"",
+        )
+        .build();
+    assert_eq!(build.errors().len(), 1, "{}", build.report());
+    assert_eq!(build.warnings().len(), 1, "{}", build.report());
+    build.assert_error("invalid-language", CONFIG, 8);
+    build.assert_warning("checks-skipped", CONFIG, 1);
 }
 
 #[test]
@@ -550,4 +569,31 @@ fn a_tab_in_a_parent_playbook_is_the_only_error() {
         )
         .build();
     build.assert_error_codes(&["yaml-syntax"]);
+}
+
+/// A site with many mistakes of every kind at once, beside the invalid fixtures:
+/// no diagnostic of any of them shows a Rust type or serde's words.
+#[test]
+fn no_diagnostic_of_a_broken_site_shows_rust_words() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
+    let mut sites: Vec<(String, Site)> = std::fs::read_dir(&dir)
+        .expect("the invalid fixtures")
+        .map(|e| e.expect("an entry").path())
+        .map(|p| (p.display().to_string(), Site::read(&p.join("site"))))
+        .collect();
+    let mut all = Site::example();
+    for mistake in MISTAKES.iter().filter(|m| m.path != CONFIG) {
+        if all.text(mistake.path).contains(mistake.from) {
+            all = all.edit(mistake.path, mistake.from, mistake.to);
+        }
+    }
+    sites.push(("the example with every mistake".to_string(), all));
+    sites.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, site) in &sites {
+        let build = site.build();
+        assert!(!build.errors().is_empty(), "{name}");
+        for d in build.diagnostics() {
+            assert_plain_words(d, name);
+        }
+    }
 }
