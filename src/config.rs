@@ -1028,9 +1028,11 @@ mod tests {
     #[test]
     fn unknown_keys_and_bad_values_are_reported_with_places() {
         let (_, diags) = parse("title = \"T\"\nbase_url = \"x\"\ntheem = \"a\"\n");
-        assert_eq!(diags[0].code, "unknown-key");
-        assert_eq!(diags[0].help.as_deref(), Some("did you mean `theme`?"));
-        assert_eq!(diags[0].location().unwrap().1, 3);
+        // The unknown key, and the settings without it checked too (the bad base_url).
+        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["invalid-value", "unknown-key"]);
+        assert_eq!(diags[1].help.as_deref(), Some("did you mean `theme`?"));
+        assert_eq!(diags[1].location().unwrap().1, 3);
 
         let (config, diags) = parse(
             "title = \"T\"\nbase_url = \"x\"\n[calendar]\nworkdays = [\"mon\", \"funday\"]\nholidays = [\"2026-13-01\"]\n",
