@@ -399,6 +399,8 @@ fn check_base_url(
             .help("for example base_url = \"https://onboarding.example.com\""),
         );
         *ok = false;
+        // Nothing is written with errors; pages are still made (and checked) with this.
+        return "https://example.invalid".to_string();
     }
     base_url
 }
@@ -525,13 +527,67 @@ pub(crate) fn toml_diagnostic(file: &Arc<SourceFile>, err: &toml::de::Error) -> 
     }
 }
 
-/// Parses and validates `gangway.toml`, one setting (or group) at a time.
+/// The settings of `file` without the keys whose problem serde reported (`first`,
+/// then each next one): each such key's line (a whole table for a table of unknown
+/// name) is blanked and the text read again. Returns the problems after the first,
+/// and the settings when the mended text reads (`None` when a problem cannot be
+/// mended: a missing key, a value over several lines).
+fn mend_settings(
+    file: &Arc<SourceFile>,
+    first: &toml::de::Error,
+) -> (Vec<Diagnostic>, Option<RawConfig>) {
+    let mut text = file.text.clone();
+    let mut err = first.clone();
+    let mut found = Vec::new();
+    while found.len() < 50 {
+        let Some(span) = err.span() else {
+            break;
+        };
+        if err.message().starts_with("missing field") {
+            break;
+        }
+        let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let is_table = text[start..span.start].trim_start().starts_with('[');
+        let mut end = text[span.start..]
+            .find('\n')
+            .map_or(text.len(), |i| span.start + i);
+        while is_table && end < text.len() && !text[end + 1..].trim_start().starts_with('[') {
+            end = text[end + 1..]
+                .find('\n')
+                .map_or(text.len(), |i| end + 1 + i);
+        }
+        let blank: String = text[start..end]
+            .bytes()
+            .map(|b| if b == b'\n' { '\n' } else { ' ' })
+            .collect();
+        text.replace_range(start..end, &blank);
+        match toml::from_str::<RawConfig>(&text) {
+            Ok(raw) => return (found, Some(raw)),
+            Err(next) => {
+                let syntax = toml::from_str::<toml::Table>(&text).is_err();
+                if syntax || next.span() == err.span() {
+                    break;
+                }
+                found.push(toml_diagnostic(file, &next));
+                err = next;
+            }
+        }
+    }
+    (found, None)
+}
+
+/// Parses and validates `gangway.toml`, one setting (or group) at a time. A
+/// setting with a bad value is reported and replaced by its default, so the rest
+/// of the site is checked against the others with no errors that follow from it;
+/// `None` when the file cannot be read as settings, or its languages cannot.
 pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Option<Config> {
     let mut raw: RawConfig = match toml::from_str(&file.text) {
         Ok(raw) => raw,
         Err(err) => {
             diagnostics.push(toml_diagnostic(file, &err));
-            return None;
+            let (more, mended) = mend_settings(file, &err);
+            diagnostics.push_all(more);
+            mended?
         }
     };
     let mut ok = true;
@@ -591,7 +647,8 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
     );
     let digest = parse_digest(file, raw.digest, diagnostics, &mut ok);
     let edit_url = parse_edit_url(file, raw.content, diagnostics, &mut ok);
-    ok.then(|| Config {
+    let _ = ok; // a bad value is reported, and replaced by its default
+    Some(Config {
         edit_url,
         title: raw.title,
         base_url,
@@ -796,14 +853,20 @@ fn parse_languages(
         None => Some(Lang::english()),
     };
     let mut languages = Vec::new();
+    let mut all_read = true;
     for s in listed.into_iter().flatten() {
-        if let Some(lang) = check_lang(s)
-            && !languages.contains(&lang)
-        {
-            languages.push(lang);
+        match check_lang(s) {
+            Some(lang) if !languages.contains(&lang) => languages.push(lang),
+            Some(_) => {}
+            None => all_read = false,
         }
     }
     let default_language = default_language?;
+    // Without every language, each file in a missing one would be reported:
+    // the site is not checked further (`checks-skipped`).
+    if !all_read {
+        return None;
+    }
     if languages.is_empty() {
         languages.push(default_language.clone());
     }
@@ -1015,14 +1078,19 @@ mod tests {
     #[test]
     fn unknown_keys_and_bad_values_are_reported_with_places() {
         let (_, diags) = parse("title = \"T\"\nbase_url = \"x\"\ntheem = \"a\"\n");
-        assert_eq!(diags[0].code, "unknown-key");
-        assert_eq!(diags[0].help.as_deref(), Some("did you mean `theme`?"));
-        assert_eq!(diags[0].location().unwrap().1, 3);
+        // The unknown key, and the settings without it checked too (the bad base_url).
+        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["invalid-value", "unknown-key"]);
+        assert_eq!(diags[1].help.as_deref(), Some("did you mean `theme`?"));
+        assert_eq!(diags[1].location().unwrap().1, 3);
 
         let (config, diags) = parse(
             "title = \"T\"\nbase_url = \"x\"\n[calendar]\nworkdays = [\"mon\", \"funday\"]\nholidays = [\"2026-13-01\"]\n",
         );
-        assert!(config.is_none());
+        // Bad values are reported and replaced by their defaults, so the rest of
+        // the site is checked against the other settings.
+        let config = config.expect("the settings, with defaults for the bad values");
+        assert_eq!(config.base_url, "https://example.invalid");
         let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["invalid-value", "invalid-value", "invalid-date"]);
     }
@@ -1043,7 +1111,7 @@ mod tests {
             assert_eq!(config.unwrap().reminders, expected, "{before}");
         }
         let (config, diags) = parse(&format!("{base}[reminders]\nbefore = \"2 days\"\n"));
-        assert!(config.is_none());
+        assert_eq!(config.unwrap().reminders, Some(Offset::BusinessDays(1)));
         assert_eq!(diags[0].code, "invalid-offset");
         assert_eq!(diags[0].location().unwrap().1, 4);
     }

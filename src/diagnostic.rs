@@ -222,6 +222,73 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// How a problem found while planning one customer starts its message
+/// (`for customer `acme`: ...`): the same problem of many customers, in text
+/// they share, is reported once ([`merge_customers`]).
+pub const FOR_CUSTOMER: &str = "for customer `";
+
+/// At most this many customers are named when one problem is theirs.
+const CUSTOMERS_NAMED: usize = 3;
+
+/// The customer and the rest of the message of a diagnostic made for one customer.
+fn for_customer(d: &Diagnostic) -> Option<(&str, &str)> {
+    let rest = d.message.strip_prefix(FOR_CUSTOMER)?;
+    rest.split_once("`: ")
+}
+
+/// Joins the diagnostics (sorted, adjacent) that are the same problem at the same
+/// place for different customers into one naming the first few customers and
+/// how many there are.
+fn merge_customers(items: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(items.len());
+    let mut groups: Vec<Vec<String>> = Vec::with_capacity(items.len());
+    for d in items {
+        let same = out.last().is_some_and(|last| {
+            let (Some((_, a)), Some((_, b))) = (for_customer(last), for_customer(&d)) else {
+                return false;
+            };
+            a == b
+                && last.code == d.code
+                && last.severity == d.severity
+                && last.help == d.help
+                && last.secondary == d.secondary
+                && last
+                    .primary
+                    .as_ref()
+                    .map(|l| (&l.file.path, l.start, l.end))
+                    == d.primary.as_ref().map(|l| (&l.file.path, l.start, l.end))
+        });
+        let who = for_customer(&d).map(|(who, _)| who.to_string());
+        if same && let (Some(group), Some(who)) = (groups.last_mut(), &who) {
+            group.push(who.clone());
+            continue;
+        }
+        groups.push(who.into_iter().collect());
+        out.push(d);
+    }
+    for (d, group) in out.iter_mut().zip(&groups) {
+        if group.len() < 2 {
+            continue;
+        }
+        let Some((_, rest)) = for_customer(d) else {
+            continue;
+        };
+        let named: Vec<String> = group
+            .iter()
+            .take(CUSTOMERS_NAMED)
+            .map(|c| format!("`{c}`"))
+            .collect();
+        let more = group.len().saturating_sub(CUSTOMERS_NAMED);
+        let list = if more > 0 {
+            format!("{} and {more} more", named.join(", "))
+        } else {
+            named.join(", ")
+        };
+        d.message = format!("for {} customers ({list}): {rest}", group.len());
+    }
+    out
+}
+
 /// The diagnostics a stage found, in the order found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagnostics {
@@ -237,6 +304,11 @@ impl Diagnostics {
     /// Adds one diagnostic.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.items.push(diagnostic);
+    }
+
+    /// Adds each of `diagnostics`, in order.
+    pub fn push_all(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.items.extend(diagnostics);
     }
 
     /// Adds all diagnostics of another list.
@@ -284,7 +356,7 @@ impl Diagnostics {
                 .then(a.message.cmp(&b.message))
         });
         self.items.dedup();
-        self.items
+        merge_customers(self.items)
     }
 
     /// Iterates in the order found.

@@ -245,7 +245,13 @@ impl TextEngine {
         self.env
             .get_template(&name)
             .and_then(|t| t.render(ctx.clone()))
-            .map_err(|err| template_diagnostic(Code::TemplateError, origin, &err))
+            .map_err(|err| {
+                let d = template_diagnostic(Code::TemplateError, origin, &err);
+                match undefined_customer_key(source, &err) {
+                    Some(key) => d.suggest(key, CUSTOMER_KEYS),
+                    None => d,
+                }
+            })
     }
 
     /// Reports syntax errors in templated text (a translation, or an original),
@@ -339,6 +345,23 @@ fn template_diagnostic(code: Code, origin: &Origin, err: &minijinja::Error) -> D
         None => kind_text(err),
     };
     Diagnostic::error(code, message).at(origin.line_label(err.line()))
+}
+
+/// The keys of `customer` in templated text (`plan::customer_context`).
+const CUSTOMER_KEYS: [&str; 6] = ["id", "name", "kickoff", "language", "vars", "team"];
+
+/// The key after `customer.` in the expression an undefined-value error points at
+/// (`nmae` in `{{ customer.nmae }}`), when it is not one of [`CUSTOMER_KEYS`].
+fn undefined_customer_key<'a>(source: &'a str, err: &minijinja::Error) -> Option<&'a str> {
+    if err.kind() != minijinja::ErrorKind::UndefinedError {
+        return None;
+    }
+    let expr = source.get(err.range()?)?.trim();
+    let key = expr.strip_prefix("customer.")?;
+    let key = key
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()?;
+    (!CUSTOMER_KEYS.contains(&key)).then_some(key)
 }
 
 fn kind_text(err: &minijinja::Error) -> String {

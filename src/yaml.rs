@@ -17,17 +17,15 @@ use crate::suggest::hint;
 #[cfg(test)]
 mod differential;
 mod front_toml;
+mod plain;
+mod recover;
 mod scan;
 mod tree;
 
 pub use front_toml::parse_toml;
 
-/// Parses `file.text[base..base + len]` as YAML into `T`.
-///
-/// `base` is the byte offset of the YAML inside the file (non-zero for front matter),
-/// so diagnostics point at the right line of the whole file. Simply written files are
-/// read the quick way ([`tree`]); the rest, and every file with a problem, by
-/// serde-saphyr.
+/// Parses `file.text[base..base + len]` as YAML into `T`, with the first problem
+/// of the text when it does not read (see [`parse_all`] for every problem).
 pub fn parse<T: DeserializeOwned>(
     file: &Arc<SourceFile>,
     base: usize,
@@ -40,6 +38,44 @@ pub fn parse<T: DeserializeOwned>(
     parse_slowly(file, base, len)
 }
 
+/// Parses `file.text[base..base + len]` as YAML into `T`, or reports every
+/// problem of the text: each unknown key, value of the wrong kind and missing
+/// key, in the order of the text (a syntax error is reported alone).
+///
+/// `base` is the byte offset of the YAML inside the file (non-zero for front matter),
+/// so diagnostics point at the right line of the whole file. Simply written files are
+/// read the quick way ([`tree`]); the rest, and every file with a problem, by
+/// serde-saphyr.
+pub fn parse_all<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    base: usize,
+    len: usize,
+) -> Result<T, Vec<Diagnostic>> {
+    let text = &file.text[base..base + len];
+    if let Some(value) = tree::read(text) {
+        return Ok(value);
+    }
+    let first = match serde_saphyr::from_str::<T>(text) {
+        Ok(value) => return Ok(value),
+        Err(err) => err,
+    };
+    let found = recover::problems::<T>(text);
+    if found.is_empty() {
+        let offset = byte_offset(&first);
+        return Err(vec![diagnostic_of(file, base, &first, offset)]);
+    }
+    Err(found
+        .iter()
+        .map(|f| diagnostic_of(file, base, &f.error, f.offset))
+        .collect())
+}
+
+fn byte_offset(err: &serde_saphyr::Error) -> Option<usize> {
+    err.location()
+        .and_then(|l| l.span().byte_offset())
+        .map(|o| o as usize)
+}
+
 /// [`parse`] by serde-saphyr alone, which also words every problem.
 fn parse_slowly<T: DeserializeOwned>(
     file: &Arc<SourceFile>,
@@ -47,29 +83,58 @@ fn parse_slowly<T: DeserializeOwned>(
     len: usize,
 ) -> Result<T, Diagnostic> {
     let text = &file.text[base..base + len];
-    serde_saphyr::from_str::<T>(text).map_err(|err| {
-        let location = err.location();
-        let raw = err.without_snippet().to_string();
-        let message = strip_location_suffix(&raw);
-        let (mut start, mut end) = match location {
-            Some(loc) => span_in(file, base, &Place::of(&loc)),
-            None => (base, base),
-        };
-        let (code, message, mut help) = classify_message(&message);
-        // A tab in a line's indentation is reported at the text before it, or as a
-        // missing key on the line after it; point at the tab instead.
-        if code == Code::YamlSyntax
-            && let Some(tab) = indenting_tab(text, start.saturating_sub(base))
-        {
-            (start, end) = (base + tab, base + tab + 1);
-            help = Some("YAML indents with spaces only: replace the tab with spaces".to_string());
+    serde_saphyr::from_str::<T>(text)
+        .map_err(|err| diagnostic_of(file, base, &err, byte_offset(&err)))
+}
+
+/// The parser's error `err`, found at `offset` of the YAML (which starts at `base`
+/// in `file`), in our words.
+fn diagnostic_of(
+    file: &Arc<SourceFile>,
+    base: usize,
+    err: &serde_saphyr::Error,
+    offset: Option<usize>,
+) -> Diagnostic {
+    let text = &file.text[base..];
+    let raw = err.without_snippet().to_string();
+    let message = strip_location_suffix(&raw);
+    let location = err.location();
+    let (mut start, mut end) = match (location, offset) {
+        (Some(loc), Some(offset)) => {
+            let place = Place {
+                offset: Some(offset),
+                ..Place::of(&loc)
+            };
+            span_in(file, base, &place)
         }
-        let mut diagnostic = Diagnostic::error(code, message).at(Label::new(file, start, end));
-        if let Some(help) = help {
-            diagnostic = diagnostic.help(help);
-        }
-        diagnostic
-    })
+        (Some(loc), None) => span_in(file, base, &Place::of(&loc)),
+        _ => (base, base),
+    };
+    let (code, mut message, mut help) = classify_message(&message);
+    // A tab in a line's indentation is reported at the text before it, or as a
+    // missing key on the line after it; point at the tab instead.
+    if code == Code::YamlSyntax
+        && let Some(tab) = indenting_tab(text, start.saturating_sub(base))
+    {
+        (start, end) = (base + tab, base + tab + 1);
+        help = Some("YAML indents with spaces only: replace the tab with spaces".to_string());
+    } else if matches!(code, Code::YamlSyntax | Code::WrongType)
+        && let Some(plain) = plain::explain(text, start.saturating_sub(base))
+    {
+        (start, end) = (base + plain.start, base + plain.end);
+        message = plain.message;
+        help = Some(plain.help);
+    }
+    if code == Code::MissingKey {
+        // The mapping missing a key is shown by its first key.
+        let key = file.text[start..].find([':', '\n', ' ']).unwrap_or(0);
+        end = start + key;
+    }
+    let mut diagnostic = Diagnostic::error(code, message).at(Label::new(file, start, end));
+    if let Some(help) = help {
+        diagnostic = diagnostic.help(help);
+    }
+    diagnostic
 }
 
 /// The offset of a tab in the indentation of the line holding `offset` or of a line
@@ -200,7 +265,7 @@ pub fn label<T>(file: &Arc<SourceFile>, base: usize, spanned: &Spanned<T>) -> La
     Label::new(file, start, end)
 }
 
-fn strip_location_suffix(message: &str) -> String {
+pub(super) fn strip_location_suffix(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) if message[i..].contains(", column ") => message[..i].to_string(),
         _ => message.to_string(),
@@ -248,25 +313,130 @@ pub(crate) fn classify_message(message: &str) -> (Code, String, Option<String>) 
             Some(format!("add `{key}:` here")),
         );
     }
-    if message.starts_with("duplicate mapping key") {
-        let key = message
-            .trim_start_matches("duplicate mapping key: ")
-            .split(',')
-            .next()
-            .unwrap_or("");
+    if message.starts_with("duplicate mapping key") || message.starts_with("duplicate field") {
+        let key = match message.split('`').nth(1) {
+            Some(key) => key,
+            None => message
+                .trim_start_matches("duplicate mapping key: ")
+                .split(',')
+                .next()
+                .unwrap_or(""),
+        };
         return (
             Code::DuplicateKey,
             format!("key `{key}` appears twice"),
             Some("keep one of them".to_string()),
         );
     }
-    if message.starts_with("invalid type") || message.starts_with("invalid ") {
-        return (Code::WrongType, message.to_string(), None);
+    if message.starts_with("cannot deserialize null") {
+        return (
+            Code::WrongType,
+            "this key has no value, and text is expected here".to_string(),
+            Some("write the text after the colon, or remove the key".to_string()),
+        );
     }
-    if message.starts_with("expected ") {
-        return (Code::WrongType, message.to_string(), None);
+    if let Some(rest) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+        && let Some((found, expected)) = rest.rsplit_once(", expected ")
+    {
+        return (
+            Code::WrongType,
+            format!(
+                "expected {}, found {}",
+                kind_in_words(expected),
+                found_in_words(found)
+            ),
+            None,
+        );
     }
-    (Code::YamlSyntax, message.to_string(), None)
+    if let Some(kind) = message.strip_prefix("invalid ")
+        && !kind.contains("expected")
+    {
+        return (
+            Code::WrongType,
+            format!("expected {}", kind_in_words(kind)),
+            None,
+        );
+    }
+    if let Some(kind) = message.strip_prefix("expected ") {
+        return (
+            Code::WrongType,
+            format!("expected {}", kind_in_words(kind)),
+            None,
+        );
+    }
+    if message.starts_with("invalid ") {
+        return (Code::WrongType, without_rust(message), None);
+    }
+    (Code::YamlSyntax, without_rust(message), None)
+}
+
+/// serde's name of an expected kind of value, in the words of a YAML author.
+fn kind_in_words(expected: &str) -> String {
+    let e = expected.trim_start_matches("a ").trim_start_matches("an ");
+    let words = if e.contains("string") || e.starts_with("char") {
+        "text"
+    } else if e.contains("bool") {
+        "`true` or `false`"
+    } else if [
+        "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "integer",
+    ]
+    .iter()
+    .any(|n| e.starts_with(n))
+    {
+        "a whole number"
+    } else if e.starts_with("f32") || e.starts_with("f64") || e.starts_with("number") {
+        "a number"
+    } else if e.starts_with("seq") || e.starts_with("tuple") || e.starts_with("list") {
+        "a list"
+    } else if e.starts_with("map") || e.starts_with("struct") {
+        "keys and values (a mapping)"
+    } else {
+        return without_rust(expected);
+    };
+    words.to_string()
+}
+
+/// serde's name of the kind of value found, in the words of a YAML author.
+fn found_in_words(found: &str) -> String {
+    if found.starts_with("sequence") {
+        "a list".to_string()
+    } else if found.starts_with("map") {
+        "keys and values (a mapping)".to_string()
+    } else if found.starts_with("unit") || found.starts_with("null") {
+        "no value".to_string()
+    } else if let Some(text) = found.strip_prefix("string ") {
+        format!("the text {text}")
+    } else if let Some(b) = found.strip_prefix("boolean ") {
+        format!("{b} (true or false)")
+    } else if let Some(n) = found
+        .strip_prefix("integer ")
+        .or_else(|| found.strip_prefix("floating point "))
+    {
+        format!("the number {}", n.trim_matches('`'))
+    } else {
+        without_rust(found)
+    }
+}
+
+/// A parser's message without the Rust advice it may end with (`; use
+/// Option<String>`) or Rust type names.
+fn without_rust(message: &str) -> String {
+    let message = message.split("; use ").next().unwrap_or(message);
+    let mut out = message.to_string();
+    for (rust, words) in [
+        ("Option<String>", "text"),
+        ("String", "text"),
+        ("u32", "a whole number"),
+        ("u64", "a whole number"),
+        ("usize", "a whole number"),
+        ("bool", "true or false"),
+        ("deserialize", "read"),
+    ] {
+        out = out.replace(rust, words);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -330,7 +500,7 @@ mod tests {
         assert!(d.help.is_none(), "{d:?}");
         // A blank line holding a tab is no indentation: the error stays where it was.
         let d = err("name: A: b\n\t\n");
-        assert!(d.help.is_none(), "{d:?}");
+        assert!(d.help.as_deref().unwrap_or("").contains("quotes"), "{d:?}");
         assert_eq!(d.location().map(|l| l.1), Some(1), "{d:?}");
     }
 
@@ -341,5 +511,104 @@ mod tests {
         let d = parse::<Person>(&file, 4, 16).unwrap_err();
         assert_eq!(d.location(), Some(("a.md".into(), 3, 1)));
         assert_eq!(d.help.as_deref(), Some("did you mean `name`?"));
+    }
+
+    fn all(text: &str) -> Vec<Diagnostic> {
+        let file = SourceFile::new("p.yaml", text);
+        parse_all::<crate::raw::RawPlaybook>(&file, 0, text.len())
+            .map(|_| Vec::new())
+            .unwrap_or_else(|d| d)
+    }
+
+    fn listed(ds: &[Diagnostic]) -> Vec<(String, usize, usize)> {
+        ds.iter()
+            .map(|d| {
+                let (_, line, column) = d.location().unwrap_or_default();
+                (d.code.to_string(), line, column)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_of_a_file_in_one_run() {
+        let text = "\
+titel: Welcome
+draft: maybe
+roles:
+  csm:
+    title: [CSM]
+    side: vendr
+    contat: true
+phases:
+  - id: setup
+    tasks:
+      - id: a
+        title: First
+        owner: csm
+        afterr: [b]
+      - id: b
+        owner: csm
+      - id: c
+        title: Third
+        owner: csm
+        due: [3d]
+  - id: go
+    titel: Go
+milestones: nope
+";
+        let ds = all(text);
+        let got = listed(&ds);
+        assert_eq!(
+            got,
+            vec![
+                ("unknown-key".to_string(), 1, 1),
+                ("wrong-type".to_string(), 2, 8),
+                ("wrong-type".to_string(), 5, 12),
+                ("invalid-value".to_string(), 6, 11),
+                ("unknown-key".to_string(), 7, 5),
+                ("unknown-key".to_string(), 14, 9),
+                ("missing-key".to_string(), 15, 9),
+                ("wrong-type".to_string(), 20, 14),
+                ("unknown-key".to_string(), 22, 5),
+                ("wrong-type".to_string(), 23, 13),
+                ("missing-key".to_string(), 1, 1),
+            ],
+            "{ds:#?}"
+        );
+        for d in &ds {
+            for rust in ["Option<", "String", "u32", "deserialize", "struct ", "Raw"] {
+                assert!(!d.message.contains(rust), "{d:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_value_yaml_misreads_is_explained_with_the_fix() {
+        for (value, words) in [
+            ("#1. Have a checklist", "comment"),
+            ("Step 1: sign", "another key"),
+            ("*important*", "anchor"),
+            ("&Co", "anchor"),
+            ("!Urgent", "tag"),
+            ("| the plan", "block"),
+            ("%done", "directives"),
+            ("@team", "`@`"),
+            ("`code`", "backquote"),
+        ] {
+            let text = format!("title: {value}\n");
+            let ds = all(&text);
+            let d = &ds[0];
+            assert!(d.message.contains(words), "{value}: {d:?}");
+            let fix = format!("`title: \"{}\"`", value.replace('"', "\\\""));
+            assert!(
+                d.help.as_deref().unwrap_or("").contains(&fix),
+                "{value}: {d:?}"
+            );
+            assert_eq!(
+                d.location().map(|l| (l.1, l.2)),
+                Some((1, 8)),
+                "{value}: {d:?}"
+            );
+        }
     }
 }

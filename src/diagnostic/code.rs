@@ -67,6 +67,11 @@ codes! {
         example: "content/setup.md:\n[Billing](biling.md)",
         fix: "Correct the path (relative to the linking file), or create the page; link to files inside `content/` only.",
     },
+    ChecksSkipped = "checks-skipped" {
+        summary: "gangway.toml cannot be read, so the checks that depend on it (the site's languages, calendar and addresses) are not run: fix the errors reported in gangway.toml first.",
+        example: "gangway.toml:\nlanguages = \"en\"",
+        fix: "Fix the errors in gangway.toml; the next run checks the rest of the site.",
+    },
     ConditionError = "condition-error" {
         summary: "A `when:` condition failed while it was evaluated for a customer (an unknown value, a wrong type).",
         example: "playbooks/saas.yaml:\n    when: customer.vars.plan.tier == \"enterprise\"   # `plan` is text for this customer",

@@ -232,7 +232,7 @@ pub(crate) fn plan_customer(
     diagnostics: &mut Diagnostics,
 ) -> Option<Plan> {
     let ctx = customer_context(customer);
-    let who = format!("for customer `{}`", customer.id);
+    let who = format!("{}{}`", crate::diagnostic::FOR_CUSTOMER, customer.id);
     let removed: Vec<&str> = customer
         .remove_tasks
         .iter()

@@ -25,23 +25,23 @@ use crate::text::TextEngine;
 use crate::yaml::{self, Spanned};
 
 /// A customer file's id and YAML, or the problem (if any) that stops it there.
-pub(crate) type Parsed = Result<(String, RawCustomer), Option<Diagnostic>>;
+pub(crate) type Parsed = Result<(String, RawCustomer), Vec<Diagnostic>>;
 
 /// Reads a customer file's id and YAML: the part of resolving a customer that needs
 /// nothing else of the site, so it can run while the rest of the site resolves.
 pub(crate) fn parse_customer(file: &Arc<SourceFile>) -> Parsed {
-    let id = file_stem(&file.path, "customers/").ok_or(None)?;
+    let id = file_stem(&file.path, "customers/").ok_or(Vec::new())?;
     if !is_valid_id(&id) {
-        return Err(Some(
+        return Err(vec![
             Diagnostic::error(
                 Code::InvalidId,
                 format!("`{id}` is not a valid customer id"),
             )
             .at(Label::new(file, 0, 0))
             .help(format!("rename the file: {ID_HELP}")),
-        ));
+        ]);
     }
-    let raw = yaml::parse(file, 0, file.text.len()).map_err(Some)?;
+    let raw = yaml::parse_all(file, 0, file.text.len())?;
     Ok((id, raw))
 }
 
@@ -67,10 +67,8 @@ pub(crate) fn resolve_customer(
 ) -> Option<Customer> {
     let (id, raw) = match parsed {
         Ok(parsed) => parsed,
-        Err(problem) => {
-            if let Some(problem) = problem {
-                diagnostics.push(problem);
-            }
+        Err(problems) => {
+            diagnostics.push_all(problems);
             return None;
         }
     };

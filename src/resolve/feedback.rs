@@ -82,10 +82,10 @@ fn ratings(
     playbooks: &std::collections::BTreeMap<String, Playbook>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Vec<Rating>> {
-    let raw: RawCustomerFeedback = match yaml::parse(file, 0, file.text.len()) {
+    let raw: RawCustomerFeedback = match yaml::parse_all(file, 0, file.text.len()) {
         Ok(raw) => raw,
-        Err(d) => {
-            diagnostics.push(d);
+        Err(ds) => {
+            diagnostics.push_all(ds);
             return None;
         }
     };
@@ -96,10 +96,14 @@ fn ratings(
         ));
         return None;
     };
+    // A customer on a playbook that did not resolve (reported already) has no
+    // plan to check the ratings against.
     let milestones: BTreeSet<&str> = playbooks
-        .get(&customer.playbook)
-        .map(|p| p.milestones.iter().map(|m| m.id.as_str()).collect())
-        .unwrap_or_default();
+        .get(&customer.playbook)?
+        .milestones
+        .iter()
+        .map(|m| m.id.as_str())
+        .collect();
     let mut out = Vec::new();
     for r in raw.ratings {
         let on = date(file, &r.on, diagnostics);
@@ -143,10 +147,10 @@ fn page_votes(
     languages: &[Lang],
     diagnostics: &mut Diagnostics,
 ) -> Option<Vec<Vote>> {
-    let raw: RawPageFeedback = match yaml::parse(file, 0, file.text.len()) {
+    let raw: RawPageFeedback = match yaml::parse_all(file, 0, file.text.len()) {
         Ok(raw) => raw,
-        Err(d) => {
-            diagnostics.push(d);
+        Err(ds) => {
+            diagnostics.push_all(ds);
             return None;
         }
     };

@@ -101,6 +101,10 @@ pub(crate) fn resolve(
 ) -> Option<Site> {
     let config_file = config_file(tree, diagnostics)?;
     let config = parse_config(&config_file, diagnostics);
+    if config.is_none() {
+        diagnostics.push(checks_skipped(&config_file));
+        return None;
+    }
     let (lang, languages) = site_languages(config.as_ref());
     let mut tracker = crate::translation::Tracker::new(&languages[1..]);
     let raw_html = config.as_ref().map(|c| c.raw_html).unwrap_or_default();
@@ -244,6 +248,10 @@ pub(crate) fn resolve_for_plans(
 ) -> Option<Site> {
     let config_file = config_file(tree, diagnostics)?;
     let config = parse_config(&config_file, diagnostics);
+    if config.is_none() {
+        diagnostics.push(checks_skipped(&config_file));
+        return None;
+    }
     let (lang, languages) = site_languages(config.as_ref());
     let mut tracker = crate::translation::Tracker::new(&languages[1..]);
     let (index, customer_entries) = rayon::join(
@@ -479,6 +487,17 @@ fn static_files(tree: &SourceTree, assets: BTreeMap<String, Vec<u8>>) -> BTreeMa
     static_files
 }
 
+/// Said once when gangway.toml cannot be read: what depends on it is not checked,
+/// rather than checked against defaults and reported falsely.
+fn checks_skipped(config: &Arc<SourceFile>) -> Diagnostic {
+    Diagnostic::warning(
+        Code::ChecksSkipped,
+        "the rest of the site is not checked until gangway.toml has no errors",
+    )
+    .at(Label::new(config, 0, 0))
+    .help("the site's languages, calendar and addresses come from gangway.toml; fix the errors above and run again")
+}
+
 /// Playbooks, with their translations, resolved against the content: every
 /// file under playbooks/. Also returns the ids of playbooks that exist but did
 /// not resolve (customers on them are not reported again).
@@ -494,9 +513,12 @@ pub(crate) fn resolve_playbooks(
     let files = PlaybookFiles::read(tree, lang, languages, diagnostics);
     files.track_translations(tracker, diagnostics);
     let PlaybookFiles {
-        raws, translations, ..
+        raws,
+        translations,
+        broken,
     } = files;
-    let mut playbooks = playbooks::resolve_playbooks(raws, index, lang, texts, diagnostics);
+    let mut playbooks =
+        playbooks::resolve_playbooks(raws, &broken, index, lang, texts, diagnostics);
     playbook_translations::apply_translations(&mut playbooks, &translations, texts, diagnostics);
     let known_broken = unresolved_playbooks(tree, &playbooks);
     (playbooks, known_broken)

@@ -48,8 +48,8 @@ pub(crate) fn parse_translation(
     file: &Arc<SourceFile>,
     diagnostics: &mut Diagnostics,
 ) -> Option<RawPlaybookTranslation> {
-    yaml::parse(file, 0, file.text.len())
-        .map_err(|d| diagnostics.push(d))
+    yaml::parse_all(file, 0, file.text.len())
+        .map_err(|ds| diagnostics.push_all(ds))
         .ok()
 }
 
@@ -228,7 +228,7 @@ fn unknown_id(
     what: &str,
     id: &Spanned<String>,
 ) -> Diagnostic {
-    Diagnostic::warning(
+    Diagnostic::error(
         Code::UnknownTranslationKey,
         format!(
             "playbook `{playbook}` has no {what} `{}` to translate",

@@ -5,7 +5,7 @@
 //! a parent are therefore also found through its children; the diagnostics list
 //! drops the duplicates.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::yaml::Spanned;
@@ -62,10 +62,10 @@ pub(crate) fn parse_playbook(
         );
         return None;
     }
-    let raw: RawPlaybook = match yaml::parse(file, 0, file.text.len()) {
+    let raw: RawPlaybook = match yaml::parse_all(file, 0, file.text.len()) {
         Ok(raw) => raw,
-        Err(d) => {
-            diagnostics.push(d);
+        Err(ds) => {
+            diagnostics.push_all(ds);
             return None;
         }
     };
@@ -111,15 +111,19 @@ struct Merged {
     milestones: Vec<InFile<RawMilestone>>,
 }
 
-/// Resolves every playbook: applies `extends`, validates, converts.
+/// Resolves every playbook: applies `extends`, validates, converts. A playbook
+/// extending one of `broken` (files under playbooks/ that did not parse, already
+/// reported) is left out without a second error.
 pub(crate) fn resolve_playbooks(
     raws: BTreeMap<String, InFile<RawPlaybook>>,
+    broken: &BTreeSet<String>,
     content: &ContentIndex,
     lang: &Lang,
     texts: &TextEngine,
     diagnostics: &mut Diagnostics,
 ) -> BTreeMap<String, Playbook> {
-    let mut merged: HashMap<String, Option<Merged>> = HashMap::new();
+    let mut merged: HashMap<String, Option<Merged>> =
+        broken.iter().map(|id| (id.clone(), None)).collect();
     let mut out = BTreeMap::new();
     for id in raws.keys() {
         let mut visiting = Vec::new();
@@ -173,6 +177,7 @@ fn merge(
             );
             None
         }
+        Some(parent) if matches!(memo.get(&parent.value), Some(None)) => None,
         Some(parent) if !raws.contains_key(&parent.value) => {
             diagnostics.push(
                 Diagnostic::error(

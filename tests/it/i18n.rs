@@ -304,13 +304,13 @@ fn an_unknown_choice_of_portal_languages_is_an_error() {
 }
 
 #[test]
-fn a_translation_of_an_unknown_task_is_a_warning_with_its_place() {
+fn a_translation_of_an_unknown_task_is_an_error_with_its_place() {
     let site = bilingual().file(
         "playbooks/onboarding.ms.yaml",
         "title: Orientasi\ntasks:\n  welcom:\n    title: Selamat\n",
     );
     site.build()
-        .assert_warning("unknown-translation-key", "playbooks/onboarding.ms.yaml", 3);
+        .assert_error("unknown-translation-key", "playbooks/onboarding.ms.yaml", 3);
 }
 
 #[test]

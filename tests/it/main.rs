@@ -21,6 +21,7 @@ mod ingest;
 mod languages;
 mod layout;
 mod migrate;
+mod mistakes;
 mod output;
 mod plans_only;
 mod privacy;

@@ -303,7 +303,7 @@ fn the_human_report_shows_each_problem_with_its_place_and_a_summary() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("\n2 errors, 1 warning\n"),
+        run.stderr.contains("\n3 errors, 1 warning\n"),
         "{}",
         run.stderr
     );
@@ -392,7 +392,8 @@ fn the_github_report_is_one_annotation_per_line() {
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    // The misspelt `owner` is reported, and the task's missing owner with it.
+    assert_eq!(lines.len(), 4, "{}", run.stdout);
     let errors: Vec<&&str> = lines
         .iter()
         .filter(|l| l.starts_with("::error file="))
@@ -401,7 +402,7 @@ fn the_github_report_is_one_annotation_per_line() {
         .iter()
         .filter(|l| l.starts_with("::warning file="))
         .collect();
-    assert_eq!((errors.len(), warnings.len()), (2, 1), "{}", run.stdout);
+    assert_eq!((errors.len(), warnings.len()), (3, 1), "{}", run.stdout);
     assert!(run.stdout.contains(
         "::error file=playbooks/onboarding.yaml,line=22,col=9,endLine=22,endColumn=13,title=unknown-key::unknown key `ownr`%0Ahelp: did you mean `owner`?\n"
     ), "{}", run.stdout);

@@ -196,12 +196,15 @@ fn front_matter<T: serde::de::DeserializeOwned>(
     toml: bool,
     diagnostics: &mut Diagnostics,
 ) -> Option<T> {
-    let read = if toml {
+    if toml {
         yaml::parse_toml(file, start, len)
+            .map_err(|d| diagnostics.push(d))
+            .ok()
     } else {
-        yaml::parse(file, start, len)
-    };
-    read.map_err(|d| diagnostics.push(d)).ok()
+        yaml::parse_all(file, start, len)
+            .map_err(|ds| diagnostics.push_all(ds))
+            .ok()
+    }
 }
 
 /// The Markdown files under `content/`, each parsed on its own (in parallel):
@@ -228,6 +231,48 @@ pub(crate) fn parse_content(
     )
 }
 
+/// A front matter opened and never closed, or holding nothing: said so, at its
+/// opening `---`, instead of "no front matter" or the parser's words.
+fn front_matter_problem(file: &Arc<SourceFile>, id: &str, split: &Split) -> Option<Diagnostic> {
+    let key = if id.starts_with("faq/") {
+        "question"
+    } else {
+        "title"
+    };
+    let opened = file.text.trim_start_matches('\u{feff}');
+    if split.yaml.is_none() && (opened.starts_with("---\n") || opened.starts_with("---\r\n")) {
+        let at = file.text.len() - opened.len();
+        return Some(
+            Diagnostic::error(
+                Code::MissingFrontMatter,
+                "this page's front matter is not closed: no line `---` ends it",
+            )
+            .at(Label::new(file, at, at + 3))
+            .help(format!(
+                "end the front matter with a line holding only `---`:\n---\n{key}: ...\n---"
+            )),
+        );
+    }
+    if let Some((start, len)) = split.yaml
+        && id != "faq/_index"
+        && file.text[start..start + len]
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Some(
+            Diagnostic::error(
+                Code::MissingKey,
+                format!("the front matter is empty: this page has no `{key}`"),
+            )
+            .at(Label::new(file, 0, 3))
+            .help(format!(
+                "write the page's {key} between the `---` lines: `{key}: ...`"
+            )),
+        );
+    }
+    None
+}
+
 pub(super) fn parse_file(
     file: &Arc<SourceFile>,
     default: &Lang,
@@ -237,6 +282,10 @@ pub(super) fn parse_file(
 ) -> Option<Parsed> {
     let (id, lang) = content_id(&file.path, default, languages)?;
     let split = split_front_matter(&file.text);
+    if let Some(problem) = front_matter_problem(file, &id, &split) {
+        diagnostics.push(problem);
+        return None;
+    }
     let Some((start, _)) = split.yaml else {
         diagnostics.push(
             Diagnostic::error(Code::MissingFrontMatter, "this page has no front matter")

@@ -490,7 +490,11 @@ fn check_versions(
     }
     let default = &links.default;
     let Some(original) = versions.get(default) else {
-        if let Some(p) = versions.values().next() {
+        // An original that did not parse is reported already: its translations
+        // have one, it only cannot be read.
+        if let Some(p) = versions.values().next()
+            && !links.unreadable.contains(id)
+        {
             diagnostics.push(
                 Diagnostic::warning(
                     Code::TranslationWithoutOriginal,
