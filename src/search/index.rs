@@ -606,7 +606,7 @@ struct Tokeniser {
 type WordTerms = (u32, Option<u32>);
 
 /// How many words a tokeniser remembers before it starts again.
-const WORD_CACHE: usize = 50_000;
+const WORD_CACHE: usize = 10_000;
 
 impl Tokeniser {
     fn new(lang: &Lang) -> Self {
