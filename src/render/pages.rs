@@ -143,11 +143,13 @@ fn home_page(
         None => (Cow::Borrowed(""), lang.clone()),
     };
     // The page is in the language of its text; the title comes with it.
-    let heading = site
-        .home_title
-        .as_ref()
-        .map(|t| t.get(&home_lang).0.as_str())
-        .unwrap_or_else(|| site.config.title_in(lang));
+    let heading = match site.home_title.as_ref() {
+        Some(t) => {
+            let (title, title_lang) = t.get(&home_lang);
+            lang_text::text(title.as_str(), title_lang)
+        }
+        None => lang_text::text(site.config.title_in(lang), lang),
+    };
     let mut listed: Vec<&Playbook> = site.playbooks.values().filter(|p| !p.draft).collect();
     listed.sort_by(Playbook::listing_order);
     let playbooks = list(listed.into_iter().filter_map(|p| {
@@ -163,7 +165,7 @@ fn home_page(
         "home",
         &home_lang,
         vec![
-            ("heading", Value::from(heading)),
+            ("heading", heading),
             ("intro_html", lang_text::html(home_html, &home_lang)),
             ("playbooks", playbooks),
             ("sections", lx.sections(listing, &root, &site_root)),
