@@ -369,7 +369,6 @@ fn render_changed(
         diagnostics.extend(crate::render::pages::render_public_only(
             &input,
             &|page| work.public.wants(page),
-            None,
             &sink,
         ));
     }

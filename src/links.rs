@@ -25,17 +25,6 @@ pub(crate) fn article_html(
     markdown::render(body, &|dest| rewrite_link_to(dest, id, aliases), raw).html
 }
 
-/// [`article_html`] with the body's visible text and its headings' places in it
-/// (`markdown::render_with_text`), from the same parse.
-pub(crate) fn article_html_and_text(
-    id: &str,
-    body: &str,
-    raw: RawHtml,
-    aliases: &BTreeMap<String, String>,
-) -> (markdown::Rendered, String, Vec<(usize, usize)>) {
-    markdown::render_with_text(body, &|dest| rewrite_link_to(dest, id, aliases), raw)
-}
-
 /// The folder a page's relative links are resolved against: the folder of its id
 /// (a translation in a language folder links like its original does).
 pub(crate) fn link_dir(id: &str) -> &str {

@@ -290,22 +290,6 @@ pub(crate) fn outline(markdown: &str, raw: RawHtml) -> Outline {
     }
 }
 
-/// [`render`], and the visible text with its headings' places as [`outline`]
-/// gives them (`text`, `heading_spans`), from the same parse.
-pub(crate) fn render_with_text(
-    markdown: &str,
-    rewrite: &dyn Fn(&str) -> Option<String>,
-    raw: RawHtml,
-) -> (Rendered, String, Vec<(usize, usize)>) {
-    let prepared = prepared_events(markdown, rewrite, raw);
-    let mut seen = Visible::with_capacity(markdown.len());
-    for event in &prepared.events {
-        seen.see(event);
-    }
-    let (text, spans) = seen.finish();
-    (written(prepared, markdown.len(), raw), text, spans)
-}
-
 /// The text a reader sees of a page's events, gathered as they pass.
 struct Visible<'a> {
     text: String,

@@ -20,7 +20,6 @@ use crate::render::lang_text;
 use crate::render::language::{ListedSection, Lx};
 use crate::render::page::{Page, place_links, render_page, render_pages, wrap_tables};
 use crate::render::redirects::redirect_pages;
-use crate::render::search::{BodyText, PublicSearch};
 use crate::render::sitemap::{SitemapEntry, sitemap, sitemap_entry};
 use crate::render::values::{list, record};
 use crate::render::{RenderInput, Sink};
@@ -389,21 +388,15 @@ fn last_updated(lx: &Lx<'_>, day: jiff::civil::Date) -> String {
     escape(&lx.t("last_updated", "Last updated {date}")).replace("{date}", &time)
 }
 
-/// Every public page and file; each article's documents added to `search`.
-pub(crate) fn render_public(
-    input: &RenderInput<'_>,
-    search: Option<&PublicSearch>,
-    sink: &Sink<'_>,
-) -> Diagnostics {
-    render_public_only(input, &|_| true, search, sink)
+/// Every public page and file.
+pub(crate) fn render_public(input: &RenderInput<'_>, sink: &Sink<'_>) -> Diagnostics {
+    render_public_only(input, &|_| true, sink)
 }
 
-/// The public pages and files `want` asks for, in every language; the articles'
-/// documents added to `search` when given.
+/// The public pages and files `want` asks for, in every language.
 pub(crate) fn render_public_only(
     input: &RenderInput<'_>,
     want: &(dyn Fn(PublicPage<'_>) -> bool + Sync),
-    search: Option<&PublicSearch>,
     sink: &Sink<'_>,
 ) -> Diagnostics {
     let site = input.site;
@@ -451,7 +444,7 @@ pub(crate) fn render_public_only(
         articles
             .into_par_iter()
             .with_max_len(crate::PAR_CHUNK)
-            .map(|a| article_pages(input, &lxs, a, search, sink))
+            .map(|a| article_pages(input, &lxs, a, sink))
             .collect::<Vec<(Vec<SitemapEntry>, Vec<Diagnostic>)>>()
     };
     let ((mut sitemap_entries, mut diagnostics), rendered) = rayon::join(listings, articles);
@@ -469,19 +462,18 @@ pub(crate) fn render_public_only(
 
 /// An article's pages in every language, with their sitemap entries and problems.
 /// The HTML of each of its versions is rendered once (an untranslated article
-/// shows its original in every language), with its text for `search`.
+/// shows its original in every language).
 fn article_pages(
     input: &RenderInput<'_>,
     lxs: &[Lx<'_>],
     a: &Article,
-    search: Option<&PublicSearch>,
     sink: &Sink<'_>,
 ) -> (Vec<SitemapEntry>, Vec<Diagnostic>) {
     let site = input.site;
-    let mut html: Vec<(&Lang, Version)> = Vec::new();
+    let mut html: Vec<(&Lang, String)> = Vec::new();
     let mut entries = Vec::with_capacity(lxs.len());
     let mut problems = Vec::new();
-    for (i, lx) in lxs.iter().enumerate() {
+    for lx in lxs {
         let (version, content_lang) = a.text.get(lx.lang);
         let at = match html.iter().position(|(l, _)| *l == content_lang) {
             Some(at) => at,
@@ -489,36 +481,19 @@ fn article_pages(
                 input
                     .markdown_rendered
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let body = version.body.text();
-                let raw = site.config.raw_html;
-                let aliases = &site.links.aliases;
-                let made = if search.is_some() {
-                    let (rendered, text, spans) =
-                        crate::links::article_html_and_text(&a.id, body, raw, aliases);
-                    Version {
-                        html: rendered.html,
-                        text: Some((text, spans, rendered.headings)),
-                    }
-                } else {
-                    Version {
-                        html: crate::links::article_html(&a.id, body, raw, aliases),
-                        text: None,
-                    }
-                };
-                html.push((content_lang, made));
+                html.push((
+                    content_lang,
+                    crate::links::article_html(
+                        &a.id,
+                        version.body.text(),
+                        site.config.raw_html,
+                        &site.links.aliases,
+                    ),
+                ));
                 html.len() - 1
             }
         };
-        let made = &html[at].1;
-        if let (Some(search), Some((text, spans, headings))) = (search, made.text.as_ref()) {
-            let body = BodyText {
-                text,
-                spans,
-                headings,
-            };
-            search.add_article((i, lx), a, &body);
-        }
-        let page = article_page(lx, a, &made.html);
+        let page = article_page(lx, a, &html[at].1);
         redirect_pages(site, lx, version, &page, sink);
         let day = version.updated;
         entries.push(sitemap_entry(
@@ -531,16 +506,6 @@ fn article_pages(
     }
     (entries, problems)
 }
-
-/// One version of an article made for its pages: its HTML, and its text,
-/// headings' places and headings when search wants them.
-struct Version {
-    html: String,
-    text: Option<Text>,
-}
-
-/// An article version's visible text, its headings' places in it and its headings.
-type Text = (String, Vec<(usize, usize)>, Vec<crate::markdown::Heading>);
 
 /// The files of the public site that are not pages: the sitemap, `_headers`,
 /// `robots.txt`, the theme's assets and the static files.

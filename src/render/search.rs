@@ -17,7 +17,7 @@ use crate::plan::Plan;
 use crate::render::language::Lx;
 use crate::render::page::lang_prefix;
 use crate::render::{RenderInput, Sink};
-use crate::search::{Builder, Doc, Index, Part};
+use crate::search::{Doc, Index, Part};
 
 /// The folder of a language's public index, relative to the site root.
 pub(crate) fn index_dir(lang: &Lang) -> String {
@@ -93,11 +93,11 @@ pub(crate) fn article_doc(lx: &Lx<'_>, a: &Article, prefix: &str) -> Doc {
 }
 
 /// The visible text of an article's body, its headings and their places in it
-/// (from [`markdown::outline`] or [`markdown::render_with_text`]).
-pub(crate) struct BodyText<'t> {
-    pub text: &'t str,
-    pub spans: &'t [(usize, usize)],
-    pub headings: &'t [markdown::Heading],
+/// (from [`markdown::outline`]).
+struct BodyText<'t> {
+    text: &'t str,
+    spans: &'t [(usize, usize)],
+    headings: &'t [markdown::Heading],
 }
 
 /// An article as its page in `lx.lang` shows it, from its body's text.
@@ -237,67 +237,30 @@ fn playbook_doc(lx: &Lx<'_>, p: &Playbook, plan: &Plan, prefix: &str) -> Doc {
     }
 }
 
-/// Each language's public index while the pages are rendered: the article pages
-/// add their documents as they are made (from the same parse as their HTML), the
-/// rest are added when they are written ([`write_public_search`]).
-pub(crate) struct PublicSearch {
-    /// In the order of the site's languages.
-    builders: Vec<Builder>,
-}
-
-impl PublicSearch {
-    /// The indexes to make, when `[search] enabled`.
-    pub fn new(input: &RenderInput<'_>) -> Option<PublicSearch> {
-        let site = input.site;
-        site.config.search.enabled.then(|| PublicSearch {
-            builders: site
-                .config
-                .languages
-                .iter()
-                .map(|lang| Builder::new(lang, input.keep_search.is_some()))
-                .collect(),
-        })
-    }
-
-    /// Adds the article `a` as shown in the `i`th language (`lx`), from its
-    /// body's text.
-    pub fn add_article(&self, (i, lx): (usize, &Lx<'_>), a: &Article, body: &BodyText<'_>) {
-        let prefix = lang_prefix(lx.lang, lx.default());
-        if let Some(builder) = self.builders.get(i) {
-            builder.add(article_doc_of(lx, a, &prefix, body));
-        }
-    }
-}
-
-/// Writes the public search index of every language, with the articles `search`
-/// gathered and the other documents, keeping the indexes when the input asks
-/// (`serve`).
-pub(crate) fn write_public_search(input: &RenderInput<'_>, search: PublicSearch, sink: &Sink<'_>) {
+/// Writes the public search index of every language (when `[search] enabled`),
+/// keeping the indexes when the input asks (`serve`).
+pub(crate) fn render_public_search(input: &RenderInput<'_>, sink: &Sink<'_>) {
     let site = input.site;
+    if !site.config.search.enabled {
+        return;
+    }
     // The languages in parallel, each index let go (or kept) once written.
-    site.config
-        .languages
-        .par_iter()
-        .zip(search.builders)
-        .for_each(|(lang, builder)| {
-            let lx = Lx {
-                site,
-                lang,
-                locale: input.locale(lang),
-            };
-            for doc in listed_docs(&lx, input.previews) {
-                builder.add(doc);
-            }
-            let index = builder.finish();
-            for f in index.files(&index_dir(lang)) {
-                sink(f);
-            }
-            if let Some(keep) = input.keep_search
-                && let Ok(mut kept) = keep.lock()
-            {
-                kept.insert(lang.clone(), index);
-            }
-        });
+    site.config.languages.par_iter().for_each(|lang| {
+        let lx = Lx {
+            site,
+            lang,
+            locale: input.locale(lang),
+        };
+        let index = Index::new(lang, public_docs(&lx, input.previews));
+        for f in index.files(&index_dir(lang)) {
+            sink(f);
+        }
+        if let Some(keep) = input.keep_search
+            && let Ok(mut kept) = keep.lock()
+        {
+            kept.insert(lang.clone(), index);
+        }
+    });
 }
 
 /// A portal's own index in `lang`, written at `dir` (the portal's folder in that
