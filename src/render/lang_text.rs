@@ -4,7 +4,7 @@
 //! Author text falls back to its original when a translation is missing, and
 //! customer text is in the customer's language, so a value may be in another
 //! language than the page that shows it. Such values are [`LangText`]s: the
-//! environment's formatter ([`write`]) prints one as its text where the page is in
+//! environment's formatter ([`write()`]) prints one as its text where the page is in
 //! its language, and as `<span lang="…">` (text) or `<div lang="…">` (HTML) where
 //! it is not. Templates print `{{ task.title }}` and cannot forget the `lang`.
 //!
