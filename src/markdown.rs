@@ -129,11 +129,6 @@ pub(crate) fn render(
     rewrite: &dyn Fn(&str) -> Option<String>,
     raw: RawHtml,
 ) -> Rendered {
-    written(prepared_events(markdown, rewrite, raw), markdown.len(), raw)
-}
-
-/// The HTML of prepared events, with what was seen on the way.
-fn written(prepared: Prepared<'_>, len: usize, raw: RawHtml) -> Rendered {
     let Prepared {
         events,
         headings,
@@ -141,8 +136,8 @@ fn written(prepared: Prepared<'_>, len: usize, raw: RawHtml) -> Rendered {
         dropped,
         sanitised,
         raw_html,
-    } = prepared;
-    let mut out = String::with_capacity(len * 3 / 2);
+    } = prepared_events(markdown, rewrite, raw);
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     // Only a page that holds raw HTML pays for cleaning; it is cleaned as a whole,
     // since an element opened in one piece of raw HTML may close in another.
@@ -275,11 +270,63 @@ pub(crate) fn outline(markdown: &str, raw: RawHtml) -> Outline {
         sanitised,
         ..
     } = prepared_events(markdown, &|_| None, raw);
-    let mut seen = Visible::with_capacity(markdown.len());
-    for event in &events {
-        seen.see(event);
+    let mut text = String::with_capacity(markdown.len());
+    // Raw HTML arrives a line at a time: it is stripped as one piece, so an
+    // element spread over several lines (a comment, a script) goes as a whole.
+    let mut raw_html = String::new();
+    // Text inside an image is its `alt` attribute, which the page does not show.
+    let mut in_image = 0usize;
+    // Footnotes are numbered in the order they are first referred to, as rendered.
+    let mut footnotes: rustc_hash::FxHashMap<CowStr<'_>, usize> = Default::default();
+    let mut footnote_number = |name| {
+        let next = footnotes.len() + 1;
+        *footnotes.entry(name).or_insert(next)
+    };
+    let separate = |text: &mut String| {
+        if !text.is_empty() && !text.ends_with([' ', '\n']) {
+            text.push(' ');
+        }
+    };
+    let mut heading_spans = Vec::new();
+    for event in events {
+        if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) && !raw_html.is_empty() {
+            text.push_str(&crate::locale::strip_html(&raw_html));
+            raw_html.clear();
+        }
+        match event {
+            Event::Html(h) | Event::InlineHtml(h) => raw_html.push_str(&h),
+            Event::Start(Tag::Image { .. }) => {
+                separate(&mut text);
+                in_image += 1;
+            }
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::TaskListMarker(_) => text.push('\n'),
+            Event::Rule => separate(&mut text),
+            // Footnotes show their number, at the reference and before the note.
+            Event::FootnoteReference(name) => text.push_str(&footnote_number(name).to_string()),
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                separate(&mut text);
+                text.push_str(&footnote_number(name).to_string());
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                separate(&mut text);
+                heading_spans.push((text.len(), text.len()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(span) = heading_spans.last_mut() {
+                    span.1 = text.len();
+                }
+                separate(&mut text);
+            }
+            Event::Start(tag) if is_block(&tag.to_end()) => separate(&mut text),
+            Event::End(tag) if is_block(&tag) => separate(&mut text),
+            _ => {}
+        }
     }
-    let (text, heading_spans) = seen.finish();
+    if !raw_html.is_empty() {
+        text.push_str(&crate::locale::strip_html(&raw_html));
+    }
     Outline {
         headings,
         links,
@@ -287,94 +334,6 @@ pub(crate) fn outline(markdown: &str, raw: RawHtml) -> Outline {
         sanitised,
         text,
         heading_spans,
-    }
-}
-
-/// The text a reader sees of a page's events, gathered as they pass.
-struct Visible<'a> {
-    text: String,
-    /// Raw HTML arrives a line at a time: it is stripped as one piece, so an
-    /// element spread over several lines (a comment, a script) goes as a whole.
-    raw_html: String,
-    /// Text inside an image is its `alt` attribute, which the page does not show.
-    in_image: usize,
-    /// Footnotes are numbered in the order they are first referred to, as rendered.
-    footnotes: rustc_hash::FxHashMap<CowStr<'a>, usize>,
-    heading_spans: Vec<(usize, usize)>,
-}
-
-impl<'a> Visible<'a> {
-    fn with_capacity(len: usize) -> Self {
-        Visible {
-            text: String::with_capacity(len),
-            raw_html: String::new(),
-            in_image: 0,
-            footnotes: Default::default(),
-            heading_spans: Vec::new(),
-        }
-    }
-
-    fn footnote_number(&mut self, name: &CowStr<'a>) -> usize {
-        let next = self.footnotes.len() + 1;
-        *self.footnotes.entry(name.clone()).or_insert(next)
-    }
-
-    /// A space unless the text is empty or ends with one.
-    fn separate(&mut self) {
-        if !self.text.is_empty() && !self.text.ends_with([' ', '\n']) {
-            self.text.push(' ');
-        }
-    }
-
-    fn see(&mut self, event: &Event<'a>) {
-        if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) && !self.raw_html.is_empty() {
-            self.text
-                .push_str(&crate::locale::strip_html(&self.raw_html));
-            self.raw_html.clear();
-        }
-        match event {
-            Event::Html(h) | Event::InlineHtml(h) => self.raw_html.push_str(h),
-            Event::Start(Tag::Image { .. }) => {
-                self.separate();
-                self.in_image += 1;
-            }
-            Event::End(TagEnd::Image) => self.in_image = self.in_image.saturating_sub(1),
-            Event::Text(t) | Event::Code(t) if self.in_image == 0 => self.text.push_str(t),
-            Event::SoftBreak | Event::HardBreak | Event::TaskListMarker(_) => self.text.push('\n'),
-            Event::Rule => self.separate(),
-            // Footnotes show their number, at the reference and before the note.
-            Event::FootnoteReference(name) => {
-                let n = self.footnote_number(name);
-                self.text.push_str(&n.to_string());
-            }
-            Event::Start(Tag::FootnoteDefinition(name)) => {
-                self.separate();
-                let n = self.footnote_number(name);
-                self.text.push_str(&n.to_string());
-            }
-            Event::Start(Tag::Heading { .. }) => {
-                self.separate();
-                self.heading_spans.push((self.text.len(), self.text.len()));
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(span) = self.heading_spans.last_mut() {
-                    span.1 = self.text.len();
-                }
-                self.separate();
-            }
-            Event::Start(tag) if is_block(&tag.to_end()) => self.separate(),
-            Event::End(tag) if is_block(tag) => self.separate(),
-            _ => {}
-        }
-    }
-
-    /// The text and the headings' byte ranges in it.
-    fn finish(mut self) -> (String, Vec<(usize, usize)>) {
-        if !self.raw_html.is_empty() {
-            self.text
-                .push_str(&crate::locale::strip_html(&self.raw_html));
-        }
-        (self.text, self.heading_spans)
     }
 }
 

@@ -29,24 +29,16 @@ pub(crate) fn index_dir(lang: &Lang) -> String {
 pub(crate) fn public_docs(lx: &Lx<'_>, previews: &BTreeMap<String, Plan>) -> Vec<Doc> {
     let site = lx.site;
     let prefix = lang_prefix(lx.lang, lx.default());
+    let mut docs = Vec::with_capacity(site.articles.len() + site.faqs.len() + 8);
+    docs.push(home_doc(site, lx.lang, &prefix));
     // Each article's Markdown is read again for its text, on every thread.
-    let mut docs: Vec<Doc> = site
+    let articles: Vec<Doc> = site
         .articles
         .par_iter()
         .with_max_len(crate::PAR_CHUNK)
         .map(|a| article_doc(lx, a, &prefix))
         .collect();
-    docs.extend(listed_docs(lx, previews));
-    docs
-}
-
-/// The documents of one language that are not articles: home, FAQ entries and
-/// playbook previews.
-fn listed_docs(lx: &Lx<'_>, previews: &BTreeMap<String, Plan>) -> Vec<Doc> {
-    let site = lx.site;
-    let prefix = lang_prefix(lx.lang, lx.default());
-    let mut docs = Vec::with_capacity(site.faqs.len() + 8);
-    docs.push(home_doc(site, lx.lang, &prefix));
+    docs.extend(articles);
     let faq_page = format!("{prefix}faq/");
     docs.extend(site.faqs.iter().map(|f| faq_doc(lx, f, &faq_page)));
     for p in site.playbooks.values().filter(|p| !p.draft) {
@@ -82,26 +74,6 @@ fn home_doc(site: &Site, lang: &Lang, prefix: &str) -> Doc {
 
 /// An article as its page in `lx.lang` shows it, one part per heading.
 pub(crate) fn article_doc(lx: &Lx<'_>, a: &Article, prefix: &str) -> Doc {
-    let (v, _) = a.text.get(lx.lang);
-    let outline = markdown::outline(v.body.text(), lx.site.config.raw_html);
-    let body = BodyText {
-        text: &outline.text,
-        spans: &outline.heading_spans,
-        headings: &outline.headings,
-    };
-    article_doc_of(lx, a, prefix, &body)
-}
-
-/// The visible text of an article's body, its headings and their places in it
-/// (from [`markdown::outline`]).
-struct BodyText<'t> {
-    text: &'t str,
-    spans: &'t [(usize, usize)],
-    headings: &'t [markdown::Heading],
-}
-
-/// An article as its page in `lx.lang` shows it, from its body's text.
-fn article_doc_of(lx: &Lx<'_>, a: &Article, prefix: &str, body: &BodyText<'_>) -> Doc {
     let (v, content_lang) = a.text.get(lx.lang);
     let section = lx
         .site
@@ -110,6 +82,7 @@ fn article_doc_of(lx: &Lx<'_>, a: &Article, prefix: &str, body: &BodyText<'_>) -
         .find(|s| s.id == a.section)
         .map(|s| s.text.get(lx.lang).0.title.clone())
         .unwrap_or_default();
+    let outline = markdown::outline(v.body.text(), lx.site.config.raw_html);
     let mut keywords = v.summary.clone();
     for tag in &v.tags {
         keywords.push(' ');
@@ -121,7 +94,7 @@ fn article_doc_of(lx: &Lx<'_>, a: &Article, prefix: &str, body: &BodyText<'_>) -
         section,
         lang: content_lang.clone(),
         keywords,
-        parts: sections(body),
+        parts: sections(&outline),
     }
 }
 
@@ -140,15 +113,12 @@ fn squeeze(text: &str) -> String {
 
 /// The text of a page cut at its headings: the text before the first heading,
 /// then each heading with the text up to the next.
-fn sections(body: &BodyText<'_>) -> Vec<Part> {
-    let BodyText {
-        text,
-        spans,
-        headings,
-    } = *body;
-    // Headings written as raw HTML are not in the list of headings: without one
+fn sections(outline: &markdown::Outline) -> Vec<Part> {
+    let text = outline.text.as_str();
+    let spans = &outline.heading_spans;
+    // Headings written as raw HTML are not in the outline's list: without one
     // span per heading, the page is one part.
-    if spans.len() != headings.len() {
+    if spans.len() != outline.headings.len() {
         return vec![Part {
             anchor: String::new(),
             heading: String::new(),
@@ -162,7 +132,7 @@ fn sections(body: &BodyText<'_>) -> Vec<Part> {
         heading: String::new(),
         text: squeeze(&text[..first_end]),
     });
-    for (i, (heading, &(start, end))) in headings.iter().zip(spans).enumerate() {
+    for (i, (heading, &(start, end))) in outline.headings.iter().zip(spans).enumerate() {
         let next = spans.get(i + 1).map_or(text.len(), |s| s.0);
         parts.push(Part {
             anchor: heading.id.clone(),

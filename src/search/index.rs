@@ -147,14 +147,12 @@ pub(crate) struct Index {
     written: Mutex<Option<Listed>>,
 }
 
-/// One language's index being made: documents added from any thread, in any
-/// order, each made into terms as it comes and let go of but for what its
-/// fragment shows ([`Builder::finish`] gives the [`Index`]).
-pub(crate) struct Builder {
+/// One language's index being made ([`Index::new`]): documents added from any
+/// thread, in any order, each made into terms as it comes and kept only for what
+/// its fragment shows ([`Builder::finish`] gives the [`Index`]).
+struct Builder {
     lang: Lang,
     stemmer: Option<Stemmer>,
-    /// Whether the index keeps each document's terms, for [`Index::replace`].
-    keep_terms: bool,
     /// A tokeniser per thread of the pool (and one for any other thread), kept
     /// from document to document: they remember the words they have seen.
     tokenisers: Vec<Mutex<Option<Tokeniser>>>,
@@ -167,17 +165,16 @@ struct Gathered {
     docs: Vec<Doc>,
     terms: Vec<Terms>,
     /// Term → its postings (order, weight), each number as a LEB128 varint: half
-    /// the memory of pairs of `u32`, while every language's index is gathered.
+    /// the memory of pairs of `u32` while the documents come in.
     lists: FxHashMap<Arc<str>, Vec<u8>>,
 }
 
 impl Builder {
-    /// A builder of `lang`'s index; `keep_terms` when documents will be replaced.
-    pub fn new(lang: &Lang, keep_terms: bool) -> Builder {
+    /// A builder of `lang`'s index.
+    fn new(lang: &Lang) -> Builder {
         Builder {
             lang: lang.clone(),
             stemmer: Stemmer::for_lang(lang),
-            keep_terms,
             tokenisers: (0..=rayon::current_num_threads())
                 .map(|_| Mutex::new(None))
                 .collect(),
@@ -186,7 +183,7 @@ impl Builder {
     }
 
     /// Adds `doc`; any thread, any order.
-    pub fn add(&self, doc: Doc) {
+    fn add(&self, doc: Doc) {
         let slot = rayon::current_thread_index()
             .unwrap_or(self.tokenisers.len() - 1)
             .min(self.tokenisers.len() - 1);
@@ -210,20 +207,14 @@ impl Builder {
             push_varint(list, *weight);
         }
         g.docs.push(doc);
-        if self.keep_terms {
-            g.terms.push(terms);
-        }
+        g.terms.push(terms);
     }
 
     /// The index of the documents added: ids by the language's own documents
     /// first, then by document, whatever order they came in.
-    pub fn finish(self) -> Index {
+    fn finish(self) -> Index {
         let lang = self.lang;
-        let Gathered {
-            docs,
-            mut terms,
-            lists,
-        } = self
+        let Gathered { docs, terms, lists } = self
             .gathered
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
@@ -239,9 +230,7 @@ impl Builder {
             id[seq as usize] = new as u32;
         }
         let docs = in_order(docs, &order);
-        if !terms.is_empty() {
-            terms = in_order(terms, &order);
-        }
+        let terms = in_order(terms, &order);
         let own = docs.iter().take_while(|d| d.lang == lang).count();
         // Gathered in a hash map, then sorted once.
         let mut lists: Vec<(Arc<str>, Vec<u8>)> = lists.into_iter().collect();
@@ -331,7 +320,7 @@ impl Index {
     /// The index of `docs`, shown in `lang`. The bytes it writes do not depend on
     /// the order of `docs`.
     pub fn new(lang: &Lang, docs: Vec<Doc>) -> Index {
-        let builder = Builder::new(lang, true);
+        let builder = Builder::new(lang);
         if docs.len() < PARALLEL_FROM {
             for d in docs {
                 builder.add(d);
@@ -367,7 +356,7 @@ impl Index {
         let Some(old) = self.docs.get(id as usize) else {
             return false;
         };
-        if (old.lang == self.lang) != (doc.lang == self.lang) || self.terms.is_empty() {
+        if (old.lang == self.lang) != (doc.lang == self.lang) {
             return false;
         }
         let new_terms = Tokeniser::new(&self.lang).doc_terms(&doc);
