@@ -80,8 +80,9 @@ pub struct RawTask {
     pub id: Spanned<String>,
     /// Only in a customer's `extra_tasks`: the phase the task joins.
     pub phase: Option<Spanned<String>>,
-    pub title: Spanned<String>,
-    pub description: Option<Spanned<String>>,
+    /// Text, or (in a customer's `extra_tasks` only) text per language.
+    pub title: Spanned<Localized>,
+    pub description: Option<Spanned<Localized>>,
     pub owner: Spanned<String>,
     pub side: Option<Side>,
     pub due: Option<Spanned<String>>,
@@ -102,6 +103,96 @@ pub struct RawTask {
     pub action: Option<Spanned<String>>,
     /// A document the task asks the client for, and where it goes.
     pub request: Option<RawRequest>,
+}
+
+/// A text, or the same text in several languages (`{ ms: …, ne: … }`: how a
+/// customer file translates its own extra tasks).
+#[derive(Clone, Debug)]
+pub enum Localized {
+    /// The text as written.
+    One(String),
+    /// A number or `true`/`false` where text was expected: the text is the
+    /// value as written in the file, read back at its place.
+    AsWritten,
+    /// Language tag and text, in the order written.
+    Many(Vec<(String, Spanned<String>)>),
+}
+
+impl Localized {
+    /// The single text, when it is one (a number as written is read back by the
+    /// caller from the file).
+    pub fn one(&self) -> Option<&str> {
+        match self {
+            Localized::One(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Localized {
+    /// Asked for by name, so the quick reader ([`crate::yaml`]) can give a
+    /// scalar's text as written; serde-saphyr reads it as any value.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(crate::yaml::LOCALIZED, LocalizedVisitor)
+    }
+}
+
+struct LocalizedVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LocalizedVisitor {
+    type Value = Localized;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string, or a map from language to string")
+    }
+
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Localized, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Localized, E> {
+        Ok(Localized::One(v.to_string()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Localized, E> {
+        Ok(Localized::One(v))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Localized, E> {
+        Ok(Localized::AsWritten)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Localized, E> {
+        Ok(Localized::AsWritten)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Localized, E> {
+        Ok(Localized::AsWritten)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Localized, E> {
+        Ok(Localized::AsWritten)
+    }
+
+    // The same words as a missing string, which the diagnostics explain.
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Localized, E> {
+        Err(E::custom("cannot deserialize null into string"))
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Localized, E> {
+        self.visit_unit()
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Localized, A::Error> {
+        let mut texts = Vec::new();
+        while let Some(lang) = map.next_key::<String>()? {
+            texts.push((lang, map.next_value::<Spanned<String>>()?));
+        }
+        Ok(Localized::Many(texts))
+    }
 }
 
 /// A task's `request:`: what the client sends (`upload`, `sign`, `form`) and the

@@ -199,6 +199,9 @@ pub struct Spanned<T> {
 /// The name under which [`Spanned`] asks a deserializer for a place.
 const SPANNED: &str = "gangway::yaml::Spanned";
 
+/// The name under which [`crate::raw::Localized`] asks for a text or a map of texts.
+pub(crate) const LOCALIZED: &str = "gangway::raw::Localized";
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct(SPANNED, SpannedVisitor(PhantomData))

@@ -41,7 +41,8 @@ pub(crate) fn parse_customer(file: &Arc<SourceFile>) -> Parsed {
             .help(format!("rename the file: {ID_HELP}")),
         ]);
     }
-    let raw = yaml::parse_all(file, 0, file.text.len())?;
+    let mut raw: RawCustomer = yaml::parse_all(file, 0, file.text.len())?;
+    crate::resolve::playbooks::read_back_as_written(file, raw.extra_tasks.iter_mut());
     Ok((id, raw))
 }
 
@@ -406,6 +407,7 @@ fn extra_tasks(
         lang: text_language,
         texts: site.texts,
         extra: true,
+        languages: &site.config.languages,
     };
     let mut extra_tasks = Vec::new();
     for extra in &raw.extra_tasks {

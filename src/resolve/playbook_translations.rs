@@ -32,8 +32,8 @@ pub(crate) fn playbook_hash(raw: &RawPlaybook) -> String {
         parts.extend(phase.title.as_ref().map(|t| t.value.as_str()));
         parts.extend(phase.description.as_ref().map(|t| t.value.as_str()));
         for task in &phase.tasks {
-            parts.push(&task.title.value);
-            parts.extend(task.description.as_ref().map(|t| t.value.as_str()));
+            parts.extend(task.title.value.one());
+            parts.extend(task.description.as_ref().and_then(|t| t.value.one()));
         }
     }
     for m in &raw.milestones {

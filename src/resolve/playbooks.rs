@@ -20,7 +20,9 @@ use crate::model::{
     Link, Milestone, Origin, Phase, Playbook, Ref, Request, RequestKind, Role, Task, Text,
 };
 use crate::offset::{OFFSET_HELP, Offset};
-use crate::raw::{RawMilestone, RawPhase, RawPlaybook, RawRequest, RawRole, RawTask, Side};
+use crate::raw::{
+    Localized, RawMilestone, RawPhase, RawPlaybook, RawRequest, RawRole, RawTask, Side,
+};
 use crate::suggest::hint;
 use crate::text::TextEngine;
 use crate::yaml;
@@ -62,8 +64,12 @@ pub(crate) fn parse_playbook(
         );
         return None;
     }
-    let raw: RawPlaybook = match yaml::parse_all(file, 0, file.text.len()) {
-        Ok(raw) => raw,
+    let raw: RawPlaybook = match yaml::parse_all::<RawPlaybook>(file, 0, file.text.len()) {
+        Ok(mut raw) => {
+            let tasks = raw.phases.iter_mut().flat_map(|p| p.tasks.iter_mut());
+            read_back_as_written(file, tasks);
+            raw
+        }
         Err(ds) => {
             diagnostics.push_all(ds);
             return None;
@@ -420,6 +426,7 @@ fn convert(
         lang,
         texts,
         extra: false,
+        languages: &[],
     };
     let phases = m
         .phases
@@ -706,16 +713,121 @@ fn warn_template_in_data(
     value: &Spanned<String>,
     diagnostics: &mut Diagnostics,
 ) {
-    if crate::text::is_templated(&value.value) {
+    warn_template_in_data_at(&value.value, &origin(file, value), diagnostics);
+}
+
+/// [`warn_template_in_data`] for a text and where it was written.
+fn warn_template_in_data_at(text: &str, origin: &Origin, diagnostics: &mut Diagnostics) {
+    if crate::text::is_templated(text) {
         diagnostics.push(
             Diagnostic::warning(
                 Code::TemplateInCustomerText,
                 "text in a customer file is shown as written: `{{ ... }}` here is not filled in",
             )
-            .at(label(file, value))
+            .at(origin.label())
             .help("write the value itself, or put the task in the playbook (with `when:`) where text is templated"),
         );
     }
+}
+
+/// Numbers and `true`/`false` written where a task's text is expected become
+/// the text as written (`1.50`, not `1.5`), read back from the file.
+pub(crate) fn read_back_as_written<'t>(
+    file: &Arc<SourceFile>,
+    tasks: impl Iterator<Item = &'t mut RawTask>,
+) {
+    let read_back = |s: &mut Spanned<Localized>| {
+        if let Localized::AsWritten = s.value {
+            let (start, end) = yaml::span_in(file, 0, &s.place);
+            let text = file.text.get(start..end).unwrap_or("").trim();
+            s.value = Localized::One(text.to_string());
+        }
+    };
+    for task in tasks {
+        read_back(&mut task.title);
+        task.description.as_mut().map(read_back);
+    }
+}
+
+/// Translations of a text by language: the text and where it was written.
+type Translations = BTreeMap<Lang, (String, Origin)>;
+
+/// A task's title or description as text: its one text, or, for a customer's
+/// extra task, the text in the file's language with the others as its
+/// translations (each language one of the site's).
+fn localized_text(
+    file: &Arc<SourceFile>,
+    s: &Spanned<Localized>,
+    scope: &TaskScope<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<(Spanned<String>, Translations)> {
+    let texts = match &s.value {
+        Localized::One(text) => {
+            let one = Spanned {
+                value: text.clone(),
+                place: s.place,
+            };
+            return Some((one, BTreeMap::new()));
+        }
+        Localized::AsWritten => return None,
+        Localized::Many(texts) if scope.extra => texts,
+        Localized::Many(_) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::WrongType,
+                    "expected text, found keys and values (a mapping)",
+                )
+                .at(label(file, s))
+                .help("a playbook's text is translated in its translation files (playbooks/<id>.<lang>.yaml); write the text itself here"),
+            );
+            return None;
+        }
+    };
+    let mut original = None;
+    let mut translations = BTreeMap::new();
+    for (tag, text) in texts {
+        let lang = Lang::parse(tag)
+            .ok()
+            .filter(|l| scope.languages.contains(l));
+        let Some(lang) = lang else {
+            let languages: Vec<&str> = scope.languages.iter().map(Lang::as_str).collect();
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidLanguage,
+                    format!("`{tag}` is not one of the site's languages"),
+                )
+                .at(label(file, text))
+                .help(format!(
+                    "give the text in one of the site's languages: {}",
+                    languages.join(", ")
+                ))
+                .suggest(tag, languages.iter().copied()),
+            );
+            continue;
+        };
+        if &lang == scope.lang {
+            original = Some(text.clone());
+        } else {
+            translations.insert(lang, (text.value.clone(), origin(file, text)));
+        }
+    }
+    if original.is_none() {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::MissingKey,
+                format!(
+                    "no text in `{}`, the language this customer file is written in",
+                    scope.lang.as_str()
+                ),
+            )
+            .at(label(file, s))
+            .help(format!(
+                "add `{}:` with the original text, or set `text_language:` to the language it is written in",
+                scope.lang.as_str()
+            )),
+        );
+    }
+    Some((original?, translations))
 }
 
 /// What a task is checked against: its playbook's roles, the ids it may follow,
@@ -729,6 +841,8 @@ pub(crate) struct TaskScope<'a> {
     pub(crate) texts: &'a TextEngine,
     /// A customer's extra task (data, shown as written) rather than a playbook's.
     pub(crate) extra: bool,
+    /// The site's languages (the languages an extra task's text may be given in).
+    pub(crate) languages: &'a [Lang],
 }
 
 /// Validates one task; used for playbook tasks and customers' extra tasks.
@@ -745,6 +859,7 @@ pub(crate) fn convert_task(
         lang,
         texts,
         extra,
+        languages: _,
     } = *scope;
     let before = diagnostics.error_count();
     if let (Some(phase), false) = (&raw.phase, extra) {
@@ -775,15 +890,23 @@ pub(crate) fn convert_task(
         data: extra,
         ..text(file, s, lang)
     };
-    let title = data_text(&raw.title);
-    texts.check_text(&title, diagnostics);
-    let description = raw.description.as_ref().map(data_text);
-    if extra {
-        warn_template_in_data(file, &raw.title, diagnostics);
-        if let Some(d) = &raw.description {
-            warn_template_in_data(file, d, diagnostics);
+    let mut localized = |s: &Spanned<Localized>| {
+        let (original, translations) = localized_text(file, s, scope, diagnostics)?;
+        if extra {
+            warn_template_in_data(file, &original, diagnostics);
+            for (text, origin) in translations.values() {
+                warn_template_in_data_at(text, origin, diagnostics);
+            }
         }
-    }
+        Some(Text {
+            translations,
+            ..data_text(&original)
+        })
+    };
+    let title = localized(&raw.title);
+    let description = raw.description.as_ref().and_then(&mut localized);
+    let title = title?;
+    texts.check_text(&title, diagnostics);
     if let Some(d) = &description {
         check_description(texts, d, diagnostics);
     }

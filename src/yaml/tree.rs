@@ -23,7 +23,7 @@ use std::fmt;
 use granit_parser::{Event, Parser, ScalarStyle, Span};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
-use super::{Place, SPANNED, scan};
+use super::{LOCALIZED, Place, SPANNED, scan};
 
 /// A YAML node with its place.
 #[cfg_attr(test, derive(Debug, PartialEq))]
@@ -342,6 +342,12 @@ impl<'de> de::Deserializer<'de> for Reader<'_, '_> {
                 node: Some(self.0),
             }),
             _ if name == SPANNED => Err(GiveUp),
+            // A text as written, or a map of texts; null is serde-saphyr's to report.
+            Node::Scalar {
+                text, plain: true, ..
+            } if name == LOCALIZED && is_null(text) => Err(GiveUp),
+            Node::Scalar { text, .. } if name == LOCALIZED => visitor.visit_str(text),
+            Node::Map(_) if name == LOCALIZED => self.deserialize_map(visitor),
             _ => visitor.visit_newtype_struct(self),
         }
     }

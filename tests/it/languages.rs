@@ -196,7 +196,61 @@ fn every_text_of_the_multilingual_fixture_declares_its_language() {
         lao.contains(r#"<span lang="ne">पुराना अभिलेख सार्नुहोस् ⟨ne⟩</span>"#),
         "{lao}"
     );
-    assert!(lao.contains(r#"<div lang="ne">"#), "{lao}");
+    // The description the file translates: Lao on the Lao portal, the Nepali
+    // original on the Nepali one, each under its page's language.
+    assert!(lao.contains("ບັນທຶກຂອງສາງ ⟨lo⟩"), "{lao}");
+    assert!(!lao.contains("गोदामका"), "{lao}");
+    let nepali = files.page(&format!("{portal}ne/checklist/index.html"));
+    assert!(nepali.contains("गोदामका अभिलेखहरू ⟨ne⟩"), "{nepali}");
+    assert!(!nepali.contains("ບັນທຶກຂອງສາງ"), "{nepali}");
+}
+
+/// Issue 22, item 2: an extra task's text given per language must name the
+/// site's languages and include the file's own language; a playbook task's
+/// text is translated in translation files, never inline.
+#[test]
+fn translated_extra_task_text_is_checked() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/languages/site");
+    let original = std::fs::read_to_string(dir.join("customers/champa.yaml")).unwrap();
+    let wrong = original
+        .replace(
+            "      lo: \"ບັນທຶກຂອງສາງ ⟨lo⟩\"",
+            "      kk: \"ບັນທຶກຂອງສາງ ⟨lo⟩\"",
+        )
+        .replace(
+            "    title: पुराना अभिलेख सार्नुहोस् ⟨ne⟩",
+            "    title: { lo: ບັນທຶກ }",
+        );
+    assert_ne!(wrong, original);
+    let build = Site::read(&dir)
+        .file("customers/champa.yaml", &wrong)
+        .today(TODAY)
+        .build();
+    let report = build.report();
+    assert!(
+        report.contains("`kk` is not one of the site's languages"),
+        "{report}"
+    );
+    assert!(
+        report.contains("no text in `ne`, the language this customer file is written in"),
+        "{report}"
+    );
+    assert!(report.contains("customers/champa.yaml:"), "{report}");
+    let playbook = std::fs::read_to_string(dir.join("playbooks/start.yaml")).unwrap();
+    let inline = playbook.replace(
+        "        title: Kickoff call ⟨en⟩",
+        "        title: { en: Kickoff call, lo: ໂທ }",
+    );
+    assert_ne!(inline, playbook);
+    let build = Site::read(&dir)
+        .file("playbooks/start.yaml", &inline)
+        .today(TODAY)
+        .build();
+    let report = build.report();
+    assert!(
+        report.contains("a playbook's text is translated in its translation files"),
+        "{report}"
+    );
 }
 
 /// Issue 22, item 3: Nepali pages showed ASCII digits in the playbook preview's
