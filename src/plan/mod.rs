@@ -85,6 +85,8 @@ pub(crate) struct ItemRequest {
     pub url: String,
     /// What is asked for, in the customer's language; empty: the task's title.
     pub title: String,
+    /// The language `title` is written in (its original when not translated).
+    pub title_lang: Lang,
 }
 
 /// The title and description of a plan item or phase in one language.
@@ -509,16 +511,20 @@ fn fill_requests(
             );
             continue;
         }
-        let title = match &request.title {
-            None => String::new(),
-            Some(t) => engine
-                .render_in(t, lang, ctx)
-                .unwrap_or_else(|_| t.source.clone()),
+        let (title, title_lang) = match &request.title {
+            None => (String::new(), lang.clone()),
+            Some(t) => (
+                engine
+                    .render_in(t, lang, ctx)
+                    .unwrap_or_else(|_| t.source.clone()),
+                t.get(lang).2.clone(),
+            ),
         };
         item.request = Some(ItemRequest {
             kind: request.kind,
             url,
             title,
+            title_lang,
         });
     }
 }

@@ -120,6 +120,9 @@ for (const c of CASES) {
     const link = await resultFor(page, c.article);
     assert(link, `no result leads to ${c.article}: ${await page.locator('.search-panel').textContent()}`);
     const marked = await page.locator('.search-snippet mark').count();
+    // The count is written in the language's own digits (Devanagari in Nepali).
+    const count = await page.locator('.search-count').textContent();
+    if (c.lang === 'ne') assert(/[०-९]/.test(count) && !/[0-9]/.test(count), `Nepali count in other digits: ${count}`);
     await link.click();
     await page.waitForURL((u) => u.pathname.endsWith(`/${c.article}`));
     const text = await page.evaluate(sectionText);

@@ -290,7 +290,7 @@ fn task_core(
         request: item.request.as_ref().map_or(Value::from(()), |r| {
             record! {
                 "kind" => r.kind.as_str(),
-                "title" => r.title.as_str(),
+                "title" => crate::render::lang_text::text(r.title.as_str(), &r.title_lang),
                 "url" => r.url.as_str(),
             }
         }),

@@ -518,7 +518,10 @@
       var cat = "other";
       try { cat = new Intl.PluralRules(this.lang).select(n); } catch (e) { cat = "other"; }
       var num = String(n);
-      try { num = new Intl.NumberFormat(this.lang, { numberingSystem: "latn" }).format(n); } catch (e) { num = String(n); }
+      try { num = new Intl.NumberFormat(this.lang).format(n); } catch (e) { num = String(n); }
+      // The language's own digits, as gangway writes them (browsers' data may lack them).
+      var digits = Array.from(this.text("digits"));
+      if (digits.length === 10) num = num.replace(/[0-9]/g, function (d) { return digits[+d]; });
       text = (this.text("results-" + cat) || this.text("results-other")).replace("{n}", num);
     }
     this.label.textContent = text;
