@@ -62,6 +62,7 @@ fn home_doc(site: &Site, lang: &Lang, prefix: &str) -> Doc {
         url: prefix.to_string(),
         title: site.config.title_in(lang).to_string(),
         section: String::new(),
+        section_lang: text_lang.clone(),
         lang: text_lang,
         keywords: site.config.description_in(lang).to_string(),
         parts: vec![Part {
@@ -80,8 +81,11 @@ pub(crate) fn article_doc(lx: &Lx<'_>, a: &Article, prefix: &str) -> Doc {
         .sections
         .iter()
         .find(|s| s.id == a.section)
-        .map(|s| s.text.get(lx.lang).0.title.clone())
-        .unwrap_or_default();
+        .map(|s| {
+            let (v, l) = s.text.get(lx.lang);
+            (v.title.clone(), l.clone())
+        })
+        .unwrap_or_else(|| (String::new(), lx.lang.clone()));
     let outline = markdown::outline(v.body.text(), lx.site.config.raw_html);
     let mut keywords = v.summary.clone();
     for tag in &v.tags {
@@ -91,7 +95,8 @@ pub(crate) fn article_doc(lx: &Lx<'_>, a: &Article, prefix: &str) -> Doc {
     Doc {
         url: format!("{prefix}{}/", a.id),
         title: v.title.clone(),
-        section,
+        section: section.0,
+        section_lang: section.1,
         lang: content_lang.clone(),
         keywords,
         parts: sections(&outline),
@@ -150,6 +155,7 @@ fn faq_doc(lx: &Lx<'_>, f: &Faq, faq_url: &str) -> Doc {
         url: format!("{faq_url}#{}", f.id),
         title: v.question.clone(),
         section: lx.t("faq", "FAQ"),
+        section_lang: lx.lang.clone(),
         lang: text_lang.clone(),
         keywords: v.tags.join(" "),
         parts: vec![Part {
@@ -201,6 +207,7 @@ fn playbook_doc(lx: &Lx<'_>, p: &Playbook, plan: &Plan, prefix: &str) -> Doc {
         url: format!("{prefix}playbooks/{}/", p.id),
         title: text.title.clone(),
         section: lx.t("playbook_preview", "Onboarding plan"),
+        section_lang: lx.lang.clone(),
         lang: title_lang.clone(),
         keywords: String::new(),
         parts,

@@ -45,6 +45,8 @@ pub(crate) struct Doc {
     pub title: String,
     /// The title of its section (empty when none).
     pub section: String,
+    /// The language the section's title is written in.
+    pub section_lang: Lang,
     /// The language its text is written in.
     pub lang: Lang,
     /// Summary and tags: weighted between headings and body text.
@@ -70,6 +72,9 @@ pub(crate) struct Fragment {
     pub s: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub l: Option<String>,
+    /// The section title's language, when not the document's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sl: Option<String>,
     #[serde(default)]
     pub p: Vec<(String, String, String)>,
 }
@@ -566,6 +571,8 @@ impl Index {
             t: doc.title.clone(),
             s: doc.section.clone(),
             l: (doc.lang != self.lang).then(|| doc.lang.as_str().to_string()),
+            sl: (!doc.section.is_empty() && doc.section_lang != doc.lang)
+                .then(|| doc.section_lang.as_str().to_string()),
             p,
         }
     }

@@ -15,6 +15,7 @@ fn doc(url: &str, tag: &str, title: &str, text: &str) -> Doc {
         url: url.to_string(),
         title: title.to_string(),
         section: String::new(),
+        section_lang: lang(tag),
         lang: lang(tag),
         keywords: String::new(),
         parts: vec![Part {

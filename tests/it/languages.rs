@@ -205,6 +205,55 @@ fn every_text_of_the_multilingual_fixture_declares_its_language() {
     assert!(!nepali.contains("ບັນທຶກຂອງສາງ"), "{nepali}");
 }
 
+/// Issue 22, item 1, for search results: a fragment of an article or FAQ entry
+/// says which language its text is in (`l`, else the index's), and its section
+/// title's (`sl`) when that differs, so the page script can mark both.
+#[test]
+fn every_search_result_declares_its_language() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/languages/site");
+    let build = Site::read(&dir).today(TODAY).build();
+    let files = build.ok();
+    let mut checked = 0;
+    for path in files.paths() {
+        let Some((lang, _)) = path
+            .strip_prefix("search/")
+            .and_then(|rest| rest.split_once("/f/"))
+        else {
+            continue;
+        };
+        let fragment: serde_json::Value = serde_json::from_str(&files.page(path)).unwrap();
+        // A playbook preview mixes translated and original task texts within
+        // one part; its snippets carry the title's language only.
+        if fragment["u"].as_str().unwrap_or("").contains("playbooks/") {
+            continue;
+        }
+        let declared = fragment["l"].as_str().unwrap_or(lang);
+        let mut texts = vec![fragment["t"].as_str().unwrap_or("").to_string()];
+        for part in fragment["p"].as_array().into_iter().flatten() {
+            texts.push(part[1].as_str().unwrap_or("").to_string());
+            texts.push(part[2].as_str().unwrap_or("").to_string());
+        }
+        for text in &texts {
+            for marker in markers(text) {
+                assert_eq!(marker, declared, "{path}: {text}");
+                checked += 1;
+            }
+        }
+        let section = fragment["s"].as_str().unwrap_or("");
+        let section_lang = fragment["sl"].as_str().unwrap_or(declared);
+        for marker in markers(section) {
+            assert_eq!(marker, section_lang, "{path}: section {section}");
+        }
+    }
+    assert!(checked > 10, "only {checked} marked texts checked");
+    // The Nepali article sits in a section whose title has no Nepali version.
+    let setup = files.page("search/ne/f/0.json");
+    assert!(
+        setup.contains(r#""s":"Knowledge base","sl":"en""#),
+        "{setup}"
+    );
+}
+
 /// Issue 22, item 2: an extra task's text given per language must name the
 /// site's languages and include the file's own language; a playbook task's
 /// text is translated in translation files, never inline.

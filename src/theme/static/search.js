@@ -483,11 +483,17 @@
     a.textContent = String(f.t || f.u);
     if (typeof f.l === "string" && f.l) li.lang = f.l;
     li.append(a);
-    var where = [f.s, s.heading].filter(function (x) { return x && x !== f.t; }).map(String);
-    if (where.length) {
+    var section = f.s && f.s !== f.t ? String(f.s) : "", heading = s.heading && s.heading !== f.t ? String(s.heading) : "";
+    if (section || heading) {
       var p = document.createElement("p");
       p.className = "search-where";
-      p.textContent = where.join(" › ");
+      if (section && typeof f.sl === "string" && f.sl) {
+        var span = document.createElement("span");
+        span.lang = f.sl;
+        span.textContent = section;
+        p.append(span);
+      } else p.append(section);
+      p.append((section && heading ? " › " : "") + heading);
       li.append(p);
     }
     if (s.text) li.append(this.marked(s));
