@@ -249,7 +249,7 @@ fn every_search_result_declares_its_language() {
     // The Nepali article sits in a section whose title has no Nepali version.
     let setup = files.page("search/ne/f/0.json");
     assert!(
-        setup.contains(r#""s":"Knowledge base","sl":"en""#),
+        setup.contains(r#""s":"Guides ⟨en⟩","sl":"en""#),
         "{setup}"
     );
 }
