@@ -335,18 +335,20 @@ fn nepali_pages_show_every_number_in_devanagari_digits() {
         !shown.is_empty() && !shown.chars().any(|c| c.is_ascii_digit()),
         "{progress}"
     );
-    // No ASCII digit in any text of a Nepali page outside markup, addresses and
-    // the site's own names.
-    for path in files
-        .paths()
-        .into_iter()
-        .filter(|p| p.starts_with("ne/") && p.ends_with(".html"))
-    {
+    // No ASCII digit in any text of a Nepali page, public or portal, header and
+    // footer included (markup and addresses aside).
+    let mut nepali = 0;
+    for path in files.paths().into_iter().filter(|p| p.ends_with(".html")) {
         let html = files.page(path);
-        let body = html.find("<main").map_or("", |i| &html[i..]);
+        if !html.contains(r#"<html lang="ne""#) {
+            continue;
+        }
+        nepali += 1;
+        let body = html.find("<body").map_or("", |i| &html[i..]);
         let text = strip_tags(body);
         assert!(!text.chars().any(|c| c.is_ascii_digit()), "{path}: {text}");
     }
+    assert!(nepali >= 10, "{nepali} Nepali pages");
 }
 
 /// The text of `html` outside its tags.
