@@ -428,6 +428,62 @@ impl PlaceholderWords {
     }
 }
 
+/// `text` with a phrase said twice in a row, apart by a comma ("your customer
+/// success manager, your customer success manager"), said once; `None` when
+/// there is none. Only phrases of two words or more count, so "very, very"
+/// stays. Case is ignored in the comparison; the first is kept.
+pub(crate) fn without_repeats(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find(", ") {
+        let (before, after) = (&rest[..at], &rest[at + 2..]);
+        match repeated(before, after) {
+            Some(len) => {
+                out.push_str(before);
+                rest = &after[len..];
+                changed = true;
+            }
+            None => {
+                out.push_str(&rest[..at + 2]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+/// The byte length, in `after`, of the longest phrase that ends `before` and
+/// starts `after` alike (case aside), of two words or more and whole words.
+fn repeated(before: &str, after: &str) -> Option<usize> {
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    let mut best = None;
+    // Candidate starts in `before`: after each space or markup/punctuation.
+    for (start, _) in before.char_indices() {
+        let phrase = &before[start..];
+        if !boundary(before[..start].chars().next_back()) || !phrase.contains(' ') {
+            continue;
+        }
+        if phrase.starts_with(|c: char| !c.is_alphanumeric()) {
+            continue;
+        }
+        let n = phrase.chars().count();
+        let taken: usize = after.chars().take(n).map(char::len_utf8).sum();
+        let candidate = &after[..taken];
+        let same = candidate.chars().count() == n
+            && candidate
+                .chars()
+                .zip(phrase.chars())
+                .all(|(a, b)| a.to_lowercase().eq(b.to_lowercase()));
+        if same && boundary(after[taken..].chars().next()) {
+            best = Some(taken);
+            break;
+        }
+    }
+    best
+}
+
 /// A role's title as it reads inside a sentence: its first letter in lower case
 /// unless the word is an abbreviation ("Customer success manager" → "customer
 /// success manager", "IT administrator" stays).
@@ -517,6 +573,35 @@ mod tests {
                 .unwrap(),
             "Hi [customer.name]"
         );
+    }
+
+    #[test]
+    fn a_phrase_said_twice_in_a_row_is_said_once() {
+        assert_eq!(
+            without_repeats(
+                "your customer success manager, your customer success manager, sends a link"
+            )
+            .as_deref(),
+            Some("your customer success manager, sends a link")
+        );
+        assert_eq!(
+            without_repeats("<p>Your account team, your account team. Done</p>").as_deref(),
+            Some("<p>Your account team. Done</p>")
+        );
+        assert_eq!(
+            without_repeats("तपाईंको ग्राहक प्रबन्धक, तपाईंको ग्राहक प्रबन्धक, पठाउनुहुन्छ").as_deref(),
+            Some("तपाईंको ग्राहक प्रबन्धक, पठाउनुहुन्छ")
+        );
+        for kept in [
+            "very, very good",
+            "a team, a teammate",
+            "your team, and your manager",
+            "red apple, green apple",
+            "",
+            ", , ,",
+        ] {
+            assert_eq!(without_repeats(kept), None, "{kept}");
+        }
     }
 
     /// A Jinja comment in author text is removed, never printed.

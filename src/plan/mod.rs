@@ -453,6 +453,17 @@ impl Localizer<'_> {
                     Err(e) => diagnostics.push(with_context(e, who)),
                 }
             }
+            // Placeholders in words make "{{ csm.name }}, your customer success
+            // manager," read "your customer success manager, your customer
+            // success manager,": said once in a preview.
+            if self.by_lang.is_some() {
+                if let Some(t) = crate::text::without_repeats(&text.title) {
+                    text.title = t;
+                }
+                if let Some(html) = crate::text::without_repeats(&text.description_html) {
+                    text.description_html = html.into();
+                }
+            }
             out.insert(lang.clone(), text);
         }
         out

@@ -248,10 +248,7 @@ fn every_search_result_declares_its_language() {
     assert!(checked > 10, "only {checked} marked texts checked");
     // The Nepali article sits in a section whose title has no Nepali version.
     let setup = files.page("search/ne/f/0.json");
-    assert!(
-        setup.contains(r#""s":"Guides ⟨en⟩","sl":"en""#),
-        "{setup}"
-    );
+    assert!(setup.contains(r#""s":"Guides ⟨en⟩","sl":"en""#), "{setup}");
 }
 
 /// Issue 22, item 2: an extra task's text given per language must name the

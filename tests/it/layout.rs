@@ -191,7 +191,7 @@ fn the_public_preview_says_natural_words_for_a_customers_values_in_each_language
         .edit(
             "playbooks/onboarding.yaml",
             "        duration: 2bd\n",
-            "        duration: 2bd\n        description: Ask {{ customer.team.csm.name }} ({{ customer.team.csm.email }}) about {{ customer.vars.plan }}.\n",
+            "        duration: 2bd\n        description: Ask {{ customer.team.csm.name }} ({{ customer.team.csm.email }}) about {{ customer.vars.plan }}. {{ customer.team.csm.name }}, your customer success manager, will call.\n",
         )
         .append("customers/acme.yaml", "vars:\n  plan: gold\n")
         .file(
@@ -209,6 +209,15 @@ fn the_public_preview_says_natural_words_for_a_customers_values_in_each_language
     assert!(en.contains("Welcome your company"), "{en}");
     assert!(
         en.contains("Ask your customer success manager (the email address of your customer success manager) about agreed."),
+        "{en}"
+    );
+    // "Name, your customer success manager," is not said twice in a preview.
+    assert!(
+        en.contains(" your customer success manager, will call."),
+        "{en}"
+    );
+    assert!(
+        !en.contains("manager, your customer success manager"),
         "{en}"
     );
     let ms = files.page("ms/playbooks/onboarding/index.html");
