@@ -22,7 +22,7 @@ mod recover;
 mod scan;
 mod tree;
 
-pub use front_toml::parse_toml;
+pub use front_toml::{parse_toml, title_only};
 
 /// Parses `file.text[base..base + len]` as YAML into `T`, with the first problem
 /// of the text when it does not read (see [`parse_all`] for every problem).

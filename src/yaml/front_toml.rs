@@ -88,6 +88,28 @@ fn find_key(table: &DeTable<'_>, name: &str) -> Option<(usize, usize)> {
     })
 }
 
+/// `T` with only a title: the text at `span` of `file` (a page's first heading,
+/// for a page without front matter, as MkDocs reads one), placed there.
+pub fn title_only<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    span: std::ops::Range<usize>,
+) -> Option<T> {
+    let title = file.text.get(span.clone())?;
+    let root = Node::Map(vec![(
+        Node::Scalar {
+            text: Cow::Borrowed("title"),
+            plain: false,
+            place: place(&file.text, span.start..span.start),
+        },
+        Node::Scalar {
+            text: Cow::Borrowed(title),
+            plain: false,
+            place: place(&file.text, span),
+        },
+    )]);
+    super::tree::read_node(&root)
+}
+
 fn place(text: &str, span: std::ops::Range<usize>) -> Place {
     let before = text.get(..span.start).unwrap_or("");
     let line = before.matches('\n').count() + 1;

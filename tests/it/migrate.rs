@@ -178,6 +178,41 @@ fn an_mkdocs_knowledge_base_builds_without_edits() {
     // No dates written: no "Last updated", no edit link without `edit_url`.
     assert!(!page.contains("Last updated") && !page.contains("Edit this page"));
     assert!(!files.has("_redirects"));
+    // A page without front matter, as MkDocs allows: its first heading is its
+    // title, shown once.
+    let untitled = files.file("kb/importing-data/index.html");
+    assert!(untitled.contains("<title>Importing data"), "{untitled}");
+    assert_eq!(
+        untitled.matches(">Importing data</h1>").count(),
+        1,
+        "{untitled}"
+    );
+    assert!(untitled.contains(r#"id="csv-files""#), "{untitled}");
+}
+
+#[test]
+fn a_page_without_front_matter_needs_a_first_heading() {
+    let build = Site::new()
+        .file("content/kb/plain.md", "Just some text.\n\n# Late heading\n")
+        .file("content/kb/titled.md", "\n# Titled page #\n\nBody text.\n")
+        .file("content/faq/plain.md", "# A question?\n\nAn answer.\n")
+        .build();
+    let d = build.assert_error("missing-front-matter", "content/kb/plain.md", 1);
+    assert!(d.help.as_deref().unwrap_or("").contains("# Title"), "{d:?}");
+    build.assert_error("missing-front-matter", "content/faq/plain.md", 1);
+    assert_eq!(build.errors().len(), 2, "{}", build.report());
+}
+
+#[test]
+fn a_page_titled_by_its_first_heading_builds() {
+    let build = Site::new()
+        .file("content/kb/titled.md", "\n# Titled page #\n\nBody text.\n")
+        .build();
+    let files = build.ok();
+    let page = files.file("kb/titled/index.html");
+    assert!(page.contains("<title>Titled page"), "{page}");
+    assert!(page.contains("Body text."), "{page}");
+    assert!(!page.contains("Titled page #"), "{page}");
 }
 
 #[test]

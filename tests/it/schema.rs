@@ -1248,9 +1248,9 @@ fn malformed_front_matter_is_a_yaml_syntax_error_at_its_line_in_the_file() {
 }
 
 #[test]
-fn an_article_without_front_matter_is_an_error() {
+fn an_article_without_front_matter_or_first_heading_is_an_error() {
     let build = Site::new()
-        .file("content/kb/bare.md", "# Just a heading\n")
+        .file("content/kb/bare.md", "Just some text.\n\n## A heading\n")
         .build();
     build.assert_error("missing-front-matter", "content/kb/bare.md", 1);
 }

@@ -231,6 +231,53 @@ pub(crate) fn parse_content(
     )
 }
 
+/// A page without front matter whose text starts with a `# Title` heading (as
+/// MkDocs writes pages): an article or section introduction with that title,
+/// and where its body starts (after the heading, which the page shows as its
+/// title). FAQ entries and the home page need their front matter.
+fn titled_by_heading(file: &Arc<SourceFile>, id: &str, split: &Split) -> Option<(Kind, usize)> {
+    if id.starts_with("faq/") || id == "_index" {
+        return None;
+    }
+    let body = &file.text[split.body..];
+    let skipped = body.len() - body.trim_start().len();
+    let line_start = split.body + body[..skipped].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = file.text[line_start..]
+        .find('\n')
+        .map_or(file.text.len(), |i| line_start + i + 1);
+    let line = file.text[line_start..line_end].trim_end();
+    let heading = line.strip_prefix("# ")?;
+    // A closing sequence of `#`s is not part of the title (CommonMark).
+    let heading = heading.trim_end_matches('#').trim_end();
+    let heading = if heading.is_empty() {
+        line[2..].trim()
+    } else {
+        heading.trim()
+    };
+    if heading.is_empty() {
+        return None;
+    }
+    let at = line_start + line.find(heading)?;
+    let meta = yaml::title_only(file, at..at + heading.len())?;
+    let kind = if id.ends_with("/_index") {
+        Kind::SectionIndex(meta)
+    } else {
+        Kind::Article(meta)
+    };
+    Some((kind, line_end))
+}
+
+/// A page with neither front matter nor a first `# Title` heading.
+fn no_front_matter(file: &Arc<SourceFile>, id: &str) -> Diagnostic {
+    let d = Diagnostic::error(Code::MissingFrontMatter, "this page has no front matter")
+        .at(Label::new(file, 0, 0));
+    if id.starts_with("faq/") {
+        d.help("start the file with:\n---\nquestion: ...\n---")
+    } else {
+        d.help("start the file with:\n---\ntitle: ...\n---\nor with its title as a first heading: `# Title`")
+    }
+}
+
 /// A front matter opened and never closed, or holding nothing: said so, at its
 /// opening `---`, instead of "no front matter" or the parser's words.
 fn front_matter_problem(file: &Arc<SourceFile>, id: &str, split: &Split) -> Option<Diagnostic> {
@@ -286,19 +333,20 @@ pub(super) fn parse_file(
         diagnostics.push(problem);
         return None;
     }
-    let Some((start, _)) = split.yaml else {
-        diagnostics.push(
-            Diagnostic::error(Code::MissingFrontMatter, "this page has no front matter")
-                .at(Label::new(file, 0, 0))
-                .help(if id.starts_with("faq/") {
-                    "start the file with:\n---\nquestion: ...\n---"
-                } else {
-                    "start the file with:\n---\ntitle: ...\n---"
-                }),
-        );
-        return None;
+    let mut split = split;
+    let (kind, start) = match split.yaml {
+        Some((start, _)) => (page_kind(file, &id, &split, diagnostics)?, start),
+        None => match titled_by_heading(file, &id, &split) {
+            Some((kind, body)) => {
+                split.body = body;
+                (kind, 0)
+            }
+            None => {
+                diagnostics.push(no_front_matter(file, &id));
+                return None;
+            }
+        },
     };
-    let kind = page_kind(file, &id, &split, diagnostics)?;
     let body = &file.text[split.body..];
     // Only an original's hash is compared (with what its translations record).
     let hash = match &kind {
