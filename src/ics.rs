@@ -23,6 +23,9 @@ pub struct Event {
     pub date: Date,
     /// A one-line title.
     pub summary: String,
+    /// The language of the title, when not the calendar's (an untranslated
+    /// task): written as the `LANGUAGE` parameter of `SUMMARY`.
+    pub summary_lang: Option<String>,
     /// A longer text; when empty, no `DESCRIPTION` is written.
     pub description: String,
     /// A link to the event's page, if it has one.
@@ -152,7 +155,13 @@ fn write_event(lines: &mut Lines, event: &Event, stamp: &str) {
     if let Ok(next) = event.date.tomorrow() {
         lines.fixed(&format!("DTEND;VALUE=DATE:{}", format_date(next)));
     }
-    lines.text("SUMMARY", &event.summary);
+    match &event.summary_lang {
+        // A language tag is letters, digits and hyphens: nothing to escape.
+        Some(lang) if lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            lines.text(&format!("SUMMARY;LANGUAGE={lang}"), &event.summary);
+        }
+        _ => lines.text("SUMMARY", &event.summary),
+    }
     if !event.description.is_empty() {
         lines.text("DESCRIPTION", &event.description);
     }
@@ -352,6 +361,7 @@ mod tests {
             uid: "setup-1@example.com".to_owned(),
             date: date(2026, 12, 1),
             summary: summary.to_owned(),
+            summary_lang: None,
             description: String::new(),
             url: None,
             categories: Vec::new(),
@@ -436,6 +446,7 @@ mod tests {
             uid: "kb-setup@gangway".to_owned(),
             date: date(2026, 12, 1),
             summary: "Account setup".to_owned(),
+            summary_lang: None,
             description: "Bring ID".to_owned(),
             url: Some("https://example.com/kb/setup/".to_owned()),
             categories: vec!["onboarding".to_owned(), "week 1".to_owned()],

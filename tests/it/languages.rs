@@ -251,6 +251,30 @@ fn every_search_result_declares_its_language() {
     assert!(setup.contains(r#""s":"Guides ⟨en⟩","sl":"en""#), "{setup}");
 }
 
+/// Issue 22, item 1, for calendars: an event's title in another language than
+/// the calendar's carries it as the `LANGUAGE` parameter of its `SUMMARY`.
+#[test]
+fn every_calendar_title_declares_its_language() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/languages/site");
+    let build = Site::read(&dir).today(TODAY).build();
+    let files = build.ok();
+    let portal = files.portal("champa");
+    let ics = files
+        .page(&format!("{portal}calendar.ics"))
+        .replace("\r\n ", "");
+    let mut checked = 0;
+    for line in ics.lines().filter(|l| l.starts_with("SUMMARY")) {
+        let (property, value) = line.split_once(':').unwrap();
+        let declared = property.strip_prefix("SUMMARY;LANGUAGE=").unwrap_or("lo");
+        for marker in markers(value) {
+            assert_eq!(marker, declared, "{line}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "{checked} in {ics}");
+    assert!(ics.contains("SUMMARY;LANGUAGE=ne:पुराना अभिलेख"), "{ics}");
+}
+
 /// Issue 22, item 2: an extra task's text given per language must name the
 /// site's languages and include the file's own language; a playbook task's
 /// text is translated in translation files, never inline.

@@ -149,7 +149,9 @@ impl<'a> Words<'a> {
     /// done or skipped (and a skipped one cancelled), with a reminder when it is a
     /// customer-side task still to do.
     fn event(&self, playbook: &Playbook, item: &Item) -> ics::Event {
-        let title = &item.text(self.lang, self.default).0.title;
+        let (text, filed) = item.text(self.lang, self.default);
+        let title = &text.title;
+        let title_lang = text.title_lang(filed);
         let summary = match item.status {
             Status::Done => self.string("calendar_done", "✓ {title}"),
             Status::Skipped => self.string("calendar_skipped", "Skipped: {title}"),
@@ -161,6 +163,7 @@ impl<'a> Words<'a> {
             uid: format!("{}-{}@{}", self.customer.id, item.id, self.host),
             date: item.forecast_due,
             summary,
+            summary_lang: (title_lang != self.lang).then(|| title_lang.as_str().to_string()),
             description: self.description(playbook, item),
             url: Some(match item.kind {
                 Kind::Task => format!("{base_url}/{dir}checklist/#task-{}", item.id),
