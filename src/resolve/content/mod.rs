@@ -11,6 +11,7 @@ mod front;
 mod links;
 mod shortcodes;
 
+pub(crate) use file::page_text;
 pub(crate) use file::{ParsedFiles, content_id, parse_content, split_front_matter, version_paths};
 
 use std::collections::{BTreeMap, BTreeSet};
