@@ -449,7 +449,7 @@ fn status_text(inventory: &Inventory, report: &Report<'_>) -> String {
             out.push_str(&format!("  outdated     {}\n", e.path));
             match &since.commit {
                 Some((commit, date, subject)) => out.push_str(&format!(
-                    "    {} changed since {} ({date}, \"{subject}\"):\n",
+                    "    {} changed since its version of commit {} ({date}, \"{subject}\"):\n",
                     e.original,
                     &commit[..commit.len().min(10)]
                 )),

@@ -137,7 +137,12 @@ pub fn stamp(path: &str, kind: &Kind, bytes: &[u8], hash: &str) -> Result<Option
     let text = &text[bom..];
     // Read as written (not normalised), so the places are places in these bytes.
     let file = SourceFile::new(path, text);
-    let said = read(&file, kind).map_err(|u| format!("{}:{}", u.path, u.problem))?;
+    let said = read(&file, kind).map_err(|u| {
+        format!(
+            "{} cannot be read ({}); `gangway check` shows the problem",
+            u.path, u.problem
+        )
+    })?;
     let before = said.recorded.as_ref().map(|(v, _)| v.trim().to_string());
     if before.as_deref() == Some(hash) {
         return Ok(None);
