@@ -531,8 +531,8 @@ fn check_versions(
                 )
                 .at(yaml::label(&p.file, p.yaml_base, r))
                 .help(format!(
-                    "update the translation, then set `translation_of: {}`",
-                    original.hash
+                    "update the translation, then set `translation_of: {}` (`gangway translations stamp {}` does; `gangway translations status` shows what changed)",
+                    original.hash, p.file.path
                 )),
             );
         }
