@@ -201,10 +201,11 @@ fn stamp_command(args: &StampArgs) -> Result<ExitCode> {
     } else {
         "stamped"
     };
-    eprintln!("{verb} {changed} of {} translations", targets.len());
+    eprintln!("{verb} {changed} of {}", translations(targets.len()));
     if outdated_left > 0 {
         eprintln!(
-            "{outdated_left} outdated translations left as they are: update them, then name them (`gangway translations stamp PATH`); `gangway translations status` shows what changed"
+            "{} left as they are: once updated, name them (`gangway translations stamp PATH`); `gangway translations status` shows what changed",
+            translations(outdated_left).replace(' ', " outdated ")
         );
     }
     Ok(if failed > 0 {
@@ -214,9 +215,14 @@ fn stamp_command(args: &StampArgs) -> Result<ExitCode> {
     })
 }
 
+/// "1 translation", "2 translations".
+fn translations(n: usize) -> String {
+    format!("{n} translation{}", if n == 1 { "" } else { "s" })
+}
+
 /// Why `path` cannot be stamped.
 fn not_a_translation(inventory: &Inventory, path: &str) -> String {
-    if inventory.originals.iter().any(|o| o.path == path) {
+    if inventory.original(path).is_some() {
         return format!(
             "{path} is an original, not a translation: name its translations, or mark its last edit as needing no re-translation with `gangway translations accept {path}`"
         );
@@ -283,7 +289,7 @@ fn accept(args: &AcceptArgs) -> Result<ExitCode> {
     let mut targets = Vec::new();
     for path in &args.originals {
         let rel = site_path(&args.root, path);
-        let Some(original) = inventory.originals.iter().find(|o| o.path == rel) else {
+        let Some(original) = inventory.original(&rel) else {
             if inventory.translation(&rel).is_some() {
                 bail!(
                     "{rel} is a translation: name originals (`gangway translations stamp {rel}` records the current hash in a translation)"
@@ -330,7 +336,7 @@ fn accept(args: &AcceptArgs) -> Result<ExitCode> {
     } else {
         "stamped"
     };
-    eprintln!("{verb} {changed} translations");
+    eprintln!("{verb} {}", translations(changed));
     Ok(if failed > 0 {
         ExitCode::from(1)
     } else {

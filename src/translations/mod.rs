@@ -92,6 +92,9 @@ pub struct Inventory {
     pub unreadable: Vec<Unreadable>,
     default: Lang,
     all: Vec<Lang>,
+    /// Where each original (by its path) and each translation (by its path, with
+    /// its language) is in `originals`.
+    index: std::collections::HashMap<String, (usize, Option<String>)>,
 }
 
 /// One translation as the report lists it.
@@ -148,9 +151,18 @@ pub fn read(tree: &SourceTree) -> Result<Inventory, Vec<Diagnostic>> {
         unreadable: Vec::new(),
         default: config.default_language.clone(),
         all: config.languages.clone(),
+        index: Default::default(),
     };
     inventory.read_pages(tree);
     inventory.read_playbooks(tree);
+    for (i, o) in inventory.originals.iter().enumerate() {
+        inventory.index.insert(o.path.clone(), (i, None));
+        for (lang, t) in &o.translations {
+            inventory
+                .index
+                .insert(t.path.clone(), (i, Some(lang.clone())));
+        }
+    }
     Ok(inventory)
 }
 
@@ -246,7 +258,7 @@ impl Inventory {
                 continue;
             };
             let read = read_page(original, &id, tree.get(original).unwrap_or_default());
-            let mut item = self.original(original, Kind::Page(id.clone()), read.map(|r| r.0));
+            let mut item = self.add_original(original, Kind::Page(id.clone()), read.map(|r| r.0));
             for (lang, path) in translations {
                 let read = read_page(path, &id, tree.get(path).unwrap_or_default());
                 let (recorded, readable) = match read {
@@ -271,7 +283,7 @@ impl Inventory {
     }
 
     /// An original read (its parts) or not (the problem is recorded).
-    fn original(
+    fn add_original(
         &mut self,
         path: &str,
         kind: Kind,
@@ -317,7 +329,7 @@ impl Inventory {
         }
         for (id, path) in originals {
             let read = read_playbook(path, tree.get(path).unwrap_or_default());
-            let mut item = self.original(path, Kind::Playbook, read);
+            let mut item = self.add_original(path, Kind::Playbook, read);
             for (lang, tr) in translations.remove(&id).unwrap_or_default() {
                 let (recorded, readable) = match stamp::recorded_in_playbook_translation(
                     tr,
@@ -358,11 +370,18 @@ impl Inventory {
 
     /// The original of the translation at `path`, and the translation's language.
     pub fn translation(&self, path: &str) -> Option<(&Original, &str)> {
-        self.originals.iter().find_map(|o| {
-            (o.translations.iter())
-                .find(|(_, t)| t.path == path)
-                .map(|(lang, _)| (o, lang.as_str()))
-        })
+        match self.index.get(path)? {
+            (i, Some(lang)) => Some((&self.originals[*i], lang.as_str())),
+            (_, None) => None,
+        }
+    }
+
+    /// The original at `path`.
+    pub fn original(&self, path: &str) -> Option<&Original> {
+        match self.index.get(path)? {
+            (i, None) => Some(&self.originals[*i]),
+            (_, Some(_)) => None,
+        }
     }
 
     /// The status of every language but the default one.

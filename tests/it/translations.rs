@@ -276,7 +276,7 @@ fn status_shows_the_paragraphs_changed_since_a_translation_was_made() {
     // `stamp` alone leaves outdated translations alone and says so.
     let o = gangway(dir, &["translations", "stamp"]);
     assert!(
-        err(&o).contains("2 outdated translations left as they are"),
+        err(&o).contains("2 outdated translations left as they are: once updated, name them"),
         "{}",
         err(&o)
     );
