@@ -140,7 +140,7 @@ fn read_input(name: &str) -> Result<Vec<u8>> {
 }
 
 /// Writes `text` to a temporary file beside `path`, then renames it over `path`.
-pub(super) fn write_atomically(path: &Path, text: &str) -> Result<()> {
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
     let dir = path.parent().context("a file has a folder")?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let name = path

@@ -281,16 +281,7 @@ fn status_shows_the_paragraphs_changed_since_a_translation_was_made() {
         err(&o)
     );
     // Named, a translation is stamped whatever it records.
-    let o = gangway(
-        dir,
-        &[
-            "translations",
-            "stamp",
-            "content/kb/setup.ms.md",
-            "--lang",
-            "ms",
-        ],
-    );
+    let o = gangway(dir, &["translations", "stamp", "content/kb/setup.ms.md"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(
         out(&o).starts_with("stamped content/kb/setup.ms.md: "),
