@@ -230,6 +230,9 @@ fn status_shows_the_paragraphs_changed_since_a_translation_was_made() {
         "Choose a long password.\n\nKeep it safe.",
     );
     write(dir, "content/kb/setup.md", &text);
+    let playbook = read(dir, "playbooks/onboarding.yaml")
+        .replace("title: Set up the account", "title: Set up your account");
+    write(dir, "playbooks/onboarding.yaml", &playbook);
     commit(dir, "Passwords: say more");
 
     let o = gangway(dir, &["translations", "status"]);
@@ -237,7 +240,14 @@ fn status_shows_the_paragraphs_changed_since_a_translation_was_made() {
     let report = out(&o);
     assert!(
         report.contains(
-            "ms: 3 of 3 translated: 2 up to date, 1 outdated, 0 without a hash, 0 missing"
+            "ms: 3 of 3 translated: 1 up to date, 2 outdated, 0 without a hash, 0 missing"
+        ),
+        "{report}"
+    );
+    // A playbook is compared text by text, each named by its id.
+    assert!(
+        report.contains(
+            "\"The site\"):\n      task setup: title, paragraph 1:\n        - Set up the account\n        + Set up your account\n"
         ),
         "{report}"
     );
@@ -276,7 +286,7 @@ fn status_shows_the_paragraphs_changed_since_a_translation_was_made() {
     // `stamp` alone leaves outdated translations alone and says so.
     let o = gangway(dir, &["translations", "stamp"]);
     assert!(
-        err(&o).contains("2 outdated translations left as they are: once updated, name them"),
+        err(&o).contains("3 outdated translations left as they are: once updated, name them"),
         "{}",
         err(&o)
     );
