@@ -61,6 +61,7 @@ pub mod source;
 mod suggest;
 mod text;
 pub mod translation;
+pub mod translations;
 mod url;
 mod yaml;
 

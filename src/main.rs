@@ -56,6 +56,10 @@ enum Command {
     /// Build the site in memory, serve it with live reload, and rebuild on every change
     #[command(after_help = EXIT_CODES)]
     Serve(cmd::serve::Args),
+    /// Where each language's translations stand, and recording the original's
+    /// hash in them (`status`, `stamp`, `accept`)
+    #[command(after_help = EXIT_CODES)]
+    Translations(cmd::translations::Args),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +85,7 @@ fn main() -> ExitCode {
         Command::Search(args) => cmd::search::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Translations(args) => cmd::translations::run(args),
     };
     match result {
         Ok(code) => code,

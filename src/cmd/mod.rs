@@ -13,6 +13,7 @@ pub(crate) mod rotate;
 pub(crate) mod search;
 pub(crate) mod secret;
 pub(crate) mod serve;
+pub(crate) mod translations;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;

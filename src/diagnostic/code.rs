@@ -235,7 +235,7 @@ codes! {
     OutdatedTranslation = "outdated-translation" {
         summary: "A translation was made from an older version of its original, or does not say which version.",
         example: "content/setup.ms.md:\ntranslation_of: 3f2a…   # the English page changed since",
-        fix: "Update the translation and set `translation_of:` to the hash the help line gives.",
+        fix: "Update the translation, then record the original's current hash: `gangway translations stamp PATH` (or set `translation_of:` to the hash the help line gives). `gangway translations status` shows what changed in the original; an edit that needs no re-translation is accepted with `gangway translations accept ORIGINAL`.",
     },
     OutputCollision = "output-collision" {
         summary: "Two outputs would be written at one address, or a file where a folder is needed.",

@@ -623,8 +623,8 @@ impl PlaybookFiles {
                             )
                             .at(crate::yaml::label(&tr.file, 0, r))
                             .help(format!(
-                                "update the translation, then set `translation_of: {}`",
-                                hashes[id]
+                                "update the translation, then set `translation_of: {}` (`gangway translations stamp {}` does; `gangway translations status` shows what changed)",
+                                hashes[id], tr.file.path
                             )),
                         );
                     }

@@ -21,26 +21,50 @@ use crate::yaml;
 
 /// The source hash of a playbook file's translatable text.
 pub(crate) fn playbook_hash(raw: &RawPlaybook) -> String {
-    let mut parts: Vec<&str> = vec![&raw.title.value];
+    let parts: Vec<&str> = playbook_parts(raw).into_iter().map(|p| p.1).collect();
+    source_hash(&parts)
+}
+
+/// What a playbook's source hash covers, each text with its name (`title`,
+/// `task gather-info: description`), in the order of the file.
+pub(crate) fn playbook_parts(raw: &RawPlaybook) -> Vec<(String, &str)> {
+    let mut parts: Vec<(String, &str)> = vec![("title".into(), &raw.title.value)];
     if let Some(s) = &raw.summary {
-        parts.push(&s.value);
+        parts.push(("summary".into(), &s.value));
     }
-    for (_, role) in &raw.roles {
-        parts.push(&role.title.value);
+    for (id, role) in &raw.roles {
+        parts.push((format!("role {}", id.value), &role.title.value));
+    }
+    fn pair<'a>(
+        parts: &mut Vec<(String, &'a str)>,
+        what: String,
+        title: Option<&'a str>,
+        description: Option<&'a str>,
+    ) {
+        parts.extend(title.map(|t| (format!("{what}: title"), t)));
+        parts.extend(description.map(|t| (format!("{what}: description"), t)));
     }
     for phase in &raw.phases {
-        parts.extend(phase.title.as_ref().map(|t| t.value.as_str()));
-        parts.extend(phase.description.as_ref().map(|t| t.value.as_str()));
+        let title = phase.title.as_ref().map(|t| t.value.as_str());
+        let description = phase.description.as_ref().map(|t| t.value.as_str());
+        pair(
+            &mut parts,
+            format!("phase {}", phase.id.value),
+            title,
+            description,
+        );
         for task in &phase.tasks {
-            parts.extend(task.title.value.one());
-            parts.extend(task.description.as_ref().and_then(|t| t.value.one()));
+            let description = task.description.as_ref().and_then(|t| t.value.one());
+            let what = format!("task {}", task.id.value);
+            pair(&mut parts, what, task.title.value.one(), description);
         }
     }
     for m in &raw.milestones {
-        parts.push(&m.title.value);
-        parts.extend(m.description.as_ref().map(|t| t.value.as_str()));
+        let description = m.description.as_ref().map(|t| t.value.as_str());
+        let what = format!("milestone {}", m.id.value);
+        pair(&mut parts, what, Some(m.title.value.as_str()), description);
     }
-    source_hash(&parts)
+    parts
 }
 
 /// Parses a translation file.

@@ -23,6 +23,7 @@ const STAGES: &[&str] = &[
     "serve",
     "digest",
     "ingest",
+    "translations",
 ];
 
 /// Modules that use no stage: anything may use them.

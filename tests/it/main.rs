@@ -33,4 +33,5 @@ mod search;
 mod serve;
 mod text_sandbox;
 mod timeline;
+mod translations;
 mod unpublished;

@@ -320,6 +320,70 @@ fn front_matter_problem(file: &Arc<SourceFile>, id: &str, split: &Split) -> Opti
     None
 }
 
+/// What a page's source hash covers, part by part, each with its name: title,
+/// summary, body and description of a page; question and answer of an FAQ entry.
+fn hashed_parts<'a>(kind: &'a Kind, body: &'a str) -> Vec<(&'static str, &'a str)> {
+    match kind {
+        Kind::Article(m) | Kind::SectionIndex(m) | Kind::Home(m) => {
+            let mut parts = vec![
+                ("title", m.title.value.as_str()),
+                ("summary", m.summary.as_deref().unwrap_or("")),
+                ("body", body),
+            ];
+            // A description is translated too (added only when there is one, so
+            // pages without one keep their hash).
+            parts.extend(m.description.as_deref().map(|d| ("description", d)));
+            parts
+        }
+        Kind::Faq(m) => vec![("question", m.question.value.as_str()), ("answer", body)],
+    }
+}
+
+/// A page as `gangway translations` reads it (any version, original or
+/// translation): what its source hash covers and its `translation_of:`.
+pub(crate) struct PageText {
+    /// The parts the source hash covers, named ([`hashed_parts`]).
+    pub parts: Vec<(&'static str, String)>,
+    /// The recorded `translation_of:` and the byte range of its value in the file.
+    pub translation_of: Option<(String, (usize, usize))>,
+    /// Byte range of the front matter between its fence lines, and whether it is TOML.
+    pub front: (usize, usize, bool),
+}
+
+/// Reads the page `id` from `file` as a build would (the same front matter
+/// checks), without parsing its Markdown; the problems when it cannot be read.
+pub(crate) fn page_text(file: &Arc<SourceFile>, id: &str) -> Result<PageText, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let split = split_front_matter(&file.text);
+    if let Some(problem) = front_matter_problem(file, id, &split) {
+        diagnostics.push(problem);
+        return Err(diagnostics);
+    }
+    let Some((start, len)) = split.yaml else {
+        diagnostics.push(
+            Diagnostic::error(Code::MissingFrontMatter, "this page has no front matter")
+                .at(Label::new(file, 0, 0)),
+        );
+        return Err(diagnostics);
+    };
+    let Some(kind) = page_kind(file, id, &split, &mut diagnostics) else {
+        return Err(diagnostics);
+    };
+    let body = &file.text[split.body..];
+    let parts = hashed_parts(&kind, body)
+        .into_iter()
+        .map(|(name, text)| (name, text.to_string()))
+        .collect();
+    let translation_of = kind
+        .translation_of()
+        .map(|r| (r.value.clone(), yaml::span_in(file, start, &r.place)));
+    Ok(PageText {
+        parts,
+        translation_of,
+        front: (start, len, split.toml),
+    })
+}
+
 pub(super) fn parse_file(
     file: &Arc<SourceFile>,
     default: &Lang,
@@ -349,20 +413,11 @@ pub(super) fn parse_file(
     };
     let body = &file.text[split.body..];
     // Only an original's hash is compared (with what its translations record).
-    let hash = match &kind {
-        _ if lang != *default => String::new(),
-        Kind::Article(m) | Kind::SectionIndex(m) | Kind::Home(m) => {
-            let mut parts = vec![
-                m.title.value.as_str(),
-                m.summary.as_deref().unwrap_or(""),
-                body,
-            ];
-            // A description is translated too (added only when there is one, so
-            // pages without one keep their hash).
-            parts.extend(m.description.as_deref());
-            source_hash(&parts)
-        }
-        Kind::Faq(m) => source_hash(&[&m.question.value, body]),
+    let hash = if lang == *default {
+        let parts: Vec<&str> = hashed_parts(&kind, body).iter().map(|p| p.1).collect();
+        source_hash(&parts)
+    } else {
+        String::new()
     };
     // An article's HTML is made when its page is rendered (`article_html`); the
     // other pages' HTML (home, section introductions, FAQ answers) is kept.

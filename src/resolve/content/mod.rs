@@ -11,6 +11,7 @@ mod front;
 mod links;
 mod shortcodes;
 
+pub(crate) use file::page_text;
 pub(crate) use file::{ParsedFiles, content_id, parse_content, split_front_matter, version_paths};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -530,8 +531,8 @@ fn check_versions(
                 )
                 .at(yaml::label(&p.file, p.yaml_base, r))
                 .help(format!(
-                    "update the translation, then set `translation_of: {}`",
-                    original.hash
+                    "update the translation, then set `translation_of: {}` (`gangway translations stamp {}` does; `gangway translations status` shows what changed)",
+                    original.hash, p.file.path
                 )),
             );
         }
