@@ -74,6 +74,8 @@ pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
         std::fs::write(&target, text).map_err(io(&target))?;
         written.push(path.to_string());
     }
+    // Editor support: the JSON Schemas and the settings that map files to them.
+    written.extend(crate::schema::write_editor_files(dir).map_err(io(dir))?);
     Ok(written)
 }
 

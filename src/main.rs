@@ -56,6 +56,10 @@ enum Command {
     /// Build the site in memory, serve it with live reload, and rebuild on every change
     #[command(after_help = EXIT_CODES)]
     Serve(cmd::serve::Args),
+    /// Write the JSON Schema of gangway.toml, playbooks, translations, customers and
+    /// front matter (for editors' completion and inline errors)
+    #[command(after_help = EXIT_CODES)]
+    Schema(cmd::schema::Args),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +85,7 @@ fn main() -> ExitCode {
         Command::Search(args) => cmd::search::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Schema(args) => cmd::schema::run(args),
     };
     match result {
         Ok(code) => code,
