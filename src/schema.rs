@@ -9,7 +9,6 @@
 //! offsets and conditions are checked by `gangway check`, as before.
 
 use std::borrow::Cow;
-use std::path::Path;
 
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -80,31 +79,16 @@ pub fn schemas() -> Vec<SchemaFile> {
     ]
 }
 
-/// Writes every schema into `dir` (created when missing); returns the paths written.
-pub fn write_all(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
-    std::fs::create_dir_all(dir)?;
-    let mut written = Vec::new();
-    for file in schemas() {
-        let path = dir.join(file.name);
-        std::fs::write(&path, file.text())?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
-/// Writes what a new site needs for editor support: the schemas in [`SCHEMA_DIR`]
-/// and `.vscode/settings.json` mapping the YAML files to them (VS Code's YAML
-/// extension); returns the paths written, from `site`.
-pub fn write_editor_files(site: &Path) -> std::io::Result<Vec<String>> {
-    let mut written: Vec<String> = write_all(&site.join(SCHEMA_DIR))?
+/// What a new site needs for editor support, as (path from the site root, text):
+/// the schemas in [`SCHEMA_DIR`] and `.vscode/settings.json` mapping the YAML files
+/// to them (VS Code's YAML extension). `gangway init` writes them.
+pub fn editor_files() -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = schemas()
         .iter()
-        .filter_map(|p| p.strip_prefix(site).ok())
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .map(|s| (format!("{SCHEMA_DIR}/{}", s.name), s.text()))
         .collect();
-    std::fs::create_dir_all(site.join(".vscode"))?;
-    std::fs::write(site.join(VSCODE_SETTINGS), vscode_settings())?;
-    written.push(VSCODE_SETTINGS.to_string());
-    Ok(written)
+    files.push((VSCODE_SETTINGS.to_string(), vscode_settings()));
+    files
 }
 
 /// VS Code's settings file of a site.

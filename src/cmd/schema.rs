@@ -26,10 +26,14 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             args.root.join(gangway::schema::SCHEMA_DIR)
         }
     };
-    let written = gangway::schema::write_all(&dir)
-        .with_context(|| format!("cannot write the schemas into {}", dir.display()))?;
-    for path in &written {
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut written = Vec::new();
+    for file in gangway::schema::schemas() {
+        let path = dir.join(file.name);
+        std::fs::write(&path, file.text())
+            .with_context(|| format!("cannot write {}", path.display()))?;
         println!("{}", path.display());
+        written.push(path);
     }
     eprintln!(
         "wrote {} JSON Schema files (draft-07) into {}",
