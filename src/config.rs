@@ -244,130 +244,195 @@ pub struct Vendor {
     pub support_url: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    /// The site's title.
     title: String,
+    /// The public address the site is published at (http or https).
+    #[schemars(with = "String")]
     base_url: toml::Spanned<String>,
+    /// A sentence about the site: the home page and `<meta name="description">`.
     description: Option<String>,
+    /// The language of pages that do not say otherwise (default `en`).
+    #[schemars(with = "Option<String>")]
     default_language: Option<toml::Spanned<String>>,
+    /// Every language the site is published in (default: the default language).
+    #[schemars(with = "Option<Vec<String>>")]
     languages: Option<Vec<toml::Spanned<String>>>,
+    /// A folder under `themes/` whose templates and static files override the built-in theme.
+    #[schemars(with = "Option<String>")]
     theme: Option<toml::Spanned<String>>,
+    /// The vendor running the onboarding, shown in footers and portals.
     vendor: Option<RawVendor>,
+    /// The business-day calendar of every customer that does not override it.
     calendar: Option<RawSiteCalendar>,
+    /// Where the portals' feedback link leads.
     feedback: Option<RawFeedback>,
+    /// The title and description in other languages: `[translations.ms]`.
     translations: Option<std::collections::BTreeMap<String, RawSiteText>>,
+    /// Customer portals.
     portals: Option<RawPortals>,
+    /// Markdown.
     markdown: Option<RawMarkdown>,
+    /// Security headers and policies.
     security: Option<RawSecurity>,
+    /// Forecasts of late milestones.
     forecast: Option<RawForecast>,
+    /// Reminders in the portal calendars.
     reminders: Option<RawReminders>,
+    /// The vendor's page across all customers.
     dashboard: Option<RawDashboard>,
+    /// `gangway digest`.
     digest: Option<RawDigest>,
+    /// What clients send back from the portal.
     actions: Option<RawActions>,
+    /// Search (docs/search.md).
     search: Option<RawSearch>,
+    /// The knowledge base.
     content: Option<RawContent>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawContent {
+    /// An "Edit this page" link on every article: `{path}` stands for the file's path from the site root.
+    #[schemars(with = "Option<String>")]
     edit_url: Option<toml::Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawSearch {
+    /// The public pages' search index, search box and A–Z page (default true).
     enabled: Option<bool>,
+    /// Each portal's own search index (default true).
     portal: Option<bool>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawActions {
+    /// The form endpoint the portal's forms post to (https://, http:// or a path on the site); without it, actions are mailto: links.
+    #[schemars(with = "Option<String>")]
     endpoint: Option<toml::Spanned<String>>,
+    /// A task the client reports done shows "awaiting confirmation" until `reported: true` is removed (default false).
     confirm: Option<bool>,
+    /// Days after a build that its forms are accepted by `gangway ingest` (default 90).
     valid_days: Option<u32>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawReminders {
+    /// How long before a customer-side task's due date its calendar event reminds (an offset, default `1bd`), or `none`.
+    #[schemars(with = "Option<String>")]
     before: Option<toml::Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawDashboard {
+    /// Whether to write the dashboard (default: when the site has customers).
     enabled: Option<bool>,
+    /// Bump it to move the dashboard to a new address (default 0).
     rotation: Option<u32>,
+    /// Seal the dashboard with a passphrase from the environment.
     encrypt: Option<RawEncrypt>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawEncrypt {
+    /// The environment variable holding the passphrase.
+    #[schemars(with = "String")]
     passphrase_env: toml::Spanned<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawDigest {
+    /// The sender of the e-mail files: one address, optionally with a name.
+    #[schemars(with = "Option<String>")]
     from: Option<toml::Spanned<String>>,
+    /// Tasks due within this many working days are "due soon" (default 3).
     within_days: Option<u32>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawForecast {
+    /// Working days a milestone may be expected after its plan and still be "at risk" rather than "late" (default 5).
     late_after_days: Option<u32>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawMarkdown {
+    /// HTML written in Markdown: `sanitise` (default), `trusted` or `escape`.
+    #[schemars(with = "Option<crate::schema::RawHtmlName>")]
     raw_html: Option<toml::Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawSecurity {
     /// Sources added to directives of the Content-Security-Policy.
+    #[schemars(with = "Option<std::collections::BTreeMap<String, Vec<String>>>")]
     csp: Option<std::collections::BTreeMap<toml::Spanned<String>, Vec<toml::Spanned<String>>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPortals {
+    /// `customer` (default): each portal in its customer's language and the default language; `all`: every language.
+    #[schemars(with = "Option<crate::schema::PortalLanguagesName>")]
     languages: Option<toml::Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawSiteText {
+    /// The site's title in this language.
     title: Option<String>,
+    /// The site's description in this language.
     description: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawVendor {
+    /// The vendor's name.
     name: Option<String>,
+    /// An address for support questions.
     support_email: Option<String>,
+    /// A support web site.
+    #[schemars(with = "Option<String>")]
     support_url: Option<toml::Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawSiteCalendar {
+    /// The working days (`mon` … `sun`; default Monday to Friday).
+    #[schemars(with = "Option<Vec<String>>")]
     workdays: Option<Vec<toml::Spanned<String>>>,
+    /// Days off, `YYYY-MM-DD`.
+    #[schemars(with = "Option<Vec<String>>")]
     holidays: Option<Vec<toml::Spanned<String>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawFeedback {
+    /// A form the portal links to; `{{ customer.id }}`, `{{ customer.name }}` and `{{ customer.language }}` are filled in.
+    #[schemars(with = "Option<String>")]
     url: Option<toml::Spanned<String>>,
+}
+
+/// The JSON Schema of `gangway.toml` (`gangway schema`), from the structs it is read into.
+pub(crate) fn json_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<RawConfig>()
 }
 
 /// The path of the settings file in a site.

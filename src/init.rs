@@ -74,6 +74,15 @@ pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
         std::fs::write(&target, text).map_err(io(&target))?;
         written.push(path.to_string());
     }
+    // Editor support: the JSON Schemas and the settings that map files to them.
+    for (path, text) in crate::schema::editor_files() {
+        let target = dir.join(&path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&target, text).map_err(io(&target))?;
+        written.push(path);
+    }
     Ok(written)
 }
 

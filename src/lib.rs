@@ -53,6 +53,7 @@ pub mod report;
 mod resolve;
 pub mod roster;
 pub mod roster_table;
+pub mod schema;
 mod seal;
 pub(crate) mod search;
 pub mod secret;

@@ -60,6 +60,10 @@ enum Command {
     /// hash in them (`status`, `stamp`, `accept`)
     #[command(after_help = EXIT_CODES)]
     Translations(cmd::translations::Args),
+    /// Write the JSON Schema of gangway.toml, playbooks, translations, customers and
+    /// front matter (for editors' completion and inline errors)
+    #[command(after_help = EXIT_CODES)]
+    Schema(cmd::schema::Args),
 }
 
 fn main() -> ExitCode {
@@ -86,6 +90,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Translations(args) => cmd::translations::run(args),
+        Command::Schema(args) => cmd::schema::run(args),
     };
     match result {
         Ok(code) => code,

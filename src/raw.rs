@@ -11,7 +11,9 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 /// Vendor or customer: who does a task.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, schemars::JsonSchema, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     /// The vendor's team.
@@ -31,75 +33,106 @@ impl Side {
 }
 
 /// `playbooks/<id>.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPlaybook {
+    /// The playbook's id: the file name without `.yaml` (must match it if given).
     pub id: Option<Spanned<String>>,
+    /// The playbook's name (templated text).
     pub title: Spanned<String>,
+    /// One paragraph of Markdown, shown on the public preview.
     pub summary: Option<Spanned<String>>,
+    /// The id of a playbook this one starts from (see "Extending" in docs/schema.md).
     pub extends: Option<Spanned<String>>,
+    /// A draft is checked but not published.
     #[serde(default)]
     pub draft: bool,
     /// Where the playbook is listed: lower first, then by id.
     pub weight: Option<i64>,
+    /// Role id -> role: who takes part in the onboarding.
     #[serde(default)]
     pub roles: IndexMap<Spanned<String>, RawRole>,
+    /// The phases, in order: titled groups of tasks.
     #[serde(default)]
     pub phases: Vec<RawPhase>,
+    /// Named points in the plan.
     #[serde(default)]
     pub milestones: Vec<RawMilestone>,
+    /// Only with `extends`: tasks or milestones of the parent to drop.
     #[serde(default)]
     pub remove: Vec<Spanned<String>>,
 }
 
 /// A role in a playbook.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRole {
+    /// The role's name, as the portal shows it.
     pub title: Spanned<String>,
+    /// Whose team fills the role: `vendor` or `customer`.
     pub side: Side,
+    /// The vendor's single point of contact: exactly one role of a playbook.
     #[serde(default)]
     pub contact: bool,
 }
 
 /// A phase: a titled group of tasks.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPhase {
+    /// The phase's id, unique within the playbook.
     pub id: Spanned<String>,
+    /// The phase's name (templated text).
     pub title: Option<Spanned<String>>,
+    /// Markdown shown under the phase's name (templated).
     pub description: Option<Spanned<String>>,
+    /// The phase's tasks, in order.
     #[serde(default)]
     pub tasks: Vec<RawTask>,
 }
 
 /// A task, in a playbook phase or a customer's `extra_tasks`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTask {
+    /// The task's id, unique within the playbook.
     pub id: Spanned<String>,
     /// Only in a customer's `extra_tasks`: the phase the task joins.
     pub phase: Option<Spanned<String>>,
-    /// Text, or (in a customer's `extra_tasks` only) text per language.
+    /// The task's name (templated text in a playbook); in a customer's
+    /// `extra_tasks`, text or text per language (`{ ms: …, ne: … }`).
     pub title: Spanned<Localized>,
+    /// Markdown with the details (templated in a playbook); per language as
+    /// the title in `extra_tasks`.
     pub description: Option<Spanned<Localized>>,
+    /// The id of the role that does it.
     pub owner: Spanned<String>,
+    /// Overrides the side of the owner role: `vendor` or `customer`.
     pub side: Option<Side>,
+    /// Due this long after kickoff: an offset such as `2bd`, `3d` or `1w`.
     pub due: Option<Spanned<String>>,
+    /// Planned length (default `1bd`).
     pub duration: Option<Spanned<String>>,
+    /// Tasks or milestones this one waits for.
     #[serde(default)]
     pub after: Vec<Spanned<String>>,
+    /// Knowledge-base articles that help (`kb/account-setup`).
     #[serde(default)]
     pub guides: Vec<Spanned<String>>,
+    /// FAQ entries that help (`reset-password`).
     #[serde(default)]
     pub faq: Vec<Spanned<String>>,
+    /// Other links.
     #[serde(default)]
     pub links: Vec<RawLink>,
+    /// A condition (a Jinja expression over `customer`): the task is in the plan only when it holds.
     pub when: Option<Spanned<String>>,
+    /// Vendor-only: never in any output file.
     #[serde(default)]
     pub internal: bool,
     /// How the client finishes it from the portal: `done` (the default),
     /// `approve` or `acknowledge`.
+    #[schemars(with = "Option<crate::schema::ActionName>")]
     pub action: Option<Spanned<String>>,
     /// A document the task asks the client for, and where it goes.
     pub request: Option<RawRequest>,
@@ -197,42 +230,58 @@ impl<'de> serde::de::Visitor<'de> for LocalizedVisitor {
 
 /// A task's `request:`: what the client sends (`upload`, `sign`, `form`) and the
 /// address of the vendor's service that receives it (templated per customer).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRequest {
+    /// What the client does: `upload`, `sign` or `form`.
+    #[schemars(with = "crate::schema::RequestName")]
     pub kind: Spanned<String>,
+    /// The address of the service that receives it (templated, then checked).
     pub url: Spanned<String>,
+    /// The link's text (templated; default: the task's title).
     pub title: Option<Spanned<String>>,
 }
 
 /// A milestone: a named point in the plan.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMilestone {
+    /// The milestone's id, unique within the playbook.
     pub id: Spanned<String>,
+    /// The milestone's name (templated text).
     pub title: Spanned<String>,
+    /// Markdown with the details (templated).
     pub description: Option<Spanned<String>>,
+    /// Tasks or milestones it waits for: it falls on the latest of their due dates.
     #[serde(default)]
     pub after: Vec<Spanned<String>>,
+    /// Due this long after kickoff: an offset such as `20bd`.
     pub due: Option<Spanned<String>>,
+    /// A condition (a Jinja expression over `customer`).
     pub when: Option<Spanned<String>>,
 }
 
 /// A link to anything outside the site.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLink {
+    /// The link's text.
     pub title: String,
+    /// The address (http(s), mailto: or tel:).
     pub url: Spanned<String>,
 }
 
 /// `customers/<id>.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCustomer {
+    /// The customer's name.
     pub name: Spanned<String>,
+    /// The id of the customer's playbook.
     pub playbook: Spanned<String>,
+    /// The kickoff day, `YYYY-MM-DD`: day 0 of the plan.
     pub kickoff: Spanned<String>,
+    /// The portal's language (default: the site's default language).
     pub language: Option<Spanned<String>>,
     /// The language the file's own text is written in (extra tasks, notes of
     /// progress), when not `language`.
@@ -240,17 +289,24 @@ pub struct RawCustomer {
     /// The languages the portal is published in besides `language`.
     #[serde(default)]
     pub languages: Vec<Spanned<String>>,
+    /// An IANA time zone (`Asia/Kuala_Lumpur`), shown in the portal.
     pub timezone: Option<Spanned<String>>,
+    /// Free-form values for conditions and templated text (`customer.vars.plan`).
     #[serde(default)]
     pub vars: BTreeMap<String, serde_json::Value>,
+    /// Role id -> person; the playbook's contact role is required.
     #[serde(default)]
     pub team: IndexMap<Spanned<String>, RawPerson>,
+    /// Task or milestone id -> where the customer is with it.
     #[serde(default)]
     pub progress: IndexMap<Spanned<String>, RawProgress>,
+    /// Tasks for this customer only, each naming its `phase`.
     #[serde(default)]
     pub extra_tasks: Vec<RawTask>,
+    /// Playbook tasks this customer does not do.
     #[serde(default)]
     pub remove_tasks: Vec<Spanned<String>>,
+    /// Overrides the site's calendar for this customer.
     pub calendar: Option<RawCalendar>,
     /// Bumped by `gangway rotate` to issue a new portal address.
     #[serde(default)]
@@ -263,7 +319,7 @@ pub struct RawCustomer {
 }
 
 /// `encrypt:` in a customer file.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEncrypt {
     /// The environment variable holding the passphrase.
@@ -271,21 +327,28 @@ pub struct RawEncrypt {
 }
 
 /// A person filling a role.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPerson {
+    /// The person's name.
     pub name: String,
+    /// Their e-mail address.
     pub email: Option<String>,
+    /// Their phone number.
     pub phone: Option<String>,
 }
 
 /// Where a customer is with one task.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProgress {
+    /// `todo`, `in-progress`, `done` (needs `on`), `blocked` (needs `note`) or `skipped` (needs `reason`).
     pub status: Spanned<Status>,
+    /// The day it happened, `YYYY-MM-DD`.
     pub on: Option<Spanned<String>>,
+    /// Shown to the customer (a blocked task's reason).
     pub note: Option<String>,
+    /// Why a skipped task is skipped.
     pub reason: Option<String>,
     /// Who approved, acknowledged or reported it.
     pub by: Option<String>,
@@ -295,7 +358,7 @@ pub struct RawProgress {
 }
 
 /// The status of a task for a customer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Not started.
@@ -349,28 +412,35 @@ impl Status {
 }
 
 /// A calendar override in a customer file.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCalendar {
+    /// The working days (`mon` … `sun`).
     pub workdays: Option<Vec<Spanned<String>>>,
+    /// Days off, `YYYY-MM-DD`: replaces the site's holidays.
     pub holidays: Option<Vec<Spanned<String>>>,
 }
 
 /// The front matter of a knowledge-base article.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawArticleMeta {
+    /// The page's title (its heading).
     pub title: Spanned<String>,
     /// In a translation: the source hash of the original it was made from.
     pub translation_of: Option<Spanned<String>>,
+    /// Shown under the title.
     pub summary: Option<String>,
     /// The page's description for search engines and link previews (else `summary`).
     pub description: Option<String>,
+    /// Tags of the page.
     #[serde(default)]
     pub tags: Vec<String>,
     /// Zola's `[taxonomies]`: its `tags` are the page's tags.
     pub taxonomies: Option<RawTaxonomies>,
+    /// Lower sorts first, then by title.
     pub weight: Option<i64>,
+    /// A draft is checked but not published.
     #[serde(default)]
     pub draft: bool,
     /// When the page was written (`YYYY-MM-DD`, a time after it is ignored).
@@ -387,50 +457,63 @@ pub struct RawArticleMeta {
 }
 
 /// Zola's `[taxonomies]` table in front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTaxonomies {
+    /// Tags of the page.
     #[serde(default)]
     pub tags: Vec<String>,
 }
 
 /// The front matter of an FAQ entry.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFaqMeta {
+    /// The question, as the FAQ page shows it.
     pub question: Spanned<String>,
     /// In a translation: the source hash of the original it was made from.
     pub translation_of: Option<Spanned<String>>,
+    /// Tags of the entry.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Lower sorts first.
     pub weight: Option<i64>,
+    /// A draft is checked but not published.
     #[serde(default)]
     pub draft: bool,
 }
 
 /// `playbooks/<id>.<lang>.yaml`: the translatable text of a playbook, keyed by ids.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPlaybookTranslation {
     /// The source hash of the original this translation was made from.
     pub translation_of: Option<Spanned<String>>,
+    /// The playbook's title.
     pub title: Option<Spanned<String>>,
+    /// The playbook's summary.
     pub summary: Option<Spanned<String>>,
+    /// Role id -> the role's title.
     #[serde(default)]
     pub roles: IndexMap<Spanned<String>, Spanned<String>>,
+    /// Phase id -> its title and description.
     #[serde(default)]
     pub phases: IndexMap<Spanned<String>, RawTranslatedText>,
+    /// Task id -> its title and description.
     #[serde(default)]
     pub tasks: IndexMap<Spanned<String>, RawTranslatedText>,
+    /// Milestone id -> its title and description.
     #[serde(default)]
     pub milestones: IndexMap<Spanned<String>, RawTranslatedText>,
 }
 
 /// The title and description of one translated phase, task or milestone.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTranslatedText {
+    /// The translated title.
     pub title: Option<Spanned<String>>,
+    /// The translated description.
     pub description: Option<Spanned<String>>,
 }
 

@@ -10,6 +10,7 @@ pub(crate) mod init;
 pub(crate) mod links;
 pub(crate) mod report;
 pub(crate) mod rotate;
+pub(crate) mod schema;
 pub(crate) mod search;
 pub(crate) mod secret;
 pub(crate) mod serve;

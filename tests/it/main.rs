@@ -18,6 +18,7 @@ mod hostile_values;
 mod i18n;
 mod ics;
 mod ingest;
+mod json_schema;
 mod languages;
 mod layout;
 mod migrate;
