@@ -5,7 +5,7 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -19,6 +19,8 @@ Exit codes:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    global: cmd::ui::GlobalArgs,
 }
 
 #[derive(Subcommand)]
@@ -56,6 +58,9 @@ enum Command {
     /// Build the site in memory, serve it with live reload, and rebuild on every change
     #[command(after_help = EXIT_CODES)]
     Serve(cmd::serve::Args),
+    /// Print a shell completion script (bash, zsh or fish) to standard output
+    #[command(after_help = cmd::completions::HOW)]
+    Completions(cmd::completions::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +75,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    cmd::ui::set(cli.global);
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
@@ -81,6 +87,7 @@ fn main() -> ExitCode {
         Command::Search(args) => cmd::search::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Completions(args) => cmd::completions::run(&args, &mut Cli::command()),
     };
     match result {
         Ok(code) => code,
