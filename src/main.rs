@@ -10,7 +10,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (warnings allowed)
-  1  the site has errors (nothing was written)
+  1  the site has errors, or warnings with --deny-warnings (nothing was written)
   2  usage or I/O problems";
 
 /// Compiles onboarding playbooks and a knowledge base into a static client portal.

@@ -1,6 +1,7 @@
 //! `gangway completions`: a shell's completion script, made by clap_complete
 //! from the same definitions as `--help`, so it never falls behind.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -28,6 +29,9 @@ pub(crate) fn run(args: &Args, command: &mut clap::Command) -> Result<ExitCode> 
         "zsh" => Shell::Zsh,
         _ => Shell::Fish,
     };
-    clap_complete::generate(shell, command, "gangway", &mut std::io::stdout());
+    // Made in memory: clap_complete panics on a write error (a closed pipe).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, command, "gangway", &mut script);
+    std::io::stdout().lock().write_all(&script)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -15,8 +15,7 @@ pub(crate) struct GlobalArgs {
     /// Also print each stage's time and, for build, what was written where
     #[arg(long, short, global = true)]
     pub(crate) verbose: bool,
-    /// Colour messages: auto (when standard error is a terminal and NO_COLOR is
-    /// not set; CLICOLOR_FORCE forces it), always or never
+    /// When to colour messages (auto: on a terminal, unless NO_COLOR is set)
     #[arg(
         long,
         global = true,
@@ -33,12 +32,10 @@ pub(crate) struct GlobalArgs {
 /// `--color`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum ColorChoice {
-    /// When standard error is a terminal, unless NO_COLOR is set
+    // No doc comments here: clap would list the values one per line in --help.
     #[default]
     Auto,
-    /// Always, even into a file or pipe
     Always,
-    /// Never
     Never,
 }
 

@@ -80,8 +80,8 @@ pub(crate) fn unsealed_banner(var: &str) -> String {
     format!(
         "<div id=\"{UNSEALED_ID}\" role=\"note\"><strong>Shown unencrypted.</strong> \
 This portal is encrypted, but its passphrase is not available here ({} is not set), \
-so <code>gangway serve</code> shows it unencrypted, to this computer alone. \
-A published build is encrypted: <code>gangway build</code> refuses to run without the passphrase.</div>",
+so it is shown unencrypted, to this computer alone. \
+A published build is encrypted: <code>gangway build</code> needs the passphrase.</div>",
         crate::html::escape(var)
     )
 }
