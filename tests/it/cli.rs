@@ -99,6 +99,31 @@ fn check_reports_the_unencrypted_portals_in_json_and_github_formats() {
     );
 }
 
+/// The dashboard, encrypted too, is named with the portals in the one note.
+#[test]
+fn check_without_passphrases_names_an_encrypted_dashboard_too() {
+    let dir = encrypted()
+        .append(
+            "gangway.toml",
+            "\n[dashboard]\nencrypt = { passphrase_env = \"STAFF_PASSPHRASE\" }\n",
+        )
+        .on_disk();
+    let env = [("ACME_PASSPHRASE", ""), ("STAFF_PASSPHRASE", "")];
+    let run = gangway_with(dir.path(), &["check", "--today", TODAY], &env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let note = "note: 2 encrypted portals were checked without encryption, as their passphrases are not set here: acme (ACME_PASSPHRASE), dashboard (STAFF_PASSPHRASE); `gangway build` needs them";
+    assert_eq!(run.stderr.matches(note).count(), 1, "{}", run.stderr);
+    let run = gangway_with(dir.path(), &["build", "--today", TODAY], &env);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("error[missing-passphrase]").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("public").exists());
+}
+
 /// `build` publishes: it never writes an encrypted portal unencrypted.
 #[test]
 fn build_without_a_passphrase_refuses_and_writes_nothing() {

@@ -1044,3 +1044,29 @@ fn a_server_others_can_reach_never_shows_an_encrypted_portal_unencrypted() {
     assert!(block.contains("missing-passphrase"), "{block}");
     assert!(!block.contains(UNSEALED_ID), "{block}");
 }
+
+/// An encrypted dashboard without its passphrase gets the banner too.
+#[test]
+fn an_encrypted_dashboard_without_its_passphrase_is_shown_with_the_banner() {
+    let site = Site::new().append(
+        "gangway.toml",
+        "\n[dashboard]\nencrypt = { passphrase_env = \"STAFF_PASSPHRASE\" }\n",
+    );
+    let s = Served::start_with(&site, |config| {
+        config.options.without_passphrase = WithoutPassphrase::ShowUnencrypted;
+    });
+    assert_eq!(s.settled().errors, 0);
+    let (tree, _) = SourceTree::read(s.dir.path());
+    let mut unsealed = options();
+    unsealed.without_passphrase = WithoutPassphrase::ShowUnencrypted;
+    let dashboard = gangway::compile(&tree, &unsealed)
+        .dashboard
+        .expect("a dashboard");
+    assert_eq!(dashboard.unsealed.as_deref(), Some("STAFF_PASSPHRASE"));
+    let response = s.get(&format!("/{}", dashboard.path));
+    assert_eq!(response.status, 200);
+    let (page, block) = strip_block(&response.body);
+    assert!(block.contains(UNSEALED_ID), "{block}");
+    assert!(block.contains("(STAFF_PASSPHRASE is not set)"), "{block}");
+    assert!(String::from_utf8_lossy(&page).contains("Acme Corp"));
+}
