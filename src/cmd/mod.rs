@@ -125,7 +125,9 @@ pub(crate) fn plan_site(
     let (tree, read_problems) = SourceTree::read_for_plans(root);
     // Addresses are not printed: a throw-away secret plans the same.
     let secret = portal_secret(root, SecretUse::Ephemeral)?;
-    let options = BuildOptions::new(today, secret, std::env::vars().collect());
+    let mut options = BuildOptions::new(today, secret, std::env::vars().collect());
+    // No portal page is made: an encrypted portal's passphrase is not needed.
+    options.without_passphrase = WithoutPassphrase::ShowUnencrypted;
     let planned = gangway::build::plan_customers(&tree, &options);
     let mut problems: Vec<_> = read_problems.iter().cloned().collect();
     problems.extend(planned.diagnostics.iter().cloned());

@@ -124,6 +124,20 @@ fn check_without_passphrases_names_an_encrypted_dashboard_too() {
     assert!(!dir.path().join("public").exists());
 }
 
+/// `report` and `digest` make no portal page: they need no passphrase.
+#[test]
+fn report_and_digest_need_no_passphrase() {
+    let dir = encrypted().on_disk();
+    for args in [
+        &["report", "--today", TODAY][..],
+        &["digest", "--today", TODAY, "--format", "json"],
+    ] {
+        let run = without_passphrase(dir.path(), args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.contains("acme"), "{args:?}: {}", run.stdout);
+    }
+}
+
 /// `build` publishes: it never writes an encrypted portal unencrypted.
 #[test]
 fn build_without_a_passphrase_refuses_and_writes_nothing() {
