@@ -21,7 +21,7 @@ use crate::resolve;
 use crate::source::SourceTree;
 use crate::text::TextEngine;
 
-pub use crate::options::{BuildOptions, MemoryProbe};
+pub use crate::options::{BuildOptions, MemoryProbe, WithoutPassphrase};
 
 /// Figures about a build, for the summary line.
 #[derive(Clone, Debug, Default)]
@@ -107,6 +107,10 @@ pub struct DashboardLink {
     pub path: String,
     /// Whether it is encrypted.
     pub encrypted: bool,
+    /// When it should be encrypted but is shown unencrypted for want of its
+    /// passphrase ([`WithoutPassphrase::ShowUnencrypted`]): the environment
+    /// variable that would hold it.
+    pub unsealed: Option<String>,
 }
 
 /// Where a customer's portal is published.
@@ -120,6 +124,10 @@ pub struct PortalLink {
     pub path: String,
     /// Whether the portal is encrypted.
     pub encrypted: bool,
+    /// When it should be encrypted but is shown unencrypted for want of its
+    /// passphrase ([`WithoutPassphrase::ShowUnencrypted`]): the environment
+    /// variable that would hold it.
+    pub unsealed: Option<String>,
 }
 
 impl Compiled {
@@ -211,6 +219,7 @@ impl Prepared {
         self.site.dashboard.as_ref().map(|d| DashboardLink {
             path: d.path.clone(),
             encrypted: d.passphrase.is_some(),
+            unsealed: d.unsealed.clone(),
         })
     }
 
@@ -224,6 +233,7 @@ impl Prepared {
                 name: c.name.clone(),
                 path: c.portal.clone(),
                 encrypted: c.passphrase.is_some(),
+                unsealed: c.unsealed.clone(),
             })
             .collect()
     }

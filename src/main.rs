@@ -5,12 +5,12 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (warnings allowed)
-  1  the site has errors (nothing was written)
+  1  the site has errors, or warnings with --deny-warnings (nothing was written)
   2  usage or I/O problems";
 
 /// Compiles onboarding playbooks and a knowledge base into a static client portal.
@@ -19,6 +19,8 @@ Exit codes:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    global: cmd::ui::GlobalArgs,
 }
 
 #[derive(Subcommand)]
@@ -64,6 +66,9 @@ enum Command {
     /// front matter (for editors' completion and inline errors)
     #[command(after_help = EXIT_CODES)]
     Schema(cmd::schema::Args),
+    /// Print a shell completion script (bash, zsh or fish) to standard output
+    #[command(after_help = cmd::completions::HOW)]
+    Completions(cmd::completions::Args),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +83,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    cmd::ui::set(cli.global);
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
@@ -91,6 +97,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Translations(args) => cmd::translations::run(args),
         Command::Schema(args) => cmd::schema::run(args),
+        Command::Completions(args) => cmd::completions::run(&args, &mut Cli::command()),
     };
     match result {
         Ok(code) => code,

@@ -23,6 +23,23 @@ pub struct BuildOptions {
     /// use after each with this function, which the binary gives (the library
     /// reads no system files). For `GANGWAY_TIMINGS` and the benchmarks.
     pub timings: Option<MemoryProbe>,
+    /// What becomes of an encrypted portal (or dashboard) whose passphrase is
+    /// not in `env`: an error when publishing, shown unencrypted when nothing
+    /// is published (`check`, and `serve` on this machine alone).
+    pub without_passphrase: WithoutPassphrase,
+}
+
+/// What a build does with an encrypted portal whose passphrase it does not have.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WithoutPassphrase {
+    /// Refuse: an error (`missing-passphrase`), so nothing is published
+    /// unencrypted. What `build` does.
+    #[default]
+    Refuse,
+    /// Render the portal unencrypted and list it in
+    /// [`crate::build::PortalLink::unsealed`]: for `check`, which writes
+    /// nothing, and `serve` on loopback, which says so on every such page.
+    ShowUnencrypted,
 }
 
 /// The memory the process uses now and the most it has used, in MB (`None`
@@ -39,6 +56,7 @@ impl BuildOptions {
             env: Secret::default(),
             seal_iterations: 1_000,
             timings: None,
+            without_passphrase: WithoutPassphrase::Refuse,
         }
     }
 
@@ -54,6 +72,7 @@ impl BuildOptions {
             env: Secret::new(env),
             seal_iterations: crate::seal::ITERATIONS,
             timings: None,
+            without_passphrase: WithoutPassphrase::Refuse,
         }
     }
 }

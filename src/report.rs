@@ -390,8 +390,13 @@ fn annotation(label: &Label, kind: AnnotationKind) -> Annotation<'_> {
 // ---------------------------------------------------------------------------
 // JSON
 
+/// The version of the JSON document's shape (docs/cli.md). It goes up when a
+/// field is removed or changes meaning; new fields may appear without it.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
 #[derive(Serialize)]
 struct JsonReport<'a> {
+    format_version: u32,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     errors: usize,
     warnings: usize,
@@ -442,6 +447,7 @@ fn render_json(diagnostics: &[Diagnostic]) -> String {
         .filter(|d| d.severity == Severity::Error)
         .count();
     let report = JsonReport {
+        format_version: JSON_FORMAT_VERSION,
         diagnostics: diagnostics.iter().map(json_diagnostic).collect(),
         errors,
         warnings: diagnostics.len() - errors,
@@ -616,13 +622,14 @@ mod tests {
         assert_eq!(render(&[], Format::Github, false), "");
         assert_eq!(
             render(&[], Format::Json, false),
-            "{\n  \"diagnostics\": [],\n  \"errors\": 0,\n  \"warnings\": 0\n}\n"
+            "{\n  \"format_version\": 1,\n  \"diagnostics\": [],\n  \"errors\": 0,\n  \"warnings\": 0\n}\n"
         );
     }
 
     #[test]
     fn json_is_one_exact_document() {
         let expected = r#"{
+  "format_version": 1,
   "diagnostics": [
     {
       "severity": "error",

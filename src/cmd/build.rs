@@ -9,8 +9,10 @@ use gangway::output::{OutputLock, Staging, WhenLocked};
 use gangway::privacy;
 use gangway::report::Format;
 
+use gangway::build::WithoutPassphrase;
+
 use super::secret::SecretUse;
-use super::{compile_with, counts, error_chain, report_diagnostics};
+use super::{compile_with, counts, error_chain, report_diagnostics, say_denied, ui};
 
 /// The arguments of `gangway build`.
 #[derive(clap::Args)]
@@ -61,7 +63,7 @@ fn build(
     };
     let _lock = OutputLock::acquire(output, when_locked, &|pid| {
         let who = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
-        eprintln!(
+        ui::note!(
             "waiting for another gangway build{who} writing {} to finish",
             output.display()
         );
@@ -73,12 +75,14 @@ fn build(
         .with_context(|| format!("cannot write the site to {}", output.display()))?;
     let write_error = std::sync::Mutex::new(None);
     let progress = Progress::start();
+    let written = Written::default();
     let compiled = compile_with(
         root,
         today,
-        SecretUse::CreateIfMissing,
+        (SecretUse::CreateIfMissing, WithoutPassphrase::Refuse),
         Some(&|f| {
             progress.tick();
+            written.add(&f);
             if let Err(err) = staging.write(&f)
                 && let Ok(mut slot) = write_error.lock()
             {
@@ -92,6 +96,7 @@ fn build(
     if failed {
         drop(staging);
         eprintln!("build failed; the previous output (if any) is untouched");
+        say_denied(&compiled.diagnostics);
         return Ok(ExitCode::from(1));
     }
     // Messages name portal folders by customer id: CI logs are often public.
@@ -113,7 +118,10 @@ fn build(
         let message = privacy::redact_portal_paths(&error_chain(&err), portals());
         anyhow::anyhow!("cannot write the site to {}: {message}", output.display())
     })?;
-    eprintln!(
+    if ui::verbose() {
+        eprint!("{}", written.lines(&compiled));
+    }
+    ui::note!(
         "built {} in {} ms: {} files, {} KB in {}",
         counts(&compiled.stats),
         compiled.stats.elapsed.as_millis(),
@@ -122,6 +130,61 @@ fn build(
         output.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a build wrote, folder by folder, for `--verbose`: the files and bytes
+/// under each top folder, and under each portal, named by customer id (CI logs
+/// are often public: never by token).
+#[derive(Default)]
+struct Written(std::sync::Mutex<std::collections::BTreeMap<String, (usize, u64)>>);
+
+impl Written {
+    fn add(&self, file: &gangway::OutputFile) {
+        let path = file.path.as_str();
+        let folder = match path.strip_prefix(gangway::privacy::PORTAL_ROOT) {
+            Some(rest) => rest.split_once('/').map_or(path.to_string(), |(token, _)| {
+                format!("{}{token}/", gangway::privacy::PORTAL_ROOT)
+            }),
+            None => path
+                .split_once('/')
+                .map_or(String::new(), |(top, _)| format!("{top}/")),
+        };
+        if let Ok(mut map) = self.0.lock() {
+            let entry = map.entry(folder).or_default();
+            entry.0 += 1;
+            entry.1 += file.bytes.len() as u64;
+        }
+    }
+
+    fn lines(&self, compiled: &gangway::Compiled) -> String {
+        let map = self.0.lock().map(|m| m.clone()).unwrap_or_default();
+        let name = |folder: &str| -> String {
+            if let Some(p) = compiled.portals.iter().find(|p| p.path == folder) {
+                let how = if p.encrypted { ", encrypted" } else { "" };
+                return format!("portal of {}{how}", p.customer);
+            }
+            if compiled
+                .dashboard
+                .as_ref()
+                .is_some_and(|d| d.path == folder)
+            {
+                return "dashboard".to_string();
+            }
+            match folder {
+                "" => "files at the top".to_string(),
+                other => other.to_string(),
+            }
+        };
+        let mut out = String::from("written:\n");
+        for (folder, (files, bytes)) in &map {
+            out.push_str(&format!(
+                "  {}: {files} files, {} KB\n",
+                name(folder),
+                bytes / 1024
+            ));
+        }
+        out
+    }
 }
 
 /// A progress line on a terminal for builds that take more than a moment: files
@@ -138,7 +201,7 @@ impl Progress {
         use std::sync::atomic::Ordering;
         let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let thread = std::io::stderr().is_terminal().then(|| {
+        let thread = (std::io::stderr().is_terminal() && !ui::quiet()).then(|| {
             let (written, done) = (
                 std::sync::Arc::clone(&written),
                 std::sync::Arc::clone(&done),

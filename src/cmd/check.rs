@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use anyhow::Result;
 use gangway::report::{self, Format};
 
+use gangway::build::WithoutPassphrase;
+
 use super::secret::SecretUse;
-use super::{compile_with, counts, report_diagnostics};
+use super::{compile_with, counts, report_diagnostics, say_denied, ui, unsealed_note};
 
 /// The arguments of `gangway check`.
 #[derive(clap::Args)]
@@ -31,15 +33,27 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         today,
         format,
     } = args;
-    let compiled = compile_with(&root, today.as_deref(), SecretUse::Ephemeral, Some(&|_| {}))?;
+    // An encrypted portal whose passphrase is not set here (a pull request from
+    // a fork, an author's machine) is checked unencrypted: nothing is written.
+    let compiled = compile_with(
+        &root,
+        today.as_deref(),
+        (SecretUse::Ephemeral, WithoutPassphrase::ShowUnencrypted),
+        Some(&|_| {}),
+    )?;
     let failed = report_diagnostics(&compiled, format)?;
-    if format == Format::Human && !compiled.translations.languages.is_empty() {
+    let human = format == Format::Human && !ui::quiet();
+    if human && !compiled.translations.languages.is_empty() {
         eprint!("{}", compiled.translations.summary());
     }
+    if human && let Some(note) = unsealed_note(&compiled) {
+        eprintln!("{note}");
+    }
     if failed {
+        say_denied(&compiled.diagnostics);
         return Ok(ExitCode::from(1));
     }
-    if format == Format::Human {
+    if human {
         eprintln!(
             "checked {}: {}",
             counts(&compiled.stats),

@@ -83,9 +83,16 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         Err(refused) => bail!("{refused}"),
     };
     print_problems(&digest.warnings)?;
+    if super::ui::fails(0, digest.warnings.len()) {
+        super::say_denied(&digest.warnings);
+        return Ok(ExitCode::from(1));
+    }
     write_out(&digest, &args)?;
     // The process ends here: freeing every plan one by one would only delay it.
     std::mem::forget(planned);
+    if super::ui::quiet() {
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut err = std::io::stderr().lock();
     match digest.messages.len() {
         0 => writeln!(err, "nothing to report on {today}: no digest made")?,

@@ -1,6 +1,6 @@
 //! `gangway ingest`.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -108,9 +108,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         .count();
     match args.format {
         Format::Human => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             if !problems.is_empty() {
-                let text = gangway::report::render(&problems, Format::Human, color);
+                let text = gangway::report::render(&problems, Format::Human, super::ui::color());
                 eprint!("{text}");
                 eprintln!("{rejected} submission(s) or file(s) rejected");
             }

@@ -17,11 +17,16 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let dir = args.dir;
     let written = gangway::init::init(&dir)?;
-    eprintln!(
+    if super::ui::verbose() {
+        for path in &written {
+            eprintln!("  wrote {path}");
+        }
+    }
+    super::ui::note!(
         "created a starter site in {} ({} files)",
         dir.display(),
         written.len()
     );
-    eprintln!("next: cd {} && gangway build", dir.display());
+    super::ui::note!("next: cd {} && gangway build", dir.display());
     Ok(ExitCode::SUCCESS)
 }

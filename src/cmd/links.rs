@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use gangway::build::WithoutPassphrase;
 use gangway::report::Format;
 
 use super::secret::SecretUse;
@@ -23,14 +24,24 @@ pub(crate) struct Args {
 /// secret's addresses).
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let root = args.root;
-    let compiled = compile_with(&root, None, SecretUse::Require, Some(&|_| {}))?;
+    let compiled = compile_with(
+        &root,
+        None,
+        (SecretUse::Require, WithoutPassphrase::ShowUnencrypted),
+        Some(&|_| {}),
+    )?;
     if report_diagnostics(&compiled, Format::Human)? {
+        super::say_denied(&compiled.diagnostics);
         return Ok(ExitCode::from(1));
     }
     let base = site_base_url(&root)?;
     let mut out = std::io::stdout().lock();
     for p in &compiled.portals {
-        let lock = if p.encrypted { "  (encrypted)" } else { "" };
+        let lock = if p.encrypted || p.unsealed.is_some() {
+            "  (encrypted)"
+        } else {
+            ""
+        };
         writeln!(out, "{}\t{}/{}\t{}{lock}", p.customer, base, p.path, p.name)?;
     }
     // After the customers. A customer whose file is `customers/dashboard.yaml`

@@ -4,6 +4,7 @@
 
 pub(crate) mod build;
 pub(crate) mod check;
+pub(crate) mod completions;
 pub(crate) mod digest;
 pub(crate) mod ingest;
 pub(crate) mod init;
@@ -15,11 +16,13 @@ pub(crate) mod search;
 pub(crate) mod secret;
 pub(crate) mod serve;
 pub(crate) mod translations;
+pub(crate) mod ui;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use gangway::build::WithoutPassphrase;
 use gangway::report::Format;
 use gangway::{BuildOptions, Compiled, SourceTree};
 use jiff::civil::Date;
@@ -27,11 +30,12 @@ use jiff::civil::Date;
 use secret::{SecretUse, portal_secret};
 
 /// Reads the site at `root` and compiles it. With a sink, output files go there as
-/// they are made; without, they come back in memory.
+/// they are made; without, they come back in memory. `without` says what
+/// becomes of an encrypted portal whose passphrase is not set.
 pub(crate) fn compile_with(
     root: &Path,
     today: Option<&str>,
-    secret: SecretUse,
+    (secret, without): (SecretUse, WithoutPassphrase),
     sink: Option<&(dyn Fn(gangway::OutputFile) + Sync)>,
 ) -> Result<Compiled> {
     check_root(root)?;
@@ -39,7 +43,7 @@ pub(crate) fn compile_with(
     let started = std::time::Instant::now();
     let (tree, read_problems) = SourceTree::read(root);
     // GANGWAY_TIMINGS: each stage's time and memory, for bench/run.py.
-    let timings = std::env::var_os("GANGWAY_TIMINGS").is_some();
+    let timings = std::env::var_os("GANGWAY_TIMINGS").is_some() || ui::verbose();
     if timings {
         eprintln!("timings: read {:?}", started.elapsed());
     }
@@ -47,6 +51,7 @@ pub(crate) fn compile_with(
     let env = std::env::vars().collect();
     let mut options = BuildOptions::new(today, secret, env);
     options.timings = timings.then_some(memory_now as gangway::build::MemoryProbe);
+    options.without_passphrase = without;
     let mut compiled = match sink {
         Some(sink) => gangway::build::compile_to_consuming(tree, &options, sink),
         None => gangway::compile(&tree, &options),
@@ -63,28 +68,52 @@ pub(crate) fn compile_with(
     Ok(compiled)
 }
 
-/// Problems on standard error, as `check` shows them, with their count line;
+/// Problems on standard error, as `check` shows them, with their count line
+/// (`--quiet`: the errors alone, unless `--deny-warnings` makes warnings count);
 /// returns how many are errors.
 pub(crate) fn print_problems(problems: &[gangway::diagnostic::Diagnostic]) -> Result<usize> {
-    let errors = problems
-        .iter()
-        .filter(|d| d.severity == gangway::diagnostic::Severity::Error)
-        .count();
-    if !problems.is_empty() {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let is_error =
+        |d: &&gangway::diagnostic::Diagnostic| d.severity == gangway::diagnostic::Severity::Error;
+    let errors = problems.iter().filter(is_error).count();
+    let warnings = problems.len() - errors;
+    let shown: Vec<_> = if ui::quiet() && !ui::deny_warnings() {
+        problems.iter().filter(is_error).cloned().collect()
+    } else {
+        problems.to_vec()
+    };
+    if !shown.is_empty() {
         let mut err = std::io::stderr().lock();
         write!(
             err,
             "{}",
-            gangway::report::render(problems, Format::Human, color)
+            gangway::report::render(&shown, Format::Human, ui::color())
         )?;
-        writeln!(
-            err,
-            "{}",
-            gangway::report::summary(errors, problems.len() - errors)
-        )?;
+        let summary = if shown.len() == problems.len() {
+            gangway::report::summary(errors, warnings)
+        } else {
+            gangway::report::summary(errors, 0)
+        };
+        writeln!(err, "{summary}")?;
     }
     Ok(errors)
+}
+
+/// Prints, as the last line of a run, that `--deny-warnings` failed it, when it
+/// did (no errors, some warnings).
+pub(crate) fn say_denied(problems: &[gangway::diagnostic::Diagnostic]) {
+    let (errors, warnings) = counts_of(problems);
+    if let Some(line) = ui::denied(errors, warnings) {
+        eprintln!("{line}");
+    }
+}
+
+/// How many of `problems` are errors and warnings.
+fn counts_of(problems: &[gangway::diagnostic::Diagnostic]) -> (usize, usize) {
+    let errors = problems
+        .iter()
+        .filter(|d| d.severity == gangway::diagnostic::Severity::Error)
+        .count();
+    (errors, problems.len() - errors)
 }
 
 /// Every customer of the site at `root` planned for `today` without building
@@ -98,12 +127,16 @@ pub(crate) fn plan_site(
     let (tree, read_problems) = SourceTree::read_for_plans(root);
     // Addresses are not printed: a throw-away secret plans the same.
     let secret = portal_secret(root, SecretUse::Ephemeral)?;
-    let options = BuildOptions::new(today, secret, std::env::vars().collect());
+    let mut options = BuildOptions::new(today, secret, std::env::vars().collect());
+    // No portal page is made: an encrypted portal's passphrase is not needed.
+    options.without_passphrase = WithoutPassphrase::ShowUnencrypted;
     let planned = gangway::build::plan_customers(&tree, &options);
     let mut problems: Vec<_> = read_problems.iter().cloned().collect();
     problems.extend(planned.diagnostics.iter().cloned());
-    let errors = print_problems(&problems)?;
-    Ok((errors == 0).then_some((planned, options)))
+    print_problems(&problems)?;
+    say_denied(&problems);
+    let (errors, warnings) = counts_of(&problems);
+    Ok((!ui::fails(errors, warnings)).then_some((planned, options)))
 }
 
 /// Refuses a root that is not a site's folder, with what to do instead.
@@ -156,39 +189,92 @@ pub(crate) fn resolve_today(flag: Option<&str>) -> Result<Date> {
     Ok(jiff::Zoned::now().date())
 }
 
-/// Prints diagnostics; returns true when there were errors.
+/// Prints diagnostics; returns true when the run fails: there were errors, or
+/// warnings and `--deny-warnings`.
 pub(crate) fn report_diagnostics(compiled: &Compiled, format: Format) -> Result<bool> {
-    let errors = compiled
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == gangway::diagnostic::Severity::Error)
-        .count();
+    let (errors, warnings) = counts_of(&compiled.diagnostics);
     match format {
         Format::Human => {
             print_problems(&compiled.diagnostics)?;
         }
         Format::Json => {
-            // The diagnostics document, with the translation status beside them.
-            let text = gangway::report::render(&compiled.diagnostics, format, false);
-            let mut doc: serde_json::Value = serde_json::from_str(&text)?;
-            if let serde_json::Value::Object(map) = &mut doc
-                && !compiled.translations.languages.is_empty()
-            {
-                map.insert(
-                    "translations".into(),
-                    serde_json::to_value(&compiled.translations)?,
-                );
-            }
-            let mut out = serde_json::to_string_pretty(&doc)?;
+            let mut out = serde_json::to_string_pretty(&json_document(compiled)?)?;
             out.push('\n');
             std::io::stdout().lock().write_all(out.as_bytes())?;
         }
         Format::Github => {
-            let text = gangway::report::render(&compiled.diagnostics, format, false);
+            let mut text = gangway::report::render(&compiled.diagnostics, format, false);
+            for (name, var) in unsealed(compiled) {
+                text.push_str(&format!(
+                    "::notice title=not encrypted::{name} was checked unencrypted: {var} (its passphrase) is not set here; gangway build needs it\n"
+                ));
+            }
             std::io::stdout().lock().write_all(text.as_bytes())?;
         }
     }
-    Ok(errors > 0)
+    Ok(ui::fails(errors, warnings))
+}
+
+/// The JSON document of `--format json` (docs/cli.md): the diagnostics, with
+/// the translation status (an empty list of languages when there is none) and
+/// the encrypted portals shown unencrypted for want of their passphrase.
+fn json_document(compiled: &Compiled) -> Result<serde_json::Value> {
+    let text = gangway::report::render(&compiled.diagnostics, Format::Json, false);
+    let mut doc: serde_json::Value = serde_json::from_str(&text)?;
+    if let serde_json::Value::Object(map) = &mut doc {
+        map.insert(
+            "translations".into(),
+            serde_json::to_value(&compiled.translations)?,
+        );
+        let unsealed: Vec<serde_json::Value> = unsealed(compiled)
+            .into_iter()
+            .map(|(name, var)| serde_json::json!({ "portal": name, "passphrase_env": var }))
+            .collect();
+        map.insert("unencrypted".into(), unsealed.into());
+    }
+    Ok(doc)
+}
+
+/// The encrypted portals (by customer id; `dashboard`) that were not
+/// encrypted because their passphrase is not set, with its variable.
+pub(crate) fn unsealed(compiled: &Compiled) -> Vec<(String, String)> {
+    let portals = compiled
+        .portals
+        .iter()
+        .filter_map(|p| Some((p.customer.clone(), p.unsealed.clone()?)));
+    let dashboard = compiled
+        .dashboard
+        .iter()
+        .filter_map(|d| Some(("dashboard".to_string(), d.unsealed.clone()?)));
+    portals.chain(dashboard).collect()
+}
+
+/// The one note saying which encrypted portals were checked unencrypted, or
+/// `None` when every portal that should be encrypted was.
+pub(crate) fn unsealed_note(compiled: &Compiled) -> Option<String> {
+    let list = unsealed(compiled);
+    if list.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = list
+        .iter()
+        .map(|(name, var)| format!("{name} ({var})"))
+        .collect();
+    let (count, (are, them)) = if list.len() == 1 {
+        (
+            "1 encrypted portal was".to_string(),
+            ("its passphrase is", "it"),
+        )
+    } else {
+        (
+            format!("{} encrypted portals were", list.len()),
+            ("their passphrases are", "them"),
+        )
+    };
+    Some(format!(
+        "note: {count} checked without encryption, as {are} not set here: {}; `gangway build` needs {them}",
+        names.join(", ")
+    ))
 }
 
 /// "12 public files and 1 customer portal in 6 languages".

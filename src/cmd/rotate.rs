@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
+use gangway::build::WithoutPassphrase;
 
 use super::secret::{SecretUse, portal_secret};
 use super::{compile_with, site_base_url};
@@ -33,11 +34,16 @@ fn rotate(root: &Path, customer: &str) -> Result<ExitCode> {
     let (updated, rotation) =
         bump_rotation(&text).with_context(|| format!("cannot rotate {}", path.display()))?;
     std::fs::write(&path, updated).with_context(|| format!("cannot write {}", path.display()))?;
-    eprintln!(
+    super::ui::note!(
         "{}: portal_rotation is now {rotation}; the old address stops working when the site is next published",
         path.display()
     );
-    let compiled = compile_with(root, None, SecretUse::Require, Some(&|_| {}))?;
+    let compiled = compile_with(
+        root,
+        None,
+        (SecretUse::Require, WithoutPassphrase::ShowUnencrypted),
+        Some(&|_| {}),
+    )?;
     if let Some(p) = compiled.portals.iter().find(|p| p.customer == customer) {
         println!("{}/{}", site_base_url(root)?, p.path);
     }

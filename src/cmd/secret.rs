@@ -45,14 +45,14 @@ pub(crate) fn portal_secret(root: &Path, usage: SecretUse) -> Result<PortalSecre
                 // Another build created it first: use theirs, so both agree.
                 return read_secret_file(&file);
             }
-            eprintln!(
+            super::ui::note!(
                 "created {}: it decides every portal's address. Keep it out of git, back it up, and give CI the same value in {SECRET_ENV}.",
                 file.display()
             );
             // The secret exists now; a .gitignore that cannot be written is the
             // author's to fix, not a reason to fail the build.
             if let Err(err) = ignore_secret_file(root) {
-                eprintln!("warning: {err:#}; add /{SECRET_FILE} to .gitignore yourself");
+                super::ui::note!("warning: {err:#}; add /{SECRET_FILE} to .gitignore yourself");
             }
         }
     }
@@ -66,7 +66,7 @@ fn read_secret_file(file: &Path) -> Result<PortalSecret> {
     if let Ok(meta) = std::fs::metadata(file)
         && std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o077 != 0
     {
-        eprintln!(
+        super::ui::note!(
             "warning: other users of this machine can read {}; make it private with `chmod 600 {}`",
             file.display(),
             file.display()
@@ -119,7 +119,7 @@ fn ignore_secret_file(root: &Path) -> Result<()> {
     } else {
         "created"
     };
-    eprintln!(
+    super::ui::note!(
         "{done} {} (/{SECRET_FILE}), so git leaves the secret out",
         path.display()
     );

@@ -1,6 +1,5 @@
 //! `gangway serve`.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,8 +7,10 @@ use anyhow::{Context, Result, bail};
 use gangway::BuildOptions;
 use gangway::serve::{self, Log, WatchMode};
 
-use super::resolve_today;
+use gangway::build::WithoutPassphrase;
+
 use super::secret::{SecretUse, portal_secret};
+use super::{resolve_today, ui};
 
 /// The arguments of `gangway serve`.
 #[derive(clap::Args)]
@@ -74,35 +75,39 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     }
     let today = resolve_today(today)?;
     let secret = portal_secret(root, SecretUse::CreateIfMissing)?;
-    let mut config = serve::Config::new(
-        root,
-        BuildOptions::new(today, secret, std::env::vars().collect()),
-    );
+    let mut options = BuildOptions::new(today, secret, std::env::vars().collect());
+    // An encrypted portal whose passphrase is not set is shown unencrypted, with
+    // a banner, to this machine alone (serve::start refuses it otherwise).
+    options.without_passphrase = WithoutPassphrase::ShowUnencrypted;
+    let mut config = serve::Config::new(root, options);
     config.addr = addr;
     config.allow_remote = allow_remote;
     config.allowed_hosts = allowed_hosts;
     // The server reports through this; it never prints itself.
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    config.log = Log::to(color, |text| eprint!("{text}"));
+    config.log = Log::to(ui::color(), |text| eprint!("{text}"));
     if poll {
         config.watch = WatchMode::Poll(std::time::Duration::from_secs(1));
     }
     let handle = serve::start(config)?;
-    eprintln!(
+    ui::note!(
         "serving {} (from memory; nothing is written)",
         root.display()
     );
     eprintln!("  public site: {}", handle.url());
     for (portal, url) in handle.portals() {
-        let lock = if portal.encrypted { " (encrypted)" } else { "" };
-        eprintln!("  {} ({}): {url}{lock}", portal.customer, portal.name);
+        let lock = match (&portal.unsealed, portal.encrypted) {
+            (Some(var), _) => format!(" (shown unencrypted: {var} is not set)"),
+            (None, true) => " (encrypted)".to_string(),
+            (None, false) => String::new(),
+        };
+        ui::note!("  {} ({}): {url}{lock}", portal.customer, portal.name);
     }
-    eprintln!("watching for changes; press Ctrl-C to stop");
+    ui::note!("watching for changes; press Ctrl-C to stop");
     if open && !serve::open_browser(&handle.url()) {
         eprintln!("cannot open a browser here: open {} yourself", handle.url());
     }
     handle.wait_for_ctrl_c()?;
-    eprintln!("stopping");
+    ui::note!("stopping");
     handle.shutdown();
     Ok(ExitCode::SUCCESS)
 }

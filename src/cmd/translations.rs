@@ -542,7 +542,7 @@ fn status_json(inventory: &Inventory, report: &Report<'_>) -> Result<String> {
         .map(|(lang, path)| serde_json::json!({ "lang": lang, "path": path }))
         .collect();
     let doc = serde_json::json!({
-        "version": 1,
+        "format_version": gangway::report::JSON_FORMAT_VERSION,
         "default_language": inventory.default_language,
         "languages": languages,
         "orphans": orphans,

@@ -217,6 +217,10 @@ pub(crate) struct Customer {
     /// The passphrase the portal is encrypted with, when it is (read from the
     /// environment; never written anywhere).
     pub passphrase: Option<crate::secret::Secret<String>>,
+    /// The environment variable of its passphrase when the portal is encrypted
+    /// (`encrypt:`) but rendered unencrypted because the variable is not set
+    /// ([`crate::options::WithoutPassphrase::ShowUnencrypted`]).
+    pub unsealed: Option<String>,
     pub name: String,
     pub playbook: String,
     pub kickoff: Date,
@@ -416,6 +420,9 @@ pub(crate) struct Dashboard {
     pub path: String,
     /// The passphrase it is encrypted with, when it is (read from the environment).
     pub passphrase: Option<crate::secret::Secret<String>>,
+    /// The environment variable of its passphrase when it is encrypted but
+    /// rendered unencrypted because the variable is not set.
+    pub unsealed: Option<String>,
 }
 
 /// Positions of articles and FAQ entries by id, and of articles by section.

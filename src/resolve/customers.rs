@@ -17,7 +17,7 @@ use crate::ids::{ID_HELP, is_valid_id};
 use crate::lang::Lang;
 use crate::model::ContentIndex;
 use crate::model::{Customer, ExtraTask, Person, Playbook, Progress, Ref};
-use crate::options::BuildOptions;
+use crate::options::{BuildOptions, WithoutPassphrase};
 use crate::raw::{RawCustomer, RawProgress, Status};
 use crate::resolve::playbooks::{TaskScope, convert_task, file_stem, origin};
 use crate::secret::Secret;
@@ -113,6 +113,11 @@ pub(crate) fn resolve_customer(
         return None;
     }
     let passphrase = passphrase(file, &raw, site.options, diagnostics)?;
+    let unsealed = raw
+        .encrypt
+        .as_ref()
+        .filter(|_| passphrase.is_none())
+        .map(|e| e.passphrase_env.value.clone());
     let portal = format!(
         "{}{}/",
         crate::privacy::PORTAL_ROOT,
@@ -122,6 +127,7 @@ pub(crate) fn resolve_customer(
         id,
         portal,
         passphrase,
+        unsealed,
         name: raw.name.value.clone(),
         playbook: raw.playbook.value.clone(),
         kickoff: kickoff?,
@@ -600,7 +606,8 @@ fn calendar(
 }
 
 /// The passphrase of an encrypted portal, read from the environment variable
-/// the file names: `Some(None)` for a portal that is not encrypted, `None`
+/// the file names: `Some(None)` for a portal that is not encrypted (or is to be
+/// shown unencrypted for want of the variable, when the options say so), `None`
 /// (with an error) when the variable is unset or its passphrase too weak.
 fn passphrase(
     file: &Arc<SourceFile>,
@@ -613,6 +620,9 @@ fn passphrase(
     };
     let var = &e.passphrase_env;
     let Some(p) = options.env.expose().get(&var.value) else {
+        if options.without_passphrase == WithoutPassphrase::ShowUnencrypted {
+            return Some(None);
+        }
         diagnostics.push(
             Diagnostic::error(
                 Code::MissingPassphrase,

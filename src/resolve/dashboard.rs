@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Label, SourceFile};
 use crate::model::Dashboard;
-use crate::options::BuildOptions;
+use crate::options::{BuildOptions, WithoutPassphrase};
 use crate::secret::Secret;
 
 /// The dashboard of a site with `customers` customers: written unless
@@ -23,8 +23,13 @@ pub(crate) fn resolve_dashboard(
     let settings = &config.dashboard;
     let passphrase = match &settings.passphrase_env {
         None => None,
-        Some((var, span)) => Some(passphrase(file, var, span, options, diagnostics)?),
+        Some((var, span)) => passphrase(file, var, span, options, diagnostics)?,
     };
+    let unsealed = settings
+        .passphrase_env
+        .as_ref()
+        .filter(|_| passphrase.is_none())
+        .map(|(var, _)| var.clone());
     if !settings.enabled.unwrap_or(customers > 0) {
         return Some(None);
     }
@@ -32,19 +37,25 @@ pub(crate) fn resolve_dashboard(
     Some(Some(Dashboard {
         path: format!("{}{token}/", crate::privacy::PORTAL_ROOT),
         passphrase,
+        unsealed,
     }))
 }
 
-/// The passphrase in the environment variable `var` (written at `span`).
+/// The passphrase in the environment variable `var` (written at `span`):
+/// `Some(None)` when it is not set and the options show such dashboards
+/// unencrypted, `None` (with an error) when it cannot be had.
 fn passphrase(
     file: &Arc<SourceFile>,
     var: &str,
     span: &std::ops::Range<usize>,
     options: &BuildOptions,
     diagnostics: &mut Diagnostics,
-) -> Option<Secret<String>> {
+) -> Option<Option<Secret<String>>> {
     let at = Label::new(file, span.start, span.end);
     let Some(p) = options.env.expose().get(var) else {
+        if options.without_passphrase == WithoutPassphrase::ShowUnencrypted {
+            return Some(None);
+        }
         diagnostics.push(
             Diagnostic::error(
                 Code::MissingPassphrase,
@@ -68,5 +79,5 @@ fn passphrase(
         );
         return None;
     }
-    Some(Secret::new(p.clone()))
+    Some(Some(Secret::new(p.clone())))
 }

@@ -148,6 +148,18 @@ fn portal_folder(path: &str) -> Option<&str> {
     Some(&path[..end])
 }
 
+/// The passphrase variable of the portal (or dashboard) `path` lies in, when
+/// it is shown unencrypted for want of its passphrase.
+fn unsealed_var<'a>(snapshot: &'a Snapshot, path: &str) -> Option<&'a str> {
+    let dir = portal_folder(path)?;
+    let portals = snapshot.portals.iter().map(|p| (&p.path, &p.unsealed));
+    let dashboard = snapshot.dashboard.iter().map(|d| (&d.path, &d.unsealed));
+    portals
+        .chain(dashboard)
+        .find(|(folder, _)| folder.as_str() == dir)
+        .and_then(|(_, var)| var.as_deref())
+}
+
 /// A file of the site, or the site's 404 page.
 async fn site(
     State(shared): State<Shared>,
@@ -229,7 +241,8 @@ fn page(
             Access::Local => snapshot.overlay.as_deref(),
             _ => snapshot.overlay_summary.as_deref(),
         };
-        let block = overlay::block(snapshot.generation, shown);
+        let banner = unsealed_var(snapshot, path).map(overlay::unsealed_banner);
+        let block = overlay::block(snapshot.generation, shown, banner.as_deref());
         Bytes::from(overlay::inject(&bytes, &block))
     } else {
         bytes

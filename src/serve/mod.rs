@@ -36,10 +36,10 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 pub use config::{Config, DEFAULT_PORT, Log, ServeError};
 pub use handle::{Handle, open_browser};
-pub use overlay::{INJECTION_END, INJECTION_START, OVERLAY_ID};
+pub use overlay::{INJECTION_END, INJECTION_START, OVERLAY_ID, UNSEALED_ID};
 pub use watch::{ChangeKind, WatchMode};
 
-use crate::build::{BuildOptions, Compiled, PortalLink};
+use crate::build::{BuildOptions, Compiled, DashboardLink, PortalLink, WithoutPassphrase};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::{self, Format};
 use crate::source::{SITE_ENTRIES, SourceTree};
@@ -62,10 +62,23 @@ pub(crate) struct Snapshot {
     pub(crate) overlay_summary: Option<Arc<str>>,
     /// The portals of the last build that got as far as resolving.
     pub(crate) portals: Arc<Vec<PortalLink>>,
+    /// The dashboard of the last build that got as far as resolving.
+    pub(crate) dashboard: Option<DashboardLink>,
     /// Portal folders whose files are out of date: they are rendered before serving.
     pub(crate) stale: Arc<BTreeSet<String>>,
     /// Whether the last build updated the one before instead of building everything.
     pub(crate) incremental: bool,
+}
+
+/// What one build gives to serve: its diagnostics, the files (the last good
+/// ones when it failed), how many files changed, and where the portals and the
+/// dashboard are.
+struct Served {
+    diagnostics: Vec<Diagnostic>,
+    files: files::Files,
+    changed_files: usize,
+    portals: Arc<Vec<PortalLink>>,
+    dashboard: Option<DashboardLink>,
 }
 
 /// What the HTTP handlers share with the event loop.
@@ -128,8 +141,12 @@ fn refuse(config: &Config) -> Result<(), ServeError> {
 /// Builds the site at `config.root`, starts listening and watching, and returns
 /// once the first build is being served. A first build with errors is served
 /// too: every page shows the overlay until the site is fixed.
-pub fn start(config: Config) -> Result<Handle, ServeError> {
+pub fn start(mut config: Config) -> Result<Handle, ServeError> {
     refuse(&config)?;
+    // Encrypted portals are shown unencrypted only to this machine's browsers.
+    if config.allow_remote || !config.allowed_hosts.is_empty() {
+        config.options.without_passphrase = WithoutPassphrase::Refuse;
+    }
     let root = config.root.canonicalize()?;
     let listener = std::net::TcpListener::bind(config.addr).map_err(|source| ServeError::Bind {
         addr: config.addr,
@@ -442,7 +459,13 @@ impl Session {
         } = outcome;
         let previous = self.publisher.borrow().clone();
         let incremental = matches!(result, Built::Incremental(_));
-        let (diagnostics, files, changed_files, portals) = self.served(result, &previous);
+        let Served {
+            diagnostics,
+            files,
+            changed_files,
+            portals,
+            dashboard,
+        } = self.served(result, &previous);
         if !incremental {
             self.stale.clear();
         }
@@ -463,6 +486,7 @@ impl Session {
             overlay: failed.then(|| Arc::from(overlay::panel(&diagnostics))),
             overlay_summary: failed.then(|| Arc::from(overlay::summary(errors, warnings))),
             portals,
+            dashboard,
             incremental,
             stale: Arc::new(self.stale.keys().cloned().collect()),
         };
@@ -491,11 +515,7 @@ impl Session {
     /// What a build serves: its diagnostics, the files (the last good ones when
     /// it failed, completed with the portals they still owed), how many files
     /// changed, and the portals' addresses.
-    fn served(
-        &mut self,
-        result: Built,
-        previous: &Snapshot,
-    ) -> (Vec<Diagnostic>, files::Files, usize, Arc<Vec<PortalLink>>) {
+    fn served(&mut self, result: Built, previous: &Snapshot) -> Served {
         match result {
             Built::Full(compiled, completed) => {
                 let failed = compiled.has_errors();
@@ -513,19 +533,32 @@ impl Session {
                     let changed = files.count_changed(&previous.files);
                     (files, changed)
                 };
-                let portals = if compiled.portals.is_empty() && failed {
-                    Arc::clone(&previous.portals)
+                let (portals, dashboard) = if compiled.portals.is_empty() && failed {
+                    (Arc::clone(&previous.portals), previous.dashboard.clone())
                 } else {
-                    Arc::new(compiled.portals)
+                    (Arc::new(compiled.portals), compiled.dashboard)
                 };
-                (compiled.diagnostics, files, changed, portals)
+                Served {
+                    diagnostics: compiled.diagnostics,
+                    files,
+                    changed_files: changed,
+                    portals,
+                    dashboard,
+                }
             }
             Built::Incremental(update) => {
                 for (index, dir) in &update.stale {
                     self.stale.insert(dir.clone(), *index);
                 }
                 let (files, changed) = previous.files.updated(update.files, &update.replaced);
-                (update.diagnostics, files, changed, Arc::new(update.portals))
+                // The dashboard's settings live in gangway.toml, whose edits are full builds.
+                Served {
+                    diagnostics: update.diagnostics,
+                    files,
+                    changed_files: changed,
+                    portals: Arc::new(update.portals),
+                    dashboard: previous.dashboard.clone(),
+                }
             }
         }
     }

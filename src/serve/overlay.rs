@@ -47,18 +47,42 @@ border:1px solid #666;border-radius:3px;cursor:pointer}\n\
 #gangway-overlay .gangway-place{margin:0}\n\
 #gangway-overlay .gangway-error{color:#ff8a8a}\n\
 #gangway-overlay .gangway-warning{color:#f5c86a}\n\
-#gangway-overlay pre{margin:4px 0 0;white-space:pre-wrap;color:#ddd}\n";
+#gangway-overlay pre{margin:4px 0 0;white-space:pre-wrap;color:#ddd}\n\
+#gangway-unsealed{position:sticky;bottom:0;z-index:2147483646;margin:0;padding:10px 16px;\
+background:#fff4d6;color:#3d2c00;border-top:4px solid #c98a00;\
+font:14px/1.45 system-ui,sans-serif;text-align:left}\n\
+#gangway-unsealed code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\n";
 
 /// The block added to a page served at `generation`: the reload script
-/// ([`RELOAD_SCRIPT`]), preceded by `overlay` and its stylesheet when there is one.
-pub(crate) fn block(generation: u64, overlay: Option<&str>) -> String {
-    let overlay = match overlay {
-        Some(panel) => format!("<link rel=\"stylesheet\" href=\"{OVERLAY_STYLE_PATH}\">{panel}"),
-        None => String::new(),
+/// ([`RELOAD_SCRIPT`]), preceded by the unencrypted-portal `banner` and
+/// `overlay`, with their stylesheet, when there are.
+pub(crate) fn block(generation: u64, overlay: Option<&str>, banner: Option<&str>) -> String {
+    let overlay = match (banner, overlay) {
+        (None, None) => String::new(),
+        (banner, panel) => format!(
+            "<link rel=\"stylesheet\" href=\"{OVERLAY_STYLE_PATH}\">{}{}",
+            banner.unwrap_or(""),
+            panel.unwrap_or("")
+        ),
     };
     format!(
         "{INJECTION_START}{overlay}<script src=\"{RELOAD_SCRIPT_PATH}\" \
 data-generation=\"{generation}\"></script>{INJECTION_END}"
+    )
+}
+
+/// The id of the banner on the pages of an encrypted portal shown unencrypted.
+pub const UNSEALED_ID: &str = "gangway-unsealed";
+
+/// The banner on every page of an encrypted portal (or dashboard) that `serve`
+/// shows unencrypted because `var`, which holds its passphrase, is not set.
+pub(crate) fn unsealed_banner(var: &str) -> String {
+    format!(
+        "<div id=\"{UNSEALED_ID}\" role=\"note\"><strong>Shown unencrypted.</strong> \
+This portal is encrypted, but its passphrase is not available here ({} is not set), \
+so it is shown unencrypted, to this computer alone. \
+A published build is encrypted: <code>gangway build</code> needs the passphrase.</div>",
+        crate::html::escape(var)
     )
 }
 
@@ -165,7 +189,13 @@ mod tests {
     #[test]
     fn nothing_added_is_inline() {
         let d = Diagnostic::error(Code::InvalidValue, "broken");
-        let added = block(7, Some(&panel(&[d])));
+        let banner = unsealed_banner("ACME_<b>PASSPHRASE");
+        let added = block(7, Some(&panel(&[d])), Some(&banner));
+        assert!(added.contains("id=\"gangway-unsealed\""), "{added}");
+        assert!(
+            added.contains("(ACME_&lt;b&gt;PASSPHRASE is not set)"),
+            "{added}"
+        );
         assert!(
             added.contains("<script src=\"/__gangway/reload.js\" data-generation=\"7\"></script>")
         );

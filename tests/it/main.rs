@@ -5,6 +5,7 @@ mod harness;
 
 mod actions;
 mod architecture;
+mod cli;
 mod dashboard;
 mod digest;
 mod feedback;

@@ -379,7 +379,14 @@ fn the_json_report_of_a_good_build_is_empty() {
     let report: Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
     assert_eq!(
         report,
-        serde_json::json!({ "diagnostics": [], "errors": 0, "warnings": 0 })
+        serde_json::json!({
+            "format_version": 1,
+            "diagnostics": [],
+            "errors": 0,
+            "warnings": 0,
+            "translations": { "languages": [] },
+            "unencrypted": [],
+        })
     );
 }
 

@@ -11,7 +11,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use gangway::serve::{self, INJECTION_END, INJECTION_START, OVERLAY_ID, ServeError};
+use gangway::build::WithoutPassphrase;
+use gangway::serve::{self, INJECTION_END, INJECTION_START, OVERLAY_ID, ServeError, UNSEALED_ID};
 use gangway::{BuildOptions, Compiled, SourceTree};
 
 use crate::harness::{Site, TODAY};
@@ -964,4 +965,108 @@ fn the_overlay_never_quotes_notes_and_shows_details_only_on_loopback_hosts() {
         "no details: {block}"
     );
     assert!(!block.contains("yaml-syntax"), "no details: {block}");
+}
+
+/// The example's one encrypted portal, `acme`, whose passphrase is in no
+/// environment here.
+fn encrypted_acme() -> Site {
+    Site::new().append(
+        "customers/acme.yaml",
+        "encrypt:\n  passphrase_env: ACME_PASSPHRASE\n",
+    )
+}
+
+/// Issue 23: without its passphrase an encrypted portal is served unencrypted
+/// on loopback, the same pages a build would seal, each with a banner saying so
+/// (and no other page has one).
+#[test]
+fn an_encrypted_portal_without_its_passphrase_is_shown_unencrypted_with_a_banner() {
+    let s = Served::start_with(&encrypted_acme(), |config| {
+        config.options.without_passphrase = WithoutPassphrase::ShowUnencrypted;
+    });
+    let status = s.settled();
+    assert_eq!(status.errors, 0, "{status:?}");
+    let portals = s.handle.as_ref().expect("running").portals();
+    let (acme, _) = portals
+        .iter()
+        .find(|(p, _)| p.customer == "acme")
+        .expect("acme's portal");
+    assert!(!acme.encrypted);
+    assert_eq!(acme.unsealed.as_deref(), Some("ACME_PASSPHRASE"));
+
+    let (tree, _) = SourceTree::read(s.dir.path());
+    let mut unsealed = options();
+    unsealed.without_passphrase = WithoutPassphrase::ShowUnencrypted;
+    let clean = gangway::compile(&tree, &unsealed);
+    assert!(!clean.has_errors(), "{:?}", clean.diagnostics);
+    let (mut portal_pages, mut public_pages) = (0, 0);
+    for file in clean.files.iter().filter(|f| f.path.ends_with(".html")) {
+        let response = s.get(&format!("/{}", encode(&file.path)));
+        assert_eq!(response.status, 200, "{}", file.path);
+        let (page, block) = strip_block(&response.body);
+        assert!(page == file.bytes, "{}: the page a build makes", file.path);
+        if file.path.starts_with(&acme.path) {
+            portal_pages += 1;
+            assert!(
+                block.contains(UNSEALED_ID),
+                "{}: banner\n{block}",
+                file.path
+            );
+            assert!(block.contains("Shown unencrypted"), "{block}");
+            assert!(block.contains("(ACME_PASSPHRASE is not set)"), "{block}");
+            assert!(block.contains("A published build is encrypted"), "{block}");
+            assert!(
+                String::from_utf8_lossy(&page).contains("Acme Corp"),
+                "{}: readable",
+                file.path
+            );
+        } else {
+            public_pages += 1;
+            assert!(!block.contains(UNSEALED_ID), "{}: no banner", file.path);
+        }
+    }
+    assert!(portal_pages >= 4, "{portal_pages} portal pages");
+    assert!(public_pages > 0);
+}
+
+/// With `--allow-host` (a tunnel: other machines may read the pages) an
+/// encrypted portal without its passphrase is an error again, as in a build.
+#[test]
+fn a_server_others_can_reach_never_shows_an_encrypted_portal_unencrypted() {
+    let s = Served::start_with(&encrypted_acme(), |config| {
+        config.options.without_passphrase = WithoutPassphrase::ShowUnencrypted;
+        config.allowed_hosts = vec!["dev.example.test".into()];
+    });
+    let status = s.settled();
+    assert!(status.errors > 0, "{status:?}");
+    assert_eq!(status.files, 0);
+    let (_, block) = strip_block(&get_for_host(s.addr, "/", Some("localhost")).body);
+    assert!(block.contains("missing-passphrase"), "{block}");
+    assert!(!block.contains(UNSEALED_ID), "{block}");
+}
+
+/// An encrypted dashboard without its passphrase gets the banner too.
+#[test]
+fn an_encrypted_dashboard_without_its_passphrase_is_shown_with_the_banner() {
+    let site = Site::new().append(
+        "gangway.toml",
+        "\n[dashboard]\nencrypt = { passphrase_env = \"STAFF_PASSPHRASE\" }\n",
+    );
+    let s = Served::start_with(&site, |config| {
+        config.options.without_passphrase = WithoutPassphrase::ShowUnencrypted;
+    });
+    assert_eq!(s.settled().errors, 0);
+    let (tree, _) = SourceTree::read(s.dir.path());
+    let mut unsealed = options();
+    unsealed.without_passphrase = WithoutPassphrase::ShowUnencrypted;
+    let dashboard = gangway::compile(&tree, &unsealed)
+        .dashboard
+        .expect("a dashboard");
+    assert_eq!(dashboard.unsealed.as_deref(), Some("STAFF_PASSPHRASE"));
+    let response = s.get(&format!("/{}", dashboard.path));
+    assert_eq!(response.status, 200);
+    let (page, block) = strip_block(&response.body);
+    assert!(block.contains(UNSEALED_ID), "{block}");
+    assert!(block.contains("(STAFF_PASSPHRASE is not set)"), "{block}");
+    assert!(String::from_utf8_lossy(&page).contains("Acme Corp"));
 }
