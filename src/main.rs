@@ -101,11 +101,21 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader stopped reading (`gangway … | head`): nothing to report.
+        Err(err) if closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether `err` comes from writing to a pipe whose reader has gone.
+fn closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// mimalloc instead of the system allocator: 13% less CPU for a large build (the

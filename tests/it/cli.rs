@@ -347,6 +347,34 @@ fn docs_cli_lists_the_json_documents_fields() {
     assert!(docs.contains("\"format_version\": 1"));
 }
 
+/// `gangway … | head`: a reader that stops reading ends the command quietly
+/// (exit 0, no "Broken pipe" error), whichever command prints.
+#[test]
+fn a_closed_pipe_ends_a_command_quietly() {
+    let dir = Site::new().on_disk();
+    for args in [
+        &["links"][..],
+        &["translations", "status"],
+        &["report", "--format", "json"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gangway"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("GANGWAY_PORTAL_SECRET", TEST_SECRET)
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run gangway");
+        // The reading end is closed before the command writes anything.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // completions and help
 
