@@ -34,3 +34,4 @@ mod serve;
 mod text_sandbox;
 mod timeline;
 mod unpublished;
+mod workflow;

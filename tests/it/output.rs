@@ -252,7 +252,7 @@ fn init_writes_what_starter_tree_holds() {
 #[test]
 fn init_refuses_a_non_empty_directory() {
     let dir = tempfile::tempdir().expect("temporary directory");
-    std::fs::write(dir.path().join("README.md"), "mine").expect("write file");
+    std::fs::write(dir.path().join("notes.md"), "mine").expect("write file");
     let run = gangway(dir.path(), &["init", "."]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("already exists"), "{}", run.stderr);
