@@ -639,6 +639,46 @@ fn rotate_gives_one_customer_a_new_address() {
     assert!(after.has(&format!("{}index.html", before.portal("other"))));
 }
 
+/// A customer file written on Windows (CRLF, maybe a byte-order mark, no line
+/// break after the last line) keeps all of that through `rotate`, twice.
+#[test]
+fn rotate_keeps_the_customer_file_line_endings() {
+    let original = Site::new().text("customers/acme.yaml");
+    for bom in ["", "\u{feff}"] {
+        let crlf = format!("{bom}{}", original.trim_end().replace('\n', "\r\n"));
+        let dir = Site::new().file("customers/acme.yaml", &crlf).on_disk();
+        let path = dir.path().join("customers/acme.yaml");
+        let before = Site::read(dir.path())
+            .build()
+            .ok()
+            .portal("acme")
+            .to_string();
+
+        let run = gangway(dir.path(), &["rotate", "acme"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let once = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(once, format!("{crlf}\r\nportal_rotation: 1"));
+
+        let run = gangway(dir.path(), &["rotate", "acme"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let twice = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(twice, format!("{crlf}\r\nportal_rotation: 2"));
+        assert_eq!(twice.matches('\n').count(), twice.matches("\r\n").count());
+
+        let after = Site::read(dir.path())
+            .build()
+            .ok()
+            .portal("acme")
+            .to_string();
+        assert_ne!(after, before, "{bom:?}");
+        assert_eq!(
+            run.stdout,
+            format!("https://portal.test/{after}\n"),
+            "{bom:?}"
+        );
+    }
+}
+
 /// `rotate` bumps `portal_rotation:` in the customer file before it checks that
 /// a secret is available, so a refused rotate still edits the file and a retry
 /// bumps it twice.
