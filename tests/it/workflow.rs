@@ -248,3 +248,36 @@ fn init_refuses_other_files_and_an_existing_workflow_and_writes_nothing() {
         assert!(!dir.path().join(".gitignore").exists(), "{path}");
     }
 }
+
+/// docs/publishing.md installs the release the workflow pins, and names every
+/// host the issue asked for.
+#[test]
+fn the_publishing_guide_matches_the_workflow() {
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/publishing.md"))
+        .expect("docs/publishing.md");
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        guide.contains(&format!("--version {version}")),
+        "docs/publishing.md installs gangway {version}"
+    );
+    for host in [
+        "## GitHub Pages",
+        "## GitLab Pages",
+        "## Netlify",
+        "## Cloudflare Pages",
+        "## S3 with CloudFront",
+    ] {
+        assert!(guide.contains(host), "{host}");
+    }
+    let starter = Site::starter().text(WORKFLOW);
+    for action in [
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    ] {
+        assert!(
+            starter.contains(action) && guide.contains(action),
+            "{action}"
+        );
+    }
+}
