@@ -30,13 +30,19 @@ pub const STARTER: &[(&str, &str)] = &[
         include_str!("starter/content/faq/reset-password.md"),
     ),
     (".gitignore", "/public/\n/.public.lock\n/.portal-secret\n"),
+    (
+        ".github/workflows/portal.yml",
+        include_str!("starter/.github/workflows/portal.yml"),
+    ),
 ];
 
 /// Why `init` could not write the starter site.
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
     /// The directory already holds a site or other files that would be overwritten.
-    #[error("{path} already exists; init only writes into a new or empty directory")]
+    #[error(
+        "{path} already exists; init only writes into a new or empty directory, or a fresh clone that holds only .git, a README, a licence, .gitignore, .gitattributes and .github/"
+    )]
     Exists {
         /// The file or directory in the way.
         path: String,
@@ -51,25 +57,30 @@ pub enum InitError {
     },
 }
 
-/// Writes the starter site into `dir`, which must not exist or be empty.
+/// Writes the starter site into `dir`, which must not exist, be empty, or hold
+/// only what a freshly made repository holds ([`fresh_clone_name`]). No file is
+/// overwritten; an existing `.gitignore` gets the starter's lines it lacks.
 pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
     let io = |path: &Path| {
         let path = path.display().to_string();
         move |source| InitError::Io { path, source }
     };
     if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).map_err(io(dir))?;
-        if entries.next().is_some() {
-            return Err(InitError::Exists {
-                path: dir.display().to_string(),
-            });
-        }
+        refuse_what_is_in_the_way(dir)?;
     }
     let mut written = Vec::new();
     for (path, text) in STARTER {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        if *path == ".gitignore" && target.exists() {
+            let existing = std::fs::read(&target).map_err(io(&target))?;
+            if let Some(updated) = gitignore_with(&existing, text) {
+                std::fs::write(&target, updated).map_err(io(&target))?;
+                written.push(path.to_string());
+            }
+            continue;
         }
         std::fs::write(&target, text).map_err(io(&target))?;
         written.push(path.to_string());
@@ -86,6 +97,74 @@ pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
     Ok(written)
 }
 
+/// Refuses a directory that holds anything but what a fresh clone holds, or
+/// any starter file (but `.gitignore`) already: before anything is written.
+fn refuse_what_is_in_the_way(dir: &Path) -> Result<(), InitError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| InitError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    if let Some(name) = names.iter().find(|name| !fresh_clone_name(name)) {
+        return Err(InitError::Exists {
+            path: dir.join(name).display().to_string(),
+        });
+    }
+    for (path, _) in STARTER {
+        let target = dir.join(path);
+        if *path != ".gitignore" && std::fs::symlink_metadata(&target).is_ok() {
+            return Err(InitError::Exists {
+                path: target.display().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// True for what a repository holds when it is made on a forge and cloned:
+/// `.git`, a README, a licence (`LICENSE`, `LICENCE`, `COPYING`, with any
+/// extension or suffix), `.gitignore`, `.gitattributes` and `.github/`.
+fn fresh_clone_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    matches!(name, ".git" | ".gitignore" | ".gitattributes" | ".github")
+        || ["README", "LICENSE", "LICENCE", "COPYING"]
+            .iter()
+            .any(|stem| upper.starts_with(stem))
+}
+
+/// `existing` with the lines of `wanted` it lacks appended, ended the way its
+/// own lines are; `None` when it has them all.
+fn gitignore_with(existing: &[u8], wanted: &str) -> Option<Vec<u8>> {
+    let has = |line: &str| {
+        existing.split(|&b| b == b'\n').any(|l| {
+            let l = l.trim_ascii();
+            l == line.as_bytes() || Some(l) == line.as_bytes().strip_prefix(b"/")
+        })
+    };
+    let missing: Vec<&str> = wanted.lines().filter(|line| !has(line)).collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let ending: &[u8] = if existing.windows(2).any(|w| w == b"\r\n") {
+        b"\r\n"
+    } else {
+        b"\n"
+    };
+    let mut out = existing.to_vec();
+    if !out.is_empty() && !out.ends_with(b"\n") {
+        out.extend_from_slice(ending);
+    }
+    for line in missing {
+        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(ending);
+    }
+    Some(out)
+}
+
 /// The starter site as an in-memory tree, for tests.
 pub fn starter_tree() -> crate::SourceTree {
     let mut tree = crate::SourceTree::new();
@@ -93,4 +172,51 @@ pub fn starter_tree() -> crate::SourceTree {
         tree.insert(*path, text.as_bytes());
     }
     tree
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_fresh_clone_holds_is_allowed() {
+        for name in [
+            ".git",
+            "README.md",
+            "readme",
+            "LICENSE",
+            "LICENSE-MIT",
+            "LICENCE.txt",
+            "COPYING",
+            ".gitignore",
+            ".gitattributes",
+            ".github",
+        ] {
+            assert!(fresh_clone_name(name), "{name}");
+        }
+        for name in ["gangway.toml", "content", "notes.txt", ".vscode", "public"] {
+            assert!(!fresh_clone_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn an_existing_gitignore_gets_only_the_lines_it_lacks() {
+        let wanted = "/public/\n/.public.lock\n/.portal-secret\n";
+        let with = |text: &str| {
+            gitignore_with(text.as_bytes(), wanted).map(|b| String::from_utf8(b).unwrap())
+        };
+        assert_eq!(
+            with("target/\n").as_deref(),
+            Some("target/\n/public/\n/.public.lock\n/.portal-secret\n")
+        );
+        assert_eq!(
+            with("public/\r\n.portal-secret").as_deref(),
+            Some("public/\r\n.portal-secret\r\n/.public.lock\r\n")
+        );
+        assert_eq!(with(wanted), None);
+        assert_eq!(
+            with("").as_deref(),
+            Some("/public/\n/.public.lock\n/.portal-secret\n")
+        );
+    }
 }

@@ -8,7 +8,7 @@ use anyhow::Result;
 /// The arguments of `gangway init`.
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Where to create it (must not exist or be empty)
+    /// Where to create it (new, empty, or a fresh clone: only .git, README, licence, .gitignore, .gitattributes, .github/)
     #[arg(default_value = ".")]
     dir: PathBuf,
 }

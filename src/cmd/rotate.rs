@@ -75,10 +75,19 @@ fn customer_file(root: &Path, id: &str) -> Result<PathBuf> {
 
 /// Sets or increments the top-level `portal_rotation:` in a customer file. Every
 /// other byte stays as it was: line endings (`\r\n` or `\n`, and whether the
-/// last line has one), other lines, a comment after the number.
+/// last line has one, also when a line is added), other lines, a comment after
+/// the number, a byte-order mark.
 fn bump_rotation(text: &str) -> Result<(String, u32)> {
     let mut out = String::with_capacity(text.len() + 24);
     let mut rotation = None;
+    // A byte-order mark (Windows editors write one) stays, and is not part of the first key.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            out.push('\u{feff}');
+            rest
+        }
+        None => text,
+    };
     for line in text.split_inclusive('\n') {
         let content = line.trim_end_matches(['\r', '\n']);
         let ending = &line[content.len()..];
@@ -115,13 +124,21 @@ fn bump_rotation(text: &str) -> Result<(String, u32)> {
     if let Some(rotation) = rotation {
         return Ok((out, rotation));
     }
-    // A new last line, ended the way the file's lines are.
+    // A new last line, ended the way the file's lines are; a file whose last
+    // line had no line break still ends without one.
     let ending = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push_str(ending);
-    }
-    out.push_str(&format!("portal_rotation: 1{ending}"));
+    out.push_str(&rotation_line(text, ending));
     Ok((out, 1))
+}
+
+/// `portal_rotation: 1` as a new last line after `text`: a line break before it
+/// when the last line has none (and then none after it), else one after it.
+fn rotation_line(text: &str, ending: &str) -> String {
+    if text.is_empty() || text.ends_with('\n') {
+        format!("portal_rotation: 1{ending}")
+    } else {
+        format!("{ending}portal_rotation: 1")
+    }
 }
 
 #[cfg(test)]
@@ -132,11 +149,21 @@ mod tests {
     fn rotation_is_set_or_increased_keeping_every_other_byte() {
         let cases: &[(&str, &str, u32)] = &[
             ("name: A\n", "name: A\nportal_rotation: 1\n", 1),
-            ("name: A", "name: A\nportal_rotation: 1\n", 1),
+            ("name: A", "name: A\nportal_rotation: 1", 1),
             ("name: A\r\n", "name: A\r\nportal_rotation: 1\r\n", 1),
             (
                 "name: A\r\nx: 1",
-                "name: A\r\nx: 1\r\nportal_rotation: 1\r\n",
+                "name: A\r\nx: 1\r\nportal_rotation: 1",
+                1,
+            ),
+            (
+                "\u{feff}portal_rotation: 2\r\nname: A\r\n",
+                "\u{feff}portal_rotation: 3\r\nname: A\r\n",
+                3,
+            ),
+            (
+                "\u{feff}name: A\r\n",
+                "\u{feff}name: A\r\nportal_rotation: 1\r\n",
                 1,
             ),
             ("", "portal_rotation: 1\n", 1),

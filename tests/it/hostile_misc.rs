@@ -130,7 +130,8 @@ fn rotate_refuses_ids_that_are_not_customers() {
 }
 
 /// Issue 17, item 12: `rotate` rewrote a customer file saved with Windows line
-/// endings (`\r\n`) with `\n` everywhere. Only the rotation line may change.
+/// endings (`\r\n`) with `\n` everywhere. Only the rotation line may change;
+/// issue 23: a last line without a line break stays without one.
 #[test]
 fn rotate_keeps_crlf_line_endings_and_every_other_byte() {
     let crlf = crate::harness::dedent(crate::harness::CUSTOMER).replace('\n', "\r\n");
@@ -147,12 +148,12 @@ fn rotate_keeps_crlf_line_endings_and_every_other_byte() {
         "prints the new address: {run:?}"
     );
     let first = std::fs::read_to_string(&path).expect("read");
-    assert_eq!(first, format!("{original}\r\nportal_rotation: 1\r\n"));
+    assert_eq!(first, format!("{original}\r\nportal_rotation: 1"));
 
     let run = gangway(dir.path(), &["rotate", "acme"]);
     assert_eq!(run.code, 0, "{run:?}");
     let second = std::fs::read_to_string(&path).expect("read");
-    assert_eq!(second, format!("{original}\r\nportal_rotation: 2\r\n"));
+    assert_eq!(second, format!("{original}\r\nportal_rotation: 2"));
 }
 
 // ---------------------------------------------------------------------------

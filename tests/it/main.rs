@@ -37,3 +37,4 @@ mod text_sandbox;
 mod timeline;
 mod translations;
 mod unpublished;
+mod workflow;

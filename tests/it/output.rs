@@ -252,7 +252,7 @@ fn init_writes_what_starter_tree_holds() {
 #[test]
 fn init_refuses_a_non_empty_directory() {
     let dir = tempfile::tempdir().expect("temporary directory");
-    std::fs::write(dir.path().join("README.md"), "mine").expect("write file");
+    std::fs::write(dir.path().join("notes.md"), "mine").expect("write file");
     let run = gangway(dir.path(), &["init", "."]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("already exists"), "{}", run.stderr);
@@ -644,6 +644,46 @@ fn rotate_gives_one_customer_a_new_address() {
     );
     assert!(after.has(&format!("{}index.html", rotated.portal("acme"))));
     assert!(after.has(&format!("{}index.html", before.portal("other"))));
+}
+
+/// A customer file written on Windows (CRLF, maybe a byte-order mark, no line
+/// break after the last line) keeps all of that through `rotate`, twice.
+#[test]
+fn rotate_keeps_the_customer_file_line_endings() {
+    let original = Site::new().text("customers/acme.yaml");
+    for bom in ["", "\u{feff}"] {
+        let crlf = format!("{bom}{}", original.trim_end().replace('\n', "\r\n"));
+        let dir = Site::new().file("customers/acme.yaml", &crlf).on_disk();
+        let path = dir.path().join("customers/acme.yaml");
+        let before = Site::read(dir.path())
+            .build()
+            .ok()
+            .portal("acme")
+            .to_string();
+
+        let run = gangway(dir.path(), &["rotate", "acme"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let once = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(once, format!("{crlf}\r\nportal_rotation: 1"));
+
+        let run = gangway(dir.path(), &["rotate", "acme"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let twice = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(twice, format!("{crlf}\r\nportal_rotation: 2"));
+        assert_eq!(twice.matches('\n').count(), twice.matches("\r\n").count());
+
+        let after = Site::read(dir.path())
+            .build()
+            .ok()
+            .portal("acme")
+            .to_string();
+        assert_ne!(after, before, "{bom:?}");
+        assert_eq!(
+            run.stdout,
+            format!("https://portal.test/{after}\n"),
+            "{bom:?}"
+        );
+    }
 }
 
 /// `rotate` bumps `portal_rotation:` in the customer file before it checks that
