@@ -138,7 +138,7 @@ fn fresh_clone_name(name: &str) -> bool {
 
 /// `existing` with the lines of `wanted` it lacks appended, ended the way its
 /// own lines are; `None` when it has them all.
-fn gitignore_with(existing: &[u8], wanted: &str) -> Option<Vec<u8>> {
+pub fn gitignore_with(existing: &[u8], wanted: &str) -> Option<Vec<u8>> {
     let has = |line: &str| {
         existing.split(|&b| b == b'\n').any(|l| {
             let l = l.trim_ascii();

@@ -1,7 +1,7 @@
 //! `gangway ingest`.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -78,7 +78,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         }
     } else {
         for (path, text) in &outcome.files {
-            write_atomically(&args.root.join(path), text)?;
+            super::replace_file(&args.root.join(path), text.as_bytes(), true)?;
         }
     }
     drop(out);
@@ -136,29 +136,4 @@ fn read_input(name: &str) -> Result<Vec<u8>> {
         bytes = std::fs::read(name).with_context(|| format!("cannot read {name}"))?;
     }
     Ok(bytes)
-}
-
-/// Writes `text` to a temporary file beside `path`, then renames it over `path`.
-fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().context("a file has a folder")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.ingest-{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temp, meta.permissions())?;
-        }
-        std::fs::rename(&temp, path)
-    })();
-    if let Err(err) = result {
-        let _ = std::fs::remove_file(&temp);
-        return Err(anyhow::Error::new(err).context(format!("cannot write {}", path.display())));
-    }
-    Ok(())
 }

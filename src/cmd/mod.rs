@@ -312,3 +312,33 @@ pub(crate) fn site_base_url(root: &Path) -> Result<String> {
         .trim_end_matches('/')
         .to_string())
 }
+
+/// Writes `bytes` to a temporary file beside `path` (with its permissions, its
+/// folder created when missing), then renames it over `path`: a reader sees the
+/// old file or the new one, never half of one. `sync` puts the data on disk
+/// before the rename (one file of value); without it many files go quickly.
+pub(crate) fn replace_file(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
+    let dir = path.parent().context("a file has a folder")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.gangway-{}", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        if sync {
+            file.sync_all()?;
+        }
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&temp, meta.permissions())?;
+        }
+        std::fs::rename(&temp, path)
+    })();
+    if let Err(err) = result {
+        let _ = std::fs::remove_file(&temp);
+        return Err(anyhow::Error::new(err).context(format!("cannot write {}", path.display())));
+    }
+    Ok(())
+}

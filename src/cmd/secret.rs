@@ -130,27 +130,7 @@ fn ignore_secret_file(root: &Path) -> Result<()> {
 /// already ignores it. The new line ends the way the file's lines do, and a last
 /// line without a line break gets one first.
 fn gitignore_with_secret(existing: Option<&[u8]>) -> Option<Vec<u8>> {
-    let existing = existing.unwrap_or_default();
-    let ignored = existing.split(|&b| b == b'\n').any(|line| {
-        let line = line.trim_ascii();
-        line == SECRET_FILE.as_bytes() || line.strip_prefix(b"/") == Some(SECRET_FILE.as_bytes())
-    });
-    if ignored {
-        return None;
-    }
-    let ending: &[u8] = if existing.windows(2).any(|w| w == b"\r\n") {
-        b"\r\n"
-    } else {
-        b"\n"
-    };
-    let mut out = existing.to_vec();
-    if !out.is_empty() && !out.ends_with(b"\n") {
-        out.extend_from_slice(ending);
-    }
-    out.extend_from_slice(b"/");
-    out.extend_from_slice(SECRET_FILE.as_bytes());
-    out.extend_from_slice(ending);
-    Some(out)
+    gangway::init::gitignore_with(existing.unwrap_or_default(), &format!("/{SECRET_FILE}"))
 }
 
 #[cfg(test)]

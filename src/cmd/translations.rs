@@ -258,7 +258,7 @@ fn stamp_all(
         match stamp(&t.path, &t.original.kind, bytes, hash) {
             Ok(Some(stamped)) => {
                 if !dry_run {
-                    replace_file(&root.join(&t.path), &stamped.bytes)?;
+                    super::replace_file(&root.join(&t.path), &stamped.bytes, false)?;
                 }
                 let before = stamped.before.as_deref().unwrap_or("no hash");
                 let verb = if dry_run { "would stamp" } else { "stamped" };
@@ -277,28 +277,6 @@ fn stamp_all(
         }
     }
     Ok((changed, failed))
-}
-
-/// Writes `bytes` to a temporary file beside `path` (with its permissions), then
-/// renames it over `path`: a reader sees the old file or the new one, never half
-/// of one. No sync to disk per file: a site may stamp thousands at once.
-fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.stamp-{}", std::process::id()));
-    let result = std::fs::write(&temp, bytes).and_then(|()| {
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temp, meta.permissions())?;
-        }
-        std::fs::rename(&temp, path)
-    });
-    if let Err(err) = result {
-        let _ = std::fs::remove_file(&temp);
-        return Err(anyhow::Error::new(err).context(format!("cannot write {}", path.display())));
-    }
-    Ok(())
 }
 
 /// `gangway translations accept`.
