@@ -28,5 +28,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         written.len()
     );
     super::ui::note!("next: cd {} && gangway build", dir.display());
+    super::ui::note!(
+        "to publish from GitHub: set GANGWAY_GIT in .github/workflows/portal.yml and the GANGWAY_PORTAL_SECRET repository secret (docs/publishing.md)"
+    );
     Ok(ExitCode::SUCCESS)
 }

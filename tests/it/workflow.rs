@@ -78,10 +78,16 @@ fn the_workflow_checks_pull_requests_and_publishes_main_to_pages() {
     assert_eq!(upload["with"]["path"], "public", "build's default output");
     for job in ["check", "build"] {
         let install = step(&flow, job, "name", "Install gangway");
-        assert_eq!(
-            install["run"],
-            "cargo install --locked gangway --version \"$GANGWAY_VERSION\""
+        let run = install["run"].as_str().unwrap_or_default();
+        assert!(
+            run.ends_with(
+                "cargo install --locked --git \"$GANGWAY_GIT\" --tag \"v$GANGWAY_VERSION\" gangway\n"
+            ),
+            "{run}"
         );
+        // Never by name from crates.io, where `gangway` is another project.
+        assert!(!run.contains("install --locked gangway"), "{run}");
+        assert!(run.contains("*OWNER*)"), "{run}");
         assert_eq!(install["if"], "steps.cache.outputs.cache-hit != 'true'");
     }
 
@@ -160,7 +166,7 @@ fn actionlint_accepts_the_workflow() {
     let text = std::fs::read_to_string(dir.path().join(WORKFLOW)).expect("read");
     let broken = text
         .replacen("steps.cache.outputs", "steps.cahce.outputs", 1)
-        .replacen("\"$GANGWAY_VERSION\"", "$GANGWAY_VERSION", 1);
+        .replacen("--git \"$GANGWAY_GIT\"", "--git $GANGWAY_GIT", 1);
     std::fs::write(dir.path().join(".github/workflows/broken.yml"), broken).expect("write");
     let (code, out) = lint(".github/workflows/broken.yml");
     assert_eq!(code, Some(1), "{out}");
@@ -257,7 +263,7 @@ fn the_publishing_guide_matches_the_workflow() {
         .expect("docs/publishing.md");
     let version = env!("CARGO_PKG_VERSION");
     assert!(
-        guide.contains(&format!("--version {version}")),
+        guide.contains(&format!("--tag v{version} gangway")),
         "docs/publishing.md installs gangway {version}"
     );
     for host in [
