@@ -13,49 +13,83 @@ use super::Place;
 use super::tree::Node;
 use crate::diagnostic::{Code, Diagnostic, Label, SourceFile};
 
-/// Parses `file.text[base..base + len]` as TOML into `T`.
+/// Parses `file.text[base..base + len]` as TOML into `T`; every problem of its
+/// shape in one run, as for YAML.
 pub fn parse_toml<T: DeserializeOwned>(
     file: &Arc<SourceFile>,
     base: usize,
     len: usize,
-) -> Result<T, Diagnostic> {
+) -> Result<T, Vec<Diagnostic>> {
     let text = &file.text[base..base + len];
-    let table = DeTable::parse(text).map_err(|err| {
-        let span = err.span().unwrap_or(0..0);
-        Diagnostic::error(Code::TomlSyntax, err.message().trim().to_string()).at(Label::new(
-            file,
-            base + span.start,
-            base + span.end,
-        ))
-    })?;
+    let table =
+        DeTable::parse(text).map_err(|err| {
+            let span = err.span().unwrap_or(0..0);
+            vec![
+                Diagnostic::error(Code::TomlSyntax, err.message().trim().to_string())
+                    .at(Label::new(file, base + span.start, base + span.end)),
+            ]
+        })?;
     let root = table_node(text, table.get_ref());
     if let Some(value) = super::tree::read_node(&root) {
         return Ok(value);
     }
-    Err(shape_problem::<T>(file, base, table.get_ref()))
+    Err(shape_problems::<T>(file, base, table.get_ref()))
 }
 
 /// Why `table` does not fit `T`, worded as for YAML: serde-saphyr reads the same
-/// values written as JSON (which is YAML) for the wording; the place is the key
-/// the problem names, else the front matter's first line.
-fn shape_problem<T: DeserializeOwned>(
+/// values written as JSON (which is YAML), mended after each problem to find the
+/// next; each is placed at the key it names, else the front matter's first line.
+fn shape_problems<T: DeserializeOwned>(
     file: &Arc<SourceFile>,
     base: usize,
     table: &DeTable<'_>,
-) -> Diagnostic {
+) -> Vec<Diagnostic> {
     let json = serde_json::Value::Object(json_table(table)).to_string();
-    let message = match serde_saphyr::from_str::<T>(&json) {
-        Ok(_) => "this front matter could not be read".to_string(),
-        Err(err) => {
-            let raw = err.without_snippet().to_string();
-            match raw.rfind(" at line ") {
-                Some(i) => raw[..i].to_string(),
-                None => raw,
-            }
-        }
-    };
-    let (code, message, help) = super::classify_message(&message);
-    let named = message.split('`').nth(1).unwrap_or("");
+    let found = super::recover::problems::<T>(&json);
+    if found.is_empty() {
+        let message = match serde_saphyr::from_str::<T>(&json) {
+            Ok(_) => "this front matter could not be read".to_string(),
+            Err(err) => without_place(&err),
+        };
+        return vec![shape_problem(file, base, table, &message, None)];
+    }
+    found
+        .iter()
+        .map(|f| {
+            let key = f.offset.and_then(|o| key_before(&json, o));
+            shape_problem(file, base, table, &without_place(&f.error), key)
+        })
+        .collect()
+}
+
+/// The key whose value is at `offset` of the one-line JSON `json`: the last
+/// `"key":` before it.
+fn key_before(json: &str, offset: usize) -> Option<&str> {
+    let before = json.get(..offset)?;
+    let end = before.rfind("\":")?;
+    let start = before[..end].rfind('"')? + 1;
+    Some(&before[start..end])
+}
+
+/// The parser's message without its snippet and "at line …".
+fn without_place(err: &serde_saphyr::Error) -> String {
+    let raw = err.without_snippet().to_string();
+    match raw.rfind(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw,
+    }
+}
+
+/// One problem of `table`'s shape, worded from the parser's `message`.
+fn shape_problem(
+    file: &Arc<SourceFile>,
+    base: usize,
+    table: &DeTable<'_>,
+    message: &str,
+    at_key: Option<&str>,
+) -> Diagnostic {
+    let (code, message, help) = super::classify_message(message);
+    let named = message.split('`').nth(1).or(at_key).unwrap_or("");
     let (start, end) = find_key(table, named).map_or(
         (base.saturating_sub(4), base.saturating_sub(1)),
         |(s, e)| (base + s, base + e),
@@ -211,15 +245,17 @@ mod tests {
     #[test]
     fn toml_problems_are_located_and_worded_as_for_yaml() {
         let (file, base, len) = front("title = \"A\"\nautor = \"B\"\n");
-        let d = parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err();
+        let ds = parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err();
+        assert_eq!(ds.len(), 1, "{ds:?}");
+        let d = &ds[0];
         assert_eq!(d.code, "unknown-key");
         assert_eq!(d.location(), Some(("content/kb/a.md".into(), 3, 1)));
         let (file, base, len) = front("weight = 3\n");
-        let d = parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err();
+        let d = &parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err()[0];
         assert_eq!(d.code, "missing-key");
         assert!(d.message.contains("title"), "{d:?}");
         let (file, base, len) = front("title = \n");
-        let d = parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err();
+        let d = &parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err()[0];
         assert_eq!(d.code, "toml-syntax");
         assert_eq!(d.location().map(|l| l.1), Some(2));
     }

@@ -276,6 +276,23 @@ fn toml_front_matter_problems_are_located() {
     assert_eq!(d.message, "unknown key `autor`");
 }
 
+/// Issue 23: every problem of a TOML front matter in one run, each at its key
+/// (before, only the first was reported).
+#[test]
+fn every_toml_front_matter_problem_is_reported_in_one_run() {
+    let build = Site::new()
+        .file(
+            "content/kb/other.md",
+            "+++\ntitle = \"Other\"\nauthor = \"Me\"\ntoc = true\nweight = \"first\"\n[extra]\nx = 1\n+++\nBody\n",
+        )
+        .build();
+    assert_eq!(build.errors().len(), 4, "{}", build.report());
+    build.assert_error("unknown-key", "content/kb/other.md", 3);
+    build.assert_error("unknown-key", "content/kb/other.md", 4);
+    build.assert_error("wrong-type", "content/kb/other.md", 5);
+    build.assert_error("unknown-key", "content/kb/other.md", 6);
+}
+
 #[test]
 fn an_edit_url_must_say_where_the_path_goes() {
     for (value, code) in [

@@ -198,7 +198,7 @@ fn front_matter<T: serde::de::DeserializeOwned>(
 ) -> Option<T> {
     if toml {
         yaml::parse_toml(file, start, len)
-            .map_err(|d| diagnostics.push(d))
+            .map_err(|ds| diagnostics.push_all(ds))
             .ok()
     } else {
         yaml::parse_all(file, start, len)
