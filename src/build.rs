@@ -483,7 +483,7 @@ fn prepare(
         .map(|l| {
             (
                 l.clone(),
-                render::page::shared_values(&site, l, &locales[l].date(options.today)),
+                render::page::shared_values(&site, l, &locales[l], options.today),
             )
         })
         .collect();

@@ -458,7 +458,6 @@ pub(crate) fn without_repeats(text: &str) -> Option<String> {
 /// starts `after` alike (case aside), of two words or more and whole words.
 fn repeated(before: &str, after: &str) -> Option<usize> {
     let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-    let mut best = None;
     // Candidate starts in `before`: after each space or markup/punctuation.
     for (start, _) in before.char_indices() {
         let phrase = &before[start..];
@@ -477,11 +476,10 @@ fn repeated(before: &str, after: &str) -> Option<usize> {
                 .zip(phrase.chars())
                 .all(|(a, b)| a.to_lowercase().eq(b.to_lowercase()));
         if same && boundary(after[taken..].chars().next()) {
-            best = Some(taken);
-            break;
+            return Some(taken);
         }
     }
-    best
+    None
 }
 
 /// A role's title as it reads inside a sentence: its first letter in lower case

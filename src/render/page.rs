@@ -321,7 +321,12 @@ impl Object for Strings {
 }
 
 /// The values every page of `lang` shares: `lang`, `t`, `site` and `today` (formatted once).
-pub(crate) fn shared_values(site: &Site, lang: &Lang, today: &str) -> minijinja::Value {
+pub(crate) fn shared_values(
+    site: &Site,
+    lang: &Lang,
+    locale: &crate::locale::Locale,
+    today: jiff::civil::Date,
+) -> minijinja::Value {
     let default = &site.config.default_language;
     let strings = site
         .theme
@@ -341,6 +346,8 @@ pub(crate) fn shared_values(site: &Site, lang: &Lang, today: &str) -> minijinja:
             // Written as it is: its sources cannot hold `"`, `<` or `>` (see `csp`).
             "csp" => Value::from_safe_string(site.config.csp.page()),
             "description" => site.config.description_in(lang),
+            // The language's ten digits, for scripts that write numbers (search counts).
+            "digits" => (0..10).map(|d| locale.number(d)).collect::<String>(),
             "title" => site.config.title_in(lang),
             "vendor" => record! {
                 "name" => vendor.name.as_str(),
@@ -349,7 +356,7 @@ pub(crate) fn shared_values(site: &Site, lang: &Lang, today: &str) -> minijinja:
             },
         },
         t: Value::from(strings),
-        today: Value::from(today),
+        today: Value::from(locale.date(today)),
     })
 }
 
