@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::lang::Lang;
 use crate::markdown;
 use crate::model::{Article, Faq, Playbook, Site};
-use crate::plan::Plan;
+use crate::plan::{ItemText, Kind, Plan};
 use crate::render::language::Lx;
 use crate::render::page::lang_prefix;
 use crate::render::{RenderInput, Sink};
@@ -69,6 +69,7 @@ fn home_doc(site: &Site, lang: &Lang, prefix: &str) -> Doc {
             anchor: String::new(),
             heading: String::new(),
             text,
+            ..Part::default()
         }],
     }
 }
@@ -104,16 +105,45 @@ pub(crate) fn article_doc(lx: &Lx<'_>, a: &Article, prefix: &str) -> Doc {
 }
 
 /// `text` with every run of white space (line breaks of the Markdown source,
-/// spaces between blocks) made one space: what a snippet shows.
+/// spaces between blocks) made one space, and none at either end: what a
+/// snippet shows. White space is Unicode's (`char::is_whitespace`); the text is
+/// read byte by byte, and only the lead bytes of white space beyond ASCII
+/// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) are decoded.
 fn squeeze(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut word_start: Option<usize> = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        let (space, width) = match bytes[at] {
+            0x09..=0x0D | b' ' => (true, 1),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                let c = text[at..].chars().next().unwrap_or(' ');
+                (c.is_whitespace(), c.len_utf8())
+            }
+            _ => (false, 1),
+        };
+        if space {
+            if let Some(start) = word_start.take() {
+                push_word(&mut out, &text[start..at]);
+            }
+        } else if word_start.is_none() {
+            word_start = Some(at);
         }
-        out.push_str(word);
+        at += width;
+    }
+    if let Some(start) = word_start {
+        push_word(&mut out, &text[start..]);
     }
     out
+}
+
+/// Appends `word` to `out`, after a space unless `out` is empty.
+fn push_word(out: &mut String, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
 }
 
 /// The text of a page cut at its headings: the text before the first heading,
@@ -128,6 +158,7 @@ fn sections(outline: &markdown::Outline) -> Vec<Part> {
             anchor: String::new(),
             heading: String::new(),
             text: squeeze(text),
+            ..Part::default()
         }];
     }
     let mut parts = Vec::with_capacity(spans.len() + 1);
@@ -136,6 +167,7 @@ fn sections(outline: &markdown::Outline) -> Vec<Part> {
         anchor: String::new(),
         heading: String::new(),
         text: squeeze(&text[..first_end]),
+        ..Part::default()
     });
     for (i, (heading, &(start, end))) in outline.headings.iter().zip(spans).enumerate() {
         let next = spans.get(i + 1).map_or(text.len(), |s| s.0);
@@ -143,6 +175,7 @@ fn sections(outline: &markdown::Outline) -> Vec<Part> {
             anchor: heading.id.clone(),
             heading: squeeze(&text[start..end]),
             text: squeeze(&text[end..next]),
+            ..Part::default()
         });
     }
     parts
@@ -162,45 +195,48 @@ fn faq_doc(lx: &Lx<'_>, f: &Faq, faq_url: &str) -> Doc {
             anchor: String::new(),
             heading: String::new(),
             text: squeeze(&crate::locale::strip_html(&v.answer_html)),
+            ..Part::default()
         }],
     }
 }
 
-/// A playbook's public preview: its summary, then a part per phase with the
-/// phase's tasks and milestones.
+/// A playbook's public preview: its summary, then for each phase a part with
+/// its title and description and a part per task (its title and description,
+/// found at the task on the page), then a part per milestone (found at the list
+/// of milestones). Each part says the language of its heading
+/// and of its text when a translation is missing.
 fn playbook_doc(lx: &Lx<'_>, p: &Playbook, plan: &Plan, prefix: &str) -> Doc {
     let default = lx.default();
     let (text, title_lang) = lx.playbook_text(plan);
+    // The summary, under the page's title (its heading).
     let mut parts = vec![Part {
-        anchor: String::new(),
         heading: String::new(),
-        text: squeeze(&crate::locale::strip_html(&text.description_html)),
+        heading_lang: None,
+        ..text_part(String::new(), text, title_lang)
     }];
-    let mut by_phase: Vec<String> = vec![String::new(); p.phases.len()];
+    let mut by_phase: Vec<Vec<Part>> = vec![Vec::new(); p.phases.len()];
     for item in plan.visible() {
         if let Some(out) = item.phase.and_then(|i| by_phase.get_mut(i)) {
-            let (t, _) = item.text(lx.lang, default);
-            out.push_str(&t.title);
-            out.push_str(". ");
-            out.push_str(&crate::locale::strip_html(&t.description_html));
-            out.push('\n');
+            let (t, filed) = item.text(lx.lang, default);
+            out.push(text_part(format!("task-{}", item.id), t, filed));
         }
     }
     for ((i, phase), tasks) in p.phases.iter().enumerate().zip(by_phase) {
-        let (t, _) = plan
+        let (t, filed) = plan
             .phases
             .get(i)
             .map(|t| crate::plan::pick(t, lx.lang, default))
             .unwrap_or((&*crate::plan::EMPTY_TEXT, default));
-        let mut body = crate::locale::strip_html(&t.description_html);
-        if !body.is_empty() {
-            body.push('\n');
-        }
-        body.push_str(&tasks);
+        parts.push(text_part(format!("phase-{}", phase.id), t, filed));
+        parts.extend(tasks);
+    }
+    // Milestones are listed together, after the phases, by title alone.
+    for item in plan.visible().filter(|i| i.kind == Kind::Milestone) {
+        let (t, filed) = item.text(lx.lang, default);
         parts.push(Part {
-            anchor: format!("phase-{}", phase.id),
-            heading: t.title.clone(),
-            text: squeeze(&body),
+            text: String::new(),
+            text_lang: None,
+            ..text_part("milestones-h".to_string(), t, filed)
         });
     }
     Doc {
@@ -211,6 +247,19 @@ fn playbook_doc(lx: &Lx<'_>, p: &Playbook, plan: &Plan, prefix: &str) -> Doc {
         lang: title_lang.clone(),
         keywords: String::new(),
         parts,
+    }
+}
+
+/// A part with `text`'s title as heading and its description as text (filed
+/// under `filed`), found at `anchor`.
+fn text_part(anchor: String, text: &ItemText, filed: &Lang) -> Part {
+    let body = squeeze(&crate::locale::strip_html(&text.description_html));
+    Part {
+        anchor,
+        heading: text.title.clone(),
+        text_lang: (!body.is_empty()).then(|| text.description_lang(filed).clone()),
+        text: body,
+        heading_lang: Some(text.title_lang(filed).clone()),
     }
 }
 
@@ -228,7 +277,11 @@ pub(crate) fn render_public_search(input: &RenderInput<'_>, sink: &Sink<'_>) {
             lang,
             locale: input.locale(lang),
         };
-        let index = Index::new(lang, public_docs(&lx, input.previews));
+        let docs = public_docs(&lx, input.previews);
+        let index = match input.keep_search {
+            Some(_) => Index::updatable(lang, docs),
+            None => Index::new(lang, docs),
+        };
         for f in index.files(&index_dir(lang)) {
             sink(f);
         }
@@ -344,4 +397,38 @@ pub(crate) fn update_public_search(
         update.files.extend(changed.files);
     }
     Some(update)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::squeeze;
+
+    /// What `squeeze` must give: `split_whitespace` joined by one space.
+    fn reference(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn squeeze_makes_every_run_of_white_space_one_space() {
+        let cases = [
+            "",
+            "   ",
+            "one",
+            "  two  words \n",
+            "tab\there\x0bvertical\x0cfeed\r\nend",
+            "no\u{a0}break\u{85}next\u{1680}ogham\u{2003}em\u{2028}line\u{202f}narrow\u{3000}ideographic",
+            // Lead bytes of white space that begin other chars: ©, ᄀ, —, あ.
+            "\u{a9} \u{1100}\u{2014}\u{3042}  \u{00c2}",
+            "ລາວ  ພາສາ\n\nनेपाली\u{200b}भाषा",
+            "\u{205f}\u{2000}edge\u{200a}",
+        ];
+        for case in cases {
+            assert_eq!(squeeze(case), reference(case), "{case:?}");
+        }
+        // Every char from U+0000 to U+3100 between two letters.
+        for c in (0u32..0x3100).filter_map(char::from_u32) {
+            let case = format!("a{c}b {c}{c}c");
+            assert_eq!(squeeze(&case), reference(&case), "U+{:04X}", c as u32);
+        }
+    }
 }

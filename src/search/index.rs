@@ -56,11 +56,16 @@ pub(crate) struct Doc {
 }
 
 /// A stretch of a document under one heading (the first: anchor and heading empty).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Part {
     pub anchor: String,
     pub heading: String,
     pub text: String,
+    /// The language of `heading` when it is not the document's (a playbook
+    /// preview's untranslated task).
+    pub heading_lang: Option<Lang>,
+    /// The same for `text`.
+    pub text_lang: Option<Lang>,
 }
 
 /// What a result shows of a document: `f/<id>.json`, or one of the portal form's `"f"`.
@@ -76,7 +81,46 @@ pub(crate) struct Fragment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sl: Option<String>,
     #[serde(default)]
-    pub p: Vec<(String, String, String)>,
+    pub p: Vec<FragmentPart>,
+}
+
+/// A part as a fragment shows it: `[anchor, heading, text]`, then the text's and
+/// the heading's languages when either is not the document's (`""`: the
+/// document's), as `search.js` reads them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(into = "Vec<String>", from = "Vec<String>")]
+pub(crate) struct FragmentPart {
+    pub anchor: String,
+    pub heading: String,
+    pub text: String,
+    pub text_lang: String,
+    pub heading_lang: String,
+}
+
+impl From<FragmentPart> for Vec<String> {
+    fn from(p: FragmentPart) -> Vec<String> {
+        let mut out = vec![p.anchor, p.heading, p.text];
+        if !p.heading_lang.is_empty() {
+            out.extend([p.text_lang, p.heading_lang]);
+        } else if !p.text_lang.is_empty() {
+            out.push(p.text_lang);
+        }
+        out
+    }
+}
+
+impl From<Vec<String>> for FragmentPart {
+    fn from(items: Vec<String>) -> FragmentPart {
+        let mut items = items.into_iter();
+        let mut next = || items.next().unwrap_or_default();
+        FragmentPart {
+            anchor: next(),
+            heading: next(),
+            text: next(),
+            text_lang: next(),
+            heading_lang: next(),
+        }
+    }
 }
 
 /// A document's terms (sorted) with their weights.
@@ -162,6 +206,8 @@ struct Builder {
     /// from document to document: they remember the words they have seen.
     tokenisers: Vec<Mutex<Option<Tokeniser>>>,
     gathered: Mutex<Gathered>,
+    /// Whether each document's terms are kept (for [`Index::replace`]).
+    keep_terms: bool,
 }
 
 /// What a [`Builder`] has gathered, by the order documents came in.
@@ -176,8 +222,9 @@ struct Gathered {
 
 impl Builder {
     /// A builder of `lang`'s index.
-    fn new(lang: &Lang) -> Builder {
+    fn new(lang: &Lang, keep_terms: bool) -> Builder {
         Builder {
+            keep_terms,
             lang: lang.clone(),
             stemmer: Stemmer::for_lang(lang),
             tokenisers: (0..=rayon::current_num_threads())
@@ -194,25 +241,40 @@ impl Builder {
             .min(self.tokenisers.len() - 1);
         // A thread that waits inside a document may take up another: it then
         // finds its tokeniser taken and makes one for the time.
-        let terms = match self.tokenisers[slot].try_lock() {
-            Ok(mut kept) => kept
-                .get_or_insert_with(|| Tokeniser::new(&self.lang))
-                .doc_terms(&doc),
-            Err(_) => Tokeniser::new(&self.lang).doc_terms(&doc),
-        };
+        match self.tokenisers[slot].try_lock() {
+            Ok(mut kept) => {
+                let tokeniser = kept.get_or_insert_with(|| Tokeniser::new(&self.lang));
+                self.gather(tokeniser, doc);
+            }
+            Err(_) => self.gather(&mut Tokeniser::new(&self.lang), doc),
+        }
+    }
+
+    /// Reads `doc` with `tokeniser` and adds its postings (and its terms, when
+    /// they are kept).
+    fn gather(&self, tokeniser: &mut Tokeniser, doc: Doc) {
+        tokeniser.read(&doc);
         let doc = doc.cut_for_fragment();
+        let mut terms = Terms::new();
         let mut g = self.gathered.lock().unwrap_or_else(PoisonError::into_inner);
+        let g = &mut *g;
         let seq = g.docs.len() as u32;
-        for (term, weight) in &terms {
+        tokeniser.take_terms(|term, weight| {
             let list = match g.lists.get_mut(term) {
                 Some(list) => list,
                 None => g.lists.entry(term.clone()).or_default(),
             };
             push_varint(list, seq);
-            push_varint(list, *weight);
-        }
+            push_varint(list, weight);
+            if self.keep_terms {
+                terms.push((term.clone(), weight));
+            }
+        });
         g.docs.push(doc);
-        g.terms.push(terms);
+        if self.keep_terms {
+            terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            g.terms.push(terms);
+        }
     }
 
     /// The index of the documents added: ids by the language's own documents
@@ -235,7 +297,12 @@ impl Builder {
             id[seq as usize] = new as u32;
         }
         let docs = in_order(docs, &order);
-        let terms = in_order(terms, &order);
+        // Kept for every document or for none.
+        let terms = if terms.is_empty() {
+            terms
+        } else {
+            in_order(terms, &order)
+        };
         let own = docs.iter().take_while(|d| d.lang == lang).count();
         // Gathered in a hash map, then sorted once.
         let mut lists: Vec<(Arc<str>, Vec<u8>)> = lists.into_iter().collect();
@@ -322,10 +389,20 @@ impl Doc {
 }
 
 impl Index {
-    /// The index of `docs`, shown in `lang`. The bytes it writes do not depend on
-    /// the order of `docs`.
+    /// The index of `docs`, shown in `lang`, to be written once. The bytes it
+    /// writes do not depend on the order of `docs`.
     pub fn new(lang: &Lang, docs: Vec<Doc>) -> Index {
-        let builder = Builder::new(lang);
+        Index::make(lang, docs, false)
+    }
+
+    /// [`Index::new`], keeping each document's terms so that [`Index::replace`]
+    /// can put a new version in its place (`serve`).
+    pub fn updatable(lang: &Lang, docs: Vec<Doc>) -> Index {
+        Index::make(lang, docs, true)
+    }
+
+    fn make(lang: &Lang, docs: Vec<Doc>, keep_terms: bool) -> Index {
+        let builder = Builder::new(lang, keep_terms);
         if docs.len() < PARALLEL_FROM {
             for d in docs {
                 builder.add(d);
@@ -352,9 +429,12 @@ impl Index {
 
     /// Puts `doc` in place of the document with its url, keeping every id. False
     /// (and nothing changed) when no document or more than one has the url, or when
-    /// it moves between the language's own documents and the others: the caller
-    /// then makes a new index.
+    /// it moves between the language's own documents and the others, or when the
+    /// index was not made [`Index::updatable`]: the caller then makes a new index.
     pub fn replace(&mut self, doc: Doc) -> bool {
+        if self.terms.len() != self.docs.len() {
+            return false;
+        }
         let Some(&id) = self.by_url.get(&doc.url) else {
             return false;
         };
@@ -563,7 +643,18 @@ impl Index {
                     _ => text,
                 }
             };
-            p.push((part.anchor.clone(), part.heading.clone(), text.to_string()));
+            // A part's language is said when it is not the document's.
+            let other = |l: &Option<Lang>| match l {
+                Some(l) if *l != doc.lang => l.as_str().to_string(),
+                _ => String::new(),
+            };
+            p.push(FragmentPart {
+                anchor: part.anchor.clone(),
+                heading: part.heading.clone(),
+                text: text.to_string(),
+                text_lang: other(&part.text_lang),
+                heading_lang: other(&part.heading_lang),
+            });
             budget -= text.chars().count().min(budget);
         }
         Fragment {
@@ -617,26 +708,38 @@ impl Tokeniser {
         }
     }
 
+    /// The terms of `doc` with their weights, sorted.
     fn doc_terms(&mut self, doc: &Doc) -> Terms {
+        self.read(doc);
+        let mut terms: Terms = Vec::with_capacity(self.touched.len());
+        self.take_terms(|term, weight| terms.push((term.clone(), weight)));
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms
+    }
+
+    /// Weighs the terms of `doc`, for [`Tokeniser::take_terms`].
+    fn read(&mut self, doc: &Doc) {
         self.add(&doc.title, TITLE);
         self.add(&doc.keywords, KEYWORDS);
         for part in &doc.parts {
             self.add(&part.heading, HEADING);
             self.add(&part.text, BODY);
         }
-        let mut terms: Terms = Vec::with_capacity(self.touched.len());
+    }
+
+    /// Gives each term read since the last call with its weight, in no order,
+    /// and forgets them.
+    fn take_terms(&mut self, mut each: impl FnMut(&Arc<str>, u32)) {
         for id in self.touched.drain(..) {
             let weight = std::mem::take(&mut self.weights[id as usize]);
-            terms.push((self.names[id as usize].clone(), weight.min(WEIGHT_CAP)));
+            each(&self.names[id as usize], weight.min(WEIGHT_CAP));
         }
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if self.words.len() >= WORD_CACHE {
             self.words.clear();
             self.names.clear();
             self.ids.clear();
             self.weights.clear();
         }
-        terms
     }
 
     /// Adds the terms of `text` with `weight`: each word's stem, and the word

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::index::{Fragment, hex};
+use super::index::{Fragment, FragmentPart, hex};
 use super::words::{
     MAX_WORD_CHARS, Stemmer, cut, dictionary_form, nfkc, normalise, quality, words,
 };
@@ -497,18 +497,22 @@ impl Marker<'_> {
     /// the most of the query's words, a word in its heading counting twice (the
     /// section is about it); the first such part, else the first part.
     fn snippet(&self, fragment: &Fragment) -> (String, String) {
-        let mut best: Option<(usize, &(String, String, String))> = None;
+        let mut best: Option<(usize, &FragmentPart)> = None;
         for part in &fragment.p {
-            let score = 2 * self.count(&part.1) + self.count(&part.2);
+            let score = 2 * self.count(&part.heading) + self.count(&part.text);
             if score > 0 && best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, part));
             }
         }
-        let Some((anchor, heading, text)) = best.map(|(_, p)| p).or(fragment.p.first()) else {
+        let Some(part) = best.map(|(_, p)| p).or(fragment.p.first()) else {
             return (String::new(), String::new());
         };
-        let source = if text.is_empty() { heading } else { text };
-        (anchor.clone(), self.mark(source))
+        let source = if part.text.is_empty() {
+            &part.heading
+        } else {
+            &part.text
+        };
+        (part.anchor.clone(), self.mark(source))
     }
 
     /// About [`SNIPPET_CHARS`] of `text` from shortly before its first match, cut

@@ -22,6 +22,7 @@ fn doc(url: &str, tag: &str, title: &str, text: &str) -> Doc {
             anchor: String::new(),
             heading: String::new(),
             text: text.to_string(),
+            ..Part::default()
         }],
     }
 }
@@ -220,6 +221,7 @@ fn bad_documents_do_not_panic() {
         anchor: "x".into(),
         heading: String::new(),
         text: String::new(),
+        ..Part::default()
     });
     let index = Index::new(
         &lang("lo"),
@@ -260,6 +262,7 @@ fn a_fragment_keeps_every_heading_and_the_beginning_of_each_part() {
             anchor: format!("h{i}"),
             heading: format!("Heading {i}"),
             text: "text ".repeat(500),
+            ..Part::default()
         });
     }
     let index = Index::new(&lang("en"), vec![d]);
@@ -267,10 +270,10 @@ fn a_fragment_keeps_every_heading_and_the_beginning_of_each_part() {
     let fragment: super::index::Fragment =
         serde_json::from_slice(&files["f/0.json"]).expect("JSON");
     assert_eq!(fragment.p.len(), 21);
-    assert!(fragment.p.iter().all(|p| p.2.chars().count() <= 300));
-    let text: usize = fragment.p.iter().map(|p| p.2.chars().count()).sum();
+    assert!(fragment.p.iter().all(|p| p.text.chars().count() <= 300));
+    let text: usize = fragment.p.iter().map(|p| p.text.chars().count()).sum();
     assert!(text <= 1200, "{text}");
-    assert_eq!(fragment.p[20].1, "Heading 19");
+    assert_eq!(fragment.p[20].heading, "Heading 19");
     assert_eq!(query_files(&files, "heading 19").hits[0].anchor, "h19");
 }
 
@@ -476,7 +479,7 @@ fn replacing_a_document_gives_the_bytes_of_a_new_index() {
             )
         })
         .collect();
-    let mut index = Index::new(&lang("en"), docs.clone());
+    let mut index = Index::updatable(&lang("en"), docs.clone());
     let changed = doc("a7/", "en", "Changed", "gamma delta alpha");
     assert!(index.replace(changed.clone()));
     docs[7] = changed;
@@ -490,6 +493,14 @@ fn replacing_a_document_gives_the_bytes_of_a_new_index() {
     assert!(!index.replace(doc("new/", "en", "", "")));
     assert!(!index.replace(doc("a3/", "lo", "", "")));
     assert_eq!(index.files("s/"), fresh.files("s/"));
+    // An index made to be written once keeps no terms: it declines, unchanged.
+    let mut once = Index::new(&lang("en"), docs.clone());
+    assert!(!once.replace(doc("a7/", "en", "Again", "epsilon")));
+    assert_eq!(once.files("s/"), fresh.files("s/"));
+    assert_eq!(
+        Index::updatable(&lang("en"), docs).files("s/"),
+        fresh.files("s/")
+    );
 }
 
 #[test]
@@ -502,6 +513,7 @@ fn ranking_by_weight_and_own_language_first() {
         anchor: "billing".into(),
         heading: "Billing".into(),
         text: "Send the invoice each month.".into(),
+        ..Part::default()
     });
     let index = Index::new(
         &lang("en"),
@@ -654,7 +666,7 @@ fn keys(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
 fn changed_files_bring_the_files_to_those_of_a_new_index() {
     let mut numbers = Numbers(21);
     let mut docs: Vec<Doc> = (0..400).map(|i| generated(i, &mut numbers, 40)).collect();
-    let mut index = Index::new(&lang("ms"), docs.clone());
+    let mut index = Index::updatable(&lang("ms"), docs.clone());
     let mut written = files(&index);
     let first_keys = keys(&written);
     assert!(
@@ -708,7 +720,7 @@ fn changed_files_of_capped_terms() {
             doc(&format!("c{i:04}/"), "ms", title, &text)
         })
         .collect();
-    let mut index = Index::new(&lang("ms"), docs.clone());
+    let mut index = Index::updatable(&lang("ms"), docs.clone());
     let mut written = files(&index);
     let edits = [
         // Heavier: among the kept postings now.
@@ -736,7 +748,7 @@ fn changed_files_of_capped_terms() {
 fn a_one_word_edit_writes_a_few_files() {
     let mut numbers = Numbers(5);
     let mut docs: Vec<Doc> = (0..500).map(|i| generated(i, &mut numbers, 40)).collect();
-    let mut index = Index::new(&lang("ms"), docs.clone());
+    let mut index = Index::updatable(&lang("ms"), docs.clone());
     let mut written = files(&index);
     let mut doc = docs[250].clone();
     let text = &doc.parts[0].text;
@@ -789,7 +801,7 @@ fn time_an_edit_of_a_large_index() {
         })
         .collect();
     let started = Instant::now();
-    let mut index = Index::new(&lang("ms"), docs.clone());
+    let mut index = Index::updatable(&lang("ms"), docs.clone());
     let made = started.elapsed();
     let started = Instant::now();
     let all = index.files("search/x/");
@@ -822,4 +834,28 @@ fn time_an_edit_of_a_large_index() {
     eprintln!("replace (median, max): {:?}", median(&mut replace));
     eprintln!("changed_files (median, max): {:?}", median(&mut changed));
     eprintln!("files written per edit (count, whole): {sizes:?}");
+}
+
+#[test]
+fn a_fragment_part_names_its_languages_only_when_they_differ() {
+    use super::index::FragmentPart;
+    let part = |text_lang: &str, heading_lang: &str| FragmentPart {
+        anchor: "task-a".into(),
+        heading: "Kickoff".into(),
+        text: "A call".into(),
+        text_lang: text_lang.into(),
+        heading_lang: heading_lang.into(),
+    };
+    for (p, json) in [
+        (part("", ""), r#"["task-a","Kickoff","A call"]"#),
+        (part("en", ""), r#"["task-a","Kickoff","A call","en"]"#),
+        (part("", "en"), r#"["task-a","Kickoff","A call","","en"]"#),
+        (
+            part("ms", "en"),
+            r#"["task-a","Kickoff","A call","ms","en"]"#,
+        ),
+    ] {
+        assert_eq!(serde_json::to_string(&p).unwrap(), json);
+        assert_eq!(serde_json::from_str::<FragmentPart>(json).unwrap(), p);
+    }
 }

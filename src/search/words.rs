@@ -194,7 +194,7 @@ pub(crate) fn dictionary_form(text: &str) -> Cow<'_, str> {
         ("\u{0ECD}\u{0EB2}", "\u{0EB3}"),
         ("\u{0E4D}\u{0E32}", "\u{0E33}"),
     ];
-    if !PAIRS.iter().any(|(two, _)| text.contains(two)) {
+    if text.is_ascii() || !PAIRS.iter().any(|(two, _)| text.contains(two)) {
         return Cow::Borrowed(text);
     }
     let mut out = text.to_string();

@@ -134,6 +134,30 @@ for (const c of CASES) {
   });
 }
 
+// A playbook preview with no Chichewa version (its title and summary in
+// English) whose tasks from the playbook it extends are translated: the result is
+// declared English and its Chichewa snippet and heading say so.
+await check('ny: a result in another language marks the parts in the page\'s', async () => {
+  const page = await open(context, `${site}ny/`);
+  await page.focus('#gw-search');
+  await search(page, 'msonkhano');
+  const link = await resultFor(page, 'ny/playbooks/consulting/');
+  assert(link, `no result leads to the consulting preview: ${await page.locator('.search-panel').textContent()}`);
+  const langs = await link.evaluate((a) => {
+    const li = a.closest('li');
+    const of = (el) => (el ? el.closest('[lang]').lang : null);
+    // The section's name and the task's title, each in its own span.
+    const spans = li.querySelectorAll('.search-where span');
+    return { title: of(a), snippet: of(li.querySelector('.search-snippet')), where: spans.length === 2 ? of(spans[1]) : null };
+  });
+  assert(langs.title === 'en', `title declared ${langs.title}`);
+  assert(langs.snippet === 'ny', `snippet declared ${langs.snippet}`);
+  assert(langs.where === 'ny', `task heading declared ${langs.where}`);
+  assert(page.errors.length === 0, page.errors.join('; '));
+  await page.close();
+  return JSON.stringify(langs);
+});
+
 // The same queries through `gangway search`: the same pages in the same order
 // (anchors aside: which part a snippet comes from may differ).
 const SAME = [

@@ -214,6 +214,7 @@ fn every_search_result_declares_its_language() {
     let build = Site::read(&dir).today(TODAY).build();
     let files = build.ok();
     let mut checked = 0;
+    let mut playbook_checked = 0;
     for path in files.paths() {
         let Some((lang, _)) = path
             .strip_prefix("search/")
@@ -222,21 +223,26 @@ fn every_search_result_declares_its_language() {
             continue;
         };
         let fragment: serde_json::Value = serde_json::from_str(&files.page(path)).unwrap();
-        // A playbook preview mixes translated and original task texts within
-        // one part; its snippets carry the title's language only.
-        if fragment["u"].as_str().unwrap_or("").contains("playbooks/") {
-            continue;
-        }
         let declared = fragment["l"].as_str().unwrap_or(lang);
-        let mut texts = vec![fragment["t"].as_str().unwrap_or("").to_string()];
+        // Each text with its declared language: a part's heading and text may
+        // name their own (a playbook preview's untranslated task).
+        let mut texts = vec![(fragment["t"].as_str().unwrap_or(""), declared)];
         for part in fragment["p"].as_array().into_iter().flatten() {
-            texts.push(part[1].as_str().unwrap_or("").to_string());
-            texts.push(part[2].as_str().unwrap_or("").to_string());
+            let own = |at: usize| {
+                part.get(at)
+                    .and_then(|l| l.as_str())
+                    .filter(|l| !l.is_empty())
+            };
+            texts.push((part[1].as_str().unwrap_or(""), own(4).unwrap_or(declared)));
+            texts.push((part[2].as_str().unwrap_or(""), own(3).unwrap_or(declared)));
         }
-        for text in &texts {
+        for (text, declared) in texts {
             for marker in markers(text) {
                 assert_eq!(marker, declared, "{path}: {text}");
                 checked += 1;
+                if fragment["u"].as_str().unwrap_or("").contains("playbooks/") {
+                    playbook_checked += 1;
+                }
             }
         }
         let section = fragment["s"].as_str().unwrap_or("");
@@ -246,6 +252,10 @@ fn every_search_result_declares_its_language() {
         }
     }
     assert!(checked > 10, "only {checked} marked texts checked");
+    assert!(
+        playbook_checked > 10,
+        "only {playbook_checked} playbook texts checked"
+    );
     // The Nepali article sits in a section whose title has no Nepali version.
     let setup = files.page("search/ne/f/0.json");
     assert!(setup.contains(r#""s":"Guides ⟨en⟩","sl":"en""#), "{setup}");

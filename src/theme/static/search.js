@@ -271,6 +271,9 @@
     return {
       anchor: String(part[0] || ""),
       heading: String(part[1] || ""),
+      // The part's languages when not the document's ("" when they are).
+      textLang: String(part[3] || ""),
+      headingLang: String(part[4] || ""),
       text: text.slice(range[0], range[1]),
       before: range[0] > 0,
       after: range[1] < text.length,
@@ -493,7 +496,13 @@
         span.textContent = section;
         p.append(span);
       } else p.append(section);
-      p.append((section && heading ? " › " : "") + heading);
+      if (section && heading) p.append(" › ");
+      if (heading && s.headingLang) {
+        var h = document.createElement("span");
+        h.lang = s.headingLang;
+        h.textContent = heading;
+        p.append(h);
+      } else p.append(heading);
       li.append(p);
     }
     if (s.text) li.append(this.marked(s));
@@ -503,6 +512,7 @@
   Search.prototype.marked = function (s) {
     var p = document.createElement("p"), at = 0;
     p.className = "search-snippet";
+    if (s.textLang) p.lang = s.textLang;
     if (s.before) p.append("…");
     s.marks.forEach(function (m) {
       if (m[0] < at) return;
