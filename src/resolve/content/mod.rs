@@ -386,6 +386,34 @@ fn sections(
     sections.into_iter().map(|(_, s)| s).collect()
 }
 
+/// The days of the site's files in its git history when `[content]
+/// last_updated = "git"` asks for them and the binary read them.
+pub(crate) fn git_days<'a>(
+    config: &crate::config::Config,
+    options: &'a crate::options::BuildOptions,
+) -> Option<&'a BTreeMap<String, jiff::civil::Date>> {
+    match (&config.last_updated, &options.git_dates) {
+        (crate::config::LastUpdated::Git(_), crate::options::GitDates::Read { days, .. }) => {
+            Some(days)
+        }
+        _ => None,
+    }
+}
+
+/// Each article's "Last updated" from the last commit that changed its file
+/// (`days`, by path), where its front matter writes no `lastmod` or `updated`.
+pub(crate) fn date_from_git(parsed: &mut ParsedFiles, days: &BTreeMap<String, jiff::civil::Date>) {
+    for p in parsed.0.iter_mut().filter_map(|(p, _)| p.as_mut()) {
+        commit_day(p, days);
+    }
+}
+
+fn commit_day(p: &mut Parsed, days: &BTreeMap<String, jiff::civil::Date>) {
+    if matches!(p.kind, Kind::Article(_)) {
+        p.extras.commit_day(days.get(&p.file.path).copied());
+    }
+}
+
 /// An article from its parsed versions; `weight` and `original` come from the original.
 fn build_article(
     id: String,
@@ -569,13 +597,17 @@ pub(crate) fn reresolve_page(
     links: &LinkTargets,
     languages: &[Lang],
     raw: RawHtml,
+    days: Option<&BTreeMap<String, jiff::civil::Date>>,
     diagnostics: &mut Diagnostics,
 ) -> Option<(Reresolved, Option<TrackedItem>)> {
     let default = &links.default;
     let mut versions = BTreeMap::new();
     let faq = id.starts_with("faq/");
     for file in files {
-        let p = parse_file(file, default, languages, raw, diagnostics)?;
+        let mut p = parse_file(file, default, languages, raw, diagnostics)?;
+        if let Some(days) = days {
+            commit_day(&mut p, days);
+        }
         let kind_ok = match p.kind {
             Kind::Article(_) => !faq,
             Kind::Faq(_) => faq,
