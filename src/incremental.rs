@@ -151,6 +151,10 @@ impl Touched {
             if path.starts_with("content/") && path.ends_with(".md") {
                 let (id, _) =
                     content_id(&crate::locale::nfc(path), default, &site.config.languages)?;
+                // What an `index.md` is depends on its folder's other files: rebuilt whole.
+                if content::index_folder(&id).is_some() {
+                    return None;
+                }
                 match id.strip_prefix("faq/") {
                     Some(faq) => {
                         site.faq(faq)?;
