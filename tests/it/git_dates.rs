@@ -187,6 +187,30 @@ fn without_git_history_the_build_warns_once_and_uses_front_matter() {
 }
 
 #[test]
+fn without_git_the_build_says_so_once() {
+    let dir = site().on_disk();
+    repository(dir.path());
+    let o = Command::new(env!("CARGO_BIN_EXE_gangway"))
+        .args(["build", "--output", "out", "--today", TODAY])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("GANGWAY_PORTAL_SECRET", TEST_SECRET)
+        .env("PATH", "")
+        .output()
+        .expect("run the gangway binary");
+    let text = err(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches("git-history").count(), 1, "{text}");
+    assert!(text.contains("git could not be run"), "{text}");
+    let files = Files::read(&dir.path().join("out"));
+    assert!(shows(
+        &files.file("kb/dated/index.html"),
+        "2022-01-01",
+        "1 Jan 2022"
+    ));
+}
+
+#[test]
 fn a_shallow_clone_is_reported() {
     let dir = site().on_disk();
     repository(dir.path());
