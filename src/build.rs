@@ -21,7 +21,7 @@ use crate::resolve;
 use crate::source::SourceTree;
 use crate::text::TextEngine;
 
-pub use crate::options::{BuildOptions, MemoryProbe, WithoutPassphrase};
+pub use crate::options::{BuildOptions, GitDates, MemoryProbe, WithoutPassphrase};
 
 /// Figures about a build, for the summary line.
 #[derive(Clone, Debug, Default)]

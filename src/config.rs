@@ -56,6 +56,20 @@ pub struct Config {
     /// `[content] edit_url`: where "Edit this page" on an article leads, with
     /// `{path}` standing for the article's file path from the site root.
     pub edit_url: Option<String>,
+    /// `[content] last_updated`: where an article's "Last updated" day comes from.
+    pub last_updated: LastUpdated,
+}
+
+/// `[content] last_updated` in `gangway.toml`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum LastUpdated {
+    /// `"front_matter"` (the default): `lastmod`, else `updated`, else `date`.
+    #[default]
+    FrontMatter,
+    /// `"git"`: `lastmod` or `updated` when written, else the day of the last
+    /// commit that changed the file, else `date`. Holds where the setting is
+    /// written in `gangway.toml`, for the warnings about the history.
+    Git(std::ops::Range<usize>),
 }
 
 /// `[search]` in `gangway.toml`.
@@ -213,6 +227,7 @@ impl Config {
             actions: ActionSettings::default(),
             search: SearchSettings::default(),
             edit_url: None,
+            last_updated: LastUpdated::FrontMatter,
         }
     }
 
@@ -299,6 +314,9 @@ struct RawContent {
     /// An "Edit this page" link on every article: `{path}` stands for the file's path from the site root.
     #[schemars(with = "Option<String>")]
     edit_url: Option<toml::Spanned<String>>,
+    /// Where an article's "Last updated" day comes from: "front_matter" (default: `lastmod`, `updated`, else `date`) or "git" (the last commit that changed the file, unless `lastmod` or `updated` is written).
+    #[schemars(with = "Option<crate::schema::LastUpdatedName>")]
+    last_updated: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -711,10 +729,11 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
         &mut ok,
     );
     let digest = parse_digest(file, raw.digest, diagnostics, &mut ok);
-    let edit_url = parse_edit_url(file, raw.content, diagnostics, &mut ok);
+    let (edit_url, last_updated) = parse_content(file, raw.content, diagnostics, &mut ok);
     let _ = ok; // a bad value is reported, and replaced by its default
     Some(Config {
         edit_url,
+        last_updated,
         title: raw.title,
         base_url,
         description: raw.description.unwrap_or_default(),
@@ -743,6 +762,50 @@ pub fn parse_config(file: &Arc<SourceFile>, diagnostics: &mut Diagnostics) -> Op
                 portal: s.portal.unwrap_or(true),
             }),
     })
+}
+
+/// `[content]`: `edit_url` and `last_updated`.
+fn parse_content(
+    file: &Arc<SourceFile>,
+    mut content: Option<RawContent>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> (Option<String>, LastUpdated) {
+    let last_updated = content.as_mut().and_then(|c| c.last_updated.take());
+    let last_updated = parse_last_updated(file, last_updated, diagnostics, ok);
+    (parse_edit_url(file, content, diagnostics, ok), last_updated)
+}
+
+/// `[content] last_updated`: `"front_matter"` or `"git"`.
+fn parse_last_updated(
+    file: &Arc<SourceFile>,
+    value: Option<toml::Spanned<String>>,
+    diagnostics: &mut Diagnostics,
+    ok: &mut bool,
+) -> LastUpdated {
+    let Some(v) = value else {
+        return LastUpdated::FrontMatter;
+    };
+    let span = v.span();
+    match v.get_ref().as_str() {
+        "front_matter" => LastUpdated::FrontMatter,
+        "git" => LastUpdated::Git(span),
+        other => {
+            let help = crate::suggest::hint(other, ["front_matter", "git"]).unwrap_or_else(|| {
+                "use \"front_matter\" (the default) or \"git\" (see docs/schema.md)".to_string()
+            });
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!("`{other}` is not a choice for where \"Last updated\" comes from"),
+                )
+                .at(Label::new(file, span.start, span.end))
+                .help(help),
+            );
+            *ok = false;
+            LastUpdated::FrontMatter
+        }
+    }
 }
 
 /// `[content] edit_url`: a URL template holding `{path}`, which passes the URL

@@ -97,7 +97,8 @@ pub(crate) fn update(
     if !touched.playbooks.is_empty() {
         redo_playbooks(state, tree, &touched.playbooks, &mut work)?;
     }
-    let citing = redo_pages(state, tree, &touched, &mut work)?;
+    let days = content::git_days(&state.prepared.site.config, options);
+    let citing = redo_pages(state, tree, days, &touched, &mut work)?;
     redo_customers(state, tree, options, &mut work)?;
     if work.diagnostics.has_errors() {
         return None;
@@ -150,6 +151,10 @@ impl Touched {
             if path.starts_with("content/") && path.ends_with(".md") {
                 let (id, _) =
                     content_id(&crate::locale::nfc(path), default, &site.config.languages)?;
+                // What an `index.md` is depends on its folder's other files: rebuilt whole.
+                if content::index_folder(&id).is_some() {
+                    return None;
+                }
                 match id.strip_prefix("faq/") {
                     Some(faq) => {
                         site.faq(faq)?;
@@ -260,12 +265,13 @@ fn redo_playbooks(
 fn redo_pages(
     state: &mut State,
     tree: &SourceTree,
+    days: Option<&BTreeMap<String, jiff::civil::Date>>,
     touched: &Touched,
     work: &mut Work,
 ) -> Option<BTreeSet<usize>> {
     let mut citing = BTreeSet::new();
     for id in &touched.articles {
-        let files = update_page(state, tree, id, &mut work.diagnostics)?;
+        let files = update_page(state, tree, days, id, &mut work.diagnostics)?;
         work.replaced_files.extend(files);
         work.public.articles.insert(id.clone());
         // A portal's own search index holds the text of the guides it cites.
@@ -276,7 +282,7 @@ fn redo_pages(
         }
     }
     for id in &touched.faqs {
-        let files = update_page(state, tree, id, &mut work.diagnostics)?;
+        let files = update_page(state, tree, days, id, &mut work.diagnostics)?;
         work.replaced_files.extend(files);
         work.public.home = true;
         work.public.faq = true;
@@ -622,6 +628,7 @@ fn update_playbooks(
 fn update_page(
     state: &mut State,
     tree: &SourceTree,
+    days: Option<&BTreeMap<String, jiff::civil::Date>>,
     id: &str,
     diagnostics: &mut Diagnostics,
 ) -> Option<Vec<String>> {
@@ -651,6 +658,7 @@ fn update_page(
         &site.links,
         &languages,
         site.config.raw_html,
+        days,
         &mut d,
     )?;
     if d.has_errors() {
@@ -898,6 +906,54 @@ mod tests {
 
     fn state_translations(tree: &SourceTree) -> crate::translation::TranslationReport {
         full(tree).2.unwrap().prepared.site.translations
+    }
+
+    #[test]
+    fn an_article_edit_keeps_its_day_from_git() {
+        let mut tree = example();
+        let config = String::from_utf8(tree.get("gangway.toml").unwrap().to_vec()).unwrap();
+        tree.insert(
+            "gangway.toml",
+            format!("{config}\n[content]\nlast_updated = \"git\"\n"),
+        );
+        let mut options = options();
+        let day = jiff::civil::date(2025, 5, 6);
+        options.git_dates = crate::options::GitDates::Read {
+            days: std::sync::Arc::new(BTreeMap::from([(
+                "content/kb/permissions.md".to_string(),
+                day,
+            )])),
+            shallow: false,
+        };
+        let build = |tree: &SourceTree| {
+            let files = Mutex::new(BTreeMap::new());
+            let (compiled, prepared) = crate::build::compile_keeping(tree, &options, &|f| {
+                files.lock().unwrap().insert(f.path, f.bytes);
+            });
+            let state = prepared.map(|prepared| State {
+                prepared,
+                diagnostics: compiled.diagnostics.clone(),
+            });
+            (files.into_inner().unwrap(), state)
+        };
+        let (_, state) = build(&tree);
+        let mut state = state.unwrap();
+        let changes = edit(
+            &mut tree,
+            "content/kb/permissions.md",
+            "Every person",
+            "Each person",
+        );
+        let made = update(&mut state, &tree, &changes, &options, false).expect("an update");
+        let (expected, _) = build(&tree);
+        let page = made
+            .files
+            .iter()
+            .find(|f| f.path == "kb/permissions/index.html")
+            .expect("the article's page");
+        assert!(page.bytes == expected["kb/permissions/index.html"]);
+        let text = String::from_utf8_lossy(&page.bytes);
+        assert!(text.contains(r#"<time datetime="2025-05-06">"#), "{text}");
     }
 
     #[test]

@@ -16,13 +16,34 @@ pub(crate) const SITE_ROOT: &str = "@@gangway-site-root@@";
 /// The HTML of an article's body (its Markdown `body`), with link placeholders (see [`LANG_ROOT`]).
 /// A link to a page's earlier address (`aliases`: address → page id) leads to the
 /// page itself, so the reader skips the redirect and keeps the link's anchor.
+/// `id` is the one the article's file name gives (`kb/post/index` for a leaf
+/// bundle's `index.md`, see [`page_of_file`]); `index_pages` what each
+/// `index.md` is.
 pub(crate) fn article_html(
     id: &str,
     body: &str,
     raw: RawHtml,
-    aliases: &BTreeMap<String, String>,
+    (aliases, index_pages): (&BTreeMap<String, String>, &BTreeMap<String, String>),
 ) -> String {
-    markdown::render(body, &|dest| rewrite_link_to(dest, id, aliases), raw).html
+    markdown::render(
+        body,
+        &|dest| rewrite_link_to(dest, id, aliases, index_pages),
+        raw,
+    )
+    .html
+}
+
+/// The id the file name of a version of the page `id` gives: `kb/post/index`
+/// for an article written as `kb/post/index.md` (a leaf bundle), else `id`.
+pub(crate) fn page_of_file<'a>(id: &'a str, path: &str) -> std::borrow::Cow<'a, str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let stem = stem.split('.').next().unwrap_or(stem);
+    if stem == "index" && !id.ends_with("_index") {
+        format!("{id}/index").into()
+    } else {
+        id.into()
+    }
 }
 
 /// The folder a page's relative links are resolved against: the folder of its id
@@ -38,9 +59,11 @@ pub(crate) fn link_dir(id: &str) -> &str {
 /// resolved against: `kb/setup/` for `kb/setup`, `kb/` for `kb/_index`, `faq/`
 /// for an FAQ entry, `""` for the home page.
 pub(crate) fn address_dir(id: &str) -> String {
-    if id == "_index" {
+    if id == "_index" || id == "index" {
         String::new()
-    } else if let Some(section) = id.strip_suffix("/_index") {
+    } else if let Some(section) = id.strip_suffix("/_index").or(id.strip_suffix("/index")) {
+        // `kb/index`: MkDocs' section page, or a leaf bundle `kb/post/index`,
+        // whose address is its folder's.
         format!("{section}/")
     } else if id.starts_with("faq/") {
         "faq/".to_string()
@@ -150,13 +173,23 @@ pub(crate) fn split_anchor(dest: &str) -> (&str, Option<&str>) {
 
 /// The placeholder URL for a link inside the site written on the page `id`, or
 /// `None` to keep it as written.
-pub(crate) fn rewrite_link(dest: &str, id: &str) -> Option<String> {
-    rewrite_link_to(dest, id, &BTreeMap::new())
+pub(crate) fn rewrite_link(
+    dest: &str,
+    id: &str,
+    index_pages: &BTreeMap<String, String>,
+) -> Option<String> {
+    rewrite_link_to(dest, id, &BTreeMap::new(), index_pages)
 }
 
 /// [`rewrite_link`], with links to earlier addresses (`aliases`: address → page
-/// id) leading to their pages.
-fn rewrite_link_to(dest: &str, id: &str, aliases: &BTreeMap<String, String>) -> Option<String> {
+/// id) leading to their pages, and links to `index.md` files to the pages they
+/// are (`index_pages`: the id a file name gives → page id).
+fn rewrite_link_to(
+    dest: &str,
+    id: &str,
+    aliases: &BTreeMap<String, String>,
+    index_pages: &BTreeMap<String, String>,
+) -> Option<String> {
     let mut link = resolve_link(dest, id)?;
     if link.kind == LinkKind::Address
         && let Some(page) = aliases.get(&link.target)
@@ -175,7 +208,10 @@ fn rewrite_link_to(dest: &str, id: &str, aliases: &BTreeMap<String, String>) -> 
     };
     let url = match link.kind {
         LinkKind::Markdown => match link.target.strip_suffix(".md") {
-            Some(md) => page(&page_id(md)),
+            Some(md) => {
+                let id = page_id(md);
+                page(index_pages.get(&id).unwrap_or(&id))
+            }
             None => format!("{SITE_ROOT}{}", link.target),
         },
         LinkKind::Address => page(&link.target),
@@ -205,28 +241,70 @@ pub(crate) fn page_id(md: &str) -> String {
 mod tests {
     use super::*;
 
+    fn rewrite(dest: &str, id: &str) -> Option<String> {
+        rewrite_link(dest, id, &BTreeMap::new())
+    }
+
+    #[test]
+    fn an_index_md_links_from_its_folder() {
+        assert_eq!(address_dir("kb/post/index"), "kb/post/");
+        assert_eq!(address_dir("kb/index"), "kb/");
+        assert_eq!(address_dir("index"), "");
+        assert_eq!(link_dir("kb/post/index"), "kb/post/");
+        assert_eq!(
+            page_of_file("kb/post", "content/kb/post/index.md"),
+            "kb/post/index"
+        );
+        assert_eq!(
+            page_of_file("kb/post", "content/ms/kb/post/index.md"),
+            "kb/post/index"
+        );
+        assert_eq!(
+            page_of_file("kb/post", "content/kb/post/index.ms.md"),
+            "kb/post/index"
+        );
+        assert_eq!(page_of_file("kb/post", "content/kb/post.md"), "kb/post");
+        assert_eq!(
+            page_of_file("kb/_index", "content/kb/index.md"),
+            "kb/_index"
+        );
+        let pages = BTreeMap::from([
+            ("kb/post/index".to_string(), "kb/post".to_string()),
+            ("kb/index".to_string(), "kb/_index".to_string()),
+        ]);
+        let to = |dest: &str| rewrite_link(dest, "kb/a", &pages).unwrap();
+        assert_eq!(to("post/index.md#x"), format!("{LANG_ROOT}kb/post/#x"));
+        assert_eq!(to("post/index.ms.md"), format!("{LANG_ROOT}kb/post/"));
+        assert_eq!(to("index.md"), format!("{LANG_ROOT}kb/"));
+        // From the bundle itself, files are beside it.
+        assert_eq!(
+            rewrite_link("map.png", "kb/post/index", &pages).unwrap(),
+            format!("{SITE_ROOT}kb/post/map.png")
+        );
+    }
+
     #[test]
     fn links_become_placeholders_resolved_against_the_file() {
         assert_eq!(
-            rewrite_link("permissions.md", "kb/a").unwrap(),
+            rewrite("permissions.md", "kb/a").unwrap(),
             format!("{LANG_ROOT}kb/permissions/")
         );
         assert_eq!(
-            rewrite_link("../security/sso.md#metadata", "kb/a").unwrap(),
+            rewrite("../security/sso.md#metadata", "kb/a").unwrap(),
             format!("{LANG_ROOT}security/sso/#metadata")
         );
         assert_eq!(
-            rewrite_link("setup.ms.md", "kb/a").unwrap(),
+            rewrite("setup.ms.md", "kb/a").unwrap(),
             format!("{LANG_ROOT}kb/setup/")
         );
         assert_eq!(
-            rewrite_link("img/a.png", "kb/a").unwrap(),
+            rewrite("img/a.png", "kb/a").unwrap(),
             format!("{SITE_ROOT}kb/img/a.png")
         );
-        assert_eq!(rewrite_link("https://x.example", "kb/a"), None);
-        assert_eq!(rewrite_link("mailto:a@b", "kb/a"), None);
-        assert_eq!(rewrite_link("#top", "kb/a"), None);
-        assert_eq!(rewrite_link("//cdn.example/x.png", "kb/a"), None);
+        assert_eq!(rewrite("https://x.example", "kb/a"), None);
+        assert_eq!(rewrite("mailto:a@b", "kb/a"), None);
+        assert_eq!(rewrite("#top", "kb/a"), None);
+        assert_eq!(rewrite("//cdn.example/x.png", "kb/a"), None);
     }
 
     #[test]
@@ -234,34 +312,34 @@ mod tests {
         // Hugo and Zola: a page at kb/a/ links to its neighbour as ../b/.
         for dest in ["../b/", "../b", "/kb/b/", "/kb/b", "@/kb/b.md"] {
             assert_eq!(
-                rewrite_link(dest, "kb/a").unwrap(),
+                rewrite(dest, "kb/a").unwrap(),
                 format!("{LANG_ROOT}kb/b/"),
                 "{dest}"
             );
         }
         assert_eq!(
-            rewrite_link("../b/#step-2", "kb/a").unwrap(),
+            rewrite("../b/#step-2", "kb/a").unwrap(),
             format!("{LANG_ROOT}kb/b/#step-2")
         );
         // From a section's page (kb/) and the home page.
         assert_eq!(
-            rewrite_link("b/", "kb/_index").unwrap(),
+            rewrite("b/", "kb/_index").unwrap(),
             format!("{LANG_ROOT}kb/b/")
         );
         assert_eq!(
-            rewrite_link("kb/b/", "_index").unwrap(),
+            rewrite("kb/b/", "_index").unwrap(),
             format!("{LANG_ROOT}kb/b/")
         );
-        assert_eq!(rewrite_link("../../", "kb/a").unwrap(), LANG_ROOT);
+        assert_eq!(rewrite("../../", "kb/a").unwrap(), LANG_ROOT);
         // An earlier address leads to the page itself.
         let aliases = BTreeMap::from([("kb/old".to_string(), "kb/b".to_string())]);
         assert_eq!(
-            rewrite_link_to("../old/#x", "kb/a", &aliases).unwrap(),
+            rewrite_link_to("../old/#x", "kb/a", &aliases, &BTreeMap::new()).unwrap(),
             format!("{LANG_ROOT}kb/b/#x")
         );
         // Absolute paths to files are left alone (and warned about).
-        assert_eq!(rewrite_link("/images/a.png", "kb/a"), None);
+        assert_eq!(rewrite("/images/a.png", "kb/a"), None);
         // Above the site root: not a link inside the site.
-        assert_eq!(rewrite_link("../../../x/", "kb/a"), None);
+        assert_eq!(rewrite("../../../x/", "kb/a"), None);
     }
 }

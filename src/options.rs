@@ -27,6 +27,30 @@ pub struct BuildOptions {
     /// not in `env`: an error when publishing, shown unencrypted when nothing
     /// is published (`check`, and `serve` on this machine alone).
     pub without_passphrase: WithoutPassphrase,
+    /// The days of the site's files in its git history, for
+    /// `[content] last_updated = "git"`; the binary reads them (the library
+    /// reads no repository).
+    pub git_dates: GitDates,
+}
+
+/// What the binary read of the site's git history for `[content]
+/// last_updated = "git"`.
+#[derive(Clone, Debug, Default)]
+pub enum GitDates {
+    /// Not read: the site does not ask, or the caller does not read histories.
+    #[default]
+    NotRead,
+    /// Each committed file's day, by site path (`content/kb/setup.md`): the
+    /// committer date, in UTC, of the last commit that changed it.
+    Read {
+        /// The days by path.
+        days: std::sync::Arc<BTreeMap<String, Date>>,
+        /// The repository is a shallow clone: the oldest commit it has stands
+        /// for every earlier change, so files changed before it show its day.
+        shallow: bool,
+    },
+    /// Why the history could not be read (no git, not a repository).
+    Unreadable(String),
 }
 
 /// What a build does with an encrypted portal whose passphrase it does not have.
@@ -57,6 +81,7 @@ impl BuildOptions {
             seal_iterations: 1_000,
             timings: None,
             without_passphrase: WithoutPassphrase::Refuse,
+            git_dates: GitDates::NotRead,
         }
     }
 
@@ -73,6 +98,7 @@ impl BuildOptions {
             seal_iterations: crate::seal::ITERATIONS,
             timings: None,
             without_passphrase: WithoutPassphrase::Refuse,
+            git_dates: GitDates::NotRead,
         }
     }
 }

@@ -336,6 +336,17 @@ pub(crate) enum PortalLanguagesName {
     All,
 }
 
+/// The values of `[content] last_updated` in `gangway.toml`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "only its schema is used")]
+pub(crate) enum LastUpdatedName {
+    /// `lastmod`, else `updated`, else `date` from front matter (the default).
+    FrontMatter,
+    /// `lastmod` or `updated` when written, else the day of the last commit that changed the file, else `date`.
+    Git,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod completions;
 pub(crate) mod digest;
+pub(crate) mod git_dates;
 pub(crate) mod ingest;
 pub(crate) mod init;
 pub(crate) mod links;
@@ -52,6 +53,11 @@ pub(crate) fn compile_with(
     let mut options = BuildOptions::new(today, secret, env);
     options.timings = timings.then_some(memory_now as gangway::build::MemoryProbe);
     options.without_passphrase = without;
+    let started = std::time::Instant::now();
+    options.git_dates = git_dates::read_if_asked(root);
+    if timings && !matches!(options.git_dates, gangway::build::GitDates::NotRead) {
+        eprintln!("timings: git log {:?}", started.elapsed());
+    }
     let mut compiled = match sink {
         Some(sink) => gangway::build::compile_to_consuming(tree, &options, sink),
         None => gangway::compile(&tree, &options),

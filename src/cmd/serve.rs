@@ -79,6 +79,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     // An encrypted portal whose passphrase is not set is shown unencrypted, with
     // a banner, to this machine alone (serve::start refuses it otherwise).
     options.without_passphrase = WithoutPassphrase::ShowUnencrypted;
+    // Dates from git are read once, now: commits made while serving show after a restart.
+    options.git_dates = super::git_dates::read_if_asked(root);
     let mut config = serve::Config::new(root, options);
     config.addr = addr;
     config.allow_remote = allow_remote;

@@ -132,6 +132,11 @@ codes! {
         example: "playbooks/saas.yaml:\n  - id: migrate\n    duration: 600w",
         fix: "Check the named task's `duration:` and `due:` and the customer's `kickoff:` (and `--today`); mark finished work done.",
     },
+    GitHistory = "git-history" {
+        summary: "`[content] last_updated = \"git\"` asks for dates from the site's git history, and it could not be read whole: git is missing, the site is in no repository, or the repository is a shallow clone. The build goes on; articles show their front matter's dates (or, in a shallow clone, the oldest commit's day for files changed before it).",
+        example: "gangway.toml:\n[content]\nlast_updated = \"git\"\n(built from a copy of the site without its .git folder)",
+        fix: "Build from a clone with its whole history (`git fetch --unshallow`; in GitHub Actions, `fetch-depth: 0` on actions/checkout), or remove `last_updated` to use front matter dates.",
+    },
     IdMismatch = "id-mismatch" {
         summary: "A playbook's `id:` differs from its file name.",
         example: "playbooks/saas.yaml:\nid: saas-onboarding",

@@ -147,6 +147,9 @@ pub(crate) struct LinkTargets {
     /// Earlier addresses of pages (front matter `aliases` and `slug`), each
     /// published as a redirect: address without its trailing `/` → page id.
     pub aliases: BTreeMap<String, String>,
+    /// What each `index.md` is: the id its file name gives (`kb/index`) → the
+    /// page's id (`kb/_index`, or `kb/post` for a leaf bundle).
+    pub index_pages: BTreeMap<String, String>,
     /// The site's default language.
     pub default: Lang,
 }
@@ -162,6 +165,7 @@ impl LinkTargets {
             unreadable: BTreeSet::new(),
             drafts: BTreeSet::new(),
             aliases: BTreeMap::new(),
+            index_pages: BTreeMap::new(),
             default,
         }
     }

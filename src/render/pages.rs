@@ -484,10 +484,10 @@ fn article_pages(
                 html.push((
                     content_lang,
                     crate::links::article_html(
-                        &a.id,
+                        &crate::links::page_of_file(&a.id, &version.body.file.path),
                         version.body.text(),
                         site.config.raw_html,
-                        &site.links.aliases,
+                        (&site.links.aliases, &site.links.index_pages),
                     ),
                 ));
                 html.len() - 1

@@ -110,7 +110,13 @@ pub(crate) fn resolve(
     let raw_html = config.as_ref().map(|c| c.raw_html).unwrap_or_default();
 
     let files = ContentFiles::read(tree, taken, diagnostics);
-    let parsed = content::parse_content(&files.markdown, &lang, &languages, raw_html);
+    let mut parsed = content::parse_content(&files.markdown, &lang, &languages, raw_html);
+    if let Some(config) = &config {
+        git_history_warning(&config_file, config, options, diagnostics);
+        if let Some(days) = content::git_days(config, options) {
+            content::date_from_git(&mut parsed, days);
+        }
+    }
     // The content is checked on one thread. Customer files need nothing else of
     // the site to be read as YAML: the other threads read them meanwhile.
     let (content, customer_entries) = rayon::join(
@@ -172,6 +178,40 @@ pub(crate) fn resolve(
     };
     site.index();
     Some(site)
+}
+
+/// A warning when `[content] last_updated = "git"` asks for dates from a
+/// history that was not read whole; the build goes on without them.
+fn git_history_warning(
+    config_file: &Arc<SourceFile>,
+    config: &crate::config::Config,
+    options: &crate::options::BuildOptions,
+    diagnostics: &mut Diagnostics,
+) {
+    use crate::options::GitDates;
+    let crate::config::LastUpdated::Git(at) = &config.last_updated else {
+        return;
+    };
+    let (message, help) = match &options.git_dates {
+        GitDates::Read { shallow: false, .. } => return,
+        GitDates::Read { shallow: true, .. } => (
+            "the site's git repository is a shallow clone: articles changed before its oldest commit show that commit's day as \"Last updated\"".to_string(),
+            "build from the whole history: `git fetch --unshallow`, or in GitHub Actions `fetch-depth: 0` on actions/checkout",
+        ),
+        GitDates::Unreadable(why) => (
+            format!("dates from git are asked for, but {why}: articles show the dates of their front matter"),
+            "build inside the site's git repository, with git installed, or remove `last_updated` to use front matter dates",
+        ),
+        GitDates::NotRead => (
+            "dates from git are asked for, but the git history was not read: articles show the dates of their front matter".to_string(),
+            "`gangway serve` reads the history when it starts: restart it after setting `last_updated`",
+        ),
+    };
+    diagnostics.push(
+        Diagnostic::warning(Code::GitHistory, message)
+            .at(Label::new(config_file, at.start, at.end))
+            .help(help),
+    );
 }
 
 /// Everything of a site but its knowledge base, resolved against it: what

@@ -10,7 +10,7 @@ use crate::lang::Lang;
 use crate::model::ContentIndex;
 use crate::source::SourceTree;
 
-use super::content::{content_id, split_front_matter};
+use super::content::{IndexPages, content_id, split_front_matter};
 
 /// What a page is, by where its file is.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -27,12 +27,17 @@ enum Kind {
 pub(super) fn content_index(tree: &SourceTree, default: &Lang, languages: &[Lang]) -> ContentIndex {
     // id → (kind, versions by language: whether each says `draft: true`)
     let mut pages: BTreeMap<String, (Kind, BTreeMap<Lang, bool>)> = BTreeMap::new();
-    for (path, bytes) in tree.under("content/") {
-        // Ids are compared in NFC, as resolve normalises every path it reads.
-        let path = crate::locale::nfc(path);
+    // Ids are compared in NFC, as resolve normalises every path it reads.
+    let files: Vec<(String, &[u8])> = tree
+        .under("content/")
+        .map(|(path, bytes)| (crate::locale::nfc(path), bytes))
+        .collect();
+    let index = IndexPages::of(files.iter().map(|(p, _)| p.as_str()), default, languages);
+    for (path, bytes) in files {
         let Some((id, lang)) = content_id(&path, default, languages) else {
             continue;
         };
+        let id = index.page(id);
         let kind = match id.strip_prefix("faq/") {
             Some(rest) if rest == "_index" || rest.contains('/') => continue,
             Some(_) => Kind::Faq,

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::lang::Lang;
-use crate::resolve::content::{content_id, page_text};
+use crate::resolve::content::{IndexPages, content_id, page_text};
 use crate::resolve::playbook_translations::playbook_parts;
 use crate::resolve::playbooks::{file_stem, parse_playbook};
 use crate::source::SourceTree;
@@ -238,10 +238,13 @@ impl Inventory {
         // id → (original, translations by language)
         type Versions<'a> = BTreeMap<String, (Option<&'a str>, BTreeMap<String, &'a str>)>;
         let mut by_id: Versions<'_> = BTreeMap::new();
+        let paths = tree.under("content/").map(|(path, _)| path);
+        let index = IndexPages::of(paths, &self.default, &self.all);
         for (path, _) in tree.under("content/") {
             let Some((id, lang)) = content_id(path, &self.default, &self.all) else {
                 continue;
             };
+            let id = index.page(id);
             let entry = by_id.entry(id).or_default();
             if lang == self.default {
                 entry.0 = Some(path);

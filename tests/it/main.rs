@@ -10,6 +10,7 @@ mod dashboard;
 mod digest;
 mod feedback;
 mod fuzz;
+mod git_dates;
 mod golden;
 mod hostile_markdown;
 mod hostile_misc;

@@ -119,6 +119,32 @@ fn a_hugo_knowledge_base_builds_without_edits() {
     assert!(files.has("images/team.png"));
 }
 
+/// The Hugo site's leaf bundle: kb/shared-inbox/index.md is the article at its
+/// folder's address, its picture and file beside it.
+#[test]
+fn a_hugo_leaf_bundle_is_one_article() {
+    let build = fixture("hugo").build();
+    let files = build.ok();
+    let sitemap = files.file("sitemap.xml");
+    let bundle = files.file("kb/shared-inbox/index.html");
+    assert!(bundle.contains("<title>The shared inbox"), "{bundle}");
+    assert!(
+        bundle.contains(r#"<img src="../../kb/shared-inbox/inbox.png" alt="The inbox with three conversations" />"#),
+        "{bundle}"
+    );
+    assert!(
+        bundle.contains(r#"href="../../kb/getting-started/""#),
+        "{bundle}"
+    );
+    assert!(bundle.contains(r#"href="../../kb/shared-inbox/checklist.txt""#));
+    assert!(bundle.contains("edit/main/content/kb/shared-inbox/index.md"));
+    assert!(files.has("kb/shared-inbox/inbox.png") && files.has("kb/shared-inbox/checklist.txt"));
+    assert!(!files.has("kb/shared-inbox/index/index.html"));
+    assert!(sitemap.contains(
+        "<loc>https://help.acme.example/kb/shared-inbox/</loc><lastmod>2024-05-02</lastmod>"
+    ));
+}
+
 #[test]
 fn a_zola_knowledge_base_builds_without_edits() {
     let build = fixture("zola").build();
@@ -188,6 +214,86 @@ fn an_mkdocs_knowledge_base_builds_without_edits() {
         "{untitled}"
     );
     assert!(untitled.contains(r#"id="csv-files""#), "{untitled}");
+    // MkDocs' index.md is the folder's section page, titled by its heading, and
+    // a link to it leads to the section.
+    assert!(
+        untitled.contains(r#"Back to the <a href="../../kb/">overview</a>"#),
+        "{untitled}"
+    );
+    let kb = files.file("kb/index.html");
+    assert!(
+        kb.contains(r#"<h2 id="section-kb-h">Acme Help</h2>"#),
+        "{kb}"
+    );
+    assert!(!files.has("kb/index/index.html"));
+}
+
+/// What an `index.md` is depends on its folder: the section (or home) page when
+/// other pages share the folder, as MkDocs has it; the article of the folder
+/// when it stands alone with its files, as a Hugo leaf bundle.
+#[test]
+fn an_index_md_is_a_section_page_or_a_leaf_bundle_by_its_folder() {
+    let build = Site::new()
+        .file(
+            "content/index.md",
+            "# Welcome\n\nStart in the [guides](guides/index.md).\n",
+        )
+        .file("content/guides/index.md", "# Guides\n\nHow to use it.\n")
+        .file(
+            "content/guides/first.md",
+            "---\ntitle: First\n---\nSee [the tour](tour/index.md) and [the tour again](../tour/).\n",
+        )
+        .file(
+            "content/guides/tour/index.md",
+            "---\ntitle: The tour\n---\n![map](map.png) and [first](../first/).\n",
+        )
+        .bytes("content/guides/tour/map.png", b"png")
+        .build();
+    let files = build.ok();
+    let home = files.file("index.html");
+    assert!(home.contains("<h1>Welcome</h1>"), "{home}");
+    assert!(home.contains(r#"href="guides/""#), "{home}");
+    let kb = files.file("kb/index.html");
+    assert!(
+        kb.contains(r#"<h2 id="section-guides-h">Guides</h2>"#),
+        "{kb}"
+    );
+    let first = files.file("guides/first/index.html");
+    assert_eq!(
+        first.matches(r#"href="../../guides/tour/""#).count(),
+        2,
+        "{first}"
+    );
+    let tour = files.file("guides/tour/index.html");
+    assert!(
+        tour.contains(r#"<img src="../../guides/tour/map.png" alt="map" />"#),
+        "{tour}"
+    );
+    assert!(tour.contains(r#"href="../../guides/first/""#), "{tour}");
+    assert!(files.has("guides/tour/map.png"));
+    for path in [
+        "index/index.html",
+        "guides/index/index.html",
+        "guides/tour/index/index.html",
+    ] {
+        assert!(!files.has(path), "{path}");
+    }
+
+    // `_index.md` and `index.md` for one folder: one page written twice.
+    let build = Site::new()
+        .file("content/kb/_index.md", "---\ntitle: Knowledge base\n---\n")
+        .file("content/kb/index.md", "# Overview\n")
+        .build();
+    let d = build.assert_error("duplicate-page", "content/kb/index.md", 1);
+    assert!(d.message.contains("`kb/_index`"), "{d:?}");
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("`index.md` is the same page"),
+        "{d:?}"
+    );
+    assert_eq!(build.errors().len(), 1, "{}", build.report());
 }
 
 #[test]

@@ -63,6 +63,9 @@ pub(crate) fn split_front_matter(text: &str) -> Split {
 
 pub(super) struct Parsed {
     pub(super) id: String,
+    /// The id its file name gives ([`content_id`]), which its links are
+    /// resolved from: the page id but for an `index.md` (`kb/post/index`).
+    pub(super) file_id: String,
     pub(super) lang: Lang,
     pub(super) file: Arc<SourceFile>,
     /// Byte offset of the front matter's YAML in the file.
@@ -134,6 +137,64 @@ pub(crate) fn content_id(path: &str, default: &Lang, languages: &[Lang]) -> Opti
         return Some((stem.to_string(), lang.clone()));
     }
     Some((rel.to_string(), default.clone()))
+}
+
+/// What each `index.md` under `content/` is, decided by its folder (MkDocs and
+/// Hugo give the name two meanings): by the id [`content_id`] gives its file
+/// (`kb/index`), the id of the page it is. A folder holding other Markdown
+/// files (in it or below, `_index.md` included) has it as its section page, as
+/// MkDocs has (`kb/index` → `kb/_index`, `index` → `_index`, the home page); a
+/// folder holding no other Markdown file is one article, a Hugo leaf bundle, at
+/// the folder's address (`kb/post/index` → `kb/post`), its other files beside it.
+/// `content/faq/index.md` is always the FAQ page's.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct IndexPages(pub(crate) std::collections::BTreeMap<String, String>);
+
+impl IndexPages {
+    /// The `index.md` files among `paths` (every content file, any language).
+    pub(crate) fn of<'a>(
+        paths: impl IntoIterator<Item = &'a str>,
+        default: &Lang,
+        languages: &[Lang],
+    ) -> IndexPages {
+        let ids: std::collections::BTreeSet<String> = paths
+            .into_iter()
+            .filter_map(|p| content_id(p, default, languages))
+            .map(|(id, _)| id)
+            .collect();
+        let mut map = std::collections::BTreeMap::new();
+        for id in &ids {
+            let Some(folder) = index_folder(id) else {
+                continue;
+            };
+            let others = ids
+                .range(folder.to_string()..)
+                .take_while(|other| other.starts_with(folder))
+                .any(|other| other != id);
+            let page = if others || folder.is_empty() || folder == "faq/" {
+                format!("{folder}_index")
+            } else {
+                folder.trim_end_matches('/').to_string()
+            };
+            map.insert(id.clone(), page);
+        }
+        IndexPages(map)
+    }
+
+    /// The page id of the file whose [`content_id`] is `id`.
+    pub(crate) fn page(&self, id: String) -> String {
+        self.0.get(&id).cloned().unwrap_or(id)
+    }
+}
+
+/// The folder (`kb/post/`, `""` for content/ itself) of an `index.md` file's
+/// [`content_id`]; `None` for any other file.
+pub(crate) fn index_folder(id: &str) -> Option<&str> {
+    match id.strip_suffix("index")? {
+        "" => Some(""),
+        folder if folder.ends_with('/') => Some(folder),
+        _ => None,
+    }
 }
 
 /// Where the `lang` version of page `id` may be: the paths [`content_id`] maps back
@@ -209,7 +270,11 @@ fn front_matter<T: serde::de::DeserializeOwned>(
 
 /// The Markdown files under `content/`, each parsed on its own (in parallel):
 /// what [`super::resolve_content`] checks against the others.
-pub(crate) struct ParsedFiles(pub(super) Vec<(Option<Parsed>, Diagnostics)>);
+/// Also what each `index.md` is.
+pub(crate) struct ParsedFiles(
+    pub(super) Vec<(Option<Parsed>, Diagnostics)>,
+    pub(super) IndexPages,
+);
 
 /// Parses every Markdown file of `files` (front matter, headings, links, words).
 pub(crate) fn parse_content(
@@ -218,25 +283,26 @@ pub(crate) fn parse_content(
     languages: &[Lang],
     raw: RawHtml,
 ) -> ParsedFiles {
-    ParsedFiles(
-        files
-            .par_iter()
-            .with_max_len(crate::PAR_CHUNK)
-            .map(|file| {
-                let mut d = Diagnostics::new();
-                let parsed = parse_file(file, default, languages, raw, &mut d);
-                (parsed, d)
-            })
-            .collect(),
-    )
+    let index = IndexPages::of(files.iter().map(|f| f.path.as_str()), default, languages);
+    let parsed = files
+        .par_iter()
+        .with_max_len(crate::PAR_CHUNK)
+        .map(|file| {
+            let mut d = Diagnostics::new();
+            let parsed = parse_file(file, (default, languages, &index), raw, &mut d);
+            (parsed, d)
+        })
+        .collect();
+    ParsedFiles(parsed, index)
 }
 
 /// A page without front matter whose text starts with a `# Title` heading (as
 /// MkDocs writes pages): an article or section introduction with that title,
 /// and where its body starts (after the heading, which the page shows as its
-/// title). FAQ entries and the home page need their front matter.
+/// title); the home page's `index.md`, as MkDocs writes it, too. FAQ entries
+/// need their front matter.
 fn titled_by_heading(file: &Arc<SourceFile>, id: &str, split: &Split) -> Option<(Kind, usize)> {
-    if id.starts_with("faq/") || id == "_index" {
+    if id.starts_with("faq/") {
         return None;
     }
     let body = &file.text[split.body..];
@@ -259,7 +325,9 @@ fn titled_by_heading(file: &Arc<SourceFile>, id: &str, split: &Split) -> Option<
     }
     let at = line_start + line.find(heading)?;
     let meta = yaml::title_only(file, at..at + heading.len())?;
-    let kind = if id.ends_with("/_index") {
+    let kind = if id == "_index" {
+        Kind::Home(meta)
+    } else if id.ends_with("/_index") {
         Kind::SectionIndex(meta)
     } else {
         Kind::Article(meta)
@@ -384,14 +452,15 @@ pub(crate) fn page_text(file: &Arc<SourceFile>, id: &str) -> Result<PageText, Di
     })
 }
 
+/// Parses one content file; `index` says what `index.md` files are.
 pub(super) fn parse_file(
     file: &Arc<SourceFile>,
-    default: &Lang,
-    languages: &[Lang],
+    (default, languages, index): (&Lang, &[Lang], &IndexPages),
     raw: RawHtml,
     diagnostics: &mut Diagnostics,
 ) -> Option<Parsed> {
-    let (id, lang) = content_id(&file.path, default, languages)?;
+    let (file_id, lang) = content_id(&file.path, default, languages)?;
+    let id = index.page(file_id.clone());
     let split = split_front_matter(&file.text);
     if let Some(problem) = front_matter_problem(file, &id, &split) {
         diagnostics.push(problem);
@@ -435,7 +504,7 @@ pub(super) fn parse_file(
             (rendered, words.div_ceil(200).max(1))
         }
         _ => (
-            markdown::render(body, &|dest| rewrite_link(dest, &id), raw),
+            markdown::render(body, &|dest| rewrite_link(dest, &file_id, &index.0), raw),
             0,
         ),
     };
@@ -458,6 +527,7 @@ pub(super) fn parse_file(
         _ => super::front::Extras::default(),
     };
     Some(Parsed {
+        file_id,
         extras,
         reading_minutes,
         id,
@@ -484,6 +554,40 @@ mod tests {
         assert_eq!(&text[s.body..], "Body");
         assert!(split_front_matter("no front matter").yaml.is_none());
         assert!(split_front_matter("---\nunclosed").yaml.is_none());
+    }
+
+    #[test]
+    fn an_index_md_is_its_folders_section_page_or_the_folder_itself() {
+        let en = Lang::parse("en").unwrap();
+        let langs = [en.clone(), Lang::parse("ms").unwrap()];
+        let index = IndexPages::of(
+            [
+                "content/index.md",
+                "content/kb/index.md",
+                "content/kb/setup.md",
+                "content/kb/post/index.md",
+                "content/kb/post/index.ms.md",
+                "content/kb/post/map.png",
+                "content/ms/guides/index.md",
+                "content/guides/deep/a.md",
+                "content/faq/index.md",
+                "content/kb/index-of-terms.md",
+            ],
+            &en,
+            &langs,
+        );
+        let page = |id: &str| index.page(id.to_string());
+        assert_eq!(page("index"), "_index");
+        assert_eq!(page("kb/index"), "kb/_index");
+        assert_eq!(page("kb/post/index"), "kb/post");
+        // A translation in a language folder counts with its original's folder.
+        assert_eq!(page("guides/index"), "guides/_index");
+        assert_eq!(page("faq/index"), "faq/_index");
+        assert_eq!(page("kb/index-of-terms"), "kb/index-of-terms");
+        assert_eq!(index.0.len(), 5, "{index:?}");
+        // Alone in the site, content/index.md is still the home page.
+        let alone = IndexPages::of(["content/index.md"], &en, &langs);
+        assert_eq!(alone.page("index".into()), "_index");
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub(super) struct Extras {
     pub description: String,
     /// When it was last changed: `lastmod` or `updated`, else `date`.
     pub updated: Option<Date>,
+    /// `lastmod`, else `updated`, as written: a day from git does not replace it.
+    pub lastmod: Option<Date>,
     /// Where its redirects are written: output paths under the language's root
     /// (`old/setup/index.html`), from `aliases` and `slug`.
     pub aliases: Vec<String>,
@@ -83,7 +85,21 @@ pub(super) fn extras(
             .trim()
             .to_string(),
         updated: changed.or(updated).or(written),
+        lastmod: changed.or(updated),
         aliases,
+    }
+}
+
+impl Extras {
+    /// Takes "Last updated" from `committed`, the day of the last commit that
+    /// changed the file, unless `lastmod` or `updated` is written (which wins);
+    /// without a commit (a file not in the history) the front matter's day stays.
+    pub(super) fn commit_day(&mut self, committed: Option<Date>) {
+        if self.lastmod.is_none()
+            && let Some(day) = committed
+        {
+            self.updated = Some(day);
+        }
     }
 }
 

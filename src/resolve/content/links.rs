@@ -33,7 +33,7 @@ pub(super) fn check_link(
         return;
     }
     let absolute = link.dest.starts_with('/') && !link.dest.starts_with("//");
-    let Some(resolved) = resolve_link(&link.dest, &page.id) else {
+    let Some(resolved) = resolve_link(&link.dest, &page.file_id) else {
         if absolute {
             diagnostics.push(absolute_link(link).at(here()));
         } else if is_relative(&link.dest) || link.dest.starts_with("@/") {
@@ -51,18 +51,11 @@ pub(super) fn check_link(
     let target = &resolved.target;
     match resolved.kind {
         LinkKind::Markdown => {
-            let md = target.strip_suffix(".md").unwrap_or(target);
+            let md = page_id(target.strip_suffix(".md").unwrap_or(target));
+            let md = targets.index_pages.get(&md).cloned().unwrap_or(md);
             let shown = format!("content/{target}");
             let anchor = resolved.anchor;
-            check_page_link(
-                page,
-                link,
-                targets,
-                &shown,
-                &page_id(md),
-                anchor,
-                diagnostics,
-            );
+            check_page_link(page, link, targets, &shown, &md, anchor, diagnostics);
         }
         LinkKind::File if !targets.others.contains(target) => {
             diagnostics.push(

@@ -12,7 +12,10 @@ mod links;
 mod shortcodes;
 
 pub(crate) use file::page_text;
-pub(crate) use file::{ParsedFiles, content_id, parse_content, split_front_matter, version_paths};
+pub(crate) use file::{
+    IndexPages, ParsedFiles, content_id, index_folder, parse_content, split_front_matter,
+    version_paths,
+};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -123,9 +126,10 @@ pub(crate) fn resolve_content(
     tracker: &mut Tracker,
     diagnostics: &mut Diagnostics,
 ) -> Content {
+    let index = parsed.1.clone();
     let (by_id, unreadable) = group_versions(files, parsed, default, languages, diagnostics);
     check_slugs(&by_id, diagnostics);
-    let links = link_targets(&by_id, others, &unreadable, default);
+    let links = link_targets(&by_id, others, (&unreadable, index), default);
     for (id, versions) in &by_id {
         if let Some(item) = check_versions(id, versions, &links, diagnostics) {
             tracker.item(&item.original, &item.hash, &item.translations);
@@ -168,7 +172,8 @@ fn group_versions(
     let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut by_id: BTreeMap<String, BTreeMap<Lang, Parsed>> = BTreeMap::new();
     let mut unreadable = BTreeSet::new();
-    for (file, (p, d)) in files.iter().zip(parsed.0) {
+    let ParsedFiles(parsed, index) = parsed;
+    for (file, (p, d)) in files.iter().zip(parsed) {
         diagnostics.extend(d);
         match p {
             Some(p)
@@ -176,24 +181,38 @@ fn group_versions(
             Some(p) => {
                 let versions = by_id.entry(p.id.clone()).or_default();
                 if let Some(first) = versions.get(&p.lang) {
-                    diagnostics.push(
-                        Diagnostic::error(Code::DuplicatePage, format!("two files give the {} version of `{}`", p.lang, p.id))
-                            .at(Label::new(&p.file, 0, 0))
-                            .also(Label::new(&first.file, 0, 0).with_message("the other one"))
-                            .help("keep one: either `name.LANG.md` beside the original or `content/LANG/...`, not both"),
-                    );
+                    diagnostics.push(duplicate_page(&p, first));
                     continue;
                 }
                 versions.insert(p.lang.clone(), p);
             }
             None => {
                 if let Some((id, _)) = content_id(&file.path, default, languages) {
-                    unreadable.insert(id);
+                    unreadable.insert(index.page(id));
                 }
             }
         }
     }
     (by_id, unreadable)
+}
+
+/// Two files that give the same version of a page: a translation written both
+/// ways, or a folder's page written both as gangway's `_index.md` and as
+/// MkDocs' `index.md` (or a leaf bundle `post/index.md` beside `post.md`).
+fn duplicate_page(p: &Parsed, first: &Parsed) -> Diagnostic {
+    let index = |q: &Parsed| file::index_folder(&q.file_id).is_some();
+    let help = if index(p) || index(first) {
+        "keep one: `index.md` is the same page as the other file (a folder's `_index.md`, or `name.md` for the folder `name/`); merge them into one of the two"
+    } else {
+        "keep one: either `name.LANG.md` beside the original or `content/LANG/...`, not both"
+    };
+    Diagnostic::error(
+        Code::DuplicatePage,
+        format!("two files give the {} version of `{}`", p.lang, p.id),
+    )
+    .at(Label::new(&p.file, 0, 0))
+    .also(Label::new(&first.file, 0, 0).with_message("the other one"))
+    .help(help)
 }
 
 /// Slugs must not collide once case and normalisation are ignored (hosts may do either).
@@ -220,10 +239,11 @@ fn check_slugs(by_id: &BTreeMap<String, BTreeMap<Lang, Parsed>>, diagnostics: &m
 fn link_targets(
     by_id: &BTreeMap<String, BTreeMap<Lang, Parsed>>,
     others: &BTreeSet<String>,
-    unreadable: &BTreeSet<String>,
+    (unreadable, index): (&BTreeSet<String>, file::IndexPages),
     default: &Lang,
 ) -> LinkTargets {
     LinkTargets {
+        index_pages: index.0,
         ids: by_id
             .iter()
             .filter_map(|(id, versions)| Some((id.clone(), versions.keys().next()?.clone())))
@@ -384,6 +404,34 @@ fn sections(
         .collect();
     sections.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
     sections.into_iter().map(|(_, s)| s).collect()
+}
+
+/// The days of the site's files in its git history when `[content]
+/// last_updated = "git"` asks for them and the binary read them.
+pub(crate) fn git_days<'a>(
+    config: &crate::config::Config,
+    options: &'a crate::options::BuildOptions,
+) -> Option<&'a BTreeMap<String, jiff::civil::Date>> {
+    match (&config.last_updated, &options.git_dates) {
+        (crate::config::LastUpdated::Git(_), crate::options::GitDates::Read { days, .. }) => {
+            Some(days)
+        }
+        _ => None,
+    }
+}
+
+/// Each article's "Last updated" from the last commit that changed its file
+/// (`days`, by path), where its front matter writes no `lastmod` or `updated`.
+pub(crate) fn date_from_git(parsed: &mut ParsedFiles, days: &BTreeMap<String, jiff::civil::Date>) {
+    for p in parsed.0.iter_mut().filter_map(|(p, _)| p.as_mut()) {
+        commit_day(p, days);
+    }
+}
+
+fn commit_day(p: &mut Parsed, days: &BTreeMap<String, jiff::civil::Date>) {
+    if matches!(p.kind, Kind::Article(_)) {
+        p.extras.commit_day(days.get(&p.file.path).copied());
+    }
 }
 
 /// An article from its parsed versions; `weight` and `original` come from the original.
@@ -569,13 +617,20 @@ pub(crate) fn reresolve_page(
     links: &LinkTargets,
     languages: &[Lang],
     raw: RawHtml,
+    days: Option<&BTreeMap<String, jiff::civil::Date>>,
     diagnostics: &mut Diagnostics,
 ) -> Option<(Reresolved, Option<TrackedItem>)> {
     let default = &links.default;
     let mut versions = BTreeMap::new();
     let faq = id.starts_with("faq/");
     for file in files {
-        let p = parse_file(file, default, languages, raw, diagnostics)?;
+        // `index.md` files are not updated on their own (see
+        // `incremental::Touched::sort`): every other file is the page its name says.
+        let none = file::IndexPages::default();
+        let mut p = parse_file(file, (default, languages, &none), raw, diagnostics)?;
+        if let Some(days) = days {
+            commit_day(&mut p, days);
+        }
         let kind_ok = match p.kind {
             Kind::Article(_) => !faq,
             Kind::Faq(_) => faq,
