@@ -205,6 +205,7 @@ impl Prepared {
             rendered: std::sync::atomic::AtomicUsize::new(0),
             markdown_rendered: std::sync::atomic::AtomicUsize::new(0),
             keep_search: (!self.plans_deferred).then_some(&self.search),
+            portal_indexes: Default::default(),
         }
     }
 

@@ -230,6 +230,8 @@ pub(crate) struct RenderInput<'a> {
     /// Where the public search indexes are kept after they are written, for a
     /// later incremental update (`serve`); `None` lets them go.
     pub keep_search: Option<&'a std::sync::Mutex<BTreeMap<Lang, crate::search::Index>>>,
+    /// The portals' search indexes made so far in this render.
+    pub portal_indexes: search::PortalIndexes,
 }
 
 impl RenderInput<'_> {

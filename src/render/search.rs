@@ -310,7 +310,6 @@ pub(crate) fn portal_index(
         lang,
         locale: input.locale(lang),
     };
-    let mut docs: Vec<Doc> = faqs.iter().map(|f| faq_doc(&lx, f, "faq/")).collect();
     let root = format!(
         "{}{}",
         crate::render::root_of(&format!("{dir}index.html")),
@@ -322,15 +321,54 @@ pub(crate) fn portal_index(
         .collect();
     guides.sort_unstable();
     guides.dedup();
-    docs.extend(
-        guides
-            .into_iter()
-            .filter_map(|id| site.article(id))
-            .map(|a| article_doc(&lx, a, &root)),
+    // Portals that show the same entries and guides from the same depth have the
+    // same index: it is made once.
+    let mut faq_ids: Vec<&str> = faqs.iter().map(|f| f.id.as_str()).collect();
+    faq_ids.sort_unstable();
+    let key = format!(
+        "{lang}\n{root}\n{}\n{}",
+        faq_ids.join(" "),
+        guides.join(" ")
     );
+    let bytes = input.portal_indexes.get_or_make(key, || {
+        let mut docs: Vec<Doc> = faqs.iter().map(|f| faq_doc(&lx, f, "faq/")).collect();
+        docs.extend(
+            guides
+                .iter()
+                .filter_map(|id| site.article(id))
+                .map(|a| article_doc(&lx, a, &root)),
+        );
+        Index::new(lang, docs).single_file()
+    });
     crate::output::OutputFile {
         path: format!("{dir}search.json"),
-        bytes: Index::new(lang, docs).single_file(),
+        bytes,
+    }
+}
+
+/// The portal indexes made during one render, by what they hold: most portals
+/// share theirs with others of the same playbook and language.
+#[derive(Default)]
+pub(crate) struct PortalIndexes {
+    made: std::sync::Mutex<rustc_hash::FxHashMap<String, Vec<u8>>>,
+}
+
+impl PortalIndexes {
+    /// The bytes made for `key`, made by `make` when there are none yet.
+    fn get_or_make(&self, key: String, make: impl FnOnce() -> Vec<u8>) -> Vec<u8> {
+        let lock = || {
+            self.made
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(bytes) = lock().get(&key) {
+            return bytes.clone();
+        }
+        // Made without the lock: another thread may make the same at once, and
+        // both give the same bytes.
+        let bytes = make();
+        lock().insert(key, bytes.clone());
+        bytes
     }
 }
 
