@@ -254,6 +254,30 @@ mod tests {
         let d = &parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err()[0];
         assert_eq!(d.code, "missing-key");
         assert!(d.message.contains("title"), "{d:?}");
+        // Every missing key, of the front matter and of its tables, in one run.
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[expect(dead_code, reason = "the fields are only deserialized")]
+        struct Two {
+            title: String,
+            author: String,
+            extra: Option<Box<Two>>,
+        }
+        let (file, base, len) = front("weight = 3\n[extra]\nsummary = 1\n");
+        let ds = parse_toml::<Two>(&file, base, len).unwrap_err();
+        let got: Vec<_> = ds.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "unknown key `summary`",
+                "missing required key `title`",
+                "missing required key `author`",
+                "unknown key `weight`",
+                "missing required key `title`",
+                "missing required key `author`",
+            ],
+            "{ds:#?}"
+        );
         let (file, base, len) = front("title = \n");
         let d = &parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err()[0];
         assert_eq!(d.code, "toml-syntax");
