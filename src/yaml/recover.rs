@@ -254,6 +254,13 @@ fn mend(mended: &mut Mended, at: usize, kind: &Kind, reported: usize) -> bool {
         }
         Kind::WrongValue(Some(value)) => {
             let end = value_end(&mended.text, at).min(mended.text.len());
+            // A value tagged as text is replaced with its tag.
+            let at = at
+                - if mended.text[..at].ends_with("!!str ") {
+                    6
+                } else {
+                    0
+                };
             mended.replace(at, end, &quoted(value));
             true
         }

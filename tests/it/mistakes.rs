@@ -707,7 +707,7 @@ fn every_problem_of_front_matter_in_one_run_yaml_and_toml() {
         )
         .file(
             "content/kb/toml.md",
-            "+++\nautor = \"Sam\"\nweight = \"heavy\"\ntgas = [\"a\"]\n+++\nBody.\n",
+            "+++\nautor = \"Sam\"\nweight = \"heavy\"\ntgas = [\"a\"]\ndraft = \"yes\"\n+++\nBody.\n",
         )
         .file(
             "content/faq/reset-password.md",
@@ -730,6 +730,7 @@ fn every_problem_of_front_matter_in_one_run_yaml_and_toml() {
         format!("unknown-key {t}:2:1 unknown key `autor`"),
         format!("wrong-type {t}:3:1 expected a whole number"),
         format!("unknown-key {t}:4:1 unknown key `tgas`"),
+        format!("wrong-type {t}:5:1 expected `true` or `false`"),
         format!("missing-key {f}:2:1 missing required key `question`"),
         format!("unknown-key {f}:2:1 unknown key `qestion`"),
         format!("wrong-type {f}:3:9 expected a whole number"),
