@@ -610,6 +610,8 @@ phases:
         nmae: b
       - {when: x}
       - titel: X
+      - { nmae: b }
+      - {}
 milestones:
   - after: [a]
 ";
@@ -633,8 +635,15 @@ milestones:
             ("missing-key id", 12, 9),
             ("missing-key title", 12, 9),
             ("missing-key owner", 12, 9),
-            ("missing-key id", 14, 5),
-            ("missing-key title", 14, 5),
+            ("unknown-key nmae", 13, 11),
+            ("missing-key id", 13, 11),
+            ("missing-key title", 13, 11),
+            ("missing-key owner", 13, 11),
+            ("missing-key id", 14, 9),
+            ("missing-key title", 14, 9),
+            ("missing-key owner", 14, 9),
+            ("missing-key id", 16, 5),
+            ("missing-key title", 16, 5),
         ];
         let want: Vec<_> = want
             .iter()

@@ -404,12 +404,23 @@ fn blank_entry(mended: &mut Mended, at: usize) -> bool {
 
 /// Where the mapping holding the key at `at` starts: its first key.
 fn mapping_start(text: &str, at: usize) -> usize {
+    // In a flow mapping, its first key (an empty one is shown by its opening brace).
+    let open = if text[at..].starts_with('\x7b') {
+        Some(at)
+    } else {
+        flow_mapping_open(text, at)
+    };
+    if let Some(open) = open {
+        let after = &text[open + 1..];
+        let first = open + 1 + (after.len() - after.trim_start().len());
+        return if text[first..].starts_with('\x7d') {
+            open
+        } else {
+            first
+        };
+    }
     if item_marker(text, at).is_some() {
         return at;
-    }
-    if let Some(open) = flow_mapping_open(text, at) {
-        let after = &text[open + 1..];
-        return open + 1 + (after.len() - after.trim_start().len());
     }
     let column = at - line_start(text, at);
     let mut first = at;
