@@ -585,6 +585,91 @@ milestones: nope
         }
     }
 
+    fn missing(ds: &[Diagnostic]) -> Vec<(String, usize, usize)> {
+        ds.iter()
+            .map(|d| {
+                let (_, line, column) = d.location().unwrap_or_default();
+                let key = d.message.split('`').nth(1).unwrap_or("");
+                (format!("{} {key}", d.code), line, column)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_missing_key_of_every_mapping_in_one_run() {
+        let text = "\
+title: Welcome
+roles:
+  csm: { contat: true, side: vendr }
+  admin: {}
+phases:
+  - id: setup
+    tasks:
+      - id: a
+      - due: 3d
+        nmae: b
+      - {when: x}
+      - titel: X
+      - { nmae: b }
+      - {}
+milestones:
+  - after: [a]
+";
+        let got = missing(&all(text));
+        let want = [
+            ("unknown-key contat", 3, 10),
+            ("invalid-value vendr", 3, 30),
+            ("missing-key title", 3, 10),
+            ("missing-key title", 4, 10),
+            ("missing-key side", 4, 10),
+            ("missing-key title", 8, 9),
+            ("missing-key owner", 8, 9),
+            ("unknown-key nmae", 10, 9),
+            ("missing-key id", 9, 9),
+            ("missing-key title", 9, 9),
+            ("missing-key owner", 9, 9),
+            ("missing-key id", 11, 10),
+            ("missing-key title", 11, 10),
+            ("missing-key owner", 11, 10),
+            ("unknown-key titel", 12, 9),
+            ("missing-key id", 12, 9),
+            ("missing-key title", 12, 9),
+            ("missing-key owner", 12, 9),
+            ("unknown-key nmae", 13, 11),
+            ("missing-key id", 13, 11),
+            ("missing-key title", 13, 11),
+            ("missing-key owner", 13, 11),
+            ("missing-key id", 14, 9),
+            ("missing-key title", 14, 9),
+            ("missing-key owner", 14, 9),
+            ("missing-key id", 16, 5),
+            ("missing-key title", 16, 5),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(k, l, c)| (k.to_string(), *l, *c))
+            .collect();
+        assert_eq!(got, want);
+        // The top-level mapping too, and a file whose only problems are missing keys.
+        let file = SourceFile::new("c.yaml", "language: en\nnmae: A\n");
+        let ds = parse_all::<crate::raw::RawCustomer>(&file, 0, file.text.len()).unwrap_err();
+        let got = missing(&ds);
+        assert_eq!(
+            got.iter().map(|(k, ..)| k.as_str()).collect::<Vec<_>>(),
+            [
+                "unknown-key nmae",
+                "missing-key name",
+                "missing-key playbook",
+                "missing-key kickoff"
+            ],
+            "{ds:#?}"
+        );
+        assert!(
+            got[1..].iter().all(|(_, l, c)| (*l, *c) == (1, 1)),
+            "{got:?}"
+        );
+    }
+
     #[test]
     fn a_value_yaml_misreads_is_explained_with_the_fix() {
         for (value, words) in [

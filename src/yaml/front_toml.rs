@@ -44,7 +44,7 @@ fn shape_problems<T: DeserializeOwned>(
     base: usize,
     table: &DeTable<'_>,
 ) -> Vec<Diagnostic> {
-    let json = serde_json::Value::Object(json_table(table)).to_string();
+    let json = flow_table(table);
     let found = super::recover::problems::<T>(&json);
     if found.is_empty() {
         let message = match serde_saphyr::from_str::<T>(&json) {
@@ -89,7 +89,17 @@ fn shape_problem(
     at_key: Option<&str>,
 ) -> Diagnostic {
     let (code, message, help) = super::classify_message(message);
-    let named = message.split('`').nth(1).or(at_key).unwrap_or("");
+    // A problem of a key names it; a problem of a value is placed at its key.
+    let of_key = matches!(
+        code,
+        Code::UnknownKey | Code::MissingKey | Code::DuplicateKey
+    );
+    let named = if of_key {
+        message.split('`').nth(1).or(at_key)
+    } else {
+        at_key
+    };
+    let named = named.unwrap_or("");
     let (start, end) = find_key(table, named).map_or(
         (base.saturating_sub(4), base.saturating_sub(1)),
         |(s, e)| (base + s, base + e),
@@ -193,28 +203,41 @@ fn value_node<'a>(text: &str, value: &'a toml::Spanned<DeValue<'a>>) -> Node<'a>
     }
 }
 
-fn json_table(table: &DeTable<'_>) -> serde_json::Map<String, serde_json::Value> {
-    table
+/// `table` as one line of YAML in JSON's notation, each text tagged `!!str` so
+/// it is read as text only, never as the boolean or number it may spell
+/// (`draft = "yes"` is a wrong type, as the quick reader finds).
+fn flow_table(table: &DeTable<'_>) -> String {
+    let entries: Vec<String> = table
         .iter()
-        .map(|(k, v)| (k.get_ref().to_string(), json_value(v.get_ref())))
-        .collect()
+        .map(|(k, v)| format!("{}: {}", json_string(k.get_ref()), flow_value(v.get_ref())))
+        .collect();
+    let mut out = String::from('\x7b');
+    out.push_str(&entries.join(", "));
+    out.push('\x7d');
+    out
 }
 
-fn json_value(value: &DeValue<'_>) -> serde_json::Value {
-    use serde_json::Value;
+fn flow_value(value: &DeValue<'_>) -> String {
     match value {
-        DeValue::String(s) => Value::from(s.as_ref()),
+        DeValue::String(s) => format!("!!str {}", json_string(s)),
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-            .map_or_else(|_| Value::from(i.as_str()), Value::from),
-        DeValue::Float(f) => f
-            .as_str()
-            .parse::<f64>()
-            .map_or_else(|_| Value::from(f.as_str()), Value::from),
-        DeValue::Boolean(b) => Value::from(*b),
-        DeValue::Datetime(d) => Value::from(d.to_string()),
-        DeValue::Array(items) => items.iter().map(|v| json_value(v.get_ref())).collect(),
-        DeValue::Table(t) => Value::Object(json_table(t)),
+            .map_or_else(|_| json_string(i.as_str()), |n| n.to_string()),
+        DeValue::Float(f) => match f.as_str().parse::<f64>() {
+            Ok(n) if n.is_finite() => serde_json::Value::from(n).to_string(),
+            _ => json_string(f.as_str()),
+        },
+        DeValue::Boolean(b) => b.to_string(),
+        DeValue::Datetime(d) => json_string(&d.to_string()),
+        DeValue::Array(items) => {
+            let items: Vec<String> = items.iter().map(|v| flow_value(v.get_ref())).collect();
+            format!("[{}]", items.join(", "))
+        }
+        DeValue::Table(t) => flow_table(t),
     }
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::Value::from(text).to_string()
 }
 
 #[cfg(test)]
@@ -254,6 +277,30 @@ mod tests {
         let d = &parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err()[0];
         assert_eq!(d.code, "missing-key");
         assert!(d.message.contains("title"), "{d:?}");
+        // Every missing key, of the front matter and of its tables, in one run.
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[expect(dead_code, reason = "the fields are only deserialized")]
+        struct Two {
+            title: String,
+            author: String,
+            extra: Option<Box<Two>>,
+        }
+        let (file, base, len) = front("weight = 3\n[extra]\nsummary = 1\n");
+        let ds = parse_toml::<Two>(&file, base, len).unwrap_err();
+        let got: Vec<_> = ds.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "unknown key `summary`",
+                "missing required key `title`",
+                "missing required key `author`",
+                "unknown key `weight`",
+                "missing required key `title`",
+                "missing required key `author`",
+            ],
+            "{ds:#?}"
+        );
         let (file, base, len) = front("title = \n");
         let d = &parse_toml::<RawArticleMeta>(&file, base, len).unwrap_err()[0];
         assert_eq!(d.code, "toml-syntax");

@@ -2,10 +2,10 @@
 //!
 //! serde stops at the first problem of a file. To find the next one, the file is
 //! mended where the last problem was (an unknown key or a repeated key is blanked
-//! out, a value of the wrong kind replaced by one of the right kind, a mapping
-//! missing a key blanked out with its key) and read again, until it reads or a
-//! problem cannot be mended. Mending keeps every line where it was, and every
-//! problem is reported at its place in the text as written.
+//! out, a value of the wrong kind replaced by one of the right kind, a key a
+//! mapping misses written into it with a stand-in value) and read again, until it
+//! reads or a problem cannot be mended. Every problem is reported at its place in
+//! the text as written. Only the problems are kept: a file with any is not used.
 
 use serde::de::DeserializeOwned;
 
@@ -25,6 +25,9 @@ struct Edit {
     start: usize,
     end: usize,
     added: usize,
+    /// For a key written in for one a mapping missed: where that mapping's
+    /// missing keys are reported (the text as written).
+    missing_at: Option<usize>,
 }
 
 /// The text being mended and what was done to it.
@@ -45,12 +48,20 @@ impl Mended {
         offset.saturating_sub(shift)
     }
 
-    /// Whether `offset` (mended text) is inside something already mended: a
-    /// problem there comes from the mending, not from the author.
-    fn in_mended(&self, offset: usize) -> bool {
+    /// The edit `offset` (mended text) is inside, if any: a problem there comes
+    /// from the mending, not from the author.
+    fn edit_at(&self, offset: usize) -> Option<&Edit> {
         self.edits
             .iter()
-            .any(|e| (e.start..e.end.max(e.start + 1)).contains(&offset))
+            .find(|e| (e.start..e.end.max(e.start + 1)).contains(&offset))
+    }
+
+    /// Whether a problem of `kind` at `offset` (mended text) comes from the
+    /// mending. A mapping missing keys is reported at its last key, which may be a
+    /// key written in for an earlier missing key: still the author's mapping.
+    fn in_mended(&self, offset: usize, kind: &Kind) -> bool {
+        self.edit_at(offset)
+            .is_some_and(|e| !(matches!(kind, Kind::MissingKey(_)) && e.missing_at.is_some()))
     }
 
     /// Writes `with` at `start` and blanks the rest of `start..end`, keeping
@@ -67,12 +78,16 @@ impl Mended {
             if edit.start >= start {
                 edit.start += with.len();
                 edit.end += with.len();
+            } else if edit.end > start {
+                // Written inside an earlier edit: that edit grows with it.
+                edit.end += with.len();
             }
         }
         self.edits.push(Edit {
             start,
             end: start + len,
             added: with.len(),
+            missing_at: None,
         });
     }
 }
@@ -85,8 +100,9 @@ pub(super) fn problems<T: DeserializeOwned>(text: &str) -> Vec<Found> {
         edits: Vec::new(),
     };
     let mut found: Vec<Found> = Vec::new();
-    // Each round mends one problem; mending that makes no progress ends it.
-    for _ in 0..2 * MAX_PROBLEMS {
+    // Each round mends one problem (a key written in for a missing one may take
+    // two more, to find a value of its kind); mending that makes no progress ends it.
+    for _ in 0..4 * MAX_PROBLEMS {
         if found.len() >= MAX_PROBLEMS {
             break;
         }
@@ -99,7 +115,7 @@ pub(super) fn problems<T: DeserializeOwned>(text: &str) -> Vec<Found> {
             .map(|o| o as usize);
         let message = super::strip_location_suffix(&error.without_snippet().to_string());
         let kind = Kind::of(&message);
-        let from_mending = at.is_some_and(|at| mended.in_mended(at));
+        let from_mending = at.is_some_and(|at| mended.in_mended(at, &kind));
         if matches!(kind, Kind::Syntax) {
             // A syntax error in the text as written is reported alone; one the
             // mending made ends the search.
@@ -118,11 +134,7 @@ pub(super) fn problems<T: DeserializeOwned>(text: &str) -> Vec<Found> {
             break;
         };
         if !from_mending {
-            let original = mended.original(at);
-            let offset = Some(match kind {
-                Kind::MissingKey => mapping_start(text, original),
-                _ => original,
-            });
+            let offset = Some(reported_at(text, &mended, at, &kind));
             if found
                 .iter()
                 .any(|f| f.offset == offset && f.error.to_string() == error.to_string())
@@ -132,7 +144,8 @@ pub(super) fn problems<T: DeserializeOwned>(text: &str) -> Vec<Found> {
             found.push(Found { error, offset });
         }
         let previous = mended.text.clone();
-        if !mend(&mut mended, at, &kind) || mended.text == previous {
+        let reported = reported_at(text, &mended, at, &kind);
+        if !mend(&mut mended, at, &kind, reported) || mended.text == previous {
             break;
         }
     }
@@ -143,7 +156,8 @@ pub(super) fn problems<T: DeserializeOwned>(text: &str) -> Vec<Found> {
 enum Kind {
     UnknownKey,
     DuplicateKey,
-    MissingKey,
+    /// The key a mapping misses.
+    MissingKey(String),
     /// A value of the wrong kind, and a value of the right kind to put instead.
     WrongValue(Option<String>),
     /// A key without a value where text was expected.
@@ -159,8 +173,8 @@ impl Kind {
             || message.starts_with("duplicate field")
         {
             Kind::DuplicateKey
-        } else if message.starts_with("missing field") {
-            Kind::MissingKey
+        } else if let Some(rest) = message.strip_prefix("missing field `") {
+            Kind::MissingKey(rest.split('`').next().unwrap_or("").to_string())
         } else if message.starts_with("cannot deserialize null") {
             Kind::Null
         } else if message.starts_with("unknown variant") {
@@ -206,16 +220,47 @@ fn placeholder(expected: &str) -> Option<&'static str> {
     }
 }
 
-/// Mends the problem of `kind` at `at`; false when it cannot be mended.
-fn mend(mended: &mut Mended, at: usize, kind: &Kind) -> bool {
+/// Where the problem of `kind` at `at` (mended text) is reported, in the text as
+/// written: a missing key at the first key of the mapping missing it.
+fn reported_at(text: &str, mended: &Mended, at: usize, kind: &Kind) -> usize {
     match kind {
-        Kind::UnknownKey | Kind::DuplicateKey => blank_entry(mended, at),
-        Kind::MissingKey => match owner(&mended.text, at) {
-            Some(owner) => blank_entry(mended, owner),
-            None => false,
+        Kind::MissingKey(_) => match mended.edit_at(at).and_then(|e| e.missing_at) {
+            Some(reported) => reported,
+            None => mapping_start(text, mended.original(at)),
         },
+        _ => mended.original(at),
+    }
+}
+
+/// Mends the problem of `kind` at `at`; false when it cannot be mended. A
+/// missing key is reported at `reported` (the text as written).
+fn mend(mended: &mut Mended, at: usize, kind: &Kind, reported: usize) -> bool {
+    match kind {
+        Kind::UnknownKey | Kind::DuplicateKey => {
+            blank_entry(mended, at);
+            // A key alone in its mapping leaves it empty: still the author's
+            // mapping, whose missing keys are reported where the key was.
+            if let Some(edit) = mended.edits.last_mut()
+                && edit.added == 2
+                && mended.text[edit.start..].starts_with("\x7b\x7d")
+            {
+                edit.missing_at = Some(reported);
+            }
+            true
+        }
+        Kind::MissingKey(key) => {
+            add_key(mended, at, key, reported)
+                || owner(&mended.text, at).is_some_and(|owner| blank_entry(mended, owner))
+        }
         Kind::WrongValue(Some(value)) => {
             let end = value_end(&mended.text, at).min(mended.text.len());
+            // A value tagged as text is replaced with its tag.
+            let at = at
+                - if mended.text[..at].ends_with("!!str ") {
+                    6
+                } else {
+                    0
+                };
             mended.replace(at, end, &quoted(value));
             true
         }
@@ -233,6 +278,45 @@ fn mend(mended: &mut Mended, at: usize, kind: &Kind) -> bool {
         },
         Kind::Syntax => false,
     }
+}
+
+/// Writes `key` with a stand-in value into the mapping whose last key (or, when
+/// it is an empty flow mapping, whose `{`) is at `at`: before that key, on a line
+/// of its own at its column in a block mapping. The stand-in is of no particular
+/// kind; a later round puts one of the right kind in its place. False when `at`
+/// is neither.
+fn add_key(mended: &mut Mended, at: usize, key: &str, reported: usize) -> bool {
+    let text = &mended.text;
+    if key.is_empty() || at > text.len() {
+        return false;
+    }
+    let written = if key
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        key.to_string()
+    } else {
+        quoted(key)
+    };
+    let start = line_start(text, at);
+    let before = &text[start..at];
+    let (at, with) = if text[at..].starts_with('\x7b') {
+        if !text[at + 1..].trim_start().starts_with('\x7d') {
+            return false;
+        }
+        (at + 1, format!(" {written}: x "))
+    } else if depth(before) > 0 || text[..at].trim_end().ends_with('\x7b') {
+        (at, format!("{written}: x, "))
+    } else if before.trim_start_matches([' ', '-']).is_empty() {
+        (at, format!("{written}: x\n{}", " ".repeat(before.len())))
+    } else {
+        return false;
+    };
+    mended.replace(at, at, &with);
+    if let Some(edit) = mended.edits.last_mut() {
+        edit.missing_at = Some(reported);
+    }
+    true
 }
 
 fn quoted(value: &str) -> String {
@@ -320,6 +404,21 @@ fn blank_entry(mended: &mut Mended, at: usize) -> bool {
 
 /// Where the mapping holding the key at `at` starts: its first key.
 fn mapping_start(text: &str, at: usize) -> usize {
+    // In a flow mapping, its first key (an empty one is shown by its opening brace).
+    let open = if text[at..].starts_with('\x7b') {
+        Some(at)
+    } else {
+        flow_mapping_open(text, at)
+    };
+    if let Some(open) = open {
+        let after = &text[open + 1..];
+        let first = open + 1 + (after.len() - after.trim_start().len());
+        return if text[first..].starts_with('\x7d') {
+            open
+        } else {
+            first
+        };
+    }
     if item_marker(text, at).is_some() {
         return at;
     }
@@ -346,6 +445,28 @@ fn mapping_start(text: &str, at: usize) -> usize {
         break;
     }
     first
+}
+
+/// The `{` on `at`'s line that opens the flow mapping holding `at`, if any.
+fn flow_mapping_open(text: &str, at: usize) -> Option<usize> {
+    let start = line_start(text, at);
+    let before = &text[start..at];
+    let mut open: Vec<usize> = Vec::new();
+    let mut quote: Option<char> = None;
+    for (i, c) in before.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '\x7b' | '[') => open.push(i),
+            (None, '\x7d' | ']') => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    let last = *open.last()?;
+    before[last..].starts_with('\x7b').then_some(start + last)
 }
 
 /// The key or item that holds the mapping of the key at `at`: the `- ` before

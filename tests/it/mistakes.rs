@@ -597,3 +597,144 @@ fn no_diagnostic_of_a_broken_site_shows_rust_words() {
         }
     }
 }
+
+/// The errors `gangway check` printed, as `code path:line:column message`.
+fn printed_errors(stderr: &str) -> Vec<String> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let rest = line.strip_prefix("error[")?;
+            let (code, message) = rest.split_once("]: ")?;
+            let place = lines.get(i + 1)?.trim_start().strip_prefix("--> ")?;
+            Some(format!("{code} {place} {message}"))
+        })
+        .collect()
+}
+
+/// `gangway check` on `site`: its exit code and the errors it printed, sorted.
+fn check(site: &Site) -> (i32, Vec<String>, String) {
+    let dir = site.on_disk();
+    let run = gangway(dir.path(), &["check", "--today", TODAY]);
+    let mut errors = printed_errors(&run.stderr);
+    errors.sort();
+    (run.code, errors, run.stderr)
+}
+
+fn sorted(lines: &[&str]) -> Vec<String> {
+    let mut lines: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn every_missing_key_of_a_playbook_in_one_run() {
+    // Two tasks missing two keys each, and an unknown key in a role: five
+    // problems, each at its mapping, and nothing that merely follows from them
+    // (acme's plan names these tasks).
+    let site = Site::new()
+        .edit(
+            "playbooks/onboarding.yaml",
+            "        title: Welcome {{ customer.name }}\n        owner: csm\n",
+            "",
+        )
+        .edit(
+            "playbooks/onboarding.yaml",
+            "- id: setup\n        title: Set up the account\n        owner: admin\n        after",
+            "- after",
+        )
+        .edit(
+            "playbooks/onboarding.yaml",
+            "contact: true",
+            "contakt: true",
+        )
+        .append(
+            "customers/acme.yaml",
+            "progress:\n  welcome: { status: done, on: 2026-12-02 }\n",
+        );
+    let (code, errors, stderr) = check(&site);
+    assert_eq!(code, 1, "{stderr}");
+    let p = "playbooks/onboarding.yaml";
+    assert_eq!(
+        errors,
+        sorted(&[
+            &format!("unknown-key {p}:7:5 unknown key `contakt`"),
+            &format!("missing-key {p}:15:9 missing required key `title`"),
+            &format!("missing-key {p}:15:9 missing required key `owner`"),
+            &format!("missing-key {p}:18:9 missing required key `id`"),
+            &format!("missing-key {p}:18:9 missing required key `title`"),
+            &format!("missing-key {p}:18:9 missing required key `owner`"),
+        ]),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with("6 errors\n"), "{stderr}");
+}
+
+#[test]
+fn every_missing_key_of_a_customer_file_in_one_run() {
+    let site = Site::new()
+        .edit("customers/acme.yaml", "playbook: onboarding\n", "")
+        .edit("customers/acme.yaml", "kickoff: 2026-12-01\n", "")
+        .edit(
+            "customers/acme.yaml",
+            "csm: { name: Casey Vendor,",
+            "csm: { nmae: Casey Vendor,",
+        )
+        .append("customers/acme.yaml", "portal_rotation: often\n");
+    let (code, errors, stderr) = check(&site);
+    assert_eq!(code, 1, "{stderr}");
+    let c = "customers/acme.yaml";
+    assert_eq!(
+        errors,
+        sorted(&[
+            &format!("missing-key {c}:1:1 missing required key `playbook`"),
+            &format!("missing-key {c}:1:1 missing required key `kickoff`"),
+            &format!("unknown-key {c}:3:10 unknown key `nmae`"),
+            &format!("missing-key {c}:3:10 missing required key `name`"),
+            &format!("wrong-type {c}:5:18 expected a whole number"),
+        ]),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_problem_of_front_matter_in_one_run_yaml_and_toml() {
+    let site = Site::new()
+        .file(
+            "content/kb/setup.md",
+            "---\nautor: Sam\nweight: heavy\nsummary: The first ten minutes.\ntgas: [a]\n---\nBody.\n",
+        )
+        .file(
+            "content/kb/toml.md",
+            "+++\nautor = \"Sam\"\nweight = \"heavy\"\ntgas = [\"a\"]\ndraft = \"yes\"\n+++\nBody.\n",
+        )
+        .file(
+            "content/faq/reset-password.md",
+            "---\nqestion: How?\nweight: heavy\n---\nBody.\n",
+        )
+        .edit("playbooks/onboarding.yaml", "        guides: [kb/setup]\n", "");
+    let (code, errors, stderr) = check(&site);
+    assert_eq!(code, 1, "{stderr}");
+    let (a, t, f) = (
+        "content/kb/setup.md",
+        "content/kb/toml.md",
+        "content/faq/reset-password.md",
+    );
+    let want = [
+        format!("missing-key {a}:2:1 missing required key `title`"),
+        format!("unknown-key {a}:2:1 unknown key `autor`"),
+        format!("wrong-type {a}:3:9 expected a whole number"),
+        format!("unknown-key {a}:5:1 unknown key `tgas`"),
+        format!("missing-key {t}:1:1 missing required key `title`"),
+        format!("unknown-key {t}:2:1 unknown key `autor`"),
+        format!("wrong-type {t}:3:1 expected a whole number"),
+        format!("unknown-key {t}:4:1 unknown key `tgas`"),
+        format!("wrong-type {t}:5:1 expected `true` or `false`"),
+        format!("missing-key {f}:2:1 missing required key `question`"),
+        format!("unknown-key {f}:2:1 unknown key `qestion`"),
+        format!("wrong-type {f}:3:9 expected a whole number"),
+    ];
+    let want: Vec<&str> = want.iter().map(String::as_str).collect();
+    assert_eq!(errors, sorted(&want), "{stderr}");
+}
