@@ -17,7 +17,9 @@ use crate::plan::{ItemText, Kind, Plan};
 use crate::render::language::Lx;
 use crate::render::page::lang_prefix;
 use crate::render::{RenderInput, Sink};
-use crate::search::{Doc, Index, Part};
+use crate::search::{Doc, Index, Part, ReadDoc};
+use rustc_hash::FxHashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The folder of a language's public index, relative to the site root.
 pub(crate) fn index_dir(lang: &Lang) -> String {
@@ -321,54 +323,45 @@ pub(crate) fn portal_index(
         .collect();
     guides.sort_unstable();
     guides.dedup();
-    // Portals that show the same entries and guides from the same depth have the
-    // same index: it is made once.
-    let mut faq_ids: Vec<&str> = faqs.iter().map(|f| f.id.as_str()).collect();
-    faq_ids.sort_unstable();
-    let key = format!(
-        "{lang}\n{root}\n{}\n{}",
-        faq_ids.join(" "),
-        guides.join(" ")
-    );
-    let bytes = input.portal_indexes.get_or_make(key, || {
-        let mut docs: Vec<Doc> = faqs.iter().map(|f| faq_doc(&lx, f, "faq/")).collect();
-        docs.extend(
-            guides
-                .iter()
-                .filter_map(|id| site.article(id))
-                .map(|a| article_doc(&lx, a, &root)),
-        );
-        Index::new(lang, docs).single_file()
-    });
+    // Each entry and guide is made into terms once per language and depth, for
+    // every portal that shows it.
+    let cache = &input.portal_indexes;
+    let mut docs: Vec<Arc<ReadDoc>> = faqs
+        .iter()
+        .map(|f| cache.read(lang, format!("faq {}", f.id), || faq_doc(&lx, f, "faq/")))
+        .collect();
+    docs.extend(guides.iter().filter_map(|id| site.article(id)).map(|a| {
+        cache.read(lang, format!("article {root} {}", a.id), || {
+            article_doc(&lx, a, &root)
+        })
+    }));
     crate::output::OutputFile {
         path: format!("{dir}search.json"),
-        bytes,
+        bytes: Index::of_read(lang, &docs).single_file(),
     }
 }
 
-/// The portal indexes made during one render, by what they hold: most portals
-/// share theirs with others of the same playbook and language.
+/// The documents of portal indexes read so far in one render, by language and
+/// what they are (`faq <id>`, `article <root> <id>`): every portal of a playbook
+/// shows much the same entries and guides.
 #[derive(Default)]
 pub(crate) struct PortalIndexes {
-    made: std::sync::Mutex<rustc_hash::FxHashMap<String, Vec<u8>>>,
+    read: Mutex<FxHashMap<(Lang, String), Arc<ReadDoc>>>,
 }
 
 impl PortalIndexes {
-    /// The bytes made for `key`, made by `make` when there are none yet.
-    fn get_or_make(&self, key: String, make: impl FnOnce() -> Vec<u8>) -> Vec<u8> {
-        let lock = || {
-            self.made
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(bytes) = lock().get(&key) {
-            return bytes.clone();
+    /// The document `key` in `lang`, made by `make` and read the first time.
+    fn read(&self, lang: &Lang, key: String, make: impl FnOnce() -> Doc) -> Arc<ReadDoc> {
+        let key = (lang.clone(), key);
+        let lock = || self.read.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(read) = lock().get(&key) {
+            return Arc::clone(read);
         }
-        // Made without the lock: another thread may make the same at once, and
-        // both give the same bytes.
-        let bytes = make();
-        lock().insert(key, bytes.clone());
-        bytes
+        // Read without the lock: another thread may read the same at once, and
+        // both give the same terms.
+        let read = Arc::new(Index::read(lang, make()));
+        lock().insert(key, Arc::clone(&read));
+        read
     }
 }
 

@@ -260,12 +260,7 @@ impl Builder {
         let g = &mut *g;
         let seq = g.docs.len() as u32;
         tokeniser.take_terms(|term, weight| {
-            let list = match g.lists.get_mut(term) {
-                Some(list) => list,
-                None => g.lists.entry(term.clone()).or_default(),
-            };
-            push_varint(list, seq);
-            push_varint(list, weight);
+            post(&mut g.lists, term, seq, weight);
             if self.keep_terms {
                 terms.push((term.clone(), weight));
             }
@@ -274,6 +269,20 @@ impl Builder {
         if self.keep_terms {
             terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             g.terms.push(terms);
+        }
+    }
+
+    /// Adds a document read before ([`Index::read`]).
+    fn add_read(&self, read: &ReadDoc) {
+        let mut g = self.gathered.lock().unwrap_or_else(PoisonError::into_inner);
+        let g = &mut *g;
+        let seq = g.docs.len() as u32;
+        for (term, weight) in &read.terms {
+            post(&mut g.lists, term, seq, *weight);
+        }
+        g.docs.push(read.doc.clone());
+        if self.keep_terms {
+            g.terms.push(read.terms.clone());
         }
     }
 
@@ -341,6 +350,23 @@ impl Builder {
     }
 }
 
+/// Adds the posting (`seq`, `weight`) to `term`'s list.
+fn post(lists: &mut FxHashMap<Arc<str>, Vec<u8>>, term: &Arc<str>, seq: u32, weight: u32) {
+    let list = match lists.get_mut(term) {
+        Some(list) => list,
+        None => lists.entry(term.clone()).or_default(),
+    };
+    push_varint(list, seq);
+    push_varint(list, weight);
+}
+
+/// A document made into terms once ([`Index::read`]), to be put into many
+/// indexes ([`Index::of_read`]): a guide or FAQ entry that many portals show.
+pub(crate) struct ReadDoc {
+    doc: Doc,
+    terms: Terms,
+}
+
 /// `items` (by the order they came in) put in `order` (those orders, sorted).
 fn in_order<T>(items: Vec<T>, order: &[u32]) -> Vec<T> {
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
@@ -399,6 +425,25 @@ impl Index {
     /// can put a new version in its place (`serve`).
     pub fn updatable(lang: &Lang, docs: Vec<Doc>) -> Index {
         Index::make(lang, docs, true)
+    }
+
+    /// `doc` made into terms for an index in `lang`, once for many indexes.
+    pub fn read(lang: &Lang, doc: Doc) -> ReadDoc {
+        let terms = Tokeniser::new(lang).doc_terms(&doc);
+        ReadDoc {
+            doc: doc.cut_for_fragment(),
+            terms,
+        }
+    }
+
+    /// The index of documents read before, in `lang` (each read in `lang`): the
+    /// bytes of [`Index::new`] of the same documents.
+    pub fn of_read(lang: &Lang, docs: &[std::sync::Arc<ReadDoc>]) -> Index {
+        let builder = Builder::new(lang, false);
+        for read in docs {
+            builder.add_read(read);
+        }
+        builder.finish()
     }
 
     fn make(lang: &Lang, docs: Vec<Doc>, keep_terms: bool) -> Index {

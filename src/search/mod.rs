@@ -28,7 +28,7 @@ mod words;
 
 #[cfg(test)]
 use index::Changed;
-pub(crate) use index::{Doc, Index, Part};
+pub(crate) use index::{Doc, Index, Part, ReadDoc};
 #[cfg(test)]
 use index::{POSTING_CAP, SHARD_LIMIT};
 pub(crate) use query::search;

@@ -859,3 +859,24 @@ fn a_fragment_part_names_its_languages_only_when_they_differ() {
         assert_eq!(serde_json::from_str::<FragmentPart>(json).unwrap(), p);
     }
 }
+
+#[test]
+fn an_index_of_documents_read_before_has_the_bytes_of_a_new_one() {
+    let docs = vec![
+        doc("faq/#a", "lo", "ລະຫັດຜ່ານ", "ລະບົບຈະໃຫ້ທ່ານຕັ້ງລະຫັດຜ່ານ"),
+        doc("../../lo/kb/b/", "lo", "ບັນຊີ", "ຕັ້ງຄ່າບັນຊີ"),
+        doc("../../kb/c/", "en", "Settings", "Every setting, running"),
+    ];
+    let lo = lang("lo");
+    let read: Vec<std::sync::Arc<ReadDoc>> = docs
+        .iter()
+        .rev()
+        .map(|d| std::sync::Arc::new(Index::read(&lo, d.clone())))
+        .collect();
+    let fresh = Index::new(&lo, docs);
+    assert_eq!(
+        Index::of_read(&lo, &read).single_file(),
+        fresh.single_file()
+    );
+    assert_eq!(Index::of_read(&lo, &read).files("s/"), fresh.files("s/"));
+}
