@@ -7,9 +7,9 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 
+use super::git;
 use gangway::build::GitDates;
 use jiff::civil::Date;
 
@@ -98,26 +98,6 @@ fn days_of(out: &[u8]) -> BTreeMap<String, Date> {
         }
     }
     days
-}
-
-/// Runs `git -C root ARGS`; its output, or why it failed, in words.
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .map_err(|err| format!("git could not be run ({err})"))?;
-    if !out.status.success() {
-        let text = String::from_utf8_lossy(&out.stderr);
-        let first = text.lines().next().unwrap_or("").trim();
-        return Err(if first.contains("not a git repository") {
-            "the site is not in a git repository".to_string()
-        } else {
-            format!("git failed: {first}")
-        });
-    }
-    Ok(out.stdout)
 }
 
 #[cfg(test)]

@@ -348,3 +348,23 @@ pub(crate) fn replace_file(path: &Path, bytes: &[u8], sync: bool) -> Result<()> 
     }
     Ok(())
 }
+
+/// Runs `git -C root ARGS`; its output, or why it failed, in words.
+pub(crate) fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .map_err(|err| format!("git could not be run ({err})"))?;
+    if !out.status.success() {
+        let text = String::from_utf8_lossy(&out.stderr);
+        let first = text.lines().next().unwrap_or("").trim();
+        return Err(if first.contains("not a git repository") {
+            "the site is not in a git repository".to_string()
+        } else {
+            format!("git failed: {first}")
+        });
+    }
+    Ok(out.stdout)
+}

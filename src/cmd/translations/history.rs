@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use crate::cmd::git;
 use gangway::translations::{Inventory, Original, Part};
 
 /// How many commits of one file are looked at, at most.
@@ -35,25 +35,6 @@ struct FileHistory {
 pub(super) struct History {
     root: PathBuf,
     files: HashMap<String, Result<FileHistory, String>>,
-}
-
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .map_err(|err| format!("git could not be run ({err})"))?;
-    if !out.status.success() {
-        let text = String::from_utf8_lossy(&out.stderr);
-        let first = text.lines().next().unwrap_or("").trim();
-        return Err(if first.contains("not a git repository") {
-            "the site is not in a git repository".to_string()
-        } else {
-            format!("git failed: {first}")
-        });
-    }
-    Ok(out.stdout)
 }
 
 impl History {
