@@ -77,26 +77,34 @@ pub(crate) fn wrap_tables<'a>(html: Cow<'a, str>, label: &dyn Fn(usize) -> Strin
     if !html.contains("<table") {
         return html;
     }
+    // One pass over the places `table` is written: an opening tag gets its
+    // region, every `</table>` closes one.
     let mut out = String::with_capacity(html.len() + 160);
-    let mut rest: &str = &html;
+    let mut copied = 0;
     let mut n = 0;
-    while let Some(at) = rest.find("<table") {
-        let after = rest.as_bytes().get(at + 6).copied();
-        let (before, from) = rest.split_at(at);
-        out.push_str(before);
-        if matches!(after, Some(b'>' | b' ' | b'\t' | b'\n')) {
+    for (at, _) in html.match_indices("table") {
+        let bytes = html.as_bytes();
+        let opens = at >= 1
+            && bytes[at - 1] == b'<'
+            && matches!(bytes.get(at + 5), Some(b'>' | b' ' | b'\t' | b'\n'));
+        let closes = at >= 2 && &html[at - 2..at] == "</" && bytes.get(at + 5) == Some(&b'>');
+        if opens {
+            out.push_str(&html[copied..at - 1]);
             n += 1;
             out.push_str(
                 "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"",
             );
             out.push_str(&crate::html::escape(&label(n)));
             out.push_str("\">");
+            copied = at - 1;
+        } else if closes {
+            out.push_str(&html[copied..at + 6]);
+            out.push_str("</div>");
+            copied = at + 6;
         }
-        out.push_str("<table");
-        rest = &from[6..];
     }
-    out.push_str(rest);
-    Cow::Owned(out.replace("</table>", "</table></div>"))
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
 }
 
 /// The path part of the base URL, with a trailing `/`: `https://x.example/help` → `/help/`.
@@ -417,6 +425,55 @@ mod tests {
             wrap_tables(Cow::Borrowed("<p>no</p>"), &label),
             Cow::Borrowed(_)
         ));
+    }
+
+    /// `wrap_tables` as it was first written (two passes), for comparison.
+    fn wrap_tables_in_two_passes(html: &str, label: &dyn Fn(usize) -> String) -> String {
+        if !html.contains("<table") {
+            return html.to_string();
+        }
+        let mut out = String::new();
+        let mut rest = html;
+        let mut n = 0;
+        while let Some(at) = rest.find("<table") {
+            let after = rest.as_bytes().get(at + 6).copied();
+            let (before, from) = rest.split_at(at);
+            out.push_str(before);
+            if matches!(after, Some(b'>' | b' ' | b'\t' | b'\n')) {
+                n += 1;
+                out.push_str(
+                    "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"",
+                );
+                out.push_str(&crate::html::escape(&label(n)));
+                out.push_str("\">");
+            }
+            out.push_str("<table");
+            rest = &from[6..];
+        }
+        out.push_str(rest);
+        out.replace("</table>", "</table></div>")
+    }
+
+    #[test]
+    fn wrap_tables_in_one_pass_writes_what_two_passes_did() {
+        let label = |n: usize| format!("Table {n}");
+        let cases = [
+            "<table>",
+            "table</table>",
+            "<table\n><td>table</td></table><table\tx></table>",
+            "</table><table>x</table></table>",
+            "<p>tables &lt;table&gt;</p><table>ລາວ</table><tablet></tablet>",
+            "<table",
+            "</table",
+            "x<table class=\"a\"><tr><td>नेपाली</td></tr></table>y",
+        ];
+        for html in cases {
+            assert_eq!(
+                wrap_tables(Cow::Borrowed(html), &label),
+                wrap_tables_in_two_passes(html, &label),
+                "{html}"
+            );
+        }
     }
 
     #[test]
