@@ -77,8 +77,9 @@ await check('an unlocked checklist sends "Mark as done" in place', async () => {
   assert(got._js, 'sent without fetch');
   assert(/^[0-9a-f]{32}$/.test(got.sig), `signature ${got.sig}`);
   assert(got.customer && /^\d{4}-\d\d-\d\d$/.test(got.issued), JSON.stringify(got));
+  // "Sending…" shows first: wait for the answer (sent or failed), then check which.
   const status = page.locator(`#task-${task} .form-status`);
-  await status.filter({ hasText: /\S/ }).waitFor({ timeout: 10000 });
+  await page.locator(`#task-${task} .form-status:is(.is-sent, .is-failed)`).waitFor({ timeout: 10000 });
   assert((await status.getAttribute('class')).includes('is-sent'), await status.textContent());
   assert(page.url() === before, `navigated to ${page.url()}`);
 });
