@@ -4,7 +4,7 @@
 //! commits carry fixed dates.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use crate::harness::*;
 
@@ -35,20 +35,6 @@ fn site() -> Site {
         )
 }
 
-fn gangway(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gangway"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("GANGWAY_PORTAL_SECRET", TEST_SECRET)
-        .output()
-        .expect("run the gangway binary")
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("UTF-8")
-}
-
 /// Runs git in `dir`, its commits dated `date` (committer) and a year earlier
 /// (author): the committer's day is the one shown.
 fn git(dir: &Path, date: &str, args: &[&str]) {
@@ -61,7 +47,11 @@ fn git(dir: &Path, date: &str, args: &[&str]) {
         .env("GIT_AUTHOR_DATE", "2020-07-07T12:00:00Z")
         .output()
         .expect("run git");
-    assert!(o.status.success(), "git {args:?}: {}", err(&o));
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 fn commit(dir: &Path, date: &str) {
@@ -85,9 +75,9 @@ fn repository(dir: &Path) {
     commit(dir, "2024-03-02T22:30:00-05:00");
 }
 
-fn build(dir: &Path) -> (Output, Files) {
+fn build(dir: &Path) -> (Run, Files) {
     let o = gangway(dir, &["build", "--output", "out", "--today", TODAY]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.code, 0, "{}", o.stderr);
     (o, Files::read(&dir.join("out")))
 }
 
@@ -111,7 +101,7 @@ fn articles_show_the_day_of_their_last_commit_unless_front_matter_says() {
     )
     .expect("write");
     let (o, files) = build(dir.path());
-    assert!(!err(&o).contains("git-history"), "{}", err(&o));
+    assert!(!o.stderr.contains("git-history"), "{}", o.stderr);
 
     // The committer's day in UTC, localised.
     let setup = files.file("kb/setup/index.html");
@@ -169,7 +159,7 @@ fn articles_show_the_day_of_their_last_commit_unless_front_matter_says() {
 fn without_git_history_the_build_warns_once_and_uses_front_matter() {
     let dir = site().on_disk();
     let (o, files) = build(dir.path());
-    let text = err(&o);
+    let text = &o.stderr;
     assert_eq!(text.matches("git-history").count(), 1, "{text}");
     assert!(
         text.contains(
@@ -190,16 +180,14 @@ fn without_git_history_the_build_warns_once_and_uses_front_matter() {
 fn without_git_the_build_says_so_once() {
     let dir = site().on_disk();
     repository(dir.path());
-    let o = Command::new(env!("CARGO_BIN_EXE_gangway"))
-        .args(["build", "--output", "out", "--today", TODAY])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .env("GANGWAY_PORTAL_SECRET", TEST_SECRET)
-        .env("PATH", "")
-        .output()
-        .expect("run the gangway binary");
-    let text = err(&o);
-    assert_eq!(o.status.code(), Some(0), "{text}");
+    // No git to be found: a PATH with no programs on it.
+    let o = gangway_with(
+        dir.path(),
+        &["build", "--output", "out", "--today", TODAY],
+        &[("PATH", "/nonexistent")],
+    );
+    let text = &o.stderr;
+    assert_eq!(o.code, 0, "{text}");
     assert_eq!(text.matches("git-history").count(), 1, "{text}");
     assert!(text.contains("git could not be run"), "{text}");
     let files = Files::read(&dir.path().join("out"));
@@ -223,7 +211,7 @@ fn a_shallow_clone_is_reported() {
     );
     let site = clone.path().join("site");
     let (o, files) = build(&site);
-    let text = err(&o);
+    let text = &o.stderr;
     assert_eq!(text.matches("git-history").count(), 1, "{text}");
     assert!(text.contains("shallow clone"), "{text}");
     assert!(text.contains("fetch-depth: 0"), "{text}");
@@ -248,7 +236,7 @@ fn front_matter_dates_stay_the_default_and_git_is_the_only_other_choice() {
         .on_disk();
     repository(dir.path());
     let (o, files) = build(dir.path());
-    assert!(!err(&o).contains("git"), "{}", err(&o));
+    assert!(!o.stderr.contains("git"), "{}", o.stderr);
     assert!(!files.file("kb/setup/index.html").contains("Last updated"));
     assert!(shows(
         &files.file("kb/dated/index.html"),

@@ -3,7 +3,7 @@
 //! an original went through since a translation was made.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -40,24 +40,6 @@ fn site() -> Site {
         )
 }
 
-fn gangway(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gangway"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("GANGWAY_PORTAL_SECRET", TEST_SECRET)
-        .output()
-        .expect("run the gangway binary")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("UTF-8")
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("UTF-8")
-}
-
 fn read(dir: &Path, path: &str) -> String {
     std::fs::read_to_string(dir.join(path)).expect("read a site file")
 }
@@ -74,7 +56,11 @@ fn git(dir: &Path, args: &[&str]) {
         .env("HOME", dir)
         .output()
         .expect("run git");
-    assert!(o.status.success(), "git {args:?}: {}", err(&o));
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// A git repository of the site, its files committed.
@@ -93,8 +79,8 @@ fn commit(dir: &Path, message: &str) {
 
 fn status_json(dir: &Path) -> Value {
     let o = gangway(dir, &["translations", "status", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    serde_json::from_str(&out(&o)).expect("a JSON report")
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    serde_json::from_str(&o.stdout).expect("a JSON report")
 }
 
 fn paths(list: &Value) -> Vec<&str> {
@@ -139,9 +125,9 @@ fn stamp_records_the_hash_in_every_translation_without_one_and_nothing_else() {
     );
 
     let o = gangway(dir, &["translations", "stamp", "--dry-run"]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(
-        out(&o)
+        o.stdout
             .lines()
             .filter(|l| l.starts_with("would stamp "))
             .count(),
@@ -150,20 +136,20 @@ fn stamp_records_the_hash_in_every_translation_without_one_and_nothing_else() {
     assert!(!read(dir, "content/kb/setup.ms.md").contains("translation_of"));
 
     let o = gangway(dir, &["translations", "stamp"]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
-        err(&o).contains("stamped 4 of 4 translations"),
+        o.stderr.contains("stamped 4 of 4 translations"),
         "{}",
-        err(&o)
+        o.stderr
     );
     let article = read(dir, "content/kb/setup.ms.md");
     let hash = hash_in(&article);
     assert!(
-        out(&o).contains(&format!(
+        o.stdout.contains(&format!(
             "stamped content/kb/setup.ms.md: no hash -> {hash}"
         )),
         "{}",
-        out(&o)
+        o.stdout
     );
     // Each file is as it was, with one line more.
     assert_eq!(
@@ -190,7 +176,7 @@ fn stamp_records_the_hash_in_every_translation_without_one_and_nothing_else() {
 
     // The build agrees: nothing outdated, nothing unverified.
     let check = gangway(dir, &["check", "--today", TODAY]);
-    let check_err = err(&check);
+    let check_err = &check.stderr;
     assert!(!check_err.contains("outdated-translation"), "{check_err}");
     assert!(
         check_err.contains("translations ms: 3/3 translated, 0 missing, 0 outdated, 0 unverified"),
@@ -209,9 +195,9 @@ fn stamp_records_the_hash_in_every_translation_without_one_and_nothing_else() {
     // Nothing left to do.
     let o = gangway(dir, &["translations", "stamp"]);
     assert!(
-        err(&o).contains("stamped 0 of 0 translations"),
+        o.stderr.contains("stamped 0 of 0 translations"),
         "{}",
-        err(&o)
+        o.stderr
     );
 }
 
@@ -220,10 +206,7 @@ fn status_shows_the_paragraphs_changed_since_a_translation_was_made() {
     let dir = site().on_disk();
     let dir = dir.path();
     repository(dir);
-    assert_eq!(
-        gangway(dir, &["translations", "stamp"]).status.code(),
-        Some(0)
-    );
+    assert_eq!(gangway(dir, &["translations", "stamp"]).code, 0);
     commit(dir, "Stamp the translations");
     let text = read(dir, "content/kb/setup.md").replace(
         "Choose a password.",
@@ -236,8 +219,8 @@ fn status_shows_the_paragraphs_changed_since_a_translation_was_made() {
     commit(dir, "Passwords: say more");
 
     let o = gangway(dir, &["translations", "status"]);
-    assert_eq!(o.status.code(), Some(0));
-    let report = out(&o);
+    assert_eq!(o.code, 0);
+    let report = o.stdout;
     assert!(
         report.contains(
             "ms: 3 of 3 translated: 1 up to date, 2 outdated, 0 without a hash, 0 missing"
@@ -277,38 +260,35 @@ fn status_shows_the_paragraphs_changed_since_a_translation_was_made() {
 
     // For CI: --strict fails while a translation is outdated.
     assert_eq!(
-        gangway(dir, &["translations", "status", "--strict"])
-            .status
-            .code(),
-        Some(1)
+        gangway(dir, &["translations", "status", "--strict"]).code,
+        1
     );
 
     // `stamp` alone leaves outdated translations alone and says so.
     let o = gangway(dir, &["translations", "stamp"]);
     assert!(
-        err(&o).contains("3 outdated translations left as they are: once updated, name them"),
+        o.stderr
+            .contains("3 outdated translations left as they are: once updated, name them"),
         "{}",
-        err(&o)
+        o.stderr
     );
     // Named, a translation is stamped whatever it records.
     let o = gangway(dir, &["translations", "stamp", "content/kb/setup.ms.md"]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
-        out(&o).starts_with("stamped content/kb/setup.ms.md: "),
+        o.stdout.starts_with("stamped content/kb/setup.ms.md: "),
         "{}",
-        out(&o)
+        o.stdout
     );
     let o = gangway(dir, &["translations", "stamp", "--outdated"]);
     assert!(
-        out(&o).starts_with("stamped content/ne/kb/setup.md: "),
+        o.stdout.starts_with("stamped content/ne/kb/setup.md: "),
         "{}",
-        out(&o)
+        o.stdout
     );
     assert_eq!(
-        gangway(dir, &["translations", "status", "--strict"])
-            .status
-            .code(),
-        Some(0)
+        gangway(dir, &["translations", "status", "--strict"]).code,
+        0
     );
 }
 
@@ -322,8 +302,8 @@ fn without_the_old_text_status_says_so() {
         )
         .on_disk();
     let o = gangway(dir.path(), &["translations", "status", "--lang", "ms"]);
-    assert_eq!(o.status.code(), Some(0));
-    let report = out(&o);
+    assert_eq!(o.code, 0);
+    let report = o.stdout;
     assert!(
         report.starts_with("ms: ") && !report.contains("\nne: "),
         "{report}"
@@ -356,16 +336,16 @@ fn accept_carries_forward_only_translations_of_the_version_before_the_edit() {
     write(dir, "content/kb/setup.md", &v2.replace("e-mail", "email"));
 
     let o = gangway(dir, &["translations", "accept", "content/kb/setup.md"]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
-        out(&o).starts_with("stamped content/kb/setup.ms.md: "),
+        o.stdout.starts_with("stamped content/kb/setup.ms.md: "),
         "{}",
-        out(&o)
+        o.stdout
     );
     assert!(
-        err(&o).contains("content/ne/kb/setup.md stays outdated"),
+        o.stderr.contains("content/ne/kb/setup.md stays outdated"),
         "{}",
-        err(&o)
+        o.stderr
     );
     assert_eq!(read(dir, "content/ne/kb/setup.md"), ne_v1);
     let ms_v3 = read(dir, "content/kb/setup.ms.md");
@@ -384,7 +364,7 @@ fn accept_carries_forward_only_translations_of_the_version_before_the_edit() {
     // Committed, the same edit is found as the last one.
     commit(dir, "Typo");
     let o = gangway(dir, &["translations", "accept", "content/kb/setup.md"]);
-    assert!(err(&o).contains("stamped 0 translations"), "{}", err(&o));
+    assert!(o.stderr.contains("stamped 0 translations"), "{}", o.stderr);
 }
 
 #[test]
@@ -392,33 +372,34 @@ fn accept_without_history_asks_for_all_and_mistakes_are_refused() {
     let dir = site().on_disk();
     let dir = dir.path();
     let o = gangway(dir, &["translations", "accept", "content/kb/setup.md"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, 2);
     assert!(
-        err(&o).contains("not in a git repository") && err(&o).contains("--all"),
+        o.stderr.contains("not in a git repository") && o.stderr.contains("--all"),
         "{}",
-        err(&o)
+        o.stderr
     );
     let o = gangway(
         dir,
         &["translations", "accept", "--all", "content/kb/setup.md"],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert_eq!(out(&o).lines().count(), 2, "{}", out(&o));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout.lines().count(), 2, "{}", o.stdout);
 
     // An original is not stamped; a translation is not accepted.
     let o = gangway(dir, &["translations", "stamp", "content/kb/setup.md"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, 2);
     assert!(
-        err(&o).contains("is an original")
-            && err(&o).contains("gangway translations accept content/kb/setup.md"),
+        o.stderr.contains("is an original")
+            && o.stderr
+                .contains("gangway translations accept content/kb/setup.md"),
         "{}",
-        err(&o)
+        o.stderr
     );
     let o = gangway(dir, &["translations", "accept", "content/kb/setup.ms.md"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("is a translation"), "{}", err(&o));
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("is a translation"), "{}", o.stderr);
     let o = gangway(dir, &["translations", "status", "--lang", "fr"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, 2);
 
     // A translation the parser cannot read is left as it is.
     write(
@@ -430,17 +411,18 @@ fn accept_without_history_asks_for_all_and_mistakes_are_refused() {
         dir,
         &["translations", "stamp", "content/faq/reset-password.ms.md"],
     );
-    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
-        err(&o).contains("error: content/faq/reset-password.ms.md cannot be read (2:11: "),
+        o.stderr
+            .contains("error: content/faq/reset-password.ms.md cannot be read (2:11: "),
         "{}",
-        err(&o)
+        o.stderr
     );
     assert_eq!(
         read(dir, "content/faq/reset-password.ms.md"),
         "---\nquestion: [unclosed\n---\nX\n"
     );
-    let report = out(&gangway(dir, &["translations", "status"]));
+    let report = gangway(dir, &["translations", "status"]).stdout;
     assert!(
         report.contains("  unreadable   content/faq/reset-password.ms.md\n"),
         "{report}"
