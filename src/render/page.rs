@@ -87,7 +87,7 @@ pub(crate) fn wrap_tables<'a>(html: Cow<'a, str>, label: &dyn Fn(usize) -> Strin
         let opens = at >= 1
             && bytes[at - 1] == b'<'
             && matches!(bytes.get(at + 5), Some(b'>' | b' ' | b'\t' | b'\n'));
-        let closes = at >= 2 && &html[at - 2..at] == "</" && bytes.get(at + 5) == Some(&b'>');
+        let closes = at >= 2 && &bytes[at - 2..at] == b"</" && bytes.get(at + 5) == Some(&b'>');
         if opens {
             out.push_str(&html[copied..at - 1]);
             n += 1;
@@ -466,6 +466,8 @@ mod tests {
             "<table",
             "</table",
             "x<table class=\"a\"><tr><td>नेपाली</td></tr></table>y",
+            // `table` right after a char of three bytes (and of two).
+            "<table><td>ລtable ລາວtable étable</td></table>",
         ];
         for html in cases {
             assert_eq!(
