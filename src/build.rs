@@ -796,12 +796,13 @@ pub fn search(tree: &SourceTree, options: &BuildOptions, lang: Option<&str>) -> 
         lang,
         locale: &prepared.locales[lang],
     };
-    let docs = crate::render::search::public_docs(&lx, &prepared.previews);
-    let files = crate::search::Index::new(lang, docs)
-        .files("")
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
-        .collect();
+    let files = crate::search::Index::gather(lang, false, |add| {
+        crate::render::search::public_docs(&lx, &prepared.previews, add);
+    })
+    .files("")
+    .into_iter()
+    .map(|f| (f.path, f.bytes))
+    .collect();
     searched.index = Some(SearchIndex {
         lang: lang.to_string(),
         files,

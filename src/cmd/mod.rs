@@ -46,7 +46,12 @@ pub(crate) fn compile_with(
     // GANGWAY_TIMINGS: each stage's time and memory, for bench/run.py.
     let timings = std::env::var_os("GANGWAY_TIMINGS").is_some() || ui::verbose();
     if timings {
-        eprintln!("timings: read {:?}", started.elapsed());
+        let (now, _) = memory_now();
+        eprintln!(
+            "timings: read {:?}; resident {} MB",
+            started.elapsed(),
+            now.unwrap_or(0)
+        );
     }
     let secret = portal_secret(root, secret)?;
     let env = std::env::vars().collect();

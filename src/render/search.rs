@@ -27,28 +27,30 @@ pub(crate) fn index_dir(lang: &Lang) -> String {
 }
 
 /// The public documents of one language: home, articles, FAQ entries and
-/// playbook previews, as that language's pages show them.
-pub(crate) fn public_docs(lx: &Lx<'_>, previews: &BTreeMap<String, Plan>) -> Vec<Doc> {
+/// playbook previews, as that language's pages show them, each given to `add` as
+/// it is made (articles from any thread): no language's whole text is held at once.
+pub(crate) fn public_docs(
+    lx: &Lx<'_>,
+    previews: &BTreeMap<String, Plan>,
+    add: &(dyn Fn(Doc) + Sync),
+) {
     let site = lx.site;
     let prefix = lang_prefix(lx.lang, lx.default());
-    let mut docs = Vec::with_capacity(site.articles.len() + site.faqs.len() + 8);
-    docs.push(home_doc(site, lx.lang, &prefix));
+    add(home_doc(site, lx.lang, &prefix));
     // Each article's Markdown is read again for its text, on every thread.
-    let articles: Vec<Doc> = site
-        .articles
+    site.articles
         .par_iter()
         .with_max_len(crate::PAR_CHUNK)
-        .map(|a| article_doc(lx, a, &prefix))
-        .collect();
-    docs.extend(articles);
+        .for_each(|a| add(article_doc(lx, a, &prefix)));
     let faq_page = format!("{prefix}faq/");
-    docs.extend(site.faqs.iter().map(|f| faq_doc(lx, f, &faq_page)));
+    for f in &site.faqs {
+        add(faq_doc(lx, f, &faq_page));
+    }
     for p in site.playbooks.values().filter(|p| !p.draft) {
         if let Some(plan) = previews.get(&p.id) {
-            docs.push(playbook_doc(lx, p, plan, &prefix));
+            add(playbook_doc(lx, p, plan, &prefix));
         }
     }
-    docs
 }
 
 /// The home page: the site's title and the home text.
@@ -279,11 +281,9 @@ pub(crate) fn render_public_search(input: &RenderInput<'_>, sink: &Sink<'_>) {
             lang,
             locale: input.locale(lang),
         };
-        let docs = public_docs(&lx, input.previews);
-        let index = match input.keep_search {
-            Some(_) => Index::updatable(lang, docs),
-            None => Index::new(lang, docs),
-        };
+        let index = Index::gather(lang, input.keep_search.is_some(), |add| {
+            public_docs(&lx, input.previews, add);
+        });
         for f in index.files(&index_dir(lang)) {
             sink(f);
         }

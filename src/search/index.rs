@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
+#[cfg(test)]
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -26,9 +27,11 @@ const FRAGMENT_CHARS: usize = 1200;
 /// At most this much of each part's text is kept in a fragment: a snippet shows
 /// about 160 chars.
 const PART_CHARS: usize = 300;
-/// Below this many documents, tokenising runs on the caller's thread.
+/// Below this many documents, [`Index::new`] tokenises on the caller's thread.
+#[cfg(test)]
 const PARALLEL_FROM: usize = 32;
-/// The most documents one parallel task takes at a time.
+/// The most documents one parallel task of [`Index::new`] takes at a time.
+#[cfg(test)]
 const CHUNK: usize = 16;
 /// Weights of an occurrence by where it is.
 const TITLE: u32 = 10;
@@ -196,7 +199,7 @@ pub(crate) struct Index {
     written: Mutex<Option<Listed>>,
 }
 
-/// One language's index being made ([`Index::new`]): documents added from any
+/// One language's index being made ([`Index::gather`]): documents added from any
 /// thread, in any order, each made into terms as it comes and kept only for what
 /// its fragment shows ([`Builder::finish`] gives the [`Index`]).
 struct Builder {
@@ -416,15 +419,33 @@ impl Doc {
 
 impl Index {
     /// The index of `docs`, shown in `lang`, to be written once. The bytes it
-    /// writes do not depend on the order of `docs`.
+    /// writes do not depend on the order of `docs`. (A build uses
+    /// [`Index::gather`], which never holds every document's text.)
+    #[cfg(test)]
     pub fn new(lang: &Lang, docs: Vec<Doc>) -> Index {
         Index::make(lang, docs, false)
     }
 
     /// [`Index::new`], keeping each document's terms so that [`Index::replace`]
-    /// can put a new version in its place (`serve`).
+    /// can put a new version in its place (as `serve`'s [`Index::gather`]).
+    #[cfg(test)]
     pub fn updatable(lang: &Lang, docs: Vec<Doc>) -> Index {
         Index::make(lang, docs, true)
+    }
+
+    /// The index of the documents `fill` gives to the function it is called with,
+    /// from any thread, in any order: each is made into terms as it comes, so the
+    /// documents' whole texts are never held together. The bytes of
+    /// [`Index::new`] of the same documents; `keep_terms` makes it
+    /// [`Index::updatable`].
+    pub fn gather(
+        lang: &Lang,
+        keep_terms: bool,
+        fill: impl FnOnce(&(dyn Fn(Doc) + Sync)),
+    ) -> Index {
+        let builder = Builder::new(lang, keep_terms);
+        fill(&|doc| builder.add(doc));
+        builder.finish()
     }
 
     /// `doc` made into terms for an index in `lang`, once for many indexes.
@@ -446,6 +467,7 @@ impl Index {
         builder.finish()
     }
 
+    #[cfg(test)]
     fn make(lang: &Lang, docs: Vec<Doc>, keep_terms: bool) -> Index {
         let builder = Builder::new(lang, keep_terms);
         if docs.len() < PARALLEL_FROM {
