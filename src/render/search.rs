@@ -284,9 +284,7 @@ pub(crate) fn render_public_search(input: &RenderInput<'_>, sink: &Sink<'_>) {
         let index = Index::gather(lang, input.keep_search.is_some(), |add| {
             public_docs(&lx, input.previews, add);
         });
-        for f in index.files(&index_dir(lang)) {
-            sink(f);
-        }
+        index.send_files(&index_dir(lang), sink);
         if let Some(keep) = input.keep_search
             && let Ok(mut kept) = keep.lock()
         {

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
-#[cfg(test)]
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -33,6 +32,8 @@ const PARALLEL_FROM: usize = 32;
 /// The most documents one parallel task of [`Index::new`] takes at a time.
 #[cfg(test)]
 const CHUNK: usize = 16;
+/// The most fragments one parallel task makes at a time.
+const FRAGMENT_CHUNK: usize = 64;
 /// Weights of an occurrence by where it is.
 const TITLE: u32 = 10;
 const HEADING: u32 = 5;
@@ -546,17 +547,30 @@ impl Index {
     /// The public form under `dir` (`search/lo/`): `index.json`, the shards
     /// `s/<hex of key>.json` and the fragments `f/<id>.json`, sorted by path.
     pub fn files(&self, dir: &str) -> Vec<OutputFile> {
+        let files = Mutex::new(Vec::with_capacity(self.docs.len() + 64));
+        self.send_files(dir, &|f| {
+            files.lock().unwrap_or_else(PoisonError::into_inner).push(f);
+        });
+        let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+
+    /// [`Index::files`], each given to `sink` as it is made (the fragments from
+    /// any thread, in no order), so that a language's files are not all in memory
+    /// at once.
+    pub fn send_files(&self, dir: &str, sink: &(dyn Fn(OutputFile) + Sync)) {
         let terms: Vec<(&str, &Postings)> = self.postings.iter().map(|(t, p)| (&**t, p)).collect();
         let shards = layout(&terms);
-        let mut files = Vec::with_capacity(shards.len() + self.docs.len() + 1);
-        files.extend(shards.iter().map(|s| shard_file(dir, s, &terms)));
-        files.push(self.manifest(dir, &shards));
-        for id in 0..self.docs.len() {
-            files.push(self.fragment_file(dir, id));
+        for s in &shards {
+            sink(shard_file(dir, s, &terms));
         }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        sink(self.manifest(dir, &shards));
+        (0..self.docs.len())
+            .into_par_iter()
+            .with_max_len(FRAGMENT_CHUNK)
+            .for_each(|id| sink(self.fragment_file(dir, id)));
         *self.written.lock().unwrap_or_else(PoisonError::into_inner) = Some(listed(&shards));
-        files
     }
 
     /// What differs under `dir` from the files last made ([`Index::files`] or
