@@ -413,6 +413,8 @@ impl Doc {
         for part in &mut self.parts {
             let kept = cut(&part.text, PART_CHARS + 1).len();
             part.text.truncate(kept);
+            // Held until the index is written: what the text held beyond is let go.
+            part.text.shrink_to_fit();
         }
         self
     }
