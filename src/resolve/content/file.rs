@@ -272,7 +272,8 @@ fn front_matter<T: serde::de::DeserializeOwned>(
 /// what [`super::resolve_content`] checks against the others.
 /// Also what each `index.md` is.
 pub(crate) struct ParsedFiles(
-    pub(super) Vec<(Option<Parsed>, Diagnostics)>,
+    /// Boxed: a `Parsed` is large, and most of a version map's slots are empty.
+    pub(super) Vec<(Option<Box<Parsed>>, Diagnostics)>,
     pub(super) IndexPages,
 );
 
@@ -290,7 +291,7 @@ pub(crate) fn parse_content(
         .map(|file| {
             let mut d = Diagnostics::new();
             let parsed = parse_file(file, (default, languages, &index), raw, &mut d);
-            (parsed, d)
+            (parsed.map(Box::new), d)
         })
         .collect();
     ParsedFiles(parsed, index)

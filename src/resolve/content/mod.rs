@@ -54,7 +54,7 @@ pub(crate) struct Content {
 
 /// Whether a page's original (its default-language version, else its first) is a
 /// draft; a draft's translations are not published either.
-fn is_draft(versions: &BTreeMap<Lang, Parsed>, default: &Lang) -> bool {
+fn is_draft(versions: &Versions, default: &Lang) -> bool {
     let original = versions.get(default).or_else(|| versions.values().next());
     match original.map(|p| &p.kind) {
         Some(Kind::Article(meta)) => meta.draft,
@@ -114,6 +114,10 @@ fn stray_translation(
     true
 }
 
+/// A page's versions by language, as parsed (boxed: a [`Parsed`] is large, and a
+/// map's node holds room for eleven).
+type Versions = BTreeMap<Lang, Box<Parsed>>;
+
 /// Checks everything under `content/` and makes the model of it: `files` are the
 /// Markdown files as [`parse_content`] parsed them, `others` the other files (by
 /// path under `content/`). Runs on one thread.
@@ -168,9 +172,9 @@ fn group_versions(
     default: &Lang,
     languages: &[Lang],
     diagnostics: &mut Diagnostics,
-) -> (BTreeMap<String, BTreeMap<Lang, Parsed>>, BTreeSet<String>) {
+) -> (BTreeMap<String, Versions>, BTreeSet<String>) {
     let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let mut by_id: BTreeMap<String, BTreeMap<Lang, Parsed>> = BTreeMap::new();
+    let mut by_id: BTreeMap<String, Versions> = BTreeMap::new();
     let mut unreadable = BTreeSet::new();
     let ParsedFiles(parsed, index) = parsed;
     for (file, (p, d)) in files.iter().zip(parsed) {
@@ -216,7 +220,7 @@ fn duplicate_page(p: &Parsed, first: &Parsed) -> Diagnostic {
 }
 
 /// Slugs must not collide once case and normalisation are ignored (hosts may do either).
-fn check_slugs(by_id: &BTreeMap<String, BTreeMap<Lang, Parsed>>, diagnostics: &mut Diagnostics) {
+fn check_slugs(by_id: &BTreeMap<String, Versions>, diagnostics: &mut Diagnostics) {
     let mut slugs: BTreeMap<String, &str> = BTreeMap::new();
     for (id, versions) in by_id {
         let slug = crate::locale::nfc(id).to_lowercase();
@@ -237,7 +241,7 @@ fn check_slugs(by_id: &BTreeMap<String, BTreeMap<Lang, Parsed>>, diagnostics: &m
 
 /// Link targets: every page's anchors per language, and every other file.
 fn link_targets(
-    by_id: &BTreeMap<String, BTreeMap<Lang, Parsed>>,
+    by_id: &BTreeMap<String, Versions>,
     others: &BTreeSet<String>,
     (unreadable, index): (&BTreeSet<String>, file::IndexPages),
     default: &Lang,
@@ -285,7 +289,7 @@ fn add_page(
     content: &mut Content,
     section_meta: &mut BTreeMap<String, (i64, Localized<SectionVersion>)>,
     id: String,
-    versions: BTreeMap<Lang, Parsed>,
+    versions: Versions,
     default: &Lang,
 ) {
     let original = if versions.contains_key(default) {
@@ -435,12 +439,7 @@ fn commit_day(p: &mut Parsed, days: &BTreeMap<String, jiff::civil::Date>) {
 }
 
 /// An article from its parsed versions; `weight` and `original` come from the original.
-fn build_article(
-    id: String,
-    weight: i64,
-    original: Lang,
-    versions: BTreeMap<Lang, Parsed>,
-) -> Article {
+fn build_article(id: String, weight: i64, original: Lang, versions: Versions) -> Article {
     let section = match id.split_once('/') {
         Some((s, _)) => s.to_string(),
         None => String::new(),
@@ -489,7 +488,7 @@ fn all_tags(mut tags: Vec<String>, taxonomies: Option<crate::raw::RawTaxonomies>
 }
 
 /// An FAQ entry from its parsed versions; `weight` and `original` come from the original.
-fn build_faq(id: &str, weight: i64, original: Lang, versions: BTreeMap<Lang, Parsed>) -> Faq {
+fn build_faq(id: &str, weight: i64, original: Lang, versions: Versions) -> Faq {
     let mut out = BTreeMap::new();
     for (lang, p) in versions {
         if let Kind::Faq(meta) = p.kind {
@@ -524,7 +523,7 @@ pub(crate) struct TrackedItem {
 /// up to date. Returns what the translation report records (`None` without an original).
 fn check_versions(
     id: &str,
-    versions: &BTreeMap<Lang, Parsed>,
+    versions: &Versions,
     links: &LinkTargets,
     diagnostics: &mut Diagnostics,
 ) -> Option<TrackedItem> {
@@ -639,7 +638,7 @@ pub(crate) fn reresolve_page(
         if p.id != id || !kind_ok {
             return None;
         }
-        if versions.insert(p.lang.clone(), p).is_some() {
+        if versions.insert(p.lang.clone(), Box::new(p)).is_some() {
             return None;
         }
     }
