@@ -26,10 +26,10 @@ const FRAGMENT_CHARS: usize = 1200;
 /// At most this much of each part's text is kept in a fragment: a snippet shows
 /// about 160 chars.
 const PART_CHARS: usize = 300;
-/// Below this many documents, [`Index::new`] tokenises on the caller's thread.
+/// Below this many documents, `Index::new` (tests) tokenises on the caller's thread.
 #[cfg(test)]
 const PARALLEL_FROM: usize = 32;
-/// The most documents one parallel task of [`Index::new`] takes at a time.
+/// The most documents one parallel task of `Index::new` (tests) takes at a time.
 #[cfg(test)]
 const CHUNK: usize = 16;
 /// The most fragments one parallel task makes at a time.
@@ -429,7 +429,7 @@ impl Index {
         Index::make(lang, docs, false)
     }
 
-    /// [`Index::new`], keeping each document's terms so that [`Index::replace`]
+    /// `Index::new`, keeping each document's terms so that [`Index::replace`]
     /// can put a new version in its place (as `serve`'s [`Index::gather`]).
     #[cfg(test)]
     pub fn updatable(lang: &Lang, docs: Vec<Doc>) -> Index {
@@ -439,8 +439,8 @@ impl Index {
     /// The index of the documents `fill` gives to the function it is called with,
     /// from any thread, in any order: each is made into terms as it comes, so the
     /// documents' whole texts are never held together. The bytes of
-    /// [`Index::new`] of the same documents; `keep_terms` makes it
-    /// [`Index::updatable`].
+    /// `Index::new` (tests) of the same documents; `keep_terms` keeps each
+    /// document's terms, for [`Index::replace`].
     pub fn gather(
         lang: &Lang,
         keep_terms: bool,
@@ -461,7 +461,7 @@ impl Index {
     }
 
     /// The index of documents read before, in `lang` (each read in `lang`): the
-    /// bytes of [`Index::new`] of the same documents.
+    /// bytes of [`Index::gather`] of the same documents.
     pub fn of_read(lang: &Lang, docs: &[std::sync::Arc<ReadDoc>]) -> Index {
         let builder = Builder::new(lang, false);
         for read in docs {
@@ -500,7 +500,7 @@ impl Index {
     /// Puts `doc` in place of the document with its url, keeping every id. False
     /// (and nothing changed) when no document or more than one has the url, or when
     /// it moves between the language's own documents and the others, or when the
-    /// index was not made [`Index::updatable`]: the caller then makes a new index.
+    /// index was not gathered keeping its terms: the caller then makes a new index.
     pub fn replace(&mut self, doc: Doc) -> bool {
         if self.terms.len() != self.docs.len() {
             return false;
