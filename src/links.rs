@@ -17,8 +17,8 @@ pub(crate) const SITE_ROOT: &str = "@@gangway-site-root@@";
 /// A link to a page's earlier address (`aliases`: address → page id) leads to the
 /// page itself, so the reader skips the redirect and keeps the link's anchor.
 /// `id` is the one the article's file name gives (`kb/post/index` for a leaf
-/// bundle's `index.md`, see [`page_of_file`]); `index_pages` what each
-/// `index.md` is.
+/// bundle's `index.md`: [`crate::model::MarkdownBody::links_from`]);
+/// `index_pages` what each `index.md` is.
 pub(crate) fn article_html(
     id: &str,
     body: &str,
@@ -31,19 +31,6 @@ pub(crate) fn article_html(
         raw,
     )
     .html
-}
-
-/// The id the file name of a version of the page `id` gives: `kb/post/index`
-/// for an article written as `kb/post/index.md` (a leaf bundle), else `id`.
-pub(crate) fn page_of_file<'a>(id: &'a str, path: &str) -> std::borrow::Cow<'a, str> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let stem = name.strip_suffix(".md").unwrap_or(name);
-    let stem = stem.split('.').next().unwrap_or(stem);
-    if stem == "index" && !id.ends_with("_index") {
-        format!("{id}/index").into()
-    } else {
-        id.into()
-    }
 }
 
 /// The folder a page's relative links are resolved against: the folder of its id
@@ -240,6 +227,7 @@ pub(crate) fn page_id(md: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     fn rewrite(dest: &str, id: &str) -> Option<String> {
         rewrite_link(dest, id, &BTreeMap::new())
@@ -251,22 +239,21 @@ mod tests {
         assert_eq!(address_dir("kb/index"), "kb/");
         assert_eq!(address_dir("index"), "");
         assert_eq!(link_dir("kb/post/index"), "kb/post/");
+        // The id links are resolved from is the one the file name gives
+        // (`MarkdownBody::links_from`, `Parsed::file_id`).
+        let languages = [Lang::english(), Lang::parse("ms").unwrap()];
+        let file_id = |path: &str| {
+            crate::resolve::content::content_id(path, &languages[0], &languages)
+                .unwrap()
+                .0
+        };
+        assert_eq!(file_id("content/kb/post/index.md"), "kb/post/index");
+        assert_eq!(file_id("content/ms/kb/post/index.md"), "kb/post/index");
+        assert_eq!(file_id("content/kb/post/index.ms.md"), "kb/post/index");
+        assert_eq!(file_id("content/kb/post.md"), "kb/post");
         assert_eq!(
-            page_of_file("kb/post", "content/kb/post/index.md"),
-            "kb/post/index"
-        );
-        assert_eq!(
-            page_of_file("kb/post", "content/ms/kb/post/index.md"),
-            "kb/post/index"
-        );
-        assert_eq!(
-            page_of_file("kb/post", "content/kb/post/index.ms.md"),
-            "kb/post/index"
-        );
-        assert_eq!(page_of_file("kb/post", "content/kb/post.md"), "kb/post");
-        assert_eq!(
-            page_of_file("kb/_index", "content/kb/index.md"),
-            "kb/_index"
+            link_dir(&file_id("content/kb/index.md")),
+            link_dir("kb/_index")
         );
         let pages = BTreeMap::from([
             ("kb/post/index".to_string(), "kb/post".to_string()),

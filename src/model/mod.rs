@@ -289,6 +289,9 @@ pub(crate) struct ArticleVersion {
 pub(crate) struct MarkdownBody {
     pub file: Arc<SourceFile>,
     pub start: usize,
+    /// The id its relative links are resolved from: the one its file name gives,
+    /// the page's id but for a leaf bundle's `index.md` (`kb/post/index`).
+    pub links_from: String,
 }
 
 impl MarkdownBody {

@@ -484,7 +484,7 @@ fn article_pages(
                 html.push((
                     content_lang,
                     crate::links::article_html(
-                        &crate::links::page_of_file(&a.id, &version.body.file.path),
+                        &version.body.links_from,
                         version.body.text(),
                         site.config.raw_html,
                         (&site.links.aliases, &site.links.index_pages),

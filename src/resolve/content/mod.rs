@@ -459,6 +459,7 @@ fn build_article(id: String, weight: i64, original: Lang, versions: Versions) ->
                     body: crate::model::MarkdownBody {
                         file: p.file,
                         start: p.body,
+                        links_from: p.file_id,
                     },
                     headings: p.rendered.headings,
                     reading_minutes: p.reading_minutes,
