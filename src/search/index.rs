@@ -26,12 +26,6 @@ const FRAGMENT_CHARS: usize = 1200;
 /// At most this much of each part's text is kept in a fragment: a snippet shows
 /// about 160 chars.
 const PART_CHARS: usize = 300;
-/// Below this many documents, `Index::new` (tests) tokenises on the caller's thread.
-#[cfg(test)]
-const PARALLEL_FROM: usize = 32;
-/// The most documents one parallel task of `Index::new` (tests) takes at a time.
-#[cfg(test)]
-const CHUNK: usize = 16;
 /// The most fragments one parallel task makes at a time.
 const FRAGMENT_CHUNK: usize = 64;
 /// Weights of an occurrence by where it is.
@@ -470,19 +464,12 @@ impl Index {
         builder.finish()
     }
 
+    /// [`Index::gather`] of `docs`, given from the pool's threads.
     #[cfg(test)]
     fn make(lang: &Lang, docs: Vec<Doc>, keep_terms: bool) -> Index {
-        let builder = Builder::new(lang, keep_terms);
-        if docs.len() < PARALLEL_FROM {
-            for d in docs {
-                builder.add(d);
-            }
-        } else {
-            docs.into_par_iter()
-                .with_max_len(CHUNK)
-                .for_each(|d| builder.add(d));
-        }
-        builder.finish()
+        Index::gather(lang, keep_terms, |add| {
+            docs.into_par_iter().for_each(add);
+        })
     }
 
     /// The number of documents.
