@@ -110,44 +110,89 @@ pub(crate) fn article_doc(lx: &Lx<'_>, a: &Article, prefix: &str) -> Doc {
 
 /// `text` with every run of white space (line breaks of the Markdown source,
 /// spaces between blocks) made one space, and none at either end: what a
-/// snippet shows. White space is Unicode's (`char::is_whitespace`); the text is
-/// read byte by byte, and only the lead bytes of white space beyond ASCII
-/// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) are decoded.
+/// snippet shows. White space is Unicode's (`char::is_whitespace`). Stretches
+/// whose only white space is single spaces are copied whole; only bytes that may
+/// begin white space (ASCII's, and the lead bytes of U+0085, U+00A0, U+1680,
+/// U+2000–U+205F and U+3000) are looked at more closely.
 fn squeeze(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut word_start: Option<usize> = None;
+    // The stretch being read, copied whole when white space other than a single
+    // space between words ends it.
+    let mut stretch: Option<usize> = None;
     let mut at = 0;
     while at < bytes.len() {
-        let (space, width) = match bytes[at] {
-            0x09..=0x0D | b' ' => (true, 1),
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
-                let c = text[at..].chars().next().unwrap_or(' ');
-                (c.is_whitespace(), c.len_utf8())
-            }
-            _ => (false, 1),
-        };
-        if space {
-            if let Some(start) = word_start.take() {
-                push_word(&mut out, &text[start..at]);
-            }
-        } else if word_start.is_none() {
-            word_start = Some(at);
+        if !MAY_BE_SPACE[usize::from(bytes[at])] {
+            stretch.get_or_insert(at);
+            at += 1;
+            continue;
         }
-        at += width;
+        let width = space_width(text, at);
+        if width == 0 {
+            // A char that only begins like white space.
+            stretch.get_or_insert(at);
+            at += text[at..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let mut end = at + width;
+        loop {
+            match space_width(text, end) {
+                0 => break,
+                w => end += w,
+            }
+        }
+        let single = width == 1 && bytes[at] == b' ' && end == at + 1;
+        if single && stretch.is_some() && end < bytes.len() {
+            at = end;
+            continue;
+        }
+        if let Some(start) = stretch.take() {
+            out.push_str(&text[start..at]);
+        }
+        if end < bytes.len() && !out.is_empty() {
+            out.push(' ');
+        }
+        at = end;
     }
-    if let Some(start) = word_start {
-        push_word(&mut out, &text[start..]);
+    if let Some(start) = stretch {
+        out.push_str(&text[start..]);
     }
     out
 }
 
-/// Appends `word` to `out`, after a space unless `out` is empty.
-fn push_word(out: &mut String, word: &str) {
-    if !out.is_empty() {
-        out.push(' ');
+/// The bytes that may begin a white-space char: ASCII's (tab to carriage
+/// return, space) and the lead bytes of those beyond ASCII.
+static MAY_BE_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x09;
+    while b <= 0x0D {
+        table[b] = true;
+        b += 1;
     }
-    out.push_str(word);
+    table[0x20] = true;
+    table[0xC2] = true;
+    table[0xE1] = true;
+    table[0xE2] = true;
+    table[0xE3] = true;
+    table
+};
+
+/// The width in bytes of the white-space char at `at` in `text`, 0 when there is
+/// none (or `at` is the end).
+fn space_width(text: &str, at: usize) -> usize {
+    let Some(&b) = text.as_bytes().get(at) else {
+        return 0;
+    };
+    if !MAY_BE_SPACE[usize::from(b)] {
+        return 0;
+    }
+    if b.is_ascii() {
+        return 1;
+    }
+    match text[at..].chars().next() {
+        Some(c) if c.is_whitespace() => c.len_utf8(),
+        _ => 0,
+    }
 }
 
 /// The text of a page cut at its headings: the text before the first heading,
@@ -453,6 +498,20 @@ mod tests {
         ];
         for case in cases {
             assert_eq!(squeeze(case), reference(case), "{case:?}");
+        }
+        // Every string of up to five of these: single and repeated spaces at
+        // either end and between words, and chars that only begin like white space.
+        let alphabet = [" ", "\n", "a", "ລ", "\u{a0}", "\u{2014}", "\u{3000}"];
+        let mut strings = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            for case in &longer {
+                assert_eq!(squeeze(case), reference(case), "{case:?}");
+            }
+            strings = longer;
         }
         // Every char from U+0000 to U+3100 between two letters.
         for c in (0u32..0x3100).filter_map(char::from_u32) {

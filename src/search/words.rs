@@ -39,8 +39,12 @@ const JOINERS: [char; 2] = ['\u{200C}', '\u{200D}'];
 pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
     let mut out = Vec::new();
     let mut run: Option<Run> = None;
+    let classes = &*CLASSES;
     for (at, c) in text.char_indices() {
-        let kind = kind(c);
+        let (kind, unspaced) = match classes.get(c as usize) {
+            Some(&class) => Class::decode(class),
+            None => (kind(c), needs_dictionary(c)),
+        };
         if kind == Kind::Other {
             if let Some(r) = run.take() {
                 r.push(text, at, &mut out);
@@ -53,7 +57,7 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
             unspaced: false,
         });
         r.letters |= kind == Kind::Letter;
-        r.unspaced |= !c.is_ascii() && needs_dictionary(c);
+        r.unspaced |= unspaced;
     }
     if let Some(r) = run {
         r.push(text, text.len(), &mut out);
@@ -102,6 +106,48 @@ enum Kind {
     Inside,
     /// Anything else separates words.
     Other,
+}
+
+/// The chars below this are classified by a table ([`CLASSES`]): every script of
+/// Europe, Africa, South and South-East Asia; those above it ([`kind`]) by ICU's
+/// data each time.
+const TABLED: u32 = 0x3040;
+
+/// What each char below [`TABLED`] is to the word splitter: its [`Kind`] and
+/// whether it is of a script written without spaces, made once from ICU's data.
+static CLASSES: LazyLock<Box<[u8]>> = LazyLock::new(|| {
+    (0..TABLED)
+        .map(|n| char::from_u32(n).map_or(0, |c| Class::encode(kind(c), needs_dictionary(c))))
+        .collect()
+});
+
+/// A [`CLASSES`] entry.
+struct Class;
+
+impl Class {
+    const LETTER: u8 = 1;
+    const INSIDE: u8 = 2;
+    const UNSPACED: u8 = 4;
+
+    fn encode(kind: Kind, unspaced: bool) -> u8 {
+        let kind = match kind {
+            Kind::Letter => Class::LETTER,
+            Kind::Inside => Class::INSIDE,
+            Kind::Other => 0,
+        };
+        kind | if unspaced { Class::UNSPACED } else { 0 }
+    }
+
+    fn decode(class: u8) -> (Kind, bool) {
+        let kind = if class & Class::LETTER != 0 {
+            Kind::Letter
+        } else if class & Class::INSIDE != 0 {
+            Kind::Inside
+        } else {
+            Kind::Other
+        };
+        (kind, class & Class::UNSPACED != 0)
+    }
 }
 
 /// Unicode's general categories, from ICU's data (one table lookup a char).
@@ -247,10 +293,21 @@ pub(crate) fn lower_into(word: &str, out: &mut String) {
 
 /// Cuts `word` to at most `max` chars.
 pub(crate) fn cut(word: &str, max: usize) -> &str {
-    match word.char_indices().nth(max) {
-        Some((at, _)) => &word[..at],
-        None => word,
+    // No more bytes than `max`: no more chars.
+    if word.len() <= max {
+        return word;
     }
+    // Counted by the bytes that begin a char.
+    let mut chars = 0;
+    for (at, &b) in word.as_bytes().iter().enumerate() {
+        if b & 0xC0 != 0x80 {
+            if chars == max {
+                return &word[..at];
+            }
+            chars += 1;
+        }
+    }
+    word
 }
 
 /// How well the term `term` matches the query word `word` (rule 4 of the
@@ -378,6 +435,20 @@ mod tests {
     }
 
     #[test]
+    fn the_table_classifies_as_icu_does() {
+        for c in (0..TABLED).filter_map(char::from_u32) {
+            let class = Class::decode(CLASSES[c as usize]);
+            assert!(
+                class == (kind(c), needs_dictionary(c)),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        // Beyond the table, ICU's data is read each time.
+        assert_eq!(list("あいう、漢字").concat(), "あいう漢字");
+    }
+
+    #[test]
     fn dictionary_form_keeps_lao_words_whole() {
         // NFKC splits ໜ and ຳ; segmenting that form breaks the words around them.
         let text = "ທັງໝົດໃນແຜນງານຂອງທ່ານ ຄຳຖາມ";
@@ -409,6 +480,10 @@ mod tests {
         assert_eq!(normalise(&"ລ".repeat(100)).chars().count(), MAX_WORD_CHARS);
         assert_eq!(cut("abc", 2), "ab");
         assert_eq!(cut("ab", 5), "ab");
+        assert_eq!(cut("ລາວ", 2), "ລາ");
+        assert_eq!(cut("ລາວ", 3), "ລາວ");
+        assert_eq!(cut("aລb", 2), "aລ");
+        assert_eq!(cut("ລາວ", 0), "");
     }
 
     #[test]
