@@ -122,8 +122,23 @@ fn squeeze(text: &str) -> String {
     let mut stretch: Option<usize> = None;
     let mut at = 0;
     while at < bytes.len() {
-        if !MAY_BE_SPACE[usize::from(bytes[at])] {
+        // Up to the next byte that may begin white space.
+        let plain = bytes[at..]
+            .iter()
+            .position(|&b| MAY_BE_SPACE[usize::from(b)])
+            .unwrap_or(bytes.len() - at);
+        if plain > 0 {
             stretch.get_or_insert(at);
+            at += plain;
+            continue;
+        }
+        // One space between words, the most common case, stays in the stretch.
+        if bytes[at] == b' '
+            && stretch.is_some()
+            && bytes
+                .get(at + 1)
+                .is_some_and(|&b| !MAY_BE_SPACE[usize::from(b)])
+        {
             at += 1;
             continue;
         }

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::words::{Stemmer, cut, dictionary_form, lower_into, nfkc, quality, words};
+use super::words::{Stemmer, cut, dictionary_form, each_word, lower_into, nfkc, quality};
 use crate::lang::Lang;
 use crate::output::OutputFile;
 
@@ -817,7 +817,7 @@ impl Tokeniser {
     /// `settings` → `set`), so that every word is found by itself.
     fn add(&mut self, text: &str, weight: u32) {
         let text = dictionary_form(text);
-        for (_, word) in words(&text) {
+        each_word(&text, |_, word| {
             let (term, also) = match self.words.get(word) {
                 Some(&known) => known,
                 None => {
@@ -830,7 +830,7 @@ impl Tokeniser {
             if let Some(also) = also {
                 self.weigh(also, weight);
             }
-        }
+        });
     }
 
     /// The terms of a word not seen before.

@@ -38,6 +38,12 @@ const JOINERS: [char; 2] = ['\u{200C}', '\u{200D}'];
 /// with punctuation inside spaced words (`don't`, `3.5`).
 pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
     let mut out = Vec::new();
+    each_word(text, |at, word| out.push((at, word)));
+    out.into_iter()
+}
+
+/// Gives each of the [`words`] of `text` to `each`, with its byte offset.
+pub(crate) fn each_word<'t>(text: &'t str, mut each: impl FnMut(usize, &'t str)) {
     let mut run: Option<Run> = None;
     let classes = &*CLASSES;
     for (at, c) in text.char_indices() {
@@ -47,7 +53,7 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
         };
         if kind == Kind::Other {
             if let Some(r) = run.take() {
-                r.push(text, at, &mut out);
+                r.push(text, at, &mut each);
             }
             continue;
         }
@@ -60,9 +66,8 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
         r.unspaced |= unspaced;
     }
     if let Some(r) = run {
-        r.push(text, text.len(), &mut out);
+        r.push(text, text.len(), &mut each);
     }
-    out.into_iter()
 }
 
 /// A run of word chars being read.
@@ -75,13 +80,13 @@ struct Run {
 }
 
 impl Run {
-    /// Adds the words of the run, which ends at `end`, to `out`.
-    fn push<'t>(&self, text: &'t str, end: usize, out: &mut Vec<(usize, &'t str)>) {
+    /// Gives the words of the run, which ends at `end`, to `each`.
+    fn push<'t>(&self, text: &'t str, end: usize, each: &mut impl FnMut(usize, &'t str)) {
         let run = &text[self.start..end];
         if !self.unspaced {
             // A run of marks alone may still hold an alphabetic one.
             if self.letters || run.chars().any(is_alphanumeric) {
-                out.push((self.start, run));
+                each(self.start, run);
             }
             return;
         }
@@ -90,7 +95,7 @@ impl Run {
             if let Some(from) = previous.replace(at) {
                 let word = &run[from..at];
                 if word.chars().any(is_alphanumeric) {
-                    out.push((self.start + from, word));
+                    each(self.start + from, word);
                 }
             }
         }
@@ -240,7 +245,7 @@ pub(crate) fn dictionary_form(text: &str) -> Cow<'_, str> {
         ("\u{0ECD}\u{0EB2}", "\u{0EB3}"),
         ("\u{0E4D}\u{0E32}", "\u{0E33}"),
     ];
-    if text.is_ascii() || !PAIRS.iter().any(|(two, _)| text.contains(two)) {
+    if !has_pair(text.as_bytes()) {
         return Cow::Borrowed(text);
     }
     let mut out = text.to_string();
@@ -250,6 +255,26 @@ pub(crate) fn dictionary_form(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Does `text` hold one of the pairs [`dictionary_form`] joins (Lao ຫນ, ຫມ, ໍາ;
+/// Thai ํา)? One pass over the bytes: the last byte of ຫ (U+0EAB) or of ໍ and ํ
+/// (U+0ECD, U+0E4D) is looked for, then what is around it.
+fn has_pair(text: &[u8]) -> bool {
+    memchr::memchr2_iter(0xAB, 0x8D, text).any(|at| {
+        let next = &text[at + 1..];
+        at >= 2
+            && text[at - 2] == 0xE0
+            && match (text[at - 1], text[at]) {
+                (0xBA, 0xAB) => {
+                    next.starts_with("\u{0E99}".as_bytes())
+                        || next.starts_with("\u{0EA1}".as_bytes())
+                }
+                (0xBB, 0x8D) => next.starts_with("\u{0EB2}".as_bytes()),
+                (0xB9, 0x8D) => next.starts_with("\u{0E32}".as_bytes()),
+                _ => false,
+            }
+    })
 }
 
 /// `text` in NFKC (borrowed when it already is).
@@ -459,6 +484,29 @@ mod tests {
         assert!(found.contains(&normalise("ແຜນງານ")), "{found:?}");
         assert!(found.contains(&normalise("ທັງໝົດ")), "{found:?}");
         assert!(matches!(dictionary_form("plain"), Cow::Borrowed(_)));
+        // Each pair alone, and none: only the pairs are rewritten.
+        for (two, one) in [
+            ("\u{0EAB}\u{0E99}", "\u{0EDC}"),
+            ("\u{0EAB}\u{0EA1}", "\u{0EDD}"),
+            ("\u{0ECD}\u{0EB2}", "\u{0EB3}"),
+            ("\u{0E4D}\u{0E32}", "\u{0E33}"),
+        ] {
+            assert_eq!(dictionary_form(&format!("ກ{two}ກ")), format!("ກ{one}ກ"));
+            assert!(has_pair(two.as_bytes()));
+            assert!(!has_pair(&two.as_bytes()[..4]));
+        }
+        for none in [
+            "\u{0EAB}",
+            "\u{0EAB}\u{0E9A}",
+            "\u{090D}\u{0EB2}",
+            "ຫ ນ",
+            "\u{0ECD}",
+        ] {
+            assert!(
+                matches!(dictionary_form(none), Cow::Borrowed(_)),
+                "{none:?}"
+            );
+        }
         // Thai's sara am.
         assert_eq!(
             dictionary_form("\u{0E19}\u{0E4D}\u{0E32}"),
