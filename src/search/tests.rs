@@ -880,3 +880,45 @@ fn an_index_of_documents_read_before_has_the_bytes_of_a_new_one() {
     );
     assert_eq!(Index::of_read(&lo, &read).files("s/"), fresh.files("s/"));
 }
+
+#[test]
+fn many_documents_read_before_merge_into_the_bytes_of_a_new_index() {
+    // Forty documents in two languages sharing many words, one without any word,
+    // two at the same address: the merged terms give the same postings, ids and
+    // fragments as documents gathered afresh.
+    let words = [
+        "setup",
+        "account",
+        "password",
+        "ລະຫັດ",
+        "ບັນຊີ",
+        "invoice",
+        "team",
+        "role",
+    ];
+    let mut docs: Vec<Doc> = (0..40)
+        .map(|i| {
+            let text: Vec<&str> = (0..(i % 7 + 1))
+                .map(|j| words[(i * 3 + j * 5) % words.len()])
+                .collect();
+            let language = if i % 3 == 0 { "en" } else { "lo" };
+            doc(
+                &format!("kb/{}/", i % 37),
+                language,
+                words[i % words.len()],
+                &text.join(" "),
+            )
+        })
+        .collect();
+    docs.push(doc("kb/empty/", "lo", "", ""));
+    let lo = lang("lo");
+    let read: Vec<std::sync::Arc<ReadDoc>> = docs
+        .iter()
+        .rev()
+        .map(|d| std::sync::Arc::new(Index::read(&lo, d.clone())))
+        .collect();
+    let fresh = Index::new(&lo, docs);
+    let merged = Index::of_read(&lo, &read);
+    assert_eq!(merged.single_file(), fresh.single_file());
+    assert_eq!(merged.files("s/"), fresh.files("s/"));
+}
