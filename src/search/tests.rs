@@ -867,24 +867,27 @@ fn an_index_of_documents_read_before_has_the_bytes_of_a_new_one() {
         doc("../../lo/kb/b/", "lo", "ບັນຊີ", "ຕັ້ງຄ່າບັນຊີ"),
         doc("../../kb/c/", "en", "Settings", "Every setting, running"),
     ];
-    let lo = lang("lo");
+    read_before_gives_the_bytes_of_a_new_index(&lang("lo"), docs);
+}
+
+/// Asserts that `docs`, each read once (in reverse order) and put together,
+/// give the files of an index gathered afresh, in both forms.
+fn read_before_gives_the_bytes_of_a_new_index(lang: &Lang, docs: Vec<Doc>) {
     let read: Vec<std::sync::Arc<ReadDoc>> = docs
         .iter()
         .rev()
-        .map(|d| std::sync::Arc::new(Index::read(&lo, d.clone())))
+        .map(|d| std::sync::Arc::new(Index::read(lang, d.clone())))
         .collect();
-    let fresh = Index::new(&lo, docs);
-    assert_eq!(
-        Index::of_read(&lo, &read).single_file(),
-        fresh.single_file()
-    );
-    assert_eq!(Index::of_read(&lo, &read).files("s/"), fresh.files("s/"));
+    let fresh = Index::new(lang, docs);
+    let put_together = Index::of_read(lang, &read);
+    assert_eq!(put_together.single_file(), fresh.single_file());
+    assert_eq!(put_together.files("s/"), fresh.files("s/"));
 }
 
 #[test]
-fn many_documents_read_before_merge_into_the_bytes_of_a_new_index() {
+fn many_documents_read_before_give_the_bytes_of_a_new_index() {
     // Forty documents in two languages sharing many words, one without any word,
-    // two at the same address: the merged terms give the same postings, ids and
+    // two at the same address: put together, they give the same postings, ids and
     // fragments as documents gathered afresh.
     let words = [
         "setup",
@@ -911,14 +914,5 @@ fn many_documents_read_before_merge_into_the_bytes_of_a_new_index() {
         })
         .collect();
     docs.push(doc("kb/empty/", "lo", "", ""));
-    let lo = lang("lo");
-    let read: Vec<std::sync::Arc<ReadDoc>> = docs
-        .iter()
-        .rev()
-        .map(|d| std::sync::Arc::new(Index::read(&lo, d.clone())))
-        .collect();
-    let fresh = Index::new(&lo, docs);
-    let merged = Index::of_read(&lo, &read);
-    assert_eq!(merged.single_file(), fresh.single_file());
-    assert_eq!(merged.files("s/"), fresh.files("s/"));
+    read_before_gives_the_bytes_of_a_new_index(&lang("lo"), docs);
 }
