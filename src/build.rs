@@ -522,8 +522,13 @@ pub fn compile_to_consuming(
     // The pages move into the resolver, so their text is not held twice.
     let mut tree = tree;
     let pages = tree.take_where(|p| p.starts_with("content/") && p.ends_with(".md"));
-    let prepared = prepare(&tree, pages, options, false, &mut diagnostics);
+    let mut prepared = prepare(&tree, pages, options, false, &mut diagnostics);
     drop(tree);
+    // Every page's anchors are for checking links, done once the site is resolved
+    // (`serve` keeps them to compare edits): let go before the pages are rendered.
+    if let Some(p) = &mut prepared {
+        p.site.links.anchors.clear();
+    }
     let (compiled, prepared) = finish(prepared, diagnostics, started, options, sink);
     // The caller is done with the site once it is rendered, and the process
     // usually ends soon after: freeing a model of a hundred thousand pieces one

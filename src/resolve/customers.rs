@@ -415,7 +415,7 @@ fn extra_tasks(
         extra: true,
         languages: &site.config.languages,
     };
-    let mut extra_tasks = Vec::new();
+    let mut extra_tasks = Vec::with_capacity(raw.extra_tasks.len());
     for extra in &raw.extra_tasks {
         let Some(phase) = &extra.phase else {
             let phases: Vec<&str> = p.phases.iter().map(|x| x.id.as_str()).collect();

@@ -495,9 +495,12 @@ pub(super) fn parse_file(
         Kind::Article(_) => {
             let outline = markdown::outline(body, raw);
             let words = crate::locale::word_count(&outline.text);
+            // Kept in the model for every page: without the room its growth left.
+            let mut headings = outline.headings;
+            headings.shrink_to_fit();
             let rendered = markdown::Rendered {
                 html: String::new(),
-                headings: outline.headings,
+                headings,
                 links: outline.links,
                 dropped: outline.dropped,
                 sanitised: outline.sanitised,
