@@ -91,3 +91,24 @@ fn a_build_that_lets_its_sources_go_makes_the_same_files() {
     assert_eq!(files, whole.files);
     assert_eq!(consumed.diagnostics, whole.diagnostics);
 }
+
+#[test]
+fn a_build_that_lets_its_anchors_go_still_reports_a_missing_anchor() {
+    // The one-shot build drops every page's anchors before rendering: the links
+    // to them are checked before that, the same as in a build that keeps them.
+    let site = Site::example().file(
+        "content/kb/anchor-check.md",
+        "---\ntitle: Anchor check\n---\n\n## Real heading\n\nSee [there](#no-such-heading) and [here](#real-heading).\n",
+    );
+    let options = site.options();
+    let whole = gangway::compile(site.tree(), &options);
+    let consumed = gangway::build::compile_to_consuming(site.tree().clone(), &options, &|_| {});
+    let missing: Vec<String> = consumed
+        .diagnostics
+        .iter()
+        .map(|d| d.to_string())
+        .filter(|d| d.contains("no-such-heading"))
+        .collect();
+    assert_eq!(missing.len(), 1, "{:?}", consumed.diagnostics);
+    assert_eq!(consumed.diagnostics, whole.diagnostics);
+}
