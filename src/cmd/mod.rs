@@ -48,9 +48,9 @@ pub(crate) fn compile_with(
     if timings {
         let (now, _) = memory_now();
         eprintln!(
-            "timings: read {:?}; resident {} MB",
+            "timings: read {:?}; resident {}",
             started.elapsed(),
-            now.unwrap_or(0)
+            now.map_or_else(|| "?".to_string(), |mb| format!("{mb} MB"))
         );
     }
     let secret = portal_secret(root, secret)?;

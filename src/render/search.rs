@@ -135,9 +135,8 @@ fn squeeze(text: &str) -> String {
         // One space between words, the most common case, stays in the stretch.
         if bytes[at] == b' '
             && stretch.is_some()
-            && bytes
-                .get(at + 1)
-                .is_some_and(|&b| !MAY_BE_SPACE[usize::from(b)])
+            && at + 1 < bytes.len()
+            && space_width(text, at + 1) == 0
         {
             at += 1;
             continue;
@@ -155,11 +154,6 @@ fn squeeze(text: &str) -> String {
                 0 => break,
                 w => end += w,
             }
-        }
-        let single = width == 1 && bytes[at] == b' ' && end == at + 1;
-        if single && stretch.is_some() && end < bytes.len() {
-            at = end;
-            continue;
         }
         if let Some(start) = stretch.take() {
             out.push_str(&text[start..at]);

@@ -48,7 +48,7 @@ pub(crate) fn each_word<'t>(text: &'t str, mut each: impl FnMut(usize, &'t str))
     let classes = &*CLASSES;
     for (at, c) in text.char_indices() {
         let (kind, unspaced) = match classes.get(c as usize) {
-            Some(&class) => Class::decode(class),
+            Some(&class) => class,
             None => (kind(c), needs_dictionary(c)),
         };
         if kind == Kind::Other {
@@ -103,7 +103,7 @@ impl Run {
 }
 
 /// What a char is to the word splitter.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     /// A letter or number.
     Letter,
@@ -120,40 +120,11 @@ const TABLED: u32 = 0x3040;
 
 /// What each char below [`TABLED`] is to the word splitter: its [`Kind`] and
 /// whether it is of a script written without spaces, made once from ICU's data.
-static CLASSES: LazyLock<Box<[u8]>> = LazyLock::new(|| {
+static CLASSES: LazyLock<Box<[(Kind, bool)]>> = LazyLock::new(|| {
     (0..TABLED)
-        .map(|n| char::from_u32(n).map_or(0, |c| Class::encode(kind(c), needs_dictionary(c))))
+        .map(|n| char::from_u32(n).map_or((Kind::Other, false), |c| (kind(c), needs_dictionary(c))))
         .collect()
 });
-
-/// A [`CLASSES`] entry.
-struct Class;
-
-impl Class {
-    const LETTER: u8 = 1;
-    const INSIDE: u8 = 2;
-    const UNSPACED: u8 = 4;
-
-    fn encode(kind: Kind, unspaced: bool) -> u8 {
-        let kind = match kind {
-            Kind::Letter => Class::LETTER,
-            Kind::Inside => Class::INSIDE,
-            Kind::Other => 0,
-        };
-        kind | if unspaced { Class::UNSPACED } else { 0 }
-    }
-
-    fn decode(class: u8) -> (Kind, bool) {
-        let kind = if class & Class::LETTER != 0 {
-            Kind::Letter
-        } else if class & Class::INSIDE != 0 {
-            Kind::Inside
-        } else {
-            Kind::Other
-        };
-        (kind, class & Class::UNSPACED != 0)
-    }
-}
 
 /// Unicode's general categories, from ICU's data (one table lookup a char).
 const CATEGORIES: CodePointMapDataBorrowed<'static, GeneralCategory> =
@@ -233,18 +204,24 @@ pub(crate) fn is_alphanumeric(c: char) -> bool {
     ) || c.is_alphanumeric()
 }
 
+/// The pairs of letters [`dictionary_form`] writes as one: Lao ຫນ, ຫມ and ໍາ, and
+/// Thai ํา.
+const PAIRS: [(&str, &str); 4] = [
+    ("\u{0EAB}\u{0E99}", "\u{0EDC}"),
+    ("\u{0EAB}\u{0EA1}", "\u{0EDD}"),
+    ("\u{0ECD}\u{0EB2}", "\u{0EB3}"),
+    ("\u{0E4D}\u{0E32}", "\u{0E33}"),
+];
+
+/// The last bytes of the pairs' first letters (ຫ, ໍ, ํ in UTF-8), looked for first.
+const PAIR_MARKS: (u8, u8) = (0xAB, 0x8D);
+
 /// `text` in the form the segmenter's dictionaries know: Lao ຫນ, ຫມ and ໍາ, and
 /// Thai ํา, as the single letters ໜ, ໝ, ຳ and ำ. NFKC writes those letters as two,
 /// and in that form the dictionary finds no words around them; so text is put in
 /// this form before it is segmented (documents and queries alike), and each word
 /// is put in NFKC afterwards ([`normalise`]), where both spellings are one.
 pub(crate) fn dictionary_form(text: &str) -> Cow<'_, str> {
-    const PAIRS: [(&str, &str); 4] = [
-        ("\u{0EAB}\u{0E99}", "\u{0EDC}"),
-        ("\u{0EAB}\u{0EA1}", "\u{0EDD}"),
-        ("\u{0ECD}\u{0EB2}", "\u{0EB3}"),
-        ("\u{0E4D}\u{0E32}", "\u{0E33}"),
-    ];
     if !has_pair(text.as_bytes()) {
         return Cow::Borrowed(text);
     }
@@ -257,23 +234,14 @@ pub(crate) fn dictionary_form(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Does `text` hold one of the pairs [`dictionary_form`] joins (Lao ຫນ, ຫມ, ໍາ;
-/// Thai ํา)? One pass over the bytes: the last byte of ຫ (U+0EAB) or of ໍ and ํ
-/// (U+0ECD, U+0E4D) is looked for, then what is around it.
+/// Does `text` hold one of the [`PAIRS`]? One pass over the bytes for the last
+/// byte of a pair's first letter ([`PAIR_MARKS`]), then a look at what is there.
 fn has_pair(text: &[u8]) -> bool {
-    memchr::memchr2_iter(0xAB, 0x8D, text).any(|at| {
-        let next = &text[at + 1..];
+    memchr::memchr2_iter(PAIR_MARKS.0, PAIR_MARKS.1, text).any(|at| {
         at >= 2
-            && text[at - 2] == 0xE0
-            && match (text[at - 1], text[at]) {
-                (0xBA, 0xAB) => {
-                    next.starts_with("\u{0E99}".as_bytes())
-                        || next.starts_with("\u{0EA1}".as_bytes())
-                }
-                (0xBB, 0x8D) => next.starts_with("\u{0EB2}".as_bytes()),
-                (0xB9, 0x8D) => next.starts_with("\u{0E32}".as_bytes()),
-                _ => false,
-            }
+            && PAIRS
+                .iter()
+                .any(|(two, _)| text[at - 2..].starts_with(two.as_bytes()))
     })
 }
 
@@ -435,6 +403,8 @@ mod tests {
             assert_eq!(&"a bb, ccc"[at..at + w.len()], w);
         }
         assert!(list("  ,.;! ").is_empty());
+        // Beyond the table of chars, ICU's data is read each time.
+        assert_eq!(list("あいう、漢字").concat(), "あいう漢字");
         assert!(list("").is_empty());
     }
 
@@ -460,20 +430,6 @@ mod tests {
     }
 
     #[test]
-    fn the_table_classifies_as_icu_does() {
-        for c in (0..TABLED).filter_map(char::from_u32) {
-            let class = Class::decode(CLASSES[c as usize]);
-            assert!(
-                class == (kind(c), needs_dictionary(c)),
-                "U+{:04X}",
-                c as u32
-            );
-        }
-        // Beyond the table, ICU's data is read each time.
-        assert_eq!(list("あいう、漢字").concat(), "あいう漢字");
-    }
-
-    #[test]
     fn dictionary_form_keeps_lao_words_whole() {
         // NFKC splits ໜ and ຳ; segmenting that form breaks the words around them.
         let text = "ທັງໝົດໃນແຜນງານຂອງທ່ານ ຄຳຖາມ";
@@ -485,6 +441,12 @@ mod tests {
         assert!(found.contains(&normalise("ທັງໝົດ")), "{found:?}");
         assert!(matches!(dictionary_form("plain"), Cow::Borrowed(_)));
         // Each pair alone, and none: only the pairs are rewritten.
+        for (two, _) in PAIRS {
+            assert!(
+                [PAIR_MARKS.0, PAIR_MARKS.1].contains(&two.as_bytes()[2]),
+                "{two:?}"
+            );
+        }
         for (two, one) in [
             ("\u{0EAB}\u{0E99}", "\u{0EDC}"),
             ("\u{0EAB}\u{0EA1}", "\u{0EDD}"),
